@@ -1,0 +1,42 @@
+"""Noise Studio's library: noise specifications, calibration snapshots and the physics between them.
+
+Pure Python: never imports streamlit or plotly.
+"""
+
+from noise_core.calibration import BackendCalibration, CalibrationError, PropertyNotFoundError, load_calibration
+from noise_core.findings import Finding, FindingKind, findings_table
+from noise_core.problems import FieldProblem, describe_validation_error
+from noise_core.spec import (
+    DepolarizingNoiseOnGate,
+    LocalDepolarizingNoiseOnGate,
+    LocalPauliNoiseOnGate,
+    LocalReadoutNoise,
+    LocalThermalRelaxationNoiseOnGate,
+    NoiseSpec,
+    PauliNoiseOnGate,
+    PauliNoiseTerm,
+    ThermalRelaxationNoiseOnGate,
+    ThermalRelaxationParameters,
+)
+
+__all__ = [
+    "BackendCalibration",
+    "CalibrationError",
+    "DepolarizingNoiseOnGate",
+    "FieldProblem",
+    "Finding",
+    "FindingKind",
+    "LocalDepolarizingNoiseOnGate",
+    "LocalPauliNoiseOnGate",
+    "LocalReadoutNoise",
+    "LocalThermalRelaxationNoiseOnGate",
+    "NoiseSpec",
+    "PauliNoiseOnGate",
+    "PauliNoiseTerm",
+    "PropertyNotFoundError",
+    "ThermalRelaxationNoiseOnGate",
+    "ThermalRelaxationParameters",
+    "describe_validation_error",
+    "findings_table",
+    "load_calibration",
+]

@@ -1,0 +1,20 @@
+"""Device: pick or upload a calibration snapshot and inspect it."""
+
+import streamlit as st
+
+from components.device_picker import device_picker
+from components.device_view import render_device_summary, render_findings, render_gate_table, render_qubit_table
+from components.session import current_device
+
+st.title("Device")
+device_picker()
+device = current_device()
+render_device_summary(device)
+
+qubits_tab, gates_tab, findings_tab = st.tabs(["Qubits", "Gates", f"Findings ({len(device.calibration.findings)})"])
+with qubits_tab:
+    render_qubit_table(device.calibration)
+with gates_tab:
+    render_gate_table(device.calibration)
+with findings_tab:
+    render_findings(device.calibration)

@@ -27,8 +27,9 @@ from noise_core.findings import Finding, find_issues
 from noise_core.problems import describe_validation_error
 from noise_core.units import UnitError, si_scale
 
-MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-"""Largest snapshot accepted (the biggest real one, 156 qubits, is ~0.7 MB)."""
+_MEGABYTE = 1024 * 1024
+MAX_DOCUMENT_BYTES = 20 * _MEGABYTE
+"""Largest snapshot accepted, as Streamlit's ``maxUploadSize = 20`` (the biggest real one is 0.7 MB)."""
 
 
 class CalibrationError(ValueError):
@@ -270,7 +271,8 @@ def _check_gate_qubits(entry: GateRecord, index: int, num_qubits: int) -> None:
     out_of_range = [qubit for qubit in entry.qubits if qubit >= num_qubits]
     if out_of_range:
         raise CalibrationError(
-            f"{where}: qubit {out_of_range[0]} is out of range; the snapshot has {num_qubits} qubits (0..{num_qubits - 1})"
+            f"{where}: qubit {out_of_range[0]} is out of range; "
+            f"the snapshot has {num_qubits} qubits (0..{num_qubits - 1})"
         )
     if len(set(entry.qubits)) != len(entry.qubits):
         raise CalibrationError(f"{where}: a gate cannot act twice on the same qubit")
@@ -280,6 +282,8 @@ def _read_source(source: str | bytes | Path | Mapping[str, Any]) -> Any:
     """Parse a path, JSON bytes/str, or an already-decoded dict into a JSON value."""
     if isinstance(source, Mapping):
         return source
+    if isinstance(source, str) and not source.strip():
+        raise CalibrationError("the document is empty; expected a BackendProperties JSON object")
     if isinstance(source, Path) or (isinstance(source, str) and not source.lstrip().startswith(("{", "["))):
         path = Path(source)
         if not path.is_file():
@@ -287,8 +291,8 @@ def _read_source(source: str | bytes | Path | Mapping[str, Any]) -> Any:
         source = path.read_bytes()
     if len(source) > MAX_DOCUMENT_BYTES:
         raise CalibrationError(
-            f"the document is {len(source) / 1e6:.1f} MB; calibration snapshots are at most "
-            f"{MAX_DOCUMENT_BYTES / 1e6:.0f} MB (the largest real one is under 1 MB)"
+            f"the document is {len(source) / _MEGABYTE:.1f} MB; calibration snapshots are at most "
+            f"{MAX_DOCUMENT_BYTES / _MEGABYTE:.0f} MB (the largest real one is under 1 MB)"
         )
     if not source.strip():
         raise CalibrationError("the document is empty; expected a BackendProperties JSON object")

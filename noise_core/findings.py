@@ -219,7 +219,7 @@ def _gate_findings(subject: Subject, properties: Mapping[str, Timestamped]) -> I
             "gate_error",
             error,
             rule="gate_error < 1 (IBM writes 1 for a gate it could not calibrate)",
-            action=f"the derivation clips it to the depolarizing limit d/(d+1) = {limit:.4g}: a fully depolarizing gate",
+            action=f"the derivation clips it to the depolarizing limit d/(d+1) = {limit:.4g} (fully depolarizing)",
         )
     elif error is not None and error > limit:
         yield _finding(

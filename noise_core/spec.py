@@ -47,10 +47,13 @@ def rule_error(rule: str, message: str, *, field: str | None = None) -> Pydantic
 
 
 def normalize_distribution(probabilities: Sequence[float], *, what: str) -> list[float]:
-    """Return ``probabilities`` rescaled to sum to exactly 1 (by ``math.fsum``).
+    """Return ``probabilities`` rescaled so that ``math.fsum`` of them is exactly 1.0.
 
-    Raises if the sum is further than ``SUM_TOLERANCE`` from 1. The last rounding residue is
-    put on the largest entry, so Aer's stricter completeness checks pass on export.
+    Raises if the sum is further than ``SUM_TOLERANCE`` from 1. A distribution that already
+    sums to exactly 1 is returned unchanged, so re-validating exported JSON changes nothing.
+    After rescaling, the largest entry is moved one ulp at a time until the sum is exact (a
+    step is at most 2⁻⁵³, narrower than the window of sums that round to 1), so Aer's
+    stricter completeness checks pass on export.
     """
     total = math.fsum(probabilities)
     if abs(total - 1.0) > SUM_TOLERANCE:
@@ -58,10 +61,20 @@ def normalize_distribution(probabilities: Sequence[float], *, what: str) -> list
             "probabilities_sum",
             f"{what} must sum to 1 (within {SUM_TOLERANCE:g}); got sum {total!r} from {list(probabilities)!r}",
         )
+    if total == 1.0:
+        return list(probabilities)
     scaled = [p / total for p in probabilities]
     largest = max(range(len(scaled)), key=scaled.__getitem__)
-    scaled[largest] += 1.0 - math.fsum(scaled)
+    for _ in range(_MAX_ULP_STEPS):
+        gap = 1.0 - math.fsum(scaled)
+        if gap == 0.0:
+            break
+        scaled[largest] = math.nextafter(scaled[largest], math.inf if gap > 0 else -math.inf)
     return scaled
+
+
+_MAX_ULP_STEPS = 64
+"""Rescaling leaves the sum a few ulps from 1; this bounds the nudging loop far above that."""
 
 
 class SpecModel(BaseModel):
@@ -379,17 +392,16 @@ class NoiseSpec(SpecModel):
         return self
 
     def _check_no_duplicate_targets(self, field: str) -> None:
-        seen: set[tuple[Any, ...]] = set()
+        first_index: dict[tuple[Any, ...], int] = {}
         for index, entry in enumerate(getattr(self, field)):
             target = _entry_target(entry)
-            if target in seen:
+            if target in first_index:
                 raise rule_error(
                     "duplicate_entry",
-                    f"{field}[{index}] repeats an earlier entry for {_describe_target(target)}; "
-                    "merge them into one entry",
+                    f"repeats {field}[{first_index[target]}] ({_describe_target(target)}); merge them into one entry",
                     field=f"{field}[{index}]",
                 )
-            seen.add(target)
+            first_index[target] = index
 
     def _check_consistent_arity(self) -> None:
         arity_by_gate: dict[str, tuple[int, str]] = {}

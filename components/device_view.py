@@ -15,9 +15,12 @@ def render_device_summary(device: LoadedDevice) -> None:
     columns[0].metric("Backend", calibration.backend_name)
     columns[1].metric("Qubits", calibration.num_qubits)
     columns[2].metric("Gate entries", len(calibration.document.gates))
-    columns[3].metric("Calibrated", calibration.last_update_date.strftime("%Y-%m-%d %H:%M"))
-    columns[4].metric("Findings", len(calibration.findings), f"{warnings} warnings", delta_color="off")
-    st.caption(f"Source: {device.source} · backend version {calibration.backend_version or 'not given'}")
+    columns[3].metric("Calibrated", calibration.last_update_date.strftime("%Y-%m-%d"))
+    columns[4].metric("Findings", len(calibration.findings))
+    st.caption(
+        f"Source: {device.source} · backend version {calibration.backend_version or 'not given'} · "
+        f"last update {calibration.last_update_date.isoformat()} · {warnings} of the findings are warnings"
+    )
 
 
 def render_qubit_table(calibration: BackendCalibration) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict
 from noise_core.gates import depolarizing_error_limit
 
 if TYPE_CHECKING:
-    from noise_core.calibration import BackendCalibration, Timestamped
+    from noise_core.calibration import BackendCalibration, NduvRecord, Timestamped
 
 STALE_AFTER = timedelta(days=7)
 """A property measured longer than this before ``last_update_date`` is reported as stale."""
@@ -243,16 +243,15 @@ def _duplicate_findings(calibration: BackendCalibration) -> Iterator[Finding]:
     """Names repeated within a qubit or gate entry, and repeated (gate, qubits) entries; the last wins."""
     action = "the last entry is used, as Qiskit's BackendProperties does"
     for qubit, records in enumerate(calibration.document.qubits):
-        for name, count in Counter(record.name for record in records).items():
-            if count > 1:
-                yield _finding(
-                    Subject.qubit(qubit),
-                    FindingKind.DUPLICATE_ENTRY,
-                    name,
-                    float(count),
-                    rule="each property once per qubit",
-                    action=action,
-                )
+        for name, count in _repeated_names(records).items():
+            yield _finding(
+                Subject.qubit(qubit),
+                FindingKind.DUPLICATE_ENTRY,
+                name,
+                float(count),
+                rule="each property once per qubit",
+                action=action,
+            )
     entries = Counter((entry.gate, tuple(entry.qubits)) for entry in calibration.document.gates)
     for (gate, qubits), count in entries.items():
         if count > 1:
@@ -265,16 +264,23 @@ def _duplicate_findings(calibration: BackendCalibration) -> Iterator[Finding]:
                 action=action,
             )
     for entry in calibration.document.gates:
-        for name, count in Counter(record.name for record in entry.parameters).items():
-            if count > 1:
-                yield _finding(
-                    Subject.gate_on(entry.gate, tuple(entry.qubits)),
-                    FindingKind.DUPLICATE_ENTRY,
-                    name,
-                    float(count),
-                    rule="each parameter once per gate entry",
-                    action=action,
-                )
+        for name, count in _repeated_names(entry.parameters).items():
+            yield _finding(
+                Subject.gate_on(entry.gate, tuple(entry.qubits)),
+                FindingKind.DUPLICATE_ENTRY,
+                name,
+                float(count),
+                rule="each parameter once per gate entry",
+                action=action,
+            )
+
+
+def _repeated_names(records: Sequence[NduvRecord]) -> dict[str, int]:
+    """Names that occur more than once, with their counts (a set check first: repeats are rare)."""
+    names = [record.name for record in records]
+    if len(set(names)) == len(names):
+        return {}
+    return {name: count for name, count in Counter(names).items() if count > 1}
 
 
 def _aware(moment: datetime) -> datetime:

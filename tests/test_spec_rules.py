@@ -230,7 +230,12 @@ def test_spec_is_frozen() -> None:
 
 def test_normalization_is_exact_and_idempotent_on_hypothesis_counterexample() -> None:
     """One pass of rescaling left fsum at 0.9999999999999999 and a second pass moved the values."""
-    terms = [("I", 0.3245122839431892), ("X", 0.14310406224985298), ("Y", 0.5162508158128075), ("Z", 0.016132837994150235)]
+    terms = [
+        ("I", 0.3245122839431892),
+        ("X", 0.14310406224985298),
+        ("Y", 0.5162508158128075),
+        ("Z", 0.016132837994150235),
+    ]
     data = {"gate": "x", "num_qubits": 1, "pauli_terms": [{"pauli": p, "probability": q} for p, q in terms]}
     spec = NoiseSpec(gate_pauli_errors=[data])
     stored = [term.probability for term in spec.gate_pauli_errors[0].pauli_terms]

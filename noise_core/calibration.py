@@ -13,10 +13,8 @@ and lenient about physics: suspicious values are kept as they are and reported a
 
 from __future__ import annotations
 
-import gc
 import json
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,6 +22,7 @@ from typing import Annotated, Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from noise_core.allocation import garbage_collection_paused
 from noise_core.findings import Finding, find_issues
 from noise_core.problems import describe_validation_error
 from noise_core.units import UnitError, si_scale
@@ -318,7 +317,7 @@ def load_calibration(source: str | bytes | Path | Mapping[str, Any]) -> BackendC
         raise CalibrationError(
             f"expected a JSON object with backend_name, last_update_date, qubits and gates; got a {type(data).__name__}"
         )
-    with _garbage_collection_paused():
+    with garbage_collection_paused():
         try:
             document = CalibrationDocument.model_validate(data)
         except ValidationError as error:
@@ -327,16 +326,3 @@ def load_calibration(source: str | bytes | Path | Mapping[str, Any]) -> BackendC
             more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
             raise CalibrationError(f"not a usable BackendProperties snapshot: {shown}{more}") from None
         return BackendCalibration(document)
-
-
-@contextmanager
-def _garbage_collection_paused() -> Iterator[None]:
-    """Loading allocates ~50k small objects, none cyclic garbage; generational collections they
-    trigger took 60% of a 156-qubit load (95 ms → 39 ms measured with collection paused)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

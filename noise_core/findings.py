@@ -49,12 +49,15 @@ class FindingKind(StrEnum):
     NOT_OPERATIONAL = "not_operational"
     STALE_DATE = "stale_date"
     FUTURE_DATE = "future_date"
+    BELOW_COHERENCE_LIMIT = "gate_error_below_relaxation_limit"
+    SKIPPED_ENTRY = "skipped_entry"
 
 
 class Finding(BaseModel):
     """One suspicious value: where, what, which rule, and what the derivation does about it."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, ser_json_inf_nan="strings")
+    """A NaN value (an invalid snapshot entry) is written as "NaN" in JSON and read back as NaN."""
 
     kind: FindingKind
     severity: Literal["warning", "info"]
@@ -91,7 +94,7 @@ class Subject:
         return cls(f"{gate} on {list(qubits)}", qubits, gate)
 
 
-def _finding(
+def make_finding(
     subject: Subject,
     kind: FindingKind,
     property_name: str,
@@ -143,7 +146,7 @@ def _value_findings(subject: Subject, properties: Mapping[str, Timestamped]) -> 
     for name, (value, _date) in properties.items():
         rule = _broken_rule(name, value)
         if rule:
-            yield _finding(
+            yield make_finding(
                 subject,
                 FindingKind.INVALID_VALUE,
                 name,
@@ -152,7 +155,7 @@ def _value_findings(subject: Subject, properties: Mapping[str, Timestamped]) -> 
                 action="the derivation treats this property as missing",
             )
         if name == "operational" and value == 0:
-            yield _finding(
+            yield make_finding(
                 subject,
                 FindingKind.NOT_OPERATIONAL,
                 name,
@@ -162,7 +165,7 @@ def _value_findings(subject: Subject, properties: Mapping[str, Timestamped]) -> 
             )
 
 
-def _usable(properties: Mapping[str, Timestamped], name: str) -> float | None:
+def usable_value(properties: Mapping[str, Timestamped], name: str) -> float | None:
     """The SI value if present and not breaking its own rule (see ``_broken_rule``), else None."""
     entry = properties.get(name)
     if entry is None or _broken_rule(name, entry[0]) is not None:
@@ -171,19 +174,19 @@ def _usable(properties: Mapping[str, Timestamped], name: str) -> float | None:
 
 
 def _missing(subject: Subject, name: str, action: str) -> Finding:
-    return _finding(subject, FindingKind.MISSING_DATA, name, None, rule=f"{name} reported", action=action)
+    return make_finding(subject, FindingKind.MISSING_DATA, name, None, rule=f"{name} reported", action=action)
 
 
 def _qubit_findings(subject: Subject, properties: Mapping[str, Timestamped]) -> Iterator[Finding]:
     yield from _value_findings(subject, properties)
-    t1, t2 = _usable(properties, "T1"), _usable(properties, "T2")
+    t1, t2 = usable_value(properties, "T1"), usable_value(properties, "T2")
     if t1 is None:
         yield _missing(subject, "T1", "no amplitude damping on this qubit (T1 taken as infinite)")
     if t2 is None:
         yield _missing(subject, "T2", "T2 taken as 2·T1" if t1 is not None else "no relaxation on this qubit")
     if t1 is not None and t2 is not None and t2 > 2 * t1:
         cap = f"{2 * t1 * 1e6:.6g} µs"
-        yield _finding(
+        yield make_finding(
             subject,
             FindingKind.T2_ABOVE_LIMIT,
             "T2 (µs)",
@@ -191,14 +194,15 @@ def _qubit_findings(subject: Subject, properties: Mapping[str, Timestamped]) -> 
             rule=f"T2 ≤ 2·T1 = {cap}",
             action=f"the derivation caps T2 at 2·T1 = {cap}, as Aer does",
         )
-    readout = _usable(properties, "readout_error")
+    readout = usable_value(properties, "readout_error")
     has_matrix = (
-        _usable(properties, "prob_meas1_prep0") is not None and _usable(properties, "prob_meas0_prep1") is not None
+        usable_value(properties, "prob_meas1_prep0") is not None
+        and usable_value(properties, "prob_meas0_prep1") is not None
     )
     if readout is None and not has_matrix:
         yield _missing(subject, "readout_error", "no readout error on this qubit")
     if readout is not None and readout >= 0.5:
-        yield _finding(
+        yield make_finding(
             subject,
             FindingKind.READOUT_AT_CHANCE,
             "readout_error",
@@ -211,9 +215,9 @@ def _qubit_findings(subject: Subject, properties: Mapping[str, Timestamped]) -> 
 def _gate_findings(subject: Subject, properties: Mapping[str, Timestamped]) -> Iterator[Finding]:
     yield from _value_findings(subject, properties)
     limit = depolarizing_error_limit(len(subject.qubits))
-    error = _usable(properties, "gate_error")
+    error = usable_value(properties, "gate_error")
     if error is not None and error >= 1:
-        yield _finding(
+        yield make_finding(
             subject,
             FindingKind.GATE_ERROR_ONE,
             "gate_error",
@@ -222,7 +226,7 @@ def _gate_findings(subject: Subject, properties: Mapping[str, Timestamped]) -> I
             action=f"the derivation clips it to the depolarizing limit d/(d+1) = {limit:.4g} (fully depolarizing)",
         )
     elif error is not None and error > limit:
-        yield _finding(
+        yield make_finding(
             subject,
             FindingKind.GATE_ERROR_ABOVE_LIMIT,
             "gate_error",
@@ -235,7 +239,7 @@ def _gate_findings(subject: Subject, properties: Mapping[str, Timestamped]) -> I
         return
     if error is None:
         yield _missing(subject, "gate_error", "no depolarizing error on this gate (relaxation only)")
-    if _usable(properties, "gate_length") is None:
+    if usable_value(properties, "gate_length") is None:
         yield _missing(subject, "gate_length", "no thermal relaxation on this gate")
 
 
@@ -244,7 +248,7 @@ def _duplicate_findings(calibration: BackendCalibration) -> Iterator[Finding]:
     action = "the last entry is used, as Qiskit's BackendProperties does"
     for qubit, records in enumerate(calibration.document.qubits):
         for name, count in _repeated_names(records).items():
-            yield _finding(
+            yield make_finding(
                 Subject.qubit(qubit),
                 FindingKind.DUPLICATE_ENTRY,
                 name,
@@ -255,7 +259,7 @@ def _duplicate_findings(calibration: BackendCalibration) -> Iterator[Finding]:
     entries = Counter((entry.gate, tuple(entry.qubits)) for entry in calibration.document.gates)
     for (gate, qubits), count in entries.items():
         if count > 1:
-            yield _finding(
+            yield make_finding(
                 Subject.gate_on(gate, qubits),
                 FindingKind.DUPLICATE_ENTRY,
                 "gate entry",
@@ -265,7 +269,7 @@ def _duplicate_findings(calibration: BackendCalibration) -> Iterator[Finding]:
             )
     for entry in calibration.document.gates:
         for name, count in _repeated_names(entry.parameters).items():
-            yield _finding(
+            yield make_finding(
                 Subject.gate_on(entry.gate, tuple(entry.qubits)),
                 FindingKind.DUPLICATE_ENTRY,
                 name,
@@ -299,7 +303,7 @@ def _date_findings(calibration: BackendCalibration) -> Iterator[Finding]:
             continue
         oldest_age, oldest_name = max(ages)
         if oldest_age > STALE_AFTER:
-            yield _finding(
+            yield make_finding(
                 subject,
                 FindingKind.STALE_DATE,
                 f"{oldest_name} age (days)",
@@ -310,7 +314,7 @@ def _date_findings(calibration: BackendCalibration) -> Iterator[Finding]:
             )
         newest_age, newest_name = min(ages)
         if -newest_age > FUTURE_TOLERANCE:
-            yield _finding(
+            yield make_finding(
                 subject,
                 FindingKind.FUTURE_DATE,
                 f"{newest_name} age (days)",
@@ -324,7 +328,7 @@ def _date_findings(calibration: BackendCalibration) -> Iterator[Finding]:
 def _device_findings(calibration: BackendCalibration) -> Iterator[Finding]:
     without_frequency = [q for q in range(calibration.num_qubits) if calibration.qubit_value(q, "frequency") is None]
     if without_frequency:
-        yield _finding(
+        yield make_finding(
             Subject("device"),
             FindingKind.MISSING_DATA,
             "frequency (qubits without)",

@@ -23,77 +23,22 @@ entries and gate-arity mismatches are all rejected, each with the field, the rul
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from noise_core.gates import known_gate_arity, max_depolarizing_probability
-
-SUM_TOLERANCE = 1e-6
-"""Largest |Σp − 1| accepted for a distribution; accepted sums are stored exactly normalized."""
-
-
-def rule_error(rule: str, message: str, *, field: str | None = None) -> PydanticCustomError:
-    """A validation error whose type is ``rule``; ``field`` names the offending sub-field.
-
-    Model-level validators report at the model's location; ``field`` lets
-    ``noise_core.problems.describe_validation_error`` extend that path to the exact field.
-    The message is used as is: pydantic only substitutes ``{field}`` in it.
-    """
-    return PydanticCustomError(rule, message, {"field": field} if field else None)
-
-
-def normalize_distribution(probabilities: Sequence[float], *, what: str) -> list[float]:
-    """Return ``probabilities`` rescaled so that ``math.fsum`` of them is exactly 1.0.
-
-    Raises if the sum is further than ``SUM_TOLERANCE`` from 1. A distribution that already
-    sums to exactly 1 is returned unchanged, so re-validating exported JSON changes nothing.
-    After rescaling, the largest entry is moved one ulp at a time until the sum is exact (a
-    step is at most 2⁻⁵³, narrower than the window of sums that round to 1), so Aer's
-    stricter completeness checks pass on export.
-    """
-    total = math.fsum(probabilities)
-    if abs(total - 1.0) > SUM_TOLERANCE:
-        raise rule_error(
-            "probabilities_sum",
-            f"{what} must sum to 1 (within {SUM_TOLERANCE:g}); got sum {total!r} from {list(probabilities)!r}",
-        )
-    if total == 1.0:
-        return list(probabilities)
-    scaled = [p / total for p in probabilities]
-    largest = max(range(len(scaled)), key=scaled.__getitem__)
-    for _ in range(_MAX_ULP_STEPS):
-        gap = 1.0 - math.fsum(scaled)
-        if gap == 0.0:
-            break
-        scaled[largest] = math.nextafter(scaled[largest], math.inf if gap > 0 else -math.inf)
-    return scaled
-
-
-_MAX_ULP_STEPS = 64
-"""Rescaling leaves the sum a few ulps from 1; this bounds the nudging loop far above that."""
-
-
-class SpecModel(BaseModel):
-    """Frozen base: unknown keys rejected by name, NaN and ±inf rejected."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-
-Probability = Annotated[float, Field(strict=True, ge=0.0, le=1.0)]
-QubitIndex = Annotated[int, Field(strict=True, ge=0, description="Simulator qubit index.")]
-GateName = Annotated[
-    str,
-    Field(
-        strict=True,
-        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
-        description="Instruction name as Qiskit/Aer spell it, e.g. 'sx', 'cx', 'ecr'.",
-    ),
-]
-NumQubits = Annotated[int, Field(strict=True, ge=1, description="Number of qubits the gate acts on.")]
+from noise_core.provenance import Provenance
+from noise_core.spec_base import (
+    GateName,
+    NumQubits,
+    Probability,
+    QubitIndex,
+    SpecModel,
+    normalize_distribution,
+    rule_error,
+)
 
 
 def _check_assignment_matrix(matrix: list[list[float]]) -> list[list[float]]:
@@ -239,10 +184,19 @@ class LocalPauliNoiseOnGate(SpecModel):
 
 
 class ThermalRelaxationParameters(SpecModel):
-    """T1/T2 relaxation of one qubit over a gate of duration ``time`` (all in one time unit)."""
+    """T1/T2 relaxation of one qubit over a gate of duration ``time`` (all in one time unit).
 
-    t1: float = Field(strict=True, gt=0.0, description="Amplitude-damping time T1 (> 0).")
-    t2: float = Field(strict=True, gt=0.0, description="Dephasing time T2 (> 0, ≤ 2·T1).")
+    ``t1=None`` means T1 = ∞ (no amplitude damping: a calibration that does not report T1);
+    ``t2=None`` means T2 = ∞ and needs ``t1=None`` too, since T2 ≤ 2·T1. Both ``None`` is the
+    identity. JSON cannot hold ∞, so infinity is spelled ``null`` rather than a large number.
+    """
+
+    t1: float | None = Field(
+        strict=True, gt=0.0, description="Amplitude-damping time T1 (> 0); null = infinite (no amplitude damping)."
+    )
+    t2: float | None = Field(
+        strict=True, gt=0.0, description="Dephasing time T2 (> 0, ≤ 2·T1); null = infinite (only with t1 null)."
+    )
     time: float = Field(strict=True, ge=0.0, description="Gate duration, same unit as t1 and t2.")
     excited_state_population: Probability = Field(
         default=0.0, description="Equilibrium |1> population (0 = zero temperature)."
@@ -250,19 +204,28 @@ class ThermalRelaxationParameters(SpecModel):
 
     @model_validator(mode="after")
     def _check_t2_limit(self) -> ThermalRelaxationParameters:
-        if self.t2 > 2.0 * self.t1:
+        if self.t1 is not None and (self.t2 is None or self.t2 > 2.0 * self.t1):
             raise rule_error(
                 "t2_limit",
-                f"t2 must be at most 2*t1 = {2.0 * self.t1!r}; got t2={self.t2!r} with t1={self.t1!r}",
+                f"t2 must be at most 2*t1 = {2.0 * self.t1!r}; got t2={_infinite_if_none(self.t2)} with t1={self.t1!r}",
                 field="t2",
             )
         return self
 
 
+def _infinite_if_none(value: float | None) -> str:
+    return "null (infinite)" if value is None else repr(value)
+
+
 class ThermalRelaxationNoiseOnGate(ThermalRelaxationParameters):
-    """Thermal relaxation on every occurrence of a *single-qubit* ``gate`` (Classiq's model)."""
+    """Thermal relaxation on every occurrence of a *single-qubit* ``gate`` (Classiq's model).
+
+    Classiq's schema needs finite times, so ``t1`` and ``t2`` are required numbers here.
+    """
 
     gate: GateName
+    t1: float = Field(strict=True, gt=0.0, description="Amplitude-damping time T1 (> 0).")
+    t2: float = Field(strict=True, gt=0.0, description="Dephasing time T2 (> 0, ≤ 2·T1).")
 
     @model_validator(mode="after")
     def _check_single_qubit_gate(self) -> ThermalRelaxationNoiseOnGate:
@@ -367,6 +330,9 @@ class NoiseSpec(SpecModel):
         default=None, description="One assignment matrix for every qubit; excludes the bit-flip field."
     )
     local_readout_errors: list[LocalReadoutNoise] = Field(default_factory=list)
+    provenance: Provenance | None = Field(
+        default=None, description="Source snapshot, options and adjustments of a derived spec (not in Classiq's)."
+    )
 
     @field_validator("basis_gates")
     @classmethod
@@ -426,7 +392,11 @@ class NoiseSpec(SpecModel):
         return not (has_channel or has_global_readout)
 
     def classiq_incompatibilities(self) -> list[str]:
-        """Entries Classiq's schema cannot express (valid here), one line each; empty if none."""
+        """Entries Classiq's schema cannot express (valid here), one line each; empty if none.
+
+        Classiq accepts depolarizing λ ≤ 1 on 1- or 2-qubit gates, Pauli noise on 1- or 2-qubit
+        gates, and has no local Pauli or local thermal-relaxation lists.
+        """
         problems = [
             f"{field}[{index}]: depolarizing probability {entry.probability!r} > 1 (Classiq accepts λ ≤ 1)"
             for field in ("gate_depolarizing_errors", "local_depolarizing_errors")
@@ -434,11 +404,21 @@ class NoiseSpec(SpecModel):
             if entry.probability > 1.0
         ]
         problems += [
+            f"{field}[{index}]: acts on {entry.num_qubits} qubits (Classiq accepts num_qubits 1 or 2)"
+            for field in ("gate_depolarizing_errors", "local_depolarizing_errors", "gate_pauli_errors")
+            for index, entry in enumerate(getattr(self, field))
+            if entry.num_qubits > CLASSIQ_MAX_GATE_QUBITS
+        ]
+        problems += [
             f"{field}[{index}]: {field} is a local extension for {_describe_target(_entry_target(entry))}"
             for field in ("local_pauli_errors", "local_thermal_relaxation_errors")
             for index, entry in enumerate(getattr(self, field))
         ]
         return problems
+
+
+CLASSIQ_MAX_GATE_QUBITS = 2
+"""Classiq's ``num_qubits`` is ``Literal[1, 2]`` (classiq 1.34 ``simulator_noise``)."""
 
 
 def _describe_target(target: tuple[Any, ...]) -> str:

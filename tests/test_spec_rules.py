@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from noise_core import (
     DepolarizingNoiseOnGate,
     LocalDepolarizingNoiseOnGate,
+    LocalThermalRelaxationNoiseOnGate,
     NoiseSpec,
     ThermalRelaxationNoiseOnGate,
     describe_validation_error,
@@ -241,3 +242,31 @@ def test_normalization_is_exact_and_idempotent_on_hypothesis_counterexample() ->
     stored = [term.probability for term in spec.gate_pauli_errors[0].pauli_terms]
     assert math.fsum(stored) == 1.0
     assert NoiseSpec.model_validate_json(spec.model_dump_json()) == spec
+
+
+def test_infinite_relaxation_times_are_null_in_the_local_extension() -> None:
+    entry = LocalThermalRelaxationNoiseOnGate(
+        gate="cx",
+        qubits=[0, 1],
+        relaxations=[{"t1": None, "t2": None, "time": 300.0}, {"t1": None, "t2": 5_000.0, "time": 300.0}],
+    )
+    assert entry.relaxations[0].t1 is None and entry.relaxations[1].t2 == 5_000.0
+
+
+def test_infinite_t2_needs_infinite_t1() -> None:
+    with pytest.raises(
+        ValidationError, match=r"t2: t2 must be at most 2\*t1 = 200.0; got t2=null \(infinite\) with t1=100.0"
+    ):
+        LocalThermalRelaxationNoiseOnGate(gate="sx", qubits=[0], relaxations=[{"t1": 100.0, "t2": None, "time": 1.0}])
+
+
+def test_classiq_thermal_entry_needs_finite_times() -> None:
+    with pytest.raises(ValidationError, match=r"t1\s+Input should be a valid number"):
+        ThermalRelaxationNoiseOnGate(gate="sx", t1=None, t2=100.0, time=1.0)
+
+
+def test_three_qubit_depolarizing_is_a_classiq_incompatibility() -> None:
+    spec = NoiseSpec(gate_depolarizing_errors=[{"gate": "ccx", "num_qubits": 3, "probability": 0.01}])
+    assert spec.classiq_incompatibilities() == [
+        "gate_depolarizing_errors[0]: acts on 3 qubits (Classiq accepts num_qubits 1 or 2)"
+    ]

@@ -6,6 +6,15 @@ Pure Python: never imports streamlit or plotly.
 from noise_core.aer_model import build_noise_model
 from noise_core.calibration import BackendCalibration, CalibrationError, PropertyNotFoundError, load_calibration
 from noise_core.derive import derive_noise_spec
+from noise_core.export import (
+    ClassiqExportError,
+    SpecImportError,
+    approximate_for_classiq,
+    spec_from_json,
+    spec_to_json,
+    to_aer_dict,
+    to_classiq_dict,
+)
 from noise_core.findings import Finding, FindingKind, findings_table
 from noise_core.problems import FieldProblem, describe_validation_error
 from noise_core.provenance import DerivationOptions, GateLengthOverride, Provenance
@@ -25,6 +34,7 @@ from noise_core.spec import (
 __all__ = [
     "BackendCalibration",
     "CalibrationError",
+    "ClassiqExportError",
     "DepolarizingNoiseOnGate",
     "DerivationOptions",
     "FieldProblem",
@@ -40,11 +50,17 @@ __all__ = [
     "PauliNoiseTerm",
     "PropertyNotFoundError",
     "Provenance",
+    "SpecImportError",
     "ThermalRelaxationNoiseOnGate",
     "ThermalRelaxationParameters",
+    "approximate_for_classiq",
     "build_noise_model",
     "derive_noise_spec",
     "describe_validation_error",
     "findings_table",
     "load_calibration",
+    "spec_from_json",
+    "spec_to_json",
+    "to_aer_dict",
+    "to_classiq_dict",
 ]

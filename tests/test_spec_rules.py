@@ -255,7 +255,7 @@ def test_infinite_relaxation_times_are_null_in_the_local_extension() -> None:
 
 def test_infinite_t2_needs_infinite_t1() -> None:
     with pytest.raises(
-        ValidationError, match=r"t2: t2 must be at most 2\*t1 = 200.0; got t2=null \(infinite\) with t1=100.0"
+        ValidationError, match=r"t2 must be at most 2\*t1 = 200.0; got t2=null \(infinite\) with t1=100.0"
     ):
         LocalThermalRelaxationNoiseOnGate(gate="sx", qubits=[0], relaxations=[{"t1": 100.0, "t2": None, "time": 1.0}])
 

@@ -1,0 +1,194 @@
+"""Export and import: our full spec JSON, Classiq's field set, and Aer's noise-model dict.
+
+- Full format: ``NoiseSpec`` JSON with provenance (``spec_to_json`` / ``spec_from_json``).
+- Classiq: ``to_classiq_dict`` writes exactly ``ClassiqSimulatorNoiseSpecification``'s fields
+  (classiq 1.34). What that schema cannot express raises ``ClassiqExportError`` listing the
+  entries, or, with ``approximate=True``, is folded into local depolarizing entries matched to
+  the same process fidelity (``approximate_for_classiq`` returns the list of approximations).
+- Aer: ``to_aer_dict`` is ``NoiseModel.to_dict(serializable=True)`` of ``build_noise_model``.
+"""
+
+from __future__ import annotations
+
+import copy
+import warnings
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from pydantic import ValidationError
+from qiskit_aer.noise import NoiseModel
+
+from noise_core.aer_model import build_noise_model
+from noise_core.channels import ChannelIndex, GateChannel
+from noise_core.problems import FieldProblem, describe_validation_error
+from noise_core.spec import CLASSIQ_MAX_GATE_QUBITS, LocalDepolarizingNoiseOnGate, NoiseSpec
+
+CLASSIQ_FIELDS = (
+    "basis_gates",
+    "gate_depolarizing_errors",
+    "local_depolarizing_errors",
+    "gate_pauli_errors",
+    "gate_thermal_relaxation_errors",
+    "readout_bit_flip_probability",
+    "readout_assignment_probabilities",
+    "local_readout_errors",
+)
+"""The fields of Classiq's ``ClassiqSimulatorNoiseSpecification`` (seed 001, classiq 1.34)."""
+
+
+class SpecImportError(ValueError):
+    """A spec document that is not valid JSON or breaks a rule; ``problems`` has one line each."""
+
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        self.problems = problems
+        shown = "; ".join(str(problem) for problem in problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        super().__init__(f"not a valid noise spec: {shown}{more}")
+
+
+class ClassiqExportError(ValueError):
+    """The spec holds entries Classiq's schema cannot express; ``entries`` lists them."""
+
+    def __init__(self, entries: list[str]) -> None:
+        self.entries = entries
+        listing = "\n".join(f"  - {entry}" for entry in entries[:20])
+        more = f"\n  (and {len(entries) - 20} more)" if len(entries) > 20 else ""
+        super().__init__(
+            f"{len(entries)} entries cannot be expressed in Classiq's schema:\n{listing}{more}\n"
+            "Export with approximate=True to fold them into depolarizing errors of the same fidelity."
+        )
+
+
+def spec_to_json(spec: NoiseSpec) -> str:
+    """The full format: every field, provenance included; ``spec_from_json`` reads it back equal."""
+    return spec.model_dump_json(indent=2)
+
+
+def spec_from_json(document: str | bytes) -> NoiseSpec:
+    """Parse and validate a spec document (full format or Classiq's field set)."""
+    try:
+        return NoiseSpec.model_validate_json(document)
+    except ValidationError as error:
+        raise SpecImportError(describe_validation_error(error)) from None
+
+
+def to_classiq_dict(spec: NoiseSpec, *, approximate: bool = False) -> dict[str, Any]:
+    """Exactly Classiq's field set; raises ``ClassiqExportError`` unless ``approximate``."""
+    if approximate:
+        spec, _approximations = approximate_for_classiq(spec)
+    elif incompatibilities := spec.classiq_incompatibilities():
+        raise ClassiqExportError(incompatibilities)
+    return spec.model_dump(mode="json", include=set(CLASSIQ_FIELDS))
+
+
+def to_aer_dict(spec: NoiseSpec, *, qubits: Iterable[int] | None = None) -> dict[str, Any]:
+    """Aer's ``NoiseModel.to_dict(serializable=True)`` of the spec's model (JSON-ready)."""
+    return build_noise_model(spec, qubits=qubits).to_dict(serializable=True)
+
+
+def noise_model_from_aer_dict(document: dict[str, Any]) -> NoiseModel:
+    """Read an Aer noise-model dict back, including Kraus operators.
+
+    ``to_dict(serializable=True)`` writes each complex number as ``[re, im]``, and Aer 0.18's
+    (deprecated) ``NoiseModel.from_dict`` does not turn them back, so it fails on any model
+    with a Kraus error, its own ``from_backend`` models included (checked on FakeAlgiers).
+    This decodes the Kraus matrices first.
+    """
+    decoded = copy.deepcopy(document)
+    for error in decoded.get("errors", []):
+        for circuit in error.get("instructions", []):
+            for operation in circuit:
+                if operation.get("name") == "kraus":
+                    operation["params"] = [_complex_matrix(matrix) for matrix in operation["params"]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return NoiseModel.from_dict(decoded)
+
+
+def _complex_matrix(rows: list) -> np.ndarray:
+    array = np.asarray(rows, dtype=float)
+    return array[..., 0] + 1j * array[..., 1] if array.ndim == 3 else array.astype(complex)
+
+
+def approximate_for_classiq(spec: NoiseSpec) -> tuple[NoiseSpec, list[str]]:
+    """A spec Classiq accepts, and one line per approximation made to get there.
+
+    Each gate placement with something Classiq cannot express (local Pauli or thermal entries,
+    λ > 1) gets one local depolarizing entry instead, with λ chosen so that the placement keeps
+    its process fidelity F together with the all-qubit channels that still apply there in
+    Classiq: for a channel E of fidelity f after depolarizing, F = (1 − λ)·f + λ/d², so
+    λ = (f − F)/(f − 1/d²), clamped to [0, 1]. Without relaxation this is what
+    ``from_backend(thermal_relaxation=False)`` does. Entries on more than 2 qubits are dropped.
+    """
+    index = ChannelIndex.of(spec)
+    approximations: list[str] = []
+    kept = {
+        "gate_depolarizing_errors": [],
+        "gate_pauli_errors": [],
+        "local_depolarizing_errors": [],
+    }
+    for entry in spec.gate_depolarizing_errors:
+        if entry.num_qubits > CLASSIQ_MAX_GATE_QUBITS:
+            approximations.append(
+                f"gate_depolarizing_errors {entry.gate!r}: dropped (acts on {entry.num_qubits} qubits)"
+            )
+        elif entry.probability > 1.0:
+            approximations.append(f"gate_depolarizing_errors {entry.gate!r}: λ {entry.probability:.6g} lowered to 1")
+            kept["gate_depolarizing_errors"].append(entry.model_copy(update={"probability": 1.0}))
+        else:
+            kept["gate_depolarizing_errors"].append(entry)
+    for entry in spec.gate_pauli_errors:
+        if entry.num_qubits > CLASSIQ_MAX_GATE_QUBITS:
+            approximations.append(f"gate_pauli_errors {entry.gate!r}: dropped (acts on {entry.num_qubits} qubits)")
+        else:
+            kept["gate_pauli_errors"].append(entry)
+    folded = _placements_to_fold(spec)
+    for entry in spec.local_depolarizing_errors:
+        if (entry.gate, tuple(entry.qubits)) not in folded:
+            kept["local_depolarizing_errors"].append(entry)
+    for (gate, qubits), channel in index.local_channels():
+        if (gate, qubits) not in folded:
+            continue
+        if len(qubits) > CLASSIQ_MAX_GATE_QUBITS:
+            approximations.append(f"{gate} on {list(qubits)}: dropped (acts on {len(qubits)} qubits)")
+            continue
+        remaining = index.all_qubit_channel_except_depolarizing(gate, len(qubits))
+        entry, note = _matched_local_depolarizing(gate, qubits, channel, remaining)
+        kept["local_depolarizing_errors"].append(entry)
+        approximations.append(note)
+    approximated = spec.model_copy(
+        update={**kept, "local_pauli_errors": [], "local_thermal_relaxation_errors": [], "provenance": None}
+    )
+    return NoiseSpec.model_validate(approximated.model_dump()), approximations
+
+
+def _placements_to_fold(spec: NoiseSpec) -> set[tuple[str, tuple[int, ...]]]:
+    placements = {(e.gate, tuple(e.qubits)) for e in spec.local_pauli_errors}
+    placements |= {(e.gate, tuple(e.qubits)) for e in spec.local_thermal_relaxation_errors}
+    placements |= {
+        (e.gate, tuple(e.qubits))
+        for e in spec.local_depolarizing_errors
+        if e.probability > 1.0 or e.num_qubits > CLASSIQ_MAX_GATE_QUBITS
+    }
+    return placements
+
+
+def _matched_local_depolarizing(
+    gate: str, qubits: tuple[int, ...], channel: GateChannel, remaining: GateChannel
+) -> tuple[LocalDepolarizingNoiseOnGate, str]:
+    """The local λ that keeps ``channel``'s process fidelity given the ``remaining`` all-qubit channels."""
+    dimension_squared = 4 ** len(qubits)
+    target, remaining_fidelity = channel.process_fidelity(), remaining.process_fidelity()
+    exact = (remaining_fidelity - target) / (remaining_fidelity - 1.0 / dimension_squared)
+    probability = min(max(exact, 0.0), 1.0)
+    note = (
+        f"{gate} on {list(qubits)}: folded into local depolarizing λ = {probability:.6g} "
+        f"(process fidelity {target:.6g} kept"
+        + ("" if probability == exact else f"; λ {exact:.6g} clamped to [0, 1], fidelity not kept")
+        + ")"
+    )
+    entry = LocalDepolarizingNoiseOnGate(
+        gate=gate, qubits=list(qubits), num_qubits=len(qubits), probability=probability
+    )
+    return entry, note

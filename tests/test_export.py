@@ -1,0 +1,195 @@
+"""Exports and imports: full JSON, Classiq's field set (checked against Classiq's schema), Aer's dict, CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import numpy as np
+import pytest
+
+from noise_core import NoiseSpec, build_noise_model, derive_noise_spec
+from noise_core.__main__ import main
+from noise_core.export import (
+    CLASSIQ_FIELDS,
+    ClassiqExportError,
+    SpecImportError,
+    approximate_for_classiq,
+    noise_model_from_aer_dict,
+    spec_from_json,
+    spec_to_json,
+    to_aer_dict,
+    to_classiq_dict,
+)
+from presets import SNAPSHOT_DIR, load_preset
+from tests.channel_math import superoperator
+
+CLASSIQ_SCHEMA = json.loads((Path(__file__).parent / "data" / "classiq_1.34.0_noise_spec.schema.json").read_text())
+"""``ClassiqSimulatorNoiseSpecification.model_json_schema()`` from classiq 1.34.0 (which cannot be
+installed beside our pandas/plotly; ``scripts/check_with_classiq.py`` runs the SDK itself)."""
+
+CLASSIQ_EXAMPLE = {
+    "basis_gates": ["id", "rz", "sx", "cx", "x"],
+    "gate_depolarizing_errors": [{"gate": "x", "probability": 0.001, "num_qubits": 1}],
+    "local_depolarizing_errors": [{"gate": "cx", "num_qubits": 2, "probability": 0.02, "qubits": [0, 1]}],
+    "gate_pauli_errors": [
+        {
+            "gate": "h",
+            "num_qubits": 1,
+            "pauli_terms": [{"pauli": "I", "probability": 0.99}, {"pauli": "Z", "probability": 0.01}],
+        }
+    ],
+    "gate_thermal_relaxation_errors": [
+        {"gate": "sx", "t1": 60000.0, "t2": 20000.0, "time": 100.0, "excited_state_population": 0.0}
+    ],
+    "readout_bit_flip_probability": None,
+    "readout_assignment_probabilities": [[0.98, 0.02], [0.03, 0.97]],
+    "local_readout_errors": [{"qubit": 0, "assignment_probabilities": [[0.9, 0.1], [0.15, 0.85]]}],
+}
+"""Seed 001's "Combining channels" example, with every field spelled out."""
+
+
+@pytest.fixture(scope="module")
+def manila_spec() -> NoiseSpec:
+    return derive_noise_spec(load_preset("ibmq_manila"), temperature=15.0)
+
+
+def test_full_json_round_trips_with_provenance(manila_spec: NoiseSpec) -> None:
+    again = spec_from_json(spec_to_json(manila_spec))
+    assert again == manila_spec
+    assert again.provenance.options.temperature == 15.0
+
+
+def test_import_reports_every_problem_with_its_path() -> None:
+    document = json.dumps({"gate_depolarizing_errors": [{"gate": "x", "probability": 2.0, "num_qubits": 1}], "x": 1})
+    with pytest.raises(
+        SpecImportError, match=r"gate_depolarizing_errors\[0\]\.probability: probability must be at most"
+    ) as caught:
+        spec_from_json(document)
+    assert [problem.path for problem in caught.value.problems] == ["gate_depolarizing_errors[0].probability", "x"]
+
+
+def test_import_of_broken_json_names_the_position() -> None:
+    with pytest.raises(SpecImportError, match=r"Invalid JSON: EOF while parsing"):
+        spec_from_json('{"gate_depolarizing_errors": [')
+
+
+def test_classiq_export_is_exactly_classiqs_field_set_and_round_trips() -> None:
+    spec = NoiseSpec.model_validate(CLASSIQ_EXAMPLE)
+    document = to_classiq_dict(spec)
+    assert document == CLASSIQ_EXAMPLE
+    jsonschema.validate(document, CLASSIQ_SCHEMA)
+    assert NoiseSpec.model_validate(document) == spec
+
+
+def test_classiq_export_refuses_what_it_cannot_express(manila_spec: NoiseSpec) -> None:
+    with pytest.raises(ClassiqExportError, match=r"28 entries cannot be expressed in Classiq's schema") as caught:
+        to_classiq_dict(manila_spec)
+    assert caught.value.entries[0].startswith("local_thermal_relaxation_errors[0]: ")
+
+
+@pytest.mark.parametrize("name", ["ibmq_manila", "ibm_pittsburgh"])
+def test_approximate_classiq_export_keeps_each_placements_process_fidelity(name: str) -> None:
+    spec = derive_noise_spec(load_preset(name))
+    approximated, notes = approximate_for_classiq(spec)
+    document = to_classiq_dict(spec, approximate=True)
+    assert set(document) == set(CLASSIQ_FIELDS)
+    jsonschema.validate(document, CLASSIQ_SCHEMA)
+    assert approximated.classiq_incompatibilities() == []
+    assert notes and all("folded into local depolarizing" in note for note in notes)
+    original, folded = build_noise_model(spec), build_noise_model(approximated)
+    for gate, errors in list(original._local_quantum_errors.items())[:3]:
+        for qubits, error in list(errors.items())[:5]:
+            dimension_squared = 4 ** len(qubits)
+            before = np.trace(superoperator(error, len(qubits))).real / dimension_squared
+            after = np.trace(superoperator(folded._local_quantum_errors[gate][qubits], len(qubits))).real
+            assert after / dimension_squared == pytest.approx(before, abs=1e-12)
+
+
+def test_approximation_lowers_lambda_above_one_and_keeps_global_channels() -> None:
+    spec = NoiseSpec(
+        gate_depolarizing_errors=[{"gate": "x", "num_qubits": 1, "probability": 1.2}],
+        gate_pauli_errors=[
+            {
+                "gate": "sx",
+                "num_qubits": 1,
+                "pauli_terms": [{"pauli": "I", "probability": 0.9}, {"pauli": "Z", "probability": 0.1}],
+            }
+        ],
+        local_pauli_errors=[
+            {
+                "gate": "sx",
+                "qubits": [2],
+                "pauli_terms": [{"pauli": "I", "probability": 0.8}, {"pauli": "X", "probability": 0.2}],
+            }
+        ],
+    )
+    approximated, notes = approximate_for_classiq(spec)
+    assert approximated.gate_depolarizing_errors[0].probability == 1.0
+    assert approximated.gate_pauli_errors == spec.gate_pauli_errors
+    (local,) = approximated.local_depolarizing_errors
+    # the local Pauli (fidelity 0.8) replaced the global one there; with the global Z (0.9) still applied
+    # in Classiq, λ solves (1 − λ)·0.9 + λ/4 = 0.8
+    assert local.probability == pytest.approx((0.9 - 0.8) / (0.9 - 0.25))
+    assert notes[0] == "gate_depolarizing_errors 'x': λ 1.2 lowered to 1"
+
+
+def test_aer_dict_is_json_and_reads_back_as_the_same_channels() -> None:
+    spec = derive_noise_spec(load_preset("ibm_algiers"))  # has T2 > T1 qubits, so Kraus errors
+    document = json.loads(json.dumps(to_aer_dict(spec)))
+    original, again = build_noise_model(spec), noise_model_from_aer_dict(document)
+    assert again._local_readout_errors.keys() == original._local_readout_errors.keys()
+    for gate, errors in original._local_quantum_errors.items():
+        for qubits, error in errors.items():
+            np.testing.assert_allclose(
+                superoperator(again._local_quantum_errors[gate][qubits], len(qubits)),
+                superoperator(error, len(qubits)),
+                atol=1e-15,
+            )
+
+
+def test_cli_derive_validate_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec_path, classiq_path = tmp_path / "spec.json", tmp_path / "classiq.json"
+    snapshot = str(SNAPSHOT_DIR / "ibmq_manila.json")
+    assert main(["derive", snapshot, "-o", str(spec_path), "--temperature", "20", "--gate-length", "cx@0,1=400"]) == 0
+    err = capsys.readouterr().err
+    assert "ibmq_manila: 15 depolarizing, 28 relaxation, 5 readout entries; 8 adjustments" in err
+    assert "cx on [3, 4]: gate_error = 0.00569628 breaks" in err
+    spec = spec_from_json(spec_path.read_text())
+    assert spec.provenance.options.gate_lengths[0].qubits == [0, 1]
+    cx = next(e for e in spec.local_thermal_relaxation_errors if e.gate == "cx" and e.qubits == [0, 1])
+    assert cx.relaxations[0].time == 400.0
+    assert main(["validate", str(spec_path)]) == 0
+    assert "valid (48 channel entries)" in capsys.readouterr().out
+    assert main(["export", "--format", "classiq", str(spec_path)]) == 1
+    assert "28 entries cannot be expressed" in capsys.readouterr().err
+    assert main(["export", "--format", "classiq", "--approximate", str(spec_path), "-o", str(classiq_path)]) == 0
+    jsonschema.validate(json.loads(classiq_path.read_text()), CLASSIQ_SCHEMA)
+    assert main(["export", "--format", "aer", str(spec_path)]) == 0
+    assert json.loads(capsys.readouterr().out)["errors"]
+
+
+def test_cli_validate_fails_with_one_line_per_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"readout_bit_flip_probability": 1.5, "local_readout_errors": [{"qubit": -1}]}))
+    assert main(["validate", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "bad.json: invalid (3 problems)" in err
+    assert "  readout_bit_flip_probability: Input should be less than or equal to 1; got 1.5" in err
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["derive", "missing.json"], "error: no calibration file at .missing.json."),
+        (["derive", str(SNAPSHOT_DIR / "ibmq_manila.json"), "--gate-length", "sx"], "expects GATE=VALUE"),
+        (["derive", str(SNAPSHOT_DIR / "ibmq_manila.json"), "--temperature", "-1"], "temperature"),
+    ],
+)
+def test_cli_bad_input_exits_1_with_a_message(arguments: list[str], message: str, capsys) -> None:
+    assert main(arguments) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ")
+    assert re.search(message, err)

@@ -53,9 +53,7 @@ def _build(spec: NoiseSpec, keep: frozenset[int] | None) -> NoiseModel:
         error = factory.error(channel)
         if error is not None:
             model.add_all_qubit_quantum_error(error, gate, warnings=False)
-    for (gate, gate_qubits), channel in channels.local_channels():
-        if keep is not None and not keep.issuperset(gate_qubits):
-            continue
+    for (gate, gate_qubits), channel in channels.local_channels(within=keep):
         error = factory.error(channel)
         if error is None and channels.has_all_qubit_channel(gate):
             error = factory.identity(len(gate_qubits))

@@ -78,8 +78,13 @@ class ChannelIndex:
             num_qubits = self._arity(gate)
             yield gate, self._channel(gate, num_qubits, None, None, None)
 
-    def local_channels(self) -> Iterable[tuple[tuple[str, tuple[int, ...]], GateChannel]]:
+    def local_channels(
+        self, within: frozenset[int] | None = None
+    ) -> Iterable[tuple[tuple[str, tuple[int, ...]], GateChannel]]:
+        """Each placement with a qubit-specific entry (all its qubits in ``within``, if given)."""
         for gate, qubits in {**self.local_depolarizing, **self.local_pauli, **self.local_thermal}:
+            if within is not None and not within.issuperset(qubits):
+                continue
             key = (gate, qubits)
             yield (
                 key,

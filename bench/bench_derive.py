@@ -12,37 +12,30 @@ favours the reference). Ours, timed from the snapshot file on disk:
   connected 12-qubit register, the model a 12-qubit circuit needs;
 - ``build(all)``: ``build_noise_model(spec)`` for the whole device, for scale.
 
-Each figure is the median of the repeats; ratios are reference / ours. Our paths run first for
-each snapshot, then the reference; garbage is collected between snapshots.
+Each figure is the median of the repeats after one untimed warm-up call; ratios are
+reference / ours. Our paths run first for each snapshot, then the reference; garbage is
+collected between snapshots.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
-import statistics
-import time
+import sys
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 
 from qiskit_aer.noise import NoiseModel
 from qiskit_ibm_runtime import fake_provider
+
+sys.path.insert(0, str(Path(__file__).parents[1]))
+from timing import median_seconds
 
 from noise_core import BackendCalibration, build_noise_model, derive_noise_spec, load_calibration
 
 SNAPSHOTS = Path(__file__).resolve().parent.parent / "presets" / "snapshots"
 CASES = {"ibm_pittsburgh": "FakePittsburgh", "ibm_kingston": "FakeKingston", "ibm_sherbrooke": "FakeSherbrooke"}
 REGISTER_SIZE = 12
-
-
-def median_seconds(action: Callable[[], object], repeats: int) -> float:
-    timings = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
 
 
 def connected_register(calibration: BackendCalibration, size: int) -> list[int]:

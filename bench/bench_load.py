@@ -11,16 +11,15 @@ Prints medians over repeated runs and the ratio ours/reference (below 1 means fa
 from __future__ import annotations
 
 import json
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
 from qiskit_ibm_runtime.models import BackendProperties
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
+from timing import median_seconds
+
 from noise_core import load_calibration
 from presets import SNAPSHOT_DIR
 
@@ -31,25 +30,15 @@ def load_with_qiskit(raw: bytes) -> BackendProperties:
     return BackendProperties.from_dict(json.loads(raw))
 
 
-def median_seconds(action: Callable[[], object]) -> float:
-    action()  # warm-up
-    samples = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
-
-
 def main(names: list[str]) -> None:
     print(
         f"{'snapshot':16s} {'qubits':>6s} {'ours ms':>8s} {'reference ms':>12s} {'ours/ref':>8s} {'json only ms':>12s}"
     )
     for name in names:
         raw = (SNAPSHOT_DIR / f"{name}.json").read_bytes()
-        ours = median_seconds(partial(load_calibration, raw))
-        reference = median_seconds(partial(load_with_qiskit, raw))
-        json_only = median_seconds(partial(json.loads, raw))
+        ours = median_seconds(partial(load_calibration, raw), REPEATS)
+        reference = median_seconds(partial(load_with_qiskit, raw), REPEATS)
+        json_only = median_seconds(partial(json.loads, raw), REPEATS)
         qubits = load_calibration(raw).num_qubits
         print(
             f"{name:16s} {qubits:6d} {ours * 1e3:8.1f} {reference * 1e3:12.1f} "

@@ -20,7 +20,8 @@ Delays get no noise: the spec has no idle channel (Aer's ``from_backend`` adds r
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 
 from qiskit.circuit import CircuitInstruction, Instruction, QuantumCircuit
 from qiskit.circuit.library import PauliGate
@@ -33,80 +34,97 @@ from noise_core.physics import Relaxation
 from noise_core.spec import NoiseSpec
 
 
-def build_noise_model(spec: NoiseSpec, *, qubits: Iterable[int] | None = None) -> NoiseModel:
+def build_noise_model(
+    spec: NoiseSpec,
+    *,
+    qubits: Iterable[int] | None = None,
+    compact: bool = False,
+    readout: bool = True,
+) -> NoiseModel:
     """Every channel of ``spec`` as an Aer ``NoiseModel``, optionally restricted to ``qubits``.
 
-    With ``qubits``, qubit-specific entries are kept only when all their qubits are in the set
-    (indices are not renumbered); all-qubit entries are kept as they are. Building only the
-    qubits a circuit touches keeps Aer's per-run conversion cost proportional to the circuit,
-    not the device (qiskit-aer issues 1087, 2379).
+    With ``qubits``, qubit-specific entries are kept only when all their qubits are in the set;
+    all-qubit entries are kept as they are. Building only the qubits a circuit touches keeps
+    Aer's per-run conversion cost proportional to the circuit, not the device (qiskit-aer
+    issues 1087, 2379). With ``compact=True`` the kept qubits are renumbered in the order
+    given (``qubits[i]`` becomes qubit ``i``), for a circuit laid out on just those qubits.
+    ``readout=False`` leaves readout errors out (the simulator then applies them itself).
+
+    Built ``QuantumError``s are cached process-wide by channel, so rebuilding after an edit
+    only builds the channels that changed.
     """
+    if compact and qubits is None:
+        raise ValueError("compact=True needs the qubits to renumber")
+    register = None if qubits is None else list(dict.fromkeys(qubits))
+    renumber = {physical: index for index, physical in enumerate(register)} if compact and register else None
     with garbage_collection_paused():
-        return _build(spec, None if qubits is None else frozenset(qubits))
+        return _build(spec, None if register is None else frozenset(register), renumber, readout)
 
 
-def _build(spec: NoiseSpec, keep: frozenset[int] | None) -> NoiseModel:
+def _build(
+    spec: NoiseSpec, keep: frozenset[int] | None, renumber: Mapping[int, int] | None, readout: bool
+) -> NoiseModel:
     model = NoiseModel(basis_gates=spec.basis_gates) if spec.basis_gates else NoiseModel()
-    factory = _ErrorFactory()
     channels = ChannelIndex.of(spec)
     for gate, channel in channels.all_qubit_channels():
-        error = factory.error(channel)
+        error = quantum_error(channel)
         if error is not None:
             model.add_all_qubit_quantum_error(error, gate, warnings=False)
     for (gate, gate_qubits), channel in channels.local_channels(within=keep):
-        error = factory.error(channel)
+        error = quantum_error(channel)
         if error is None and channels.has_all_qubit_channel(gate):
-            error = factory.identity(len(gate_qubits))
+            error = _identity_error(len(gate_qubits))
         if error is not None:
-            model.add_quantum_error(error, gate, gate_qubits, warnings=False)
-    _add_readout_errors(model, spec, keep)
+            placed = gate_qubits if renumber is None else tuple(renumber[q] for q in gate_qubits)
+            model.add_quantum_error(error, gate, placed, warnings=False)
+    if readout:
+        _add_readout_errors(model, spec, keep, renumber)
     return model
 
 
-class _ErrorFactory:
-    """Builds ``QuantumError``s, reusing one object for equal channels (x, sx and id often are)."""
+@lru_cache(maxsize=4096)
+def quantum_error(channel: GateChannel) -> QuantumError | None:
+    """The channel as a mixture of circuits: one Pauli, then each qubit's relaxation; None if identity.
 
-    def __init__(self) -> None:
-        self._errors: dict[GateChannel, QuantumError | None] = {}
-        self._kraus: dict[Relaxation, Instruction] = {}
-
-    def error(self, channel: GateChannel) -> QuantumError | None:
-        """The channel as a mixture of circuits: one Pauli, then each qubit's relaxation; None if identity."""
-        if channel not in self._errors:
-            self._errors[channel] = None if channel.is_identity else self._build(channel)
-        return self._errors[channel]
-
-    def identity(self, num_qubits: int) -> QuantumError:
-        """A no-op error: a local entry that cancels the all-qubit error of its gate there."""
-        return QuantumError([(QuantumCircuit(num_qubits), 1.0)])
-
-    def _build(self, channel: GateChannel) -> QuantumError:
-        template = QuantumCircuit(channel.num_qubits)
-        wires = tuple(template.qubits)
-        relaxations = [
-            CircuitInstruction(self._relaxation_instruction(relaxation), (wires[index],))
-            for index, relaxation in enumerate(channel.relaxations)
-            if relaxation is not None and not relaxation.is_identity
-        ]
-        mixture = []
-        for label, probability in channel.paulis:
-            if probability <= 0:
-                continue
-            circuit = template.copy_empty_like()
-            if label.strip("I"):
-                circuit._append(CircuitInstruction(PauliGate(label), wires))
-            for instruction in relaxations:
-                circuit._append(instruction)
-            mixture.append((circuit, probability))
-        return QuantumError(mixture)
-
-    def _relaxation_instruction(self, relaxation: Relaxation) -> Instruction:
-        if relaxation not in self._kraus:
-            self._kraus[relaxation] = Kraus(relaxation.kraus_operators()).to_instruction()
-        return self._kraus[relaxation]
+    Cached: equal channels (x, sx and id often are; an unchanged entry after an edit always
+    is) share one ``QuantumError``. Aer only reads the errors it is given.
+    """
+    if channel.is_identity:
+        return None
+    template = QuantumCircuit(channel.num_qubits)
+    wires = tuple(template.qubits)
+    relaxations = [
+        CircuitInstruction(_relaxation_instruction(relaxation), (wires[index],))
+        for index, relaxation in enumerate(channel.relaxations)
+        if relaxation is not None and not relaxation.is_identity
+    ]
+    mixture = []
+    for label, probability in channel.paulis:
+        if probability <= 0:
+            continue
+        circuit = template.copy_empty_like()
+        if label.strip("I"):
+            circuit._append(CircuitInstruction(PauliGate(label), wires))
+        for instruction in relaxations:
+            circuit._append(instruction)
+        mixture.append((circuit, probability))
+    return QuantumError(mixture)
 
 
-def _add_readout_errors(model: NoiseModel, spec: NoiseSpec, keep: frozenset[int] | None) -> None:
+@lru_cache(maxsize=8)
+def _identity_error(num_qubits: int) -> QuantumError:
+    """A no-op error: a local entry that cancels the all-qubit error of its gate there."""
+    return QuantumError([(QuantumCircuit(num_qubits), 1.0)])
+
+
+@lru_cache(maxsize=4096)
+def _relaxation_instruction(relaxation: Relaxation) -> Instruction:
+    return Kraus(relaxation.kraus_operators()).to_instruction()
+
+
+def _add_readout_errors(
+    model: NoiseModel, spec: NoiseSpec, keep: frozenset[int] | None, renumber: Mapping[int, int] | None
+) -> None:
     global_matrix = spec.readout_assignment_probabilities
     if spec.readout_bit_flip_probability is not None:
         flip = spec.readout_bit_flip_probability
@@ -115,7 +133,8 @@ def _add_readout_errors(model: NoiseModel, spec: NoiseSpec, keep: frozenset[int]
         model.add_all_qubit_readout_error(ReadoutError(global_matrix), warnings=False)
     for entry in spec.local_readout_errors:
         if keep is None or entry.qubit in keep:
-            model.add_readout_error(ReadoutError(entry.assignment_probabilities), [entry.qubit], warnings=False)
+            qubit = entry.qubit if renumber is None else renumber[entry.qubit]
+            model.add_readout_error(ReadoutError(entry.assignment_probabilities), [qubit], warnings=False)
 
 
 def _is_identity_matrix(matrix: Sequence[Sequence[float]]) -> bool:

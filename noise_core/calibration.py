@@ -188,6 +188,11 @@ class BackendCalibration:
             raise PropertyNotFoundError(f"{self.backend_name}: {gate!r} on qubits {list(key)} has no {name!r}")
         return properties[name]
 
+    def gate_entry(self, gate: str, qubits: tuple[int, ...]) -> dict[str, Timestamped] | None:
+        """``{name: (si, date)}`` of one gate placement, or None when the snapshot has none."""
+        properties = self._gates.get(gate, {}).get(tuple(qubits))
+        return None if properties is None else dict(properties)
+
     def gate_error(self, gate: str, qubits: int | tuple[int, ...] | list[int]) -> float:
         """Reported average gate error (probability)."""
         return self.gate_property(gate, qubits, "gate_error")[0]

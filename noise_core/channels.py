@@ -51,6 +51,21 @@ class GateChannel:
         return total / dimension**2
 
 
+@dataclass(frozen=True)
+class Placement:
+    """The noise on one gate placement and where each kind of it comes from."""
+
+    source: str
+    """'qubit-specific' (a local entry exists), 'all-qubit', or 'none'."""
+    local_kinds: tuple[str, ...]
+    global_kinds: tuple[str, ...]
+    channel: GateChannel | None
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return self.local_kinds + self.global_kinds
+
+
 @dataclass
 class ChannelIndex:
     """The spec's entries by gate (all-qubit) and by (gate, qubits) (local), one dict per kind."""
@@ -96,6 +111,41 @@ class ChannelIndex:
                     self.local_thermal.get(key),
                 ),
             )
+
+    def placement(self, gate: str, qubits: Sequence[int]) -> Placement:
+        """What acts on one occurrence of ``gate`` on ``qubits`` (physical indices), as Aer applies it."""
+        key = (gate, tuple(qubits))
+        local_kinds = [
+            kind
+            for kind, entries in (
+                ("depolarizing", self.local_depolarizing),
+                ("Pauli", self.local_pauli),
+                ("thermal relaxation", self.local_thermal),
+            )
+            if key in entries
+        ]
+        global_kinds = [
+            kind
+            for kind, entries in (
+                ("depolarizing", self.depolarizing),
+                ("Pauli", self.pauli),
+                ("thermal relaxation", self.thermal),
+            )
+            if gate in entries and kind not in local_kinds
+        ]
+        if local_kinds:
+            channel = self._channel(
+                gate,
+                len(key[1]),
+                self.local_depolarizing.get(key),
+                self.local_pauli.get(key),
+                self.local_thermal.get(key),
+            )
+            return Placement("qubit-specific", tuple(local_kinds), tuple(global_kinds), channel)
+        if global_kinds:
+            channel = self._channel(gate, len(key[1]), None, None, None)
+            return Placement("all-qubit", (), tuple(global_kinds), channel)
+        return Placement("none", (), (), None)
 
     def all_qubit_channel_except_depolarizing(self, gate: str, num_qubits: int) -> GateChannel:
         """The all-qubit Pauli and thermal channels of ``gate``: what a local depolarizing entry leaves."""

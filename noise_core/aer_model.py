@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 from qiskit.circuit import CircuitInstruction, Instruction, QuantumCircuit
-from qiskit.circuit.library import PauliGate
+from qiskit.circuit.library import IGate, PauliGate
 from qiskit.quantum_info import Kraus
 from qiskit_aer.noise import NoiseModel, QuantumError, ReadoutError
 
@@ -105,6 +105,10 @@ def quantum_error(channel: GateChannel) -> QuantumError | None:
         circuit = template.copy_empty_like()
         if label.strip("I"):
             circuit._append(CircuitInstruction(PauliGate(label), wires))
+        elif not relaxations:
+            # Never an empty circuit: with shot branching, Aer 0.18 drops a whole error whose
+            # first circuit is empty (pinned in tests/test_aer_model.py).
+            circuit._append(CircuitInstruction(IGate(), wires[:1]))
         for instruction in relaxations:
             circuit._append(instruction)
         mixture.append((circuit, probability))

@@ -159,12 +159,13 @@ def simulate(
     rng = np.random.default_rng(seed)
     with stopwatch("parse"):
         logical, expected = _as_circuit(circuit)
+    level, level_note = _transpile_level(logical, optimization_level, method, limits)
     with stopwatch("transpile"):
         placed = place_circuit(
             logical,
             spec,
             calibration,
-            optimization_level=optimization_level,
+            optimization_level=level,
             seed=seed % 2**31,
             initial_layout=initial_layout,
         )
@@ -188,7 +189,7 @@ def simulate(
         noisy_probabilities=noisy_probabilities,
         metrics=metrics,
         method=chosen,
-        method_reason=reason,
+        method_reason=reason + level_note,
         shots=shots,
         seed=seed,
         expected_outcomes=expected,
@@ -451,14 +452,9 @@ _STABILIZER_GATES = frozenset(
 
 def _stabilizer_problem(placed: PlacedCircuit, spec: NoiseSpec | None) -> str | None:
     """Why the stabilizer method cannot run this circuit (under ``spec``), or None if it can."""
-    for item in placed.compact.data:
-        name = item.operation.name
-        if name not in _STABILIZER_GATES:
-            return f"{name!r} is not a Clifford gate the stabilizer method supports"
-        if name == "rz" and not _is_quarter_turn(float(item.operation.params[0])):
-            return f"rz({item.operation.params[0]:.4g}) is not a multiple of π/2"
-    if spec is None:
-        return None
+    problem = _non_clifford_gate(placed.compact)
+    if problem is not None or spec is None:
+        return problem
     channels = ChannelIndex.of(spec)
     for name, physical in {
         (item.operation.name, tuple(placed.active_qubits[placed.compact.find_bit(q).index] for q in item.qubits))
@@ -468,6 +464,36 @@ def _stabilizer_problem(placed: PlacedCircuit, spec: NoiseSpec | None) -> str | 
         if channel is not None and any(r is not None and not r.is_identity for r in channel.relaxations):
             return f"{name} on {list(physical)} has thermal relaxation, which is not a Pauli channel"
     return None
+
+
+def _non_clifford_gate(circuit: QuantumCircuit) -> str | None:
+    """The first instruction the stabilizer method cannot run, described; None if all are Clifford."""
+    for item in circuit.data:
+        name = item.operation.name
+        if name == "barrier":
+            continue
+        if name not in _STABILIZER_GATES:
+            return f"{name!r} is not a Clifford gate the stabilizer method supports"
+        if name == "rz" and not _is_quarter_turn(float(item.operation.params[0])):
+            return f"rz({item.operation.params[0]:.4g}) is not a multiple of π/2"
+    return None
+
+
+def _transpile_level(
+    logical: QuantumCircuit, requested_level: int, method: str, limits: SimulationLimits
+) -> tuple[int, str]:
+    """The optimization level to use, and a note when it was lowered.
+
+    Level 2 resynthesizes two-qubit blocks with arbitrary rz angles: the result is still
+    Clifford as a whole but no longer gate by gate, which the stabilizer method needs. So a
+    Clifford circuit headed for the stabilizer method is transpiled at level ≤ 1.
+    """
+    wants_stabilizer = method == "stabilizer" or (
+        method == "auto" and 16 * 2**logical.num_qubits > limits.max_statevector_bytes
+    )
+    if requested_level <= 1 or not wants_stabilizer or _non_clifford_gate(logical) is not None:
+        return requested_level, ""
+    return 1, " (transpiled at optimization level 1 to keep the Clifford gates)"
 
 
 def _is_quarter_turn(angle: float) -> bool:

@@ -8,8 +8,9 @@ from typing import Any
 import numpy as np
 import pytest
 from qiskit import QuantumCircuit
+from qiskit.circuit.library import PauliGate
 from qiskit_aer import AerSimulator
-from qiskit_aer.noise import NoiseModel, depolarizing_error, pauli_error, thermal_relaxation_error
+from qiskit_aer.noise import NoiseModel, QuantumError, depolarizing_error, pauli_error, thermal_relaxation_error
 
 from noise_core import NoiseSpec, build_noise_model
 from tests.channel_math import superoperator
@@ -216,3 +217,37 @@ def test_built_model_simulates_like_the_equivalent_aer_model() -> None:
     relaxation = aer_relaxation(RELAX_A).expand(aer_relaxation(RELAX_B))
     reference.add_quantum_error(depolarizing_error(0.1, 2).compose(relaxation), "cx", [0, 1])
     np.testing.assert_allclose(bell_probabilities(ours), bell_probabilities(reference), atol=1e-12)
+
+
+def x_error_counts(error: QuantumError, *, shot_branching: bool) -> dict[str, int]:
+    model = NoiseModel()
+    model.add_all_qubit_quantum_error(error, "id")
+    circuit = QuantumCircuit(1, 1)
+    circuit.id(0)
+    circuit.measure(0, 0)
+    simulator = AerSimulator(method="statevector", noise_model=model, shot_branching_enable=shot_branching)
+    return simulator.run(circuit, shots=4000, seed_simulator=1).result().get_counts()
+
+
+def test_aer_shot_branching_drops_an_error_whose_first_circuit_is_empty() -> None:
+    """Aer 0.18: the same 25 % X error is applied without branching and silently lost with it."""
+    empty_first = QuantumError([(QuantumCircuit(1), 0.75), (PauliGate("X"), 0.25)])
+    assert x_error_counts(empty_first, shot_branching=False).get("1", 0) > 800
+    assert x_error_counts(empty_first, shot_branching=True) == {"0": 4000}
+
+
+def test_built_pauli_errors_survive_shot_branching() -> None:
+    model = build_noise_model(
+        spec(
+            gate_pauli_errors=[
+                {
+                    "gate": "id",
+                    "num_qubits": 1,
+                    "pauli_terms": [{"pauli": "X", "probability": 0.25}, {"pauli": "I", "probability": 0.75}],
+                }
+            ]
+        )
+    )
+    error = model._default_quantum_errors["id"]
+    assert all(circuit.data for circuit in error.circuits)
+    assert x_error_counts(error, shot_branching=True) == x_error_counts(error, shot_branching=False)

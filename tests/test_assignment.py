@@ -1,0 +1,73 @@
+"""Assignment matrices: specified ones read from the spec, estimated ones from calibration circuits."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from noise_core import NoiseSpec, assignment_matrix, assignment_report, derive_noise_spec
+from presets import load_preset
+from tests.statistics import FAILURE_PROBABILITY
+
+SHOTS = 20_000
+HOEFFDING = math.sqrt(math.log(2 / FAILURE_PROBABILITY) / (2 * SHOTS))
+"""|frequency − probability| ≤ this for one matrix entry, except with probability 1e-6 (Hoeffding)."""
+
+MATRIX_0 = [[0.97, 0.03], [0.08, 0.92]]
+MATRIX_2 = [[0.9, 0.1], [0.25, 0.75]]
+READOUT_ONLY = NoiseSpec(
+    readout_bit_flip_probability=0.05,
+    local_readout_errors=[
+        {"qubit": 0, "assignment_probabilities": MATRIX_0},
+        {"qubit": 2, "assignment_probabilities": MATRIX_2},
+    ],
+)
+
+
+def test_a_local_matrix_wins_over_the_global_setting_and_no_readout_is_the_identity():
+    assert assignment_matrix(READOUT_ONLY, 0).tolist() == MATRIX_0
+    assert assignment_matrix(READOUT_ONLY, 1).tolist() == [[0.95, 0.05], [0.05, 0.95]]
+    assert assignment_matrix(NoiseSpec(), 4).tolist() == [[1.0, 0.0], [0.0, 1.0]]
+
+
+def test_estimates_of_a_readout_only_spec_match_the_specified_matrices_within_shot_noise():
+    report = assignment_report(READOUT_ONLY, [0, 1, 2], shots=SHOTS, seed=1, joint_qubits=2)
+    for qubit in (0, 1, 2):
+        specified, estimated = report.specified[qubit].to_numpy(), report.estimated[qubit].to_numpy()
+        assert np.abs(estimated - specified).max() < HOEFFDING
+        assert estimated.sum(axis=1) == pytest.approx([1.0, 1.0])
+    assert report.joint_qubits == (0, 1)
+    assert list(report.specified_joint.index) == ["00", "01", "10", "11"]
+    assert np.abs(report.estimated_joint.to_numpy() - report.specified_joint.to_numpy()).max() < HOEFFDING
+
+
+def test_the_estimate_includes_the_error_of_the_x_gate_that_prepares_one():
+    """Depolarizing λ on X leaves |0⟩ with probability λ/2, which the readout then reads."""
+    depolarizing = 0.2
+    spec = NoiseSpec.model_validate(
+        {
+            **READOUT_ONLY.model_dump(),
+            "gate_depolarizing_errors": [{"gate": "x", "num_qubits": 1, "probability": depolarizing}],
+        }
+    )
+    report = assignment_report(spec, [0], shots=SHOTS, seed=2, joint_qubits=0)
+    prepared_zero = depolarizing / 2
+    expected_read_zero = (1 - prepared_zero) * MATRIX_0[1][0] + prepared_zero * MATRIX_0[0][0]
+    assert report.estimated[0].loc["1", "0"] == pytest.approx(expected_read_zero, abs=HOEFFDING)
+    assert report.estimated[0].loc["0", "1"] == pytest.approx(MATRIX_0[0][1], abs=HOEFFDING)
+    assert report.specified_joint is None and report.estimated_joint is None
+
+
+def test_on_a_device_the_calibration_circuits_run_on_the_requested_physical_qubits():
+    """|0⟩ needs no gate, so its row is the readout alone; X can only add reads of 0 to the |1⟩ row."""
+    calibration = load_preset("ibm_algiers")
+    spec = derive_noise_spec(calibration)
+    report = assignment_report(spec, [14, 3], calibration=calibration, shots=SHOTS, seed=3, joint_qubits=2)
+    for qubit in (14, 3):
+        specified, estimated = report.specified[qubit], report.estimated[qubit]
+        assert specified.loc["0", "1"] == pytest.approx(calibration.qubit_value(qubit, "prob_meas1_prep0"))
+        assert estimated.loc["0", "1"] == pytest.approx(specified.loc["0", "1"], abs=HOEFFDING)
+        assert estimated.loc["1", "0"] > specified.loc["1", "0"] - HOEFFDING
+    assert report.estimated_joint.shape == (4, 4)

@@ -22,7 +22,7 @@ from noise_core.findings import Finding, FindingKind, findings_table
 from noise_core.problems import FieldProblem, describe_validation_error
 from noise_core.provenance import DerivationOptions, GateLengthOverride, Provenance
 from noise_core.readout import assignment_matrix, joint_assignment_matrix
-from noise_core.simulate import (
+from noise_core.simulation import (
     SimulationError,
     SimulationLimits,
     SimulationMetrics,

@@ -82,6 +82,20 @@ def _build(
     return model
 
 
+class _StoredError(QuantumError):
+    """A ``QuantumError`` Aer must keep as given.
+
+    ``NoiseModel.add_quantum_error`` silently skips errors it finds ideal. That includes the
+    identity a local zero entry adds to cancel an all-qubit error on one placement, so the
+    all-qubit error would act there after all. The check also costs ~0.5 ms per error (it tries
+    a Clifford conversion and formats the failure). The builder makes only non-identity channels
+    and deliberate identities, so it answers the check itself.
+    """
+
+    def ideal(self) -> bool:
+        return False
+
+
 @lru_cache(maxsize=4096)
 def quantum_error(channel: GateChannel) -> QuantumError | None:
     """The channel as a mixture of circuits: one Pauli, then each qubit's relaxation; None if identity.
@@ -112,13 +126,15 @@ def quantum_error(channel: GateChannel) -> QuantumError | None:
         for instruction in relaxations:
             circuit._append(instruction)
         mixture.append((circuit, probability))
-    return QuantumError(mixture)
+    return _StoredError(mixture)
 
 
 @lru_cache(maxsize=8)
 def _identity_error(num_qubits: int) -> QuantumError:
     """A no-op error: a local entry that cancels the all-qubit error of its gate there."""
-    return QuantumError([(QuantumCircuit(num_qubits), 1.0)])
+    circuit = QuantumCircuit(num_qubits)
+    circuit.id(0)
+    return _StoredError([(circuit, 1.0)])
 
 
 @lru_cache(maxsize=4096)

@@ -18,7 +18,7 @@ from qiskit import QuantumCircuit
 
 from noise_core.calibration import BackendCalibration
 from noise_core.readout import assignment_matrices, joint_assignment_matrix, labelled_matrix
-from noise_core.simulate import SimulationError, simulate
+from noise_core.simulation import SimulationError, simulate
 from noise_core.spec import NoiseSpec
 
 DEFAULT_JOINT_QUBITS = 3

@@ -119,13 +119,21 @@ def test_local_entry_replaces_only_its_own_kind() -> None:
 
 
 def test_a_local_zero_entry_cancels_the_all_qubit_error_there() -> None:
+    """Aer skips errors it finds ideal when adding them; the cancelling identity must survive that."""
     model = build_noise_model(
         spec(
-            gate_depolarizing_errors=[{"gate": "x", "num_qubits": 1, "probability": 0.1}],
+            gate_depolarizing_errors=[{"gate": "x", "num_qubits": 1, "probability": 0.3}],
             local_depolarizing_errors=[{"gate": "x", "qubits": [0], "num_qubits": 1, "probability": 0.0}],
         )
     )
     np.testing.assert_allclose(superoperator(local_error(model, "x", (0,)), 1), np.eye(4), atol=1e-15)
+    circuit = QuantumCircuit(2)
+    circuit.x([0, 1])
+    circuit.save_probabilities()
+    result = AerSimulator(method="density_matrix", noise_model=model).run(circuit).result()
+    probabilities = np.asarray(result.data()["probabilities"])  # index = 2·q1 + q0
+    assert probabilities[0b01] + probabilities[0b11] == pytest.approx(1.0, abs=1e-15)  # qubit 0: exactly 1
+    assert probabilities[0b11] == pytest.approx(1 - 0.3 / 2)  # qubit 1: depolarized
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from noise_core import (
     simulate,
 )
 from noise_core.circuits import bell, ghz, qft, random_clifford
-from noise_core.simulate import _NOISE_MODELS
+from noise_core.simulation import _NOISE_MODELS
 from noise_core.target import build_target
 from presets import load_preset
 from tests.statistics import lumped_tvd, tvd_bound

@@ -378,8 +378,17 @@ class _NoiseModelCache:
             self._models.popitem(last=False)
         return model
 
+    def clear(self) -> None:
+        self._models.clear()
+
 
 _NOISE_MODELS = _NoiseModelCache()
+
+
+def clear_caches() -> None:
+    """Forget cached noise models and built errors (benchmarks use it to time a cold run)."""
+    _NOISE_MODELS.clear()
+    quantum_error.cache_clear()
 
 
 # --- checks -------------------------------------------------------------------------------

@@ -149,9 +149,19 @@ def simulate(
 ) -> SimulationResult:
     """Simulate ``circuit`` under ``spec`` on ``calibration``'s device (or an ideal register).
 
-    ``seed`` (None: drawn, and reported in the result) reproduces the transpilation, the
-    simulator's noise draws and the sampled counts exactly. Raises ``SimulationError`` with
-    what to change, and ``CircuitParseError`` for unreadable OpenQASM.
+    - ``circuit``: a measured ``QuantumCircuit``, a ``circuits`` library entry (its expected
+      outcomes give the success probability), or OpenQASM 2/3 text.
+    - ``calibration``: transpile to this device's ``Target`` and read its physical qubits'
+      noise from ``spec``; None simulates the circuit's own qubits with the spec's basis.
+    - ``seed`` (None: drawn, and reported in the result) reproduces the transpilation, the
+      simulator's noise draws and the sampled counts exactly.
+    - ``method``: "auto" (see ``choose_method``), "density_matrix", "trajectories" or "stabilizer".
+    - ``optimization_level``, ``initial_layout`` (physical qubit of each circuit qubit): passed to
+      Qiskit's ``transpile``.
+    - ``limits``: memory and shot limits (``SimulationLimits``).
+
+    Raises ``SimulationError`` saying what to change, and ``CircuitParseError`` (line, column,
+    what was expected) for unreadable OpenQASM.
     """
     stopwatch = _Stopwatch()
     _check_settings(shots, seed, method, limits)

@@ -1,19 +1,113 @@
-"""Cached noise_core calls. Cached objects are immutable, so sharing them across reruns is safe."""
+"""Cached noise_core calls. Cached objects are immutable, so sharing them across reruns is safe.
+
+Keys are cheap strings (the device key, a spec's JSON, a circuit's text); the objects they
+stand for are passed with a leading underscore so streamlit does not hash them.
+"""
 
 from __future__ import annotations
 
+import json
+
+import pandas as pd
 import streamlit as st
 
-from noise_core import BackendCalibration, load_calibration
+from components.worker import run_in_worker
+from noise_core import (
+    BackendCalibration,
+    DerivationOptions,
+    NoiseSpec,
+    SimulationResult,
+    approximate_for_classiq,
+    assignment_report,
+    derive_noise_spec,
+    load_calibration,
+    simulate,
+    spec_to_json,
+    to_aer_dict,
+    to_classiq_dict,
+)
+from noise_core.assignment import AssignmentReport
+from noise_core.device_map import coupling_edges, qubit_metrics, qubit_positions
+from noise_core.editing import tables_from_spec
+from noise_core.simulation import SimulationPlan, plan_simulation
 from presets import load_preset
 
 
 @st.cache_resource(show_spinner="Loading calibration snapshot…")
 def cached_preset(name: str) -> BackendCalibration:
-    return load_preset(name)
+    return run_in_worker(load_preset, name)
 
 
 @st.cache_resource(max_entries=8, show_spinner="Reading uploaded snapshot…")
 def cached_upload(content: bytes) -> BackendCalibration:
     """Parse uploaded bytes; a rejected document raises and is not cached."""
-    return load_calibration(content)
+    return run_in_worker(load_calibration, content)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def cached_device_map(device_key: str, _calibration: BackendCalibration) -> tuple[pd.DataFrame, ...]:
+    """(positions, edges, metrics) of a device; computed once per device."""
+    edges = run_in_worker(coupling_edges, _calibration)
+    return run_in_worker(qubit_positions, _calibration, edges), edges, run_in_worker(qubit_metrics, _calibration)
+
+
+@st.cache_resource(max_entries=16, show_spinner="Deriving the noise model…")
+def cached_derive(device_key: str, options_json: str, _calibration: BackendCalibration) -> NoiseSpec:
+    options = DerivationOptions.model_validate_json(options_json)
+    return run_in_worker(
+        derive_noise_spec,
+        _calibration,
+        gate_error=options.gate_error,
+        readout_error=options.readout_error,
+        thermal_relaxation=options.thermal_relaxation,
+        temperature=options.temperature,
+        gate_lengths=[(entry.gate, entry.qubits, entry.value) for entry in options.gate_lengths],
+        gate_length_units=options.gate_length_units,
+    )
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def cached_tables(spec_json: str, _spec: NoiseSpec) -> dict[str, pd.DataFrame]:
+    return run_in_worker(tables_from_spec, _spec)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def cached_plan(
+    device_key: str, spec_json: str, circuit_key: str, method: str, shots: int, seed: int,
+    _circuit: object, _spec: NoiseSpec, _calibration: BackendCalibration | None,
+) -> SimulationPlan:  # fmt: skip
+    return run_in_worker(
+        plan_simulation, _circuit, _spec, calibration=_calibration, method=method, shots=shots, seed=seed
+    )
+
+
+@st.cache_resource(max_entries=32, show_spinner="Simulating…")
+def cached_simulation(
+    device_key: str, spec_json: str, circuit_key: str, method: str, shots: int, seed: int,
+    _circuit: object, _spec: NoiseSpec, _calibration: BackendCalibration | None,
+) -> SimulationResult:  # fmt: skip
+    return run_in_worker(simulate, _circuit, _spec, calibration=_calibration, method=method, shots=shots, seed=seed)
+
+
+@st.cache_resource(max_entries=32, show_spinner="Estimating assignment matrices…")
+def cached_assignment(
+    device_key: str, spec_json: str, qubits: tuple[int, ...], shots: int, seed: int,
+    _spec: NoiseSpec, _calibration: BackendCalibration | None,
+) -> AssignmentReport:  # fmt: skip
+    return run_in_worker(assignment_report, _spec, qubits, calibration=_calibration, shots=shots, seed=seed)
+
+
+@st.cache_resource(max_entries=4, show_spinner="Preparing the exports…")
+def cached_exports(spec_json: str, _spec: NoiseSpec) -> dict[str, object]:
+    """The three export documents of a spec (the Aer dict builds the whole model: ~1 s at 156 qubits)."""
+    return run_in_worker(_exports, _spec)
+
+
+def _exports(spec: NoiseSpec) -> dict[str, object]:
+    approximated, notes = approximate_for_classiq(spec)
+    return {
+        "full": spec_to_json(spec),
+        "classiq": json.dumps(to_classiq_dict(approximated), indent=2),
+        "classiq_notes": notes,
+        "aer": json.dumps(to_aer_dict(spec)),
+    }

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
-from components.cached import cached_preset, cached_upload
-from components.session import LoadedDevice, current_device, set_device, set_upload_error, upload_error
+from components.cached import cached_upload
+from components.session import (
+    LoadedDevice,
+    current_device,
+    preset_device,
+    set_device,
+    set_upload_error,
+    upload_error,
+)
 from noise_core import CalibrationError
 from presets import DEFAULT_PRESET, list_presets
 
@@ -14,20 +23,21 @@ UPLOAD_KEY = "device_upload"
 
 
 def _load_selected_preset() -> None:
-    name = st.session_state[PRESET_KEY]
-    set_device(LoadedDevice(cached_preset(name), f"preset {name}"))
+    set_device(preset_device(st.session_state[PRESET_KEY]))
 
 
 def _load_upload() -> None:
     uploaded = st.session_state[UPLOAD_KEY]
     if uploaded is None:  # the user removed the file: keep the device in force
         return
+    content = uploaded.getvalue()
     try:
-        calibration = cached_upload(uploaded.getvalue())
+        calibration = cached_upload(content)
     except CalibrationError as error:
         set_upload_error(f"{uploaded.name} was not loaded: {error}")
         return
-    set_device(LoadedDevice(calibration, f"upload {uploaded.name}"))
+    digest = hashlib.sha256(content).hexdigest()[:16]
+    set_device(LoadedDevice(calibration, f"upload {uploaded.name}", f"upload:{digest}"))
 
 
 def device_picker() -> None:

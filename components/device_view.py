@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.cached import cached_device_map
+from components.figures import build_device_map_figure
 from components.session import LoadedDevice
 from noise_core import BackendCalibration, findings_table
 
@@ -72,4 +74,18 @@ def render_findings(calibration: BackendCalibration) -> None:
         width="stretch",
         hide_index=True,
         column_config={"value": st.column_config.NumberColumn(format="%.4g")},
+    )
+
+
+def render_device_map(device: LoadedDevice, *, highlight: tuple[int, ...] = (), key: str = "device_map") -> None:
+    """The coupling graph, qubits coloured by a chosen metric and couplers by 2-qubit gate error."""
+    positions, edges, metrics = cached_device_map(device.key, device.calibration)
+    names = list(metrics.columns)
+    metric = st.segmented_control("Colour qubits by", names, default=names[0], key=f"{key}_metric")
+    figure = build_device_map_figure(positions, edges, metrics, metric or names[0], highlight=highlight)
+    st.plotly_chart(figure, key=key, width="stretch")
+    st.caption(
+        f"{len(positions)} qubits, {len(edges)} couplers; coupler colour = 2-qubit gate error (quintiles, "
+        "green lowest). Hover a qubit or a coupler for its values"
+        + ("; ringed qubits are the ones the simulated circuit used." if highlight else ".")
     )

@@ -1,31 +1,69 @@
-"""The session state the pages share: one place for its keys, typed accessors around them."""
+"""The session state the pages share: one place for its keys, typed accessors around them.
+
+- the device in force (``LoadedDevice``), and the last rejected upload's message;
+- the noise model (``NoiseState``): the spec in force (always valid), the derived spec it is
+  compared with, the spec the editors start from, and the problems of the last rejected edit;
+- the last simulation shown, so a page can mark it stale when its inputs changed.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from components.cached import cached_preset
-from noise_core import BackendCalibration
+from components.cached import cached_derive, cached_preset
+from noise_core import BackendCalibration, DerivationOptions, NoiseSpec, SimulationResult
 from presets import DEFAULT_PRESET
 
 _DEVICE = "device"
 _UPLOAD_ERROR = "device_upload_error"
+_NOISE = "noise"
+_LAST_SIMULATION = "last_simulation"
 
 
 @dataclass(frozen=True)
 class LoadedDevice:
-    """The calibration in force and where it came from ('preset ibm_fez', 'upload props.json')."""
+    """The calibration in force, where it came from ('preset ibm_fez') and a cache key for it."""
 
     calibration: BackendCalibration
     source: str
+    key: str
+
+
+@dataclass(frozen=True)
+class NoiseState:
+    """The noise model: what is in force, what it came from, and the last rejected edit."""
+
+    spec: NoiseSpec
+    """The spec simulations use: the last valid one."""
+    derived: NoiseSpec | None
+    """Derived from the device with ``options``; None for a spec built from scratch or imported."""
+    options: DerivationOptions
+    editor_base: NoiseSpec
+    """What the editors start from; replaced on derive, reset, scratch and import."""
+    generation: int
+    """Bumped with ``editor_base``, so editor widgets restart from it."""
+    problems: tuple[str, ...] = ()
+    """Problems of the last edit that was not applied (empty when the editors are valid)."""
+
+
+@dataclass(frozen=True)
+class ShownSimulation:
+    """The result last drawn on the Simulate page and the inputs it was computed from."""
+
+    inputs: str
+    result: SimulationResult
+
+
+def preset_device(name: str) -> LoadedDevice:
+    return LoadedDevice(cached_preset(name), f"preset {name}", f"preset:{name}")
 
 
 def init_session() -> None:
-    """Open on the default preset; runs once per session (later reruns keep what the user loaded)."""
+    """Open on the default preset and its derived model; later reruns keep what the user has."""
     if _DEVICE not in st.session_state:
-        st.session_state[_DEVICE] = LoadedDevice(cached_preset(DEFAULT_PRESET), f"preset {DEFAULT_PRESET}")
+        set_device(preset_device(DEFAULT_PRESET))
 
 
 def current_device() -> LoadedDevice:
@@ -33,8 +71,12 @@ def current_device() -> LoadedDevice:
 
 
 def set_device(device: LoadedDevice) -> None:
+    """Load a device and derive its noise model with the options in force (defaults at first)."""
+    previous = st.session_state.get(_NOISE)
+    options = previous.options if previous is not None else DerivationOptions()
     st.session_state[_DEVICE] = device
     st.session_state.pop(_UPLOAD_ERROR, None)
+    derive(options)
 
 
 def upload_error() -> str | None:
@@ -44,3 +86,58 @@ def upload_error() -> str | None:
 
 def set_upload_error(message: str) -> None:
     st.session_state[_UPLOAD_ERROR] = message
+
+
+def noise_state() -> NoiseState:
+    return st.session_state[_NOISE]
+
+
+def derive(options: DerivationOptions) -> None:
+    """Derive the device's model with ``options``; it becomes the spec in force and the editors' start."""
+    device = current_device()
+    spec = cached_derive(device.key, options.model_dump_json(), device.calibration)
+    _restart_editors(spec, derived=spec, options=options)
+
+
+def start_from_scratch() -> None:
+    """An ideal spec (no channels) with the device's basis gates, to build by hand."""
+    state = noise_state()
+    basis = state.derived.basis_gates if state.derived is not None else None
+    _restart_editors(NoiseSpec(basis_gates=basis), derived=state.derived, options=state.options)
+
+
+def reset_to_derived() -> None:
+    state = noise_state()
+    if state.derived is not None:
+        _restart_editors(state.derived, derived=state.derived, options=state.options)
+
+
+def use_spec(spec: NoiseSpec) -> None:
+    """Put ``spec`` in force (imported, or reset in part); it is compared with the derived model, if any."""
+    state = noise_state()
+    _restart_editors(spec, derived=state.derived, options=state.options)
+
+
+def apply_edit(spec: NoiseSpec) -> None:
+    st.session_state[_NOISE] = replace(noise_state(), spec=spec, problems=())
+
+
+def reject_edit(problems: list[str]) -> None:
+    """Keep the spec in force; remember why the edit was not applied."""
+    st.session_state[_NOISE] = replace(noise_state(), problems=tuple(problems))
+
+
+def _restart_editors(spec: NoiseSpec, *, derived: NoiseSpec | None, options: DerivationOptions) -> None:
+    previous = st.session_state.get(_NOISE)
+    generation = previous.generation + 1 if previous is not None else 0
+    st.session_state[_NOISE] = NoiseState(
+        spec=spec, derived=derived, options=options, editor_base=spec, generation=generation
+    )
+
+
+def shown_simulation() -> ShownSimulation | None:
+    return st.session_state.get(_LAST_SIMULATION)
+
+
+def set_shown_simulation(inputs: str, result: SimulationResult) -> None:
+    st.session_state[_LAST_SIMULATION] = ShownSimulation(inputs, result)

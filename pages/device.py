@@ -3,7 +3,13 @@
 import streamlit as st
 
 from components.device_picker import device_picker
-from components.device_view import render_device_summary, render_findings, render_gate_table, render_qubit_table
+from components.device_view import (
+    render_device_map,
+    render_device_summary,
+    render_findings,
+    render_gate_table,
+    render_qubit_table,
+)
 from components.session import current_device
 
 st.title("Device")
@@ -11,7 +17,11 @@ device_picker()
 device = current_device()
 render_device_summary(device)
 
-qubits_tab, gates_tab, findings_tab = st.tabs(["Qubits", "Gates", f"Findings ({len(device.calibration.findings)})"])
+map_tab, qubits_tab, gates_tab, findings_tab = st.tabs(
+    ["Map", "Qubits", "Gates", f"Findings ({len(device.calibration.findings)})"]
+)
+with map_tab:
+    render_device_map(device)
 with qubits_tab:
     render_qubit_table(device.calibration)
 with gates_tab:

@@ -1,0 +1,329 @@
+"""The Noise model page's parts: derive form, channel editors, global readout, changes and resets.
+
+Editing model: each table is a ``st.data_editor`` started from ``NoiseState.editor_base``.
+After any change, every table is rebuilt from its base plus the editor's recorded changes and
+validated as one spec (``noise_core.editing.spec_from_tables``). A valid result becomes the spec
+in force; an invalid one leaves the last valid spec in force and its problems are shown under
+the tables, naming the row, field, value and rule.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from pydantic import ValidationError
+
+from components.cached import cached_tables
+from components.session import (
+    apply_edit,
+    current_device,
+    derive,
+    noise_state,
+    reject_edit,
+    reset_to_derived,
+    start_from_scratch,
+    use_spec,
+)
+from noise_core import DerivationOptions, NoiseSpec, describe_validation_error
+from noise_core.editing import SpecEditError, removed_rows, row_status, spec_from_tables
+
+TABLES = {
+    "qubit_specific": "Qubit-specific channels",
+    "all_qubit": "All-qubit channels",
+    "readout": "Per-qubit readout",
+}
+READOUT_MODES = ("none", "bit flip", "matrix")
+_COLUMN_LABELS = {
+    "gate": st.column_config.TextColumn("gate", help="Instruction name as Qiskit spells it: sx, cz, ecr…"),
+    "num_qubits": st.column_config.NumberColumn("qubits (n)", min_value=1, step=1),
+    "qubits": st.column_config.TextColumn("qubits", help="Physical qubits in gate order, e.g. 3,4"),
+    "depolarizing": st.column_config.NumberColumn(
+        "depolarizing λ", format="%.3e", help="Aer's depolarizing_error parameter; 0 ≤ λ ≤ 4ⁿ/(4ⁿ−1)"
+    ),
+    "pauli": st.column_config.TextColumn("Pauli terms", help="e.g. X:0.01, Z:0.02 — the identity takes the rest"),
+    "t1": st.column_config.TextColumn("T1 (ns)", help="One per qubit, comma-separated; inf = no decay"),
+    "t2": st.column_config.TextColumn("T2 (ns)", help="One per qubit; T2 ≤ 2·T1; inf = no dephasing"),
+    "time": st.column_config.TextColumn("gate time (ns)", help="One per qubit (or one for all)"),
+    "excited": st.column_config.TextColumn("excited pop.", help="Thermal excited-state population per qubit"),
+    "qubit": st.column_config.NumberColumn("qubit", min_value=0, step=1),
+    "p1_given_0": st.column_config.NumberColumn("P(1|0)", format="%.4f", min_value=0.0, max_value=1.0),
+    "p0_given_1": st.column_config.NumberColumn("P(0|1)", format="%.4f", min_value=0.0, max_value=1.0),
+    "source": st.column_config.TextColumn("source", help="calibration = as derived; edited / added by you"),
+}
+_ALL_QUBIT_NUMBERS = {
+    "t1": st.column_config.NumberColumn("T1 (ns)"),
+    "t2": st.column_config.NumberColumn("T2 (ns)"),
+    "time": st.column_config.NumberColumn("gate time (ns)"),
+    "excited": st.column_config.NumberColumn("excited pop."),
+}
+
+
+# --- derive -------------------------------------------------------------------------------
+
+
+def render_derive_form() -> None:
+    """from_backend's options; submitting derives the model again (edits are replaced)."""
+    state = noise_state()
+    options = state.options
+    with st.form("derive_form"):
+        columns = st.columns(4)
+        gate_error = columns[0].toggle(
+            "Gate errors", value=options.gate_error, help="Depolarizing matched to gate_error"
+        )
+        readout = columns[1].toggle("Readout errors", value=options.readout_error)
+        thermal = columns[2].toggle("Thermal relaxation", value=options.thermal_relaxation, help="T1/T2 over gate time")
+        temperature = columns[3].number_input(
+            "Temperature (mK)", min_value=0.0, value=options.temperature, step=5.0, help="Sets the excited population"
+        )
+        overrides = st.data_editor(
+            pd.DataFrame(
+                [
+                    {"gate": o.gate, "qubits": ",".join(map(str, o.qubits or [])), "value": o.value}
+                    for o in options.gate_lengths
+                ],
+                columns=["gate", "qubits", "value"],
+            ).astype({"gate": str, "qubits": str, "value": float}),
+            num_rows="dynamic",
+            key="derive_gate_lengths",
+            column_config={
+                "gate": st.column_config.TextColumn("gate"),
+                "qubits": st.column_config.TextColumn("qubits (empty = all)"),
+                "value": st.column_config.NumberColumn("gate length"),
+            },
+        )
+        units = st.selectbox(
+            "Gate-length unit",
+            ["ns", "us", "ms", "s"],
+            index=["ns", "us", "µs", "ms", "s"].index(options.gate_length_units) % 4,
+        )
+        submitted = st.form_submit_button("Derive from the device", type="primary")
+    if submitted:
+        _derive_with(gate_error, readout, thermal, temperature, overrides, units)
+
+
+def _derive_with(
+    gate_error: bool, readout: bool, thermal: bool, temperature: float, overrides: pd.DataFrame, units: str
+) -> None:
+    try:
+        lengths = [_override(row) for row in overrides.to_dict("records") if str(row.get("gate") or "").strip()]
+        options = DerivationOptions(
+            gate_error=gate_error,
+            readout_error=readout,
+            thermal_relaxation=thermal,
+            temperature=float(temperature),
+            gate_lengths=lengths,
+            gate_length_units=units,
+        )
+    except ValidationError as error:
+        problems = "\n".join(f"- {problem}" for problem in describe_validation_error(error))
+        st.error(f"The options were not applied; the model in force is unchanged.\n\n{problems}")
+        return
+    except ValueError as error:
+        st.error(f"The options were not applied: {error}")
+        return
+    derive(options)
+    st.toast(f"Derived from {current_device().calibration.backend_name}", icon=":material/check:")
+
+
+def _override(row: dict[str, Any]) -> dict[str, Any]:
+    text = str(row.get("qubits") or "").strip()
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if not all(part.isdigit() for part in parts):
+        raise ValueError(f"gate length override for {row['gate']!r}: qubits are written like 3 or 3,4; got {text!r}")
+    return {"gate": str(row["gate"]).strip(), "qubits": [int(p) for p in parts] or None, "value": row.get("value")}
+
+
+# --- editors ------------------------------------------------------------------------------
+
+
+def _editor_key(table: str) -> str:
+    return f"noise_editor_{table}_{noise_state().generation}"
+
+
+def _readout_key(part: str) -> str:
+    return f"noise_readout_{part}_{noise_state().generation}"
+
+
+def render_start_buttons() -> None:
+    state = noise_state()
+    left, right, _ = st.columns([1, 1, 3])
+    left.button(
+        "Reset all to derived",
+        on_click=reset_to_derived,
+        disabled=state.derived is None,
+        help="Throw away every edit and use the model derived from the device",
+    )
+    right.button("Start from scratch (ideal)", on_click=start_from_scratch, help="No channels at all; add your own")
+
+
+def render_editors() -> None:
+    """The three tables and the global readout; every change is validated at once."""
+    state = noise_state()
+    bases = _bases()
+    derived = cached_tables(state.derived.model_dump_json(), state.derived) if state.derived is not None else None
+    tabs = st.tabs([f"{title} ({len(bases[name])})" for name, title in TABLES.items()] + ["Global readout"])
+    for tab, (name, _title) in zip(tabs, TABLES.items(), strict=False):
+        with tab:
+            shown = bases[name].copy()
+            if derived is not None:
+                shown.insert(0, "source", row_status(bases[name], derived[name], name))
+            config = {**_COLUMN_LABELS, **(_ALL_QUBIT_NUMBERS if name == "all_qubit" else {})}
+            st.data_editor(
+                shown,
+                key=_editor_key(name),
+                num_rows="dynamic",
+                hide_index=True,
+                width="stretch",
+                height=320,
+                disabled=["source"],
+                column_config=config,
+                on_change=validate_edits,
+            )
+    with tabs[-1]:
+        _render_global_readout(state.editor_base)
+    if state.problems:
+        st.error(
+            "**This edit is not applied** — simulations still use the last valid model. Fix:\n\n"
+            + "\n".join(f"- {problem}" for problem in state.problems[:12])
+            + (f"\n- … and {len(state.problems) - 12} more" if len(state.problems) > 12 else "")
+        )
+
+
+def _render_global_readout(base: NoiseSpec) -> None:
+    mode = "bit flip" if base.readout_bit_flip_probability is not None else (
+        "matrix" if base.readout_assignment_probabilities is not None else "none"
+    )  # fmt: skip
+    st.radio(
+        "Readout on every qubit without a per-qubit entry",
+        READOUT_MODES,
+        index=READOUT_MODES.index(mode),
+        key=_readout_key("mode"),
+        horizontal=True,
+        on_change=validate_edits,
+    )
+    matrix = base.readout_assignment_probabilities or [[1.0, 0.0], [0.0, 1.0]]
+    left, middle, right = st.columns(3)
+    left.number_input(
+        "bit-flip probability", value=base.readout_bit_flip_probability or 0.0, min_value=0.0, max_value=1.0,
+        step=0.005, format="%.4f", key=_readout_key("flip"), on_change=validate_edits,
+    )  # fmt: skip
+    middle.number_input(
+        "matrix P(1|0)", value=matrix[0][1], min_value=0.0, max_value=1.0, step=0.005, format="%.4f",
+        key=_readout_key("p10"), on_change=validate_edits,
+    )  # fmt: skip
+    right.number_input(
+        "matrix P(0|1)", value=matrix[1][0], min_value=0.0, max_value=1.0, step=0.005, format="%.4f",
+        key=_readout_key("p01"), on_change=validate_edits,
+    )  # fmt: skip
+
+
+def validate_edits() -> None:
+    """Callback of every editor: rebuild the spec from all editors; apply it or keep the last valid one."""
+    state = noise_state()
+    tables = {name: _edited_table(name) for name in TABLES}
+    try:
+        spec = spec_from_tables(tables, _with_global_readout(state.editor_base))
+    except SpecEditError as error:
+        reject_edit(error.problems)
+        return
+    apply_edit(spec)
+
+
+def edited_tables() -> dict[str, pd.DataFrame]:
+    return {name: _edited_table(name) for name in TABLES}
+
+
+def _bases() -> dict[str, pd.DataFrame]:
+    base = noise_state().editor_base
+    return cached_tables(base.model_dump_json(), base)
+
+
+def _edited_table(name: str) -> pd.DataFrame:
+    """The editor's base with its recorded changes applied (streamlit keeps them as a delta)."""
+    table = _bases()[name].copy()
+    changes = st.session_state.get(_editor_key(name)) or {}
+    for position, values in (changes.get("edited_rows") or {}).items():
+        for column, value in values.items():
+            if column in table.columns:
+                table.iloc[int(position), table.columns.get_loc(column)] = value
+    table = table.drop(index=table.index[list(changes.get("deleted_rows") or [])])
+    added = [
+        {column: row.get(column) for column in table.columns}
+        for row in changes.get("added_rows") or []
+    ]  # fmt: skip
+    if added:
+        table = pd.concat([table, pd.DataFrame(added, columns=table.columns)], ignore_index=True)
+    return table.reset_index(drop=True)
+
+
+def _with_global_readout(base: NoiseSpec) -> NoiseSpec:
+    mode = st.session_state.get(_readout_key("mode"))
+    if mode is None:
+        return base
+    flip = st.session_state.get(_readout_key("flip"), 0.0)
+    p10 = st.session_state.get(_readout_key("p10"), 0.0)
+    p01 = st.session_state.get(_readout_key("p01"), 0.0)
+    return base.model_copy(
+        update={
+            "readout_bit_flip_probability": flip if mode == "bit flip" else None,
+            "readout_assignment_probabilities": [[1 - p10, p10], [p01, 1 - p01]] if mode == "matrix" else None,
+        }
+    )
+
+
+# --- changes ------------------------------------------------------------------------------
+
+
+def render_changes() -> None:
+    """What differs from the derived model in the spec in force."""
+    state = noise_state()
+    if state.derived is None:
+        st.caption("No derived model to compare with: this spec was built from scratch or imported.")
+        return
+    current = cached_tables(state.spec.model_dump_json(), state.spec)
+    derived = cached_tables(state.derived.model_dump_json(), state.derived)
+    rows = []
+    for name, title in TABLES.items():
+        status = row_status(current[name], derived[name], name)
+        for position in status.index[status != "calibration"]:
+            row = current[name].loc[position]
+            rows.append({"table": title, "entry": _entry_label(name, row), "change": status[position]})
+        rows += [
+            {"table": title, "entry": label, "change": "removed"}
+            for label in removed_rows(current[name], derived[name], name)
+        ]
+    if not rows:
+        st.success("Every value comes from the calibration (as derived).")
+        return
+    changes = pd.DataFrame(rows)
+    st.dataframe(changes, hide_index=True, width="stretch", key="noise_changes")
+    labels = [f"{row.table}: {row.entry} ({row.change})" for row in changes.itertuples()]
+    left, right = st.columns([3, 1])
+    chosen = left.selectbox("Entry", range(len(labels)), format_func=labels.__getitem__, key="noise_reset_choice")
+    if right.button("Reset this entry to derived", key="noise_reset_entry"):
+        _reset_entry(changes.iloc[chosen])
+        st.rerun()
+
+
+def _reset_entry(change: pd.Series) -> None:
+    """Put one entry back as derived: restore an edited or removed row, drop an added one."""
+    state = noise_state()
+    name = next(key for key, title in TABLES.items() if title == change["table"])
+    current = {key: table.copy() for key, table in cached_tables(state.spec.model_dump_json(), state.spec).items()}
+    derived = cached_tables(state.derived.model_dump_json(), state.derived)[name]
+    matches = lambda table: table.apply(lambda row: _entry_label(name, row) == change["entry"], axis=1)  # noqa: E731
+    kept = current[name][~matches(current[name])] if len(current[name]) else current[name]
+    if change["change"] != "added":
+        kept = pd.concat([kept, derived[matches(derived)]], ignore_index=True)
+    current[name] = kept
+    use_spec(spec_from_tables(current, state.spec))
+
+
+def _entry_label(name: str, row: pd.Series) -> str:
+    if name == "readout":
+        return f"qubit {row['qubit']}"
+    if name == "qubit_specific":
+        return f"{row['gate']} on {row['qubits']}"
+    return str(row["gate"])

@@ -9,6 +9,7 @@ the tables, naming the row, field, value and rule.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pandas as pd
@@ -151,11 +152,17 @@ def render_start_buttons() -> None:
     left, right, _ = st.columns([1, 1, 3])
     left.button(
         "Reset all to derived",
+        key="noise_reset_all",
         on_click=reset_to_derived,
         disabled=state.derived is None,
         help="Throw away every edit and use the model derived from the device",
     )
-    right.button("Start from scratch (ideal)", on_click=start_from_scratch, help="No channels at all; add your own")
+    right.button(
+        "Start from scratch (ideal)",
+        key="noise_scratch",
+        on_click=start_from_scratch,
+        help="No channels at all; add your own",
+    )
 
 
 def render_editors() -> None:
@@ -179,10 +186,11 @@ def render_editors() -> None:
                 height=320,
                 disabled=["source"],
                 column_config=config,
-                on_change=validate_edits,
             )
     with tabs[-1]:
         _render_global_readout(state.editor_base)
+    _apply_changed_edits()
+    state = noise_state()
     if state.problems:
         st.error(
             "**This edit is not applied** — simulations still use the last valid model. Fix:\n\n"
@@ -201,26 +209,50 @@ def _render_global_readout(base: NoiseSpec) -> None:
         index=READOUT_MODES.index(mode),
         key=_readout_key("mode"),
         horizontal=True,
-        on_change=validate_edits,
     )
     matrix = base.readout_assignment_probabilities or [[1.0, 0.0], [0.0, 1.0]]
     left, middle, right = st.columns(3)
     left.number_input(
         "bit-flip probability", value=base.readout_bit_flip_probability or 0.0, min_value=0.0, max_value=1.0,
-        step=0.005, format="%.4f", key=_readout_key("flip"), on_change=validate_edits,
+        step=0.005, format="%.4f", key=_readout_key("flip"),
     )  # fmt: skip
     middle.number_input(
         "matrix P(1|0)", value=matrix[0][1], min_value=0.0, max_value=1.0, step=0.005, format="%.4f",
-        key=_readout_key("p10"), on_change=validate_edits,
+        key=_readout_key("p10"),
     )  # fmt: skip
     right.number_input(
         "matrix P(0|1)", value=matrix[1][0], min_value=0.0, max_value=1.0, step=0.005, format="%.4f",
-        key=_readout_key("p01"), on_change=validate_edits,
+        key=_readout_key("p01"),
     )  # fmt: skip
 
 
+_LAST_VALIDATED = "noise_editor_last_validated"
+
+
+def _apply_changed_edits() -> None:
+    """When any editor changed since the last check, validate all of them as one spec."""
+    keys = [_editor_key(name) for name in TABLES] + [_readout_key(part) for part in ("mode", "flip", "p10", "p01")]
+    fingerprint = json.dumps([st.session_state.get(key) for key in keys], sort_keys=True, default=str)
+    if st.session_state.get(_LAST_VALIDATED) == (noise_state().generation, fingerprint):
+        return
+    st.session_state[_LAST_VALIDATED] = (noise_state().generation, fingerprint)
+    if _has_changes():
+        validate_edits()
+    elif noise_state().spec is not noise_state().editor_base or noise_state().problems:
+        apply_edit(noise_state().editor_base)  # every edit was undone
+
+
+def _has_changes() -> bool:
+    for name in TABLES:
+        delta = st.session_state.get(_editor_key(name)) or {}
+        if delta.get("edited_rows") or delta.get("added_rows") or delta.get("deleted_rows"):
+            return True
+    base = noise_state().editor_base
+    return _with_global_readout(base) != base
+
+
 def validate_edits() -> None:
-    """Callback of every editor: rebuild the spec from all editors; apply it or keep the last valid one."""
+    """Rebuild the spec from all editors; apply it, or keep the last valid one and record why not."""
     state = noise_state()
     tables = {name: _edited_table(name) for name in TABLES}
     try:
@@ -308,17 +340,22 @@ def render_changes() -> None:
 
 
 def _reset_entry(change: pd.Series) -> None:
-    """Put one entry back as derived: restore an edited or removed row, drop an added one."""
+    """Put one entry back as derived: restore an edited row in place, drop an added one, re-add a removed one."""
     state = noise_state()
     name = next(key for key, title in TABLES.items() if title == change["table"])
-    current = {key: table.copy() for key, table in cached_tables(state.spec.model_dump_json(), state.spec).items()}
+    tables = {key: table.copy() for key, table in cached_tables(state.spec.model_dump_json(), state.spec).items()}
     derived = cached_tables(state.derived.model_dump_json(), state.derived)[name]
-    matches = lambda table: table.apply(lambda row: _entry_label(name, row) == change["entry"], axis=1)  # noqa: E731
-    kept = current[name][~matches(current[name])] if len(current[name]) else current[name]
-    if change["change"] != "added":
-        kept = pd.concat([kept, derived[matches(derived)]], ignore_index=True)
-    current[name] = kept
-    use_spec(spec_from_tables(current, state.spec))
+    table = tables[name]
+    here = [position for position, row in table.iterrows() if _entry_label(name, row) == change["entry"]]
+    there = [position for position, row in derived.iterrows() if _entry_label(name, row) == change["entry"]]
+    if change["change"] == "edited":
+        table.loc[here[0]] = derived.loc[there[0]]
+    elif change["change"] == "added":
+        table = table.drop(index=here)
+    else:
+        table = pd.concat([table, derived.loc[there]], ignore_index=True)
+    tables[name] = table
+    use_spec(spec_from_tables(tables, state.spec))
 
 
 def _entry_label(name: str, row: pd.Series) -> str:

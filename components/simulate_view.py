@@ -139,6 +139,14 @@ def run_or_show(chosen: ChosenCircuit, shots: int, seed: int, method: str) -> Si
     return _stale(inputs)
 
 
+def previous_result() -> SimulationResult | None:
+    """The last result, kept on screen (marked) while the circuit above cannot be simulated."""
+    shown = shown_simulation()
+    if shown is not None:
+        st.warning("Showing the last result; fix the circuit above to update it.", icon="⏳")
+    return None if shown is None else shown.result
+
+
 def _stale(inputs: str) -> SimulationResult | None:
     shown = shown_simulation()
     if shown is None:
@@ -159,9 +167,9 @@ def render_metrics(result: SimulationResult) -> None:
         "n/a" if success is None else f"{success:.4f}",
         help="Noisy probability of the circuit's ideal outcomes" if success is not None else "No known ideal outcome",
     )
-    columns[3].metric("Method", result.method, help=result.method_reason)
+    columns[3].metric("Active qubits", len(result.active_qubits), help="Physical qubits the circuit touches")
     basis = "exact distributions" if metrics.exact else f"{result.shots} sampled shots"
-    st.caption(f"Metrics from {basis}. {result.method_reason}. Seed {result.seed}.")
+    st.caption(f"Method {result.method}: {result.method_reason}. Metrics from {basis}; seed {result.seed}.")
 
 
 def render_histogram(result: SimulationResult, label: str) -> None:

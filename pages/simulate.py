@@ -9,12 +9,12 @@ st.title("Simulate")
 st.caption(f"Device: {current_device().calibration.backend_name}. Change the noise on the Noise model page.")
 chosen = view.circuit_picker()
 shots, seed, method = view.settings()
-result = view.run_or_show(chosen, shots, seed, method) if chosen is not None else None
+result = view.run_or_show(chosen, shots, seed, method) if chosen is not None else view.previous_result()
 if result is None:
     st.info("Choose a valid circuit to see a result.")
     st.stop()
 view.render_metrics(result)
-view.render_histogram(result, chosen.label if chosen is not None else "circuit")
+view.render_histogram(result, chosen.label if chosen is not None else "last circuit")
 readout_tab, layout_tab, coverage_tab, timing_tab = st.tabs(
     ["Assignment matrices", "Layout on the device", "Noise coverage", "Timings"]
 )

@@ -1,4 +1,4 @@
-"""AppTest: the Device page opens on the default preset, switches presets, takes good and bad uploads."""
+"""AppTest: the Device page shows the default preset, switches presets, takes good and bad uploads."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ APP = str(Path(__file__).parents[1] / "app.py")
 
 @pytest.fixture
 def app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page("pages/device.py").run()
     assert not at.exception
     return at
 
@@ -34,7 +35,7 @@ def test_opens_on_the_default_preset_with_tables_and_findings(app: AppTest) -> N
     shown = metrics(app)
     assert shown["Backend"] == DEFAULT_PRESET
     assert shown["Qubits"] == "156"
-    assert [tab.label for tab in app.tabs] == ["Qubits", "Gates", f"Findings ({shown['Findings']})"]
+    assert [tab.label for tab in app.tabs] == ["Map", "Qubits", "Gates", f"Findings ({shown['Findings']})"]
     assert int(shown["Findings"]) > 0
     qubit_table = app.dataframe[0]
     assert len(qubit_table.value) == 156

@@ -1,0 +1,188 @@
+"""AppTest: every page renders, and the flows of the dashboard work end to end without a browser.
+
+Figures are read back from their plotly specs (``at.get_by_key(key).proto.spec``). The noise
+editors are ``st.data_editor``s; a test edits one by setting its change record in session state,
+which is what the browser sends.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from noise_core import NoiseSpec, spec_to_json
+
+APP = str(Path(__file__).parents[1] / "app.py")
+PAGES = ["pages/device.py", "pages/noise.py", "pages/simulate.py", "pages/export.py"]
+
+
+@pytest.fixture
+def app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    assert not at.exception
+    return at
+
+
+def figure(at: AppTest, key: str) -> dict:
+    return json.loads(at.get_by_key(key).proto.spec)
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def noise(at: AppTest):  # type: ignore[no-untyped-def]
+    return at.session_state["noise"]
+
+
+def edit(at: AppTest, table: str, change: dict) -> AppTest:
+    key = f"noise_editor_{table}_{noise(at).generation}"
+    at.session_state[key] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [], **change}
+    return at.run()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_an_exception_or_error(app: AppTest, page: str) -> None:
+    app.switch_page(page).run()
+    assert not app.exception
+    assert not app.error
+
+
+def test_the_app_opens_on_a_simulated_histogram_of_the_default_preset(app: AppTest) -> None:
+    assert app.title[0].value == "Simulate"
+    spec = figure(app, "sim_histogram")
+    assert [trace["name"] for trace in spec["data"]] == ["ideal", "noisy"]
+    assert all(trace["type"] == "bar" for trace in spec["data"])
+    assert {"000", "111"} <= set(spec["data"][1]["x"])
+    assert float(metrics(app)["Success probability"]) < 1.0
+    assert "ibm_pittsburgh" in app.caption[0].value
+
+
+def test_assignment_heatmaps_show_specified_and_estimated_matrices(app: AppTest) -> None:
+    measured = app.session_state["last_simulation"].result.measured_qubits
+    for qubit in measured:
+        for kind in ("specified", "estimated"):
+            heatmap = figure(app, f"sim_heatmap_{qubit}_{kind}")["data"][0]
+            assert heatmap["type"] == "heatmap"
+            assert heatmap["z"]["shape"] == "2, 2"  # plotly sends numpy arrays as typed arrays
+    joint = figure(app, "sim_heatmap_joint_estimated")["data"][0]
+    assert joint["z"]["shape"] == "8, 8"
+
+
+def test_the_device_map_colours_qubits_and_couplers(app: AppTest) -> None:
+    app.switch_page("pages/device.py").run()
+    traces = figure(app, "device_map")["data"]
+    qubits = next(trace for trace in traces if trace["name"] == "qubits")
+    assert len(qubits["text"]) == 156
+    assert qubits["marker"]["showscale"] is True
+    assert sum(trace["name"].startswith("2q gate error") for trace in traces) == 5
+
+
+def test_an_invalid_edit_names_the_row_rule_and_value_and_keeps_the_last_valid_spec(app: AppTest) -> None:
+    app.switch_page("pages/noise.py").run()
+    before = noise(app).spec
+    edit(app, "qubit_specific", {"edited_rows": {0: {"depolarizing": 1.5}}})
+    assert not app.exception
+    message = app.error[0].value
+    assert "This edit is not applied" in message
+    assert "qubit-specific row 1 (id on 0)" in message
+    assert "got 1.5 [rule: depolarizing_limit]" in message
+    assert noise(app).spec is before
+    edit(app, "qubit_specific", {"edited_rows": {0: {"depolarizing": 0.5}}})
+    assert not app.error
+    assert noise(app).spec.local_depolarizing_errors[0].probability == 0.5
+
+
+def test_a_value_that_is_not_a_number_is_named_with_its_row(app: AppTest) -> None:
+    app.switch_page("pages/noise.py").run()
+    edit(app, "qubit_specific", {"edited_rows": {2: {"t2": "fast"}}})
+    assert "qubit-specific row 3 (id on 2): t2 must be a number; got 'fast'" in app.error[0].value
+
+
+def test_a_valid_edit_shows_in_the_changes_and_in_the_next_simulation(app: AppTest) -> None:
+    baseline = float(metrics(app)["Success probability"])
+    app.switch_page("pages/noise.py").run()
+    gen = noise(app).generation
+    app.radio(key=f"noise_readout_mode_{gen}").set_value("bit flip").run()
+    app.number_input(key=f"noise_readout_flip_{gen}").set_value(0.2).run()
+    edit(app, "readout", {"deleted_rows": list(range(156))})
+    assert noise(app).spec.readout_bit_flip_probability == 0.2
+    changes = app.dataframe[-1].value
+    assert set(changes["change"]) == {"removed"}
+    app.switch_page("pages/simulate.py").run()
+    assert float(metrics(app)["Success probability"]) < baseline - 0.2
+
+
+def test_reset_all_and_start_from_scratch(app: AppTest) -> None:
+    app.switch_page("pages/noise.py").run()
+    edit(app, "qubit_specific", {"edited_rows": {0: {"depolarizing": 0.5}}})
+    app.button(key="noise_scratch").click().run()
+    assert noise(app).spec.is_ideal
+    app.switch_page("pages/simulate.py").run()
+    assert float(metrics(app)["Total variation distance"]) == 0.0
+    app.switch_page("pages/noise.py").run()
+    app.button(key="noise_reset_all").click().run()
+    assert noise(app).spec is noise(app).derived
+
+
+def test_one_edited_entry_can_be_reset_to_its_derived_value(app: AppTest) -> None:
+    app.switch_page("pages/noise.py").run()
+    derived = noise(app).derived
+    edit(app, "qubit_specific", {"edited_rows": {0: {"depolarizing": 0.5}}})
+    app.button(key="noise_reset_entry").click().run()
+    assert not app.exception
+    assert noise(app).spec.local_depolarizing_errors[0] == derived.local_depolarizing_errors[0]
+    assert "Every value comes from the calibration" in app.success[0].value
+
+
+def test_deriving_with_other_options_replaces_the_model(app: AppTest) -> None:
+    app.switch_page("pages/noise.py").run()
+    app.toggle[2].set_value(False)  # thermal relaxation
+    app.button(key="FormSubmitter:derive_form-Derive from the device").click().run()
+    assert not app.exception
+    spec = noise(app).spec
+    assert not spec.local_thermal_relaxation_errors and spec.local_depolarizing_errors
+    assert spec.provenance.options.thermal_relaxation is False
+
+
+def test_an_expensive_run_waits_for_the_button_and_the_old_result_is_marked_stale(app: AppTest) -> None:
+    app.number_input(key="sim_GHZ_n").set_value(14).run()
+    assert any("Stale" in warning.value for warning in app.warning)
+    assert app.button(key="sim_run")
+    app.button(key="sim_run").click().run()
+    assert not app.exception
+    assert metrics(app)["Active qubits"] == "14"
+    assert not any("Stale" in warning.value for warning in app.warning)
+
+
+def test_bad_openqasm_names_the_line_and_keeps_the_last_result(app: AppTest) -> None:
+    app.session_state["sim_source"] = "OpenQASM"
+    app.run()
+    app.text_area(key="sim_qasm_text").set_value(
+        'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\nh q[0]\ncx q[0],q[1];'
+    ).run()
+    assert "line 5, column 1: needed ';'" in app.error[0].value
+    assert figure(app, "sim_histogram")  # the previous result is still drawn
+
+
+def test_a_spec_json_imports_on_the_export_page_and_a_bad_one_is_refused(app: AppTest) -> None:
+    app.switch_page("pages/export.py").run()
+    assert [button.label for button in app.get("download_button")] == [
+        "Download spec JSON",
+        "Download Classiq JSON",
+        "Download Aer noise-model dict",
+    ]
+    app.file_uploader(key="export_import").set_value(
+        ("bad.json", b'{"readout_bit_flip_probability": 2}', "application/json")
+    )
+    app.run()
+    assert "bad.json was not imported; the model in force is unchanged" in app.error[0].value
+    assert "readout_bit_flip_probability" in app.error[0].value
+    mine = NoiseSpec(readout_bit_flip_probability=0.1)
+    app.file_uploader(key="export_import").set_value(("mine.json", spec_to_json(mine).encode(), "application/json"))
+    app.run()
+    app.button(key="export_use_import").click().run()
+    assert noise(app).spec == mine

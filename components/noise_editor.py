@@ -170,12 +170,19 @@ def render_editors() -> None:
     state = noise_state()
     bases = _bases()
     derived = cached_tables(state.derived.model_dump_json(), state.derived) if state.derived is not None else None
+    st.text_input(
+        "Show only entries on these qubits or gates",
+        key=FILTER_KEY,
+        placeholder="e.g. 113, 114 or cz",
+        on_change=_restart_from_spec_in_force,
+        help="Filters the tables below; edits you made stay in force.",
+    )
     tabs = st.tabs([f"{title} ({len(bases[name])})" for name, title in TABLES.items()] + ["Global readout"])
     for tab, (name, _title) in zip(tabs, TABLES.items(), strict=False):
         with tab:
-            shown = bases[name].copy()
+            shown = bases[name][_shown_rows(bases[name], name)].reset_index(drop=True)
             if derived is not None:
-                shown.insert(0, "source", row_status(bases[name], derived[name], name))
+                shown.insert(0, "source", row_status(shown, derived[name], name))
             config = {**_COLUMN_LABELS, **(_ALL_QUBIT_NUMBERS if name == "all_qubit" else {})}
             st.data_editor(
                 shown,
@@ -189,7 +196,7 @@ def render_editors() -> None:
             )
     with tabs[-1]:
         _render_global_readout(state.editor_base)
-    _apply_changed_edits()
+    apply_pending_edits()
     state = noise_state()
     if state.problems:
         st.error(
@@ -229,8 +236,12 @@ def _render_global_readout(base: NoiseSpec) -> None:
 _LAST_VALIDATED = "noise_editor_last_validated"
 
 
-def _apply_changed_edits() -> None:
-    """When any editor changed since the last check, validate all of them as one spec."""
+def apply_pending_edits() -> None:
+    """When any editor changed since the last check, validate all of them as one spec.
+
+    Widget values arrive before the script runs, so a page calls this first: what it shows above
+    the editors (the model's origin) then already reflects the edit just made.
+    """
     keys = [_editor_key(name) for name in TABLES] + [_readout_key(part) for part in ("mode", "flip", "p10", "p01")]
     fingerprint = json.dumps([st.session_state.get(key) for key in keys], sort_keys=True, default=str)
     if st.session_state.get(_LAST_VALIDATED) == (noise_state().generation, fingerprint):
@@ -272,15 +283,46 @@ def _bases() -> dict[str, pd.DataFrame]:
     return cached_tables(base.model_dump_json(), base)
 
 
+FILTER_KEY = "noise_filter"
+
+
+def _restart_from_spec_in_force() -> None:
+    """A new filter shows new rows: restart the editors from the spec in force (valid edits kept)."""
+    use_spec(noise_state().spec)
+
+
+def _shown_rows(table: pd.DataFrame, name: str) -> pd.Series:
+    """Rows matching the filter: any listed qubit among the row's qubits, or the gate named."""
+    words = [word.strip() for word in str(st.session_state.get(FILTER_KEY) or "").replace(";", ",").split(",")]
+    qubits = {word for word in words if word.isdigit()}
+    gates = {word for word in words if word and not word.isdigit()}
+    if not qubits and not gates:
+        return pd.Series(True, index=table.index)
+    if name == "readout":
+        row_qubits = [{str(qubit)} for qubit in table["qubit"]]
+    elif "qubits" in table.columns:
+        row_qubits = [{part.strip() for part in str(text).split(",")} for text in table["qubits"]]
+    else:
+        row_qubits = [set() for _ in range(len(table))]
+    row_gates = list(table["gate"]) if "gate" in table.columns else [None] * len(table)
+    matches = [bool(qubits & mine) or gate in gates for mine, gate in zip(row_qubits, row_gates, strict=True)]
+    return pd.Series(matches, index=table.index, dtype=bool)
+
+
 def _edited_table(name: str) -> pd.DataFrame:
-    """The editor's base with its recorded changes applied (streamlit keeps them as a delta)."""
+    """The editor's base with its recorded changes applied (streamlit keeps them as a delta).
+
+    Edited and deleted row positions refer to the filtered view, so they are mapped back to the
+    base rows shown.
+    """
     table = _bases()[name].copy()
+    shown = table.index[_shown_rows(table, name)]
     changes = st.session_state.get(_editor_key(name)) or {}
     for position, values in (changes.get("edited_rows") or {}).items():
         for column, value in values.items():
             if column in table.columns:
-                table.iloc[int(position), table.columns.get_loc(column)] = value
-    table = table.drop(index=table.index[list(changes.get("deleted_rows") or [])])
+                table.loc[shown[int(position)], column] = value
+    table = table.drop(index=shown[list(changes.get("deleted_rows") or [])])
     added = [
         {column: row.get(column) for column in table.columns}
         for row in changes.get("added_rows") or []
@@ -360,7 +402,79 @@ def _reset_entry(change: pd.Series) -> None:
 
 def _entry_label(name: str, row: pd.Series) -> str:
     if name == "readout":
-        return f"qubit {row['qubit']}"
+        return f"qubit {int(row['qubit'])}"
     if name == "qubit_specific":
         return f"{row['gate']} on {row['qubits']}"
     return str(row["gate"])
+
+
+# --- one entry as a form ------------------------------------------------------------------
+
+_FORM_FIELDS = {
+    "qubit_specific": ("depolarizing", "pauli", "t1", "t2", "time", "excited"),
+    "readout": ("p1_given_0", "p0_given_1"),
+}
+
+
+def render_entry_form() -> None:
+    """Edit one qubit-specific or readout entry in plain inputs; invalid values are explained, not applied."""
+    state = noise_state()
+    tables = cached_tables(state.spec.model_dump_json(), state.spec)
+    choices = [
+        (name, position) for name in _FORM_FIELDS for position in tables[name].index[_shown_rows(tables[name], name)]
+    ]
+    if not choices:
+        st.caption("No entry matches the filter.")
+        return
+    chosen = st.selectbox(
+        "Entry",
+        range(len(choices)),
+        format_func=lambda index: _choice_label(tables, *choices[index]),
+        key="noise_form_entry",
+        help="Narrow the list with the filter above, e.g. the qubits your circuit uses.",
+    )
+    name, position = choices[chosen]
+    row = tables[name].loc[position]
+    with st.form("noise_entry_form"):
+        columns = st.columns(len(_FORM_FIELDS[name]))
+        values = {
+            field: column.text_input(_COLUMN_LABELS[field]["label"] or field, _form_text(row[field]))
+            for field, column in zip(_FORM_FIELDS[name], columns, strict=True)
+        }
+        submitted = st.form_submit_button("Apply to this entry")
+    if submitted:
+        _apply_entry(name, position, values)
+    problems = st.session_state.get(_FORM_PROBLEMS)
+    if problems:
+        st.error("**Not applied** — the model in force is unchanged. Fix:\n\n" + "\n".join(f"- {p}" for p in problems))
+
+
+_FORM_PROBLEMS = "noise_form_problems"
+
+
+def _apply_entry(name: str, position: int, values: dict[str, str]) -> None:
+    state = noise_state()
+    tables = {key: table.copy() for key, table in cached_tables(state.spec.model_dump_json(), state.spec).items()}
+    table = tables[name].astype(object)
+    for field, text in values.items():
+        table.at[position, field] = text.strip() or None
+    tables[name] = table
+    try:
+        spec = spec_from_tables(tables, state.spec)
+    except SpecEditError as error:
+        st.session_state[_FORM_PROBLEMS] = error.problems
+        return
+    st.session_state.pop(_FORM_PROBLEMS, None)
+    use_spec(spec)
+    st.rerun()
+
+
+def _choice_label(tables: dict[str, pd.DataFrame], name: str, position: int) -> str:
+    row = tables[name].loc[position]
+    return f"readout on qubit {int(row['qubit'])}" if name == "readout" else f"{row['gate']} on {row['qubits']}"
+
+
+def _form_text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return repr(float(value)) if isinstance(value, float) else str(value)

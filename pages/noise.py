@@ -2,11 +2,19 @@
 
 import streamlit as st
 
-from components.noise_editor import render_changes, render_derive_form, render_editors, render_start_buttons
+from components.noise_editor import (
+    apply_pending_edits,
+    render_changes,
+    render_derive_form,
+    render_editors,
+    render_entry_form,
+    render_start_buttons,
+)
 from components.session import current_device, noise_state
 
 st.title("Noise model")
 device = current_device()
+apply_pending_edits()
 state = noise_state()
 origin = "derived from" if state.spec is state.derived else "edited, based on"
 st.caption(
@@ -17,5 +25,7 @@ with st.expander("Derive from the device (Aer from_backend options)", expanded=F
     render_derive_form()
 render_start_buttons()
 render_editors()
+with st.expander("Edit one entry in a form", expanded=True):
+    render_entry_form()
 with st.expander("Changes from the derived model", expanded=True):
     render_changes()

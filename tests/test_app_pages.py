@@ -186,3 +186,36 @@ def test_a_spec_json_imports_on_the_export_page_and_a_bad_one_is_refused(app: Ap
     app.run()
     app.button(key="export_use_import").click().run()
     assert noise(app).spec == mine
+
+
+def test_a_filtered_table_edits_the_rows_it_shows(app: AppTest) -> None:
+    app.switch_page("pages/noise.py").run()
+    app.text_input(key="noise_filter").set_value("113").run()
+    assert not app.exception
+    assert [tab.label for tab in app.tabs][2] == "Per-qubit readout (156)"
+    before = {entry.qubit: entry for entry in noise(app).spec.local_readout_errors}
+    edit(app, "readout", {"edited_rows": {0: {"p1_given_0": 0.3}}})
+    assert not app.error
+    after = {entry.qubit: entry for entry in noise(app).spec.local_readout_errors}
+    assert after[113].assignment_probabilities[0] == [0.7, 0.3]
+    assert all(after[qubit] == before[qubit] for qubit in before if qubit != 113)
+
+
+def test_the_one_entry_form_explains_an_invalid_value_and_applies_a_valid_one(app: AppTest) -> None:
+    app.switch_page("pages/noise.py").run()
+    app.text_input(key="noise_filter").set_value("113").run()
+    entries = app.selectbox(key="noise_form_entry")
+    readout = next(option for option in entries.options if option == "readout on qubit 113")
+    entries.set_value(entries.options.index(readout)).run()
+    p10 = next(box for box in app.text_input if box.label == "P(1|0)")
+    p10.set_value("1.4")
+    app.button(key="FormSubmitter:noise_entry_form-Apply to this entry").click().run()
+    assert "Not applied" in app.error[0].value
+    assert "P(1|0)" in app.error[0].value or "assignment_probabilities" in app.error[0].value
+    assert noise(app).spec is noise(app).derived
+    p10 = next(box for box in app.text_input if box.label == "P(1|0)")
+    p10.set_value("0.25")
+    app.button(key="FormSubmitter:noise_entry_form-Apply to this entry").click().run()
+    assert not app.error
+    readout = {entry.qubit: entry for entry in noise(app).spec.local_readout_errors}
+    assert readout[113].assignment_probabilities[0] == [0.75, 0.25]

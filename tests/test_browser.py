@@ -1,11 +1,12 @@
-"""Real browser: the Device page in headless Chromium, the default view and a rejected upload.
+"""Real browser: the whole journey in headless Chromium, a rejected upload, and edit→histogram timing.
 
 Needs Debian's Chromium at /usr/bin/chromium (``.ci/run`` installs it). Screenshots go to
-``artifacts/`` for a person to look at.
+``artifacts/`` for a person to look at; the edit→histogram timing to ``artifacts/timing.json``.
 """
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -67,13 +68,14 @@ def page(app_url: str):  # type: ignore[no-untyped-def]
             executable_path=str(CHROMIUM),
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
         )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = browser.new_page(viewport={"width": 1400, "height": 1600}, accept_downloads=True)
         page.goto(app_url)
         yield page
         browser.close()
 
 
 def wait_until_idle(page) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_timeout(300)  # a rerun triggered just before may not have started yet
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
 
 
@@ -81,12 +83,43 @@ def metric_values(page) -> list[str]:  # type: ignore[no-untyped-def]
     return page.locator('[data-testid="stMetricValue"]').all_inner_texts()
 
 
+def open_page(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_test_id("stSidebarNavLink").filter(has_text=name).click()
+    page.get_by_role("heading", name=name, exact=True).first.wait_for(timeout=60_000)
+    wait_until_idle(page)
+
+
+def open_tab(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("tab", name=name).click()
+    page.wait_for_timeout(300)
+
+
+def success_probability(page) -> str:  # type: ignore[no-untyped-def]
+    metric = page.get_by_test_id("stMetric").filter(has_text="Success probability")
+    return metric.get_by_test_id("stMetricValue").inner_text()
+
+
+def choose_entry(page, label: str) -> None:  # type: ignore[no-untyped-def]
+    """Pick an entry in the Noise page's one-entry form by typing its label into the select box."""
+    page.get_by_test_id("stSelectbox").filter(has_text="Entry").click()
+    page.keyboard.type(label)
+    page.keyboard.press("Enter")  # the first option matching what was typed
+    wait_until_idle(page)
+
+
+def no_exceptions(page) -> bool:  # type: ignore[no-untyped-def]
+    return page.locator('[data-testid="stException"]').count() == 0
+
+
 def test_device_page_opens_on_default_preset_and_survives_a_bad_upload(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(exist_ok=True)
-    page.get_by_text("ibm_pittsburgh", exact=True).first.wait_for(timeout=60_000)
+    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=120_000)
     wait_until_idle(page)
+    open_page(page, "Device")
     assert metric_values(page)[:2] == ["ibm_pittsburgh", "156"]
-    page.locator('[data-testid="stDataFrame"]').first.wait_for(state="visible", timeout=30_000)
+    page.locator('[data-testid="stPlotlyChart"]:visible').first.wait_for(timeout=30_000)  # the device map
+    page.get_by_role("tab", name="Qubits").click()
+    page.locator('[data-testid="stDataFrame"]:visible').first.wait_for(timeout=30_000)
     assert page.locator('[data-testid="stException"]').count() == 0
     page.screenshot(path=str(ARTIFACTS / "device_default.png"), full_page=True)
 
@@ -104,3 +137,98 @@ def test_device_page_opens_on_default_preset_and_survives_a_bad_upload(page, tmp
     page.get_by_role("tab", name="Findings").click()
     wait_until_idle(page)
     page.screenshot(path=str(ARTIFACTS / "device_findings.png"), full_page=True)
+
+
+def test_a_newcomer_journey_from_default_result_to_imported_spec(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Default histogram → time an edit → upload → derive → invalid edit → fix → simulate → export → import."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=120_000)
+    wait_until_idle(page)
+    assert page.get_by_role("heading", name="Simulate").count() == 1
+    default_success = success_probability(page)
+    page.screenshot(path=str(ARTIFACTS / "simulate_default.png"))
+
+    # Time from changing a noise value to the updated histogram, on the default preset: the
+    # readout error of a qubit the circuit measures (read from the layout tab).
+    open_tab(page, "Layout on the device")
+    layout = page.get_by_text("Active physical qubits:").first.inner_text()
+    qubit = layout.split("[", 1)[1].split(",", 1)[0].split("]", 1)[0].strip()
+    open_page(page, "Noise model")
+    page.get_by_placeholder("e.g. 113, 114 or cz").fill(qubit)
+    page.get_by_placeholder("e.g. 113, 114 or cz").press("Enter")
+    wait_until_idle(page)
+    choose_entry(page, f"readout on qubit {qubit}")
+    page.get_by_label("P(1|0)", exact=True).fill("0.3")
+    started = time.perf_counter()
+    page.get_by_role("button", name="Apply to this entry").click()
+    page.get_by_text("The model in force is edited").wait_for(timeout=30_000)
+    wait_until_idle(page)
+    applied = time.perf_counter()
+    open_page(page, "Simulate")
+    page.wait_for_function(
+        "old => [...document.querySelectorAll('[data-testid=stMetric]')].some("
+        "m => m.innerText.includes('Success probability') && !m.innerText.includes(old))",
+        arg=default_success,
+        timeout=60_000,
+    )
+    wait_until_idle(page)
+    shown = time.perf_counter()
+    timing = {
+        "edit_applied_s": applied - started,
+        "navigate_and_histogram_s": shown - applied,
+        "total_s": shown - started,
+    }
+    (ARTIFACTS / "timing.json").write_text(json.dumps(timing, indent=2))
+    print(f"edit→histogram: {timing}")
+    assert float(success_probability(page)) < float(default_success)
+
+    # Upload another device and derive its model.
+    open_page(page, "Device")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        str(ROOT / "presets" / "snapshots" / "ibm_algiers.json")
+    )
+    page.get_by_text("upload ibm_algiers.json", exact=False).first.wait_for(timeout=60_000)
+    wait_until_idle(page)
+    assert metric_values(page)[:2] == ["ibm_algiers", "27"]
+    page.screenshot(path=str(ARTIFACTS / "device_map.png"))
+    open_page(page, "Noise model")
+    page.get_by_text("Derive from the device (Aer from_backend options)").click()
+    page.get_by_role("button", name="Derive from the device").click()
+    wait_until_idle(page)
+
+    # An invalid edit is explained next to the table and not applied; fixing it clears the message.
+    page.get_by_placeholder("e.g. 113, 114 or cz").fill("")
+    page.get_by_placeholder("e.g. 113, 114 or cz").press("Enter")
+    wait_until_idle(page)
+    choose_entry(page, "id on 0")
+    page.get_by_label("depolarizing λ", exact=True).fill("1.5")
+    page.get_by_role("button", name="Apply to this entry").click()
+    problem = page.get_by_test_id("stAlert").filter(has_text="Not applied")
+    problem.wait_for(timeout=30_000)
+    assert "got 1.5 [rule: depolarizing_limit]" in problem.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "noise_invalid_edit.png"))
+    page.get_by_label("depolarizing λ", exact=True).fill("0.001")
+    page.get_by_role("button", name="Apply to this entry").click()
+    page.get_by_test_id("stAlert").filter(has_text="Not applied").wait_for(state="detached", timeout=30_000)
+    wait_until_idle(page)
+    page.screenshot(path=str(ARTIFACTS / "noise_fixed_edit.png"))
+
+    # Simulate on the uploaded device: histogram and assignment heatmaps.
+    open_page(page, "Simulate")
+    page.get_by_text("ibm_algiers", exact=False).first.wait_for(timeout=30_000)
+    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 3  # histogram + heatmaps
+    page.screenshot(path=str(ARTIFACTS / "simulate_uploaded.png"))
+
+    # Download the spec and import it back.
+    open_page(page, "Export")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download spec JSON").click()
+    saved = tmp_path / "spec.json"
+    download.value.save_as(saved)
+    assert json.loads(saved.read_text())["local_depolarizing_errors"][0]["probability"] == 0.001
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(saved))
+    wait_until_idle(page)
+    page.get_by_role("button", name="Use spec.json as the model in force").click()
+    page.get_by_test_id("stAlert").filter(has_text="spec.json is in force").wait_for(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "export_imported.png"))
+    assert no_exceptions(page)

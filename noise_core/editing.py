@@ -205,49 +205,51 @@ def _collect(
 
 
 def _all_qubit_entries(row: pd.Series) -> dict[str, list[dict[str, Any]]]:
-    gate = _text(row["gate"], "gate")
-    num_qubits = _integer(row["num_qubits"], "num_qubits")
+    gate = _text(row.get("gate"), "gate")
+    num_qubits = _integer(row.get("num_qubits"), "num_qubits")
     entries: dict[str, list[dict[str, Any]]] = {}
-    if _present(row["depolarizing"]):
-        probability = _number(row["depolarizing"], "depolarizing")
+    if _present(row.get("depolarizing")):
+        probability = _number(row.get("depolarizing"), "depolarizing")
         entries["gate_depolarizing_errors"] = [{"gate": gate, "num_qubits": num_qubits, "probability": probability}]
-    if _present(row["pauli"]):
-        terms = _pauli_terms(row["pauli"], num_qubits)
+    if _present(row.get("pauli")):
+        terms = _pauli_terms(row.get("pauli"), num_qubits)
         entries["gate_pauli_errors"] = [{"gate": gate, "num_qubits": num_qubits, "pauli_terms": terms}]
-    if any(_present(row[column]) for column in ("t1", "t2", "time")):
+    if any(_present(row.get(column)) for column in ("t1", "t2", "time")):
         entries["gate_thermal_relaxation_errors"] = [
             {
                 "gate": gate,
-                "t1": _number(row["t1"], "t1"),
-                "t2": _number(row["t2"], "t2"),
-                "time": _number(row["time"], "time"),
-                "excited_state_population": _number(row["excited"], "excited") if _present(row["excited"]) else 0.0,
+                "t1": _number(row.get("t1"), "t1"),
+                "t2": _number(row.get("t2"), "t2"),
+                "time": _number(row.get("time"), "time"),
+                "excited_state_population": _number(row.get("excited"), "excited")
+                if _present(row.get("excited"))
+                else 0.0,
             }
         ]
     return entries
 
 
 def _qubit_specific_entries(row: pd.Series) -> dict[str, list[dict[str, Any]]]:
-    gate = _text(row["gate"], "gate")
-    qubits = _qubit_list(row["qubits"])
+    gate = _text(row.get("gate"), "gate")
+    qubits = _qubit_list(row.get("qubits"))
     entries: dict[str, list[dict[str, Any]]] = {}
-    if _present(row["depolarizing"]):
-        probability = _number(row["depolarizing"], "depolarizing")
+    if _present(row.get("depolarizing")):
+        probability = _number(row.get("depolarizing"), "depolarizing")
         entries["local_depolarizing_errors"] = [
             {"gate": gate, "qubits": qubits, "num_qubits": len(qubits), "probability": probability}
         ]
-    if _present(row["pauli"]):
+    if _present(row.get("pauli")):
         entries["local_pauli_errors"] = [
-            {"gate": gate, "qubits": qubits, "pauli_terms": _pauli_terms(row["pauli"], len(qubits))}
+            {"gate": gate, "qubits": qubits, "pauli_terms": _pauli_terms(row.get("pauli"), len(qubits))}
         ]
-    if any(_present(row[column]) for column in ("t1", "t2", "time")):
+    if any(_present(row.get(column)) for column in ("t1", "t2", "time")):
         columns = {
-            name: _per_qubit(row[name], name, len(qubits), infinite_allowed=name in ("t1", "t2"))
+            name: _per_qubit(row.get(name), name, len(qubits), infinite_allowed=name in ("t1", "t2"))
             for name in ("t1", "t2", "time")
         }
         excited = (
-            _per_qubit(row["excited"], "excited", len(qubits), infinite_allowed=False)
-            if _present(row["excited"])
+            _per_qubit(row.get("excited"), "excited", len(qubits), infinite_allowed=False)
+            if _present(row.get("excited"))
             else [0.0] * len(qubits)
         )
         entries["local_thermal_relaxation_errors"] = [
@@ -266,9 +268,9 @@ def _qubit_specific_entries(row: pd.Series) -> dict[str, list[dict[str, Any]]]:
 
 
 def _readout_entries(row: pd.Series) -> dict[str, list[dict[str, Any]]]:
-    qubit = _integer(row["qubit"], "qubit")
-    one_given_zero = _number(row["p1_given_0"], "P(1|0)")
-    zero_given_one = _number(row["p0_given_1"], "P(0|1)")
+    qubit = _integer(row.get("qubit"), "qubit")
+    one_given_zero = _number(row.get("p1_given_0"), "P(1|0)")
+    zero_given_one = _number(row.get("p0_given_1"), "P(0|1)")
     matrix = [[1.0 - one_given_zero, one_given_zero], [zero_given_one, 1.0 - zero_given_one]]
     return {"local_readout_errors": [{"qubit": qubit, "assignment_probabilities": matrix}]}
 
@@ -353,12 +355,17 @@ def _is_blank(row: pd.Series) -> bool:
 def _row_label(table: str, position: int, row: pd.Series) -> str:
     name = {"all_qubit": "all-qubit", "qubit_specific": "qubit-specific", "readout": "readout"}[table]
     if table == "readout":
-        what = f"qubit {row['qubit']}" if _present(row["qubit"]) else "new row"
+        what = f"qubit {_label_number(row.get('qubit'))}" if _present(row.get("qubit")) else "new row"
     elif table == "qubit_specific":
-        what = f"{row['gate']} on {row['qubits']}" if _present(row["gate"]) else "new row"
+        what = f"{row.get('gate')} on {row.get('qubits')}" if _present(row.get("gate")) else "new row"
     else:
-        what = str(row["gate"]) if _present(row["gate"]) else "new row"
+        what = str(row.get("gate")) if _present(row.get("gate")) else "new row"
     return f"{name} row {position + 1} ({what})"
+
+
+def _label_number(value: Any) -> str:
+    """A qubit index as typed: 2.0 (a float column) shows as 2."""
+    return str(int(value)) if isinstance(value, float | np.floating) and float(value).is_integer() else str(value)
 
 
 def _locate(problem: Any, origins: dict[str, list[str]]) -> str:

@@ -274,10 +274,6 @@ def validate_edits() -> None:
     apply_edit(spec)
 
 
-def edited_tables() -> dict[str, pd.DataFrame]:
-    return {name: _edited_table(name) for name in TABLES}
-
-
 def _bases() -> dict[str, pd.DataFrame]:
     base = noise_state().editor_base
     return cached_tables(base.model_dump_json(), base)

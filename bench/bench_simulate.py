@@ -29,8 +29,8 @@ from functools import reduce
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from qiskit import QuantumCircuit, transpile
-from qiskit.circuit import Instruction
 from qiskit_aer import AerSimulator
 from qiskit_aer.noise import NoiseModel
 from qiskit_ibm_runtime import fake_provider
@@ -42,6 +42,8 @@ from noise_core import derive_noise_spec, load_calibration, simulate
 from noise_core.circuits import LibraryCircuit, ghz, qft
 from noise_core.readout import assignment_matrix
 from noise_core.simulation import SimulationResult, clear_caches
+from tests.aer_reference import with_exact_channels
+from tests.statistics import lumped_tvd, tvd_bound
 
 SNAPSHOTS = Path(__file__).resolve().parent.parent / "presets" / "snapshots"
 FAKE = {
@@ -70,16 +72,7 @@ def reference(backend, circuit: QuantumCircuit) -> dict[str, int]:
 def exact_reference(result: SimulationResult, model: NoiseModel, spec_readout) -> np.ndarray:
     """from_backend's channels on our transpiled circuit, exactly; readout from the snapshot."""
     transpiled = result.transpiled
-    index = {bit: position for position, bit in enumerate(transpiled.qubits)}
-    circuit = transpiled.copy_empty_like()
-    for item in transpiled.data:
-        if item.operation.name == "measure":
-            continue
-        circuit.append(item.operation, item.qubits)
-        error = model._local_quantum_errors.get(item.operation.name, {}).get(tuple(index[q] for q in item.qubits))
-        if error is not None:
-            channel = error.to_quantumchannel().data
-            circuit.append(Instruction("superop", len(item.qubits), 0, [channel]), item.qubits)
+    circuit = with_exact_channels(transpiled, model)
     measured = [int(result.measured_qubits[clbit]) for clbit in range(transpiled.num_clbits)]
     circuit.save_probabilities(measured)
     data = AerSimulator(method="density_matrix").run(circuit, shots=1).result().data(0)
@@ -90,13 +83,9 @@ def exact_reference(result: SimulationResult, model: NoiseModel, spec_readout) -
 def tvd_to_exact(result: SimulationResult, exact: np.ndarray) -> tuple[float, float]:
     """(TVD of our counts to ``exact`` after lumping rare outcomes, its 1e-6 sampling bound)."""
     width = int(math.log2(len(exact)))
-    labels = [format(i, f"0{width}b") for i in range(len(exact))]
-    counts = result.noisy_counts.reindex(labels, fill_value=0).to_numpy() / SHOTS
-    kept = exact * SHOTS >= 5
-    distance = 0.5 * (np.abs(counts[kept] - exact[kept]).sum() + abs(counts[~kept].sum() - exact[~kept].sum()))
-    categories = int(kept.sum()) + 1
-    bound = math.sqrt((categories * math.log(2) + math.log(1e6)) / (2 * SHOTS))
-    return float(distance), bound
+    probabilities = pd.Series(exact, index=[format(i, f"0{width}b") for i in range(len(exact))])
+    distance, categories = lumped_tvd(result.noisy_counts, probabilities, SHOTS)
+    return distance, tvd_bound(categories, SHOTS)
 
 
 def goal_cases(repeats: int, names: list[str]) -> None:

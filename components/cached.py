@@ -28,7 +28,7 @@ from noise_core import (
 )
 from noise_core.assignment import AssignmentReport
 from noise_core.device_map import coupling_edges, qubit_metrics, qubit_positions
-from noise_core.editing import tables_from_spec
+from noise_core.editing import changes_from_derived, row_status, tables_from_spec
 from noise_core.simulation import SimulationPlan, plan_simulation
 from presets import load_preset
 
@@ -64,6 +64,38 @@ def cached_derive(device_key: str, options_json: str, _calibration: BackendCalib
         gate_lengths=[(entry.gate, entry.qubits, entry.value) for entry in options.gate_lengths],
         gate_length_units=options.gate_length_units,
     )
+
+
+_SPEC_JSON: dict[int, tuple[NoiseSpec, str]] = {}
+_SPEC_JSON_SIZE = 16
+
+
+def spec_json(spec: NoiseSpec) -> str:
+    """``spec.model_dump_json()``, computed once per spec object (specs are frozen; ~4 ms at 156 qubits).
+
+    A rerun asks for the same spec's key several times; the memo holds the object, so an id is
+    never reused for another spec while its entry lives.
+    """
+    known = _SPEC_JSON.get(id(spec))
+    if known is not None and known[0] is spec:
+        return known[1]
+    if len(_SPEC_JSON) >= _SPEC_JSON_SIZE:
+        _SPEC_JSON.pop(next(iter(_SPEC_JSON)))
+    text = spec.model_dump_json()
+    _SPEC_JSON[id(spec)] = (spec, text)
+    return text
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def cached_sources(base_json: str, derived_json: str, _base: NoiseSpec, _derived: NoiseSpec) -> dict[str, pd.Series]:
+    """Per table, each editor row's source ('calibration', 'edited', 'added') against the derived model."""
+    base, derived = cached_tables(base_json, _base), cached_tables(derived_json, _derived)
+    return {name: row_status(base[name], derived[name], name) for name in base}
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def cached_changes(spec_json: str, derived_json: str, _spec: NoiseSpec, _derived: NoiseSpec) -> pd.DataFrame:
+    return changes_from_derived(cached_tables(spec_json, _spec), cached_tables(derived_json, _derived))
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.cached import cached_exports
+from components.cached import cached_exports, spec_json
 from components.session import noise_state, use_spec
 from noise_core import SpecImportError, spec_from_json
 
@@ -13,7 +13,7 @@ MAX_IMPORT_MB = 20
 
 def render_downloads() -> None:
     spec = noise_state().spec
-    exports = cached_exports(spec.model_dump_json(), spec)
+    exports = cached_exports(spec_json(spec), spec)
     name = spec.provenance.backend_name if spec.provenance else "noise_spec"
     full, classiq, aer = st.columns(3)
     with full:

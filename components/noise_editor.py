@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
-from components.cached import cached_tables
+from components.cached import cached_changes, cached_sources, cached_tables, spec_json
 from components.session import (
     apply_edit,
     current_device,
@@ -28,7 +28,14 @@ from components.session import (
     use_spec,
 )
 from noise_core import DerivationOptions, NoiseSpec, describe_validation_error
-from noise_core.editing import SpecEditError, removed_rows, row_status, spec_from_tables
+from noise_core.editing import (
+    SpecEditError,
+    entry_label,
+    parse_qubits,
+    reset_entry,
+    rows_matching,
+    spec_from_tables,
+)
 
 TABLES = {
     "qubit_specific": "Qubit-specific channels",
@@ -94,11 +101,9 @@ def render_derive_form() -> None:
                 "value": st.column_config.NumberColumn("gate length"),
             },
         )
-        units = st.selectbox(
-            "Gate-length unit",
-            ["ns", "us", "ms", "s"],
-            index=["ns", "us", "µs", "ms", "s"].index(options.gate_length_units) % 4,
-        )
+        unit_choices = ["ns", "us", "ms", "s"]
+        current_unit = "us" if options.gate_length_units == "µs" else options.gate_length_units
+        units = st.selectbox("Gate-length unit", unit_choices, index=unit_choices.index(current_unit))
         submitted = st.form_submit_button("Derive from the device", type="primary")
     if submitted:
         _derive_with(gate_error, readout, thermal, temperature, overrides, units)
@@ -130,10 +135,11 @@ def _derive_with(
 
 def _override(row: dict[str, Any]) -> dict[str, Any]:
     text = str(row.get("qubits") or "").strip()
-    parts = [part.strip() for part in text.split(",") if part.strip()]
-    if not all(part.isdigit() for part in parts):
-        raise ValueError(f"gate length override for {row['gate']!r}: qubits are written like 3 or 3,4; got {text!r}")
-    return {"gate": str(row["gate"]).strip(), "qubits": [int(p) for p in parts] or None, "value": row.get("value")}
+    try:
+        qubits = parse_qubits(text) if text else None
+    except ValueError as error:
+        raise ValueError(f"gate length override for {row['gate']!r}: {error}") from None
+    return {"gate": str(row["gate"]).strip(), "qubits": qubits, "value": row.get("value")}
 
 
 # --- editors ------------------------------------------------------------------------------
@@ -169,7 +175,11 @@ def render_editors() -> None:
     """The three tables and the global readout; every change is validated at once."""
     state = noise_state()
     bases = _bases()
-    derived = cached_tables(state.derived.model_dump_json(), state.derived) if state.derived is not None else None
+    sources = (
+        cached_sources(spec_json(state.editor_base), spec_json(state.derived), state.editor_base, state.derived)
+        if state.derived is not None
+        else None
+    )
     st.text_input(
         "Show only entries on these qubits or gates",
         key=FILTER_KEY,
@@ -180,9 +190,10 @@ def render_editors() -> None:
     tabs = st.tabs([f"{title} ({len(bases[name])})" for name, title in TABLES.items()] + ["Global readout"])
     for tab, (name, _title) in zip(tabs, TABLES.items(), strict=False):
         with tab:
-            shown = bases[name][_shown_rows(bases[name], name)].reset_index(drop=True)
-            if derived is not None:
-                shown.insert(0, "source", row_status(shown, derived[name], name))
+            visible = _shown_rows(bases[name], name)
+            shown = bases[name][visible].reset_index(drop=True)
+            if sources is not None:
+                shown.insert(0, "source", sources[name][visible].to_numpy())
             config = {**_COLUMN_LABELS, **(_ALL_QUBIT_NUMBERS if name == "all_qubit" else {})}
             st.data_editor(
                 shown,
@@ -196,8 +207,6 @@ def render_editors() -> None:
             )
     with tabs[-1]:
         _render_global_readout(state.editor_base)
-    apply_pending_edits()
-    state = noise_state()
     if state.problems:
         st.error(
             "**This edit is not applied** — simulations still use the last valid model. Fix:\n\n"
@@ -275,8 +284,7 @@ def validate_edits() -> None:
 
 
 def _bases() -> dict[str, pd.DataFrame]:
-    base = noise_state().editor_base
-    return cached_tables(base.model_dump_json(), base)
+    return _tables(noise_state().editor_base)
 
 
 FILTER_KEY = "noise_filter"
@@ -288,21 +296,7 @@ def _restart_from_spec_in_force() -> None:
 
 
 def _shown_rows(table: pd.DataFrame, name: str) -> pd.Series:
-    """Rows matching the filter: any listed qubit among the row's qubits, or the gate named."""
-    words = [word.strip() for word in str(st.session_state.get(FILTER_KEY) or "").replace(";", ",").split(",")]
-    qubits = {word for word in words if word.isdigit()}
-    gates = {word for word in words if word and not word.isdigit()}
-    if not qubits and not gates:
-        return pd.Series(True, index=table.index)
-    if name == "readout":
-        row_qubits = [{str(qubit)} for qubit in table["qubit"]]
-    elif "qubits" in table.columns:
-        row_qubits = [{part.strip() for part in str(text).split(",")} for text in table["qubits"]]
-    else:
-        row_qubits = [set() for _ in range(len(table))]
-    row_gates = list(table["gate"]) if "gate" in table.columns else [None] * len(table)
-    matches = [bool(qubits & mine) or gate in gates for mine, gate in zip(row_qubits, row_gates, strict=True)]
-    return pd.Series(matches, index=table.index, dtype=bool)
+    return rows_matching(table, name, st.session_state.get(FILTER_KEY) or "")
 
 
 def _edited_table(name: str) -> pd.DataFrame:
@@ -352,56 +346,26 @@ def render_changes() -> None:
     if state.derived is None:
         st.caption("No derived model to compare with: this spec was built from scratch or imported.")
         return
-    current = cached_tables(state.spec.model_dump_json(), state.spec)
-    derived = cached_tables(state.derived.model_dump_json(), state.derived)
-    rows = []
-    for name, title in TABLES.items():
-        status = row_status(current[name], derived[name], name)
-        for position in status.index[status != "calibration"]:
-            row = current[name].loc[position]
-            rows.append({"table": title, "entry": _entry_label(name, row), "change": status[position]})
-        rows += [
-            {"table": title, "entry": label, "change": "removed"}
-            for label in removed_rows(current[name], derived[name], name)
-        ]
-    if not rows:
+    changes = cached_changes(spec_json(state.spec), spec_json(state.derived), state.spec, state.derived)
+    if changes.empty:
         st.success("Every value comes from the calibration (as derived).")
         return
-    changes = pd.DataFrame(rows)
-    st.dataframe(changes, hide_index=True, width="stretch", key="noise_changes")
-    labels = [f"{row.table}: {row.entry} ({row.change})" for row in changes.itertuples()]
+    shown = changes.assign(table=changes["table"].map(TABLES))
+    st.dataframe(shown, hide_index=True, width="stretch", key="noise_changes")
+    labels = [f"{row.table}: {row.entry} ({row.change})" for row in shown.itertuples()]
     left, right = st.columns([3, 1])
     chosen = left.selectbox("Entry", range(len(labels)), format_func=labels.__getitem__, key="noise_reset_choice")
     if right.button("Reset this entry to derived", key="noise_reset_entry"):
-        _reset_entry(changes.iloc[chosen])
+        change = changes.iloc[chosen]
+        tables = reset_entry(
+            _tables(state.spec), _tables(state.derived), change["table"], change["entry"], change["change"]
+        )
+        use_spec(spec_from_tables(tables, state.spec))
         st.rerun()
 
 
-def _reset_entry(change: pd.Series) -> None:
-    """Put one entry back as derived: restore an edited row in place, drop an added one, re-add a removed one."""
-    state = noise_state()
-    name = next(key for key, title in TABLES.items() if title == change["table"])
-    tables = {key: table.copy() for key, table in cached_tables(state.spec.model_dump_json(), state.spec).items()}
-    derived = cached_tables(state.derived.model_dump_json(), state.derived)[name]
-    table = tables[name]
-    here = [position for position, row in table.iterrows() if _entry_label(name, row) == change["entry"]]
-    there = [position for position, row in derived.iterrows() if _entry_label(name, row) == change["entry"]]
-    if change["change"] == "edited":
-        table.loc[here[0]] = derived.loc[there[0]]
-    elif change["change"] == "added":
-        table = table.drop(index=here)
-    else:
-        table = pd.concat([table, derived.loc[there]], ignore_index=True)
-    tables[name] = table
-    use_spec(spec_from_tables(tables, state.spec))
-
-
-def _entry_label(name: str, row: pd.Series) -> str:
-    if name == "readout":
-        return f"qubit {int(row['qubit'])}"
-    if name == "qubit_specific":
-        return f"{row['gate']} on {row['qubits']}"
-    return str(row["gate"])
+def _tables(spec: NoiseSpec) -> dict[str, pd.DataFrame]:
+    return cached_tables(spec_json(spec), spec)
 
 
 # --- one entry as a form ------------------------------------------------------------------
@@ -415,7 +379,7 @@ _FORM_FIELDS = {
 def render_entry_form() -> None:
     """Edit one qubit-specific or readout entry in plain inputs; invalid values are explained, not applied."""
     state = noise_state()
-    tables = cached_tables(state.spec.model_dump_json(), state.spec)
+    tables = _tables(state.spec)
     choices = [
         (name, position) for name in _FORM_FIELDS for position in tables[name].index[_shown_rows(tables[name], name)]
     ]
@@ -450,7 +414,7 @@ _FORM_PROBLEMS = "noise_form_problems"
 
 def _apply_entry(name: str, position: int, values: dict[str, str]) -> None:
     state = noise_state()
-    tables = {key: table.copy() for key, table in cached_tables(state.spec.model_dump_json(), state.spec).items()}
+    tables = {key: table.copy() for key, table in _tables(state.spec).items()}
     table = tables[name].astype(object)
     for field, text in values.items():
         table.at[position, field] = text.strip() or None
@@ -466,8 +430,8 @@ def _apply_entry(name: str, position: int, values: dict[str, str]) -> None:
 
 
 def _choice_label(tables: dict[str, pd.DataFrame], name: str, position: int) -> str:
-    row = tables[name].loc[position]
-    return f"readout on qubit {int(row['qubit'])}" if name == "readout" else f"{row['gate']} on {row['qubits']}"
+    label = entry_label(name, tables[name].loc[position])
+    return f"readout on {label}" if name == "readout" else label
 
 
 def _form_text(value: Any) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from components.cached import cached_assignment, cached_plan, cached_simulation
+from components.cached import cached_assignment, cached_plan, cached_simulation, spec_json
 from components.device_view import render_device_map
 from components.figures import build_assignment_heatmap, build_histogram_figure
 from components.session import current_device, noise_state, set_shown_simulation, shown_simulation
@@ -115,9 +115,9 @@ def run_or_show(chosen: ChosenCircuit, shots: int, seed: int, method: str) -> Si
     """Run live when cheap, else behind a button; returns the result to draw (maybe stale)."""
     device = current_device()
     spec = noise_state().spec
-    spec_json = spec.model_dump_json()
-    inputs = f"{device.key}|{hashlib.sha256(spec_json.encode()).hexdigest()}|{chosen.key}|{shots}|{seed}|{method}"
-    arguments = (device.key, spec_json, chosen.key, method, shots, seed, chosen.circuit, spec, device.calibration)
+    spec_key = spec_json(spec)
+    inputs = f"{device.key}|{hashlib.sha256(spec_key.encode()).hexdigest()}|{chosen.key}|{shots}|{seed}|{method}"
+    arguments = (device.key, spec_key, chosen.key, method, shots, seed, chosen.circuit, spec, device.calibration)
     try:
         plan = cached_plan(*arguments)
     except (SimulationError, CircuitParseError) as error:
@@ -181,7 +181,7 @@ def render_assignment(result: SimulationResult, shots: int, seed: int) -> None:
     device = current_device()
     spec = noise_state().spec
     qubits = tuple(int(q) for q in result.measured_qubits.sort_index())[:HEATMAP_QUBITS]
-    report = cached_assignment(device.key, spec.model_dump_json(), qubits, shots, seed, spec, device.calibration)
+    report = cached_assignment(device.key, spec_json(spec), qubits, shots, seed, spec, device.calibration)
     st.caption(
         "Row = prepared state, column = recorded outcome. *Specified* comes from the model; *estimated* from "
         f"simulating readout-calibration circuits ({report.shots} shots each), so it also carries the X gates' "

@@ -119,8 +119,78 @@ def _normal(value: Any) -> Any:
 
 def removed_rows(edited: pd.DataFrame, derived: pd.DataFrame, table: str) -> list[str]:
     """Labels of derived rows the edit deleted."""
+    return [entry_label(table, derived.loc[position]) for position in _removed_positions(edited, derived, table)]
+
+
+def _removed_positions(edited: pd.DataFrame, derived: pd.DataFrame, table: str) -> list[Any]:
     present = {key for key, _values in _signatures(edited, table, unique=False)}
-    return [" ".join(map(str, key)) for key in _signatures(derived, table) if key not in present]
+    return [
+        position
+        for position, (key, _values) in zip(derived.index, _signatures(derived, table, unique=False), strict=True)
+        if key not in present
+    ]
+
+
+def entry_label(table: str, row: pd.Series) -> str:
+    """How a row is named to a user: 'qubit 3', 'cz on 3,4' or the gate."""
+    if table == "readout":
+        return f"qubit {_label_number(row.get('qubit'))}"
+    if table == "qubit_specific":
+        return f"{row.get('gate')} on {row.get('qubits')}"
+    return str(row.get("gate"))
+
+
+def changes_from_derived(current: dict[str, pd.DataFrame], derived: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per entry that differs from the derived tables: table, entry, change (edited/added/removed)."""
+    rows = []
+    for name in TABLE_KEYS:
+        status = row_status(current[name], derived[name], name)
+        rows += [
+            {"table": name, "entry": entry_label(name, current[name].loc[position]), "change": status[position]}
+            for position in status.index[status != "calibration"]
+        ]
+        rows += [
+            {"table": name, "entry": entry_label(name, derived[name].loc[position]), "change": "removed"}
+            for position in _removed_positions(current[name], derived[name], name)
+        ]
+    return pd.DataFrame(rows, columns=["table", "entry", "change"])
+
+
+def reset_entry(
+    current: dict[str, pd.DataFrame], derived: dict[str, pd.DataFrame], table: str, entry: str, change: str
+) -> dict[str, pd.DataFrame]:
+    """Tables with one entry put back as derived: an edited row restored in place, an added one
+    dropped, a removed one appended."""
+    tables = {name: frame.copy() for name, frame in current.items()}
+    frame, reference = tables[table], derived[table]
+    here = [position for position, row in frame.iterrows() if entry_label(table, row) == entry]
+    there = [position for position, row in reference.iterrows() if entry_label(table, row) == entry]
+    if change == "edited":
+        frame.loc[here[0]] = reference.loc[there[0]]
+    elif change == "added":
+        frame = frame.drop(index=here)
+    else:
+        frame = pd.concat([frame, reference.loc[there]], ignore_index=True)
+    tables[table] = frame
+    return tables
+
+
+def rows_matching(table: pd.DataFrame, name: str, text: str) -> pd.Series:
+    """Rows of ``table`` on any qubit listed in ``text`` or of any gate named there (all when empty)."""
+    words = [word.strip() for word in str(text or "").replace(";", ",").split(",")]
+    qubits = {word for word in words if word.isdigit()}
+    gates = {word for word in words if word and not word.isdigit()}
+    if not qubits and not gates:
+        return pd.Series(True, index=table.index)
+    if name == "readout":
+        row_qubits = [{_label_number(qubit)} for qubit in table["qubit"]]
+    elif "qubits" in table.columns:
+        row_qubits = [{part.strip() for part in str(text).split(",")} for text in table["qubits"]]
+    else:
+        row_qubits = [set() for _ in range(len(table))]
+    row_gates = list(table["gate"]) if "gate" in table.columns else [None] * len(table)
+    matches = [bool(qubits & mine) or gate in gates for mine, gate in zip(row_qubits, row_gates, strict=True)]
+    return pd.Series(matches, index=table.index, dtype=bool)
 
 
 # --- spec → tables ------------------------------------------------------------------------
@@ -231,7 +301,7 @@ def _all_qubit_entries(row: pd.Series) -> dict[str, list[dict[str, Any]]]:
 
 def _qubit_specific_entries(row: pd.Series) -> dict[str, list[dict[str, Any]]]:
     gate = _text(row.get("gate"), "gate")
-    qubits = _qubit_list(row.get("qubits"))
+    qubits = parse_qubits(row.get("qubits"))
     entries: dict[str, list[dict[str, Any]]] = {}
     if _present(row.get("depolarizing")):
         probability = _number(row.get("depolarizing"), "depolarizing")
@@ -294,7 +364,8 @@ def _pauli_terms(text: Any, num_qubits: int) -> list[dict[str, Any]]:
     return terms
 
 
-def _qubit_list(value: Any) -> list[int]:
+def parse_qubits(value: Any) -> list[int]:
+    """'3' or '3,4' → [3] or [3, 4]; anything else raises a ValueError saying how to write it."""
     text = str(value).strip() if _present(value) else ""
     parts = [part.strip() for part in text.split(",") if part.strip()]
     if not parts or not all(part.isdigit() for part in parts):

@@ -124,4 +124,4 @@ def test_row_status_and_removed_rows_compare_with_the_derived_tables() -> None:
     assert status.iloc[0] == "edited" and status.iloc[-1] == "added"
     assert (status.iloc[1:-1] == "calibration").all()
     gate, qubits = reference.loc[3, ["gate", "qubits"]]
-    assert removed_rows(edited, reference, "qubit_specific") == [f"{gate} {qubits}"]
+    assert removed_rows(edited, reference, "qubit_specific") == [f"{gate} on {qubits}"]

@@ -23,7 +23,6 @@ from functools import cache, reduce
 import numpy as np
 import pytest
 from qiskit import QuantumCircuit
-from qiskit.circuit import Instruction
 from qiskit.circuit.library import IGate, XGate
 from qiskit.quantum_info import Statevector
 from qiskit_aer import AerSimulator
@@ -34,6 +33,7 @@ from qiskit_ibm_runtime.models import BackendProperties
 from noise_core import derive_noise_spec, simulate
 from noise_core.circuits import bernstein_vazirani, ghz, grover, qft, random_clifford
 from presets import SNAPSHOT_DIR, load_preset
+from tests.aer_reference import with_exact_channels
 from tests.test_derive_parity import fake_backend
 
 TOLERANCE = 1e-9
@@ -82,21 +82,6 @@ def reference_probabilities(
     readout = reference_readout(name)
     joint = reduce(np.kron, [readout[qubit] for qubit in reversed(measured)])
     return before_readout @ joint
-
-
-def with_exact_channels(transpiled: QuantumCircuit, model: NoiseModel) -> QuantumCircuit:
-    """The circuit without measurements, each gate followed by its from_backend error as a superoperator."""
-    circuit = transpiled.copy_empty_like()
-    index = {bit: position for position, bit in enumerate(transpiled.qubits)}
-    for item in transpiled.data:
-        if item.operation.name == "measure":
-            continue
-        circuit.append(item.operation, item.qubits)
-        error = model._local_quantum_errors.get(item.operation.name, {}).get(tuple(index[q] for q in item.qubits))
-        if error is not None:
-            superoperator = error.to_quantumchannel().data
-            circuit.append(Instruction("superop", len(item.qubits), 0, [superoperator]), item.qubits)
-    return circuit
 
 
 def exact_result(name: str, library_circuit):

@@ -1,0 +1,27 @@
+"""The exact reference for simulations: Aer's density matrix of ``from_backend``'s channels.
+
+Aer drops every error term of probability ≤ 1e-10 when it runs a ``NoiseModel`` (pinned in
+``test_simulate_parity``), so the reference hands Aer each ``from_backend`` error as its exact
+superoperator instead. Shared by the parity tests and ``bench/bench_simulate.py``.
+"""
+
+from __future__ import annotations
+
+from qiskit import QuantumCircuit
+from qiskit.circuit import Instruction
+from qiskit_aer.noise import NoiseModel
+
+
+def with_exact_channels(transpiled: QuantumCircuit, model: NoiseModel) -> QuantumCircuit:
+    """The circuit without measurements, each gate followed by its from_backend error as a superoperator."""
+    circuit = transpiled.copy_empty_like()
+    index = {bit: position for position, bit in enumerate(transpiled.qubits)}
+    for item in transpiled.data:
+        if item.operation.name == "measure":
+            continue
+        circuit.append(item.operation, item.qubits)
+        error = model._local_quantum_errors.get(item.operation.name, {}).get(tuple(index[q] for q in item.qubits))
+        if error is not None:
+            superoperator = error.to_quantumchannel().data
+            circuit.append(Instruction("superop", len(item.qubits), 0, [superoperator]), item.qubits)
+    return circuit

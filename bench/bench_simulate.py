@@ -39,9 +39,9 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 from timing import median_seconds
 
 from noise_core import derive_noise_spec, load_calibration, simulate
-from noise_core.circuits import LibraryCircuit, ghz, qft
-from noise_core.readout import assignment_matrix
 from noise_core.simulation import SimulationResult, clear_caches
+from noise_core.simulation.circuits import LibraryCircuit, ghz, qft
+from noise_core.spec.readout import assignment_matrix
 from tests.aer_reference import with_exact_channels
 from tests.statistics import lumped_tvd, tvd_bound
 

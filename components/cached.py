@@ -7,10 +7,14 @@ stand for are passed with a leading underscore so streamlit does not hash them.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
+from components.map_geometry import qubit_positions
+from components.spec_tables import tables_from_spec
+from components.table_changes import changes_from_derived, row_status
 from components.worker import run_in_worker
 from noise_core import (
     BackendCalibration,
@@ -26,10 +30,8 @@ from noise_core import (
     to_aer_dict,
     to_classiq_dict,
 )
-from noise_core.assignment import AssignmentReport
-from noise_core.device_map import coupling_edges, qubit_metrics, qubit_positions
-from noise_core.editing import changes_from_derived, row_status, tables_from_spec
-from noise_core.simulation import SimulationPlan, plan_simulation
+from noise_core.calibration import coupling_edges, qubit_metrics
+from noise_core.simulation import AssignmentReport, SimulationPlan, plan_simulation
 from presets import load_preset
 
 
@@ -53,17 +55,7 @@ def cached_device_map(device_key: str, _calibration: BackendCalibration) -> tupl
 
 @st.cache_resource(max_entries=16, show_spinner="Deriving the noise model…")
 def cached_derive(device_key: str, options_json: str, _calibration: BackendCalibration) -> NoiseSpec:
-    options = DerivationOptions.model_validate_json(options_json)
-    return run_in_worker(
-        derive_noise_spec,
-        _calibration,
-        gate_error=options.gate_error,
-        readout_error=options.readout_error,
-        thermal_relaxation=options.thermal_relaxation,
-        temperature=options.temperature,
-        gate_lengths=[(entry.gate, entry.qubits, entry.value) for entry in options.gate_lengths],
-        gate_length_units=options.gate_length_units,
-    )
+    return run_in_worker(derive_noise_spec, _calibration, DerivationOptions.model_validate_json(options_json))
 
 
 _SPEC_JSON: dict[int, tuple[NoiseSpec, str]] = {}
@@ -130,16 +122,26 @@ def cached_assignment(
 
 
 @st.cache_resource(max_entries=4, show_spinner="Preparing the exports…")
-def cached_exports(spec_json: str, _spec: NoiseSpec) -> dict[str, object]:
+def cached_exports(spec_json: str, _spec: NoiseSpec) -> Exports:
     """The three export documents of a spec (the Aer dict builds the whole model: ~1 s at 156 qubits)."""
     return run_in_worker(_exports, _spec)
 
 
-def _exports(spec: NoiseSpec) -> dict[str, object]:
+@dataclass(frozen=True)
+class Exports:
+    """The three documents of a spec, as text, and the approximations the Classiq one needed."""
+
+    full: str
+    classiq: str
+    classiq_notes: list[str]
+    aer: str
+
+
+def _exports(spec: NoiseSpec) -> Exports:
     approximated, notes = approximate_for_classiq(spec)
-    return {
-        "full": spec_to_json(spec),
-        "classiq": json.dumps(to_classiq_dict(approximated), indent=2),
-        "classiq_notes": notes,
-        "aer": json.dumps(to_aer_dict(spec)),
-    }
+    return Exports(
+        full=spec_to_json(spec),
+        classiq=json.dumps(to_classiq_dict(approximated), indent=2),
+        classiq_notes=notes,
+        aer=json.dumps(to_aer_dict(spec)),
+    )

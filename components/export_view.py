@@ -6,7 +6,7 @@ import streamlit as st
 
 from components.cached import cached_exports, spec_json
 from components.session import noise_state, use_spec
-from noise_core import SpecImportError, spec_from_json
+from noise_core import NoiseSpec, SpecImportError, spec_from_json
 
 MAX_IMPORT_MB = 20
 
@@ -20,18 +20,18 @@ def render_downloads() -> None:
         st.subheader("Full spec")
         st.caption("Every channel, the local extensions and the provenance. Imports back here.")
         st.download_button(
-            "Download spec JSON", exports["full"], f"{name}.noise_spec.json", "application/json", key="export_full"
+            "Download spec JSON", exports.full, f"{name}.noise_spec.json", "application/json", key="export_full"
         )
     with classiq:
         st.subheader("Classiq")
-        notes = exports["classiq_notes"]
+        notes = exports.classiq_notes
         st.caption(
             "Classiq's ClassiqSimulatorNoiseSpecification fields. What it cannot express is approximated "
             "(process fidelity kept) and listed below."
         )
         st.download_button(
             "Download Classiq JSON",
-            exports["classiq"],
+            exports.classiq,
             f"{name}.classiq.json",
             "application/json",
             key="export_classiq",
@@ -43,7 +43,7 @@ def render_downloads() -> None:
         st.caption("NoiseModel.to_dict(serializable=True) of the whole model.")
         st.download_button(
             "Download Aer noise-model dict",
-            exports["aer"],
+            exports.aer,
             f"{name}.aer_noise_model.json",
             "application/json",
             key="export_aer",
@@ -71,7 +71,7 @@ def render_import() -> None:
         st.success(f"{uploaded.name} is in force: {_summary(spec)}. Edit it on the Noise model page.")
 
 
-def _summary(spec) -> str:  # type: ignore[no-untyped-def]
+def _summary(spec: NoiseSpec) -> str:
     local = (
         len(spec.local_depolarizing_errors) + len(spec.local_thermal_relaxation_errors) + len(spec.local_pauli_errors)
     )

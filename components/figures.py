@@ -26,7 +26,7 @@ def build_device_map_figure(
     """Coupling graph: qubits coloured by ``metric``, couplers by 2-qubit gate error, ``highlight`` ringed.
 
     ``positions`` (index qubit: x, y), ``edges`` (q0, q1, gate, gate_error) and ``metrics``
-    (index qubit, one column per metric) come from ``noise_core.device_map``.
+    (index qubit, one column per metric) come from ``noise_core.calibration.tables`` and ``components.map_geometry``.
     """
     figure = go.Figure()
     _add_edges(figure, positions, edges)

@@ -2,7 +2,7 @@
 
 Editing model: each table is a ``st.data_editor`` started from ``NoiseState.editor_base``.
 After any change, every table is rebuilt from its base plus the editor's recorded changes and
-validated as one spec (``noise_core.editing.spec_from_tables``). A valid result becomes the spec
+validated as one spec (``components.spec_tables.spec_from_tables``). A valid result becomes the spec
 in force; an invalid one leaves the last valid spec in force and its problems are shown under
 the tables, naming the row, field, value and rule.
 """
@@ -27,15 +27,11 @@ from components.session import (
     start_from_scratch,
     use_spec,
 )
+from components.spec_tables import SpecEditError, parse_qubits, spec_from_tables
+from components.table_changes import entry_label, reset_entry, rows_matching
 from noise_core import DerivationOptions, NoiseSpec, describe_validation_error
-from noise_core.editing import (
-    SpecEditError,
-    entry_label,
-    parse_qubits,
-    reset_entry,
-    rows_matching,
-    spec_from_tables,
-)
+from noise_core.spec import assignment_from_flips
+from noise_core.spec.units import TIME_UNITS
 
 TABLES = {
     "qubit_specific": "Qubit-specific channels",
@@ -101,9 +97,9 @@ def render_derive_form() -> None:
                 "value": st.column_config.NumberColumn("gate length"),
             },
         )
-        unit_choices = ["ns", "us", "ms", "s"]
-        current_unit = "us" if options.gate_length_units == "µs" else options.gate_length_units
-        units = st.selectbox("Gate-length unit", unit_choices, index=unit_choices.index(current_unit))
+        units = st.selectbox(
+            "Gate-length unit", TIME_UNITS, index=TIME_UNITS.index(options.gate_length_units), key="derive_units"
+        )
         submitted = st.form_submit_button("Derive from the device", type="primary")
     if submitted:
         _derive_with(gate_error, readout, thermal, temperature, overrides, units)
@@ -332,7 +328,7 @@ def _with_global_readout(base: NoiseSpec) -> NoiseSpec:
     return base.model_copy(
         update={
             "readout_bit_flip_probability": flip if mode == "bit flip" else None,
-            "readout_assignment_probabilities": [[1 - p10, p10], [p01, 1 - p01]] if mode == "matrix" else None,
+            "readout_assignment_probabilities": assignment_from_flips(p10, p01) if mode == "matrix" else None,
         }
     )
 

@@ -17,7 +17,8 @@ from components.figures import build_assignment_heatmap, build_histogram_figure
 from components.session import current_device, noise_state, set_shown_simulation, shown_simulation
 from components.worker import run_in_worker
 from noise_core import CIRCUIT_LIBRARY, CircuitParseError, LibraryCircuit, SimulationError, SimulationResult
-from noise_core.circuits import parse_circuit
+from noise_core.simulation import METHODS, parse_circuit
+from noise_core.simulation.circuits import MAX_CLIFFORD_DEPTH, QUBIT_RANGES
 
 LIVE_SECONDS = 1.0
 """Runs estimated under this re-render on every valid edit; longer ones wait for the Run button."""
@@ -59,10 +60,10 @@ def circuit_picker() -> ChosenCircuit | None:
 
 def _library_parameters(name: str) -> dict[str, object]:
     columns = st.columns(3)
-    if name in ("GHZ", "QFT", "Grover", "random Clifford"):
+    if name in QUBIT_RANGES:
         default = {"GHZ": 3, "QFT": 4, "Grover": 3, "random Clifford": 4}[name]
-        upper = 10 if name == "Grover" else 156
-        size = columns[0].number_input("qubits", 2 if name != "QFT" else 1, upper, default, key=f"sim_{name}_n")
+        low, high = QUBIT_RANGES[name]
+        size = columns[0].number_input("qubits", low, high, default, key=f"sim_{name}_n")
         parameters: dict[str, object] = {"num_qubits": int(size)}
         if name == "QFT":
             value = columns[1].number_input("value read back", 0, None, 5, key="sim_qft_value")
@@ -70,7 +71,9 @@ def _library_parameters(name: str) -> dict[str, object]:
         if name == "Grover":
             parameters["marked"] = columns[1].text_input("marked bitstring", "1" * int(size), key="sim_grover_marked")
         if name == "random Clifford":
-            parameters["depth"] = int(columns[1].number_input("depth", 1, 1000, 3, key="sim_clifford_depth"))
+            parameters["depth"] = int(
+                columns[1].number_input("depth", 1, MAX_CLIFFORD_DEPTH, 3, key="sim_clifford_depth")
+            )
             parameters["seed"] = int(columns[2].number_input("circuit seed", 0, None, 1, key="sim_clifford_seed"))
         return parameters
     if name == "Bernstein–Vazirani":
@@ -105,7 +108,7 @@ def settings() -> tuple[int, int, str]:
     shots = columns[0].number_input("shots", 1, 1_000_000, 4000, step=1000, key="sim_shots")
     seed = columns[1].number_input("seed", 0, 2**32 - 1, 7, key="sim_seed", help="Same seed, same counts")
     method = columns[2].selectbox(
-        "method", ["auto", "density_matrix", "trajectories", "stabilizer"], key="sim_method",
+        "method", METHODS, key="sim_method",
         help="auto: exact density matrix when it fits, stabilizer for wide Clifford circuits, else trajectories",
     )  # fmt: skip
     return int(shots), int(seed), str(method)

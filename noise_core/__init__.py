@@ -1,36 +1,52 @@
 """Noise Studio's library: noise specifications, calibration snapshots and the physics between them.
 
-Pure Python: never imports streamlit or plotly.
+Pure Python: never imports streamlit or plotly. Rooms, along the data flow:
+``spec`` (the models) ← ``calibration`` (snapshots and their findings) → ``derive`` (device
+physics → spec) → ``aer`` (spec → Aer noise model) → ``simulation`` (circuits on a device);
+``export`` (JSON, Classiq, Aer dict), ``cli`` (the command line), ``errors`` (one base class).
 """
 
-from noise_core.aer_model import build_noise_model
-from noise_core.assignment import AssignmentReport, assignment_report
-from noise_core.calibration import BackendCalibration, CalibrationError, PropertyNotFoundError, load_calibration
-from noise_core.circuits import CIRCUIT_LIBRARY, CircuitParseError, LibraryCircuit, parse_circuit
-from noise_core.coverage import noise_coverage
+from noise_core.aer import build_noise_model
+from noise_core.calibration import BackendCalibration, load_calibration
 from noise_core.derive import derive_noise_spec
-from noise_core.export import (
+from noise_core.errors import (
+    CalibrationError,
+    CircuitParseError,
     ClassiqExportError,
+    NoiseStudioError,
+    PropertyNotFoundError,
+    SimulationError,
     SpecImportError,
+)
+from noise_core.export import (
     approximate_for_classiq,
     spec_from_json,
     spec_to_json,
     to_aer_dict,
     to_classiq_dict,
 )
-from noise_core.findings import Finding, FindingKind, findings_table
-from noise_core.problems import FieldProblem, describe_validation_error
-from noise_core.provenance import DerivationOptions, GateLengthOverride, Provenance
-from noise_core.readout import assignment_matrix, joint_assignment_matrix
 from noise_core.simulation import (
-    SimulationError,
+    CIRCUIT_LIBRARY,
+    AssignmentReport,
+    DeviceTarget,
+    LibraryCircuit,
     SimulationLimits,
     SimulationMetrics,
     SimulationResult,
+    assignment_report,
+    build_target,
+    joint_assignment_matrix,
+    noise_coverage,
+    parse_circuit,
     simulate,
 )
 from noise_core.spec import (
     DepolarizingNoiseOnGate,
+    DerivationOptions,
+    FieldProblem,
+    Finding,
+    FindingKind,
+    GateLengthOverride,
     LocalDepolarizingNoiseOnGate,
     LocalPauliNoiseOnGate,
     LocalReadoutNoise,
@@ -38,10 +54,13 @@ from noise_core.spec import (
     NoiseSpec,
     PauliNoiseOnGate,
     PauliNoiseTerm,
+    Provenance,
     ThermalRelaxationNoiseOnGate,
     ThermalRelaxationParameters,
+    assignment_matrix,
+    describe_validation_error,
+    findings_table,
 )
-from noise_core.target import DeviceTarget, build_target
 
 __all__ = [
     "CIRCUIT_LIBRARY",
@@ -63,6 +82,7 @@ __all__ = [
     "LocalReadoutNoise",
     "LocalThermalRelaxationNoiseOnGate",
     "NoiseSpec",
+    "NoiseStudioError",
     "PauliNoiseOnGate",
     "PauliNoiseTerm",
     "PropertyNotFoundError",

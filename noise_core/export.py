@@ -19,10 +19,11 @@ import numpy as np
 from pydantic import ValidationError
 from qiskit_aer.noise import NoiseModel
 
-from noise_core.aer_model import build_noise_model
-from noise_core.channels import ChannelIndex, GateChannel
-from noise_core.problems import FieldProblem, describe_validation_error
-from noise_core.spec import CLASSIQ_MAX_GATE_QUBITS, LocalDepolarizingNoiseOnGate, NoiseSpec
+from noise_core.aer import build_noise_model
+from noise_core.aer.channels import ChannelIndex, GateChannel
+from noise_core.errors import ClassiqExportError, SpecImportError
+from noise_core.spec.models import LocalDepolarizingNoiseOnGate, NoiseSpec, describe_target, entry_target
+from noise_core.spec.validation import describe_validation_error
 
 CLASSIQ_FIELDS = (
     "basis_gates",
@@ -34,30 +35,35 @@ CLASSIQ_FIELDS = (
     "readout_assignment_probabilities",
     "local_readout_errors",
 )
-"""The fields of Classiq's ``ClassiqSimulatorNoiseSpecification`` (seed 001, classiq 1.34)."""
+"""The fields of Classiq's ``ClassiqSimulatorNoiseSpecification`` (classiq 1.34; schema in ``tests/data``)."""
+CLASSIQ_MAX_GATE_QUBITS = 2
+"""Classiq's ``num_qubits`` is ``Literal[1, 2]`` (classiq 1.34)."""
 
 
-class SpecImportError(ValueError):
-    """A spec document that is not valid JSON or breaks a rule; ``problems`` has one line each."""
+def classiq_incompatibilities(spec: NoiseSpec) -> list[str]:
+    """Entries Classiq's schema cannot express (valid here), one line each; empty if none.
 
-    def __init__(self, problems: list[FieldProblem]) -> None:
-        self.problems = problems
-        shown = "; ".join(str(problem) for problem in problems[:5])
-        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        super().__init__(f"not a valid noise spec: {shown}{more}")
-
-
-class ClassiqExportError(ValueError):
-    """The spec holds entries Classiq's schema cannot express; ``entries`` lists them."""
-
-    def __init__(self, entries: list[str]) -> None:
-        self.entries = entries
-        listing = "\n".join(f"  - {entry}" for entry in entries[:20])
-        more = f"\n  (and {len(entries) - 20} more)" if len(entries) > 20 else ""
-        super().__init__(
-            f"{len(entries)} entries cannot be expressed in Classiq's schema:\n{listing}{more}\n"
-            "Export with approximate=True to fold them into depolarizing errors of the same fidelity."
-        )
+    Classiq accepts depolarizing λ ≤ 1 on 1- or 2-qubit gates, Pauli noise on 1- or 2-qubit
+    gates, and has no local Pauli or local thermal-relaxation lists.
+    """
+    problems = [
+        f"{field}[{index}]: depolarizing probability {entry.probability!r} > 1 (Classiq accepts λ ≤ 1)"
+        for field in ("gate_depolarizing_errors", "local_depolarizing_errors")
+        for index, entry in enumerate(getattr(spec, field))
+        if entry.probability > 1.0
+    ]
+    problems += [
+        f"{field}[{index}]: acts on {entry.num_qubits} qubits (Classiq accepts num_qubits 1 or 2)"
+        for field in ("gate_depolarizing_errors", "local_depolarizing_errors", "gate_pauli_errors")
+        for index, entry in enumerate(getattr(spec, field))
+        if entry.num_qubits > CLASSIQ_MAX_GATE_QUBITS
+    ]
+    problems += [
+        f"{field}[{index}]: {field} is a local extension for {describe_target(entry_target(entry))}"
+        for field in ("local_pauli_errors", "local_thermal_relaxation_errors")
+        for index, entry in enumerate(getattr(spec, field))
+    ]
+    return problems
 
 
 def spec_to_json(spec: NoiseSpec) -> str:
@@ -77,7 +83,7 @@ def to_classiq_dict(spec: NoiseSpec, *, approximate: bool = False) -> dict[str, 
     """Exactly Classiq's field set; raises ``ClassiqExportError`` unless ``approximate``."""
     if approximate:
         spec, _approximations = approximate_for_classiq(spec)
-    elif incompatibilities := spec.classiq_incompatibilities():
+    elif incompatibilities := classiq_incompatibilities(spec):
         raise ClassiqExportError(incompatibilities)
     return spec.model_dump(mode="json", include=set(CLASSIQ_FIELDS))
 
@@ -123,7 +129,7 @@ def approximate_for_classiq(spec: NoiseSpec) -> tuple[NoiseSpec, list[str]]:
     """
     index = ChannelIndex.of(spec)
     approximations: list[str] = []
-    kept = {
+    kept: dict[str, list[Any]] = {
         "gate_depolarizing_errors": [],
         "gate_pauli_errors": [],
         "local_depolarizing_errors": [],
@@ -138,11 +144,11 @@ def approximate_for_classiq(spec: NoiseSpec) -> tuple[NoiseSpec, list[str]]:
             kept["gate_depolarizing_errors"].append(entry.model_copy(update={"probability": 1.0}))
         else:
             kept["gate_depolarizing_errors"].append(entry)
-    for entry in spec.gate_pauli_errors:
-        if entry.num_qubits > CLASSIQ_MAX_GATE_QUBITS:
-            approximations.append(f"gate_pauli_errors {entry.gate!r}: dropped (acts on {entry.num_qubits} qubits)")
+    for pauli in spec.gate_pauli_errors:
+        if pauli.num_qubits > CLASSIQ_MAX_GATE_QUBITS:
+            approximations.append(f"gate_pauli_errors {pauli.gate!r}: dropped (acts on {pauli.num_qubits} qubits)")
         else:
-            kept["gate_pauli_errors"].append(entry)
+            kept["gate_pauli_errors"].append(pauli)
     folded = _placements_to_fold(spec)
     for entry in spec.local_depolarizing_errors:
         if (entry.gate, tuple(entry.qubits)) not in folded:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from noise_core.gates import depolarizing_error_limit, max_depolarizing_probability
+from noise_core.spec.gates import depolarizing_error_limit, max_depolarizing_probability
 
 PLANCK_OVER_BOLTZMANN_MK_PER_HZ = 47.99243e-9
 """h/k_B in mK·s (4.135667696e-15 eV·s / 8.617333262e-5 eV/K × 1e3), as in Aer's ``_excited_population``."""

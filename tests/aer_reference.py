@@ -1,4 +1,6 @@
-"""The exact reference for simulations: Aer's density matrix of ``from_backend``'s channels.
+"""References made with Aer itself: the fake backends behind the presets, and an exact simulation reference.
+
+The exact reference for simulations is Aer's density matrix of ``from_backend``'s channels.
 
 Aer drops every error term of probability ≤ 1e-10 when it runs a ``NoiseModel`` (pinned in
 ``test_simulate_parity``), so the reference hands Aer each ``from_backend`` error as its exact
@@ -7,9 +9,29 @@ superoperator instead. Shared by the parity tests and ``bench/bench_simulate.py`
 
 from __future__ import annotations
 
+from functools import cache
+
 from qiskit import QuantumCircuit
 from qiskit.circuit import Instruction
 from qiskit_aer.noise import NoiseModel
+from qiskit_ibm_runtime import fake_provider
+
+FAKE_BACKENDS = {
+    "ibmq_manila": "FakeManilaV2",
+    "ibm_algiers": "FakeAlgiers",
+    "ibm_sherbrooke": "FakeSherbrooke",
+    "ibm_torino": "FakeTorino",
+    "ibm_fez": "FakeFez",
+    "ibm_pittsburgh": "FakePittsburgh",
+    "ibm_kingston": "FakeKingston",
+}
+"""The presets' snapshots are these fake backends' ``props_*.json`` (see ``presets/generate.py``)."""
+
+
+@cache
+def fake_backend(name: str):
+    """The qiskit-ibm-runtime fake backend of a preset, built once per test session."""
+    return getattr(fake_provider, FAKE_BACKENDS[name])()
 
 
 def with_exact_channels(transpiled: QuantumCircuit, model: NoiseModel) -> QuantumCircuit:

@@ -1,4 +1,4 @@
-"""Shared fixtures: real snapshots from qiskit-ibm-runtime and a minimal valid snapshot dict."""
+"""Shared fixtures and documents: real snapshots, a minimal valid snapshot, Classiq's example spec."""
 
 from __future__ import annotations
 
@@ -46,3 +46,49 @@ def minimal_snapshot() -> dict[str, Any]:
 @pytest.fixture
 def snapshot() -> dict[str, Any]:
     return minimal_snapshot()
+
+
+def classiq_combining_channels() -> dict[str, Any]:
+    """Classiq's documented "Combining channels" ``ClassiqSimulatorNoiseSpecification``, every field spelled out."""
+    return {
+        "basis_gates": ["id", "rz", "sx", "cx", "x"],
+        "gate_depolarizing_errors": [{"gate": "x", "probability": 0.001, "num_qubits": 1}],
+        "local_depolarizing_errors": [{"gate": "cx", "num_qubits": 2, "probability": 0.02, "qubits": [0, 1]}],
+        "gate_pauli_errors": [
+            {
+                "gate": "h",
+                "num_qubits": 1,
+                "pauli_terms": [{"pauli": "I", "probability": 0.99}, {"pauli": "Z", "probability": 0.01}],
+            }
+        ],
+        "gate_thermal_relaxation_errors": [
+            {"gate": "sx", "t1": 60000.0, "t2": 20000.0, "time": 100.0, "excited_state_population": 0.0}
+        ],
+        "readout_bit_flip_probability": None,
+        "readout_assignment_probabilities": [[0.98, 0.02], [0.03, 0.97]],
+        "local_readout_errors": [{"qubit": 0, "assignment_probabilities": [[0.9, 0.1], [0.15, 0.85]]}],
+    }
+
+
+def classiq_example_with_local_extensions() -> dict[str, Any]:
+    """Classiq's example plus one entry of each local extension (local Pauli, local thermal relaxation)."""
+    return {
+        **classiq_combining_channels(),
+        "local_pauli_errors": [
+            {
+                "gate": "cz",
+                "qubits": [1, 2],
+                "pauli_terms": [{"pauli": "II", "probability": 0.97}, {"pauli": "ZZ", "probability": 0.03}],
+            }
+        ],
+        "local_thermal_relaxation_errors": [
+            {
+                "gate": "cx",
+                "qubits": [0, 1],
+                "relaxations": [
+                    {"t1": 100_000.0, "t2": 80_000.0, "time": 300.0},
+                    {"t1": 90_000.0, "t2": 150_000.0, "time": 300.0, "excited_state_population": 0.01},
+                ],
+            }
+        ],
+    }

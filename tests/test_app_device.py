@@ -11,6 +11,8 @@ from streamlit.testing.v1 import AppTest
 from presets import DEFAULT_PRESET, SNAPSHOT_DIR
 from tests.conftest import minimal_snapshot
 
+pytestmark = pytest.mark.slow  # runs the app in AppTest
+
 APP = str(Path(__file__).parents[1] / "app.py")
 
 

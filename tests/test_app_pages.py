@@ -15,6 +15,8 @@ from streamlit.testing.v1 import AppTest
 
 from noise_core import NoiseSpec, spec_to_json
 
+pytestmark = pytest.mark.slow  # runs the whole app in AppTest
+
 APP = str(Path(__file__).parents[1] / "app.py")
 PAGES = ["pages/device.py", "pages/noise.py", "pages/simulate.py", "pages/export.py"]
 

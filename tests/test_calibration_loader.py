@@ -12,6 +12,7 @@ import pytest
 from qiskit_ibm_runtime.models import BackendProperties
 
 from noise_core import BackendCalibration, CalibrationError, PropertyNotFoundError, load_calibration
+from noise_core.spec.units import SECONDS_PER_TIME_UNIT, nanoseconds
 from tests.conftest import REAL_SNAPSHOTS, nduv
 
 
@@ -189,3 +190,9 @@ def test_duplicate_property_last_entry_wins_as_in_qiskit(snapshot: dict[str, Any
     snapshot["qubits"][0].append(nduv("T1", 50.0, "us"))
     assert load_calibration(snapshot).t1(0) == pytest.approx(50e-6)
     assert BackendProperties.from_dict(snapshot).t1(0) == pytest.approx(50e-6)
+
+
+def test_time_unit_factors_are_the_decimal_literals() -> None:
+    """Seconds are derived from the one nanosecond table; each factor must be the literal, not one ulp off."""
+    assert SECONDS_PER_TIME_UNIT == {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ns": 1e-9}
+    assert nanoseconds(400.0, "ns") == 400.0 and nanoseconds(0.2, "us") == 200.0

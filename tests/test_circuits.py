@@ -6,19 +6,19 @@ import pytest
 from qiskit import QuantumCircuit
 from qiskit.quantum_info import Statevector
 
-from noise_core.circuits import (
+from noise_core import CircuitParseError
+from noise_core.simulation.circuits import (
     CIRCUIT_LIBRARY,
-    CircuitParseError,
     LibraryCircuit,
     bell,
     bernstein_vazirani,
     ghz,
     grover,
-    parse_circuit,
     qft,
     random_clifford,
     readout_calibration,
 )
+from noise_core.simulation.qasm import parse_circuit
 
 
 def ideal_distribution(library_circuit: LibraryCircuit) -> dict[str, float]:

@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from noise_core import FindingKind, NoiseSpec, derive_noise_spec, load_calibration
-from noise_core.gates import max_depolarizing_probability
+from noise_core import DerivationOptions, FindingKind, NoiseSpec, NoiseStudioError, derive_noise_spec, load_calibration
+from noise_core.export import classiq_incompatibilities
 from noise_core.physics import Relaxation, average_gate_fidelity, match_depolarizing, relaxation_process_fidelity
+from noise_core.spec.gates import max_depolarizing_probability
 from presets import list_presets, load_preset
 from tests.conftest import nduv
 
@@ -70,7 +71,7 @@ def test_t2_above_twice_t1_is_capped_and_reported(snapshot) -> None:
     (finding,) = findings_of(spec, FindingKind.T2_ABOVE_LIMIT)
     assert finding.qubits == (0,)
     assert finding.value == pytest.approx(250.0)
-    assert "capped at 200 µs" in finding.action
+    assert "caps T2 at 2·T1 = 200 µs" in finding.action
 
 
 def test_missing_t2_becomes_twice_t1(snapshot) -> None:
@@ -78,7 +79,7 @@ def test_missing_t2_becomes_twice_t1(snapshot) -> None:
     spec = derive(snapshot)
     assert relaxation_entry(spec, "sx", [1]).relaxations[0].t2 == pytest.approx(200e3)
     (finding,) = findings_of(spec, FindingKind.MISSING_DATA)
-    assert (finding.subject, finding.property) == ("qubit 1", "T2")
+    assert (finding.subject, finding.property_name) == ("qubit 1", "T2")
     assert "2·T1 = 200 µs" in finding.action
 
 
@@ -106,7 +107,7 @@ def test_nan_t1_is_treated_as_missing_and_reported_as_invalid(snapshot) -> None:
     spec = derive(snapshot)
     assert relaxation_entry(spec, "sx", [0]).relaxations[0].t1 is None
     (finding,) = findings_of(spec, FindingKind.INVALID_VALUE)
-    assert finding.property == "T1" and "treated as missing" in finding.action
+    assert finding.property_name == "T1" and "treated as missing" in finding.action
     again = NoiseSpec.model_validate_json(spec.model_dump_json())
     assert again.provenance.findings[0].message == finding.message  # NaN survives the JSON round trip
 
@@ -140,7 +141,7 @@ def test_missing_gate_error_gives_relaxation_only(snapshot) -> None:
     assert depolarizing_entry(spec, "cx", [0, 1]) is None
     assert relaxation_entry(spec, "cx", [0, 1])
     (finding,) = findings_of(spec, FindingKind.MISSING_DATA)
-    assert (finding.property, finding.gate) == ("gate_error", "cx")
+    assert (finding.property_name, finding.gate) == ("gate_error", "cx")
 
 
 def test_missing_gate_length_gives_no_relaxation_and_full_depolarizing_match(snapshot) -> None:
@@ -149,7 +150,7 @@ def test_missing_gate_length_gives_no_relaxation_and_full_depolarizing_match(sna
     assert not [e for e in spec.local_thermal_relaxation_errors if e.gate == "cx"]
     assert depolarizing_entry(spec, "cx", [0, 1]).probability == pytest.approx(4 * 0.01 / 3)
     (finding,) = findings_of(spec, FindingKind.MISSING_DATA)
-    assert finding.property == "gate_length"
+    assert finding.property_name == "gate_length"
 
 
 def test_measure_entries_are_skipped_and_reset_gets_relaxation_only(snapshot) -> None:
@@ -179,7 +180,7 @@ def test_missing_readout_is_reported(snapshot) -> None:
     spec = derive(snapshot)
     assert [entry.qubit for entry in spec.local_readout_errors] == [0]
     (finding,) = findings_of(spec, FindingKind.MISSING_DATA)
-    assert (finding.subject, finding.property) == ("qubit 1", "readout_error")
+    assert (finding.subject, finding.property_name) == ("qubit 1", "readout_error")
 
 
 def test_temperature_sets_excited_state_population_from_frequency(snapshot) -> None:
@@ -244,9 +245,22 @@ def test_provenance_records_source_and_options(snapshot) -> None:
 def test_derived_preset_specs_are_valid_and_round_trip_through_json(name: str) -> None:
     spec = derive_noise_spec(load_preset(name))
     assert NoiseSpec.model_validate_json(spec.model_dump_json()) == spec
-    assert spec.classiq_incompatibilities()  # the local extensions carry the device's detail
+    assert classiq_incompatibilities(spec)  # the local extensions carry the device's detail
 
 
 def test_invalid_derivation_option_is_a_validation_error(snapshot) -> None:
     with pytest.raises(ValidationError, match=r"thermal_relaxation\s+Input should be a valid boolean"):
         derive(snapshot, thermal_relaxation="yes")
+
+
+def test_options_as_a_model_derive_what_the_same_keywords_derive(snapshot) -> None:
+    options = DerivationOptions(temperature=20.0, gate_lengths=[{"gate": "cx", "qubits": None, "value": 0.5}])
+    by_model = derive_noise_spec(load_calibration(snapshot), options)
+    by_keywords = derive(snapshot, temperature=20.0, gate_lengths=[("cx", 0.5)])
+    assert by_model == by_keywords
+    assert by_model.provenance.options == options
+
+
+def test_options_given_both_ways_are_refused(snapshot) -> None:
+    with pytest.raises(NoiseStudioError, match="either as DerivationOptions or as keywords, not both"):
+        derive_noise_spec(load_calibration(snapshot), DerivationOptions(), temperature=20.0)

@@ -16,34 +16,21 @@ from __future__ import annotations
 
 import json
 import warnings
-from functools import cache
 
 import numpy as np
 import pytest
 from qiskit_aer.noise import NoiseModel
 from qiskit_aer.noise.device.models import basic_device_readout_errors
-from qiskit_ibm_runtime import fake_provider
 from qiskit_ibm_runtime.models import BackendProperties
 
 from noise_core import build_noise_model, derive_noise_spec
 from presets import SNAPSHOT_DIR, load_preset
+from tests.aer_reference import FAKE_BACKENDS, fake_backend
 from tests.channel_math import superoperator
 
-FAKE_BACKENDS = {
-    "ibmq_manila": "FakeManilaV2",
-    "ibm_algiers": "FakeAlgiers",
-    "ibm_sherbrooke": "FakeSherbrooke",
-    "ibm_torino": "FakeTorino",
-    "ibm_fez": "FakeFez",
-    "ibm_pittsburgh": "FakePittsburgh",
-    "ibm_kingston": "FakeKingston",
-}
+pytestmark = pytest.mark.slow  # parity with Aer's from_backend on real snapshots
+
 TOLERANCE = 1e-9
-
-
-@cache
-def fake_backend(name: str):
-    return getattr(fake_provider, FAKE_BACKENDS[name])()
 
 
 def aer_from_backend(name: str, **options) -> NoiseModel:
@@ -142,4 +129,4 @@ def test_heron_snapshots_crash_aers_properties_path_but_derive_here(name: str) -
     with pytest.raises(Exception, match="Couldn't find the property 'frequency' for qubit 0"):
         NoiseModel.from_backend_properties(properties)
     spec = derive_noise_spec(load_preset(name), temperature=30.0)
-    assert any(f.subject == "device" and f.property.startswith("frequency") for f in spec.provenance.findings)
+    assert any(f.subject == "device" and f.property_name.startswith("frequency") for f in spec.provenance.findings)

@@ -10,13 +10,20 @@ import jsonschema
 import numpy as np
 import pytest
 
-from noise_core import NoiseSpec, build_noise_model, derive_noise_spec
-from noise_core.__main__ import main
+from noise_core import (
+    DepolarizingNoiseOnGate,
+    LocalDepolarizingNoiseOnGate,
+    NoiseSpec,
+    build_noise_model,
+    derive_noise_spec,
+)
+from noise_core.cli import main
 from noise_core.export import (
     CLASSIQ_FIELDS,
     ClassiqExportError,
     SpecImportError,
     approximate_for_classiq,
+    classiq_incompatibilities,
     noise_model_from_aer_dict,
     spec_from_json,
     spec_to_json,
@@ -25,30 +32,11 @@ from noise_core.export import (
 )
 from presets import SNAPSHOT_DIR, load_preset
 from tests.channel_math import superoperator
+from tests.conftest import classiq_combining_channels, classiq_example_with_local_extensions
 
 CLASSIQ_SCHEMA = json.loads((Path(__file__).parent / "data" / "classiq_1.34.0_noise_spec.schema.json").read_text())
 """``ClassiqSimulatorNoiseSpecification.model_json_schema()`` from classiq 1.34.0 (which cannot be
 installed beside our pandas/plotly; ``scripts/check_with_classiq.py`` runs the SDK itself)."""
-
-CLASSIQ_EXAMPLE = {
-    "basis_gates": ["id", "rz", "sx", "cx", "x"],
-    "gate_depolarizing_errors": [{"gate": "x", "probability": 0.001, "num_qubits": 1}],
-    "local_depolarizing_errors": [{"gate": "cx", "num_qubits": 2, "probability": 0.02, "qubits": [0, 1]}],
-    "gate_pauli_errors": [
-        {
-            "gate": "h",
-            "num_qubits": 1,
-            "pauli_terms": [{"pauli": "I", "probability": 0.99}, {"pauli": "Z", "probability": 0.01}],
-        }
-    ],
-    "gate_thermal_relaxation_errors": [
-        {"gate": "sx", "t1": 60000.0, "t2": 20000.0, "time": 100.0, "excited_state_population": 0.0}
-    ],
-    "readout_bit_flip_probability": None,
-    "readout_assignment_probabilities": [[0.98, 0.02], [0.03, 0.97]],
-    "local_readout_errors": [{"qubit": 0, "assignment_probabilities": [[0.9, 0.1], [0.15, 0.85]]}],
-}
-"""Seed 001's "Combining channels" example, with every field spelled out."""
 
 
 @pytest.fixture(scope="module")
@@ -77,9 +65,9 @@ def test_import_of_broken_json_names_the_position() -> None:
 
 
 def test_classiq_export_is_exactly_classiqs_field_set_and_round_trips() -> None:
-    spec = NoiseSpec.model_validate(CLASSIQ_EXAMPLE)
+    spec = NoiseSpec.model_validate(classiq_combining_channels())
     document = to_classiq_dict(spec)
-    assert document == CLASSIQ_EXAMPLE
+    assert document == classiq_combining_channels()
     jsonschema.validate(document, CLASSIQ_SCHEMA)
     assert NoiseSpec.model_validate(document) == spec
 
@@ -97,7 +85,7 @@ def test_approximate_classiq_export_keeps_each_placements_process_fidelity(name:
     document = to_classiq_dict(spec, approximate=True)
     assert set(document) == set(CLASSIQ_FIELDS)
     jsonschema.validate(document, CLASSIQ_SCHEMA)
-    assert approximated.classiq_incompatibilities() == []
+    assert classiq_incompatibilities(approximated) == []
     assert notes and all("folded into local depolarizing" in note for note in notes)
     original, folded = build_noise_model(spec), build_noise_model(approximated)
     for gate, errors in list(original._local_quantum_errors.items())[:3]:
@@ -193,3 +181,31 @@ def test_cli_bad_input_exits_1_with_a_message(arguments: list[str], message: str
     err = capsys.readouterr().err
     assert err.startswith("error: ")
     assert re.search(message, err)
+
+
+def test_probability_above_one_is_valid_but_flagged_for_classiq() -> None:
+    spec = NoiseSpec(
+        gate_depolarizing_errors=[DepolarizingNoiseOnGate(gate="sx", probability=1.2, num_qubits=1)],
+        local_depolarizing_errors=[
+            LocalDepolarizingNoiseOnGate(gate="cx", probability=1.0, num_qubits=2, qubits=[0, 1])
+        ],
+    )
+    assert classiq_incompatibilities(spec) == [
+        "gate_depolarizing_errors[0]: depolarizing probability 1.2 > 1 (Classiq accepts λ ≤ 1)"
+    ]
+
+
+def test_local_extensions_are_flagged_for_classiq() -> None:
+    flagged = classiq_incompatibilities(NoiseSpec.model_validate(classiq_example_with_local_extensions()))
+    assert flagged == [
+        "local_pauli_errors[0]: local_pauli_errors is a local extension for gate 'cz' on qubits [1, 2]",
+        "local_thermal_relaxation_errors[0]: local_thermal_relaxation_errors is a local extension "
+        "for gate 'cx' on qubits [0, 1]",
+    ]
+
+
+def test_three_qubit_depolarizing_is_a_classiq_incompatibility() -> None:
+    spec = NoiseSpec(gate_depolarizing_errors=[{"gate": "ccx", "num_qubits": 3, "probability": 0.01}])
+    assert classiq_incompatibilities(spec) == [
+        "gate_depolarizing_errors[0]: acts on 3 qubits (Classiq accepts num_qubits 1 or 2)"
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
@@ -9,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from noise_core import FindingKind, findings_table, load_calibration
+from noise_core import Finding, FindingKind, findings_table, load_calibration
 from presets import load_preset
 from tests.conftest import nduv
 
@@ -80,7 +81,7 @@ def test_gate_error_just_at_the_limit_is_fine(snapshot: dict[str, Any]) -> None:
 def test_missing_qubit_data(snapshot: dict[str, Any], names: tuple[str, ...], expected: list[tuple[str, str]]) -> None:
     _drop(snapshot, 0, *names)
     findings = load_calibration(snapshot).findings
-    assert [(f.property, f.action) for f in findings] == expected
+    assert [(f.property_name, f.action) for f in findings] == expected
     assert all(f.kind == FindingKind.MISSING_DATA and f.subject == "qubit 0" and f.value is None for f in findings)
 
 
@@ -88,7 +89,7 @@ def test_missing_gate_data_is_reported_for_unitary_gates_only(snapshot: dict[str
     snapshot["gates"][2]["parameters"] = []
     snapshot["gates"].append({"qubits": [0], "gate": "reset", "parameters": [nduv("gate_length", 1000, "ns")]})
     findings = load_calibration(snapshot).findings
-    assert [(f.subject, f.property) for f in findings] == [
+    assert [(f.subject, f.property_name) for f in findings] == [
         ("cx on [0, 1]", "gate_error"),
         ("cx on [0, 1]", "gate_length"),
     ]
@@ -109,7 +110,7 @@ def test_missing_gate_data_is_reported_for_unitary_gates_only(snapshot: dict[str
 def test_invalid_values_are_reported(snapshot: dict[str, Any], name: str, value: float, rule: str) -> None:
     _set(snapshot, 0, name, value)
     invalid = [f for f in load_calibration(snapshot).findings if f.kind == FindingKind.INVALID_VALUE]
-    assert [(f.subject, f.property, f.rule) for f in invalid] == [("qubit 0", name, rule)]
+    assert [(f.subject, f.property_name, f.rule) for f in invalid] == [("qubit 0", name, rule)]
     assert invalid[0].action == "the derivation treats this property as missing"
 
 
@@ -131,7 +132,7 @@ def test_duplicates_are_reported_and_last_wins(snapshot: dict[str, Any]) -> None
     )
     snapshot["gates"][0]["parameters"].append(nduv("gate_error", 4e-4))
     findings = load_calibration(snapshot).findings
-    assert [(f.kind, f.subject, f.property, f.value) for f in findings] == [
+    assert [(f.kind, f.subject, f.property_name, f.value) for f in findings] == [
         (FindingKind.DUPLICATE_ENTRY, "qubit 0", "T1", 2.0),
         (FindingKind.DUPLICATE_ENTRY, "cx on [0, 1]", "gate entry", 2.0),
         (FindingKind.DUPLICATE_ENTRY, "sx on [0]", "gate_error", 2.0),
@@ -161,7 +162,7 @@ def test_dates_far_from_the_snapshot_date(snapshot: dict[str, Any], date: str, k
     if kind is None:
         assert findings == ()
         return
-    assert [(f.kind, f.subject, f.property) for f in findings] == [(kind, "qubit 0", "T1 age (days)")]
+    assert [(f.kind, f.subject, f.property_name) for f in findings] == [(kind, "qubit 0", "T1 age (days)")]
     assert findings[0].value == pytest.approx(days)
     assert findings[0].severity == "info"
 
@@ -169,14 +170,14 @@ def test_dates_far_from_the_snapshot_date(snapshot: dict[str, Any], date: str, k
 def test_device_without_frequencies(snapshot: dict[str, Any]) -> None:
     _drop(snapshot, 0, "frequency")
     finding = _only_finding(snapshot)
-    assert (finding.subject, finding.property, finding.value) == ("device", "frequency (qubits without)", 1.0)
+    assert (finding.subject, finding.property_name, finding.value) == ("device", "frequency (qubits without)", 1.0)
 
 
 def test_findings_in_the_real_torino_and_kingston_snapshots() -> None:
     torino = Counter(f.kind for f in load_preset("ibm_torino").findings)
     assert torino[FindingKind.GATE_ERROR_ONE] == 322
     kingston = load_preset("ibm_kingston").findings
-    qubit_146 = {(f.kind, f.property) for f in kingston if f.subject == "qubit 146"}
+    qubit_146 = {(f.kind, f.property_name) for f in kingston if f.subject == "qubit 146"}
     assert qubit_146 == {
         (FindingKind.MISSING_DATA, "T1"),
         (FindingKind.MISSING_DATA, "T2"),
@@ -189,3 +190,11 @@ def test_findings_table_has_one_row_per_finding() -> None:
     table = findings_table(findings)
     assert len(table) == len(findings)
     assert list(table.columns) == ["severity", "kind", "subject", "property", "value", "rule", "action"]
+
+
+def test_a_finding_is_written_and_read_with_the_key_property(snapshot: dict[str, Any]) -> None:
+    _drop(snapshot, 0, "frequency")
+    finding = _only_finding(snapshot)
+    document = json.loads(finding.model_dump_json())
+    assert document["property"] == "frequency (qubits without)" and "property_name" not in document
+    assert Finding.model_validate(document) == finding

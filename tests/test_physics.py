@@ -9,7 +9,6 @@ import pytest
 from qiskit.quantum_info import Choi, Kraus, SuperOp, average_gate_fidelity, process_fidelity
 from qiskit_aer.noise import depolarizing_error, thermal_relaxation_error
 
-from noise_core.gates import depolarizing_error_limit, max_depolarizing_probability
 from noise_core.physics import (
     Relaxation,
     excited_state_population,
@@ -19,6 +18,7 @@ from noise_core.physics import (
 from noise_core.physics import (
     average_gate_fidelity as closed_form_average_fidelity,
 )
+from noise_core.spec.gates import depolarizing_error_limit, max_depolarizing_probability
 
 RELAXATIONS = [
     Relaxation(100e3, 80e3, 35.5),  # T2 < T1: Aer builds a reset mixture

@@ -1,4 +1,4 @@
-"""Project contracts: import boundaries between folders, and CI running the README's test command."""
+"""Project contracts: import boundaries between folders and rooms, the public API, CI running the README's test command."""
 
 from __future__ import annotations
 
@@ -16,15 +16,70 @@ FORBIDDEN_IMPORTS = {
 }
 
 
-def imported_top_level_modules(path: Path) -> set[str]:
+ROOMS_MAY_IMPORT = {
+    "spec": {"spec", "errors"},
+    "physics": {"spec"},
+    "gc_pause": set(),
+    "errors": {"spec"},
+    "calibration": {"calibration", "spec", "errors", "gc_pause"},
+    "derive": {"derive", "calibration", "spec", "physics", "errors", "gc_pause"},
+    "aer": {"aer", "spec", "physics", "errors", "gc_pause"},
+    "simulation": {"simulation", "calibration", "aer", "spec", "errors"},
+    "export": {"aer", "spec", "errors"},
+    "cli": {"calibration", "derive", "export", "spec", "errors"},
+}
+"""The rooms of ``noise_core`` along the data flow, and the rooms each may import from."""
+MAX_MODULE_LINES = 420
+
+
+def imported_modules(path: Path, depth: int = 1) -> set[str]:
+    """Absolute imports of ``path``, cut to their first ``depth`` dotted parts."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names |= {alias.name.split(".")[0] for alias in node.names}
+            names |= {".".join(alias.name.split(".")[:depth]) for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
+            names.add(".".join(node.module.split(".")[:depth]))
     return names
+
+
+def room_of(path: Path) -> str:
+    return path.relative_to(ROOT / "noise_core").parts[0].removesuffix(".py")
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "noise_core").rglob("*.py")), ids=lambda path: path.name)
+def test_noise_core_rooms_import_only_along_the_data_flow(path: Path) -> None:
+    room = room_of(path)
+    if room in ("__init__", "__main__"):
+        return  # the package's front door re-exports every room
+    used = {name.split(".")[1] for name in imported_modules(path, depth=2) if name.startswith("noise_core.")}
+    assert used <= ROOMS_MAY_IMPORT[room], f"{path.relative_to(ROOT)} imports {sorted(used - ROOMS_MAY_IMPORT[room])}"
+
+
+def test_noise_core_modules_are_short_enough_to_read_in_one_sitting() -> None:
+    long = {
+        str(path.relative_to(ROOT)): length
+        for path in (ROOT / "noise_core").rglob("*.py")
+        if (length := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert not long
+
+
+def test_every_library_error_is_a_noise_studio_error() -> None:
+    import noise_core.errors as errors
+
+    classes = [value for value in vars(errors).values() if isinstance(value, type) and issubclass(value, Exception)]
+    assert len(classes) >= 8
+    assert all(issubclass(cls, errors.NoiseStudioError) for cls in classes)
+    assert issubclass(errors.NoiseStudioError, ValueError)
+
+
+def test_the_public_api_keeps_its_names() -> None:
+    import noise_core
+
+    assert sorted(noise_core.__all__) == sorted(PUBLIC_API)
+    assert all(hasattr(noise_core, name) for name in PUBLIC_API)
 
 
 @pytest.mark.parametrize("folder", sorted(FORBIDDEN_IMPORTS))
@@ -32,7 +87,7 @@ def test_folders_import_only_what_the_design_allows(folder: str) -> None:
     for path in (ROOT / folder).rglob("*.py"):
         if folder == "presets" and path.name == "generate.py":
             continue  # the offline generator may use test dependencies
-        bad = imported_top_level_modules(path) & FORBIDDEN_IMPORTS[folder]
+        bad = imported_modules(path) & FORBIDDEN_IMPORTS[folder]
         assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
 
 
@@ -57,3 +112,18 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
 def test_pages_stay_thin() -> None:
     for page in (ROOT / "pages").glob("*.py"):
         assert len(page.read_text(encoding="utf-8").splitlines()) <= 80, page.name
+
+
+PUBLIC_API = [
+    "CIRCUIT_LIBRARY", "AssignmentReport", "BackendCalibration", "CalibrationError", "CircuitParseError",
+    "ClassiqExportError", "DepolarizingNoiseOnGate", "DerivationOptions", "DeviceTarget", "FieldProblem",
+    "Finding", "FindingKind", "GateLengthOverride", "LibraryCircuit", "LocalDepolarizingNoiseOnGate",
+    "LocalPauliNoiseOnGate", "LocalReadoutNoise", "LocalThermalRelaxationNoiseOnGate", "NoiseSpec",
+    "NoiseStudioError", "PauliNoiseOnGate", "PauliNoiseTerm", "PropertyNotFoundError", "Provenance",
+    "SimulationError", "SimulationLimits", "SimulationMetrics", "SimulationResult", "SpecImportError",
+    "ThermalRelaxationNoiseOnGate", "ThermalRelaxationParameters", "approximate_for_classiq", "assignment_matrix",
+    "assignment_report", "build_noise_model", "build_target", "derive_noise_spec", "describe_validation_error",
+    "findings_table", "joint_assignment_matrix", "load_calibration", "noise_coverage", "parse_circuit", "simulate",
+    "spec_from_json", "spec_to_json", "to_aer_dict", "to_classiq_dict",
+]  # fmt: skip
+"""What ``from noise_core import ...`` offers: the 47 names before the rooms issue, plus NoiseStudioError."""

@@ -19,9 +19,9 @@ from noise_core import (
     joint_assignment_matrix,
     simulate,
 )
-from noise_core.circuits import bell, ghz, qft, random_clifford
-from noise_core.simulation import _NOISE_MODELS
-from noise_core.target import build_target
+from noise_core.simulation import build_target, plan_simulation
+from noise_core.simulation.circuits import bell, ghz, qft, random_clifford
+from noise_core.simulation.run import NoiseModelCache
 from presets import load_preset
 from tests.statistics import lumped_tvd, tvd_bound
 
@@ -281,13 +281,15 @@ def test_a_channel_on_measure_acts_before_the_readout_in_the_exact_path():
     assert distance < tvd_bound(categories, 20_000)
 
 
-def test_the_noise_model_is_cached_per_spec_and_register():
+def test_noise_models_are_reused_per_spec_and_register_and_the_oldest_is_dropped():
     _calibration, spec = device("ibmq_manila")
-    first = _NOISE_MODELS.get(spec, (0, 1), readout=False)
-    assert _NOISE_MODELS.get(spec, (0, 1), readout=False) is first
-    assert _NOISE_MODELS.get(spec, (0, 2), readout=False) is not first
+    cache = NoiseModelCache(size=2)
+    first = cache.get(spec, (0, 1), readout=False)
+    assert cache.get(spec, (0, 1), readout=False) is first
+    assert cache.get(spec, (0, 2), readout=False) is not first
     edited = spec.model_copy(update={"readout_bit_flip_probability": 0.1, "local_readout_errors": []})
-    assert _NOISE_MODELS.get(edited, (0, 1), readout=False) is not first
+    assert cache.get(edited, (0, 1), readout=False) is not first
+    assert cache.get(spec, (0, 1), readout=False) is not first  # evicted: size 2 and two newer keys
 
 
 def test_the_distribution_table_lines_up_ideal_and_noisy_outcomes():
@@ -383,3 +385,13 @@ def test_assignment_matrices_of_the_readout_only_spec_combine_as_a_kronecker_pro
     single = [np.array(e.assignment_probabilities) for e in READOUT_ONLY.local_readout_errors[:2]]
     assert joint.to_numpy() == pytest.approx(reduce(np.kron, reversed(single)))
     assert joint.loc["01", "01"] == pytest.approx(0.92 * 0.99)  # label "01": qubit 0 is 1, qubit 1 is 0
+
+
+def test_the_plan_places_the_circuit_as_simulate_does_with_the_same_layout():
+    calibration, spec = device("ibmq_manila")
+    layout = [4, 3, 2]
+    plan = plan_simulation(ghz(3), spec, calibration=calibration, seed=3, initial_layout=layout)
+    result = simulate(ghz(3), spec, calibration=calibration, seed=3, initial_layout=layout)
+    assert plan.active_qubits == result.active_qubits == (2, 3, 4)
+    assert plan.method == result.method
+    assert plan.estimated_seconds > 0

@@ -31,10 +31,11 @@ from qiskit_aer.noise.device.models import basic_device_readout_errors
 from qiskit_ibm_runtime.models import BackendProperties
 
 from noise_core import derive_noise_spec, simulate
-from noise_core.circuits import bernstein_vazirani, ghz, grover, qft, random_clifford
+from noise_core.simulation.circuits import bernstein_vazirani, ghz, grover, qft, random_clifford
 from presets import SNAPSHOT_DIR, load_preset
-from tests.aer_reference import with_exact_channels
-from tests.test_derive_parity import fake_backend
+from tests.aer_reference import fake_backend, with_exact_channels
+
+pytestmark = pytest.mark.slow  # parity with Aer on real devices
 
 TOLERANCE = 1e-9
 CASES = [

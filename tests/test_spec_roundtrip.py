@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from noise_core import NoiseSpec
-from noise_core.schema import SCHEMA_PATH, render_schema
+from noise_core.spec.schema import SCHEMA_PATH, render_schema
 
 ONE_QUBIT_GATES = st.sampled_from(["x", "sx", "rz", "id", "h", "custom_1q"])
 TWO_QUBIT_GATES = st.sampled_from(["cx", "cz", "ecr", "rzz"])

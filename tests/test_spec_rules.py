@@ -12,53 +12,17 @@ from pydantic import ValidationError
 
 from noise_core import (
     DepolarizingNoiseOnGate,
-    LocalDepolarizingNoiseOnGate,
     LocalThermalRelaxationNoiseOnGate,
     NoiseSpec,
     ThermalRelaxationNoiseOnGate,
     describe_validation_error,
 )
-
-
-def classiq_example() -> dict[str, Any]:
-    """Classiq's 'Combining channels' example (seed 001) plus one entry of each local extension."""
-    return {
-        "basis_gates": ["id", "rz", "sx", "cx", "x"],
-        "gate_depolarizing_errors": [{"gate": "x", "probability": 0.001, "num_qubits": 1}],
-        "local_depolarizing_errors": [{"gate": "cx", "num_qubits": 2, "probability": 0.02, "qubits": [0, 1]}],
-        "gate_pauli_errors": [
-            {
-                "gate": "h",
-                "num_qubits": 1,
-                "pauli_terms": [{"pauli": "I", "probability": 0.99}, {"pauli": "Z", "probability": 0.01}],
-            }
-        ],
-        "local_pauli_errors": [
-            {
-                "gate": "cz",
-                "qubits": [1, 2],
-                "pauli_terms": [{"pauli": "II", "probability": 0.97}, {"pauli": "ZZ", "probability": 0.03}],
-            }
-        ],
-        "gate_thermal_relaxation_errors": [{"gate": "sx", "t1": 60_000.0, "t2": 20_000.0, "time": 100.0}],
-        "local_thermal_relaxation_errors": [
-            {
-                "gate": "cx",
-                "qubits": [0, 1],
-                "relaxations": [
-                    {"t1": 100_000.0, "t2": 80_000.0, "time": 300.0},
-                    {"t1": 90_000.0, "t2": 150_000.0, "time": 300.0, "excited_state_population": 0.01},
-                ],
-            }
-        ],
-        "readout_assignment_probabilities": [[0.98, 0.02], [0.03, 0.97]],
-        "local_readout_errors": [{"qubit": 0, "assignment_probabilities": [[0.9, 0.1], [0.15, 0.85]]}],
-    }
+from tests.conftest import classiq_example_with_local_extensions
 
 
 def with_change(path: tuple[Any, ...], value: Any) -> dict[str, Any]:
     """The example with the item at ``path`` replaced (or a new key added)."""
-    data = copy.deepcopy(classiq_example())
+    data = copy.deepcopy(classiq_example_with_local_extensions())
     target = data
     for key in path[:-1]:
         target = target[key]
@@ -73,7 +37,7 @@ def problems_of(data: dict[str, Any]) -> list[str]:
 
 
 def test_example_and_empty_spec_are_valid() -> None:
-    spec = NoiseSpec.model_validate(classiq_example())
+    spec = NoiseSpec.model_validate(classiq_example_with_local_extensions())
     assert spec.local_readout_errors[0].assignment_probabilities == [[0.9, 0.1], [0.15, 0.85]]
     assert not spec.is_ideal
     assert NoiseSpec().is_ideal
@@ -144,7 +108,7 @@ def test_rule_rejects_with_path_rule_and_value(path: tuple[Any, ...], value: Any
     ],
 )  # fmt: skip
 def test_list_level_rules(field: str, entry: dict[str, Any], expected: str | None) -> None:
-    data = classiq_example()
+    data = classiq_example_with_local_extensions()
     data[field].append(entry)
     if expected is None:
         NoiseSpec.model_validate(data)
@@ -154,7 +118,7 @@ def test_list_level_rules(field: str, entry: dict[str, Any], expected: str | Non
 
 
 def test_same_custom_gate_must_keep_one_arity_across_lists() -> None:
-    data = classiq_example()
+    data = classiq_example_with_local_extensions()
     data["gate_depolarizing_errors"].append({"gate": "my_gate", "probability": 0.01, "num_qubits": 1})
     data["local_depolarizing_errors"].append(
         {"gate": "my_gate", "probability": 0.01, "num_qubits": 2, "qubits": [3, 4]}
@@ -166,7 +130,7 @@ def test_same_custom_gate_must_keep_one_arity_across_lists() -> None:
 
 
 def test_same_gate_on_different_qubit_tuples_is_not_a_duplicate() -> None:
-    data = classiq_example()
+    data = classiq_example_with_local_extensions()
     data["local_depolarizing_errors"].append({"gate": "cx", "num_qubits": 2, "probability": 0.02, "qubits": [1, 0]})
     assert len(NoiseSpec.model_validate(data).local_depolarizing_errors) == 2
 
@@ -178,27 +142,6 @@ def test_depolarizing_accepts_physical_maximum(num_qubits: int) -> None:
     limit = 4**num_qubits / (4**num_qubits - 1)
     entry = DepolarizingNoiseOnGate(gate=gate, probability=limit, num_qubits=num_qubits)
     assert entry.probability == limit
-
-
-def test_probability_above_one_is_valid_but_flagged_for_classiq() -> None:
-    spec = NoiseSpec(
-        gate_depolarizing_errors=[DepolarizingNoiseOnGate(gate="sx", probability=1.2, num_qubits=1)],
-        local_depolarizing_errors=[
-            LocalDepolarizingNoiseOnGate(gate="cx", probability=1.0, num_qubits=2, qubits=[0, 1])
-        ],
-    )
-    assert spec.classiq_incompatibilities() == [
-        "gate_depolarizing_errors[0]: depolarizing probability 1.2 > 1 (Classiq accepts λ ≤ 1)"
-    ]
-
-
-def test_local_extensions_are_flagged_for_classiq() -> None:
-    flagged = NoiseSpec.model_validate(classiq_example()).classiq_incompatibilities()
-    assert flagged == [
-        "local_pauli_errors[0]: local_pauli_errors is a local extension for gate 'cz' on qubits [1, 2]",
-        "local_thermal_relaxation_errors[0]: local_thermal_relaxation_errors is a local extension "
-        "for gate 'cx' on qubits [0, 1]",
-    ]
 
 
 def test_t2_equal_to_twice_t1_is_allowed_exactly() -> None:
@@ -224,7 +167,7 @@ def test_sum_just_outside_tolerance_is_rejected() -> None:
 
 
 def test_spec_is_frozen() -> None:
-    spec = NoiseSpec.model_validate(classiq_example())
+    spec = NoiseSpec.model_validate(classiq_example_with_local_extensions())
     with pytest.raises(ValidationError, match="frozen"):
         spec.readout_bit_flip_probability = 0.1  # type: ignore[misc]
 
@@ -263,10 +206,3 @@ def test_infinite_t2_needs_infinite_t1() -> None:
 def test_classiq_thermal_entry_needs_finite_times() -> None:
     with pytest.raises(ValidationError, match=r"t1\s+Input should be a valid number"):
         ThermalRelaxationNoiseOnGate(gate="sx", t1=None, t2=100.0, time=1.0)
-
-
-def test_three_qubit_depolarizing_is_a_classiq_incompatibility() -> None:
-    spec = NoiseSpec(gate_depolarizing_errors=[{"gate": "ccx", "num_qubits": 3, "probability": 0.01}])
-    assert spec.classiq_incompatibilities() == [
-        "gate_depolarizing_errors[0]: acts on 3 qubits (Classiq accepts num_qubits 1 or 2)"
-    ]

@@ -1,0 +1,160 @@
+"""``build_noise_model``: a ``NoiseSpec`` → a Qiskit Aer ``NoiseModel``.
+
+Precedence: on a gate and qubit tuple, a qubit-specific entry (``local_*``) replaces the
+all-qubit entry of the same kind; kinds without a local entry keep the all-qubit one. A local
+readout matrix replaces the global readout setting on its qubit. Aer applies a local error
+*instead of* the all-qubit error of that gate, so each placement with any local entry gets one
+error that already contains the all-qubit kinds it keeps.
+
+Composition on one gate occurrence: depolarizing → Pauli → thermal relaxation (the order of
+``from_backend``'s "depolarizing followed by thermal relaxation"). Depolarizing and Pauli
+channels are both Pauli mixtures, so they are merged into one mixture; the relaxation of each
+qubit follows every term as a Kraus instruction. The result equals Aer's own
+``depolarizing_error(λ, n).compose(thermal_relaxation_error(...).expand(...))`` as a channel
+(tests compare superoperators) and builds about 5× faster, which is what lets a restricted
+model be rebuilt per circuit.
+
+Delays get no noise: the spec has no idle channel (Aer's ``from_backend`` adds relaxation on
+``delay`` through a custom pass).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+
+from qiskit.circuit import CircuitInstruction, Instruction, QuantumCircuit
+from qiskit.circuit.library import IGate, PauliGate
+from qiskit.quantum_info import Kraus
+from qiskit_aer.noise import NoiseModel, QuantumError, ReadoutError
+
+from noise_core.aer.channels import ChannelIndex, GateChannel
+from noise_core.errors import NoiseStudioError
+from noise_core.gc_pause import garbage_collection_paused
+from noise_core.physics import Relaxation
+from noise_core.spec.models import NoiseSpec
+from noise_core.spec.readout import global_assignment
+
+
+def build_noise_model(
+    spec: NoiseSpec,
+    *,
+    qubits: Iterable[int] | None = None,
+    compact: bool = False,
+    readout: bool = True,
+) -> NoiseModel:
+    """Every channel of ``spec`` as an Aer ``NoiseModel``, optionally restricted to ``qubits``.
+
+    With ``qubits``, qubit-specific entries are kept only when all their qubits are in the set;
+    all-qubit entries are kept as they are. Building only the qubits a circuit touches keeps
+    Aer's per-run conversion cost proportional to the circuit, not the device (qiskit-aer
+    issues 1087, 2379). With ``compact=True`` the kept qubits are renumbered in the order
+    given (``qubits[i]`` becomes qubit ``i``), for a circuit laid out on just those qubits.
+    ``readout=False`` leaves readout errors out (the simulator then applies them itself).
+
+    Built ``QuantumError``s are cached process-wide by channel, so rebuilding after an edit
+    only builds the channels that changed.
+    """
+    if compact and qubits is None:
+        raise NoiseStudioError("compact=True needs the qubits to renumber")
+    register = None if qubits is None else list(dict.fromkeys(qubits))
+    renumber = {physical: index for index, physical in enumerate(register)} if compact and register else None
+    with garbage_collection_paused():
+        return _build(spec, None if register is None else frozenset(register), renumber, readout)
+
+
+def _build(
+    spec: NoiseSpec, keep: frozenset[int] | None, renumber: Mapping[int, int] | None, readout: bool
+) -> NoiseModel:
+    model = NoiseModel(basis_gates=spec.basis_gates) if spec.basis_gates else NoiseModel()
+    channels = ChannelIndex.of(spec)
+    for gate, channel in channels.all_qubit_channels():
+        error = quantum_error(channel)
+        if error is not None:
+            model.add_all_qubit_quantum_error(error, gate, warnings=False)
+    for (gate, gate_qubits), channel in channels.local_channels(within=keep):
+        error = quantum_error(channel)
+        if error is None and channels.has_all_qubit_channel(gate):
+            error = _identity_error(len(gate_qubits))
+        if error is not None:
+            placed = gate_qubits if renumber is None else tuple(renumber[q] for q in gate_qubits)
+            model.add_quantum_error(error, gate, placed, warnings=False)
+    if readout:
+        _add_readout_errors(model, spec, keep, renumber)
+    return model
+
+
+class _StoredError(QuantumError):
+    """A ``QuantumError`` Aer must keep as given.
+
+    ``NoiseModel.add_quantum_error`` silently skips errors it finds ideal. That includes the
+    identity a local zero entry adds to cancel an all-qubit error on one placement, so the
+    all-qubit error would act there after all. The check also costs ~0.5 ms per error (it tries
+    a Clifford conversion and formats the failure). The builder makes only non-identity channels
+    and deliberate identities, so it answers the check itself.
+    """
+
+    def ideal(self) -> bool:
+        return False
+
+
+@lru_cache(maxsize=4096)
+def quantum_error(channel: GateChannel) -> QuantumError | None:
+    """The channel as a mixture of circuits: one Pauli, then each qubit's relaxation; None if identity.
+
+    Cached: equal channels (x, sx and id often are; an unchanged entry after an edit always
+    is) share one ``QuantumError``. Aer only reads the errors it is given.
+    """
+    if channel.is_identity:
+        return None
+    template = QuantumCircuit(channel.num_qubits)
+    wires = tuple(template.qubits)
+    relaxations = [
+        CircuitInstruction(_relaxation_instruction(relaxation), (wires[index],))
+        for index, relaxation in enumerate(channel.relaxations)
+        if relaxation is not None and not relaxation.is_identity
+    ]
+    mixture = []
+    for label, probability in channel.paulis:
+        if probability <= 0:
+            continue
+        circuit = template.copy_empty_like()
+        if label.strip("I"):
+            circuit._append(CircuitInstruction(PauliGate(label), wires))
+        elif not relaxations:
+            # Never an empty circuit: with shot branching, Aer 0.18 drops a whole error whose
+            # first circuit is empty (pinned in tests/test_aer_model.py).
+            circuit._append(CircuitInstruction(IGate(), wires[:1]))
+        for instruction in relaxations:
+            circuit._append(instruction)
+        mixture.append((circuit, probability))
+    return _StoredError(mixture)
+
+
+@lru_cache(maxsize=8)
+def _identity_error(num_qubits: int) -> QuantumError:
+    """A no-op error: a local entry that cancels the all-qubit error of its gate there."""
+    circuit = QuantumCircuit(num_qubits)
+    circuit.id(0)
+    return _StoredError([(circuit, 1.0)])
+
+
+@lru_cache(maxsize=4096)
+def _relaxation_instruction(relaxation: Relaxation) -> Instruction:
+    return Kraus(relaxation.kraus_operators()).to_instruction()
+
+
+def _add_readout_errors(
+    model: NoiseModel, spec: NoiseSpec, keep: frozenset[int] | None, renumber: Mapping[int, int] | None
+) -> None:
+    global_matrix = global_assignment(spec)
+    if global_matrix is not None and not _is_identity_matrix(global_matrix):
+        model.add_all_qubit_readout_error(ReadoutError(global_matrix), warnings=False)
+    for entry in spec.local_readout_errors:
+        if keep is None or entry.qubit in keep:
+            qubit = entry.qubit if renumber is None else renumber[entry.qubit]
+            model.add_readout_error(ReadoutError(entry.assignment_probabilities), [qubit], warnings=False)
+
+
+def _is_identity_matrix(matrix: Sequence[Sequence[float]]) -> bool:
+    return matrix[0][1] == 0.0 and matrix[1][0] == 0.0

@@ -1,0 +1,143 @@
+"""Command line: derive a spec from a snapshot, validate a spec, export it.
+
+    python -m noise_core derive PROPS.json -o spec.json [--temperature MK] [--gate-length GATE[@Q,Q]=VALUE ...]
+    python -m noise_core validate spec.json
+    python -m noise_core export --format classiq|aer spec.json [-o out.json] [--approximate]
+
+Exit status: 0 success, 1 invalid input (one ``path: message`` line per problem on stderr),
+2 usage error (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from noise_core.calibration import load_calibration
+from noise_core.derive import derive_noise_spec
+from noise_core.errors import NoiseStudioError, SpecImportError
+from noise_core.export import (
+    approximate_for_classiq,
+    classiq_incompatibilities,
+    spec_from_json,
+    spec_to_json,
+    to_aer_dict,
+    to_classiq_dict,
+)
+from noise_core.spec.models import GATE_CHANNEL_FIELDS
+from noise_core.spec.units import TIME_UNITS
+
+INVALID_INPUT = 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    try:
+        return arguments.run(arguments)
+    except (ValueError, OSError) as error:  # NoiseStudioError, and pydantic's errors for bad options
+        print(f"error: {error}", file=sys.stderr)
+        return INVALID_INPUT
+
+
+def _derive(arguments: argparse.Namespace) -> int:
+    calibration = load_calibration(Path(arguments.properties))
+    spec = derive_noise_spec(
+        calibration,
+        gate_error=not arguments.no_gate_error,
+        readout_error=not arguments.no_readout_error,
+        thermal_relaxation=not arguments.no_thermal_relaxation,
+        temperature=arguments.temperature,
+        gate_lengths=[_gate_length(text) for text in arguments.gate_length],
+        gate_length_units=arguments.gate_length_units,
+    )
+    _write(spec_to_json(spec), arguments.output)
+    findings = spec.provenance.findings if spec.provenance else []
+    print(
+        f"{calibration.backend_name}: {len(spec.local_depolarizing_errors)} depolarizing, "
+        f"{len(spec.local_thermal_relaxation_errors)} relaxation, {len(spec.local_readout_errors)} readout entries; "
+        f"{len(findings)} adjustments",
+        file=sys.stderr,
+    )
+    for finding in findings:
+        print(f"  {finding.message}", file=sys.stderr)
+    return 0
+
+
+def _gate_length(text: str) -> tuple[str, list[int] | None, float]:
+    """'sx=35.5' or 'cx@0,1=300' → (gate, qubits or None, value)."""
+    target, separator, value = text.partition("=")
+    gate, _at, qubits = target.partition("@")
+    if not separator or not gate:
+        raise NoiseStudioError(f"--gate-length expects GATE=VALUE or GATE@Q,Q=VALUE; got {text!r}")
+    try:
+        return gate, [int(q) for q in qubits.split(",")] if qubits else None, float(value)
+    except ValueError:
+        raise NoiseStudioError(f"--gate-length expects numbers in GATE@Q,Q=VALUE; got {text!r}") from None
+
+
+def _validate(arguments: argparse.Namespace) -> int:
+    try:
+        spec = spec_from_json(Path(arguments.spec).read_bytes())
+    except SpecImportError as error:
+        print(f"{arguments.spec}: invalid ({len(error.problems)} problems)", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return INVALID_INPUT
+    entries = sum(len(getattr(spec, name)) for name in (*GATE_CHANNEL_FIELDS, "local_readout_errors"))
+    print(f"{arguments.spec}: valid ({entries} channel entries)")
+    for line in classiq_incompatibilities(spec)[:10]:
+        print(f"  not expressible in Classiq: {line}")
+    return 0
+
+
+def _export(arguments: argparse.Namespace) -> int:
+    spec = spec_from_json(Path(arguments.spec).read_bytes())
+    if arguments.format == "aer":
+        document = to_aer_dict(spec)
+    else:
+        document = to_classiq_dict(spec, approximate=arguments.approximate)
+        if arguments.approximate:
+            for note in approximate_for_classiq(spec)[1]:
+                print(f"approximated: {note}", file=sys.stderr)
+    _write(json.dumps(document, indent=2), arguments.output)
+    return 0
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None or output == "-":
+        sys.stdout.write(text + "\n")
+    else:
+        Path(output).write_text(text + "\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m noise_core", description=(__doc__ or "").splitlines()[0])
+    commands = parser.add_subparsers(required=True, metavar="{derive,validate,export}")
+
+    derive = commands.add_parser("derive", help="derive a noise spec from a BackendProperties JSON snapshot")
+    derive.add_argument("properties", help="BackendProperties JSON file")
+    derive.add_argument("-o", "--output", help="where to write the spec JSON (default: stdout)")
+    derive.add_argument("--no-gate-error", action="store_true", help="no depolarizing gate errors")
+    derive.add_argument("--no-readout-error", action="store_true", help="no readout errors")
+    derive.add_argument("--no-thermal-relaxation", action="store_true", help="no T1/T2 relaxation")
+    derive.add_argument("--temperature", type=float, default=0.0, help="qubit temperature in mK (default 0)")
+    derive.add_argument(
+        "--gate-length", action="append", default=[], metavar="GATE[@Q,Q]=VALUE", help="override a gate duration"
+    )
+    derive.add_argument("--gate-length-units", default="ns", choices=TIME_UNITS)
+    derive.set_defaults(run=_derive)
+
+    validate = commands.add_parser("validate", help="check a spec JSON; exit 1 with one line per problem")
+    validate.add_argument("spec")
+    validate.set_defaults(run=_validate)
+
+    export = commands.add_parser("export", help="write a spec as Classiq JSON or an Aer noise-model dict")
+    export.add_argument("spec")
+    export.add_argument("--format", required=True, choices=["classiq", "aer"])
+    export.add_argument("--approximate", action="store_true", help="Classiq: fold what it cannot express")
+    export.add_argument("-o", "--output", help="where to write (default: stdout)")
+    export.set_defaults(run=_export)
+    return parser

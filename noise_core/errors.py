@@ -1,0 +1,79 @@
+"""Every error the library raises on purpose, under one base class.
+
+``NoiseStudioError`` derives from ``ValueError``: each of these is bad input (a document, a
+setting, a circuit), never a bug, and its message says what is wrong, which rule it breaks and
+what to change. Catch ``NoiseStudioError`` to handle them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from noise_core.spec.validation import FieldProblem
+
+LISTED_PROBLEMS = 5
+"""How many problems an error's one-line message shows before '(and N more)'."""
+
+
+class NoiseStudioError(ValueError):
+    """Base of every error ``noise_core`` raises for input it cannot use."""
+
+
+class CalibrationError(NoiseStudioError):
+    """The calibration document cannot be used; the message says what is wrong and where."""
+
+
+class PropertyNotFoundError(CalibrationError):
+    """An accessor asked for a property the snapshot does not have."""
+
+
+class UnitError(CalibrationError):
+    """A unit that is unknown, or of the wrong dimension for its property."""
+
+
+class SpecImportError(NoiseStudioError):
+    """A spec document that is not valid JSON or breaks a rule; ``problems`` has one line each."""
+
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        self.problems = problems
+        super().__init__(f"not a valid noise spec: {summarize(problems)}")
+
+
+class ClassiqExportError(NoiseStudioError):
+    """The spec holds entries Classiq's schema cannot express; ``entries`` lists them."""
+
+    def __init__(self, entries: list[str]) -> None:
+        self.entries = entries
+        listing = "\n".join(f"  - {entry}" for entry in entries[:20])
+        more = f"\n  (and {len(entries) - 20} more)" if len(entries) > 20 else ""
+        super().__init__(
+            f"{len(entries)} entries cannot be expressed in Classiq's schema:\n{listing}{more}\n"
+            "Export with approximate=True to fold them into depolarizing errors of the same fidelity."
+        )
+
+
+class CircuitError(NoiseStudioError):
+    """A library circuit's parameter, or a circuit, that cannot be built as asked."""
+
+
+class CircuitParseError(CircuitError):
+    """OpenQASM text that could not be read; ``line`` and ``column`` are 1-based where known."""
+
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None) -> None:
+        where = f"line {line}" + (f", column {column}" if column is not None else "") if line else ""
+        super().__init__(f"{where}: {message}" if where else message)
+        self.line = line
+        self.column = column
+
+
+class SimulationError(NoiseStudioError):
+    """A circuit, setting or limit the simulator cannot accept; the message says what to change."""
+
+
+def summarize(problems: Sequence[object]) -> str:
+    """The first ``LISTED_PROBLEMS`` problems joined by '; ', and how many more there are."""
+    shown = "; ".join(str(problem) for problem in problems[:LISTED_PROBLEMS])
+    hidden = len(problems) - LISTED_PROBLEMS
+    return shown + (f" (and {hidden} more)" if hidden > 0 else "")

@@ -1,0 +1,93 @@
+"""Which transpiled instructions received which noise, and which received none.
+
+Aer applies an error only when the instruction's name and qubits match an entry exactly; an
+instruction the model does not name runs noiselessly without a word (qiskit-aer issue 2312).
+This report resolves every instruction of the physical circuit against the spec the same way
+``noise_core.aer.build_noise_model`` does, so a gap is visible before anyone reads a histogram.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import pandas as pd
+from qiskit import QuantumCircuit
+
+from noise_core.aer.channels import ChannelIndex
+from noise_core.calibration.snapshot import BackendCalibration
+from noise_core.spec.models import NoiseSpec
+from noise_core.spec.readout import assignment_matrix
+
+COVERAGE_COLUMNS = ["instruction", "qubits", "count", "source", "channels", "infidelity", "reported_error"]
+"""``source``: 'qubit-specific', 'all-qubit', 'global readout', or 'none'. ``infidelity``:
+1 − process fidelity of the gate channel; for ``measure``, the mean assignment error
+(P(1|0) + P(0|1))/2. ``reported_error``: the calibration's ``gate_error`` (``readout_error``
+for measure) of that placement, NaN without a calibration or entry."""
+
+NOISELESS_BY_DESIGN = frozenset({"delay"})
+"""Instructions the spec cannot give noise to (it has no idle channel)."""
+
+
+def noise_coverage(
+    circuit: QuantumCircuit, spec: NoiseSpec, calibration: BackendCalibration | None = None
+) -> pd.DataFrame:
+    """One row per (instruction, physical qubits) of ``circuit``, with its count and noise."""
+    qubit_index = {bit: index for index, bit in enumerate(circuit.qubits)}
+    occurrences = Counter(
+        (item.operation.name, tuple(qubit_index[q] for q in item.qubits))
+        for item in circuit.data
+        if item.operation.name != "barrier"
+    )
+    channels = ChannelIndex.of(spec)
+    local_readout = {entry.qubit for entry in spec.local_readout_errors}
+    rows = []
+    for (name, qubits), count in sorted(occurrences.items()):
+        if name == "measure":
+            source, kinds, infidelity = _readout_row(spec, qubits[0], local_readout)
+            placement = channels.placement(name, qubits)
+            if placement.channel is not None:
+                source = placement.source if source == "none" else source
+                kinds = " + ".join(filter(None, [kinds, *placement.kinds]))
+                infidelity = max(infidelity, 1.0 - placement.channel.process_fidelity())
+        else:
+            placement = channels.placement(name, qubits)
+            source = placement.source
+            kinds = " + ".join(placement.kinds)
+            infidelity = 0.0 if placement.channel is None else 1.0 - placement.channel.process_fidelity()
+        reported = _reported_error(calibration, name, qubits)
+        rows.append([name, ",".join(map(str, qubits)), count, source, kinds, infidelity, reported])
+    return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
+
+
+def uncovered(coverage: pd.DataFrame) -> pd.DataFrame:
+    """Rows that received no channel although they may be noisy.
+
+    Delays are excepted (the spec has no idle channel), and so are placements the calibration
+    reports as error-free (IBM's virtual ``rz``: gate_error 0, gate_length 0).
+    """
+    no_channel = coverage["source"] == "none"
+    reported_noiseless = coverage["reported_error"] == 0.0
+    return coverage[no_channel & ~reported_noiseless & ~coverage["instruction"].isin(NOISELESS_BY_DESIGN)]
+
+
+def _reported_error(calibration: BackendCalibration | None, name: str, qubits: tuple[int, ...]) -> float:
+    if calibration is None:
+        return math.nan
+    if name == "measure":
+        value = calibration.qubit_value(qubits[0], "readout_error")
+    else:
+        value = calibration.gate_value(name, qubits, "gate_error")
+    return math.nan if value is None else float(value)
+
+
+def _readout_row(spec: NoiseSpec, qubit: int, local_readout: set[int]) -> tuple[str, str, float]:
+    matrix = assignment_matrix(spec, qubit)
+    error = (matrix[0, 1] + matrix[1, 0]) / 2
+    if qubit in local_readout:
+        return "qubit-specific", "readout matrix", error
+    if spec.readout_bit_flip_probability is not None:
+        return "global readout", "readout bit flip", error
+    if spec.readout_assignment_probabilities is not None:
+        return "global readout", "readout matrix", error
+    return "none", "", 0.0

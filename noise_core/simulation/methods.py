@@ -1,0 +1,215 @@
+"""Which method simulates a placed circuit, what it costs, and the limits that refuse it.
+
+- ``density_matrix`` (exact) when 4ⁿ·16 bytes fits ``exact_budget_bytes`` and every measurement
+  is terminal;
+- ``stabilizer`` for Clifford circuits whose channels are all Pauli, at any width;
+- ``trajectories`` (statevector, one noisy trajectory per shot) otherwise, within
+  ``max_statevector_bytes``.
+
+Every refusal is a ``SimulationError`` naming the limit and what to change.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+import numpy as np
+from qiskit import QuantumCircuit
+
+from noise_core.aer.channels import ChannelIndex
+from noise_core.errors import SimulationError
+from noise_core.simulation.placement import PlacedCircuit
+from noise_core.spec.models import NoiseSpec
+
+Method = Literal["auto", "density_matrix", "trajectories", "stabilizer"]
+METHODS: tuple[str, ...] = get_args(Method)
+"""The methods ``simulate`` accepts, "auto" first."""
+MiB = 2**20
+GiB = 2**30
+
+
+@dataclass(frozen=True)
+class SimulationLimits:
+    """Guardrails; every refusal names the limit and what to change."""
+
+    max_shots: int = 1_000_000
+    exact_budget_bytes: int = 64 * MiB
+    """``auto`` uses the exact density matrix when 4ⁿ·16 bytes fits (n ≤ 11). Measured here with
+    a Heron model: GHZ-11 0.99 s, GHZ-12 3.2 s exact, against 0.41 s sampled for GHZ-12."""
+    max_density_matrix_bytes: int = 1 * GiB
+    """``method="density_matrix"`` is refused beyond this (n ≤ 13)."""
+    max_statevector_bytes: int = 256 * MiB
+    """Trajectories and exact ideal probabilities need 2ⁿ·16 bytes (n ≤ 24)."""
+
+
+DEFAULT_LIMITS = SimulationLimits()
+
+
+DENSITY_MATRIX_SECONDS_PER_ELEMENT_OP = 6e-9
+"""Seconds per (density-matrix element × instruction), measured here (GHZ-10: 0.38 s for 67 ops on 4¹⁰)."""
+TRAJECTORY_SECONDS_PER_AMPLITUDE_OP_SHOT = 7e-9
+"""Seconds per (amplitude × instruction × shot) for trajectories; the slow end measured here (QFT-8 with
+dense noise); shot branching makes light noise up to ~20× cheaper (GHZ-12: 3e-10)."""
+STABILIZER_SECONDS_PER_QUBIT_OP_SHOT = 2e-8
+"""Seconds per (qubit × instruction × shot) for the stabilizer method (GHZ-40: 0.5 s, 1000 shots)."""
+
+
+def estimated_seconds(method: str, width: int, operations: int, shots: int) -> float:
+    """A rough upper figure for the simulation alone (this machine, 2 cores), from the constants above."""
+    if method == "density_matrix":
+        return DENSITY_MATRIX_SECONDS_PER_ELEMENT_OP * 4**width * operations
+    if method == "stabilizer":
+        return STABILIZER_SECONDS_PER_QUBIT_OP_SHOT * width * operations * shots
+    return TRAJECTORY_SECONDS_PER_AMPLITUDE_OP_SHOT * 2**width * operations * shots
+
+
+def choose_method(
+    requested: str, placed: PlacedCircuit, spec: NoiseSpec, limits: SimulationLimits = DEFAULT_LIMITS
+) -> tuple[str, str]:
+    """The method to run and why, or ``SimulationError`` when none fits the limits."""
+    width = len(placed.active_qubits)
+    density_bytes = 16 * 4**width
+    statevector_bytes = 16 * 2**width
+    clifford_problem = stabilizer_problem(placed, spec)
+    if requested == "density_matrix":
+        if density_bytes > limits.max_density_matrix_bytes:
+            raise SimulationError(
+                f"a density matrix of {width} qubits needs {format_bytes(density_bytes)} "
+                f"(limit {format_bytes(limits.max_density_matrix_bytes)}); "
+                "use method='trajectories' or a narrower circuit"
+            )
+        _require_terminal(placed, "density_matrix")
+        return "density_matrix", f"requested: exact density matrix of {width} qubits ({format_bytes(density_bytes)})"
+    if requested == "stabilizer":
+        if clifford_problem:
+            raise SimulationError(
+                f"method='stabilizer' needs a Clifford circuit with Pauli-only noise; {clifford_problem}"
+            )
+        return "stabilizer", f"requested: stabilizer method on {width} qubits"
+    if requested == "trajectories":
+        _check_statevector(width, statevector_bytes, limits)
+        return "trajectories", f"requested: sampled statevector trajectories of {width} qubits"
+    if placed.terminal and density_bytes <= limits.exact_budget_bytes:
+        return "density_matrix", (
+            f"{width} active qubits: the {format_bytes(density_bytes)} density matrix fits the "
+            f"{format_bytes(limits.exact_budget_bytes)} exact budget, so probabilities are exact"
+        )
+    if not clifford_problem and statevector_bytes > limits.max_statevector_bytes:
+        return "stabilizer", f"{width} active qubits, Clifford gates and Pauli-only noise: stabilizer method"
+    _check_statevector(width, statevector_bytes, limits, clifford_problem)
+    why = (
+        "measurements mid-circuit" if not placed.terminal else f"{format_bytes(density_bytes)} exceeds the exact budget"
+    )
+    return "trajectories", f"{width} active qubits ({why}): sampled statevector trajectories"
+
+
+def check_settings(shots: int, seed: int | None, method: str, limits: SimulationLimits) -> None:
+    if isinstance(shots, bool) or not isinstance(shots, int | np.integer) or not 1 <= shots <= limits.max_shots:
+        raise SimulationError(f"shots must be an integer from 1 to {limits.max_shots:,}; got {shots!r}")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0):
+        raise SimulationError(f"seed must be a non-negative integer or None; got {seed!r}")
+    if method not in METHODS:
+        raise SimulationError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
+
+
+def _require_terminal(placed: PlacedCircuit, method: str) -> None:
+    if not placed.terminal:
+        raise SimulationError(
+            f"method={method!r} needs every measurement at the end of the circuit; "
+            "use method='trajectories' for mid-circuit measurements"
+        )
+
+
+def _check_statevector(width: int, size: int, limits: SimulationLimits, clifford_problem: str | None = "") -> None:
+    if size > limits.max_statevector_bytes:
+        hint = f" (the stabilizer method does not apply: {clifford_problem})" if clifford_problem else ""
+        raise SimulationError(
+            f"the circuit is active on {width} qubits: a statevector needs {format_bytes(size)}, over the "
+            f"{format_bytes(limits.max_statevector_bytes)} limit{hint}; use fewer qubits, or a Clifford circuit "
+            "with Pauli-only noise (derive with thermal_relaxation=False) for the stabilizer method"
+        )
+
+
+_STABILIZER_GATES = frozenset(
+    {
+        "cx",
+        "cy",
+        "cz",
+        "ecr",
+        "swap",
+        "h",
+        "id",
+        "s",
+        "sdg",
+        "sx",
+        "sxdg",
+        "x",
+        "y",
+        "z",
+        "rz",
+        "delay",
+        "reset",
+        "measure",
+    }
+)
+
+
+def stabilizer_problem(placed: PlacedCircuit, spec: NoiseSpec | None) -> str | None:
+    """Why the stabilizer method cannot run this circuit (under ``spec``), or None if it can."""
+    problem = non_clifford_gate(placed.compact)
+    if problem is not None or spec is None:
+        return problem
+    channels = ChannelIndex.of(spec)
+    for name, physical in {
+        (item.operation.name, tuple(placed.active_qubits[placed.compact.find_bit(q).index] for q in item.qubits))
+        for item in placed.compact.data
+    }:
+        channel = channels.placement(name, physical).channel
+        if channel is not None and any(r is not None and not r.is_identity for r in channel.relaxations):
+            return f"{name} on {list(physical)} has thermal relaxation, which is not a Pauli channel"
+    return None
+
+
+def non_clifford_gate(circuit: QuantumCircuit) -> str | None:
+    """The first instruction the stabilizer method cannot run, described; None if all are Clifford."""
+    for item in circuit.data:
+        name = item.operation.name
+        if name == "barrier":
+            continue
+        if name not in _STABILIZER_GATES:
+            return f"{name!r} is not a Clifford gate the stabilizer method supports"
+        if name == "rz" and not _is_quarter_turn(float(item.operation.params[0])):
+            return f"rz({item.operation.params[0]:.4g}) is not a multiple of π/2"
+    return None
+
+
+def transpile_level(
+    logical: QuantumCircuit, requested_level: int, method: str, limits: SimulationLimits
+) -> tuple[int, str]:
+    """The optimization level to use, and a note when it was lowered.
+
+    Level 2 resynthesizes two-qubit blocks with arbitrary rz angles: the result is still
+    Clifford as a whole but no longer gate by gate, which the stabilizer method needs. So a
+    Clifford circuit headed for the stabilizer method is transpiled at level ≤ 1.
+    """
+    wants_stabilizer = method == "stabilizer" or (
+        method == "auto" and 16 * 2**logical.num_qubits > limits.max_statevector_bytes
+    )
+    if requested_level <= 1 or not wants_stabilizer or non_clifford_gate(logical) is not None:
+        return requested_level, ""
+    return 1, " (transpiled at optimization level 1 to keep the Clifford gates)"
+
+
+def _is_quarter_turn(angle: float) -> bool:
+    turns = angle / (math.pi / 2)
+    return abs(turns - round(turns)) < 1e-9
+
+
+def format_bytes(num_bytes: float) -> str:
+    """A size in the largest binary unit that keeps it at least 1, three significant digits: '64 MiB'."""
+    for unit, scale in (("GiB", GiB), ("MiB", MiB), ("KiB", 2**10)):
+        if num_bytes >= scale:
+            return f"{num_bytes / scale:.3g} {unit}"
+    return f"{num_bytes:.0f} B"

@@ -1,0 +1,157 @@
+"""Putting a circuit on a device: transpile to the calibration's ``Target``, then shrink to its qubits.
+
+A transpiled circuit is as wide as the device (156 qubits) even when it touches 12. The
+simulator only needs those 12: ``PlacedCircuit.compact`` renumbers the active physical qubits
+0…k−1 (in increasing physical order) and ``noise_core.aer.build_noise_model(..., qubits=active, compact=True)``
+builds the matching model, so the cost follows the circuit, not the device.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qiskit import QuantumCircuit, transpile
+from qiskit.circuit import CircuitInstruction, ControlFlowOp
+from qiskit.transpiler.exceptions import TranspilerError
+
+from noise_core.calibration.snapshot import BackendCalibration
+from noise_core.errors import SimulationError
+from noise_core.simulation.target import LeftOut, build_target, register_basis_gates
+from noise_core.spec.models import GATE_CHANNEL_FIELDS, NoiseSpec
+
+
+@dataclass(frozen=True)
+class PlacedCircuit:
+    """A transpiled circuit and where it sits on the device."""
+
+    transpiled: QuantumCircuit
+    """Full-width physical circuit, as Qiskit's ``transpile`` returned it."""
+    compact: QuantumCircuit
+    """The same instructions on ``len(active_qubits)`` qubits; barriers dropped."""
+    active_qubits: tuple[int, ...]
+    """Physical qubits with at least one instruction; compact qubit i is ``active_qubits[i]``."""
+    measurements: tuple[tuple[int, int], ...]
+    """(clbit, physical qubit) of every measurement, in circuit order."""
+    terminal: bool
+    """True when each clbit is written once and no instruction follows a measurement on its qubit."""
+    initial_layout: tuple[int, ...]
+    """Physical qubit of each virtual qubit of the input circuit, before routing."""
+    final_layout: tuple[int, ...]
+    """Physical qubit holding each virtual qubit's state at the end, after routing swaps."""
+    left_out: tuple[LeftOut, ...] = ()
+    """Calibration entries the target left out (broken couplers, unknown gates)."""
+
+
+def place_circuit(
+    circuit: QuantumCircuit,
+    spec: NoiseSpec,
+    calibration: BackendCalibration | None,
+    *,
+    optimization_level: int,
+    seed: int,
+    initial_layout: list[int] | None = None,
+) -> PlacedCircuit:
+    """Transpile ``circuit`` to the device (or the spec's basis on a register) and compact it."""
+    _refuse_control_flow(circuit)
+    if calibration is None:
+        basis = register_basis_gates(spec.basis_gates, _spec_gate_names(spec))
+        transpiled = _transpile(
+            circuit, "the basis " + ", ".join(basis), basis_gates=basis, **_options(optimization_level, seed)
+        )
+        left_out: tuple[LeftOut, ...] = ()
+    else:
+        if circuit.num_qubits > calibration.num_qubits:
+            raise SimulationError(
+                f"the circuit needs {circuit.num_qubits} qubits but {calibration.backend_name} has "
+                f"{calibration.num_qubits}; choose a larger device or a smaller circuit"
+            )
+        device = build_target(calibration)
+        transpiled = _transpile(
+            circuit,
+            calibration.backend_name,
+            target=device.target,
+            initial_layout=initial_layout,
+            **_options(optimization_level, seed),
+        )
+        left_out = device.left_out
+    return _compacted(transpiled, circuit.num_qubits, left_out)
+
+
+def _options(optimization_level: int, seed: int) -> dict[str, int]:
+    if optimization_level not in (0, 1, 2, 3):
+        raise SimulationError(f"optimization_level must be 0, 1, 2 or 3; got {optimization_level!r}")
+    return {"optimization_level": optimization_level, "seed_transpiler": seed}
+
+
+def _transpile(circuit: QuantumCircuit, where: str, **options: object) -> QuantumCircuit:
+    try:
+        return transpile(circuit, **options)
+    except TranspilerError as error:
+        raise SimulationError(f"could not map the circuit onto {where}: {error.message}") from None
+
+
+def _refuse_control_flow(circuit: QuantumCircuit) -> None:
+    for instruction in circuit.data:
+        if isinstance(instruction.operation, ControlFlowOp):
+            raise SimulationError(
+                f"classical control flow ({instruction.operation.name}) is not supported; "
+                "simulate a circuit without if/while/for/switch blocks"
+            )
+
+
+def _spec_gate_names(spec: NoiseSpec) -> set[str]:
+    return {entry.gate for field in GATE_CHANNEL_FIELDS for entry in getattr(spec, field)}
+
+
+def _compacted(transpiled: QuantumCircuit, num_virtual: int, left_out: tuple[LeftOut, ...]) -> PlacedCircuit:
+    qubit_index = {bit: index for index, bit in enumerate(transpiled.qubits)}
+    clbit_index = {bit: index for index, bit in enumerate(transpiled.clbits)}
+    active = sorted(
+        {qubit_index[q] for item in transpiled.data if item.operation.name != "barrier" for q in item.qubits}
+    )
+    compact = QuantumCircuit(len(active), transpiled.num_clbits, name=transpiled.name)
+    position = {physical: index for index, physical in enumerate(active)}
+    measurements: list[tuple[int, int]] = []
+    for item in transpiled.data:
+        if item.operation.name == "barrier":
+            continue
+        qubits = tuple(compact.qubits[position[qubit_index[q]]] for q in item.qubits)
+        clbits = tuple(compact.clbits[clbit_index[c]] for c in item.clbits)
+        compact._append(CircuitInstruction(item.operation, qubits, clbits))
+        if item.operation.name == "measure":
+            measurements.append((clbit_index[item.clbits[0]], qubit_index[item.qubits[0]]))
+    initial, final = _layouts(transpiled, num_virtual)
+    return PlacedCircuit(
+        transpiled=transpiled,
+        compact=compact,
+        active_qubits=tuple(active),
+        measurements=tuple(measurements),
+        terminal=_measurements_are_terminal(compact),
+        initial_layout=initial,
+        final_layout=final,
+        left_out=left_out,
+    )
+
+
+def _layouts(transpiled: QuantumCircuit, num_virtual: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    if transpiled.layout is None:
+        identity = tuple(range(num_virtual))
+        return identity, identity
+    initial = transpiled.layout.initial_index_layout(filter_ancillas=True)
+    final = transpiled.layout.final_index_layout(filter_ancillas=True)
+    return tuple(initial), tuple(final)
+
+
+def _measurements_are_terminal(circuit: QuantumCircuit) -> bool:
+    """No instruction after a measurement touches its qubit or clbit; each clbit measured once."""
+    measured_qubits: set[object] = set()
+    written_clbits: set[object] = set()
+    for item in circuit.data:
+        if item.operation.name == "measure":
+            if item.clbits[0] in written_clbits or item.qubits[0] in measured_qubits:
+                return False
+            measured_qubits.add(item.qubits[0])
+            written_clbits.add(item.clbits[0])
+        elif measured_qubits.intersection(item.qubits) or written_clbits.intersection(item.clbits):
+            return False
+    return True

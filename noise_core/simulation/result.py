@@ -1,0 +1,95 @@
+"""What a simulation returns: distributions, metrics, layout, coverage and timings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from qiskit import QuantumCircuit
+
+
+@dataclass(frozen=True)
+class SimulationMetrics:
+    """How far the noisy distribution is from the ideal one."""
+
+    total_variation_distance: float
+    """½ Σ|p_ideal − p_noisy|, in [0, 1]."""
+    hellinger_fidelity: float
+    """(Σ √(p_ideal · p_noisy))², Qiskit's ``hellinger_fidelity``; 1 for equal distributions."""
+    success_probability: float | None
+    """Noisy probability of the circuit's ideal outcomes, when it has known ones."""
+    ideal_success_probability: float | None
+    exact: bool
+    """True when computed from exact probabilities; False when from sampled counts."""
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """Everything one simulation produced. Outcome labels are Qiskit bitstrings (clbit 0 last)."""
+
+    ideal_counts: pd.Series
+    noisy_counts: pd.Series
+    ideal_probabilities: pd.Series | None
+    """Exact, when the active register fits a statevector."""
+    noisy_probabilities: pd.Series | None
+    """Exact (density matrix, readout applied analytically), when that method ran."""
+    metrics: SimulationMetrics
+    method: str
+    method_reason: str
+    shots: int
+    seed: int
+    expected_outcomes: frozenset[str] | None
+    active_qubits: tuple[int, ...]
+    measured_qubits: pd.Series
+    """Physical qubit read into each classical bit (index: clbit)."""
+    initial_layout: tuple[int, ...]
+    final_layout: tuple[int, ...]
+    transpiled: QuantumCircuit
+    coverage: pd.DataFrame
+    """``noise_core.simulation.coverage.noise_coverage`` of the transpiled circuit."""
+    timings: pd.Series
+    """Seconds per stage, and ``total``."""
+    warnings: tuple[str, ...] = ()
+
+    def distribution_table(self) -> pd.DataFrame:
+        """Ideal and noisy probability (exact where computed, else frequency) and counts per outcome."""
+        ideal = self.ideal_probabilities if self.ideal_probabilities is not None else frequencies(self.ideal_counts)
+        noisy = self.noisy_probabilities if self.noisy_probabilities is not None else frequencies(self.noisy_counts)
+        table = pd.DataFrame({"ideal": ideal, "noisy": noisy}).fillna(0.0)
+        table["ideal_counts"] = self.ideal_counts.reindex(table.index, fill_value=0).astype(int)
+        table["noisy_counts"] = self.noisy_counts.reindex(table.index, fill_value=0).astype(int)
+        table.index.name = "outcome"
+        return table.sort_values(["noisy", "ideal"], ascending=False)
+
+
+def distribution_metrics(
+    ideal_probabilities: pd.Series | None,
+    noisy_probabilities: pd.Series | None,
+    ideal_counts: pd.Series,
+    noisy_counts: pd.Series,
+    expected: frozenset[str] | None,
+) -> SimulationMetrics:
+    """TVD, Hellinger fidelity and success probabilities, from exact distributions where both exist."""
+    exact = ideal_probabilities is not None and noisy_probabilities is not None
+    ideal = ideal_probabilities if ideal_probabilities is not None else frequencies(ideal_counts)
+    noisy = noisy_probabilities if noisy_probabilities is not None else frequencies(noisy_counts)
+    both = pd.DataFrame({"ideal": ideal, "noisy": noisy}).fillna(0.0)
+    distance = 0.5 * float(np.abs(both["ideal"] - both["noisy"]).sum())
+    overlap = float(np.sqrt(both["ideal"] * both["noisy"]).sum())
+    success = ideal_success = None
+    if expected is not None:
+        success = float(noisy.reindex(list(expected), fill_value=0.0).sum())
+        ideal_success = float(ideal.reindex(list(expected), fill_value=0.0).sum())
+    return SimulationMetrics(
+        total_variation_distance=distance,
+        hellinger_fidelity=min(1.0, overlap**2),
+        success_probability=success,
+        ideal_success_probability=ideal_success,
+        exact=exact,
+    )
+
+
+def frequencies(counts: pd.Series) -> pd.Series:
+    """Counts divided by their total."""
+    return counts / counts.sum()

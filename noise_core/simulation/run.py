@@ -1,0 +1,180 @@
+"""The Aer calls of one simulation, readout sampling, and the cache of compact noise models.
+
+Readout is kept out of Aer's model whenever all measurements are terminal and applied here per
+shot (``readout.sample_assignment``). That lets trajectories use Aer's shot branching, which is
+only sound without readout errors in the model: with them it was seen giving 9–15× the
+binomial spread and irreproducible counts, because a branch shares one readout draw.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+
+import numpy as np
+import pandas as pd
+from qiskit import QuantumCircuit
+from qiskit_aer import AerSimulator
+from qiskit_aer.noise import NoiseModel
+
+from noise_core.aer import build_noise_model, quantum_error
+from noise_core.aer.channels import ChannelIndex
+from noise_core.errors import SimulationError
+from noise_core.simulation.methods import SimulationLimits, stabilizer_problem
+from noise_core.simulation.placement import PlacedCircuit
+from noise_core.simulation.readout import apply_assignment, sample_assignment
+from noise_core.spec.models import NoiseSpec
+from noise_core.spec.readout import assignment_matrix
+
+
+class AerRun:
+    """One simulation's Aer calls and sampling, sharing the compact circuit and model."""
+
+    def __init__(
+        self,
+        placed: PlacedCircuit,
+        spec: NoiseSpec,
+        model: NoiseModel,
+        shots: int,
+        rng: np.random.Generator,
+        aer_seeds: list[int],
+        limits: SimulationLimits,
+    ) -> None:
+        self.placed = placed
+        self.spec = spec
+        self.model = model
+        self.shots = shots
+        self.rng = rng
+        self.aer_seeds = aer_seeds
+        self.limits = limits
+        self.num_clbits = placed.compact.num_clbits
+        position = {physical: index for index, physical in enumerate(placed.active_qubits)}
+        self.measured = sorted((clbit, position[physical], physical) for clbit, physical in placed.measurements)
+
+    def ideal(self) -> tuple[pd.Series | None, pd.Series]:
+        width = self.placed.compact.num_qubits
+        if self.placed.terminal and 16 * 2**width <= self.limits.max_statevector_bytes:
+            circuit = self._unmeasured(with_measure_noise=False)
+            probabilities = _saved_probabilities(AerSimulator(method="statevector"), circuit, self.aer_seeds[0])
+            return self._exact(probabilities, "ideal")
+        method = "stabilizer" if not stabilizer_problem(self.placed, None) else "statevector"
+        counts = self._aer_counts(AerSimulator(method=method), self.aer_seeds[0])
+        return None, counts_series(counts, "ideal")
+
+    def noisy(self, method: str) -> tuple[pd.Series | None, pd.Series]:
+        if method == "density_matrix":
+            circuit = self._unmeasured(with_measure_noise=True)
+            simulator = AerSimulator(method="density_matrix", noise_model=self.model)
+            before_readout = _saved_probabilities(simulator, circuit, self.aer_seeds[1])
+            matrices = [assignment_matrix(self.spec, physical) for _clbit, _position, physical in self.measured]
+            return self._exact(apply_assignment(before_readout, matrices), "noisy")
+        if method == "stabilizer":
+            simulator = AerSimulator(method="stabilizer", noise_model=self.model)
+        else:
+            simulator = AerSimulator(
+                method="statevector", noise_model=self.model, shot_branching_enable=self.placed.terminal
+            )
+        counts = self._aer_counts(simulator, self.aer_seeds[1])
+        if self.placed.terminal:
+            counts = self._with_sampled_readout(counts)
+        return None, counts_series(counts, "noisy")
+
+    def _unmeasured(self, *, with_measure_noise: bool) -> QuantumCircuit:
+        """The compact circuit without its (terminal) measurements, saving the measured qubits' probabilities.
+
+        A channel the spec puts on ``measure`` acts just before the measurement, as in Aer.
+        """
+        circuit = self.placed.compact.copy_empty_like()
+        for item in self.placed.compact.data:
+            if item.operation.name != "measure":
+                circuit._append(item)
+        if with_measure_noise:
+            channels = ChannelIndex.of(self.spec)
+            for _clbit, position, physical in self.measured:
+                placement = channels.placement("measure", (physical,))
+                error = None if placement.channel is None else quantum_error(placement.channel)
+                if error is not None:
+                    circuit.append(error.to_instruction(), [position])
+        circuit.save_probabilities([position for _clbit, position, _physical in self.measured])
+        return circuit
+
+    def _exact(self, probabilities: np.ndarray, name: str) -> tuple[pd.Series, pd.Series]:
+        """Exact distribution over measured bits → labelled series, plus counts sampled from it."""
+        probabilities = np.clip(probabilities, 0.0, None)
+        probabilities = probabilities / probabilities.sum()
+        labels = self._labels(np.arange(len(probabilities)))
+        exact = pd.Series(probabilities, index=labels, name=name)
+        counts = self.rng.multinomial(self.shots, probabilities)
+        sampled = pd.Series(counts, index=labels, name=name)
+        return exact[exact > 0].sort_index(), sampled[sampled > 0].sort_index()
+
+    def _labels(self, measured_outcomes: np.ndarray) -> pd.Index:
+        """Outcome integers over the measured bits (bit i = i-th measured clbit) → full clbit labels."""
+        bits = np.zeros((len(measured_outcomes), self.num_clbits), dtype=np.uint8)
+        for index, (clbit, _position, _physical) in enumerate(self.measured):
+            bits[:, self.num_clbits - 1 - clbit] = (measured_outcomes >> index) & 1
+        return pd.Index(["".join(map(str, row)) for row in bits], name="outcome")
+
+    def _aer_counts(self, simulator: AerSimulator, seed: int) -> dict[str, int]:
+        result = simulator.run(self.placed.compact, shots=self.shots, seed_simulator=seed).result()
+        if not result.success:
+            raise SimulationError(f"the simulator failed: {result.status}")
+        return {format(int(key, 16), f"0{self.num_clbits}b"): count for key, count in result.data(0)["counts"].items()}
+
+    def _with_sampled_readout(self, counts: dict[str, int]) -> dict[str, int]:
+        """Apply each measured qubit's assignment matrix shot by shot (bits as a shots × clbits array)."""
+        labels = list(counts)
+        rows = np.array([[int(bit) for bit in label] for label in labels], dtype=np.uint8)
+        bits = np.repeat(rows, [counts[label] for label in labels], axis=0)
+        columns = [self.num_clbits - 1 - clbit for clbit, _position, _physical in self.measured]
+        matrices = [assignment_matrix(self.spec, physical) for _clbit, _position, physical in self.measured]
+        bits[:, columns] = sample_assignment(bits[:, columns], matrices, self.rng)
+        unique, frequency = np.unique(bits, axis=0, return_counts=True)
+        return {"".join(map(str, row)): int(count) for row, count in zip(unique, frequency, strict=True)}
+
+
+def _saved_probabilities(simulator: AerSimulator, circuit: QuantumCircuit, seed: int) -> np.ndarray:
+    result = simulator.run(circuit, shots=1, seed_simulator=seed).result()
+    if not result.success:
+        raise SimulationError(f"the simulator failed: {result.status}")
+    return np.asarray(result.data(0)["probabilities"], dtype=float)
+
+
+# --- noise models, cached -----------------------------------------------------------------
+
+
+class NoiseModelCache:
+    """Compact noise models by (spec JSON digest, active qubits, readout), least recently used out."""
+
+    def __init__(self, size: int = 16) -> None:
+        self._models: OrderedDict[tuple[str, tuple[int, ...], bool], NoiseModel] = OrderedDict()
+        self._size = size
+
+    def get(self, spec: NoiseSpec, qubits: tuple[int, ...], *, readout: bool) -> NoiseModel:
+        key = (hashlib.blake2b(spec.model_dump_json().encode(), digest_size=16).hexdigest(), qubits, readout)
+        if key in self._models:
+            self._models.move_to_end(key)
+            return self._models[key]
+        model = build_noise_model(spec, qubits=qubits, compact=True, readout=readout)
+        self._models[key] = model
+        if len(self._models) > self._size:
+            self._models.popitem(last=False)
+        return model
+
+    def clear(self) -> None:
+        self._models.clear()
+
+
+NOISE_MODELS = NoiseModelCache()
+
+
+def clear_caches() -> None:
+    """Forget cached noise models and built errors (benchmarks use it to time a cold run)."""
+    NOISE_MODELS.clear()
+    quantum_error.cache_clear()
+
+
+def counts_series(counts: dict[str, int], name: str) -> pd.Series:
+    series = pd.Series(counts, name=name, dtype=int).sort_index()
+    series.index.name = "outcome"
+    return series

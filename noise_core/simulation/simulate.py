@@ -1,0 +1,253 @@
+"""``simulate``: a circuit on a (noisy) device, exactly where it can be, sampled otherwise.
+
+Stages (each timed in ``SimulationResult.timings``):
+
+1. **parse**: a ``QuantumCircuit``, a ``LibraryCircuit``, or OpenQASM 2/3 text.
+2. **transpile** to the calibration's ``Target`` (``target``), or to the spec's basis on an
+   all-to-all register, then keep only the active qubits (``placement``).
+3. **noise model** for those qubits only, renumbered (cached on the spec's JSON and qubits).
+4. **simulate** (``run``) with the method chosen from the active register (``methods.choose_method``):
+
+   - ``density_matrix`` (exact): when 4ⁿ·16 bytes fits ``exact_budget_bytes``. Aer evolves the
+     density matrix and saves the probabilities of the measured qubits before measurement;
+     readout confusion is then applied analytically (``readout.apply_assignment``) and shots are
+     sampled from the exact distribution with the seed.
+   - ``stabilizer``: Clifford circuits whose channels are all Pauli (no thermal relaxation), at
+     any width.
+   - ``trajectories``: Aer's statevector method, one noisy trajectory per shot.
+
+   Readout is applied outside Aer where it can be (see ``run``).
+
+5. **metrics**: total variation distance and Hellinger fidelity between ideal and noisy
+   distributions (exact when both are exact, else from counts), and the success probability
+   when the circuit's ideal outcomes are known.
+
+Seeds: one user seed drives the transpiler, Aer and the sampling. Aer seeds shot *i* with
+``seed_simulator + i``, so Aer runs whose seeds differ by less than the shot count share
+most of their shots; the user seed is therefore hashed (``numpy.random.SeedSequence``) into
+Aer's seed, and seeds 1 and 2 give independent samples.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from qiskit import QuantumCircuit
+
+from noise_core.calibration.snapshot import BackendCalibration
+from noise_core.errors import SimulationError
+from noise_core.simulation.circuits import LibraryCircuit
+from noise_core.simulation.coverage import noise_coverage, uncovered
+from noise_core.simulation.methods import (
+    DEFAULT_LIMITS,
+    Method,
+    SimulationLimits,
+    check_settings,
+    choose_method,
+    estimated_seconds,
+    transpile_level,
+)
+from noise_core.simulation.placement import PlacedCircuit, place_circuit
+from noise_core.simulation.qasm import parse_circuit
+from noise_core.simulation.result import SimulationResult, distribution_metrics
+from noise_core.simulation.run import NOISE_MODELS, AerRun
+from noise_core.simulation.target import summarize_left_out
+from noise_core.spec.models import NoiseSpec
+
+
+def simulate(
+    circuit: QuantumCircuit | LibraryCircuit | str,
+    spec: NoiseSpec,
+    *,
+    calibration: BackendCalibration | None = None,
+    shots: int = 4000,
+    seed: int | None = None,
+    method: Method = "auto",
+    optimization_level: int = 2,
+    initial_layout: list[int] | None = None,
+    limits: SimulationLimits = DEFAULT_LIMITS,
+) -> SimulationResult:
+    """Simulate ``circuit`` under ``spec`` on ``calibration``'s device (or an ideal register).
+
+    - ``circuit``: a measured ``QuantumCircuit``, a ``circuits`` library entry (its expected
+      outcomes give the success probability), or OpenQASM 2/3 text.
+    - ``calibration``: transpile to this device's ``Target`` and read its physical qubits'
+      noise from ``spec``; None simulates the circuit's own qubits with the spec's basis.
+    - ``seed`` (None: drawn, and reported in the result) reproduces the transpilation, the
+      simulator's noise draws and the sampled counts exactly.
+    - ``method``: "auto" (see ``choose_method``), "density_matrix", "trajectories" or "stabilizer".
+    - ``optimization_level``, ``initial_layout`` (physical qubit of each circuit qubit): passed to
+      Qiskit's ``transpile``.
+    - ``limits``: memory and shot limits (``SimulationLimits``).
+
+    Raises ``SimulationError`` saying what to change, and ``CircuitParseError`` (line, column,
+    what was expected) for unreadable OpenQASM.
+    """
+    stopwatch = _Stopwatch()
+    seed = _drawn_seed() if seed is None else seed
+    prepared = _prepare(
+        circuit, spec, calibration, shots, seed, method, optimization_level, initial_layout, limits, stopwatch
+    )
+    placed = prepared.placed
+    rng = np.random.default_rng(seed)
+    with stopwatch("noise model"):
+        model = NOISE_MODELS.get(spec, placed.active_qubits, readout=not placed.terminal)
+    aer_seeds = [int(value) for value in rng.integers(0, 2**31 - 1, size=2)]
+    run = AerRun(placed, spec, model, shots, rng, aer_seeds, limits)
+    with stopwatch("simulate ideal"):
+        ideal_probabilities, ideal_counts = run.ideal()
+    with stopwatch("simulate noisy"):
+        noisy_probabilities, noisy_counts = run.noisy(prepared.method)
+    with stopwatch("report"):
+        metrics = distribution_metrics(
+            ideal_probabilities, noisy_probabilities, ideal_counts, noisy_counts, prepared.expected
+        )
+        coverage = noise_coverage(placed.transpiled, spec, calibration)
+        warnings = _warnings(placed, coverage)
+    return SimulationResult(
+        ideal_counts=ideal_counts,
+        noisy_counts=noisy_counts,
+        ideal_probabilities=ideal_probabilities,
+        noisy_probabilities=noisy_probabilities,
+        metrics=metrics,
+        method=prepared.method,
+        method_reason=prepared.reason,
+        shots=shots,
+        seed=seed,
+        expected_outcomes=prepared.expected,
+        active_qubits=placed.active_qubits,
+        measured_qubits=pd.Series(dict(placed.measurements), name="physical qubit", dtype=int).rename_axis("clbit"),
+        initial_layout=placed.initial_layout,
+        final_layout=placed.final_layout,
+        transpiled=placed.transpiled,
+        coverage=coverage,
+        timings=stopwatch.series(),
+        warnings=warnings,
+    )
+
+
+@dataclass(frozen=True)
+class SimulationPlan:
+    """What ``simulate`` would do, without doing it: for deciding whether to run it live."""
+
+    method: str
+    reason: str
+    active_qubits: tuple[int, ...]
+    num_instructions: int
+    estimated_seconds: float
+
+
+def plan_simulation(
+    circuit: QuantumCircuit | LibraryCircuit | str,
+    spec: NoiseSpec,
+    *,
+    calibration: BackendCalibration | None = None,
+    method: Method = "auto",
+    shots: int = 4000,
+    seed: int = 0,
+    optimization_level: int = 2,
+    initial_layout: list[int] | None = None,
+    limits: SimulationLimits = DEFAULT_LIMITS,
+) -> SimulationPlan:
+    """Transpile and choose the method as ``simulate`` would, and estimate the simulation time.
+
+    Takes ``simulate``'s arguments and shares its preparation, so the plan is for the very run
+    ``simulate`` makes with the same seed. The estimate (``methods.estimated_seconds``) covers
+    the simulation alone; transpilation and readout come on top. Raises what ``simulate`` would.
+    """
+    prepared = _prepare(
+        circuit, spec, calibration, shots, seed, method, optimization_level, initial_layout, limits, _Stopwatch()
+    )
+    width, operations = len(prepared.placed.active_qubits), len(prepared.placed.compact.data)
+    seconds = estimated_seconds(prepared.method, width, operations, shots)
+    return SimulationPlan(prepared.method, prepared.reason, prepared.placed.active_qubits, operations, seconds)
+
+
+def _drawn_seed() -> int:
+    """A fresh seed from the operating system's entropy, reported in the result so the run can be repeated."""
+    return int(np.random.SeedSequence().generate_state(1, dtype=np.uint32)[0])
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A circuit placed on the device and the method chosen for it: what simulate and plan share."""
+
+    placed: PlacedCircuit
+    expected: frozenset[str] | None
+    method: str
+    reason: str
+
+
+def _prepare(
+    circuit: QuantumCircuit | LibraryCircuit | str,
+    spec: NoiseSpec,
+    calibration: BackendCalibration | None,
+    shots: int,
+    seed: int,
+    method: str,
+    optimization_level: int,
+    initial_layout: list[int] | None,
+    limits: SimulationLimits,
+    stopwatch: _Stopwatch,
+) -> _Prepared:
+    """Check the settings, parse, transpile (seeded) and choose the method."""
+    check_settings(shots, seed, method, limits)
+    with stopwatch("parse"):
+        logical, expected = _as_circuit(circuit)
+    level, level_note = transpile_level(logical, optimization_level, method, limits)
+    with stopwatch("transpile"):
+        placed = place_circuit(
+            logical, spec, calibration, optimization_level=level, seed=seed % 2**31, initial_layout=initial_layout
+        )
+    chosen, reason = choose_method(method, placed, spec, limits)
+    return _Prepared(placed, expected, chosen, reason + level_note)
+
+
+def _as_circuit(circuit: QuantumCircuit | LibraryCircuit | str) -> tuple[QuantumCircuit, frozenset[str] | None]:
+    if isinstance(circuit, LibraryCircuit):
+        logical, expected = circuit.circuit, circuit.expected_outcomes
+    elif isinstance(circuit, str):
+        logical, expected = parse_circuit(circuit), None
+    elif isinstance(circuit, QuantumCircuit):
+        logical, expected = circuit, None
+    else:
+        raise SimulationError(f"circuit must be a QuantumCircuit or OpenQASM text; got {type(circuit).__name__}")
+    if not any(item.operation.name == "measure" for item in logical.data):
+        raise SimulationError("the circuit measures nothing; add measurements (e.g. circuit.measure_all())")
+    return logical, expected
+
+
+def _warnings(placed: PlacedCircuit, coverage: pd.DataFrame) -> tuple[str, ...]:
+    notes = []
+    missing = uncovered(coverage)
+    if not missing.empty:
+        listed = ", ".join(f"{row.instruction} on [{row.qubits}] ×{row.count}" for row in missing.head(8).itertuples())
+        more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
+        notes.append(
+            f"{int(missing['count'].sum())} instruction(s) ran without noise because the spec has no channel "
+            f"for them: {listed}{more}"
+        )
+    notes += [f"not offered to the transpiler: {line}" for line in summarize_left_out(placed.left_out)]
+    return tuple(notes)
+
+
+@dataclass
+class _Stopwatch:
+    stages: dict[str, float] = field(default_factory=dict)
+    started: float = field(default_factory=time.perf_counter)
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[stage] = time.perf_counter() - start
+
+    def series(self) -> pd.Series:
+        return pd.Series({**self.stages, "total": time.perf_counter() - self.started}, name="seconds")

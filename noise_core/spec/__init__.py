@@ -1,0 +1,43 @@
+"""The noise specification: channel models, their shared base, provenance, findings, schema, gate arity."""
+
+from noise_core.spec.findings import Finding, FindingKind, findings_table
+from noise_core.spec.models import (
+    GATE_CHANNEL_FIELDS,
+    DepolarizingNoiseOnGate,
+    LocalDepolarizingNoiseOnGate,
+    LocalPauliNoiseOnGate,
+    LocalReadoutNoise,
+    LocalThermalRelaxationNoiseOnGate,
+    NoiseSpec,
+    PauliNoiseOnGate,
+    PauliNoiseTerm,
+    ThermalRelaxationNoiseOnGate,
+    ThermalRelaxationParameters,
+)
+from noise_core.spec.provenance import DerivationOptions, GateLengthOverride, Provenance
+from noise_core.spec.readout import assignment_from_flips, assignment_matrix
+from noise_core.spec.validation import FieldProblem, describe_validation_error
+
+__all__ = [
+    "GATE_CHANNEL_FIELDS",
+    "DepolarizingNoiseOnGate",
+    "DerivationOptions",
+    "FieldProblem",
+    "Finding",
+    "FindingKind",
+    "GateLengthOverride",
+    "LocalDepolarizingNoiseOnGate",
+    "LocalPauliNoiseOnGate",
+    "LocalReadoutNoise",
+    "LocalThermalRelaxationNoiseOnGate",
+    "NoiseSpec",
+    "PauliNoiseOnGate",
+    "PauliNoiseTerm",
+    "Provenance",
+    "ThermalRelaxationNoiseOnGate",
+    "ThermalRelaxationParameters",
+    "assignment_from_flips",
+    "assignment_matrix",
+    "describe_validation_error",
+    "findings_table",
+]

@@ -1,0 +1,61 @@
+"""Where a derived noise specification came from: the snapshot, the options, and every adjustment.
+
+A spec produced by ``derive_noise_spec`` carries a ``Provenance``; it travels with the full
+JSON export and is dropped from the Classiq export (Classiq's schema has no place for it).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from noise_core.spec.base import GateName, QubitIndex, SpecModel
+from noise_core.spec.findings import Finding
+from noise_core.spec.units import SPEC_TIME_UNIT, TimeUnit
+
+
+class GateLengthOverride(SpecModel):
+    """One ``gate_lengths`` entry: the duration of ``gate`` (on ``qubits``, or on every tuple)."""
+
+    gate: GateName
+    qubits: list[QubitIndex] | None = Field(
+        default=None, description="The qubit tuple it applies to; null = every entry of that gate."
+    )
+    value: Annotated[float, Field(strict=True, ge=0.0, description="Duration in the options' gate_length_units.")]
+
+
+class DerivationOptions(SpecModel):
+    """The options of ``derive_noise_spec``, named and defaulted as in Aer's ``from_backend``."""
+
+    gate_error: bool = Field(
+        default=True, strict=True, description="Depolarizing error matched to each reported gate_error."
+    )
+    readout_error: bool = Field(default=True, strict=True, description="Per-qubit readout assignment matrices.")
+    thermal_relaxation: bool = Field(
+        default=True, strict=True, description="T1/T2 relaxation over each gate's duration."
+    )
+    temperature: float = Field(
+        default=0.0, strict=True, ge=0.0, description="Qubit temperature in mK; sets the excited-state population."
+    )
+    gate_lengths: list[GateLengthOverride] = Field(
+        default_factory=list, description="Durations that override the snapshot's gate_length; the first match wins."
+    )
+    gate_length_units: TimeUnit = Field(default="ns", description="Unit of the gate_lengths values.")
+
+
+class Provenance(SpecModel):
+    """The source snapshot and options of a derived spec, and what the derivation adjusted."""
+
+    backend_name: str
+    backend_version: str
+    last_update_date: datetime
+    num_qubits: int = Field(strict=True, ge=1)
+    options: DerivationOptions
+    time_unit: Literal["ns"] = Field(default=SPEC_TIME_UNIT, description="Unit of t1, t2 and time in the spec.")
+    derived_by: str = Field(description="The function and the physics it follows.")
+    findings: list[Finding] = Field(
+        default_factory=list,
+        description="Every value the derivation clipped, capped, replaced or skipped, with what it did.",
+    )

@@ -1,0 +1,69 @@
+"""Validation messages: a pydantic ``ValidationError`` as one ``FieldProblem`` per broken rule (path, rule, text)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One rule broken at one field, e.g. ``gate_pauli_errors[0].pauli_terms``."""
+
+    path: str
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+def format_location(location: Sequence[str | int]) -> str:
+    """``('qubits', 3, 1, 'value')`` → ``'qubits[3][1].value'``."""
+    path = ""
+    for part in location:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def describe_validation_error(error: ValidationError) -> list[FieldProblem]:
+    """Every problem in ``error``; rules raised by model validators point at the exact sub-field."""
+    problems = []
+    for detail in error.errors(include_url=False):
+        path = format_location(detail["loc"])
+        field = (detail.get("ctx") or {}).get("field")
+        if field:
+            path = f"{path}.{field}" if path else field
+        message = detail["msg"]
+        if detail["type"] in _BUILTIN_RULES_WITHOUT_VALUE:
+            message = f"{message}; got {detail['input']!r}"
+        problems.append(FieldProblem(path=path, rule=detail["type"], message=message))
+    return problems
+
+
+_BUILTIN_RULES_WITHOUT_VALUE = frozenset(
+    {
+        "greater_than",
+        "greater_than_equal",
+        "less_than",
+        "less_than_equal",
+        "finite_number",
+        "float_type",
+        "int_type",
+        "string_type",
+        "string_pattern_mismatch",
+        "list_type",
+        "bool_type",
+        "too_short",
+        "too_long",
+        "extra_forbidden",
+        "datetime_from_date_parsing",
+        "datetime_parsing",
+        "datetime_type",
+        "model_type",
+        "dict_type",
+    }
+)
+"""Built-in pydantic errors whose message does not quote the offending value."""

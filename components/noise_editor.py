@@ -27,8 +27,8 @@ from components.session import (
     start_from_scratch,
     use_spec,
 )
-from components.spec_tables import SpecEditError, parse_qubits, spec_from_tables
-from components.table_changes import entry_label, reset_entry, rows_matching
+from components.spec_tables import SpecEditError, entry_label, parse_qubits, spec_from_tables
+from components.table_changes import reset_entry, rows_matching
 from noise_core import DerivationOptions, NoiseSpec, describe_validation_error
 from noise_core.spec import assignment_from_flips
 from noise_core.spec.units import TIME_UNITS
@@ -97,8 +97,12 @@ def render_derive_form() -> None:
                 "value": st.column_config.NumberColumn("gate length"),
             },
         )
+        choices = list(dict.fromkeys(_ascii_micro(unit) for unit in TIME_UNITS))  # µs and us are one unit
         units = st.selectbox(
-            "Gate-length unit", TIME_UNITS, index=TIME_UNITS.index(options.gate_length_units), key="derive_units"
+            "Gate-length unit",
+            choices,
+            index=choices.index(_ascii_micro(options.gate_length_units)),
+            key="derive_units",
         )
         submitted = st.form_submit_button("Derive from the device", type="primary")
     if submitted:
@@ -127,6 +131,11 @@ def _derive_with(
         return
     derive(options)
     st.toast(f"Derived from {current_device().calibration.backend_name}", icon=":material/check:")
+
+
+def _ascii_micro(unit: str) -> str:
+    """'µs' → 'us': the picker offers each unit once."""
+    return unit.replace("µ", "u")
 
 
 def _override(row: dict[str, Any]) -> dict[str, Any]:

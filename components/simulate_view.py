@@ -16,7 +16,14 @@ from components.device_view import render_device_map
 from components.figures import build_assignment_heatmap, build_histogram_figure
 from components.session import current_device, noise_state, set_shown_simulation, shown_simulation
 from components.worker import run_in_worker
-from noise_core import CIRCUIT_LIBRARY, CircuitParseError, LibraryCircuit, SimulationError, SimulationResult
+from noise_core import (
+    CIRCUIT_LIBRARY,
+    CircuitParseError,
+    LibraryCircuit,
+    SimulationError,
+    SimulationLimits,
+    SimulationResult,
+)
 from noise_core.simulation import METHODS, parse_circuit
 from noise_core.simulation.circuits import MAX_CLIFFORD_DEPTH, QUBIT_RANGES
 
@@ -105,7 +112,7 @@ def _qasm_circuit() -> ChosenCircuit | None:
 
 def settings() -> tuple[int, int, str]:
     columns = st.columns(3)
-    shots = columns[0].number_input("shots", 1, 1_000_000, 4000, step=1000, key="sim_shots")
+    shots = columns[0].number_input("shots", 1, SimulationLimits().max_shots, 4000, step=1000, key="sim_shots")
     seed = columns[1].number_input("seed", 0, 2**32 - 1, 7, key="sim_seed", help="Same seed, same counts")
     method = columns[2].selectbox(
         "method", METHODS, key="sim_method",

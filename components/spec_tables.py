@@ -318,14 +318,19 @@ def _is_blank(row: pd.Series) -> bool:
     return not any(is_present(value) for value in row.to_numpy())
 
 
-def _row_label(table: str, position: int, row: pd.Series) -> str:
-    name = {"all_qubit": "all-qubit", "qubit_specific": "qubit-specific", "readout": "readout"}[table]
+def entry_label(table: str, row: pd.Series) -> str:
+    """How a row is named to a user: 'qubit 3', 'cz on 3,4' or the gate."""
     if table == "readout":
-        what = f"qubit {qubit_label(row.get('qubit'))}" if is_present(row.get("qubit")) else "new row"
-    elif table == "qubit_specific":
-        what = f"{row.get('gate')} on {row.get('qubits')}" if is_present(row.get("gate")) else "new row"
-    else:
-        what = str(row.get("gate")) if is_present(row.get("gate")) else "new row"
+        return f"qubit {qubit_label(row.get('qubit'))}"
+    if table == "qubit_specific":
+        return f"{row.get('gate')} on {row.get('qubits')}"
+    return str(row.get("gate"))
+
+
+def _row_label(table: str, position: int, row: pd.Series) -> str:
+    """'qubit-specific row 13 (cz on 3,4)': the table, the 1-based row, and the entry (or 'new row')."""
+    name = {"all_qubit": "all-qubit", "qubit_specific": "qubit-specific", "readout": "readout"}[table]
+    what = entry_label(table, row) if is_present(row.get(TABLE_KEYS[table][0])) else "new row"
     return f"{name} row {position + 1} ({what})"
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from components.spec_tables import TABLE_KEYS, is_present, qubit_label
+from components.spec_tables import TABLE_KEYS, entry_label, is_present, qubit_label
 
 
 def row_status(edited: pd.DataFrame, derived: pd.DataFrame, table: str) -> pd.Series:
@@ -45,11 +45,6 @@ def _normal(value: Any) -> Any:
     return str(value).strip()
 
 
-def removed_rows(edited: pd.DataFrame, derived: pd.DataFrame, table: str) -> list[str]:
-    """Labels of derived rows the edit deleted."""
-    return [entry_label(table, derived.loc[position]) for position in _removed_positions(edited, derived, table)]
-
-
 def _removed_positions(edited: pd.DataFrame, derived: pd.DataFrame, table: str) -> list[Any]:
     present = {key for key, _values in _signatures(edited, table, unique=False)}
     return [
@@ -57,15 +52,6 @@ def _removed_positions(edited: pd.DataFrame, derived: pd.DataFrame, table: str) 
         for position, (key, _values) in zip(derived.index, _signatures(derived, table, unique=False), strict=True)
         if key not in present
     ]
-
-
-def entry_label(table: str, row: pd.Series) -> str:
-    """How a row is named to a user: 'qubit 3', 'cz on 3,4' or the gate."""
-    if table == "readout":
-        return f"qubit {qubit_label(row.get('qubit'))}"
-    if table == "qubit_specific":
-        return f"{row.get('gate')} on {row.get('qubits')}"
-    return str(row.get("gate"))
 
 
 def changes_from_derived(current: dict[str, pd.DataFrame], derived: dict[str, pd.DataFrame]) -> pd.DataFrame:

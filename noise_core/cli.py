@@ -34,6 +34,7 @@ INVALID_INPUT = 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command (``argv`` defaults to ``sys.argv[1:]``); returns the exit status."""
     arguments = _parser().parse_args(argv)
     try:
         return arguments.run(arguments)

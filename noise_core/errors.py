@@ -2,7 +2,9 @@
 
 ``NoiseStudioError`` derives from ``ValueError``: each of these is bad input (a document, a
 setting, a circuit), never a bug, and its message says what is wrong, which rule it breaks and
-what to change. Catch ``NoiseStudioError`` to handle them all.
+what to change. Catch ``NoiseStudioError`` to handle them all. Building a model directly
+(``NoiseSpec(...)``, ``DerivationOptions(...)``) raises pydantic's ``ValidationError``, also a
+``ValueError``; ``describe_validation_error`` turns it into one line per broken rule.
 """
 
 from __future__ import annotations

@@ -134,7 +134,7 @@ def test_round_trip_keeps_unset_optional_fields_absent_from_meaning() -> None:
 
 def test_shipped_json_schema_matches_the_models() -> None:
     shipped = SCHEMA_PATH.read_text(encoding="utf-8")
-    assert shipped == render_schema(), "noise_spec.schema.json is stale: run `python -m noise_core.schema`"
+    assert shipped == render_schema(), "noise_spec.schema.json is stale: run `python -m noise_core.spec.schema`"
 
 
 def test_json_schema_lists_every_channel_and_forbids_unknown_keys() -> None:

@@ -46,7 +46,7 @@ def test_example_and_empty_spec_are_valid() -> None:
 
 # Each case: where to break the example, the bad value, the field path and the message the user sees.
 REJECTED = [
-    # Classiq's own rules (seed 001, "Validation rules")
+    # Classiq's own rules (its documentation's "Validation rules" for ClassiqSimulatorNoiseSpecification)
     (("readout_bit_flip_probability",), 0.02, r"^readout_assignment_probabilities: .*mutually exclusive; got 0.02"),
     (("gate_pauli_errors", 0, "pauli_terms", 0, "probability"), 0.5, r"pauli_terms: pauli_terms probabilities must sum to 1.*got sum 0.51"),
     (("local_depolarizing_errors", 0, "qubits"), [0, 1, 2], r"local_depolarizing_errors\[0\]\.qubits: len\(qubits\) must equal num_qubits=2; got qubits=\[0, 1, 2\]"),

@@ -7,8 +7,8 @@ from functools import cache
 import pandas as pd
 import pytest
 
-from components.spec_tables import SpecEditError, spec_from_tables, tables_from_spec
-from components.table_changes import removed_rows, row_status
+from components.spec_tables import SpecEditError, entry_label, spec_from_tables, tables_from_spec
+from components.table_changes import changes_from_derived, row_status
 from noise_core import NoiseSpec, derive_noise_spec
 from presets import load_preset
 
@@ -114,8 +114,9 @@ def test_problems_name_the_table_row_field_and_rule(table: str, row: dict, messa
         spec_from_tables(tables, NoiseSpec())
 
 
-def test_row_status_and_removed_rows_compare_with_the_derived_tables() -> None:
-    reference = tables_from_spec(derived("ibmq_manila"))["qubit_specific"]
+def test_row_status_and_the_changes_list_compare_with_the_derived_tables() -> None:
+    derived_tables = tables_from_spec(derived("ibmq_manila"))
+    reference = derived_tables["qubit_specific"]
     edited = reference.copy()
     edited.loc[0, "depolarizing"] = 0.5
     edited = edited.drop(index=3)
@@ -125,4 +126,9 @@ def test_row_status_and_removed_rows_compare_with_the_derived_tables() -> None:
     assert status.iloc[0] == "edited" and status.iloc[-1] == "added"
     assert (status.iloc[1:-1] == "calibration").all()
     gate, qubits = reference.loc[3, ["gate", "qubits"]]
-    assert removed_rows(edited, reference, "qubit_specific") == [f"{gate} on {qubits}"]
+    changes = changes_from_derived({**derived_tables, "qubit_specific": edited}, derived_tables)
+    assert list(changes.itertuples(index=False, name=None)) == [
+        ("qubit_specific", entry_label("qubit_specific", reference.loc[0]), "edited"),
+        ("qubit_specific", "cx on 0,4", "added"),
+        ("qubit_specific", f"{gate} on {qubits}", "removed"),
+    ]

@@ -2,7 +2,8 @@
 
 from noise_core.calibration.checks import find_issues
 from noise_core.calibration.loader import MAX_DOCUMENT_BYTES, load_calibration
-from noise_core.calibration.snapshot import BackendCalibration, Timestamped, property_value
+from noise_core.calibration.properties import Timestamped, property_value
+from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.calibration.tables import coupling_edges, qubit_metrics
 
 __all__ = [

@@ -16,12 +16,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from noise_core.calibration.properties import Timestamped, property_value
 from noise_core.spec.findings import Finding, FindingKind, Severity, Subject, make_finding
 from noise_core.spec.gates import depolarizing_error_limit, is_non_unitary
 from noise_core.spec.units import MICROSECONDS_PER_SECOND
 
 if TYPE_CHECKING:
-    from noise_core.calibration.snapshot import BackendCalibration, NduvRecord, Timestamped
+    from noise_core.calibration.snapshot import BackendCalibration, NduvRecord
 
 STALE_AFTER = timedelta(days=7)
 """A property measured longer than this before ``last_update_date`` is reported as stale."""
@@ -83,10 +84,8 @@ def _value_findings(subject: Subject, properties: Mapping[str, Timestamped]) -> 
 
 def usable_value(properties: Mapping[str, Timestamped], name: str) -> float | None:
     """The SI value if present and not breaking its own rule (see ``_broken_rule``), else None."""
-    entry = properties.get(name)
-    if entry is None or _broken_rule(name, entry[0]) is not None:
-        return None
-    return entry[0]
+    value = property_value(properties, name)
+    return None if value is None or _broken_rule(name, value) is not None else value
 
 
 def _missing(subject: Subject, name: str, action: str) -> Finding:

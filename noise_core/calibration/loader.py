@@ -7,9 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from noise_core.calibration.snapshot import BackendCalibration, validated_document
+from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import CalibrationError
-from noise_core.gc_pause import garbage_collection_paused
 
 _MEGABYTE = 1024 * 1024
 MAX_DOCUMENT_BYTES = 20 * _MEGABYTE
@@ -50,6 +49,4 @@ def load_calibration(source: str | bytes | Path | Mapping[str, Any]) -> BackendC
     units, out-of-range or repeated qubit indices. Physically suspicious values load and are
     listed in ``.findings``.
     """
-    data = _read_source(source)
-    with garbage_collection_paused():
-        return BackendCalibration(validated_document(data))
+    return BackendCalibration.from_dict(_read_source(source))

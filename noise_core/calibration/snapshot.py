@@ -23,9 +23,12 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from noise_core.calibration.checks import find_issues
-from noise_core.calibration.units import si_scale
+from noise_core.calibration.properties import Timestamped, property_value
+from noise_core.calibration.si_units import HERTZ_PER_UNIT, si_scale
 from noise_core.errors import CalibrationError, PropertyNotFoundError, UnitError, summarize
+from noise_core.gc_pause import garbage_collection_paused
 from noise_core.spec.findings import Finding
+from noise_core.spec.units import MICROSECONDS_PER_SECOND, NANOSECONDS_PER_SECOND
 from noise_core.spec.validation import describe_validation_error
 
 Number = Annotated[float, Field(strict=True, description="Value in the record's own unit; NaN kept.")]
@@ -62,16 +65,6 @@ class CalibrationDocument(_Record):
     qubits: list[list[NduvRecord]] = Field(min_length=1)
     gates: list[GateRecord] = Field(default_factory=list)
     general: list[NduvRecord] = Field(default_factory=list)
-
-
-Timestamped = tuple[float, datetime | None]
-"""A property's SI value and the date it was measured."""
-
-
-def property_value(properties: Mapping[str, Timestamped], name: str) -> float | None:
-    """The SI value of property ``name`` as written, or None when it is absent."""
-    entry = properties.get(name)
-    return None if entry is None else entry[0]
 
 
 def validated_document(data: Any) -> CalibrationDocument:
@@ -138,7 +131,9 @@ class BackendCalibration:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BackendCalibration:
-        return cls(validated_document(data))
+        """The calibration of a decoded ``BackendProperties`` dict; ``CalibrationError`` if unusable."""
+        with garbage_collection_paused():
+            return cls(validated_document(data))
 
     # --- qubit accessors (as BackendProperties) -------------------------------------------
     def qubit_property(self, qubit: int, name: str | None = None) -> Any:
@@ -223,13 +218,13 @@ class BackendCalibration:
         rows = [
             {
                 "qubit": qubit,
-                "T1 (µs)": _scaled(self.qubit_value(qubit, "T1"), 1e6),
-                "T2 (µs)": _scaled(self.qubit_value(qubit, "T2"), 1e6),
-                "frequency (GHz)": _scaled(self.qubit_value(qubit, "frequency"), 1e-9),
+                "T1 (µs)": _scaled(self.qubit_value(qubit, "T1"), MICROSECONDS_PER_SECOND),
+                "T2 (µs)": _scaled(self.qubit_value(qubit, "T2"), MICROSECONDS_PER_SECOND),
+                "frequency (GHz)": _scaled(self.qubit_value(qubit, "frequency"), 1 / HERTZ_PER_UNIT["GHz"]),
                 "readout_error": self.qubit_value(qubit, "readout_error"),
                 "P(1|0)": self.qubit_value(qubit, "prob_meas1_prep0"),
                 "P(0|1)": self.qubit_value(qubit, "prob_meas0_prep1"),
-                "readout_length (ns)": _scaled(self.qubit_value(qubit, "readout_length"), 1e9),
+                "readout_length (ns)": _scaled(self.qubit_value(qubit, "readout_length"), NANOSECONDS_PER_SECOND),
             }
             for qubit in range(self.num_qubits)
         ]
@@ -242,7 +237,7 @@ class BackendCalibration:
                 "gate": gate,
                 "qubits": ",".join(map(str, qubits)),
                 "gate_error": property_value(properties, "gate_error"),
-                "gate_length (ns)": _scaled(property_value(properties, "gate_length"), 1e9),
+                "gate_length (ns)": _scaled(property_value(properties, "gate_length"), NANOSECONDS_PER_SECOND),
             }
             for gate, qubits, properties in self.gate_entries()
         ]

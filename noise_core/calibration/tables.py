@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from noise_core.calibration.snapshot import BackendCalibration, property_value
+from noise_core.calibration.properties import property_value
+from noise_core.calibration.snapshot import BackendCalibration
+from noise_core.spec.units import NANOSECONDS_PER_SECOND
 
 ONE_QUBIT_METRIC_GATES = ("sx", "x", "u2", "u3")
 """The 1-qubit gate whose error a map shows: the first of these the device has."""
@@ -32,7 +34,9 @@ def coupling_edges(calibration: BackendCalibration) -> pd.DataFrame:
                 "q1": row["q1"],
                 "gate": row["gate"],
                 "gate_error": float(np.mean(row["errors"])) if row["errors"] else np.nan,
-                "gate_length (ns)": float(np.mean(row["lengths"])) * 1e9 if row["lengths"] else np.nan,
+                "gate_length (ns)": float(np.mean(row["lengths"])) * NANOSECONDS_PER_SECOND
+                if row["lengths"]
+                else np.nan,
             }
             for row in rows.values()
         ],

@@ -56,6 +56,16 @@ STABILIZER_SECONDS_PER_QUBIT_OP_SHOT = 2e-8
 """Seconds per (qubit × instruction × shot) for the stabilizer method (GHZ-40: 0.5 s, 1000 shots)."""
 
 
+def statevector_bytes(num_qubits: int) -> int:
+    """Memory of one complex128 statevector: 2ⁿ · 16 bytes."""
+    return 16 * 2**num_qubits
+
+
+def density_matrix_bytes(num_qubits: int) -> int:
+    """Memory of one complex128 density matrix: 4ⁿ · 16 bytes."""
+    return 16 * 4**num_qubits
+
+
 def estimated_seconds(method: str, width: int, operations: int, shots: int) -> float:
     """A rough upper figure for the simulation alone (this machine, 2 cores), from the constants above."""
     if method == "density_matrix":
@@ -70,8 +80,8 @@ def choose_method(
 ) -> tuple[str, str]:
     """The method to run and why, or ``SimulationError`` when none fits the limits."""
     width = len(placed.active_qubits)
-    density_bytes = 16 * 4**width
-    statevector_bytes = 16 * 2**width
+    density_bytes = density_matrix_bytes(width)
+    state_bytes = statevector_bytes(width)
     clifford_problem = stabilizer_problem(placed, spec)
     if requested == "density_matrix":
         if density_bytes > limits.max_density_matrix_bytes:
@@ -89,16 +99,16 @@ def choose_method(
             )
         return "stabilizer", f"requested: stabilizer method on {width} qubits"
     if requested == "trajectories":
-        _check_statevector(width, statevector_bytes, limits)
+        _check_statevector(width, state_bytes, limits)
         return "trajectories", f"requested: sampled statevector trajectories of {width} qubits"
     if placed.terminal and density_bytes <= limits.exact_budget_bytes:
         return "density_matrix", (
             f"{width} active qubits: the {format_bytes(density_bytes)} density matrix fits the "
             f"{format_bytes(limits.exact_budget_bytes)} exact budget, so probabilities are exact"
         )
-    if not clifford_problem and statevector_bytes > limits.max_statevector_bytes:
+    if not clifford_problem and state_bytes > limits.max_statevector_bytes:
         return "stabilizer", f"{width} active qubits, Clifford gates and Pauli-only noise: stabilizer method"
-    _check_statevector(width, statevector_bytes, limits, clifford_problem)
+    _check_statevector(width, state_bytes, limits, clifford_problem)
     why = (
         "measurements mid-circuit" if not placed.terminal else f"{format_bytes(density_bytes)} exceeds the exact budget"
     )
@@ -106,6 +116,8 @@ def choose_method(
 
 
 def check_settings(shots: int, seed: int | None, method: str, limits: SimulationLimits) -> None:
+    """``SimulationError`` for shots outside 1…``max_shots``, a seed that is not a non-negative integer,
+    or an unknown method."""
     if isinstance(shots, bool) or not isinstance(shots, int | np.integer) or not 1 <= shots <= limits.max_shots:
         raise SimulationError(f"shots must be an integer from 1 to {limits.max_shots:,}; got {shots!r}")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0):
@@ -195,7 +207,7 @@ def transpile_level(
     Clifford circuit headed for the stabilizer method is transpiled at level ≤ 1.
     """
     wants_stabilizer = method == "stabilizer" or (
-        method == "auto" and 16 * 2**logical.num_qubits > limits.max_statevector_bytes
+        method == "auto" and statevector_bytes(logical.num_qubits) > limits.max_statevector_bytes
     )
     if requested_level <= 1 or not wants_stabilizer or non_clifford_gate(logical) is not None:
         return requested_level, ""

@@ -1,7 +1,7 @@
 """The Aer calls of one simulation, readout sampling, and the cache of compact noise models.
 
 Readout is kept out of Aer's model whenever all measurements are terminal and applied here per
-shot (``readout.sample_assignment``). That lets trajectories use Aer's shot branching, which is
+shot (``readout_sampling.sample_assignment``). That lets trajectories use Aer's shot branching, which is
 only sound without readout errors in the model: with them it was seen giving 9–15× the
 binomial spread and irreproducible counts, because a branch shares one readout draw.
 """
@@ -20,9 +20,9 @@ from qiskit_aer.noise import NoiseModel
 from noise_core.aer import build_noise_model, quantum_error
 from noise_core.aer.channels import ChannelIndex
 from noise_core.errors import SimulationError
-from noise_core.simulation.methods import SimulationLimits, stabilizer_problem
+from noise_core.simulation.methods import SimulationLimits, stabilizer_problem, statevector_bytes
 from noise_core.simulation.placement import PlacedCircuit
-from noise_core.simulation.readout import apply_assignment, sample_assignment
+from noise_core.simulation.readout_sampling import apply_assignment, sample_assignment
 from noise_core.spec.models import NoiseSpec
 from noise_core.spec.readout import assignment_matrix
 
@@ -52,8 +52,9 @@ class AerRun:
         self.measured = sorted((clbit, position[physical], physical) for clbit, physical in placed.measurements)
 
     def ideal(self) -> tuple[pd.Series | None, pd.Series]:
+        """Noise-free (exact probabilities where a statevector fits, else None; counts)."""
         width = self.placed.compact.num_qubits
-        if self.placed.terminal and 16 * 2**width <= self.limits.max_statevector_bytes:
+        if self.placed.terminal and statevector_bytes(width) <= self.limits.max_statevector_bytes:
             circuit = self._unmeasured(with_measure_noise=False)
             probabilities = _saved_probabilities(AerSimulator(method="statevector"), circuit, self.aer_seeds[0])
             return self._exact(probabilities, "ideal")
@@ -62,6 +63,7 @@ class AerRun:
         return None, counts_series(counts, "ideal")
 
     def noisy(self, method: str) -> tuple[pd.Series | None, pd.Series]:
+        """Under the noise model with ``method`` (exact probabilities for density_matrix, else None; counts)."""
         if method == "density_matrix":
             circuit = self._unmeasured(with_measure_noise=True)
             simulator = AerSimulator(method="density_matrix", noise_model=self.model)
@@ -151,6 +153,7 @@ class NoiseModelCache:
         self._size = size
 
     def get(self, spec: NoiseSpec, qubits: tuple[int, ...], *, readout: bool) -> NoiseModel:
+        """The compact model of ``spec`` on ``qubits`` (renumbered 0…k−1), built on first use."""
         key = (hashlib.blake2b(spec.model_dump_json().encode(), digest_size=16).hexdigest(), qubits, readout)
         if key in self._models:
             self._models.move_to_end(key)
@@ -162,6 +165,7 @@ class NoiseModelCache:
         return model
 
     def clear(self) -> None:
+        """Forget every model."""
         self._models.clear()
 
 
@@ -175,6 +179,7 @@ def clear_caches() -> None:
 
 
 def counts_series(counts: dict[str, int], name: str) -> pd.Series:
+    """Counts keyed by bitstring as a sorted integer series with index name 'outcome'."""
     series = pd.Series(counts, name=name, dtype=int).sort_index()
     series.index.name = "outcome"
     return series

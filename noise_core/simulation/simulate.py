@@ -10,7 +10,7 @@ Stages (each timed in ``SimulationResult.timings``):
 
    - ``density_matrix`` (exact): when 4ⁿ·16 bytes fits ``exact_budget_bytes``. Aer evolves the
      density matrix and saves the probabilities of the measured qubits before measurement;
-     readout confusion is then applied analytically (``readout.apply_assignment``) and shots are
+     readout confusion is then applied analytically (``readout_sampling.apply_assignment``) and shots are
      sampled from the exact distribution with the seed.
    - ``stabilizer``: Clifford circuits whose channels are all Pauli (no thermal relaxation), at
      any width.

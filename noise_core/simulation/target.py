@@ -20,7 +20,7 @@ from qiskit.circuit.library import get_standard_gate_name_mapping
 from qiskit.transpiler import InstructionProperties, QubitProperties, Target
 
 from noise_core.calibration.snapshot import BackendCalibration, property_value
-from noise_core.spec.gates import ONE_QUBIT_GATES, TWO_QUBIT_GATES, is_measurement
+from noise_core.spec.gates import NON_UNITARY_GATES, ONE_QUBIT_GATES, TWO_QUBIT_GATES, is_measurement
 
 FRACTIONAL_GATES = frozenset({"rx", "rzz"})
 """IBM Heron gates offered only with ``use_fractional_gates=True``."""
@@ -28,7 +28,8 @@ FRACTIONAL_GATES = frozenset({"rx", "rzz"})
 DEFAULT_BASIS_GATES = ("cx", "id", "rz", "sx", "x")
 """IBM's Eagle basis: the default when neither a device nor the spec names one."""
 
-NON_GATE_INSTRUCTIONS = frozenset({"measure", "reset", "delay", "barrier"})
+NON_GATE_INSTRUCTIONS = NON_UNITARY_GATES | {"barrier"}
+"""Instructions that are never part of a basis: measure, reset, delay and barrier."""
 
 
 @dataclass(frozen=True)

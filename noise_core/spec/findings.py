@@ -88,6 +88,7 @@ def make_finding(
     action: str,
     severity: Severity = "warning",
 ) -> Finding:
+    """A finding about ``subject``: ``property_name`` = ``value`` breaks ``rule``, and ``action`` says what follows."""
     return Finding(
         kind=kind,
         severity=severity,

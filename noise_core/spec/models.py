@@ -397,6 +397,7 @@ class NoiseSpec(SpecModel):
 
 
 def describe_target(target: tuple[Any, ...]) -> str:
+    """An ``entry_target`` in words: 'qubit 3', "gate 'sx'" or "gate 'cx' on qubits [0, 1]"."""
     if len(target) == 1 and isinstance(target[0], int):
         return f"qubit {target[0]}"
     if len(target) == 1:

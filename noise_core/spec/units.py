@@ -27,5 +27,5 @@ SPEC_TIME_UNIT: Literal["ns"] = "ns"
 
 
 def nanoseconds(value: float, unit: str) -> float:
-    """``value`` written in ``unit`` (a key of ``SECONDS_PER_TIME_UNIT``), in nanoseconds."""
+    """``value`` written in ``unit`` (a key of ``NANOSECONDS_PER_TIME_UNIT``), in nanoseconds."""
     return value * NANOSECONDS_PER_TIME_UNIT[unit]

@@ -27,6 +27,7 @@ from noise_core.export import (
     to_aer_dict,
     to_classiq_dict,
 )
+from noise_core.spec.fingerprint import spec_fingerprint
 from noise_core.spec.models import GATE_CHANNEL_FIELDS
 from noise_core.spec.units import TIME_UNITS
 
@@ -89,6 +90,13 @@ def _validate(arguments: argparse.Namespace) -> int:
         return INVALID_INPUT
     entries = sum(len(getattr(spec, name)) for name in (*GATE_CHANNEL_FIELDS, "local_readout_errors"))
     print(f"{arguments.spec}: valid ({entries} channel entries)")
+    print(f"  spec fingerprint: {spec_fingerprint(spec)}")
+    if spec.provenance is not None:
+        source = spec.provenance.calibration_fingerprint or "not recorded"
+        print(
+            f"  derived from {spec.provenance.backend_name} ({spec.provenance.last_update_date:%Y-%m-%d}), "
+            f"calibration fingerprint: {source}"
+        )
     for line in classiq_incompatibilities(spec)[:10]:
         print(f"  not expressible in Classiq: {line}")
     return 0

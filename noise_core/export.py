@@ -22,8 +22,9 @@ from qiskit_aer.noise import NoiseModel
 from noise_core.aer import build_noise_model
 from noise_core.aer.channels import ChannelIndex, GateChannel
 from noise_core.errors import ClassiqExportError, SpecImportError
+from noise_core.json_bounds import json_bounds_problem
 from noise_core.spec.models import LocalDepolarizingNoiseOnGate, NoiseSpec, describe_target, entry_target
-from noise_core.spec.validation import describe_validation_error
+from noise_core.spec.validation import FieldProblem, describe_validation_error
 
 CLASSIQ_FIELDS = (
     "basis_gates",
@@ -36,6 +37,8 @@ CLASSIQ_FIELDS = (
     "local_readout_errors",
 )
 """The fields of Classiq's ``ClassiqSimulatorNoiseSpecification`` (classiq 1.34; schema in ``tests/data``)."""
+MAX_SPEC_BYTES = 20 * 2**20
+"""Largest spec document imported (a derived 156-qubit spec is ~0.5 MB)."""
 CLASSIQ_MAX_GATE_QUBITS = 2
 """Classiq's ``num_qubits`` is ``Literal[1, 2]`` (classiq 1.34)."""
 
@@ -72,9 +75,13 @@ def spec_to_json(spec: NoiseSpec) -> str:
 
 
 def spec_from_json(document: str | bytes) -> NoiseSpec:
-    """Parse and validate a spec document (full format or Classiq's field set)."""
+    """Parse and validate a spec document (full format or Classiq's field set), within size and nesting bounds."""
+    encoded = document.encode("utf-8") if isinstance(document, str) else document
+    problem = json_bounds_problem(encoded, max_bytes=MAX_SPEC_BYTES)
+    if problem is not None:
+        raise SpecImportError([FieldProblem(path="", rule="document_bounds", message=f"{problem} for a noise spec")])
     try:
-        return NoiseSpec.model_validate_json(document)
+        return NoiseSpec.model_validate_json(encoded)
     except ValidationError as error:
         raise SpecImportError(describe_validation_error(error)) from None
 

@@ -172,7 +172,9 @@ def test_calibration_error_is_a_value_error() -> None:
 
 
 def test_oversized_document_is_refused_before_parsing() -> None:
-    with pytest.raises(CalibrationError, match=r"the document is 20.\d MB; calibration snapshots are at most 20 MB"):
+    with pytest.raises(
+        CalibrationError, match=r"the document is 20.\d MB; the limit is 20.0 MB for a calibration snapshot"
+    ):
         load_calibration(b" " * (20 * 1024 * 1024 + 1))
 
 

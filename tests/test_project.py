@@ -21,11 +21,12 @@ ROOMS_MAY_IMPORT = {
     "physics": {"spec"},
     "gc_pause": set(),
     "errors": {"spec"},
-    "calibration": {"calibration", "spec", "errors", "gc_pause"},
+    "json_bounds": set(),
+    "calibration": {"calibration", "spec", "errors", "gc_pause", "json_bounds"},
     "derive": {"derive", "calibration", "spec", "physics", "errors", "gc_pause"},
     "aer": {"aer", "spec", "physics", "errors", "gc_pause"},
     "simulation": {"simulation", "calibration", "aer", "spec", "errors"},
-    "export": {"aer", "spec", "errors"},
+    "export": {"aer", "spec", "errors", "json_bounds"},
     "cli": {"calibration", "derive", "export", "spec", "errors"},
 }
 """The rooms of ``noise_core`` along the data flow, and the rooms each may import from."""

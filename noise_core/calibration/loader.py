@@ -9,9 +9,9 @@ from typing import Any
 
 from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import CalibrationError
+from noise_core.json_bounds import json_bounds_problem
 
-_MEGABYTE = 1024 * 1024
-MAX_DOCUMENT_BYTES = 20 * _MEGABYTE
+MAX_DOCUMENT_BYTES = 20 * 2**20
 """Largest snapshot accepted, as Streamlit's ``maxUploadSize = 20`` (the biggest real one is 0.7 MB)."""
 
 
@@ -26,15 +26,14 @@ def _read_source(source: str | bytes | Path | Mapping[str, Any]) -> Any:
         if not path.is_file():
             raise CalibrationError(f"no calibration file at {str(path)!r}")
         source = path.read_bytes()
-    if len(source) > MAX_DOCUMENT_BYTES:
-        raise CalibrationError(
-            f"the document is {len(source) / _MEGABYTE:.1f} MB; calibration snapshots are at most "
-            f"{MAX_DOCUMENT_BYTES / _MEGABYTE:.0f} MB (the largest real one is under 1 MB)"
-        )
-    if not source.strip():
+    document = source.encode("utf-8") if isinstance(source, str) else source
+    problem = json_bounds_problem(document, max_bytes=MAX_DOCUMENT_BYTES)
+    if problem is not None:
+        raise CalibrationError(f"{problem} for a calibration snapshot (the largest real one is under 1 MB, 5 deep)")
+    if not document.strip():
         raise CalibrationError("the document is empty; expected a BackendProperties JSON object")
     try:
-        return json.loads(source)
+        return json.loads(document)
     except UnicodeDecodeError:
         raise CalibrationError("the document is not UTF-8 text; expected a BackendProperties JSON file") from None
     except json.JSONDecodeError as error:

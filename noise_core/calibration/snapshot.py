@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import datetime
+from functools import cached_property
 from typing import Annotated, Any
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from noise_core.calibration.checks import find_issues
+from noise_core.calibration.fingerprint import calibration_fingerprint
 from noise_core.calibration.properties import Timestamped, property_value
 from noise_core.calibration.si_units import HERTZ_PER_UNIT, si_scale
 from noise_core.errors import CalibrationError, PropertyNotFoundError, UnitError, summarize
@@ -115,6 +117,11 @@ class BackendCalibration:
     @property
     def num_qubits(self) -> int:
         return len(self.document.qubits)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """SHA-256 of the snapshot's physics (``calibration.fingerprint.calibration_fingerprint``)."""
+        return calibration_fingerprint(self)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, BackendCalibration) and self.to_dict() == other.to_dict()

@@ -130,6 +130,7 @@ class _Derivation:
                 backend_version=self.calibration.backend_version,
                 last_update_date=self.calibration.last_update_date,
                 num_qubits=self.calibration.num_qubits,
+                calibration_fingerprint=self.calibration.fingerprint,
                 options=self.options,
                 derived_by=DERIVED_BY,
                 findings=self.findings,

@@ -6,21 +6,25 @@ from openqasm3.parser import QASM3ParsingError
 from qiskit import QuantumCircuit, qasm2, qasm3
 
 from noise_core.errors import CircuitParseError
+from noise_core.simulation.qasm_bounds import DEFAULT_QASM_LIMITS, QasmLimits, check_qasm_bounds
 
 
-def parse_circuit(source: str) -> QuantumCircuit:
+def parse_circuit(source: str, *, limits: QasmLimits = DEFAULT_QASM_LIMITS) -> QuantumCircuit:
     """An OpenQASM 2 or 3 program (chosen by its ``OPENQASM`` header; 2 when absent) as a circuit.
 
-    Raises ``CircuitParseError`` naming the line, column and what was expected.
+    The text is checked against ``limits`` first (``qasm_bounds``): only the standard include
+    is accepted, and sizes and expansion are bounded. Raises ``CircuitParseError`` naming the
+    line, column and what was expected, or the limit and the value.
     """
     text = source.lstrip("\ufeff")
     if not text.strip():
         raise CircuitParseError("the program is empty; paste an OpenQASM 2 or 3 program")
     version = _declared_version(text)
+    check_qasm_bounds(text, version, limits)
     if version.startswith("3"):
         return _parse_qasm3(text)
     try:
-        return qasm2.loads(text, custom_instructions=qasm2.LEGACY_CUSTOM_INSTRUCTIONS)
+        return qasm2.loads(text, include_path=(), custom_instructions=qasm2.LEGACY_CUSTOM_INSTRUCTIONS)
     except qasm2.QASM2ParseError as error:
         raise _qasm2_error(str(error).strip('"')) from None
 

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 from qiskit import QuantumCircuit
 
+from noise_core.calibration.fingerprint import calibration_mismatch
 from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import SimulationError
 from noise_core.simulation.circuits import LibraryCircuit
@@ -108,7 +109,7 @@ def simulate(
             ideal_probabilities, noisy_probabilities, ideal_counts, noisy_counts, prepared.expected
         )
         coverage = noise_coverage(placed.transpiled, spec, calibration)
-        warnings = _warnings(placed, coverage)
+        warnings = _warnings(placed, coverage, calibration_mismatch(spec, calibration) if calibration else None)
     return SimulationResult(
         ideal_counts=ideal_counts,
         noisy_counts=noisy_counts,
@@ -222,8 +223,8 @@ def _as_circuit(circuit: QuantumCircuit | LibraryCircuit | str) -> tuple[Quantum
     return logical, expected
 
 
-def _warnings(placed: PlacedCircuit, coverage: pd.DataFrame) -> tuple[str, ...]:
-    notes = []
+def _warnings(placed: PlacedCircuit, coverage: pd.DataFrame, mismatch: str | None) -> tuple[str, ...]:
+    notes = [] if mismatch is None else [mismatch[0].upper() + mismatch[1:]]
     missing = uncovered(coverage)
     if not missing.empty:
         listed = ", ".join(f"{row.instruction} on [{row.qubits}] ×{row.count}" for row in missing.head(8).itertuples())

@@ -1,6 +1,7 @@
 """The noise specification: channel models, their shared base, provenance, findings, schema, gate arity."""
 
 from noise_core.spec.findings import Finding, FindingKind, findings_table
+from noise_core.spec.fingerprint import spec_fingerprint
 from noise_core.spec.models import (
     GATE_CHANNEL_FIELDS,
     DepolarizingNoiseOnGate,
@@ -40,4 +41,5 @@ __all__ = [
     "assignment_matrix",
     "describe_validation_error",
     "findings_table",
+    "spec_fingerprint",
 ]

@@ -52,6 +52,11 @@ class Provenance(SpecModel):
     backend_version: str
     last_update_date: datetime
     num_qubits: int = Field(strict=True, ge=1)
+    calibration_fingerprint: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="SHA-256 of the source snapshot's physics; null in specs written before fingerprints.",
+    )
     options: DerivationOptions
     time_unit: Literal["ns"] = Field(default=SPEC_TIME_UNIT, description="Unit of t1, t2 and time in the spec.")
     derived_by: str = Field(description="The function and the physics it follows.")

@@ -1,61 +1,56 @@
-"""Cached noise_core calls. Cached objects are immutable, so sharing them across reruns is safe.
+"""``noise_core`` calls for the pages: cached, and run in worker processes where qiskit or Aer is involved.
 
-Keys are cheap strings (the device key, a spec's JSON, a circuit's text); the objects they
-stand for are passed with a leading underscore so streamlit does not hash them.
+Pure-Python work on data the server already holds (tables, changes, map geometry) runs here,
+cached with ``st.cache_resource`` on cheap string keys (the objects they stand for are passed
+with a leading underscore so streamlit does not hash them). Everything that transpiles,
+simulates, derives an upload or builds an Aer model runs through ``tasks.run_task``, whose
+results are kept under the same kind of keys.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+import hashlib
+from typing import cast
 
 import pandas as pd
 import streamlit as st
 
+from components import jobs
+from components.jobs import CircuitRequest, DeviceSource, Exports
 from components.map_geometry import qubit_positions
 from components.spec_tables import tables_from_spec
 from components.table_changes import changes_from_derived, row_status
-from components.worker import run_in_worker
-from noise_core import (
-    BackendCalibration,
-    DerivationOptions,
-    NoiseSpec,
-    SimulationResult,
-    approximate_for_classiq,
-    assignment_report,
-    derive_noise_spec,
-    load_calibration,
-    simulate,
-    spec_to_json,
-    to_aer_dict,
-    to_classiq_dict,
-)
+from components.tasks import Lane, run_task
+from noise_core import BackendCalibration, DerivationOptions, NoiseSpec, SimulationResult
 from noise_core.calibration import coupling_edges, qubit_metrics
-from noise_core.simulation import AssignmentReport, SimulationPlan, plan_simulation
+from noise_core.simulation import AssignmentReport, SimulationPlan
+from noise_core.simulation.methods import Method
+from noise_core.spec import spec_fingerprint
 from presets import load_preset
 
 
 @st.cache_resource(show_spinner="Loading calibration snapshot…")
 def cached_preset(name: str) -> BackendCalibration:
-    return run_in_worker(load_preset, name)
+    """A shipped snapshot, parsed here (pure Python, trusted files)."""
+    return load_preset(name)
 
 
-@st.cache_resource(max_entries=8, show_spinner="Reading uploaded snapshot…")
-def cached_upload(content: bytes) -> BackendCalibration:
-    """Parse uploaded bytes; a rejected document raises and is not cached."""
-    return run_in_worker(load_calibration, content)
+def cached_upload(device: DeviceSource) -> BackendCalibration:
+    """Parse uploaded bytes in a worker (size and nesting bounded); a rejected document raises."""
+    return run_task("Reading the uploaded snapshot", jobs.load_upload, device, key=("upload", device.key))
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def cached_device_map(device_key: str, _calibration: BackendCalibration) -> tuple[pd.DataFrame, ...]:
     """(positions, edges, metrics) of a device; computed once per device."""
-    edges = run_in_worker(coupling_edges, _calibration)
-    return run_in_worker(qubit_positions, _calibration, edges), edges, run_in_worker(qubit_metrics, _calibration)
+    edges = coupling_edges(_calibration)
+    return qubit_positions(_calibration, edges), edges, qubit_metrics(_calibration)
 
 
-@st.cache_resource(max_entries=16, show_spinner="Deriving the noise model…")
-def cached_derive(device_key: str, options_json: str, _calibration: BackendCalibration) -> NoiseSpec:
-    return run_in_worker(derive_noise_spec, _calibration, DerivationOptions.model_validate_json(options_json))
+def cached_derive(device: DeviceSource, options: DerivationOptions) -> NoiseSpec:
+    return run_task(
+        "Deriving the noise model", jobs.derive, device, options, key=("derive", device.key, options.model_dump_json())
+    )
 
 
 _SPEC_JSON: dict[int, tuple[NoiseSpec, str]] = {}
@@ -78,6 +73,11 @@ def spec_json(spec: NoiseSpec) -> str:
     return text
 
 
+def spec_digest(spec: NoiseSpec) -> str:
+    """SHA-256 of the spec's JSON (provenance included): the key its task results are kept under."""
+    return hashlib.sha256(spec_json(spec).encode()).hexdigest()
+
+
 @st.cache_resource(max_entries=8, show_spinner=False)
 def cached_sources(base_json: str, derived_json: str, _base: NoiseSpec, _derived: NoiseSpec) -> dict[str, pd.Series]:
     """Per table, each editor row's source ('calibration', 'edited', 'added') against the derived model."""
@@ -92,56 +92,49 @@ def cached_changes(spec_json: str, derived_json: str, _spec: NoiseSpec, _derived
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def cached_tables(spec_json: str, _spec: NoiseSpec) -> dict[str, pd.DataFrame]:
-    return run_in_worker(tables_from_spec, _spec)
+    return tables_from_spec(_spec)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _spec_fingerprint(digest: str, _spec: NoiseSpec) -> str:
+    return spec_fingerprint(_spec)
+
+
+def cached_spec_fingerprint(spec: NoiseSpec) -> str:
+    """``spec_fingerprint``, computed once per spec (~30 ms at 156 qubits)."""
+    return _spec_fingerprint(spec_digest(spec), spec)
+
+
+def cached_circuit_name(request: CircuitRequest) -> str:
+    """Build (library) or parse (OpenQASM) the circuit in a worker: its name, or the error that explains it."""
+    return run_task("Reading the circuit", jobs.describe_circuit, request, key=("circuit", request.key))
+
+
 def cached_plan(
-    device_key: str, spec_json: str, circuit_key: str, method: str, shots: int, seed: int,
-    _circuit: object, _spec: NoiseSpec, _calibration: BackendCalibration | None,
-) -> SimulationPlan:  # fmt: skip
-    return run_in_worker(
-        plan_simulation, _circuit, _spec, calibration=_calibration, method=method, shots=shots, seed=seed
+    device: DeviceSource, spec: NoiseSpec, request: CircuitRequest, method: Method, shots: int, seed: int
+) -> SimulationPlan:
+    key = ("plan", device.key, spec_digest(spec), request.key, method, shots, seed)
+    return run_task("Planning the simulation", jobs.plan, device, spec, request, method, shots, seed, key=key)
+
+
+def cached_simulation(
+    device: DeviceSource, spec: NoiseSpec, request: CircuitRequest, method: Method, shots: int, seed: int, lane: Lane
+) -> SimulationResult:
+    key = ("simulate", device.key, spec_digest(spec), request.key, method, shots, seed)
+    return run_task("Simulating", jobs.run_simulation, device, spec, request, method, shots, seed, lane=lane, key=key)
+
+
+def cached_assignment(
+    device: DeviceSource, spec: NoiseSpec, qubits: tuple[int, ...], shots: int, seed: int
+) -> AssignmentReport:
+    key = ("assignment", device.key, spec_digest(spec), qubits, shots, seed)
+    return run_task(
+        "Estimating assignment matrices", jobs.estimate_assignment, device, spec, qubits, shots, seed, key=key
     )
 
 
-@st.cache_resource(max_entries=32, show_spinner="Simulating…")
-def cached_simulation(
-    device_key: str, spec_json: str, circuit_key: str, method: str, shots: int, seed: int,
-    _circuit: object, _spec: NoiseSpec, _calibration: BackendCalibration | None,
-) -> SimulationResult:  # fmt: skip
-    return run_in_worker(simulate, _circuit, _spec, calibration=_calibration, method=method, shots=shots, seed=seed)
-
-
-@st.cache_resource(max_entries=32, show_spinner="Estimating assignment matrices…")
-def cached_assignment(
-    device_key: str, spec_json: str, qubits: tuple[int, ...], shots: int, seed: int,
-    _spec: NoiseSpec, _calibration: BackendCalibration | None,
-) -> AssignmentReport:  # fmt: skip
-    return run_in_worker(assignment_report, _spec, qubits, calibration=_calibration, shots=shots, seed=seed)
-
-
-@st.cache_resource(max_entries=4, show_spinner="Preparing the exports…")
-def cached_exports(spec_json: str, _spec: NoiseSpec) -> Exports:
+def cached_exports(spec: NoiseSpec) -> Exports:
     """The three export documents of a spec (the Aer dict builds the whole model: ~1 s at 156 qubits)."""
-    return run_in_worker(_exports, _spec)
-
-
-@dataclass(frozen=True)
-class Exports:
-    """The three documents of a spec, as text, and the approximations the Classiq one needed."""
-
-    full: str
-    classiq: str
-    classiq_notes: list[str]
-    aer: str
-
-
-def _exports(spec: NoiseSpec) -> Exports:
-    approximated, notes = approximate_for_classiq(spec)
-    return Exports(
-        full=spec_to_json(spec),
-        classiq=json.dumps(to_classiq_dict(approximated), indent=2),
-        classiq_notes=notes,
-        aer=json.dumps(to_aer_dict(spec)),
+    return cast(
+        Exports, run_task("Preparing the exports", jobs.exports, spec, lane="heavy", key=("exports", spec_digest(spec)))
     )

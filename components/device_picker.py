@@ -7,6 +7,7 @@ import hashlib
 import streamlit as st
 
 from components.cached import cached_upload
+from components.jobs import DeviceSource
 from components.session import (
     LoadedDevice,
     current_device,
@@ -15,6 +16,7 @@ from components.session import (
     set_upload_error,
     upload_error,
 )
+from components.tasks import TaskStopped
 from noise_core import CalibrationError
 from presets import DEFAULT_PRESET, list_presets
 
@@ -31,13 +33,13 @@ def _load_upload() -> None:
     if uploaded is None:  # the user removed the file: keep the device in force
         return
     content = uploaded.getvalue()
+    origin = DeviceSource(f"upload:{hashlib.sha256(content).hexdigest()[:16]}", content=content)
     try:
-        calibration = cached_upload(content)
-    except CalibrationError as error:
+        calibration = cached_upload(origin)
+    except (CalibrationError, TaskStopped) as error:
         set_upload_error(f"{uploaded.name} was not loaded: {error}")
         return
-    digest = hashlib.sha256(content).hexdigest()[:16]
-    set_device(LoadedDevice(calibration, f"upload {uploaded.name}", f"upload:{digest}"))
+    set_device(LoadedDevice(calibration, f"upload {uploaded.name}", origin))
 
 
 def device_picker() -> None:

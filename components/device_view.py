@@ -21,7 +21,8 @@ def render_device_summary(device: LoadedDevice) -> None:
     columns[4].metric("Findings", len(calibration.findings))
     st.caption(
         f"Source: {device.source} · backend version {calibration.backend_version or 'not given'} · "
-        f"last update {calibration.last_update_date.isoformat()} · {warnings} of the findings are warnings"
+        f"last update {calibration.last_update_date.isoformat()} · {warnings} of the findings are warnings · "
+        f"fingerprint `{calibration.fingerprint}` (SHA-256 of its values; a derived spec records it)"
     )
 
 

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
-from components.cached import cached_exports, spec_json
-from components.session import noise_state, use_spec
+from components.cached import cached_exports, cached_spec_fingerprint
+from components.session import current_device, noise_state, use_spec
+from components.tasks import TaskStopped, run_task
 from noise_core import NoiseSpec, SpecImportError, spec_from_json
-
-MAX_IMPORT_MB = 20
+from noise_core.calibration import calibration_mismatch
+from noise_core.export import MAX_SPEC_BYTES
 
 
 def render_downloads() -> None:
     spec = noise_state().spec
-    exports = cached_exports(spec_json(spec), spec)
+    _render_fingerprints(spec)
+    try:
+        exports = cached_exports(spec)
+    except TaskStopped as error:
+        st.error(f"The exports were not prepared: {error}")
+        return
     name = spec.provenance.backend_name if spec.provenance else "noise_spec"
     full, classiq, aer = st.columns(3)
     with full:
@@ -54,21 +62,48 @@ def render_import() -> None:
     st.subheader("Import a spec")
     uploaded = st.file_uploader(
         "Spec JSON (the full format above, or Classiq's fields)", type=["json"], key="export_import",
-        help=f"At most {MAX_IMPORT_MB} MB; parsed as JSON and validated, never executed.",
+        help=f"At most {MAX_SPEC_BYTES // 2**20} MB; parsed as JSON and validated in a worker, never executed.",
     )  # fmt: skip
     if uploaded is None:
         return
+    content = uploaded.getvalue()
     try:
-        spec = spec_from_json(uploaded.getvalue())
+        spec = run_task("Reading the spec", spec_from_json, content, key=("import", hashlib.sha256(content).digest()))
     except SpecImportError as error:
-        st.error(
-            f"{uploaded.name} was not imported; the model in force is unchanged.\n\n"
-            + "\n".join(f"- {problem}" for problem in error.problems[:20])
-        )
+        problems = "\n".join(f"- {problem}" for problem in error.problems[:20])
+        st.error(f"{uploaded.name} was not imported; the model in force is unchanged.\n\n{problems}")
         return
-    if st.button(f"Use {uploaded.name} as the model in force", type="primary", key="export_use_import"):
+    except TaskStopped as error:
+        st.error(f"{uploaded.name} was not imported; the model in force is unchanged: {error}")
+        return
+    if _confirmed_for_this_device(uploaded.name, spec) and st.button(
+        f"Use {uploaded.name} as the model in force", type="primary", key="export_use_import"
+    ):
         use_spec(spec)
         st.success(f"{uploaded.name} is in force: {_summary(spec)}. Edit it on the Noise model page.")
+
+
+def _confirmed_for_this_device(name: str, spec: NoiseSpec) -> bool:
+    """True unless the spec came from another snapshot and the user has not confirmed using it here."""
+    mismatch = calibration_mismatch(spec, current_device().calibration)
+    if mismatch is None:
+        return True
+    st.warning(f"{name}: {mismatch}.", icon=":material/warning:")
+    return st.checkbox(
+        f"Use it on {current_device().calibration.backend_name} anyway", key="export_confirm_other_device"
+    )
+
+
+def _render_fingerprints(spec: NoiseSpec) -> None:
+    provenance = spec.provenance
+    source = "built by hand or imported without provenance"
+    if provenance is not None:
+        recorded = provenance.calibration_fingerprint or "not recorded"
+        source = (
+            f"derived from {provenance.backend_name} calibrated {provenance.last_update_date:%Y-%m-%d %H:%M}, "
+            f"calibration fingerprint `{recorded}`"
+        )
+    st.caption(f"Spec fingerprint `{cached_spec_fingerprint(spec)}` (SHA-256 of its channels) · {source}")
 
 
 def _summary(spec: NoiseSpec) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 import streamlit as st
 
 from components.cached import cached_derive, cached_preset
+from components.jobs import DeviceSource
 from noise_core import BackendCalibration, DerivationOptions, NoiseSpec, SimulationResult
 from presets import DEFAULT_PRESET
 
@@ -24,11 +25,15 @@ _LAST_SIMULATION = "last_simulation"
 
 @dataclass(frozen=True)
 class LoadedDevice:
-    """The calibration in force, where it came from ('preset ibm_fez') and a cache key for it."""
+    """The calibration in force, where it came from ('preset ibm_fez'), and how a worker loads it."""
 
     calibration: BackendCalibration
     source: str
-    key: str
+    origin: DeviceSource
+
+    @property
+    def key(self) -> str:
+        return self.origin.key
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,7 @@ class ShownSimulation:
 
 
 def preset_device(name: str) -> LoadedDevice:
-    return LoadedDevice(cached_preset(name), f"preset {name}", f"preset:{name}")
+    return LoadedDevice(cached_preset(name), f"preset {name}", DeviceSource(f"preset:{name}", preset=name))
 
 
 def init_session() -> None:
@@ -95,7 +100,7 @@ def noise_state() -> NoiseState:
 def derive(options: DerivationOptions) -> None:
     """Derive the device's model with ``options``; it becomes the spec in force and the editors' start."""
     device = current_device()
-    spec = cached_derive(device.key, options.model_dump_json(), device.calibration)
+    spec = cached_derive(device.origin, options)
     _restart_editors(spec, derived=spec, options=options)
 
 

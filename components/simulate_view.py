@@ -8,29 +8,25 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import cast
 
 import streamlit as st
 
-from components.cached import cached_assignment, cached_plan, cached_simulation, spec_json
+from components.cached import cached_assignment, cached_circuit_name, cached_plan, cached_simulation, spec_digest
 from components.device_view import render_device_map
 from components.figures import build_assignment_heatmap, build_histogram_figure
+from components.jobs import CircuitRequest
 from components.session import current_device, noise_state, set_shown_simulation, shown_simulation
-from components.worker import run_in_worker
-from noise_core import (
-    CIRCUIT_LIBRARY,
-    CircuitParseError,
-    LibraryCircuit,
-    SimulationError,
-    SimulationLimits,
-    SimulationResult,
-)
-from noise_core.simulation import METHODS, parse_circuit
+from components.tasks import TaskStopped
+from noise_core import CIRCUIT_LIBRARY, NoiseStudioError, SimulationLimits, SimulationResult
+from noise_core.errors import CircuitError
+from noise_core.simulation import METHODS
 from noise_core.simulation.circuits import MAX_CLIFFORD_DEPTH, QUBIT_RANGES
+from noise_core.simulation.methods import Method
+from noise_core.simulation.qasm_bounds import DEFAULT_QASM_LIMITS
 
 LIVE_SECONDS = 1.0
 """Runs estimated under this re-render on every valid edit; longer ones wait for the Run button."""
-MAX_QASM_BYTES = 200_000
-"""An uploaded OpenQASM file larger than this is refused (a 1000-gate program is ~20 kB)."""
 HEATMAP_QUBITS = 6
 """Per-qubit assignment heatmaps are drawn for at most this many measured qubits."""
 DEFAULT_QASM = """OPENQASM 2.0;
@@ -46,8 +42,7 @@ measure q -> c;
 
 @dataclass(frozen=True)
 class ChosenCircuit:
-    circuit: LibraryCircuit | str
-    key: str
+    request: CircuitRequest
     label: str
 
 
@@ -57,12 +52,14 @@ def circuit_picker() -> ChosenCircuit | None:
     if source == "OpenQASM":
         return _qasm_circuit()
     name = st.selectbox("Circuit", list(CIRCUIT_LIBRARY), index=1, key="sim_library")
+    parameters = tuple(sorted(_library_parameters(name).items()))
+    request = CircuitRequest(f"library:{name}:{parameters!r}", library=name, parameters=parameters)
     try:
-        built = run_in_worker(CIRCUIT_LIBRARY[name], **_library_parameters(name))
-    except ValueError as error:
+        label = cached_circuit_name(request)
+    except (CircuitError, TaskStopped) as error:
         st.error(f"{error}")
         return None
-    return ChosenCircuit(built, f"library:{built.name}", built.name)
+    return ChosenCircuit(request, label)
 
 
 def _library_parameters(name: str) -> dict[str, object]:
@@ -89,28 +86,30 @@ def _library_parameters(name: str) -> dict[str, object]:
 
 
 def _qasm_circuit() -> ChosenCircuit | None:
+    limit_kb = DEFAULT_QASM_LIMITS.max_bytes // 1000
     uploaded = st.file_uploader(
         "Upload a .qasm file", type=["qasm", "txt"], key="sim_qasm_upload",
-        help=f"OpenQASM 2 or 3 text, at most {MAX_QASM_BYTES // 1000} kB; it is only parsed, never executed.",
+        help=f"OpenQASM 2 or 3 text, at most {limit_kb} kB; it is only parsed, never executed, and may "
+        'include only "qelib1.inc" (2) or "stdgates.inc" (3).',
     )  # fmt: skip
     if uploaded is not None:
         content = uploaded.getvalue()
-        if len(content) > MAX_QASM_BYTES:
-            st.error(f"{uploaded.name} is {len(content) // 1000} kB; the limit is {MAX_QASM_BYTES // 1000} kB.")
+        if len(content) > DEFAULT_QASM_LIMITS.max_bytes:
+            st.error(f"{uploaded.name} is {len(content) // 1000} kB; the limit is {limit_kb} kB.")
             return None
         text = content.decode("utf-8", errors="replace")
     else:
         text = st.text_area("…or paste OpenQASM 2 or 3", DEFAULT_QASM, height=200, key="sim_qasm_text")
+    request = CircuitRequest(f"qasm:{hashlib.sha256(text.encode()).hexdigest()[:16]}", qasm=text)
     try:
-        run_in_worker(parse_circuit, text)
-    except CircuitParseError as error:
+        cached_circuit_name(request)
+    except (CircuitError, TaskStopped) as error:
         st.error(f"The program was not read: {error}")
         return None
-    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-    return ChosenCircuit(text, f"qasm:{digest}", "OpenQASM program")
+    return ChosenCircuit(request, "OpenQASM program")
 
 
-def settings() -> tuple[int, int, str]:
+def settings() -> tuple[int, int, Method]:
     columns = st.columns(3)
     shots = columns[0].number_input("shots", 1, SimulationLimits().max_shots, 4000, step=1000, key="sim_shots")
     seed = columns[1].number_input("seed", 0, 2**32 - 1, 7, key="sim_seed", help="Same seed, same counts")
@@ -118,19 +117,18 @@ def settings() -> tuple[int, int, str]:
         "method", METHODS, key="sim_method",
         help="auto: exact density matrix when it fits, stabilizer for wide Clifford circuits, else trajectories",
     )  # fmt: skip
-    return int(shots), int(seed), str(method)
+    return int(shots), int(seed), cast(Method, method)  # one of METHODS, the only options offered
 
 
-def run_or_show(chosen: ChosenCircuit, shots: int, seed: int, method: str) -> SimulationResult | None:
+def run_or_show(chosen: ChosenCircuit, shots: int, seed: int, method: Method) -> SimulationResult | None:
     """Run live when cheap, else behind a button; returns the result to draw (maybe stale)."""
     device = current_device()
     spec = noise_state().spec
-    spec_key = spec_json(spec)
-    inputs = f"{device.key}|{hashlib.sha256(spec_key.encode()).hexdigest()}|{chosen.key}|{shots}|{seed}|{method}"
-    arguments = (device.key, spec_key, chosen.key, method, shots, seed, chosen.circuit, spec, device.calibration)
+    inputs = f"{device.key}|{spec_digest(spec)}|{chosen.request.key}|{shots}|{seed}|{method}"
+    arguments = (device.origin, spec, chosen.request, method, shots, seed)
     try:
         plan = cached_plan(*arguments)
-    except (SimulationError, CircuitParseError) as error:
+    except (NoiseStudioError, TaskStopped) as error:
         st.error(f"Not simulated: {error}")
         return _stale(inputs)
     live = plan.estimated_seconds <= LIVE_SECONDS
@@ -140,8 +138,8 @@ def run_or_show(chosen: ChosenCircuit, shots: int, seed: int, method: str) -> Si
     )
     if live or st.button("Run simulation", type="primary", key="sim_run"):
         try:
-            result = cached_simulation(*arguments)
-        except (SimulationError, CircuitParseError) as error:
+            result = cached_simulation(*arguments, lane="quick" if live else "heavy")
+        except (NoiseStudioError, TaskStopped) as error:
             st.error(f"Not simulated: {error}")
             return _stale(inputs)
         set_shown_simulation(inputs, result)
@@ -191,7 +189,11 @@ def render_assignment(result: SimulationResult, shots: int, seed: int) -> None:
     device = current_device()
     spec = noise_state().spec
     qubits = tuple(int(q) for q in result.measured_qubits.sort_index())[:HEATMAP_QUBITS]
-    report = cached_assignment(device.key, spec_json(spec), qubits, shots, seed, spec, device.calibration)
+    try:
+        report = cached_assignment(device.origin, spec, qubits, shots, seed)
+    except (NoiseStudioError, TaskStopped) as error:
+        st.error(f"Not estimated: {error}")
+        return
     st.caption(
         "Row = prepared state, column = recorded outcome. *Specified* comes from the model; *estimated* from "
         f"simulating readout-calibration circuits ({report.shots} shots each), so it also carries the X gates' "

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from noise_core import NoiseSpec, spec_to_json
+from noise_core import NoiseSpec, derive_noise_spec, spec_to_json
+from presets import load_preset
 
 pytestmark = pytest.mark.slow  # runs the whole app in AppTest
 
@@ -188,6 +189,21 @@ def test_a_spec_json_imports_on_the_export_page_and_a_bad_one_is_refused(app: Ap
     app.run()
     app.button(key="export_use_import").click().run()
     assert noise(app).spec == mine
+
+
+def test_a_spec_from_another_device_needs_confirmation_naming_both_snapshots(app: AppTest) -> None:
+    foreign = derive_noise_spec(load_preset("ibm_fez"))
+    app.switch_page("pages/export.py").run()
+    app.file_uploader(key="export_import").set_value(("fez.json", spec_to_json(foreign).encode(), "application/json"))
+    app.run()
+    warning = app.warning[0].value
+    assert "fez.json: the spec was derived from ibm_fez calibrated" in warning
+    assert "but the device is ibm_pittsburgh calibrated" in warning
+    assert not [button for button in app.button if button.key == "export_use_import"]
+    app.checkbox(key="export_confirm_other_device").check().run()
+    app.button(key="export_use_import").click().run()
+    assert noise(app).spec == foreign
+    assert "fingerprint" in app.caption[0].value
 
 
 def test_a_filtered_table_edits_the_rows_it_shows(app: AppTest) -> None:

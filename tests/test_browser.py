@@ -7,12 +7,14 @@ Needs Debian's Chromium at /usr/bin/chromium (``.ci/run`` installs it). Screensh
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,34 +36,47 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
+@contextmanager
+def streamlit_server(**environment: str) -> Iterator[str]:
+    """``streamlit run app.py`` on a free local port with ``environment`` added; its URL once healthy."""
     port = free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
         "--server.address", "127.0.0.1", "--server.port", str(port),
         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **environment}
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail("streamlit did not answer /_stcore/health within 60 s")
+        while not healthy(url):
+            if time.monotonic() > deadline:
+                pytest.fail("streamlit did not answer /_stcore/health within 60 s")
+            time.sleep(0.3)
         yield url
     finally:
         server.terminate()
         server.wait(timeout=20)
 
 
-@pytest.fixture
-def page(app_url: str):  # type: ignore[no-untyped-def]
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+            return answer.read() == b"ok"
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    with streamlit_server() as url:
+        yield url
+
+
+@contextmanager
+def chromium():  # type: ignore[no-untyped-def]
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -69,10 +84,23 @@ def page(app_url: str):  # type: ignore[no-untyped-def]
             executable_path=str(CHROMIUM),
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
         )
-        page = browser.new_page(viewport={"width": 1400, "height": 1600}, accept_downloads=True)
-        page.goto(app_url)
-        yield page
-        browser.close()
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def new_session(browser, url: str):  # type: ignore[no-untyped-def]
+    """A page in its own browser context: a separate Streamlit session."""
+    page = browser.new_context(viewport={"width": 1400, "height": 1600}, accept_downloads=True).new_page()
+    page.goto(url)
+    return page
+
+
+@pytest.fixture
+def page(app_url: str):  # type: ignore[no-untyped-def]
+    with chromium() as browser:
+        yield new_session(browser, app_url)
 
 
 def wait_until_idle(page) -> None:  # type: ignore[no-untyped-def]
@@ -233,3 +261,35 @@ def test_a_newcomer_journey_from_default_result_to_imported_spec(page, tmp_path:
     page.get_by_test_id("stAlert").filter(has_text="spec.json is in force").wait_for(timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "export_imported.png"))
     assert no_exceptions(page)
+
+
+def set_number(page, label: str, value: int) -> None:  # type: ignore[no-untyped-def]
+    field = page.get_by_test_id("stNumberInput").filter(has_text=label).locator("input")
+    field.fill(str(value))
+    field.press("Enter")
+
+
+def test_a_long_task_in_one_session_neither_stalls_another_nor_the_server() -> None:
+    """Session A runs GHZ(18) with trajectories (~20 s here) under a 10 s task limit; B edits meanwhile."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    with streamlit_server(NOISE_STUDIO_TASK_SECONDS="10") as url, chromium() as browser:
+        first, second = new_session(browser, url), new_session(browser, url)
+        for session in (first, second):
+            session.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=120_000)
+            wait_until_idle(session)
+        set_number(first, "qubits", 18)
+        first.get_by_role("button", name="Run simulation").wait_for(timeout=60_000)
+        first.get_by_role("button", name="Run simulation").click()
+        first.get_by_text("Simulating:").wait_for(timeout=30_000)
+        started = time.monotonic()
+        set_number(second, "seed", 8)
+        second.get_by_text("seed 8.").wait_for(timeout=30_000)
+        elapsed = time.monotonic() - started
+        assert first.get_by_text("Simulating:").count() == 1, "A's task should still be running while B updates"
+        first.get_by_text("stopped after 10 s").wait_for(timeout=60_000)
+        first.screenshot(path=str(ARTIFACTS / "two_sessions_limit.png"), full_page=True)
+        assert healthy(url)
+        set_number(first, "qubits", 3)
+        first.get_by_text("seed 7.").wait_for(timeout=60_000)
+        assert no_exceptions(first) and no_exceptions(second)
+        (ARTIFACTS / "two_sessions.json").write_text(json.dumps({"b_update_while_a_runs_s": round(elapsed, 2)}))

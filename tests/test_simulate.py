@@ -21,6 +21,8 @@ from noise_core import (
 )
 from noise_core.simulation import build_target, plan_simulation
 from noise_core.simulation.circuits import bell, ghz, qft, random_clifford
+from noise_core.simulation.cost import PROCESS_OVERHEAD_BYTES, estimated_peak_bytes, expected_branches
+from noise_core.simulation.coverage import shot_error_probability
 from noise_core.simulation.run import NoiseModelCache
 from presets import load_preset
 from tests.statistics import lumped_tvd, tvd_bound
@@ -395,3 +397,35 @@ def test_the_plan_places_the_circuit_as_simulate_does_with_the_same_layout():
     assert plan.active_qubits == result.active_qubits == (2, 3, 4)
     assert plan.method == result.method
     assert plan.estimated_seconds > 0
+
+
+def test_a_run_whose_estimated_peak_exceeds_the_memory_limit_is_refused_before_it_starts():
+    calibration, spec = device("ibm_pittsburgh")
+    with pytest.raises(
+        SimulationError,
+        match=r"trajectories on 24 active qubits would need about \d+ GiB, ~\d+ branches of shot branching \(limit 6 GiB\); use fewer qubits",
+    ):
+        plan_simulation(ghz(24), spec, calibration=calibration, seed=1)
+    small = SimulationLimits(max_memory_bytes=150 * 2**20)
+    with pytest.raises(
+        SimulationError,
+        match=r"trajectories on 14 active qubits would need about 172 MiB, ~118 branches of shot branching \(limit 150 MiB\)",
+    ):
+        simulate(ghz(14), spec, calibration=calibration, seed=1, limits=small)
+
+
+def test_the_error_probability_per_shot_compounds_each_gates_infidelity():
+    circuit = QuantumCircuit(1, 1)
+    for _ in range(3):
+        circuit.x(0)
+    circuit.measure(0, 0)
+    spec = NoiseSpec(gate_depolarizing_errors=[{"gate": "x", "num_qubits": 1, "probability": 0.1}])
+    assert shot_error_probability(circuit, spec) == pytest.approx(1 - (1 - 0.75 * 0.1) ** 3, abs=1e-12)
+    assert shot_error_probability(circuit, NoiseSpec()) == 0.0
+
+
+@pytest.mark.parametrize(("probability", "branches"), [(0.0, 1), (0.03, 121), (1.0, 4000)])
+def test_shot_branching_follows_the_error_probability_up_to_the_shots(probability: float, branches: int):
+    assert expected_branches(4000, probability) == branches
+    peaks = [estimated_peak_bytes("trajectories", width, 4000, probability) for width in (10, 11)]
+    assert peaks[1] - PROCESS_OVERHEAD_BYTES == pytest.approx(2 * (peaks[0] - PROCESS_OVERHEAD_BYTES), rel=1e-9)

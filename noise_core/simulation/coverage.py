@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+import numpy as np
 import pandas as pd
 from qiskit import QuantumCircuit
 
@@ -58,6 +59,17 @@ def noise_coverage(
         reported = _reported_error(calibration, name, qubits)
         rows.append([name, ",".join(map(str, qubits)), count, source, kinds, infidelity, reported])
     return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
+
+
+def shot_error_probability(circuit: QuantumCircuit, spec: NoiseSpec) -> float:
+    """The chance that one shot meets at least one non-identity error in the gates: 1 − ∏ᵢ (1 − εᵢ)^countᵢ.
+
+    εᵢ is each placement's infidelity (1 − process fidelity; for a Pauli channel exactly the
+    probability of a non-identity term). Readout is left out: it is applied outside Aer.
+    """
+    coverage = noise_coverage(circuit, spec)
+    gates = coverage[coverage["instruction"] != "measure"]
+    return 1.0 - float(np.prod((1.0 - gates["infidelity"].astype(float)) ** gates["count"]))
 
 
 def uncovered(coverage: pd.DataFrame) -> pd.DataFrame:

@@ -20,14 +20,21 @@ from qiskit import QuantumCircuit
 
 from noise_core.aer.channels import ChannelIndex
 from noise_core.errors import SimulationError
+from noise_core.simulation.cost import (
+    GiB,
+    MiB,
+    density_matrix_bytes,
+    estimated_peak_bytes,
+    expected_branches,
+    statevector_bytes,
+)
+from noise_core.simulation.coverage import shot_error_probability
 from noise_core.simulation.placement import PlacedCircuit
 from noise_core.spec.models import NoiseSpec
 
 Method = Literal["auto", "density_matrix", "trajectories", "stabilizer"]
 METHODS: tuple[str, ...] = get_args(Method)
 """The methods ``simulate`` accepts, "auto" first."""
-MiB = 2**20
-GiB = 2**30
 
 
 @dataclass(frozen=True)
@@ -42,43 +49,37 @@ class SimulationLimits:
     """``method="density_matrix"`` is refused beyond this (n ≤ 13)."""
     max_statevector_bytes: int = 256 * MiB
     """Trajectories and exact ideal probabilities need 2ⁿ·16 bytes (n ≤ 24)."""
+    max_memory_bytes: int = 6 * GiB
+    """A run whose estimated peak (``estimated_peak_bytes``) exceeds this is refused before it starts."""
 
 
 DEFAULT_LIMITS = SimulationLimits()
 
 
-DENSITY_MATRIX_SECONDS_PER_ELEMENT_OP = 6e-9
-"""Seconds per (density-matrix element × instruction), measured here (GHZ-10: 0.38 s for 67 ops on 4¹⁰)."""
-TRAJECTORY_SECONDS_PER_AMPLITUDE_OP_SHOT = 7e-9
-"""Seconds per (amplitude × instruction × shot) for trajectories; the slow end measured here (QFT-8 with
-dense noise); shot branching makes light noise up to ~20× cheaper (GHZ-12: 3e-10)."""
-STABILIZER_SECONDS_PER_QUBIT_OP_SHOT = 2e-8
-"""Seconds per (qubit × instruction × shot) for the stabilizer method (GHZ-40: 0.5 s, 1000 shots)."""
-
-
-def statevector_bytes(num_qubits: int) -> int:
-    """Memory of one complex128 statevector: 2ⁿ · 16 bytes."""
-    return 16 * 2**num_qubits
-
-
-def density_matrix_bytes(num_qubits: int) -> int:
-    """Memory of one complex128 density matrix: 4ⁿ · 16 bytes."""
-    return 16 * 4**num_qubits
-
-
-def estimated_seconds(method: str, width: int, operations: int, shots: int) -> float:
-    """A rough upper figure for the simulation alone (this machine, 2 cores), from the constants above."""
-    if method == "density_matrix":
-        return DENSITY_MATRIX_SECONDS_PER_ELEMENT_OP * 4**width * operations
-    if method == "stabilizer":
-        return STABILIZER_SECONDS_PER_QUBIT_OP_SHOT * width * operations * shots
-    return TRAJECTORY_SECONDS_PER_AMPLITUDE_OP_SHOT * 2**width * operations * shots
-
-
 def choose_method(
-    requested: str, placed: PlacedCircuit, spec: NoiseSpec, limits: SimulationLimits = DEFAULT_LIMITS
+    requested: str, placed: PlacedCircuit, spec: NoiseSpec, limits: SimulationLimits = DEFAULT_LIMITS, shots: int = 4000
 ) -> tuple[str, str]:
     """The method to run and why, or ``SimulationError`` when none fits the limits."""
+    method, reason = _method_and_reason(requested, placed, spec, limits)
+    _check_memory(method, len(placed.active_qubits), shots, shot_error_probability(placed.transpiled, spec), limits)
+    return method, reason
+
+
+def _check_memory(method: str, width: int, shots: int, error_probability: float, limits: SimulationLimits) -> None:
+    peak = estimated_peak_bytes(method, width, shots, error_probability)
+    if peak > limits.max_memory_bytes:
+        branches = expected_branches(shots, error_probability)
+        branches_note = f", ~{branches} branches of shot branching" if method == "trajectories" else ""
+        raise SimulationError(
+            f"{method} on {width} active qubits would need about {format_bytes(peak)}{branches_note} "
+            f"(limit {format_bytes(limits.max_memory_bytes)}); use fewer qubits, or a Clifford circuit with "
+            "Pauli-only noise (derive with thermal_relaxation=False) for the stabilizer method"
+        )
+
+
+def _method_and_reason(
+    requested: str, placed: PlacedCircuit, spec: NoiseSpec, limits: SimulationLimits
+) -> tuple[str, str]:
     width = len(placed.active_qubits)
     density_bytes = density_matrix_bytes(width)
     state_bytes = statevector_bytes(width)

@@ -20,7 +20,8 @@ from qiskit_aer.noise import NoiseModel
 from noise_core.aer import build_noise_model, quantum_error
 from noise_core.aer.channels import ChannelIndex
 from noise_core.errors import SimulationError
-from noise_core.simulation.methods import SimulationLimits, stabilizer_problem, statevector_bytes
+from noise_core.simulation.cost import statevector_bytes
+from noise_core.simulation.methods import SimulationLimits, stabilizer_problem
 from noise_core.simulation.placement import PlacedCircuit
 from noise_core.simulation.readout_sampling import apply_assignment, sample_assignment
 from noise_core.spec.models import NoiseSpec

@@ -43,14 +43,14 @@ from noise_core.calibration.fingerprint import calibration_mismatch
 from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import SimulationError
 from noise_core.simulation.circuits import LibraryCircuit
-from noise_core.simulation.coverage import noise_coverage, uncovered
+from noise_core.simulation.cost import estimated_peak_bytes, estimated_seconds
+from noise_core.simulation.coverage import noise_coverage, shot_error_probability, uncovered
 from noise_core.simulation.methods import (
     DEFAULT_LIMITS,
     Method,
     SimulationLimits,
     check_settings,
     choose_method,
-    estimated_seconds,
     transpile_level,
 )
 from noise_core.simulation.placement import PlacedCircuit, place_circuit
@@ -141,6 +141,8 @@ class SimulationPlan:
     active_qubits: tuple[int, ...]
     num_instructions: int
     estimated_seconds: float
+    estimated_bytes: int
+    """Peak memory of the simulation beyond the process's own (``methods.estimated_peak_bytes``)."""
 
 
 def plan_simulation(
@@ -158,15 +160,17 @@ def plan_simulation(
     """Transpile and choose the method as ``simulate`` would, and estimate the simulation time.
 
     Takes ``simulate``'s arguments and shares its preparation, so the plan is for the very run
-    ``simulate`` makes with the same seed. The estimate (``methods.estimated_seconds``) covers
-    the simulation alone; transpilation and readout come on top. Raises what ``simulate`` would.
+    ``simulate`` makes with the same seed. The estimates (``cost``) cover the simulation stages;
+    transpilation comes on top. Raises what ``simulate`` would.
     """
     prepared = _prepare(
         circuit, spec, calibration, shots, seed, method, optimization_level, initial_layout, limits, _Stopwatch()
     )
     width, operations = len(prepared.placed.active_qubits), len(prepared.placed.compact.data)
-    seconds = estimated_seconds(prepared.method, width, operations, shots)
-    return SimulationPlan(prepared.method, prepared.reason, prepared.placed.active_qubits, operations, seconds)
+    error_probability = shot_error_probability(prepared.placed.transpiled, spec)
+    seconds = estimated_seconds(prepared.method, width, operations, shots, error_probability)
+    peak = estimated_peak_bytes(prepared.method, width, shots, error_probability)
+    return SimulationPlan(prepared.method, prepared.reason, prepared.placed.active_qubits, operations, seconds, peak)
 
 
 def _drawn_seed() -> int:
@@ -205,7 +209,7 @@ def _prepare(
         placed = place_circuit(
             logical, spec, calibration, optimization_level=level, seed=seed % 2**31, initial_layout=initial_layout
         )
-    chosen, reason = choose_method(method, placed, spec, limits)
+    chosen, reason = choose_method(method, placed, spec, limits, shots)
     return _Prepared(placed, expected, chosen, reason + level_note)
 
 

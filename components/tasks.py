@@ -1,0 +1,169 @@
+"""Heavy work in worker processes, so one user's task can neither crash nor stall the server.
+
+Every qiskit and Aer call of the app runs in a ``pebble.ProcessPool`` worker. Each worker lives
+under an operating-system memory limit (``RLIMIT_AS``, set when it starts) and each task under a
+wall-clock limit; a task over either ends with a message, pebble replaces the worker, and the
+server and the other sessions carry on. Two pools: ``quick`` for tasks planned under a second
+(the live loop, plans, parsing) and ``heavy`` for the rest, so a small task never queues behind
+a long one. A session waiting for a task keeps redrawing a status line; that is where Streamlit
+delivers a rerun (the user changed an input) or a stop (the session went away), and the task is
+then cancelled, which ends its worker.
+
+Limits (environment variables, read at start):
+
+- ``NOISE_STUDIO_TASK_SECONDS``: wall-clock limit of one task (default 60 s);
+- ``NOISE_STUDIO_TASK_MEMORY_MB``: address-space limit of one worker (default 40 % of the
+  machine's memory; a worker's address space runs ~3 GB above what it holds, qiskit and Aer's
+  thread pools reserve it);
+- ``NOISE_STUDIO_WORKERS``: workers per pool (default 2).
+
+Pebble was chosen over ``concurrent.futures.ProcessPoolExecutor`` because it kills a worker on
+timeout or cancellation and starts a new one; the standard pool can do neither for a running task.
+"""
+
+from __future__ import annotations
+
+import atexit
+import concurrent.futures
+import multiprocessing
+import os
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from threading import Lock
+from typing import Literal, TypeVar
+
+import streamlit as st
+from pebble import ProcessExpired, ProcessPool
+
+from components.jobs import limit_worker_memory, warm_up
+
+Lane = Literal["quick", "heavy"]
+Result = TypeVar("Result")
+
+POLL_SECONDS = 0.2
+"""How often a waiting session redraws its status line (and can be rerun or stopped)."""
+RESULTS_KEPT = 64
+
+
+def _physical_memory_bytes() -> int:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+@dataclass(frozen=True)
+class TaskLimits:
+    """The limits every task runs under; read from the environment once per server."""
+
+    seconds: float
+    memory_bytes: int
+    workers: int
+
+    @classmethod
+    def from_environment(cls) -> TaskLimits:
+        memory_mb = os.environ.get("NOISE_STUDIO_TASK_MEMORY_MB")
+        return cls(
+            seconds=float(os.environ.get("NOISE_STUDIO_TASK_SECONDS", "60")),
+            memory_bytes=int(memory_mb) * 2**20 if memory_mb else int(0.4 * _physical_memory_bytes()),
+            workers=int(os.environ.get("NOISE_STUDIO_WORKERS", "2")),
+        )
+
+
+class TaskStopped(Exception):
+    """A task ended by a limit or by its worker's death; the message says what to change."""
+
+
+class _Pools:
+    """The two pools, started once per server, and a results cache shared by every session."""
+
+    def __init__(self, limits: TaskLimits) -> None:
+        self.limits = limits
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["components.jobs"])  # workers fork with qiskit already imported
+        self.pools = {
+            lane: ProcessPool(
+                max_workers=limits.workers,
+                initializer=limit_worker_memory,
+                initargs=(limits.memory_bytes,),
+                context=context,
+            )
+            for lane in ("quick", "heavy")
+        }
+        for pool in self.pools.values():
+            for _ in range(limits.workers):
+                pool.schedule(warm_up, timeout=limits.seconds)  # workers start now, not on a user's first task
+        self.results: OrderedDict[Hashable, object] = OrderedDict()
+        self.lock = Lock()
+        atexit.register(self.stop)
+
+    def stop(self) -> None:
+        for pool in self.pools.values():
+            pool.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def _pools() -> _Pools:
+    return _Pools(TaskLimits.from_environment())
+
+
+def task_limits() -> TaskLimits:
+    return _pools().limits
+
+
+def run_task(
+    label: str, function: Callable[..., Result], *args: object, lane: Lane = "quick", key: Hashable | None = None
+) -> Result:
+    """``function(*args)`` in a worker of ``lane``; with ``key``, a result computed before is reused.
+
+    Exceptions the function raises (``NoiseStudioError`` and kin) come back as they are; a limit
+    or a dead worker raises ``TaskStopped``.
+    """
+    pools = _pools()
+    if key is not None:
+        with pools.lock:
+            if key in pools.results:
+                pools.results.move_to_end(key)
+                return pools.results[key]  # type: ignore[return-value]
+    result = _wait(label, pools.pools[lane].schedule(function, args=args, timeout=pools.limits.seconds), pools.limits)
+    if key is not None:
+        with pools.lock:
+            pools.results[key] = result
+            if len(pools.results) > RESULTS_KEPT:
+                pools.results.popitem(last=False)
+    return result
+
+
+def _wait(label: str, future: concurrent.futures.Future[Result], limits: TaskLimits) -> Result:
+    """The future's result, redrawing a status line until it is done; cancels it if the script is interrupted."""
+    started = time.monotonic()
+    status = None
+    try:
+        while not concurrent.futures.wait([future], timeout=POLL_SECONDS).done:
+            status = status or st.empty()
+            status.caption(f"⏳ {label}: {time.monotonic() - started:.0f} s (stops at {limits.seconds:.0f} s)")
+        return _outcome(future, limits)
+    finally:
+        if not future.done():
+            future.cancel()  # pebble ends the worker running it and starts another
+        if status is not None:
+            status.empty()
+
+
+def _outcome(future: concurrent.futures.Future[Result], limits: TaskLimits) -> Result:
+    try:
+        return future.result()
+    except concurrent.futures.TimeoutError:
+        raise TaskStopped(
+            f"stopped after {limits.seconds:g} s; use fewer shots or qubits, or raise NOISE_STUDIO_TASK_SECONDS"
+        ) from None
+    except MemoryError:
+        raise TaskStopped(_memory_message(limits)) from None
+    except ProcessExpired as error:
+        raise TaskStopped(f"the worker ended (exit code {error.exitcode}): {_memory_message(limits)}") from None
+
+
+def _memory_message(limits: TaskLimits) -> str:
+    return (
+        f"the task ran out of its {limits.memory_bytes / 2**30:.1f} GiB memory limit; use fewer qubits or "
+        "the density-matrix method on fewer qubits, or raise NOISE_STUDIO_TASK_MEMORY_MB"
+    )

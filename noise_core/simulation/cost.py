@@ -1,0 +1,76 @@
+"""What a simulation will cost, before it runs: peak memory and seconds, per method.
+
+The constants were fitted on this kind of machine (2 cores, Aer 0.18) to
+``bench/bench_estimates.py``: GHZ(n) and QFT(n), n = 3…20, on ibm_pittsburgh's derived model
+with 4000 shots; the bench prints estimate and measurement side by side.
+
+Trajectories run with Aer's shot branching: shots share one statevector until a noise channel
+picks a non-identity term, then branch. The number of distinct trajectories follows the chance
+that a shot meets any error (``coverage.shot_error_probability``): light noise (GHZ on Heron,
+3–4 % per shot) keeps ~150 branches of 4000 shots, dense noise (QFT(14), 50 %) ~2000.
+"""
+
+from __future__ import annotations
+
+MiB = 2**20
+GiB = 2**30
+
+DENSITY_MATRIX_COPIES = 2
+"""Density matrices Aer holds at once for the exact method (the state and a working copy)."""
+BRANCH_STATES_PER_BRANCH = 1.5
+"""Statevectors alive per expected branch at the peak: measured 1.0 (GHZ(20), 2.7 GiB), 1.3 (GHZ(18))
+and 1.6 (QFT(14)); GHZ(24) held 23.6 GB when the kernel stopped it."""
+PROCESS_OVERHEAD_BYTES = 128 * MiB
+"""Memory a simulation adds besides its states (circuits, noise model, sampling)."""
+
+RUN_OVERHEAD_SECONDS = {"density_matrix": 0.03, "trajectories": 0.5, "stabilizer": 0.1}
+"""Fixed cost of one run: the ideal reference, readout, Aer's set-up."""
+SECONDS_PER_INSTRUCTION = 5e-4
+"""Density matrix: per instruction, whatever the width (noise application, Aer's dispatch)."""
+DENSITY_MATRIX_SECONDS_PER_ELEMENT_OP = 3e-9
+"""Density matrix: per (element × instruction); GHZ(10) 0.40 s (67 instructions), QFT(10) 1.5 s (754)."""
+TRAJECTORY_SECONDS_PER_AMPLITUDE_OP_BRANCH = 3.5e-9
+"""Trajectories: per (amplitude × instruction × branch); GHZ(20) 71 s, GHZ(18) 22 s, QFT(12) 61 s."""
+STABILIZER_SECONDS_PER_QUBIT_OP_SHOT = 2e-8
+"""Stabilizer: per (qubit × instruction × shot); GHZ(40) 0.5 s with 1000 shots."""
+
+
+def statevector_bytes(num_qubits: int) -> int:
+    """Memory of one complex128 statevector: 2ⁿ · 16 bytes."""
+    return 16 * 2**num_qubits
+
+
+def density_matrix_bytes(num_qubits: int) -> int:
+    """Memory of one complex128 density matrix: 4ⁿ · 16 bytes."""
+    return 16 * 4**num_qubits
+
+
+def expected_branches(shots: int, error_probability: float) -> int:
+    """Distinct trajectories shot branching follows: the error-free one plus one per shot with an error.
+
+    1 + shots·p on average, at most ``shots`` (p: the chance that a shot meets any error).
+    """
+    return min(shots, 1 + round(shots * error_probability))
+
+
+def estimated_peak_bytes(method: str, width: int, shots: int, error_probability: float) -> int:
+    """Memory a run of ``width`` active qubits needs at its peak, beyond the process's own."""
+    if method == "density_matrix":
+        states = DENSITY_MATRIX_COPIES * density_matrix_bytes(width)
+    elif method == "stabilizer":
+        states = 8 * (2 * width) ** 2 * shots
+    else:
+        branches = expected_branches(shots, error_probability)
+        states = round(BRANCH_STATES_PER_BRANCH * branches * statevector_bytes(width))
+    return PROCESS_OVERHEAD_BYTES + states
+
+
+def estimated_seconds(method: str, width: int, operations: int, shots: int, error_probability: float) -> float:
+    """Seconds of the simulation stages (ideal and noisy) on this kind of machine, from the constants above."""
+    overhead = RUN_OVERHEAD_SECONDS.get(method, RUN_OVERHEAD_SECONDS["trajectories"])
+    if method == "density_matrix":
+        return overhead + operations * (SECONDS_PER_INSTRUCTION + DENSITY_MATRIX_SECONDS_PER_ELEMENT_OP * 4**width)
+    if method == "stabilizer":
+        return overhead + STABILIZER_SECONDS_PER_QUBIT_OP_SHOT * width * operations * shots
+    branches = expected_branches(shots, error_probability)
+    return overhead + TRAJECTORY_SECONDS_PER_AMPLITUDE_OP_BRANCH * 2**width * operations * branches

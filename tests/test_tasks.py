@@ -1,0 +1,64 @@
+"""The worker pools: limits end a task with a message and a fresh worker; the caller's process carries on."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+
+import pytest
+
+from components import tasks
+from components.tasks import TaskLimits, TaskStopped, run_task
+from noise_core import NoiseSpec, SimulationError, simulate
+from tests import task_jobs
+
+pytestmark = pytest.mark.slow  # starts worker processes
+
+
+@pytest.fixture
+def small_limits(monkeypatch: pytest.MonkeyPatch) -> Iterator[TaskLimits]:
+    """Pools with a 3 s and 3 GiB limit (a worker holds ~1.6 GB of address space after importing qiskit)."""
+    monkeypatch.setenv("NOISE_STUDIO_TASK_SECONDS", "3")
+    monkeypatch.setenv("NOISE_STUDIO_TASK_MEMORY_MB", str(3 * 1024))
+    monkeypatch.setenv("NOISE_STUDIO_WORKERS", "1")
+    tasks._pools.clear()
+    yield tasks.task_limits()
+    tasks._pools().stop()
+    tasks._pools.clear()
+
+
+def test_limits_come_from_the_environment(small_limits: TaskLimits) -> None:
+    assert small_limits == TaskLimits(seconds=3.0, memory_bytes=3 * 2**30, workers=1)
+
+
+def test_a_task_over_the_time_limit_is_stopped_and_the_worker_replaced(small_limits: TaskLimits) -> None:
+    first = run_task("pid", task_jobs.worker_pid, lane="heavy")
+    with pytest.raises(
+        TaskStopped, match=r"stopped after 3 s; use fewer shots or qubits, or raise NOISE_STUDIO_TASK_SECONDS"
+    ):
+        run_task("sleeping", task_jobs.sleep_then_return, 30, lane="heavy")
+    assert run_task("pid", task_jobs.worker_pid, lane="heavy") != first
+    assert run_task("echo", task_jobs.echo, 7, lane="heavy") == 7
+
+
+def test_a_task_over_the_memory_limit_is_stopped_in_the_worker(small_limits: TaskLimits) -> None:
+    with pytest.raises(
+        TaskStopped, match=r"ran out of its 3\.0 GiB memory limit; .* raise NOISE_STUDIO_TASK_MEMORY_MB"
+    ):
+        run_task("allocating", task_jobs.allocate_gib, 4.0)
+    assert run_task("small allocation", task_jobs.allocate_gib, 0.1) == int(0.1 * 2**30 / 8)
+
+
+def test_a_worker_that_dies_is_reported_and_replaced(small_limits: TaskLimits) -> None:
+    with pytest.raises(TaskStopped, match=r"the worker ended \(exit code -6\)"):
+        run_task("aborting", task_jobs.abort)
+    assert run_task("echo", task_jobs.echo, "alive") == "alive"
+
+
+def test_library_errors_come_back_as_they_are_and_results_are_reused(small_limits: TaskLimits) -> None:
+    no_shots = functools.partial(simulate, shots=0)
+    with pytest.raises(SimulationError, match="shots must be an integer from 1 to 1,000,000; got 0"):
+        run_task("simulating", no_shots, "OPENQASM 2.0; qreg q[1]; creg c[1]; measure q -> c;", NoiseSpec())
+    first = run_task("pid", task_jobs.worker_pid, key=("pid",))
+    run_task("sleeping", task_jobs.sleep_then_return, 0.1)
+    assert run_task("pid", task_jobs.worker_pid, key=("pid",)) == first

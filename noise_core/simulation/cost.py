@@ -2,7 +2,8 @@
 
 The constants were fitted on this kind of machine (2 cores, Aer 0.18) to
 ``bench/bench_estimates.py``: GHZ(n) and QFT(n), n = 3…20, on ibm_pittsburgh's derived model
-with 4000 shots; the bench prints estimate and measurement side by side.
+with 4000 shots; the bench prints estimate and measurement side by side. They are empirical
+fits, within 3× of the measurements there, not a performance model of Aer.
 
 Trajectories run with Aer's shot branching: shots share one statevector until a noise channel
 picks a non-identity term, then branch. The number of distinct trajectories follows the chance
@@ -11,6 +12,8 @@ that a shot meets any error (``coverage.shot_error_probability``): light noise (
 """
 
 from __future__ import annotations
+
+import math
 
 MiB = 2**20
 GiB = 2**30
@@ -29,8 +32,15 @@ SECONDS_PER_INSTRUCTION = 5e-4
 """Density matrix: per instruction, whatever the width (noise application, Aer's dispatch)."""
 DENSITY_MATRIX_SECONDS_PER_ELEMENT_OP = 3e-9
 """Density matrix: per (element × instruction); GHZ(10) 0.40 s (67 instructions), QFT(10) 1.5 s (754)."""
-TRAJECTORY_SECONDS_PER_AMPLITUDE_OP_BRANCH = 3.5e-9
-"""Trajectories: per (amplitude × instruction × branch); GHZ(20) 71 s, GHZ(18) 22 s, QFT(12) 61 s."""
+PARALLEL_STATE_QUBITS = 14
+"""Aer's ``statevector_parallel_threshold``: from this width it spreads each state's updates over the
+cores; below it, the cost of trajectories was measured to grow with the branches, above it with √branches."""
+TRAJECTORY_SECONDS_PER_AMPLITUDE_OP_BRANCH = 2.5e-9
+"""Trajectories below ``PARALLEL_STATE_QUBITS``: per (amplitude × instruction × branch); GHZ(12) 0.56 s,
+QFT(12) 45 s (1468 branches)."""
+TRAJECTORY_SECONDS_PER_AMPLITUDE_OP_ROOT_BRANCH = 3e-8
+"""Trajectories from ``PARALLEL_STATE_QUBITS``: per (amplitude × instruction × √branches); GHZ(20) 57 s
+(167 branches), QFT(16) 212 s (2520 branches)."""
 STABILIZER_SECONDS_PER_QUBIT_OP_SHOT = 2e-8
 """Stabilizer: per (qubit × instruction × shot); GHZ(40) 0.5 s with 1000 shots."""
 
@@ -73,4 +83,6 @@ def estimated_seconds(method: str, width: int, operations: int, shots: int, erro
     if method == "stabilizer":
         return overhead + STABILIZER_SECONDS_PER_QUBIT_OP_SHOT * width * operations * shots
     branches = expected_branches(shots, error_probability)
-    return overhead + TRAJECTORY_SECONDS_PER_AMPLITUDE_OP_BRANCH * 2**width * operations * branches
+    if width < PARALLEL_STATE_QUBITS:
+        return overhead + TRAJECTORY_SECONDS_PER_AMPLITUDE_OP_BRANCH * 2**width * operations * branches
+    return overhead + TRAJECTORY_SECONDS_PER_AMPLITUDE_OP_ROOT_BRANCH * 2**width * operations * math.sqrt(branches)

@@ -62,3 +62,25 @@ def test_library_errors_come_back_as_they_are_and_results_are_reused(small_limit
     first = run_task("pid", task_jobs.worker_pid, key=("pid",))
     run_task("sleeping", task_jobs.sleep_then_return, 0.1)
     assert run_task("pid", task_jobs.worker_pid, key=("pid",)) == first
+
+
+class _Rerun(Exception):
+    """Stands for Streamlit's RerunException, raised where the waiting loop redraws its status."""
+
+
+class _InterruptedStatus:
+    def caption(self, _text: str) -> None:
+        raise _Rerun
+
+    def empty(self) -> None:
+        return None
+
+
+def test_a_session_that_moves_on_cancels_its_task_and_frees_the_worker(
+    small_limits: TaskLimits, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = run_task("pid", task_jobs.worker_pid, lane="heavy")
+    with monkeypatch.context() as patch, pytest.raises(_Rerun):
+        patch.setattr(tasks.st, "empty", _InterruptedStatus)
+        run_task("sleeping", task_jobs.sleep_then_return, 2.5, lane="heavy")
+    assert run_task("pid", task_jobs.worker_pid, lane="heavy") != first  # the sleeping worker was ended

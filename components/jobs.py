@@ -10,9 +10,12 @@ noise models, warm across tasks.
 from __future__ import annotations
 
 import json
+import os
 import resource
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from noise_core import (
     BackendCalibration,
@@ -34,6 +37,7 @@ from noise_core.simulation import CIRCUIT_LIBRARY, AssignmentReport, SimulationP
 from noise_core.simulation.methods import Method
 from presets import load_preset
 
+Result = TypeVar("Result")
 CALIBRATIONS_KEPT = 4
 """Calibrations each worker keeps loaded (a 156-qubit one holds ~20 MB)."""
 
@@ -79,6 +83,21 @@ class Exports:
 def limit_worker_memory(memory_bytes: int) -> None:
     """Worker initializer: cap the process's address space, so an allocation past it fails in the worker."""
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+
+
+OUT_OF_MEMORY_EXIT = 75
+"""Exit status of a worker that hit its memory limit (``guarded``)."""
+
+
+def guarded(function: Callable[..., Result], *args: object) -> Result:
+    """``function(*args)``; a ``MemoryError`` ends the worker, whose heap may be left fragmented near its limit.
+
+    Pebble then reports the exit status and starts a fresh worker for the next task.
+    """
+    try:
+        return function(*args)
+    except MemoryError:
+        os._exit(OUT_OF_MEMORY_EXIT)
 
 
 def warm_up() -> None:

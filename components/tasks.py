@@ -37,7 +37,7 @@ from typing import Literal, TypeVar
 import streamlit as st
 from pebble import ProcessExpired, ProcessPool
 
-from components.jobs import limit_worker_memory, warm_up
+from components.jobs import OUT_OF_MEMORY_EXIT, guarded, limit_worker_memory, warm_up
 
 Lane = Literal["quick", "heavy"]
 Result = TypeVar("Result")
@@ -124,7 +124,8 @@ def run_task(
             if key in pools.results:
                 pools.results.move_to_end(key)
                 return pools.results[key]  # type: ignore[return-value]
-    result = _wait(label, pools.pools[lane].schedule(function, args=args, timeout=pools.limits.seconds), pools.limits)
+    future = pools.pools[lane].schedule(guarded, args=(function, *args), timeout=pools.limits.seconds)
+    result = _wait(label, future, pools.limits)
     if key is not None:
         with pools.lock:
             pools.results[key] = result
@@ -156,9 +157,9 @@ def _outcome(future: concurrent.futures.Future[Result], limits: TaskLimits) -> R
         raise TaskStopped(
             f"stopped after {limits.seconds:g} s; use fewer shots or qubits, or raise NOISE_STUDIO_TASK_SECONDS"
         ) from None
-    except MemoryError:
-        raise TaskStopped(_memory_message(limits)) from None
     except ProcessExpired as error:
+        if error.exitcode == OUT_OF_MEMORY_EXIT:
+            raise TaskStopped(_memory_message(limits)) from None
         raise TaskStopped(f"the worker ended (exit code {error.exitcode}): {_memory_message(limits)}") from None
 
 

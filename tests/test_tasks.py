@@ -46,7 +46,7 @@ def test_a_task_over_the_memory_limit_is_stopped_in_the_worker(small_limits: Tas
         TaskStopped, match=r"ran out of its 3\.0 GiB memory limit; .* raise NOISE_STUDIO_TASK_MEMORY_MB"
     ):
         run_task("allocating", task_jobs.allocate_gib, 4.0)
-    assert run_task("small allocation", task_jobs.allocate_gib, 0.1) == int(0.1 * 2**30 / 8)
+    assert run_task("small allocation", task_jobs.allocate_gib, 0.1) == int(0.1 * 2**30 / 8)  # on a fresh worker
 
 
 def test_a_worker_that_dies_is_reported_and_replaced(small_limits: TaskLimits) -> None:

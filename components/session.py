@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import streamlit as st
 
 from components.cached import cached_derive, cached_preset
-from components.jobs import DeviceSource
+from components.jobs import DeviceSource, preset_source
 from noise_core import BackendCalibration, DerivationOptions, NoiseSpec, SimulationResult
 from presets import DEFAULT_PRESET
 
@@ -62,7 +62,7 @@ class ShownSimulation:
 
 
 def preset_device(name: str) -> LoadedDevice:
-    return LoadedDevice(cached_preset(name), f"preset {name}", DeviceSource(f"preset:{name}", preset=name))
+    return LoadedDevice(cached_preset(name), f"preset {name}", preset_source(name))
 
 
 def init_session() -> None:

@@ -37,11 +37,14 @@ from typing import Literal, TypeVar
 import streamlit as st
 from pebble import ProcessExpired, ProcessPool
 
-from components.jobs import OUT_OF_MEMORY_EXIT, guarded, limit_worker_memory, warm_up
+from components.jobs import OUT_OF_MEMORY_EXIT, guarded, limit_worker_memory, preset_source, warm_up
+from presets import DEFAULT_PRESET
 
 Lane = Literal["quick", "heavy"]
 Result = TypeVar("Result")
 
+DEFAULT_DEVICE = preset_source(DEFAULT_PRESET)
+"""The device the app opens on; workers load it while they warm up."""
 POLL_SECONDS = 0.2
 """How often a waiting session redraws its status line (and can be rerun or stopped)."""
 RESULTS_KEPT = 64
@@ -91,7 +94,7 @@ class _Pools:
         }
         for pool in self.pools.values():
             for _ in range(limits.workers):
-                pool.schedule(warm_up, timeout=limits.seconds)  # workers start now, not on a user's first task
+                pool.schedule(warm_up, args=(DEFAULT_DEVICE,), timeout=limits.seconds)  # start now, not on first use
         self.results: OrderedDict[Hashable, object] = OrderedDict()
         self.lock = Lock()
         atexit.register(self.stop)

@@ -133,6 +133,7 @@ def load_upload(device: DeviceSource) -> BackendCalibration:
 
 
 def derive(device: DeviceSource, options: DerivationOptions) -> NoiseSpec:
+    """``derive_noise_spec`` on the device (~0.1 s at 156 qubits; an upload's is untrusted work)."""
     return derive_noise_spec(calibration_of(device), options)
 
 
@@ -145,6 +146,7 @@ def describe_circuit(request: CircuitRequest) -> str:
 def plan(
     device: DeviceSource, spec: NoiseSpec, request: CircuitRequest, method: Method, shots: int, seed: int
 ) -> SimulationPlan:
+    """``plan_simulation``: transpile and choose the method, with time and memory estimates."""
     return plan_simulation(
         request.build(), spec, calibration=calibration_of(device), method=method, shots=shots, seed=seed
     )
@@ -153,12 +155,14 @@ def plan(
 def run_simulation(
     device: DeviceSource, spec: NoiseSpec, request: CircuitRequest, method: Method, shots: int, seed: int
 ) -> SimulationResult:
+    """``simulate`` the circuit on the device under ``spec``."""
     return simulate(request.build(), spec, calibration=calibration_of(device), method=method, shots=shots, seed=seed)  # type: ignore[arg-type]
 
 
 def estimate_assignment(
     device: DeviceSource, spec: NoiseSpec, qubits: tuple[int, ...], shots: int, seed: int
 ) -> AssignmentReport:
+    """Specified and estimated assignment matrices of ``qubits`` (10 small simulations by default)."""
     return assignment_report(spec, qubits, calibration=calibration_of(device), shots=shots, seed=seed)
 
 

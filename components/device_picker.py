@@ -25,7 +25,11 @@ UPLOAD_KEY = "device_upload"
 
 
 def _load_selected_preset() -> None:
-    set_device(preset_device(st.session_state[PRESET_KEY]))
+    name = st.session_state[PRESET_KEY]
+    try:
+        set_device(preset_device(name))
+    except TaskStopped as error:
+        set_upload_error(f"{name} was not loaded: {error}")
 
 
 def _load_upload() -> None:
@@ -35,11 +39,9 @@ def _load_upload() -> None:
     content = uploaded.getvalue()
     origin = DeviceSource(f"upload:{hashlib.sha256(content).hexdigest()[:16]}", content=content)
     try:
-        calibration = cached_upload(origin)
+        set_device(LoadedDevice(cached_upload(origin), f"upload {uploaded.name}", origin))
     except (CalibrationError, TaskStopped) as error:
         set_upload_error(f"{uploaded.name} was not loaded: {error}")
-        return
-    set_device(LoadedDevice(calibration, f"upload {uploaded.name}", origin))
 
 
 def device_picker() -> None:

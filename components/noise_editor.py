@@ -29,6 +29,7 @@ from components.session import (
 )
 from components.spec_tables import SpecEditError, entry_label, parse_qubits, spec_from_tables
 from components.table_changes import reset_entry, rows_matching
+from components.tasks import TaskStopped
 from noise_core import DerivationOptions, NoiseSpec, describe_validation_error
 from noise_core.spec import assignment_from_flips
 from noise_core.spec.units import TIME_UNITS
@@ -129,7 +130,11 @@ def _derive_with(
     except ValueError as error:
         st.error(f"The options were not applied: {error}")
         return
-    derive(options)
+    try:
+        derive(options)
+    except TaskStopped as error:
+        st.error(f"The options were not applied; the model in force is unchanged: {error}")
+        return
     st.toast(f"Derived from {current_device().calibration.backend_name}", icon=":material/check:")
 
 

@@ -76,12 +76,16 @@ def current_device() -> LoadedDevice:
 
 
 def set_device(device: LoadedDevice) -> None:
-    """Load a device and derive its noise model with the options in force (defaults at first)."""
+    """Put a device in force with its noise model derived with the options in force (defaults at first).
+
+    The model is derived first: if that fails (``TaskStopped``), the device and model in force stay.
+    """
     previous = st.session_state.get(_NOISE)
     options = previous.options if previous is not None else DerivationOptions()
+    spec = cached_derive(device.origin, options)
     st.session_state[_DEVICE] = device
     st.session_state.pop(_UPLOAD_ERROR, None)
-    derive(options)
+    _restart_editors(spec, derived=spec, options=options)
 
 
 def upload_error() -> str | None:

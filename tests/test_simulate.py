@@ -22,7 +22,7 @@ from noise_core import (
 from noise_core.simulation import build_target, plan_simulation
 from noise_core.simulation.circuits import bell, ghz, qft, random_clifford
 from noise_core.simulation.cost import PROCESS_OVERHEAD_BYTES, estimated_peak_bytes, expected_branches
-from noise_core.simulation.coverage import shot_error_probability
+from noise_core.simulation.coverage import noise_coverage, shot_error_probability
 from noise_core.simulation.run import NoiseModelCache
 from presets import load_preset
 from tests.statistics import lumped_tvd, tvd_bound
@@ -420,8 +420,8 @@ def test_the_error_probability_per_shot_compounds_each_gates_infidelity():
         circuit.x(0)
     circuit.measure(0, 0)
     spec = NoiseSpec(gate_depolarizing_errors=[{"gate": "x", "num_qubits": 1, "probability": 0.1}])
-    assert shot_error_probability(circuit, spec) == pytest.approx(1 - (1 - 0.75 * 0.1) ** 3, abs=1e-12)
-    assert shot_error_probability(circuit, NoiseSpec()) == 0.0
+    assert shot_error_probability(noise_coverage(circuit, spec)) == pytest.approx(1 - (1 - 0.75 * 0.1) ** 3, abs=1e-12)
+    assert shot_error_probability(noise_coverage(circuit, NoiseSpec())) == 0.0
 
 
 @pytest.mark.parametrize(("probability", "branches"), [(0.0, 1), (0.03, 121), (1.0, 4000)])

@@ -61,13 +61,13 @@ def noise_coverage(
     return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
 
 
-def shot_error_probability(circuit: QuantumCircuit, spec: NoiseSpec) -> float:
+def shot_error_probability(coverage: pd.DataFrame) -> float:
     """The chance that one shot meets at least one non-identity error in the gates: 1 − ∏ᵢ (1 − εᵢ)^countᵢ.
 
     εᵢ is each placement's infidelity (1 − process fidelity; for a Pauli channel exactly the
-    probability of a non-identity term). Readout is left out: it is applied outside Aer.
+    probability of a non-identity term), read from a ``noise_coverage`` table. Readout is left out:
+    it is applied outside Aer.
     """
-    coverage = noise_coverage(circuit, spec)
     gates = coverage[coverage["instruction"] != "measure"]
     return 1.0 - float(np.prod((1.0 - gates["infidelity"].astype(float)) ** gates["count"]))
 

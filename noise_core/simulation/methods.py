@@ -28,7 +28,6 @@ from noise_core.simulation.cost import (
     expected_branches,
     statevector_bytes,
 )
-from noise_core.simulation.coverage import shot_error_probability
 from noise_core.simulation.placement import PlacedCircuit
 from noise_core.spec.models import NoiseSpec
 
@@ -56,16 +55,8 @@ class SimulationLimits:
 DEFAULT_LIMITS = SimulationLimits()
 
 
-def choose_method(
-    requested: str, placed: PlacedCircuit, spec: NoiseSpec, limits: SimulationLimits = DEFAULT_LIMITS, shots: int = 4000
-) -> tuple[str, str]:
-    """The method to run and why, or ``SimulationError`` when none fits the limits."""
-    method, reason = _method_and_reason(requested, placed, spec, limits)
-    _check_memory(method, len(placed.active_qubits), shots, shot_error_probability(placed.transpiled, spec), limits)
-    return method, reason
-
-
-def _check_memory(method: str, width: int, shots: int, error_probability: float, limits: SimulationLimits) -> None:
+def check_memory(method: str, width: int, shots: int, error_probability: float, limits: SimulationLimits) -> None:
+    """``SimulationError`` when the run's estimated peak (``cost.estimated_peak_bytes``) exceeds the limit."""
     peak = estimated_peak_bytes(method, width, shots, error_probability)
     if peak > limits.max_memory_bytes:
         branches = expected_branches(shots, error_probability)
@@ -77,9 +68,10 @@ def _check_memory(method: str, width: int, shots: int, error_probability: float,
         )
 
 
-def _method_and_reason(
-    requested: str, placed: PlacedCircuit, spec: NoiseSpec, limits: SimulationLimits
+def choose_method(
+    requested: str, placed: PlacedCircuit, spec: NoiseSpec, limits: SimulationLimits = DEFAULT_LIMITS
 ) -> tuple[str, str]:
+    """The method to run and why, or ``SimulationError`` when none fits the size limits."""
     width = len(placed.active_qubits)
     density_bytes = density_matrix_bytes(width)
     state_bytes = statevector_bytes(width)

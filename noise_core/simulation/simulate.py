@@ -49,6 +49,7 @@ from noise_core.simulation.methods import (
     DEFAULT_LIMITS,
     Method,
     SimulationLimits,
+    check_memory,
     check_settings,
     choose_method,
     transpile_level,
@@ -108,8 +109,9 @@ def simulate(
         metrics = distribution_metrics(
             ideal_probabilities, noisy_probabilities, ideal_counts, noisy_counts, prepared.expected
         )
-        coverage = noise_coverage(placed.transpiled, spec, calibration)
-        warnings = _warnings(placed, coverage, calibration_mismatch(spec, calibration) if calibration else None)
+        warnings = _warnings(
+            placed, prepared.coverage, calibration_mismatch(spec, calibration) if calibration else None
+        )
     return SimulationResult(
         ideal_counts=ideal_counts,
         noisy_counts=noisy_counts,
@@ -126,7 +128,7 @@ def simulate(
         initial_layout=placed.initial_layout,
         final_layout=placed.final_layout,
         transpiled=placed.transpiled,
-        coverage=coverage,
+        coverage=prepared.coverage,
         timings=stopwatch.series(),
         warnings=warnings,
     )
@@ -167,9 +169,8 @@ def plan_simulation(
         circuit, spec, calibration, shots, seed, method, optimization_level, initial_layout, limits, _Stopwatch()
     )
     width, operations = len(prepared.placed.active_qubits), len(prepared.placed.compact.data)
-    error_probability = shot_error_probability(prepared.placed.transpiled, spec)
-    seconds = estimated_seconds(prepared.method, width, operations, shots, error_probability)
-    peak = estimated_peak_bytes(prepared.method, width, shots, error_probability)
+    seconds = estimated_seconds(prepared.method, width, operations, shots, prepared.error_probability)
+    peak = estimated_peak_bytes(prepared.method, width, shots, prepared.error_probability)
     return SimulationPlan(prepared.method, prepared.reason, prepared.placed.active_qubits, operations, seconds, peak)
 
 
@@ -186,6 +187,9 @@ class _Prepared:
     expected: frozenset[str] | None
     method: str
     reason: str
+    coverage: pd.DataFrame
+    """``noise_coverage`` of the transpiled circuit: the report's table and the per-shot error chance."""
+    error_probability: float
 
 
 def _prepare(
@@ -200,7 +204,7 @@ def _prepare(
     limits: SimulationLimits,
     stopwatch: _Stopwatch,
 ) -> _Prepared:
-    """Check the settings, parse, transpile (seeded) and choose the method."""
+    """Check the settings, parse, transpile (seeded), choose the method and check its memory."""
     check_settings(shots, seed, method, limits)
     with stopwatch("parse"):
         logical, expected = _as_circuit(circuit)
@@ -209,8 +213,12 @@ def _prepare(
         placed = place_circuit(
             logical, spec, calibration, optimization_level=level, seed=seed % 2**31, initial_layout=initial_layout
         )
-    chosen, reason = choose_method(method, placed, spec, limits, shots)
-    return _Prepared(placed, expected, chosen, reason + level_note)
+    chosen, reason = choose_method(method, placed, spec, limits)
+    with stopwatch("coverage"):
+        coverage = noise_coverage(placed.transpiled, spec, calibration)
+    error_probability = shot_error_probability(coverage)
+    check_memory(chosen, len(placed.active_qubits), shots, error_probability, limits)
+    return _Prepared(placed, expected, chosen, reason + level_note, coverage, error_probability)
 
 
 def _as_circuit(circuit: QuantumCircuit | LibraryCircuit | str) -> tuple[QuantumCircuit, frozenset[str] | None]:

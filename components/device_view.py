@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.cached import cached_device_map
-from components.figures import build_device_map_figure
+from components.map_figure import build_device_map_figure
 from components.session import LoadedDevice
 from noise_core import BackendCalibration, findings_table
 

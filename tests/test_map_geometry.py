@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from components.figures import build_assignment_heatmap, build_device_map_figure, build_histogram_figure
+from components.figures import build_assignment_heatmap, build_histogram_figure
+from components.map_figure import build_device_map_figure
 from components.map_geometry import qubit_positions
 from noise_core.calibration import coupling_edges, qubit_metrics
 from presets import load_preset

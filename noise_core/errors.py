@@ -70,6 +70,10 @@ class CircuitParseError(CircuitError):
         self.column = column
 
 
+class ScalingError(NoiseStudioError):
+    """A what-if factor that is negative, not finite, or would push a channel past its physical limit."""
+
+
 class SimulationError(NoiseStudioError):
     """A circuit, setting or limit the simulator cannot accept; the message says what to change."""
 

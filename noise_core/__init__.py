@@ -60,6 +60,7 @@ from noise_core.spec import (
     assignment_matrix,
     describe_validation_error,
     findings_table,
+    scale_noise,
 )
 
 __all__ = [
@@ -106,6 +107,7 @@ __all__ = [
     "load_calibration",
     "noise_coverage",
     "parse_circuit",
+    "scale_noise",
     "simulate",
     "spec_from_json",
     "spec_to_json",

@@ -124,7 +124,7 @@ PUBLIC_API = [
     "SimulationError", "SimulationLimits", "SimulationMetrics", "SimulationResult", "SpecImportError",
     "ThermalRelaxationNoiseOnGate", "ThermalRelaxationParameters", "approximate_for_classiq", "assignment_matrix",
     "assignment_report", "build_noise_model", "build_target", "derive_noise_spec", "describe_validation_error",
-    "findings_table", "joint_assignment_matrix", "load_calibration", "noise_coverage", "parse_circuit", "simulate",
+    "findings_table", "joint_assignment_matrix", "load_calibration", "noise_coverage", "parse_circuit", "scale_noise", "simulate",
     "spec_from_json", "spec_to_json", "to_aer_dict", "to_classiq_dict",
 ]  # fmt: skip
-"""What ``from noise_core import ...`` offers: the 47 names before the rooms issue, plus NoiseStudioError."""
+"""What ``from noise_core import ...`` offers: the 47 names before the rooms issue, NoiseStudioError, scale_noise."""

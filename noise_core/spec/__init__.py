@@ -15,8 +15,9 @@ from noise_core.spec.models import (
     ThermalRelaxationNoiseOnGate,
     ThermalRelaxationParameters,
 )
-from noise_core.spec.provenance import DerivationOptions, GateLengthOverride, Provenance
+from noise_core.spec.provenance import DerivationOptions, GateLengthOverride, NoiseScaling, Provenance
 from noise_core.spec.readout import assignment_from_flips, assignment_matrix
+from noise_core.spec.scaling import scale_noise
 from noise_core.spec.validation import FieldProblem, describe_validation_error
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "LocalPauliNoiseOnGate",
     "LocalReadoutNoise",
     "LocalThermalRelaxationNoiseOnGate",
+    "NoiseScaling",
     "NoiseSpec",
     "PauliNoiseOnGate",
     "PauliNoiseTerm",
@@ -41,5 +43,6 @@ __all__ = [
     "assignment_matrix",
     "describe_validation_error",
     "findings_table",
+    "scale_noise",
     "spec_fingerprint",
 ]

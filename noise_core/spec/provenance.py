@@ -45,6 +45,18 @@ class DerivationOptions(SpecModel):
     gate_length_units: TimeUnit = Field(default="ns", description="Unit of the gate_lengths values.")
 
 
+class NoiseScaling(SpecModel):
+    """One what-if scaling applied to a spec (``noise_core.scale_noise``); 1 = unchanged, 0 = removed."""
+
+    gate: float = Field(strict=True, ge=0.0, description="Factor on depolarizing λ and non-identity Pauli terms.")
+    readout: float = Field(strict=True, ge=0.0, description="Factor on off-diagonal assignment probabilities.")
+    relaxation: float = Field(strict=True, ge=0.0, description="Factor on the rates 1/T1 and 1/T2.")
+    kept_at_maximum: list[str] = Field(
+        default_factory=list,
+        description="Entries already at their physical maximum (gates reported broken), left there by a factor > 1.",
+    )
+
+
 class Provenance(SpecModel):
     """The source snapshot and options of a derived spec, and what the derivation adjusted."""
 
@@ -63,4 +75,7 @@ class Provenance(SpecModel):
     findings: list[Finding] = Field(
         default_factory=list,
         description="Every value the derivation clipped, capped, replaced or skipped, with what it did.",
+    )
+    scalings: list[NoiseScaling] = Field(
+        default_factory=list, description="What-if scalings applied after the derivation, oldest first."
     )

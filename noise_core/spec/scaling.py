@@ -1,0 +1,188 @@
+"""What-if scaling: the same model with gate, readout or relaxation noise made stronger or weaker.
+
+``scale_noise(spec, gate=g, readout=r, relaxation=s)``:
+
+- ``gate`` multiplies every depolarizing λ and every non-identity Pauli probability; the
+  identity term takes the rest (added when the entry had none);
+- ``readout`` multiplies the off-diagonal assignment probabilities P(1|0) and P(0|1) (and the
+  global bit-flip probability); each row stays stochastic;
+- ``relaxation`` multiplies the rates 1/T1 and 1/T2, so T1 → T1/s and T2 → T2/s (T2 ≤ 2·T1
+  still holds); the gate time and the excited-state population stay.
+
+A factor of 0 removes that kind of noise (its entries are dropped). A factor that would push a
+channel past its physical limit (λ above 4ⁿ/(4ⁿ−1), a probability above 1) is refused with the
+entry and the largest allowed factor named; nothing is clipped. One exception, stated: an
+entry already *at* its maximum (a gate the calibration reports broken, gate_error = 1) cannot
+get worse, so a factor > 1 leaves it there and lists it in ``kept_at_maximum``. The factors
+are appended to ``provenance.scalings`` when the spec has a provenance.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from noise_core.errors import ScalingError
+from noise_core.spec.gates import max_depolarizing_probability
+from noise_core.spec.models import NoiseSpec, describe_target
+from noise_core.spec.provenance import NoiseScaling
+from noise_core.spec.validation import describe_validation_error
+
+Document = dict[str, Any]
+
+
+def scale_noise(spec: NoiseSpec, *, gate: float = 1.0, readout: float = 1.0, relaxation: float = 1.0) -> NoiseSpec:
+    """``spec`` with gate, readout and relaxation noise scaled by these factors (module docstring)."""
+    factors = _checked_factors(gate, readout, relaxation)
+    if (factors.gate, factors.readout, factors.relaxation) == (1.0, 1.0, 1.0):
+        return spec
+    document = spec.model_dump(mode="json")
+    kept = _scale("gate", factors.gate, _gate_knobs(document))
+    kept += _scale("readout", factors.readout, _readout_knobs(document))
+    _remove_zeroed(document, factors)
+    _scale_relaxation(document, factors.relaxation)
+    if document.get("provenance") is not None:
+        document["provenance"]["scalings"].append({**factors.model_dump(mode="json"), "kept_at_maximum": kept})
+    return NoiseSpec.model_validate(document)
+
+
+def _checked_factors(gate: float, readout: float, relaxation: float) -> NoiseScaling:
+    try:
+        return NoiseScaling(gate=float(gate), readout=float(readout), relaxation=float(relaxation))
+    except (ValidationError, TypeError, ValueError) as error:
+        problems = (
+            [str(p) for p in describe_validation_error(error)] if isinstance(error, ValidationError) else [str(error)]
+        )
+        raise ScalingError(
+            "scaling factors must be finite numbers ≥ 0 (1 = unchanged, 0 = removed): " + "; ".join(problems)
+        ) from None
+
+
+@dataclass(frozen=True)
+class _Knob:
+    """One scalable number of the document: its value, physical maximum, name, and how to write it back."""
+
+    value: float
+    maximum: float
+    name: str
+    write: Callable[[float], None]
+
+
+def _scale(kind: str, factor: float, knobs: list[_Knob]) -> list[str]:
+    """Multiply every knob by ``factor``, or refuse naming the knob that allows the smallest factor.
+
+    Knobs already at their maximum stay there when ``factor`` > 1; their names are returned.
+    """
+    live = [knob for knob in knobs if knob.value > 0.0]
+    kept = [knob for knob in live if factor > 1.0 and knob.value >= knob.maximum]
+    scaled = [knob for knob in live if knob not in kept]
+    over = sorted((knob.maximum / knob.value, knob.name) for knob in scaled if knob.value * factor > knob.maximum)
+    if over:
+        allowed, name = over[0]
+        others = f" ({len(over) - 1} more entries too)" if len(over) > 1 else ""
+        raise ScalingError(
+            f"{kind} factor {factor:g} would make {name} exceed its maximum{others}; the largest allowed {kind} "
+            f"factor is {math.floor(allowed * 1000) / 1000:g}"
+        )
+    for knob in scaled:
+        knob.write(knob.value * factor)
+    return [knob.name for knob in kept]
+
+
+def _gate_knobs(document: Document) -> list[_Knob]:
+    knobs = [
+        _Knob(
+            entry["probability"],
+            max_depolarizing_probability(entry["num_qubits"]),
+            f"depolarizing λ of {_entry_name(entry)}",
+            lambda value, entry=entry: entry.__setitem__("probability", value),
+        )
+        for entry in (*document["gate_depolarizing_errors"], *document["local_depolarizing_errors"])
+    ]
+    for entry in (*document["gate_pauli_errors"], *document["local_pauli_errors"]):
+        total = _non_identity(entry)
+        name = f"the non-identity Pauli probabilities of {_entry_name(entry)}"
+        knobs.append(_Knob(total, 1.0, name, lambda value, entry=entry: _rescale_pauli_terms(entry, value)))
+    return knobs
+
+
+def _non_identity(entry: Document) -> float:
+    return math.fsum(term["probability"] for term in entry["pauli_terms"] if set(term["pauli"]) != {"I"})
+
+
+def _rescale_pauli_terms(entry: Document, total: float) -> None:
+    """Non-identity terms rescaled to sum to ``total``; the identity term (added if absent) takes the rest."""
+    ratio = total / _non_identity(entry)
+    identity = "I" * len(entry["pauli_terms"][0]["pauli"])
+    terms = [
+        {"pauli": term["pauli"], "probability": term["probability"] * ratio}
+        for term in entry["pauli_terms"]
+        if term["pauli"] != identity
+    ]
+    rest = max(0.0, 1.0 - math.fsum(term["probability"] for term in terms))
+    entry["pauli_terms"] = [{"pauli": identity, "probability": rest}, *terms] if rest > 0.0 else terms
+
+
+def _entry_name(entry: Document) -> str:
+    qubits = entry.get("qubits")
+    return describe_target((entry["gate"],) if qubits is None else (entry["gate"], tuple(qubits)))
+
+
+def _readout_knobs(document: Document) -> list[_Knob]:
+    matrices = [
+        (entry["assignment_probabilities"], f"qubit {entry['qubit']}") for entry in document["local_readout_errors"]
+    ]
+    if document["readout_assignment_probabilities"] is not None:
+        matrices.append((document["readout_assignment_probabilities"], "the global readout matrix"))
+    knobs = [
+        _Knob(matrix[row][1 - row], 1.0, f"{('P(1|0)', 'P(0|1)')[row]} of {name}", _matrix_writer(matrix, row))
+        for matrix, name in matrices
+        for row in (0, 1)
+    ]
+    if document["readout_bit_flip_probability"] is not None:
+        write = lambda value: document.__setitem__("readout_bit_flip_probability", value)  # noqa: E731
+        knobs.append(_Knob(document["readout_bit_flip_probability"], 1.0, "the global bit-flip probability", write))
+    return knobs
+
+
+def _matrix_writer(matrix: list[list[float]], row: int) -> Callable[[float], None]:
+    def write(value: float) -> None:
+        matrix[row][1 - row], matrix[row][row] = value, 1.0 - value
+
+    return write
+
+
+def _remove_zeroed(document: Document, factors: NoiseScaling) -> None:
+    """A factor of 0 removes its kind's entries (rather than leaving channels of strength 0)."""
+    if factors.gate == 0.0:
+        for field in (
+            "gate_depolarizing_errors",
+            "local_depolarizing_errors",
+            "gate_pauli_errors",
+            "local_pauli_errors",
+        ):
+            document[field] = []
+    if factors.readout == 0.0:
+        document.update(
+            local_readout_errors=[], readout_assignment_probabilities=None, readout_bit_flip_probability=None
+        )
+    if factors.relaxation == 0.0:
+        document.update(gate_thermal_relaxation_errors=[], local_thermal_relaxation_errors=[])
+
+
+def _scale_relaxation(document: Document, factor: float) -> None:
+    """T1 → T1/s and T2 → T2/s on every relaxation (∞, spelled None, stays ∞)."""
+    if factor == 0.0:
+        return
+    parameters = [*document["gate_thermal_relaxation_errors"]]
+    parameters += [
+        relaxation for entry in document["local_thermal_relaxation_errors"] for relaxation in entry["relaxations"]
+    ]
+    for relaxation in parameters:
+        for time in ("t1", "t2"):
+            if relaxation[time] is not None:
+                relaxation[time] /= factor

@@ -1,0 +1,164 @@
+"""What-if scaling (``scale_noise``): each factor's effect, its limits, and the physics it preserves."""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+
+import numpy as np
+import pytest
+from qiskit_aer.noise import thermal_relaxation_error
+
+from noise_core import LocalDepolarizingNoiseOnGate, NoiseSpec, derive_noise_spec, scale_noise
+from noise_core.errors import ScalingError
+from noise_core.spec import assignment_matrix
+from noise_core.spec.gates import max_depolarizing_probability
+from noise_core.spec.models import describe_target, entry_target
+from presets import load_preset
+from tests.channel_math import superoperator
+
+
+@cache
+def derived(name: str = "ibm_sherbrooke") -> NoiseSpec:
+    return derive_noise_spec(load_preset(name))
+
+
+def pauli_spec(non_identity: float) -> NoiseSpec:
+    return NoiseSpec.model_validate(
+        {
+            "gate_pauli_errors": [
+                {
+                    "gate": "sx",
+                    "num_qubits": 1,
+                    "pauli_terms": [
+                        {"pauli": "I", "probability": 1 - non_identity},
+                        {"pauli": "X", "probability": non_identity / 2},
+                        {"pauli": "Z", "probability": non_identity / 2},
+                    ],
+                }
+            ],
+            "readout_bit_flip_probability": 0.02,
+        }
+    )
+
+
+def test_factors_of_one_return_the_spec_itself() -> None:
+    assert scale_noise(derived()) is derived()
+
+
+def at_maximum(entry: LocalDepolarizingNoiseOnGate) -> bool:
+    return entry.probability >= max_depolarizing_probability(entry.num_qubits)
+
+
+def test_gate_factor_multiplies_every_depolarizing_lambda_and_leaves_the_rest() -> None:
+    spec, scaled = derived(), scale_noise(derived(), gate=1.5)
+    for before, after in zip(spec.local_depolarizing_errors, scaled.local_depolarizing_errors, strict=True):
+        expected = before.probability if at_maximum(before) else 1.5 * before.probability
+        assert after.probability == pytest.approx(expected, rel=1e-15)
+    assert scaled.local_readout_errors == spec.local_readout_errors
+    assert scaled.local_thermal_relaxation_errors == spec.local_thermal_relaxation_errors
+
+
+def test_gate_factor_scales_non_identity_pauli_terms_and_renormalises_the_identity() -> None:
+    scaled = scale_noise(pauli_spec(0.1), gate=3.0)
+    terms = {term.pauli: term.probability for term in scaled.gate_pauli_errors[0].pauli_terms}
+    assert terms["X"] == pytest.approx(0.15) and terms["Z"] == pytest.approx(0.15)
+    assert terms["I"] == pytest.approx(0.7)
+    assert math.fsum(terms.values()) == 1.0
+
+
+def test_scaling_down_a_pure_pauli_error_adds_the_identity_term() -> None:
+    spec = NoiseSpec.model_validate(
+        {"gate_pauli_errors": [{"gate": "x", "num_qubits": 1, "pauli_terms": [{"pauli": "X", "probability": 1.0}]}]}
+    )
+    terms = {term.pauli: term.probability for term in scale_noise(spec, gate=0.25).gate_pauli_errors[0].pauli_terms}
+    assert terms == pytest.approx({"I": 0.75, "X": 0.25})
+
+
+def test_readout_factor_scales_off_diagonals_and_keeps_rows_stochastic() -> None:
+    spec, scaled = derived(), scale_noise(derived(), readout=0.5)
+    for entry in spec.local_readout_errors[:20]:
+        before, after = assignment_matrix(spec, entry.qubit), assignment_matrix(scaled, entry.qubit)
+        assert after[0, 1] == pytest.approx(0.5 * before[0, 1]) and after[1, 0] == pytest.approx(0.5 * before[1, 0])
+        np.testing.assert_allclose(after.sum(axis=1), 1.0, atol=1e-15)
+    assert scale_noise(pauli_spec(0.1), readout=2.0).readout_bit_flip_probability == pytest.approx(0.04)
+
+
+def test_relaxation_factor_divides_t1_and_t2_and_keeps_t2_within_twice_t1() -> None:
+    spec, scaled = derived(), scale_noise(derived(), relaxation=4.0)
+    for before, after in zip(spec.local_thermal_relaxation_errors, scaled.local_thermal_relaxation_errors, strict=True):
+        for old, new in zip(before.relaxations, after.relaxations, strict=True):
+            assert new.t1 == pytest.approx(old.t1 / 4.0) and new.t2 == pytest.approx(old.t2 / 4.0)
+            assert new.t2 <= 2 * new.t1 and new.time == old.time
+
+
+def test_scaling_the_rates_by_s_is_relaxing_for_s_times_as_long() -> None:
+    """exp(−t·s/T) = exp(−(s·t)/T): the scaled channel equals the original one over a longer gate."""
+    t1, t2, time, s = 120_000.0, 90_000.0, 60.0, 7.0
+    scaled_rates = thermal_relaxation_error(t1 / s, t2 / s, time)
+    longer_time = thermal_relaxation_error(t1, t2, time * s)
+    np.testing.assert_allclose(superoperator(scaled_rates, 1), superoperator(longer_time, 1), atol=1e-12)
+
+
+def test_entries_already_at_their_maximum_stay_there_and_are_listed() -> None:
+    """sherbrooke reports some couplers broken (gate_error = 1): fully depolarizing already."""
+    broken = [entry for entry in derived().local_depolarizing_errors if at_maximum(entry)]
+    assert broken
+    provenance = scale_noise(derived(), gate=1.2).provenance
+    assert provenance is not None
+    assert provenance.scalings[0].kept_at_maximum == [
+        f"depolarizing λ of {describe_target(entry_target(e))}" for e in broken
+    ]
+    assert scale_noise(derived(), gate=0.5).provenance.scalings[0].kept_at_maximum == []  # type: ignore[union-attr]
+
+
+def test_factors_of_zero_remove_every_channel() -> None:
+    assert scale_noise(derived(), gate=0.0, readout=0.0, relaxation=0.0).is_ideal
+    without_gates = scale_noise(derived(), gate=0.0)
+    assert not without_gates.local_depolarizing_errors and without_gates.local_readout_errors
+
+
+def test_factors_compose_multiplicatively() -> None:
+    once = scale_noise(scale_noise(derived(), gate=0.5, readout=0.5), gate=0.8, readout=1.25)
+    direct = scale_noise(derived(), gate=0.4, readout=0.625)
+    for a, b in zip(once.local_depolarizing_errors, direct.local_depolarizing_errors, strict=True):
+        assert a.probability == pytest.approx(b.probability, rel=1e-14)
+    for a, b in zip(once.local_readout_errors, direct.local_readout_errors, strict=True):
+        np.testing.assert_allclose(a.assignment_probabilities, b.assignment_probabilities, atol=1e-15)
+
+
+def test_provenance_records_each_scaling_in_order() -> None:
+    scaled = scale_noise(scale_noise(derived(), gate=2.0), relaxation=0.5)
+    assert scaled.provenance is not None
+    assert [(s.gate, s.readout, s.relaxation) for s in scaled.provenance.scalings] == [(2.0, 1.0, 1.0), (1.0, 1.0, 0.5)]
+
+
+def test_a_factor_past_the_depolarizing_limit_is_refused_naming_the_entry_and_the_largest_factor() -> None:
+    spec = derived()
+    scalable = [entry for entry in spec.local_depolarizing_errors if not at_maximum(entry)]
+    worst = max(scalable, key=lambda e: e.probability / max_depolarizing_probability(e.num_qubits))
+    allowed = max_depolarizing_probability(worst.num_qubits) / worst.probability
+    with pytest.raises(
+        ScalingError,
+        match=rf"depolarizing λ of gate '{worst.gate}' on qubits \[.*largest allowed gate factor is {math.floor(allowed * 1000) / 1000:g}$",
+    ):
+        scale_noise(spec, gate=allowed * 1.01)
+    scale_noise(spec, gate=allowed * 0.999)  # just inside is fine
+
+
+def test_a_readout_factor_past_probability_one_is_refused() -> None:
+    with pytest.raises(
+        ScalingError, match=r"bit-flip probability exceed its maximum; the largest allowed readout factor is 50"
+    ):
+        scale_noise(pauli_spec(0.1), readout=60.0)
+    with pytest.raises(
+        ScalingError,
+        match=r"Pauli probabilities of gate 'sx' exceed its maximum; the largest allowed gate factor is 10",
+    ):
+        scale_noise(pauli_spec(0.1), gate=11.0)
+
+
+@pytest.mark.parametrize("bad", [-1.0, math.nan, math.inf, "two"])
+def test_a_factor_that_is_not_a_finite_non_negative_number_is_refused(bad: object) -> None:
+    with pytest.raises(ScalingError, match="finite numbers ≥ 0"):
+        scale_noise(derived(), relaxation=bad)  # type: ignore[arg-type]

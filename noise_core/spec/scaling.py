@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from pydantic import ValidationError
@@ -99,14 +100,14 @@ def _gate_knobs(document: Document) -> list[_Knob]:
             entry["probability"],
             max_depolarizing_probability(entry["num_qubits"]),
             f"depolarizing λ of {_entry_name(entry)}",
-            lambda value, entry=entry: entry.__setitem__("probability", value),
+            _item_writer(entry, "probability"),
         )
         for entry in (*document["gate_depolarizing_errors"], *document["local_depolarizing_errors"])
     ]
     for entry in (*document["gate_pauli_errors"], *document["local_pauli_errors"]):
         total = _non_identity(entry)
         name = f"the non-identity Pauli probabilities of {_entry_name(entry)}"
-        knobs.append(_Knob(total, 1.0, name, lambda value, entry=entry: _rescale_pauli_terms(entry, value)))
+        knobs.append(_Knob(total, 1.0, name, partial(_rescale_pauli_terms, entry)))
     return knobs
 
 
@@ -144,9 +145,17 @@ def _readout_knobs(document: Document) -> list[_Knob]:
         for row in (0, 1)
     ]
     if document["readout_bit_flip_probability"] is not None:
-        write = lambda value: document.__setitem__("readout_bit_flip_probability", value)  # noqa: E731
-        knobs.append(_Knob(document["readout_bit_flip_probability"], 1.0, "the global bit-flip probability", write))
+        flip = document["readout_bit_flip_probability"]
+        write = _item_writer(document, "readout_bit_flip_probability")
+        knobs.append(_Knob(flip, 1.0, "the global bit-flip probability", write))
     return knobs
+
+
+def _item_writer(document: Document, key: str) -> Callable[[float], None]:
+    def write(value: float) -> None:
+        document[key] = value
+
+    return write
 
 
 def _matrix_writer(matrix: list[list[float]], row: int) -> Callable[[float], None]:

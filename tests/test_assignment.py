@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
+from functools import reduce
 
 import numpy as np
 import pytest
+from qiskit import QuantumCircuit
 
-from noise_core import NoiseSpec, assignment_matrix, assignment_report, derive_noise_spec
+from noise_core import NoiseSpec, assignment_matrix, assignment_report, derive_noise_spec, simulate
+from noise_core.simulation.assignment import exact_recorded_marginals
 from presets import load_preset
 from tests.statistics import FAILURE_PROBABILITY
 
@@ -71,3 +74,26 @@ def test_on_a_device_the_calibration_circuits_run_on_the_requested_physical_qubi
         assert estimated.loc["0", "1"] == pytest.approx(specified.loc["0", "1"], abs=HOEFFDING)
         assert estimated.loc["1", "0"] > specified.loc["1", "0"] - HOEFFDING
     assert report.estimated_joint.shape == (4, 4)
+
+
+def test_the_joint_estimate_is_sampled_from_the_exact_distribution_of_each_calibration_circuit():
+    """Product of per-qubit marginals = the density matrix of the joint circuit, to 1e-12."""
+    spec = NoiseSpec.model_validate(
+        {
+            **READOUT_ONLY.model_dump(),
+            "gate_depolarizing_errors": [{"gate": "x", "num_qubits": 1, "probability": 0.1}],
+            "gate_thermal_relaxation_errors": [{"gate": "x", "t1": 50.0, "t2": 70.0, "time": 10.0}],
+        }
+    )
+    qubits = (0, 1, 2)
+    exact = exact_recorded_marginals(spec, qubits, None, seed=0)
+    joint = reduce(np.kron, [exact[qubit] for qubit in reversed(qubits)])
+    circuit = QuantumCircuit(3, 3)
+    circuit.x([0, 2])  # prepared "101"
+    circuit.measure([0, 1, 2], [0, 1, 2])
+    reference = simulate(circuit, spec, shots=1, seed=0, method="density_matrix").noisy_probabilities
+    assert reference is not None
+    for label, probability in reference.items():
+        assert joint[0b101, int(label, 2)] == pytest.approx(probability, abs=1e-12)
+    report = assignment_report(spec, qubits, shots=SHOTS, seed=4)
+    assert np.abs(report.estimated_joint.to_numpy() - joint).max() < HOEFFDING

@@ -1,10 +1,18 @@
 """Assignment matrices as labelled tables: what the spec specifies, and what calibration circuits estimate.
 
 The *specified* matrices come straight from the spec (``noise_core.spec.readout``). The
-*estimated* ones are what a user would measure on the device: run the readout-calibration
-circuits (``circuits.readout_calibration``: prepare a basis state with X, measure) through
-``simulate`` and count. They differ from the specified ones by the X gates' own noise and by shot noise, so
-showing both tells a user how much a readout calibration on hardware can be trusted.
+*estimated* ones are what a user would measure on the device with readout-calibration circuits
+(prepare a basis state with X, measure): they differ from the specified ones by the X gates'
+own noise and by shot noise, so showing both tells a user how much a readout calibration on
+hardware can be trusted.
+
+They are computed exactly, then sampled: two density-matrix runs (all qubits prepared in |0⟩,
+all in |1⟩) give each qubit's exact P(recorded | prepared), X-gate errors included. Every
+channel in the spec acts on one qubit at a time and the circuits have no two-qubit gates, so
+the joint distribution of any prepared basis state is the product of these marginals; each row
+of an estimate is then a multinomial sample of ``shots`` from its exact row. This has the
+distribution of running each calibration circuit with ``shots`` shots, at the cost of two runs
+instead of 2 + 2ⁿ.
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ MAX_JOINT_MATRIX_QUBITS = 8
 """A joint matrix of n qubits has 4ⁿ entries; 8 qubits is 65 536, already unreadable as a heatmap."""
 
 DEFAULT_JOINT_QUBITS = 3
-"""Joint matrices are estimated from 2ⁿ circuits; the first three measured qubits by default."""
+"""The joint matrix covers the first three measured qubits by default."""
 
 
 @dataclass(frozen=True)
@@ -54,25 +62,21 @@ def assignment_report(
 ) -> AssignmentReport:
     """Specified and estimated matrices of ``qubits`` (physical indices on ``calibration``).
 
-    Per-qubit estimates come from two circuits (all |0⟩, all |1⟩) on all ``qubits`` at once;
-    the joint estimate of the first ``joint_qubits`` qubits from one circuit per basis state.
-    ``qubits[0]`` is the last character of joint labels.
+    ``shots`` per calibration circuit; ``seed`` fixes the sampling. The joint matrices cover the
+    first ``joint_qubits`` qubits; ``qubits[0]`` is the last character of joint labels.
     """
     qubits = tuple(dict.fromkeys(int(q) for q in qubits))
     if not qubits:
         raise SimulationError("an assignment report needs at least one qubit")
     joint = qubits[: max(0, joint_qubits)]
-    estimated_rows = {qubit: np.zeros((2, 2)) for qubit in qubits}
-    for prepared in (0, 1):
-        frequencies = _recorded_frequencies(spec, qubits, [prepared] * len(qubits), calibration, shots, seed + prepared)
-        for position, qubit in enumerate(qubits):
-            ones = frequencies[frequencies.index.str[-1 - position] == "1"].sum()
-            estimated_rows[qubit][prepared] = [1.0 - ones, ones]
-    estimated = {qubit: labelled_matrix(matrix, 1) for qubit, matrix in estimated_rows.items()}
+    exact = exact_recorded_marginals(spec, qubits, calibration, seed)
+    rng = np.random.default_rng(seed)
+    estimated = {qubit: labelled_matrix(_sampled_rows(exact[qubit], shots, rng), 1) for qubit in qubits}
     specified_joint = estimated_joint = None
     if joint:
         specified_joint = joint_assignment_matrix(spec, joint)
-        estimated_joint = _estimated_joint(spec, joint, calibration, shots, seed)
+        exact_joint = reduce(np.kron, [exact[qubit] for qubit in reversed(joint)])
+        estimated_joint = labelled_matrix(_sampled_rows(exact_joint, shots, rng), len(joint))
     return AssignmentReport(
         qubits=qubits,
         specified=assignment_matrices(spec, qubits),
@@ -84,40 +88,46 @@ def assignment_report(
     )
 
 
-def _estimated_joint(
-    spec: NoiseSpec, qubits: tuple[int, ...], calibration: BackendCalibration | None, shots: int, seed: int
-) -> pd.DataFrame:
-    size = 2 ** len(qubits)
-    matrix = np.zeros((size, size))
-    for state in range(size):
-        bits = [(state >> position) & 1 for position in range(len(qubits))]
-        frequencies = _recorded_frequencies(spec, qubits, bits, calibration, shots, seed + 2 + state)
-        for label, frequency in frequencies.items():
-            matrix[state, int(label, 2)] = frequency
-    return labelled_matrix(matrix, len(qubits))
+def _sampled_rows(matrix: np.ndarray, shots: int, rng: np.random.Generator) -> np.ndarray:
+    """Each row replaced by the frequencies of ``shots`` multinomial draws from it."""
+    rows = np.clip(matrix, 0.0, None)
+    rows = rows / rows.sum(axis=1, keepdims=True)
+    return np.array([rng.multinomial(shots, row) for row in rows]) / shots
 
 
-def _recorded_frequencies(
-    spec: NoiseSpec,
-    qubits: tuple[int, ...],
-    prepared: list[int],
-    calibration: BackendCalibration | None,
-    shots: int,
-    seed: int,
+def exact_recorded_marginals(
+    spec: NoiseSpec, qubits: tuple[int, ...], calibration: BackendCalibration | None, seed: int
+) -> dict[int, np.ndarray]:
+    """Each qubit's exact 2×2 P(recorded | prepared with X or not), from two density-matrix runs."""
+    marginals = {qubit: np.zeros((2, 2)) for qubit in qubits}
+    for prepared in (0, 1):
+        probabilities = _recorded_probabilities(spec, qubits, prepared, calibration, seed)
+        for position, qubit in enumerate(qubits):
+            ones = float(probabilities[probabilities.index.str[-1 - position] == "1"].sum())
+            marginals[qubit][prepared] = [1.0 - ones, ones]
+    return marginals
+
+
+def _recorded_probabilities(
+    spec: NoiseSpec, qubits: tuple[int, ...], prepared: int, calibration: BackendCalibration | None, seed: int
 ) -> pd.Series:
-    """Prepare ``prepared[i]`` on ``qubits[i]`` with X, measure qubit i into clbit i, count."""
+    """Exact distribution of preparing ``prepared`` on every qubit (X if 1) and measuring qubit i into clbit i."""
     width = max(qubits) + 1
     circuit = QuantumCircuit(width, len(qubits), name="readout_calibration")
-    for position, (qubit, bit) in enumerate(zip(qubits, prepared, strict=True)):
-        if bit:
+    for position, qubit in enumerate(qubits):
+        if prepared:
             circuit.x(qubit)
         circuit.measure(qubit, position)
     layout = list(range(width)) if calibration is not None else None
-    result = simulate(circuit, spec, calibration=calibration, shots=shots, seed=seed, initial_layout=layout)
+    result = simulate(
+        circuit, spec, calibration=calibration, shots=1, seed=seed, initial_layout=layout, method="density_matrix"
+    )
     measured = tuple(int(result.measured_qubits[clbit]) for clbit in range(len(qubits)))
     if measured != qubits:
         raise SimulationError(f"readout calibration ran on qubits {list(measured)} instead of {list(qubits)}")
-    return result.noisy_counts / shots
+    if result.noisy_probabilities is None:
+        raise SimulationError("the readout calibration needs exact probabilities; the density matrix did not run")
+    return result.noisy_probabilities
 
 
 def assignment_matrices(spec: NoiseSpec, qubits: Sequence[int]) -> dict[int, pd.DataFrame]:

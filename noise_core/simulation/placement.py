@@ -8,7 +8,9 @@ builds the matching model, so the cost follows the circuit, not the device.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from qiskit import QuantumCircuit, transpile
 from qiskit.circuit import CircuitInstruction, ControlFlowOp
@@ -16,7 +18,13 @@ from qiskit.transpiler.exceptions import TranspilerError
 
 from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import SimulationError
-from noise_core.simulation.target import LeftOut, build_target, register_basis_gates
+from noise_core.simulation.target import (
+    LeftOut,
+    build_target,
+    pinned_to_unusable,
+    register_basis_gates,
+    unplaceable_message,
+)
 from noise_core.spec.models import GATE_CHANNEL_FIELDS, NoiseSpec
 
 
@@ -56,7 +64,7 @@ def place_circuit(
     if calibration is None:
         basis = register_basis_gates(spec.basis_gates, _spec_gate_names(spec))
         transpiled = _transpile(
-            circuit, "the basis " + ", ".join(basis), basis_gates=basis, **_options(optimization_level, seed)
+            circuit, "the basis " + ", ".join(basis), {"basis_gates": basis, **_options(optimization_level, seed)}
         )
         left_out: tuple[LeftOut, ...] = ()
     else:
@@ -66,12 +74,13 @@ def place_circuit(
                 f"{calibration.num_qubits}; choose a larger device or a smaller circuit"
             )
         device = build_target(calibration)
+        if pinned := pinned_to_unusable(device, initial_layout):
+            raise SimulationError(f"could not map the circuit onto {calibration.backend_name}: {pinned}")
         transpiled = _transpile(
             circuit,
             calibration.backend_name,
-            target=device.target,
-            initial_layout=initial_layout,
-            **_options(optimization_level, seed),
+            {"target": device.target, "initial_layout": initial_layout, **_options(optimization_level, seed)},
+            explain=lambda: unplaceable_message(device, circuit.num_qubits),
         )
         left_out = device.left_out
     return _compacted(transpiled, circuit.num_qubits, left_out)
@@ -83,11 +92,23 @@ def _options(optimization_level: int, seed: int) -> dict[str, int]:
     return {"optimization_level": optimization_level, "seed_transpiler": seed}
 
 
-def _transpile(circuit: QuantumCircuit, where: str, **options: object) -> QuantumCircuit:
+def _transpile(
+    circuit: QuantumCircuit,
+    where: str,
+    options: dict[str, Any],
+    *,
+    explain: Callable[[], str | None] = lambda: None,
+) -> QuantumCircuit:
+    """Qiskit's ``transpile``; a failure is told in the user's terms.
+
+    ``explain`` gives the cause when it is known (e.g. the device's broken qubits leave too few
+    usable ones); otherwise Qiskit's own message is kept, without its documentation link.
+    """
     try:
         return transpile(circuit, **options)
     except TranspilerError as error:
-        raise SimulationError(f"could not map the circuit onto {where}: {error.message}") from None
+        cause = explain() or str(error.message).split(" For more details on this error see:")[0].strip()
+        raise SimulationError(f"could not map the circuit onto {where}: {cause}") from None
 
 
 def _refuse_control_flow(circuit: QuantumCircuit) -> None:

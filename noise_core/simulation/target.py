@@ -31,6 +31,12 @@ DEFAULT_BASIS_GATES = ("cx", "id", "rz", "sx", "x")
 NON_GATE_INSTRUCTIONS = NON_UNITARY_GATES | {"barrier"}
 """Instructions that are never part of a basis: measure, reset, delay and barrier."""
 
+PHASE_ONLY_GATES = frozenset({"id", "rz", "p", "u1", "z", "s", "sdg", "t", "tdg"})
+"""One-qubit gates that change no populations: a qubit left with only these cannot be used."""
+
+BROKEN = "reported broken (gate_error ≥ 1)"
+UNUSABLE_QUBIT = "on a qubit whose every other gate is reported broken"
+
 
 @dataclass(frozen=True)
 class LeftOut:
@@ -47,6 +53,8 @@ class DeviceTarget:
 
     target: Target
     left_out: tuple[LeftOut, ...]
+    unusable_qubits: tuple[int, ...] = ()
+    """Qubits whose every gate that moves populations is reported broken: nothing at all is offered on them."""
 
     @property
     def basis_gates(self) -> list[str]:
@@ -58,8 +66,37 @@ def build_target(calibration: BackendCalibration, *, fractional_gates: bool = Fa
 
     Measurement carries the qubit's ``readout_error`` and ``readout_length`` (Heron's extra
     ``measure_2`` entries are not instructions Qiskit knows). Other gate names Qiskit does not
-    know are left out, as are broken entries (``gate_error ≥ 1``).
+    know are left out, as are broken entries (``gate_error ≥ 1``). A qubit left with phase
+    gates only (IBM's virtual ``rz``) is left out whole, with its couplers and measurement, so
+    that no layout picks it.
     """
+    standard = get_standard_gate_name_mapping()
+    by_gate, left_out = _offered_gates(calibration, fractional_gates=fractional_gates)
+    unusable = _unusable_qubits(left_out, by_gate)
+    for gate, placements in by_gate.items():
+        for qubits in [qubits for qubits in placements if set(qubits) & unusable]:
+            del placements[qubits]
+            left_out.append(LeftOut(gate, qubits, UNUSABLE_QUBIT))
+    target = Target(
+        description=calibration.backend_name,
+        num_qubits=calibration.num_qubits,
+        qubit_properties=[_qubit_properties(calibration, qubit) for qubit in range(calibration.num_qubits)],
+    )
+    for gate, placements in by_gate.items():
+        if placements:
+            target.add_instruction(standard[gate], placements)
+    usable = [qubit for qubit in range(calibration.num_qubits) if qubit not in unusable]
+    left_out += [LeftOut("measure", (qubit,), UNUSABLE_QUBIT) for qubit in sorted(unusable)]
+    target.add_instruction(Measure(), _per_qubit(calibration, usable, "readout_error", "readout_length"))
+    if "reset" in calibration.gate_names:
+        target.add_instruction(Reset(), {(qubit,): None for qubit in usable})
+    return DeviceTarget(target, tuple(left_out), tuple(sorted(unusable)))
+
+
+def _offered_gates(
+    calibration: BackendCalibration, *, fractional_gates: bool
+) -> tuple[dict[str, dict[tuple[int, ...], InstructionProperties]], list[LeftOut]]:
+    """Gate → placements with duration (s) and error, and the entries left out (unknown or broken)."""
     standard = get_standard_gate_name_mapping()
     left_out: list[LeftOut] = []
     by_gate: dict[str, dict[tuple[int, ...], InstructionProperties]] = {}
@@ -71,22 +108,25 @@ def build_target(calibration: BackendCalibration, *, fractional_gates: bool = Fa
             continue
         error = property_value(properties, "gate_error")
         if error is not None and error >= 1.0:
-            left_out.append(LeftOut(gate, qubits, "reported broken (gate_error ≥ 1)"))
+            left_out.append(LeftOut(gate, qubits, BROKEN))
             continue
         by_gate.setdefault(gate, {})[qubits] = InstructionProperties(
             duration=property_value(properties, "gate_length"), error=error
         )
-    target = Target(
-        description=calibration.backend_name,
-        num_qubits=calibration.num_qubits,
-        qubit_properties=[_qubit_properties(calibration, qubit) for qubit in range(calibration.num_qubits)],
-    )
+    return by_gate, left_out
+
+
+def _unusable_qubits(
+    left_out: list[LeftOut], by_gate: dict[str, dict[tuple[int, ...], InstructionProperties]]
+) -> set[int]:
+    """Qubits with a broken one-qubit gate and nothing left on them but phase gates."""
+    remaining: dict[int, set[str]] = {}
     for gate, placements in by_gate.items():
-        target.add_instruction(standard[gate], placements)
-    target.add_instruction(Measure(), _per_qubit(calibration, "readout_error", "readout_length"))
-    if "reset" in calibration.gate_names:
-        target.add_instruction(Reset(), {(q,): None for q in range(calibration.num_qubits)})
-    return DeviceTarget(target, tuple(left_out))
+        for qubits in placements:
+            if len(qubits) == 1:
+                remaining.setdefault(qubits[0], set()).add(gate)
+    broken = {entry.qubits[0] for entry in left_out if entry.reason == BROKEN and len(entry.qubits) == 1}
+    return {qubit for qubit in broken if remaining.get(qubit, set()) <= PHASE_ONLY_GATES}
 
 
 def summarize_left_out(left_out: Iterable[LeftOut], *, examples: int = 3) -> list[str]:
@@ -100,6 +140,98 @@ def summarize_left_out(left_out: Iterable[LeftOut], *, examples: int = 3) -> lis
         more = ", …" if len(entries) > examples else ""
         lines.append(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'} {reason}: {shown}{more}")
     return lines
+
+
+@dataclass(frozen=True)
+class BrokenParts:
+    """What a device's broken entries (``gate_error ≥ 1``) take away from the transpiler."""
+
+    qubits: dict[int, str]
+    """Qubit → why it cannot be used (or cannot be coupled to any other)."""
+    couplers: tuple[tuple[int, int], ...]
+    """Broken two-qubit placements between qubits otherwise usable, each pair once, smaller qubit first."""
+    largest_connected: int
+    """Most qubits a circuit can use together: the largest connected group of usable qubits."""
+
+
+def broken_parts(device: DeviceTarget) -> BrokenParts:
+    """Qubits and couplers the target cannot use because their gates were reported broken.
+
+    An unusable qubit (``DeviceTarget.unusable_qubits``) cannot be used at all; one whose every
+    coupler is broken can be used only on its own.
+    """
+    dead = set(device.unusable_qubits)
+    links = _links(device.target)
+    couplers = tuple(
+        sorted(
+            {
+                (min(entry.qubits), max(entry.qubits))
+                for entry in device.left_out
+                if entry.reason == BROKEN and len(entry.qubits) == 2 and not set(entry.qubits) & dead
+            }
+        )
+    )
+    reasons = dict.fromkeys(dead, "every gate reported broken (gate_error = 1)")
+    for qubit in {qubit for pair in couplers for qubit in pair}:
+        if not links.get(qubit):
+            reasons[qubit] = "every coupler reported broken (gate_error = 1)"
+    usable = {qubit: links.get(qubit, set()) for qubit in range(device.target.num_qubits) if qubit not in dead}
+    return BrokenParts(dict(sorted(reasons.items())), couplers, _largest_group(usable))
+
+
+def pinned_to_unusable(device: DeviceTarget, layout: Iterable[int] | None) -> str | None:
+    """What is wrong with a layout that pins virtual qubits to unusable ones, or None."""
+    pinned = sorted(set(layout or ()) & set(device.unusable_qubits))
+    if not pinned:
+        return None
+    return (
+        f"the layout uses qubit{'s' * (len(pinned) > 1)} {', '.join(map(str, pinned))}, whose every gate is "
+        "reported broken (gate_error = 1); choose other qubits or let the transpiler choose"
+    )
+
+
+def unplaceable_message(device: DeviceTarget, num_qubits: int) -> str | None:
+    """Why a circuit on ``num_qubits`` qubits cannot fit the device's usable part, or None when it can."""
+    parts = broken_parts(device)
+    if not (parts.qubits or parts.couplers) or num_qubits <= parts.largest_connected:
+        return None
+    causes = [f"qubit {qubit}: {why}" for qubit, why in sorted(parts.qubits.items())]
+    if parts.couplers:
+        pairs = ", ".join(f"{a}–{b}" for a, b in parts.couplers[:12]) + (", …" * (len(parts.couplers) > 12))
+        causes.append(f"coupler{'s' * (len(parts.couplers) > 1)} {pairs}: reported broken (gate_error = 1)")
+    return (
+        f"the circuit needs {num_qubits} connected qubits, but only {parts.largest_connected} of "
+        f"{device.target.description}'s {device.target.num_qubits} qubits can be used together. "
+        f"Cannot be used: {'; '.join(causes)}. Use a circuit on at most {parts.largest_connected} qubits"
+    )
+
+
+def _links(target: Target) -> dict[int, set[int]]:
+    """Qubit → the qubits a two-qubit gate of the target couples it to."""
+    links: dict[int, set[int]] = {}
+    for name in target.operation_names:
+        for qargs in target.qargs_for_operation_name(name) or ():
+            if len(qargs) == 2:
+                links.setdefault(qargs[0], set()).add(qargs[1])
+                links.setdefault(qargs[1], set()).add(qargs[0])
+    return links
+
+
+def _largest_group(links: dict[int, set[int]]) -> int:
+    """Size of the largest connected group in an undirected adjacency map (0 when empty)."""
+    seen: set[int] = set()
+    largest = 0
+    for start in links:
+        if start in seen:
+            continue
+        group, frontier = {start}, [start]
+        while frontier:
+            for neighbour in links[frontier.pop()] - group:
+                group.add(neighbour)
+                frontier.append(neighbour)
+        seen |= group
+        largest = max(largest, len(group))
+    return largest
 
 
 def register_basis_gates(spec_basis_gates: Iterable[str] | None, spec_gates: Iterable[str]) -> list[str]:
@@ -124,11 +256,11 @@ def _qubit_properties(calibration: BackendCalibration, qubit: int) -> QubitPrope
 
 
 def _per_qubit(
-    calibration: BackendCalibration, error_name: str, duration_name: str
+    calibration: BackendCalibration, qubits: Iterable[int], error_name: str, duration_name: str
 ) -> dict[tuple[int, ...], InstructionProperties]:
     return {
         (qubit,): InstructionProperties(
             duration=calibration.qubit_value(qubit, duration_name), error=calibration.qubit_value(qubit, error_name)
         )
-        for qubit in range(calibration.num_qubits)
+        for qubit in qubits
     }

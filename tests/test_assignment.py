@@ -76,6 +76,13 @@ def test_on_a_device_the_calibration_circuits_run_on_the_requested_physical_qubi
     assert report.estimated_joint.shape == (4, 4)
 
 
+def test_qubits_beyond_a_broken_one_are_estimated_without_touching_it():
+    """ibm_pittsburgh reports qubit 117's gates broken; qubits 118 and 119 still get their matrices."""
+    calibration = load_preset("ibm_pittsburgh")
+    report = assignment_report(derive_noise_spec(calibration), [119, 118], calibration=calibration, shots=100)
+    assert sorted(report.estimated) == [118, 119]
+
+
 def test_the_joint_estimate_is_sampled_from_the_exact_distribution_of_each_calibration_circuit():
     """Product of per-qubit marginals = the density matrix of the joint circuit, to 1e-12."""
     spec = NoiseSpec.model_validate(

@@ -111,14 +111,19 @@ def exact_recorded_marginals(
 def _recorded_probabilities(
     spec: NoiseSpec, qubits: tuple[int, ...], prepared: int, calibration: BackendCalibration | None, seed: int
 ) -> pd.Series:
-    """Exact distribution of preparing ``prepared`` on every qubit (X if 1) and measuring qubit i into clbit i."""
-    width = max(qubits) + 1
+    """Exact distribution of preparing ``prepared`` on every qubit (X if 1) and measuring qubit i into clbit i.
+
+    On a device the circuit has one qubit per requested qubit, laid out on them; without one,
+    circuit qubit q is spec qubit q, so the circuit spans 0..max(qubits).
+    """
+    width = len(qubits) if calibration is not None else max(qubits) + 1
     circuit = QuantumCircuit(width, len(qubits), name="readout_calibration")
     for position, qubit in enumerate(qubits):
+        wire = position if calibration is not None else qubit
         if prepared:
-            circuit.x(qubit)
-        circuit.measure(qubit, position)
-    layout = list(range(width)) if calibration is not None else None
+            circuit.x(wire)
+        circuit.measure(wire, position)
+    layout = list(qubits) if calibration is not None else None
     result = simulate(
         circuit, spec, calibration=calibration, shots=1, seed=seed, initial_layout=layout, method="density_matrix"
     )

@@ -16,15 +16,14 @@ import pandas as pd
 import streamlit as st
 
 from components import jobs
-from components.jobs import CircuitRequest, DeviceSource, Exports
+from components.jobs import CircuitRequest, DeviceSource, Exports, LiveOutcome, RunSettings, WhatIf
 from components.map_geometry import qubit_positions
 from components.spec_tables import tables_from_spec
 from components.table_changes import changes_from_derived, row_status
-from components.tasks import Lane, run_task
+from components.tasks import run_task
 from noise_core import BackendCalibration, DerivationOptions, NoiseSpec, SimulationResult
 from noise_core.calibration import coupling_edges, qubit_metrics
-from noise_core.simulation import AssignmentReport, SimulationPlan
-from noise_core.simulation.methods import Method
+from noise_core.simulation import AssignmentReport
 from noise_core.spec import spec_fingerprint
 from presets import load_preset
 
@@ -110,27 +109,35 @@ def cached_circuit_name(request: CircuitRequest) -> str:
     return run_task("Reading the circuit", jobs.describe_circuit, request, key=("circuit", request.key))
 
 
-def cached_plan(
-    device: DeviceSource, spec: NoiseSpec, request: CircuitRequest, method: Method, shots: int, seed: int
-) -> SimulationPlan:
-    key = ("plan", device.key, spec_digest(spec), request.key, method, shots, seed)
-    return run_task("Planning the simulation", jobs.plan, device, spec, request, method, shots, seed, key=key)
+def cached_live(
+    device: DeviceSource,
+    spec: NoiseSpec,
+    what_if: WhatIf,
+    request: CircuitRequest,
+    settings: RunSettings,
+    live_seconds: float,
+) -> LiveOutcome:
+    """Plan, and run at once if estimated under ``live_seconds``: one task, one round trip per edit."""
+    key = ("live", device.key, spec_digest(spec), what_if, request.key, request.expected, settings, live_seconds)
+    arguments = (device, spec, what_if, request, settings, live_seconds)
+    return run_task("Simulating", jobs.live_simulation, *arguments, key=key)
 
 
 def cached_simulation(
-    device: DeviceSource, spec: NoiseSpec, request: CircuitRequest, method: Method, shots: int, seed: int, lane: Lane
+    device: DeviceSource, spec: NoiseSpec, what_if: WhatIf, request: CircuitRequest, settings: RunSettings
 ) -> SimulationResult:
-    key = ("simulate", device.key, spec_digest(spec), request.key, method, shots, seed)
-    return run_task("Simulating", jobs.run_simulation, device, spec, request, method, shots, seed, lane=lane, key=key)
+    """A run too long for the live loop, on the heavy lane (started by the Run button)."""
+    key = ("simulate", device.key, spec_digest(spec), what_if, request.key, request.expected, settings)
+    arguments = (device, spec, what_if, request, settings)
+    return run_task("Simulating", jobs.run_simulation, *arguments, lane="heavy", key=key)
 
 
 def cached_assignment(
-    device: DeviceSource, spec: NoiseSpec, qubits: tuple[int, ...], shots: int, seed: int
+    device: DeviceSource, spec: NoiseSpec, what_if: WhatIf, qubits: tuple[int, ...], shots: int, seed: int
 ) -> AssignmentReport:
-    key = ("assignment", device.key, spec_digest(spec), qubits, shots, seed)
-    return run_task(
-        "Estimating assignment matrices", jobs.estimate_assignment, device, spec, qubits, shots, seed, key=key
-    )
+    key = ("assignment", device.key, spec_digest(spec), what_if, qubits, shots, seed)
+    arguments = (device, spec, what_if, qubits, shots, seed)
+    return run_task("Estimating assignment matrices", jobs.estimate_assignment, *arguments, key=key)
 
 
 def cached_exports(spec: NoiseSpec) -> Exports:

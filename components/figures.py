@@ -2,44 +2,88 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 IDEAL_COLOUR = "#9aa5b1"
 NOISY_COLOUR = "#d1495b"
+HIGHLIGHT_BAND = "#222222"
 
 
-def build_histogram_figure(table: pd.DataFrame, *, top: int = 16, title: str = "") -> go.Figure:
-    """Grouped bars of ideal and noisy probability for the ``top`` most likely outcomes.
+HistogramOrder = Literal["noisy", "ideal", "bitstring"]
+HISTOGRAM_ORDERS: tuple[HistogramOrder, ...] = ("noisy", "ideal", "bitstring")
+
+
+def shown_outcomes(table: pd.DataFrame, *, top: int, order: HistogramOrder) -> pd.DataFrame:
+    """The ``top`` most likely outcomes (by the larger of ideal and noisy), in ``order``."""
+    likely = table.assign(_weight=table[["ideal", "noisy"]].max(axis=1)).nlargest(top, "_weight", keep="first")
+    likely = likely.drop(columns="_weight")
+    if order == "bitstring":
+        return likely.sort_index()
+    other = "ideal" if order == "noisy" else "noisy"
+    return likely.sort_values([order, other], ascending=False)
+
+
+def build_histogram_figure(
+    table: pd.DataFrame,
+    *,
+    top: int = 16,
+    order: HistogramOrder = "noisy",
+    log_scale: bool = False,
+    title: str = "",
+) -> go.Figure:
+    """Grouped bars of ideal and noisy probability for the ``top`` most likely outcomes, in ``order``.
 
     ``table`` is ``SimulationResult.distribution_table()`` (columns ideal, noisy, ideal_counts,
-    noisy_counts; index outcome).
+    noisy_counts; index outcome), optionally with ``noisy_low``/``noisy_high``: the shot-noise
+    interval of sampled noisy bars, drawn as error bars.
     """
-    shown = table.head(top)
+    shown = shown_outcomes(table, top=top, order=order)
     figure = go.Figure()
     for column, counts, colour in (("ideal", "ideal_counts", IDEAL_COLOUR), ("noisy", "noisy_counts", NOISY_COLOUR)):
+        band = column == "noisy" and "noisy_low" in shown.columns
         figure.add_trace(
             go.Bar(
                 x=shown.index,
                 y=shown[column],
-                name=column,
+                name=column + (" (sampled, 95 % shot-noise band)" if band else ""),
                 marker_color=colour,
                 customdata=shown[counts],
-                hovertemplate="%{x}<br>" + column + ": %{y:.4f}<br>counts: %{customdata}<extra></extra>",
+                error_y=_band(shown) if band else None,
+                hovertemplate="%{x}<br>" + column + ": %{y:.4g}<br>counts: %{customdata}<extra></extra>",
             )
         )
     hidden = len(table) - len(shown)
     figure.update_layout(
         barmode="group",
-        title={"text": title + (f" (top {top} of {len(table)} outcomes)" if hidden > 0 else "")},
+        title={"text": title + (f" (top {len(shown)} of {len(table)} outcomes)" if hidden > 0 else "")},
         xaxis={"title": {"text": "outcome (clbit 0 last)"}, "type": "category"},
-        yaxis={"title": {"text": "probability"}, "rangemode": "tozero"},
+        yaxis={
+            "title": {"text": "probability" + (" (log scale)" if log_scale else "")},
+            "type": "log" if log_scale else "linear",
+        },
         legend={"orientation": "h", "y": 1.1},
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         height=380,
     )
+    if not log_scale:
+        figure.update_yaxes(rangemode="tozero")
     return figure
+
+
+def _band(shown: pd.DataFrame) -> dict[str, object]:
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": (shown["noisy_high"] - shown["noisy"]).to_numpy(),
+        "arrayminus": (shown["noisy"] - shown["noisy_low"]).to_numpy(),
+        "color": HIGHLIGHT_BAND,
+        "thickness": 1.5,
+        "width": 4,
+    }
 
 
 def build_assignment_heatmap(matrix: pd.DataFrame, *, title: str) -> go.Figure:

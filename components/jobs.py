@@ -15,7 +15,7 @@ import resource
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from noise_core import (
     BackendCalibration,
@@ -28,13 +28,16 @@ from noise_core import (
     derive_noise_spec,
     load_calibration,
     parse_circuit,
+    scale_noise,
     simulate,
     spec_to_json,
     to_aer_dict,
     to_classiq_dict,
 )
+from noise_core.errors import CircuitError
 from noise_core.simulation import CIRCUIT_LIBRARY, AssignmentReport, SimulationPlan, plan_simulation
 from noise_core.simulation.methods import Method
+from noise_core.spec.readout import with_qubit_readout
 from presets import load_preset
 
 Result = TypeVar("Result")
@@ -61,18 +64,75 @@ def preset_source(name: str) -> DeviceSource:
 
 @dataclass(frozen=True)
 class CircuitRequest:
-    """A circuit as plain data: a library entry with its parameters, or OpenQASM text."""
+    """A circuit as plain data: a library entry with its parameters, or OpenQASM text and its expected outcomes."""
 
     key: str
     library: str | None = None
     parameters: tuple[tuple[str, object], ...] = ()
     qasm: str | None = None
+    expected: tuple[str, ...] = ()
+    """For OpenQASM: the outcomes an ideal device returns (bitstrings, clbit 0 last), so success is defined."""
 
     def build(self) -> LibraryCircuit | str:
-        """The library circuit (``CircuitError`` for bad parameters), or the program text as is."""
+        """The library circuit, the program with its expected outcomes, or its text (``CircuitError`` if bad)."""
         if self.library is not None:
             return CIRCUIT_LIBRARY[self.library](**dict(self.parameters))
-        return self.qasm or ""
+        if not self.expected:
+            return self.qasm or ""
+        circuit = parse_circuit(self.qasm or "")
+        for outcome in self.expected:
+            if len(outcome) != circuit.num_clbits or set(outcome) - {"0", "1"}:
+                raise CircuitError(
+                    f"expected outcome {outcome!r} must be {circuit.num_clbits} bits of 0/1 (one per classical bit, "
+                    "clbit 0 last)"
+                )
+        return LibraryCircuit(circuit.name, circuit, frozenset(self.expected), "OpenQASM program")
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """A what-if on the model in force, applied in the worker: factors (``scale_noise``) and one qubit's readout."""
+
+    gate: float = 1.0
+    readout: float = 1.0
+    relaxation: float = 1.0
+    qubit: int | None = None
+    """The qubit whose readout is replaced by ``p1_given_0``/``p0_given_1``; None leaves readout per qubit as is."""
+    p1_given_0: float = 0.0
+    p0_given_1: float = 0.0
+
+    @property
+    def is_identity(self) -> bool:
+        return (self.gate, self.readout, self.relaxation, self.qubit) == (1.0, 1.0, 1.0, None)
+
+    def apply(self, spec: NoiseSpec) -> NoiseSpec:
+        """The spec the what-if describes (``ScalingError`` for a factor past a channel's limit)."""
+        scaled = scale_noise(spec, gate=self.gate, readout=self.readout, relaxation=self.relaxation)
+        if self.qubit is None:
+            return scaled
+        return with_qubit_readout(scaled, self.qubit, self.p1_given_0, self.p0_given_1)
+
+
+NO_WHAT_IF = WhatIf()
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """How to simulate: shots, seed (transpilation, noise and sampling), method, and a pinned layout if any."""
+
+    shots: int
+    seed: int
+    method: Method
+    initial_layout: tuple[int, ...] | None = None
+    """Physical qubit of each circuit qubit; None lets the transpiler choose (it depends on the seed)."""
+
+
+@dataclass(frozen=True)
+class LiveOutcome:
+    """A plan, and its result when the plan was cheap enough to run at once."""
+
+    plan: SimulationPlan
+    result: SimulationResult | None
 
 
 @dataclass(frozen=True)
@@ -143,26 +203,49 @@ def describe_circuit(request: CircuitRequest) -> str:
     return built.name if isinstance(built, LibraryCircuit) else parse_circuit(built).name
 
 
-def plan(
-    device: DeviceSource, spec: NoiseSpec, request: CircuitRequest, method: Method, shots: int, seed: int
-) -> SimulationPlan:
-    """``plan_simulation``: transpile and choose the method, with time and memory estimates."""
-    return plan_simulation(
-        request.build(), spec, calibration=calibration_of(device), method=method, shots=shots, seed=seed
-    )
+def live_simulation(
+    device: DeviceSource,
+    spec: NoiseSpec,
+    what_if: WhatIf,
+    request: CircuitRequest,
+    settings: RunSettings,
+    live_seconds: float,
+) -> LiveOutcome:
+    """Plan the run; when it is estimated under ``live_seconds``, run it in the same task (one round trip)."""
+    arguments = _simulation_arguments(device, what_if.apply(spec), request, settings)
+    planned = plan_simulation(*arguments[:2], **arguments[2])
+    if planned.estimated_seconds > live_seconds:
+        return LiveOutcome(planned, None)
+    return LiveOutcome(planned, simulate(*arguments[:2], **arguments[2]))
 
 
 def run_simulation(
-    device: DeviceSource, spec: NoiseSpec, request: CircuitRequest, method: Method, shots: int, seed: int
+    device: DeviceSource, spec: NoiseSpec, what_if: WhatIf, request: CircuitRequest, settings: RunSettings
 ) -> SimulationResult:
-    """``simulate`` the circuit on the device under ``spec``."""
-    return simulate(request.build(), spec, calibration=calibration_of(device), method=method, shots=shots, seed=seed)  # type: ignore[arg-type]
+    """``simulate`` the circuit on the device under ``spec`` changed by ``what_if``."""
+    arguments = _simulation_arguments(device, what_if.apply(spec), request, settings)
+    return simulate(*arguments[:2], **arguments[2])
+
+
+def _simulation_arguments(
+    device: DeviceSource, spec: NoiseSpec, request: CircuitRequest, settings: RunSettings
+) -> tuple[LibraryCircuit | str, NoiseSpec, dict[str, Any]]:
+    layout = list(settings.initial_layout) if settings.initial_layout is not None else None
+    keywords = {
+        "calibration": calibration_of(device),
+        "method": settings.method,
+        "shots": settings.shots,
+        "seed": settings.seed,
+        "initial_layout": layout,
+    }
+    return request.build(), spec, keywords
 
 
 def estimate_assignment(
-    device: DeviceSource, spec: NoiseSpec, qubits: tuple[int, ...], shots: int, seed: int
+    device: DeviceSource, spec: NoiseSpec, what_if: WhatIf, qubits: tuple[int, ...], shots: int, seed: int
 ) -> AssignmentReport:
-    """Specified and estimated assignment matrices of ``qubits`` (10 small simulations by default)."""
+    """Specified and estimated assignment matrices of ``qubits`` under ``spec`` changed by ``what_if``."""
+    spec = what_if.apply(spec)
     return assignment_report(spec, qubits, calibration=calibration_of(device), shots=shots, seed=seed)
 
 

@@ -3,7 +3,9 @@
 - the device in force (``LoadedDevice``), and the last rejected upload's message;
 - the noise model (``NoiseState``): the spec in force (always valid), the derived spec it is
   compared with, the spec the editors start from, and the problems of the last rejected edit;
-- the last simulation shown, so a page can mark it stale when its inputs changed.
+- the circuit and run settings chosen on the Simulate page, which the Noise model page's live
+  result uses too;
+- the last simulation shown, with the inputs it was computed from, so a page can mark it stale.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass, replace
 import streamlit as st
 
 from components.cached import cached_derive, cached_preset
-from components.jobs import DeviceSource, preset_source
+from components.jobs import CircuitRequest, DeviceSource, RunSettings, preset_source
 from noise_core import BackendCalibration, DerivationOptions, NoiseSpec, SimulationResult
 from presets import DEFAULT_PRESET
 
@@ -21,6 +23,7 @@ _DEVICE = "device"
 _UPLOAD_ERROR = "device_upload_error"
 _NOISE = "noise"
 _LAST_SIMULATION = "last_simulation"
+_WORKBENCH = "workbench"
 
 
 @dataclass(frozen=True)
@@ -54,10 +57,34 @@ class NoiseState:
 
 
 @dataclass(frozen=True)
+class ChosenCircuit:
+    """A circuit as the pages pass it: the request a worker builds, and its name for people ('GHZ(3)')."""
+
+    request: CircuitRequest
+    label: str
+
+
+DEFAULT_CIRCUIT = ChosenCircuit(
+    CircuitRequest("library:GHZ:(('num_qubits', 3),)", "GHZ", (("num_qubits", 3),)), "GHZ(3)"
+)
+DEFAULT_SETTINGS = RunSettings(shots=4000, seed=7, method="auto")
+
+
+@dataclass(frozen=True)
+class Workbench:
+    """The circuit and settings chosen on the Simulate page; the live results of both pages use them."""
+
+    circuit: ChosenCircuit
+    settings: RunSettings
+
+
+@dataclass(frozen=True)
 class ShownSimulation:
-    """The result last drawn on the Simulate page and the inputs it was computed from."""
+    """The result last drawn, the key of its inputs, and those inputs in words (for a stale label)."""
 
     inputs: str
+    described: str
+    label: str
     result: SimulationResult
 
 
@@ -148,5 +175,14 @@ def shown_simulation() -> ShownSimulation | None:
     return st.session_state.get(_LAST_SIMULATION)
 
 
-def set_shown_simulation(inputs: str, result: SimulationResult) -> None:
-    st.session_state[_LAST_SIMULATION] = ShownSimulation(inputs, result)
+def set_shown_simulation(shown: ShownSimulation) -> None:
+    st.session_state[_LAST_SIMULATION] = shown
+
+
+def workbench() -> Workbench:
+    """The circuit and settings in use: the Simulate page's last valid choice, GHZ(3) at first."""
+    return st.session_state.get(_WORKBENCH) or Workbench(DEFAULT_CIRCUIT, DEFAULT_SETTINGS)
+
+
+def set_workbench(circuit: ChosenCircuit, settings: RunSettings) -> None:
+    st.session_state[_WORKBENCH] = Workbench(circuit, settings)

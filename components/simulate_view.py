@@ -1,22 +1,28 @@
-"""The Simulate page's parts: circuit choice, settings, live-or-button running, and the results.
+"""The Simulate page's parts: circuit choice, run settings, the what-if strip, and the result's tabs.
 
-A run is *live* (no click) when ``plan_simulation`` estimates it under ``LIVE_SECONDS``;
-otherwise it waits for the Run button and the result on screen is marked stale until then.
+The live result itself (run, metrics, histogram, downloads) is ``components.live_result``.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from typing import cast
 
 import streamlit as st
 
-from components.cached import cached_assignment, cached_circuit_name, cached_plan, cached_simulation, spec_digest
+from components.cached import cached_assignment, cached_circuit_name
 from components.device_view import render_device_map
-from components.figures import build_assignment_heatmap, build_histogram_figure
-from components.jobs import CircuitRequest
-from components.session import current_device, noise_state, set_shown_simulation, shown_simulation
+from components.figures import build_assignment_heatmap
+from components.jobs import CircuitRequest, RunSettings, WhatIf
+from components.session import (
+    ChosenCircuit,
+    ShownSimulation,
+    current_device,
+    noise_state,
+    shown_simulation,
+    workbench,
+)
+from components.spec_tables import parse_qubits
 from components.tasks import TaskStopped
 from noise_core import CIRCUIT_LIBRARY, NoiseStudioError, SimulationLimits, SimulationResult
 from noise_core.errors import CircuitError
@@ -25,8 +31,6 @@ from noise_core.simulation.circuits import MAX_CLIFFORD_DEPTH, QUBIT_RANGES
 from noise_core.simulation.methods import Method
 from noise_core.simulation.qasm_bounds import DEFAULT_QASM_LIMITS
 
-LIVE_SECONDS = 1.0
-"""Runs estimated under this re-render on every valid edit; longer ones wait for the Run button."""
 HEATMAP_QUBITS = 6
 """Per-qubit assignment heatmaps are drawn for at most this many measured qubits."""
 DEFAULT_QASM = """OPENQASM 2.0;
@@ -38,12 +42,7 @@ cx q[0],q[1];
 cx q[1],q[2];
 measure q -> c;
 """
-
-
-@dataclass(frozen=True)
-class ChosenCircuit:
-    request: CircuitRequest
-    label: str
+LAYOUT_KEY = "sim_layout"
 
 
 def circuit_picker() -> ChosenCircuit | None:
@@ -57,7 +56,7 @@ def circuit_picker() -> ChosenCircuit | None:
     try:
         label = cached_circuit_name(request)
     except (CircuitError, TaskStopped) as error:
-        st.error(f"{error}")
+        st.error(f"{error}", icon=":material/error:")
         return None
     return ChosenCircuit(request, label)
 
@@ -86,118 +85,111 @@ def _library_parameters(name: str) -> dict[str, object]:
 
 
 def _qasm_circuit() -> ChosenCircuit | None:
-    limit_kb = DEFAULT_QASM_LIMITS.max_bytes // 1000
+    limit_mib = DEFAULT_QASM_LIMITS.max_bytes // 2**20
     uploaded = st.file_uploader(
-        "Upload a .qasm file", type=["qasm", "txt"], key="sim_qasm_upload",
-        help=f"OpenQASM 2 or 3 text, at most {limit_kb} kB; it is only parsed, never executed, and may "
+        "Upload a .qasm file", type=["qasm", "txt"], key="sim_qasm_upload", max_upload_size=limit_mib,
+        help=f"OpenQASM 2 or 3 text, at most {limit_mib} MB; it is only parsed, never executed, and may "
         'include only "qelib1.inc" (2) or "stdgates.inc" (3).',
     )  # fmt: skip
     if uploaded is not None:
-        content = uploaded.getvalue()
-        if len(content) > DEFAULT_QASM_LIMITS.max_bytes:
-            st.error(f"{uploaded.name} is {len(content) // 1000} kB; the limit is {limit_kb} kB.")
-            return None
-        text = content.decode("utf-8", errors="replace")
+        text = uploaded.getvalue().decode("utf-8", errors="replace")
     else:
         text = st.text_area("…or paste OpenQASM 2 or 3", DEFAULT_QASM, height=200, key="sim_qasm_text")
-    request = CircuitRequest(f"qasm:{hashlib.sha256(text.encode()).hexdigest()[:16]}", qasm=text)
+    expected_text = st.text_input(
+        "Expected outcomes (optional)", key="sim_qasm_expected", placeholder="e.g. 000, 111",
+        help="The bitstrings an ideal device returns (clbit 0 last), comma-separated: they define the success "
+        "probability. Without them it is n/a.",
+    )  # fmt: skip
+    expected = tuple(dict.fromkeys(part.strip() for part in expected_text.split(",") if part.strip()))
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    request = CircuitRequest(f"qasm:{digest}", qasm=text, expected=expected)
     try:
-        cached_circuit_name(request)
+        name = cached_circuit_name(request)
     except (CircuitError, TaskStopped) as error:
-        st.error(f"The program was not read: {error}")
+        st.error(f"The program was not read: {error}", icon=":material/error:")
         return None
-    return ChosenCircuit(request, "OpenQASM program")
+    return ChosenCircuit(request, f"OpenQASM program {name!r}" if name else "OpenQASM program")
 
 
-def settings() -> tuple[int, int, Method]:
-    columns = st.columns(3)
+def settings() -> RunSettings | None:
+    """Shots, seed, method and an optional pinned layout; None (and a message) when the layout is unreadable."""
+    columns = st.columns([1, 1, 1, 2])
     shots = columns[0].number_input("shots", 1, SimulationLimits().max_shots, 4000, step=1000, key="sim_shots")
-    seed = columns[1].number_input("seed", 0, 2**32 - 1, 7, key="sim_seed", help="Same seed, same counts")
+    seed = columns[1].number_input(
+        "seed", 0, 2**32 - 1, 7, key="sim_seed",
+        help="Same seed, same counts. It also seeds the transpiler's layout: pin the layout to keep the qubits.",
+    )  # fmt: skip
     method = columns[2].selectbox(
         "method", METHODS, key="sim_method",
         help="auto: exact density matrix when it fits, stabilizer for wide Clifford circuits, else trajectories",
     )  # fmt: skip
-    return int(shots), int(seed), cast(Method, method)  # one of METHODS, the only options offered
-
-
-def run_or_show(chosen: ChosenCircuit, shots: int, seed: int, method: Method) -> SimulationResult | None:
-    """Run live when cheap, else behind a button; returns the result to draw (maybe stale)."""
-    device = current_device()
-    spec = noise_state().spec
-    inputs = f"{device.key}|{spec_digest(spec)}|{chosen.request.key}|{shots}|{seed}|{method}"
-    arguments = (device.origin, spec, chosen.request, method, shots, seed)
+    layout_text = columns[3].text_input(
+        "pinned layout (physical qubits)", key=LAYOUT_KEY, placeholder="empty: the transpiler chooses",
+        help="Physical qubit of circuit qubit 0, 1, …, e.g. 12,13,14",
+    )  # fmt: skip
     try:
-        plan = cached_plan(*arguments)
-    except (NoiseStudioError, TaskStopped) as error:
-        st.error(f"Not simulated: {error}")
-        return _stale(inputs)
-    live = plan.estimated_seconds <= LIVE_SECONDS
-    st.caption(
-        f"Plan: {plan.method} on {len(plan.active_qubits)} active qubits, {plan.num_instructions} instructions, "
-        f"estimated {plan.estimated_seconds:.2g} s — " + ("runs live on every change." if live else "press Run.")
-    )
-    if live or st.button("Run simulation", type="primary", key="sim_run"):
-        try:
-            result = cached_simulation(*arguments, lane="quick" if live else "heavy")
-        except (NoiseStudioError, TaskStopped) as error:
-            st.error(f"Not simulated: {error}")
-            return _stale(inputs)
-        set_shown_simulation(inputs, result)
-        return result
-    return _stale(inputs)
-
-
-def previous_result() -> SimulationResult | None:
-    """The last result, kept on screen (marked) while the circuit above cannot be simulated."""
-    shown = shown_simulation()
-    if shown is not None:
-        st.warning("Showing the last result; fix the circuit above to update it.", icon="⏳")
-    return None if shown is None else shown.result
-
-
-def _stale(inputs: str) -> SimulationResult | None:
-    shown = shown_simulation()
-    if shown is None:
+        layout = tuple(parse_qubits(layout_text)) if layout_text.strip() else None
+    except ValueError as error:
+        st.error(f"Pinned layout: {error}", icon=":material/error:")
         return None
-    if shown.inputs != inputs:
-        st.warning("Stale: the result below is from before your last change. Press Run to update it.", icon="⏳")
-    return shown.result
+    return RunSettings(int(shots), int(seed), cast(Method, method), layout)  # one of METHODS, the only options
 
 
-def render_metrics(result: SimulationResult) -> None:
-    metrics = result.metrics
-    columns = st.columns(4)
-    columns[0].metric("Total variation distance", f"{metrics.total_variation_distance:.4f}")
-    columns[1].metric("Hellinger fidelity", f"{metrics.hellinger_fidelity:.4f}")
-    success = metrics.success_probability
-    columns[2].metric(
-        "Success probability",
-        "n/a" if success is None else f"{success:.4f}",
-        help="Noisy probability of the circuit's ideal outcomes" if success is not None else "No known ideal outcome",
-    )
-    columns[3].metric("Active qubits", len(result.active_qubits), help="Physical qubits the circuit touches")
-    basis = "exact distributions" if metrics.exact else f"{result.shots} sampled shots"
-    st.caption(f"Method {result.method}: {result.method_reason}. Metrics from {basis}; seed {result.seed}.")
+def what_if_strip() -> WhatIf:
+    """Factors on the model in force and one qubit's readout, for this page's result only."""
+    with st.expander("What if… (scale the model in force for this result)", expanded=True, icon=":material/tune:"):
+        columns = st.columns([1, 1, 1, 0.2, 1, 1, 1])
+        factors = {
+            name: columns[index].number_input(
+                label, 0.0, 100.0, 1.0, step=0.1, format="%.2f", key=f"whatif_{name}", help=help_text
+            )
+            for index, (name, label, help_text) in enumerate(
+                (
+                    ("gate", "gate errors ×", "Multiplies every depolarizing λ and Pauli probability; 0 removes them"),
+                    ("readout", "readout errors ×", "Multiplies P(1|0) and P(0|1) of every qubit; 0 removes them"),
+                    ("relaxation", "T1/T2 rates ×", "2 halves T1 and T2; 0 removes relaxation"),
+                )
+            )
+        }
+        measured = _measured_qubits()
+        qubit = columns[4].selectbox(
+            "one qubit's readout", [None, *measured], key="whatif_qubit",
+            format_func=lambda q: "unchanged" if q is None else f"qubit {q}",
+        )  # fmt: skip
+        p10 = columns[5].number_input(
+            "P(1|0)", 0.0, 1.0, 0.0, step=0.01, format="%.4f", key="whatif_p10", disabled=qubit is None
+        )
+        p01 = columns[6].number_input(
+            "P(0|1)", 0.0, 1.0, 0.0, step=0.01, format="%.4f", key="whatif_p01", disabled=qubit is None
+        )
+        what_if = WhatIf(
+            float(factors["gate"]), float(factors["readout"]), float(factors["relaxation"]), qubit, p10, p01
+        )
+        if not what_if.is_identity:
+            st.caption("This result uses the scaled model; the model in force is unchanged until you put it in force.")
+    return what_if
 
 
-def render_histogram(result: SimulationResult, label: str) -> None:
-    figure = build_histogram_figure(result.distribution_table(), title=f"{label}: ideal vs noisy")
-    st.plotly_chart(figure, key="sim_histogram", width="stretch")
+def _measured_qubits() -> list[int]:
+    """The physical qubits the last result measured: the ones whose readout matters to it."""
+    shown = shown_simulation()
+    return [] if shown is None else sorted(int(q) for q in shown.result.measured_qubits)
 
 
-def render_assignment(result: SimulationResult, shots: int, seed: int) -> None:
+def render_assignment(result: SimulationResult, what_if: WhatIf) -> None:
+    """Specified and estimated matrices of the measured qubits (under the what-if); only drawn when open."""
     device = current_device()
     spec = noise_state().spec
     qubits = tuple(int(q) for q in result.measured_qubits.sort_index())[:HEATMAP_QUBITS]
     try:
-        report = cached_assignment(device.origin, spec, qubits, shots, seed)
+        report = cached_assignment(device.origin, spec, what_if, qubits, result.shots, result.seed)
     except (NoiseStudioError, TaskStopped) as error:
         st.error(f"Not estimated: {error}")
         return
     st.caption(
-        "Row = prepared state, column = recorded outcome. *Specified* comes from the model; *estimated* from "
-        f"simulating readout-calibration circuits ({report.shots} shots each), so it also carries the X gates' "
-        "errors and shot noise."
+        "Row = prepared state, column = recorded outcome. *Specified* comes from the model; *estimated* is what "
+        f"readout-calibration circuits would record ({report.shots:,} shots each, sampled from their exact "
+        "distributions), so it also carries the X gates' errors and shot noise."
     )
     for start in range(0, len(qubits), 3):
         columns = st.columns(6)
@@ -223,17 +215,34 @@ def render_assignment(result: SimulationResult, shots: int, seed: int) -> None:
         )
 
 
-def render_layout(result: SimulationResult) -> None:
+def render_layout(shown: ShownSimulation) -> None:
+    result = shown.result
+    pinned = workbench().settings.initial_layout is not None
     st.caption(
         f"Active physical qubits: {list(result.active_qubits)}; circuit qubit i started on "
-        f"{list(result.initial_layout)} and ended on {list(result.final_layout)}."
+        f"{list(result.initial_layout)} and ended on {list(result.final_layout)}. "
+        + (
+            "The layout is pinned."
+            if pinned
+            else f"The transpiler chose this layout with seed {result.seed}; another seed may choose other "
+            "qubits, and the exact metrics change with them. Pin it to compare seeds or models on the same qubits."
+        )
     )
+    if not pinned:
+        st.button(
+            "Pin this layout", key="sim_pin_layout", icon=":material/push_pin:",
+            on_click=_pin_layout, args=(result.initial_layout,),
+        )  # fmt: skip
     render_device_map(current_device(), highlight=result.active_qubits, key="sim_layout_map")
+
+
+def _pin_layout(layout: tuple[int, ...]) -> None:
+    st.session_state[LAYOUT_KEY] = ",".join(map(str, layout))
 
 
 def render_coverage(result: SimulationResult) -> None:
     for warning in result.warnings:
-        st.warning(warning)
+        st.warning(warning, icon=":material/warning:")
     st.dataframe(
         result.coverage,
         key="sim_coverage",
@@ -247,4 +256,8 @@ def render_coverage(result: SimulationResult) -> None:
 
 
 def render_details(result: SimulationResult) -> None:
-    st.dataframe((result.timings * 1e3).round(1).rename("ms").to_frame(), key="sim_timings", width="content")
+    timings = (result.timings * 1e3).rename("time (ms)").to_frame()
+    st.dataframe(
+        timings, key="sim_timings", width="content",
+        column_config={"time (ms)": st.column_config.NumberColumn(format="%.1f")},
+    )  # fmt: skip

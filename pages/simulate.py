@@ -1,28 +1,55 @@
-"""Simulate: a circuit on the device under the noise model in force; histogram, metrics, heatmaps."""
+"""Simulate: a circuit on the device under the noise model in force, with a live what-if; histogram, metrics, tabs."""
 
 import streamlit as st
 
 from components import simulate_view as view
-from components.session import current_device
+from components.jobs import WhatIf
+from components.live_result import (
+    histogram_options,
+    live_result,
+    previous_result,
+    render_downloads,
+    render_histogram,
+    render_metrics,
+)
+from components.session import ChosenCircuit, current_device, set_workbench
 
 st.title("Simulate")
-st.caption(f"Device: {current_device().calibration.backend_name}. Change the noise on the Noise model page.")
+st.caption(f"Device: {current_device().calibration.backend_name}. Edit the noise on the Noise model page.")
 chosen = view.circuit_picker()
-shots, seed, method = view.settings()
-result = view.run_or_show(chosen, shots, seed, method) if chosen is not None else view.previous_result()
-if result is None:
-    st.info("Choose a valid circuit to see a result.")
-    st.stop()
-view.render_metrics(result)
-view.render_histogram(result, chosen.label if chosen is not None else "last circuit")
-readout_tab, layout_tab, coverage_tab, timing_tab = st.tabs(
-    ["Assignment matrices", "Layout on the device", "Noise coverage", "Timings"]
-)
-with readout_tab:
-    view.render_assignment(result, shots, seed)
-with layout_tab:
-    view.render_layout(result)
-with coverage_tab:
-    view.render_coverage(result)
-with timing_tab:
-    view.render_details(result)
+settings = view.settings()
+if chosen is not None and settings is not None:
+    set_workbench(chosen, settings)
+
+
+@st.fragment
+def result_panel(valid: bool) -> None:
+    """What-if, result and tabs: a what-if or display change reruns only this."""
+    what_if: WhatIf = view.what_if_strip()
+    shown = live_result(what_if, key="sim") if valid else previous_result()
+    if shown is None:
+        st.info("Choose a valid circuit to see a result.", icon=":material/info:")
+        return
+    render_metrics(shown.result)
+    render_histogram(shown, key="sim", options=histogram_options(shown.result))
+    render_downloads(shown)
+    tabs = st.tabs(
+        ["Plan and timings", "Assignment matrices", "Layout on the device", "Noise coverage"],
+        key="sim_tabs",
+        on_change="rerun",
+    )
+    if tabs[0].open:
+        with tabs[0]:
+            view.render_details(shown.result)
+    if tabs[1].open:
+        with tabs[1]:
+            view.render_assignment(shown.result, what_if)
+    if tabs[2].open:
+        with tabs[2]:
+            view.render_layout(shown)
+    if tabs[3].open:
+        with tabs[3]:
+            view.render_coverage(shown.result)
+
+
+result_panel(isinstance(chosen, ChosenCircuit) and settings is not None)

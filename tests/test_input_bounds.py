@@ -79,9 +79,9 @@ def test_a_wide_expansion_within_the_depth_limit_is_refused_by_its_count() -> No
 
 
 def test_oversized_text_is_refused_with_its_size() -> None:
-    program = QASM2_HEADER + "qreg q[1];\n" + "// padding\n" * 20_000
+    program = QASM2_HEADER + "qreg q[1];\n" + "// padding\n" * 100_000
     with pytest.raises(
-        CircuitParseError, match=r"the program is 2\d\d,\d\d\d bytes; the limit is 200,000 \(max_bytes\)"
+        CircuitParseError, match=r"the program is 1,1\d\d,\d\d\d bytes; the limit is 1,048,576 \(max_bytes\)"
     ):
         parse_circuit(program)
 

@@ -22,8 +22,8 @@ from noise_core.errors import CircuitParseError
 class QasmLimits:
     """What an OpenQASM program may declare and expand to; each refusal names the field."""
 
-    max_bytes: int = 200_000
-    """Program text in UTF-8 (a 1000-gate program is ~20 kB)."""
+    max_bytes: int = 2**20
+    """Program text in UTF-8: 1 MiB, the dashboard uploader's own limit (a 1000-gate program is ~20 kB)."""
     max_qubits: int = 1_000
     """Qubits declared in all registers together (the largest device has 156)."""
     max_clbits: int = 10_000

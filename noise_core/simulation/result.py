@@ -93,3 +93,22 @@ def distribution_metrics(
 def frequencies(counts: pd.Series) -> pd.Series:
     """Counts divided by their total."""
     return counts / counts.sum()
+
+
+SHOT_NOISE_Z = 1.96
+"""Two-sided 95 % normal quantile: the shot-noise bands cover the true probability 95 % of the time."""
+
+
+def shot_noise_interval(counts: pd.Series, shots: int, z: float = SHOT_NOISE_Z) -> pd.DataFrame:
+    """Wilson score interval of each outcome's probability from its ``counts`` in ``shots`` (columns low, high).
+
+    p̂ = k/n, centre = (p̂ + z²/2n)/(1 + z²/n), half-width = z·√(p̂(1−p̂)/n + z²/4n²)/(1 + z²/n)
+    (Wilson 1927). Unlike p̂ ± z·√(p̂(1−p̂)/n) it stays inside [0, 1] and is not empty at k = 0.
+    """
+    if shots < 1:
+        raise ValueError(f"shots must be at least 1; got {shots}")
+    frequency = counts.astype(float) / shots
+    denominator = 1.0 + z**2 / shots
+    centre = (frequency + z**2 / (2 * shots)) / denominator
+    half = z * np.sqrt(frequency * (1 - frequency) / shots + z**2 / (4 * shots**2)) / denominator
+    return pd.DataFrame({"low": (centre - half).clip(lower=0.0), "high": (centre + half).clip(upper=1.0)})

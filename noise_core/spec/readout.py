@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from noise_core.spec.models import NoiseSpec
+from noise_core.spec.models import LocalReadoutNoise, NoiseSpec
 
 
 def assignment_from_flips(one_given_zero: float, zero_given_one: float | None = None) -> list[list[float]]:
@@ -32,3 +32,12 @@ def assignment_matrix(spec: NoiseSpec, qubit: int) -> np.ndarray:
             return np.array(entry.assignment_probabilities, dtype=float)
     matrix = global_assignment(spec)
     return np.eye(2) if matrix is None else np.array(matrix, dtype=float)
+
+
+def with_qubit_readout(spec: NoiseSpec, qubit: int, one_given_zero: float, zero_given_one: float) -> NoiseSpec:
+    """``spec`` with ``qubit``'s own readout entry set from these flips (replaced, or added if it had none)."""
+    entry = LocalReadoutNoise(
+        qubit=qubit, assignment_probabilities=assignment_from_flips(one_given_zero, zero_given_one)
+    )
+    others = [existing for existing in spec.local_readout_errors if existing.qubit != qubit]
+    return spec.model_copy(update={"local_readout_errors": sorted([*others, entry], key=lambda e: e.qubit)})

@@ -1,0 +1,225 @@
+"""The live result: the chosen circuit simulated under the model in force, redrawn on every valid change.
+
+Both the Simulate page and the Noise model page draw it inside a ``st.fragment``, so an edit
+reruns only the fragment: one worker task plans the run and, when the plan is estimated under
+``LIVE_SECONDS``, runs it in the same round trip. Longer runs wait for a Run button. A result
+drawn under inputs that have changed since is labelled stale with the inputs it came from, and
+keeps its own circuit's name.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from components.cached import cached_live, cached_simulation, cached_spec_fingerprint, spec_digest
+from components.figures import HISTOGRAM_ORDERS, HistogramOrder, build_histogram_figure
+from components.jobs import NO_WHAT_IF, WhatIf
+from components.session import (
+    ShownSimulation,
+    current_device,
+    noise_state,
+    set_shown_simulation,
+    shown_simulation,
+    workbench,
+)
+from components.tasks import TaskStopped
+from noise_core import NoiseStudioError, SimulationResult
+from noise_core.simulation.result import shot_noise_interval
+
+LIVE_SECONDS = 1.0
+"""Runs estimated under this redraw on every valid change; longer ones wait for the Run button."""
+
+
+def live_result(what_if: WhatIf = NO_WHAT_IF, *, key: str) -> ShownSimulation | None:
+    """Run (live or behind a button) the workbench circuit under the model in force and ``what_if``.
+
+    Returns what to draw: the new result, or the last one (then marked stale), or None.
+    """
+    bench = workbench()
+    device = current_device()
+    spec = noise_state().spec
+    settings = bench.settings
+    inputs = "|".join(map(str, (device.key, spec_digest(spec), what_if, bench.circuit.request.key, settings)))
+    inputs += "|" + ",".join(bench.circuit.request.expected)
+    try:
+        outcome = cached_live(device.origin, spec, what_if, bench.circuit.request, settings, LIVE_SECONDS)
+    except (NoiseStudioError, TaskStopped) as error:
+        st.error(f"Not simulated: {error}", icon=":material/error:")
+        return _stale(inputs)
+    plan = outcome.plan
+    result = outcome.result
+    if result is None:
+        st.caption(
+            f"{plan.method} on {len(plan.active_qubits)} active qubits, estimated {plan.estimated_seconds:.2g} s: "
+            "too long to redraw on every change."
+        )
+        if not st.button("Run simulation", type="primary", key=f"{key}_run", icon=":material/play_arrow:"):
+            return _stale(inputs)
+        try:
+            result = cached_simulation(device.origin, spec, what_if, bench.circuit.request, settings)
+        except (NoiseStudioError, TaskStopped) as error:
+            st.error(f"Not simulated: {error}", icon=":material/error:")
+            return _stale(inputs)
+    shown = ShownSimulation(inputs, _described(what_if), bench.circuit.label, result)
+    set_shown_simulation(shown)
+    return shown
+
+
+def _described(what_if: WhatIf) -> str:
+    """The inputs of a run in words, for the label of a result that has gone stale."""
+    bench, device, spec = workbench(), current_device(), noise_state().spec
+    settings = bench.settings
+    layout = "transpiler's layout" if settings.initial_layout is None else f"layout {list(settings.initial_layout)}"
+    parts = [
+        bench.circuit.label,
+        device.calibration.backend_name,
+        f"model {cached_spec_fingerprint(spec)[:8]}",
+        f"{settings.shots:,} shots",
+        f"seed {settings.seed}",
+        settings.method,
+        layout,
+    ]
+    if not what_if.is_identity:
+        parts.append(describe_what_if(what_if))
+    return ", ".join(parts)
+
+
+def describe_what_if(what_if: WhatIf) -> str:
+    """'what-if: gate errors ×2, qubit 3 readout P(1|0) 0.05, P(0|1) 0.1' (only what differs from the model)."""
+    factors = (("gate errors", what_if.gate), ("readout errors", what_if.readout), ("T1/T2 rates", what_if.relaxation))
+    parts = [f"{name} ×{value:g}" for name, value in factors if value != 1.0]
+    if what_if.qubit is not None:
+        parts.append(f"qubit {what_if.qubit} readout P(1|0) {what_if.p1_given_0:g}, P(0|1) {what_if.p0_given_1:g}")
+    return "what-if: " + ", ".join(parts)
+
+
+def previous_result() -> ShownSimulation | None:
+    """The last result, kept on screen and labelled while the inputs above cannot be simulated."""
+    shown = shown_simulation()
+    if shown is not None:
+        st.warning(
+            f"Showing the last result, computed for {shown.described}; fix the input above to update it.",
+            icon=":material/history:",
+        )
+    return shown
+
+
+def _stale(inputs: str) -> ShownSimulation | None:
+    shown = shown_simulation()
+    if shown is None:
+        return None
+    if shown.inputs != inputs:
+        st.warning(f"Stale: the result below was computed for {shown.described}.", icon=":material/history:")
+    return shown
+
+
+def render_metrics(result: SimulationResult) -> None:
+    metrics = result.metrics
+    columns = st.columns(4)
+    columns[0].metric(
+        "Total variation distance", f"{metrics.total_variation_distance:.4f}", help="½·Σ|p_ideal − p_noisy|"
+    )
+    columns[1].metric("Hellinger fidelity", f"{metrics.hellinger_fidelity:.4f}", help="(Σ√(p_ideal·p_noisy))²")
+    success = metrics.success_probability
+    columns[2].metric(
+        "Success probability",
+        "n/a" if success is None else f"{success:.4f}",
+        help="Noisy probability of the circuit's ideal outcomes"
+        if success is not None
+        else "No expected outcomes: give them under the OpenQASM program",
+    )
+    columns[3].metric("Active qubits", len(result.active_qubits), help="Physical qubits the circuit touches")
+    basis = "exact distributions" if metrics.exact else f"{result.shots:,} sampled shots"
+    st.caption(f"Method {result.method}: {result.method_reason}. Metrics from {basis}; seed {result.seed}.")
+
+
+def histogram_table(result: SimulationResult, *, sampled: bool) -> pd.DataFrame:
+    """The distribution table; with ``sampled`` (or no exact noisy distribution) the noisy column holds
+    the sampled frequencies and ``noisy_low``/``noisy_high`` their 95 % shot-noise interval."""
+    table = result.distribution_table()
+    if not sampled and result.noisy_probabilities is not None:
+        return table
+    table["noisy"] = table["noisy_counts"] / result.shots
+    interval = shot_noise_interval(table["noisy_counts"], result.shots)
+    return table.assign(noisy_low=interval["low"], noisy_high=interval["high"])
+
+
+@dataclass(frozen=True)
+class HistogramOptions:
+    top: int = 16
+    order: HistogramOrder = "noisy"
+    log_scale: bool = False
+    sampled: bool = False
+    """Noisy bars from the sampled counts, with their shot-noise band, instead of the exact distribution."""
+
+
+def render_histogram(shown: ShownSimulation, *, key: str, options: HistogramOptions = HistogramOptions()) -> None:
+    """Ideal vs noisy bars, titled with the circuit the result was computed for."""
+    table = histogram_table(shown.result, sampled=options.sampled)
+    figure = build_histogram_figure(
+        table, top=options.top, order=options.order, log_scale=options.log_scale, title=f"{shown.label}: ideal vs noisy"
+    )
+    st.plotly_chart(figure, key=f"{key}_histogram", width="stretch")
+
+
+def histogram_options(result: SimulationResult) -> HistogramOptions:
+    """Log scale, how many outcomes, their order, and exact vs sampled noisy bars."""
+    columns = st.columns([1, 1, 1, 2])
+    log_scale = columns[0].toggle("log scale", key="sim_log", help="Small probabilities become visible")
+    top = columns[1].number_input("outcomes shown", 1, 256, 16, key="sim_top", help="The most likely ones")
+    order = columns[2].selectbox("order", HISTOGRAM_ORDERS, key="sim_order", format_func=lambda o: f"by {o}")
+    exact = result.noisy_probabilities is not None
+    sampled = columns[3].toggle(
+        f"sampled noisy bars ({result.shots:,} shots) with 95 % shot-noise band",
+        value=not exact,
+        disabled=not exact,
+        key="sim_sampled",
+        help="Wilson score interval of each frequency; the exact distribution has no shot noise",
+    )
+    return HistogramOptions(int(top), order, log_scale, sampled)
+
+
+def render_downloads(shown: ShownSimulation) -> None:
+    """Counts and probabilities as CSV and JSON, with the inputs they were computed from."""
+    table = shown.result.distribution_table()
+    left, right, _ = st.columns([1, 1, 3])
+    left.download_button(
+        "Counts and probabilities (CSV)", table.to_csv(), file_name="noise-studio-result.csv", mime="text/csv",
+        key="sim_download_csv", icon=":material/download:",
+    )  # fmt: skip
+    right.download_button(
+        "… as JSON", result_json(shown), file_name="noise-studio-result.json", mime="application/json",
+        key="sim_download_json", icon=":material/download:",
+    )  # fmt: skip
+
+
+def result_json(shown: ShownSimulation) -> str:
+    """The result's distributions and the inputs it came from, as a JSON document."""
+    result = shown.result
+
+    def as_dict(series: pd.Series | None) -> dict[str, float] | None:
+        return None if series is None else {str(k): float(v) for k, v in series.items()}
+
+    document = {
+        "computed_for": shown.described,
+        "circuit": shown.label,
+        "shots": result.shots,
+        "seed": result.seed,
+        "method": result.method,
+        "measured_qubits": {str(clbit): int(qubit) for clbit, qubit in result.measured_qubits.items()},
+        "ideal_counts": {str(k): int(v) for k, v in result.ideal_counts.items()},
+        "noisy_counts": {str(k): int(v) for k, v in result.noisy_counts.items()},
+        "ideal_probabilities": as_dict(result.ideal_probabilities),
+        "noisy_probabilities": as_dict(result.noisy_probabilities),
+        "metrics": {
+            "total_variation_distance": result.metrics.total_variation_distance,
+            "hellinger_fidelity": result.metrics.hellinger_fidelity,
+            "success_probability": result.metrics.success_probability,
+            "exact": result.metrics.exact,
+        },
+    }
+    return json.dumps(document, indent=2)

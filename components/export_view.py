@@ -70,8 +70,7 @@ def render_import() -> None:
     try:
         spec = run_task("Reading the spec", spec_from_json, content, key=("import", hashlib.sha256(content).digest()))
     except SpecImportError as error:
-        problems = "\n".join(f"- {problem}" for problem in error.problems[:20])
-        st.error(f"{uploaded.name} was not imported; the model in force is unchanged.\n\n{problems}")
+        _render_import_problems(uploaded.name, error)
         return
     except TaskStopped as error:
         st.error(f"{uploaded.name} was not imported; the model in force is unchanged: {error}")
@@ -81,6 +80,18 @@ def render_import() -> None:
     ):
         use_spec(spec)
         st.success(f"{uploaded.name} is in force: {_summary(spec)}. Edit it on the Noise model page.")
+
+
+def _render_import_problems(name: str, error: SpecImportError) -> None:
+    """The first 20 problems (field names and rules; ``spec_from_json`` keeps values short), and a
+    way to the Device page when the file is a calibration snapshot."""
+    problems = "\n".join(f"- {problem}" for problem in error.problems[:20])
+    more = f"\n- … and {len(error.problems) - 20} more" if len(error.problems) > 20 else ""
+    st.error(f"{name} was not imported; the model in force is unchanged.\n\n{problems}{more}")
+    if any(problem.rule == "calibration_snapshot" for problem in error.problems):
+        st.page_link(
+            "pages/device.py", label="Load a calibration snapshot on the Device page", icon=":material/memory:"
+        )
 
 
 def _confirmed_for_this_device(name: str, spec: NoiseSpec) -> bool:

@@ -42,6 +42,10 @@ class SpecImportError(NoiseStudioError):
         self.problems = problems
         super().__init__(f"not a valid noise spec: {summarize(problems)}")
 
+    def __reduce__(self) -> tuple[type[SpecImportError], tuple[list[FieldProblem]]]:
+        """Pickled with its problems (it crosses from a worker process), so the message is rebuilt the same."""
+        return type(self), (self.problems,)
+
 
 class ClassiqExportError(NoiseStudioError):
     """The spec holds entries Classiq's schema cannot express; ``entries`` lists them."""
@@ -54,6 +58,10 @@ class ClassiqExportError(NoiseStudioError):
             f"{len(entries)} entries cannot be expressed in Classiq's schema:\n{listing}{more}\n"
             "Export with approximate=True to fold them into depolarizing errors of the same fidelity."
         )
+
+    def __reduce__(self) -> tuple[type[ClassiqExportError], tuple[list[str]]]:
+        """Pickled with its entries, so the message is rebuilt the same in another process."""
+        return type(self), (self.entries,)
 
 
 class CircuitError(NoiseStudioError):

@@ -237,3 +237,16 @@ def test_the_one_entry_form_explains_an_invalid_value_and_applies_a_valid_one(ap
     assert not app.error
     readout = {entry.qubit: entry for entry in noise(app).spec.local_readout_errors}
     assert readout[113].assignment_probabilities[0] == [0.75, 0.25]
+
+
+def test_a_calibration_snapshot_on_the_export_page_is_sent_to_the_device_page(app: AppTest) -> None:
+    app.switch_page("pages/export.py").run()
+    snapshot = (Path(__file__).parents[1] / "presets" / "snapshots" / "ibmq_manila.json").read_bytes()
+    app.file_uploader(key="export_import").set_value(("props_manila.json", snapshot, "application/json"))
+    app.run()
+    assert not app.exception
+    message = app.error[0].value
+    assert message.startswith("props_manila.json was not imported; the model in force is unchanged.")
+    assert "this is a calibration snapshot" in message and "load it on the Device page" in message
+    assert "Extra inputs" not in message and "ibmq_manila" not in message and "T1" not in message
+    assert [link.proto.page for link in app.get("page_link")] == ["device"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import re
 from pathlib import Path
 
@@ -62,6 +63,45 @@ def test_import_reports_every_problem_with_its_path() -> None:
 def test_import_of_broken_json_names_the_position() -> None:
     with pytest.raises(SpecImportError, match=r"Invalid JSON: EOF while parsing"):
         spec_from_json('{"gate_depolarizing_errors": [')
+
+
+@pytest.mark.parametrize("name", ["ibmq_manila", "ibm_pittsburgh"])
+def test_a_calibration_snapshot_is_recognised_and_sent_to_the_device_page(name: str) -> None:
+    with pytest.raises(
+        SpecImportError, match=r"^not a valid noise spec: this is a calibration snapshot .*load it on the Device page"
+    ) as caught:
+        spec_from_json((SNAPSHOT_DIR / f"{name}.json").read_bytes())
+    assert [problem.rule for problem in caught.value.problems] == ["calibration_snapshot"]
+    assert name not in str(caught.value)
+
+
+def test_import_problems_name_fields_and_never_echo_long_input() -> None:
+    secret = "s" * 500
+    document = json.dumps(
+        {
+            "qubits_blob": [{"T1": secret}] * 30,
+            "readout_bit_flip_probability": secret,
+            "gate_depolarizing_errors": {"nested": secret},
+            "local_readout_errors": [{"qubit": 1, "assignment_probabilities": [[0.5, 0.4], [0.1, 0.9]]}],
+        }
+    )
+    with pytest.raises(SpecImportError) as caught:
+        spec_from_json(document)
+    problems = {problem.path: problem.message for problem in caught.value.problems}
+    assert problems["qubits_blob"] == "not a field of a noise spec (extra inputs are not permitted)"
+    assert problems["readout_bit_flip_probability"] == "Input should be a valid number; got a text of 500 characters"
+    assert problems["gate_depolarizing_errors"].endswith("got an object with 1 key")
+    assert "got sum 0.9 from [0.5, 0.4]" in problems["local_readout_errors[0].assignment_probabilities"]
+    assert "sss" not in str(caught.value) and all(len(message) <= 160 for message in problems.values())
+
+
+def test_import_errors_cross_process_boundaries_with_their_problems() -> None:
+    with pytest.raises(SpecImportError) as caught:
+        spec_from_json('{"readout_bit_flip_probability": 2}')
+    again = pickle.loads(pickle.dumps(caught.value))
+    assert again.problems == caught.value.problems and str(again) == str(caught.value)
+    refused = pickle.loads(pickle.dumps(ClassiqExportError(["a", "b"])))
+    assert refused.entries == ["a", "b"] and str(refused).startswith("2 entries cannot be expressed")
 
 
 def test_classiq_export_is_exactly_classiqs_field_set_and_round_trips() -> None:

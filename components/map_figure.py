@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import plotly.colors as pcolors
 import plotly.graph_objects as go
 
 HIGHLIGHT_COLOUR = "#111111"
 EDGE_COLOURS = ("#2a9d8f", "#8ab17d", "#e9c46a", "#f4a261", "#e76f51")
 """Couplers from lowest to highest 2-qubit gate error, in quintiles of the device's errors."""
+DARK_TEXT, LIGHT_TEXT = "#000000", "#ffffff"
+"""Qubit numbers: black or white, whichever contrasts more with the fill (at least 4.6:1, WCAG AA)."""
+MISSING_COLOUR = "#d0d0d0"
+"""Fill of a qubit the snapshot gives no value for (in the metric shown)."""
+CLIP_PERCENTILES = (2.0, 98.0)
+"""The colour scale spans these percentiles of the metric, so one outlier does not wash out the rest."""
+UNIT_FORMATS = {"µs": "{:.1f} µs", "GHz": "{:.4f} GHz", "ns": "{:.0f} ns"}
+"""How a value is written by the unit in its column name, e.g. ``T1 (µs)``; unitless values get 3 significant digits."""
 
 
 def build_device_map_figure(
@@ -20,54 +31,169 @@ def build_device_map_figure(
     metric: str,
     *,
     highlight: Collection[int] = (),
+    percentiles: tuple[float, float] = CLIP_PERCENTILES,
 ) -> go.Figure:
     """Coupling graph: qubits coloured by ``metric``, couplers by 2-qubit gate error, ``highlight`` ringed.
 
     ``positions`` (index qubit: x, y), ``edges`` (q0, q1, gate, gate_error) and ``metrics``
-    (index qubit, one column per metric) come from ``noise_core.calibration.tables`` and ``components.map_geometry``.
+    (index qubit, one column per metric, units in the column names) come from
+    ``noise_core.calibration.tables`` and ``components.map_geometry``. The colour scale is
+    clipped to ``percentiles`` of the metric and the title says so; hover shows true values.
     """
     figure = go.Figure()
     _add_edges(figure, positions, edges)
-    values = metrics[metric]
-    hover = [
-        f"qubit {qubit}<br>" + "<br>".join(f"{name}: {_short(metrics.at[qubit, name])}" for name in metrics.columns)
-        for qubit in metrics.index
-    ]
-    highlighted = set(highlight)
+    values = metrics[metric].reindex(positions.index).to_numpy(dtype=float)
+    low, high = colour_range(values, percentiles)
+    scale = "Viridis_r" if "error" in metric else "Viridis"
+    known = np.isfinite(values)
+    hover = np.array(
+        [
+            f"qubit {qubit}<br>"
+            + "<br>".join(f"{_bare(name)}: {format_value(name, metrics.at[qubit, name])}" for name in metrics)
+            for qubit in positions.index
+        ]
+    )
+    ringed = np.isin(positions.index, list(highlight))
+    known = np.isfinite(values)
+    for chosen in (known, ~known):
+        if chosen.any():
+            colouring = _Colouring(values[chosen], scale, (low, high), metric) if chosen is known else None
+            _add_qubits(figure, positions[chosen], list(hover[chosen]), list(ringed[chosen]), colouring)
+    figure.update_layout(
+        title={"text": colour_note(metric, low, high, percentiles), "font": {"size": 13}},
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.02},
+        height=max(320, 55 * (positions["y"].max() - positions["y"].min() + 2)),
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        xaxis={"visible": False},
+        yaxis={"visible": False, "scaleanchor": "x"},
+        plot_bgcolor="white",
+    )
+    return figure
+
+
+@dataclass(frozen=True)
+class _Colouring:
+    """Metric values of the qubits drawn, on ``scale`` between ``limits`` (units of ``metric``)."""
+
+    values: np.ndarray
+    scale: str
+    limits: tuple[float, float]
+    metric: str
+
+
+def _add_qubits(
+    figure: go.Figure, positions: pd.DataFrame, hover: list[str], ringed: list[bool], colouring: _Colouring | None
+) -> None:
+    """One marker per qubit, numbered in a text colour that reads on its fill; no ``colouring``: no value (grey)."""
+    if colouring is None:
+        fill: object = MISSING_COLOUR
+        text_colours = [DARK_TEXT] * len(positions)
+        scale: dict[str, object] = {}
+    else:
+        fill = colouring.values
+        text_colours = label_colours(colouring.values, colouring.scale, colouring.limits)
+        scale = {
+            "colorscale": colouring.scale,
+            "cmin": colouring.limits[0],
+            "cmax": colouring.limits[1],
+            "showscale": True,
+            "colorbar": {"title": {"text": colouring.metric}, "x": 1.0, "len": 0.8},
+        }
     figure.add_trace(
         go.Scatter(
             x=positions["x"],
             y=positions["y"],
             mode="markers+text",
             text=[str(qubit) for qubit in positions.index],
-            textfont={"size": 8, "color": "white"},
+            textfont={"size": 9, "color": text_colours},
             hovertext=hover,
             hoverinfo="text",
-            name="qubits",
-            showlegend=False,
+            name="qubits" if colouring is not None else "qubits without a value",
+            showlegend=colouring is None,
             marker={
-                "size": 18,
-                "color": values,
-                "colorscale": "Viridis_r" if "error" in metric else "Viridis",
-                "showscale": True,
-                "colorbar": {"title": {"text": metric}, "x": 1.0, "len": 0.8},
+                "size": 20,
+                "color": fill,
+                **scale,
                 "line": {
-                    "width": [3 if qubit in highlighted else 0.5 for qubit in positions.index],
-                    "color": [HIGHLIGHT_COLOUR if qubit in highlighted else "white" for qubit in positions.index],
+                    "width": [3 if ring else 0.5 for ring in ringed],
+                    "color": [HIGHLIGHT_COLOUR if ring else "white" for ring in ringed],
                 },
             },
         )
     )
-    figure.update_layout(
-        showlegend=True,
-        legend={"orientation": "h", "y": -0.02},
-        height=max(320, 55 * (positions["y"].max() - positions["y"].min() + 2)),
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        xaxis={"visible": False},
-        yaxis={"visible": False, "scaleanchor": "x"},
-        plot_bgcolor="white",
+
+
+def colour_range(values: Sequence[float] | np.ndarray, percentiles: tuple[float, float]) -> tuple[float, float]:
+    """The ``percentiles`` of the finite ``values`` (same units): the span of the colour scale."""
+    finite = np.asarray(values, dtype=float)
+    finite = finite[np.isfinite(finite)]
+    if not finite.size:
+        return 0.0, 1.0
+    low, high = np.percentile(finite, percentiles)
+    return float(low), float(high)
+
+
+def colour_note(metric: str, low: float, high: float, percentiles: tuple[float, float]) -> str:
+    """E.g. "Colour: T1 (µs), clipped to the 2nd–98th percentile: 40.1–310.2 µs (hover: true values)"."""
+    first, last = (_ordinal(p) for p in percentiles)
+    return (
+        f"Colour: {metric}, clipped to the {first}–{last} percentile: "
+        f"{_number(metric, low)}–{format_value(metric, high)} (hover: true values)"
     )
-    return figure
+
+
+def label_colours(values: np.ndarray, scale: str, limits: tuple[float, float]) -> list[str]:
+    """Dark or light text for each value's fill on ``scale`` clipped to ``limits``: whichever contrasts more (WCAG)."""
+    low, high = limits
+    span = high - low
+    where = np.clip((values - low) / span, 0.0, 1.0) if span > 0 else np.full(len(values), 0.5)
+    fills = pcolors.sample_colorscale(pcolors.get_colorscale(scale), list(where))
+    return [max((DARK_TEXT, LIGHT_TEXT), key=lambda text: contrast_ratio(text, fill)) for fill in fills]
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG contrast ratio of two colours, 1 (same) to 21 (black on white)."""
+    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG relative luminance (0 black … 1 white) of an ``rgb(r, g, b)`` or ``#rrggbb`` colour."""
+    if colour.startswith("#"):
+        channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    else:
+        channels = [round(float(c)) for c in re.findall(r"[\d.]+", colour)[:3]]
+    linear = [c / 255 / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def format_value(name: str, value: object) -> str:
+    """``value`` with the unit named in ``name`` ("T1 (µs)" → "245.3 µs"); unitless numbers to 3 significant digits."""
+    if not isinstance(value, float | int | np.floating | np.integer) or isinstance(value, bool):
+        return str(value)
+    if np.isnan(value):
+        return "n/a"
+    unit = re.search(r"\(([^)]+)\)\s*$", name)
+    template = UNIT_FORMATS.get(unit.group(1), "{:.3g}") if unit else "{:.3g}"
+    return template.format(float(value))
+
+
+def _number(name: str, value: float) -> str:
+    """``format_value`` without the unit (for the low end of a range)."""
+    text = format_value(name, value)
+    return text.rsplit(" ", 1)[0] if " " in text else text
+
+
+def _bare(name: str) -> str:
+    """A column name without its unit: "T1 (µs)" → "T1" (the value carries the unit)."""
+    return re.sub(r"\s*\([^)]*\)\s*$", "", name)
+
+
+def _ordinal(number: float) -> str:
+    whole = int(number)
+    suffix = "th" if 10 <= whole % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(whole % 10, "th")
+    return f"{number:g}{suffix}"
 
 
 def _add_edges(figure: go.Figure, positions: pd.DataFrame, edges: pd.DataFrame) -> None:
@@ -87,7 +213,7 @@ def _add_edges(figure: go.Figure, positions: pd.DataFrame, edges: pd.DataFrame) 
         figure.add_trace(
             go.Scatter(
                 x=xs, y=ys, mode="lines", line={"color": colour, "width": 4}, hoverinfo="skip",
-                name=f"2q gate error {low:.2g}–{high:.2g}",
+                name=f"2q gate error {low:.3g}–{high:.3g}",
             )
         )  # fmt: skip
     middle_x = [
@@ -96,6 +222,7 @@ def _add_edges(figure: go.Figure, positions: pd.DataFrame, edges: pd.DataFrame) 
     middle_y = [
         (positions.at[a, "y"] + positions.at[b, "y"]) / 2 for a, b in zip(edges["q0"], edges["q1"], strict=True)
     ]
+    lengths = edges["gate_length (ns)"] if "gate_length (ns)" in edges else pd.Series(np.nan, index=edges.index)
     figure.add_trace(
         go.Scatter(
             x=middle_x,
@@ -103,16 +230,12 @@ def _add_edges(figure: go.Figure, positions: pd.DataFrame, edges: pd.DataFrame) 
             mode="markers",
             marker={"size": 6, "color": "rgba(0,0,0,0)"},
             hovertext=[
-                f"{row.gate} {row.q0}–{row.q1}<br>gate_error: {_short(row.gate_error)}" for row in edges.itertuples()
+                f"{row.gate} {row.q0}–{row.q1}<br>gate_error: {format_value('gate_error', row.gate_error)}"
+                f"<br>gate_length: {format_value('gate_length (ns)', length)}"
+                for row, length in zip(edges.itertuples(), lengths, strict=True)
             ],
             hoverinfo="text",
             name="couplers",
             showlegend=False,
         )
     )
-
-
-def _short(value: object) -> str:
-    if isinstance(value, float | np.floating):
-        return "n/a" if np.isnan(value) else f"{value:.4g}"
-    return str(value)

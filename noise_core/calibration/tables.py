@@ -46,8 +46,11 @@ def coupling_edges(calibration: BackendCalibration) -> pd.DataFrame:
 
 
 def qubit_metrics(calibration: BackendCalibration) -> pd.DataFrame:
-    """Per qubit: T1, T2 (µs), readout error and the 1-qubit gate error, for colouring a map."""
-    table = calibration.qubit_table()[["T1 (µs)", "T2 (µs)", "readout_error"]].copy()
+    """Per qubit: T1, T2 (µs), frequency (GHz), readout error and the 1-qubit gate error, for colouring a map.
+
+    A metric the snapshot gives for no qubit (Heron snapshots have no frequency) is left out.
+    """
+    table = calibration.qubit_table()[["T1 (µs)", "T2 (µs)", "frequency (GHz)", "readout_error"]].astype(float)
     gate = next((name for name in ONE_QUBIT_METRIC_GATES if name in calibration.gate_names), None)
     errors = {}
     if gate is not None:
@@ -56,4 +59,4 @@ def qubit_metrics(calibration: BackendCalibration) -> pd.DataFrame:
             if value is not None:
                 errors[qubits[0]] = value
     table[f"{gate or '1-qubit'} gate_error"] = [errors.get(qubit, np.nan) for qubit in table.index]
-    return table
+    return table.dropna(axis="columns", how="all")

@@ -16,14 +16,14 @@ import pandas as pd
 import streamlit as st
 
 from components import jobs
-from components.jobs import CircuitRequest, DeviceSource, Exports, LiveOutcome, RunSettings, WhatIf
+from components.jobs import CircuitRequest, DeviceSource, Exports, RunSettings, WhatIf
 from components.map_geometry import qubit_positions
 from components.spec_tables import tables_from_spec
 from components.table_changes import changes_from_derived, row_status
 from components.tasks import run_task
 from noise_core import BackendCalibration, DerivationOptions, NoiseSpec, SimulationResult
 from noise_core.calibration import coupling_edges, qubit_metrics
-from noise_core.simulation import AssignmentReport
+from noise_core.simulation import AssignmentReport, SimulationPlan
 from noise_core.spec import spec_fingerprint
 from presets import load_preset
 
@@ -116,7 +116,7 @@ def cached_live(
     request: CircuitRequest,
     settings: RunSettings,
     live_seconds: float,
-) -> LiveOutcome:
+) -> SimulationResult | SimulationPlan:
     """Plan, and run at once if estimated under ``live_seconds``: one task, one round trip per edit."""
     key = ("live", device.key, spec_digest(spec), what_if, request.key, request.expected, settings, live_seconds)
     arguments = (device, spec, what_if, request, settings, live_seconds)

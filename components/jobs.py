@@ -35,8 +35,9 @@ from noise_core import (
     to_classiq_dict,
 )
 from noise_core.errors import CircuitError
-from noise_core.simulation import CIRCUIT_LIBRARY, AssignmentReport, SimulationPlan, plan_simulation
+from noise_core.simulation import CIRCUIT_LIBRARY, AssignmentReport, SimulationPlan
 from noise_core.simulation.methods import Method
+from noise_core.simulation.simulate import OverBudgetError
 from noise_core.spec.readout import with_qubit_readout
 from presets import load_preset
 
@@ -128,14 +129,6 @@ class RunSettings:
 
 
 @dataclass(frozen=True)
-class LiveOutcome:
-    """A plan, and its result when the plan was cheap enough to run at once."""
-
-    plan: SimulationPlan
-    result: SimulationResult | None
-
-
-@dataclass(frozen=True)
 class Exports:
     """The three documents of a spec, as text, and the approximations the Classiq one needed."""
 
@@ -210,13 +203,15 @@ def live_simulation(
     request: CircuitRequest,
     settings: RunSettings,
     live_seconds: float,
-) -> LiveOutcome:
-    """Plan the run; when it is estimated under ``live_seconds``, run it in the same task (one round trip)."""
+) -> SimulationResult | SimulationPlan:
+    """The result when the run is estimated under ``live_seconds`` (planned and run in one task, transpiled
+    once), else the plan that says how long it would take."""
     arguments = _simulation_arguments(device, what_if.apply(spec), request, settings)
-    planned = plan_simulation(*arguments[:2], **arguments[2])
-    if planned.estimated_seconds > live_seconds:
-        return LiveOutcome(planned, None)
-    return LiveOutcome(planned, simulate(*arguments[:2], **arguments[2]))
+    try:
+        result = simulate(*arguments[:2], **arguments[2], max_estimated_seconds=live_seconds)
+    except OverBudgetError as over:
+        return over.plan
+    return result
 
 
 def run_simulation(

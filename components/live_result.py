@@ -50,11 +50,12 @@ def live_result(what_if: WhatIf = NO_WHAT_IF, *, key: str) -> ShownSimulation | 
     except (NoiseStudioError, TaskStopped) as error:
         st.error(f"Not simulated: {error}", icon=":material/error:")
         return _stale(inputs)
-    plan = outcome.plan
-    result = outcome.result
-    if result is None:
+    if isinstance(outcome, SimulationResult):
+        result = outcome
+    else:
         st.caption(
-            f"{plan.method} on {len(plan.active_qubits)} active qubits, estimated {plan.estimated_seconds:.2g} s: "
+            f"{outcome.method} on {len(outcome.active_qubits)} active qubits, estimated "
+            f"{outcome.estimated_seconds:.2g} s: "
             "too long to redraw on every change."
         )
         if not st.button("Run simulation", type="primary", key=f"{key}_run", icon=":material/play_arrow:"):

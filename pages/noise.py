@@ -1,7 +1,8 @@
-"""Noise model: derive from the device, edit channels in validated tables, see what you changed."""
+"""Noise model: derive from the device, edit channels in validated tables, and see the result change beside them."""
 
 import streamlit as st
 
+from components.live_result import HistogramOptions, live_result, render_histogram, render_metrics
 from components.noise_editor import (
     apply_pending_edits,
     render_changes,
@@ -10,22 +11,42 @@ from components.noise_editor import (
     render_entry_form,
     render_start_buttons,
 )
-from components.session import current_device, noise_state
+from components.session import current_device, noise_state, workbench
 
 st.title("Noise model")
-device = current_device()
-apply_pending_edits()
-state = noise_state()
-origin = "derived from" if state.spec is state.derived else "edited, based on"
-st.caption(
-    f"Device: {device.calibration.backend_name} ({device.source}). The model in force is {origin} "
-    f"{'the device' if state.derived is not None else 'nothing (built by hand)'}; simulations use it."
-)
 with st.expander("Derive from the device (Aer from_backend options)", expanded=False):
     render_derive_form()
 render_start_buttons()
-render_editors()
-with st.expander("Edit one entry in a form", expanded=True):
-    render_entry_form()
-with st.expander("Changes from the derived model", expanded=True):
-    render_changes()
+
+
+@st.fragment
+def edit_and_see() -> None:
+    """Editors and the live result: an edit reruns only this, and the result beside it redraws."""
+    apply_pending_edits()
+    state = noise_state()
+    origin = "derived from" if state.spec is state.derived else "edited, based on"
+    st.caption(
+        f"Device: {current_device().calibration.backend_name} ({current_device().source}). The model in force is "
+        f"{origin} {'the device' if state.derived is not None else 'nothing (built by hand)'}; simulations use it."
+    )
+    editors, result = st.columns([3, 2], gap="medium")
+    with editors:
+        render_editors()
+        with st.expander("Edit one entry in a form", expanded=True):
+            render_entry_form()
+    with result:
+        bench = workbench()
+        st.markdown(f"**Live result: {bench.circuit.label}**")
+        st.caption(
+            f"{bench.settings.shots:,} shots, seed {bench.settings.seed}, method {bench.settings.method}; "
+            "choose the circuit on the Simulate page."
+        )
+        shown = live_result(key="noise")
+        if shown is not None:
+            render_metrics(shown.result)
+            render_histogram(shown, key="noise", options=HistogramOptions(top=8))
+    with st.expander("Changes from the derived model", expanded=True):
+        render_changes()
+
+
+edit_and_see()

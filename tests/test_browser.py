@@ -37,8 +37,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(**environment: str) -> Iterator[str]:
-    """``streamlit run app.py`` on a free local port with ``environment`` added; its URL once healthy."""
+def streamlit_server(app_dir: Path = ROOT, **environment: str) -> Iterator[str]:
+    """``streamlit run app.py`` in ``app_dir`` on a free local port with ``environment`` added; its URL once healthy."""
     port = free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
@@ -46,7 +46,7 @@ def streamlit_server(**environment: str) -> Iterator[str]:
         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     server = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **environment}
+        command, cwd=app_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **environment}
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -24,6 +24,7 @@ from noise_core.simulation.circuits import bell, ghz, qft, random_clifford
 from noise_core.simulation.cost import PROCESS_OVERHEAD_BYTES, estimated_peak_bytes, expected_branches
 from noise_core.simulation.coverage import noise_coverage, shot_error_probability
 from noise_core.simulation.run import NoiseModelCache
+from noise_core.simulation.simulate import OverBudgetError
 from presets import load_preset
 from tests.statistics import lumped_tvd, tvd_bound
 
@@ -429,3 +430,13 @@ def test_shot_branching_follows_the_error_probability_up_to_the_shots(probabilit
     assert expected_branches(4000, probability) == branches
     peaks = [estimated_peak_bytes("trajectories", width, 4000, probability) for width in (10, 11)]
     assert peaks[1] - PROCESS_OVERHEAD_BYTES == pytest.approx(2 * (peaks[0] - PROCESS_OVERHEAD_BYTES), rel=1e-9)
+
+
+def test_a_budget_under_the_plan_stops_before_simulating_and_carries_the_plan() -> None:
+    circuit = ghz(3)
+    spec = NoiseSpec(readout_bit_flip_probability=0.02)
+    with pytest.raises(OverBudgetError, match=r"estimated .* s \(density_matrix on 3 qubits\), over the 0 s") as over:
+        simulate(circuit, spec, shots=100, seed=1, max_estimated_seconds=0.0)
+    assert over.value.plan == plan_simulation(circuit, spec, shots=100, seed=1)
+    within = simulate(circuit, spec, shots=100, seed=1, max_estimated_seconds=60.0)
+    assert within.noisy_counts.equals(simulate(circuit, spec, shots=100, seed=1).noisy_counts)

@@ -73,6 +73,7 @@ def simulate(
     optimization_level: int = 2,
     initial_layout: list[int] | None = None,
     limits: SimulationLimits = DEFAULT_LIMITS,
+    max_estimated_seconds: float | None = None,
 ) -> SimulationResult:
     """Simulate ``circuit`` under ``spec`` on ``calibration``'s device (or an ideal register).
 
@@ -86,6 +87,9 @@ def simulate(
     - ``optimization_level``, ``initial_layout`` (physical qubit of each circuit qubit): passed to
       Qiskit's ``transpile``.
     - ``limits``: memory and shot limits (``SimulationLimits``).
+    - ``max_estimated_seconds``: when the plan (``plan_simulation``'s estimate) exceeds it, raise
+      ``OverBudgetError`` carrying the plan instead of simulating: a live loop plans and runs in
+      one call, transpiling once.
 
     Raises ``SimulationError`` saying what to change, and ``CircuitParseError`` (line, column,
     what was expected) for unreadable OpenQASM.
@@ -95,6 +99,10 @@ def simulate(
     prepared = _prepare(
         circuit, spec, calibration, shots, seed, method, optimization_level, initial_layout, limits, stopwatch
     )
+    if max_estimated_seconds is not None:
+        plan = _plan_of(prepared, shots)
+        if plan.estimated_seconds > max_estimated_seconds:
+            raise OverBudgetError(plan, max_estimated_seconds)
     placed = prepared.placed
     rng = np.random.default_rng(seed)
     with stopwatch("noise model"):
@@ -168,6 +176,21 @@ def plan_simulation(
     prepared = _prepare(
         circuit, spec, calibration, shots, seed, method, optimization_level, initial_layout, limits, _Stopwatch()
     )
+    return _plan_of(prepared, shots)
+
+
+class OverBudgetError(SimulationError):
+    """``simulate(..., max_estimated_seconds=...)`` stopped before simulating: the plan says it would take longer."""
+
+    def __init__(self, plan: SimulationPlan, budget_seconds: float) -> None:
+        self.plan = plan
+        super().__init__(
+            f"estimated {plan.estimated_seconds:.2g} s ({plan.method} on {len(plan.active_qubits)} qubits), "
+            f"over the {budget_seconds:g} s asked for"
+        )
+
+
+def _plan_of(prepared: _Prepared, shots: int) -> SimulationPlan:
     width, operations = len(prepared.placed.active_qubits), len(prepared.placed.compact.data)
     seconds = estimated_seconds(prepared.method, width, operations, shots, prepared.error_probability)
     peak = estimated_peak_bytes(prepared.method, width, shots, prepared.error_probability)

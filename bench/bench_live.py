@@ -1,0 +1,156 @@
+"""Edit → redrawn result, in the real app in headless Chromium: p50/p95 over repeated edits.
+
+    .venv/bin/python bench/bench_live.py [--edits 20] [--app-dir DIR] [--journeys whatif,form,ghz8,navigate]
+
+Starts ``streamlit run app.py`` from ``--app-dir`` (default: this checkout; pass a worktree of
+an older commit to measure it the same way) and drives Debian's Chromium (/usr/bin/chromium).
+Each edit alternates between two values so the result changes every time; the clock runs from
+the edit's commit (Enter or the Apply click) until the Success probability metric shows a new
+value ("metrics"), and on until the app is idle again ("idle": histogram and the rest drawn).
+
+Journeys, on the default preset (ibm_pittsburgh) and circuit (GHZ(3)) unless stated:
+
+- ``whatif``: Simulate page, the what-if strip's "readout errors ×" between 1 and 2;
+- ``form``: Noise model page, the one-entry form's P(1|0) of a measured qubit between 0.3 and
+  0.05, Apply; the live result beside the editor redraws;
+- ``ghz8``: as ``whatif`` with GHZ(8) (density matrix on 8 qubits);
+- ``navigate``: the journey before the live loop existed: the form edit on the Noise model page,
+  then open the Simulate page and wait for the new metrics (run with ``--app-dir`` on an older
+  checkout for the figure before; the Noise page is reopened between edits, untimed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.test_browser import (  # noqa: E402  (the browser helpers the tests use)
+    chromium,
+    new_session,
+    open_page,
+    streamlit_server,
+    success_probability,
+    wait_until_idle,
+)
+
+METRIC_CHANGED = (
+    "old => [...document.querySelectorAll('[data-testid=stMetric]')].some("
+    "m => m.innerText.includes('Success probability') && !m.innerText.includes(old))"
+)
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def timed_edits(page, edits: int, edit: Callable[[int], None], after: Callable[[], None] = lambda: None):  # type: ignore[no-untyped-def]
+    """Seconds to new metrics and to idle, per edit; ``edit(i)`` commits the i-th change."""
+    to_metrics, to_idle = [], []
+    for index in range(edits + 1):  # the first edit warms caches and is not counted
+        before = success_probability(page)
+        started = time.perf_counter()
+        edit(index)
+        page.wait_for_function(METRIC_CHANGED, arg=before, timeout=60_000, polling=20)
+        metrics_at = time.perf_counter()
+        wait_until_idle(page)
+        idle_at = time.perf_counter() - 0.3  # wait_until_idle first sleeps 0.3 s
+        if index:
+            to_metrics.append(metrics_at - started)
+            to_idle.append(max(idle_at, metrics_at) - started)
+        after()
+    return to_metrics, to_idle
+
+
+def number_setter(page, label: str, values: tuple[float, float]) -> Callable[[int], None]:  # type: ignore[no-untyped-def]
+    field = page.get_by_test_id("stNumberInput").filter(has_text=label).locator("input")
+
+    def edit(index: int) -> None:
+        field.fill(f"{values[index % 2]:g}")
+        field.press("Enter")
+
+    return edit
+
+
+def measured_qubit(page) -> str:  # type: ignore[no-untyped-def]
+    page.get_by_role("tab", name="Layout on the device").click()
+    page.get_by_text("Active physical qubits:").first.wait_for(timeout=60_000)
+    text = page.get_by_text("Active physical qubits:").first.inner_text()
+    page.get_by_role("tab", name="Plan and timings").click()
+    return text.split("[", 1)[1].split(",", 1)[0].split("]", 1)[0].strip()
+
+
+def form_setter(page, qubit: str) -> Callable[[int], None]:  # type: ignore[no-untyped-def]
+    """Filter to ``qubit`` and pick its readout entry once; each edit types P(1|0) and applies it."""
+    page.get_by_placeholder("e.g. 113, 114 or cz").fill(qubit)
+    page.get_by_placeholder("e.g. 113, 114 or cz").press("Enter")
+    wait_until_idle(page)
+    choose_entry(page, qubit)
+
+    def edit(index: int) -> None:
+        if page.get_by_test_id("stSelectbox").filter(has_text=f"readout on qubit {qubit}").count() == 0:
+            choose_entry(page, qubit)  # the older app forgets the choice when its page is reopened
+        page.get_by_label("P(1|0)", exact=True).fill(("0.3", "0.05")[index % 2])
+        page.get_by_role("button", name="Apply to this entry").click()
+
+    return edit
+
+
+def choose_entry(page, qubit: str) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_test_id("stSelectbox").filter(has_text="Entry").first.click()
+    page.keyboard.type(f"readout on qubit {qubit}")
+    page.keyboard.press("Enter")
+    wait_until_idle(page)
+
+
+def run_journey(browser, url: str, journey: str, edits: int) -> tuple[list[float], list[float]]:  # type: ignore[no-untyped-def]
+    page = new_session(browser, url)
+    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=120_000)
+    wait_until_idle(page)
+    if journey == "ghz8":
+        number_setter(page, "qubits", (8, 8))(0)
+        page.wait_for_function("() => document.body.innerText.includes('GHZ(8)')", timeout=60_000)
+        wait_until_idle(page)
+    if journey in ("whatif", "ghz8"):
+        return timed_edits(page, edits, number_setter(page, "readout errors ×", (2, 1)))
+    qubit = measured_qubit(page) if journey == "form" else "113"
+    open_page(page, "Noise model")
+    edit = form_setter(page, qubit)
+    if journey == "form":
+        return timed_edits(page, edits, edit)
+
+    def edit_then_open_simulate(index: int) -> None:
+        edit(index)
+        page.get_by_text("The model in force is edited").wait_for(timeout=30_000)
+        open_page(page, "Simulate")
+
+    return timed_edits(page, edits, edit_then_open_simulate, after=lambda: open_page(page, "Noise model"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--edits", type=int, default=20)
+    parser.add_argument("--app-dir", type=Path, default=ROOT)
+    parser.add_argument("--journeys", default="whatif,form,ghz8")
+    arguments = parser.parse_args()
+    print(f"app: {arguments.app_dir}; {arguments.edits} timed edits per journey (after one untimed)")
+    print(f"{'journey':<10} {'to metrics p50':>15} {'p95':>7} {'to idle p50':>12} {'p95':>7}")
+    with streamlit_server(arguments.app_dir) as url, chromium() as browser:
+        for journey in arguments.journeys.split(","):
+            to_metrics, to_idle = run_journey(browser, url, journey, arguments.edits)
+            print(
+                f"{journey:<10} {statistics.median(to_metrics):>13.2f} s {percentile(to_metrics, 0.95):>5.2f} s "
+                f"{statistics.median(to_idle):>10.2f} s {percentile(to_idle, 0.95):>5.2f} s",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from components import jobs
-from components.jobs import CircuitRequest, DeviceSource, Exports, RunSettings, WhatIf
+from components.jobs import CircuitRequest, DeviceSource, Exports, RunSettings, SharedSpec, WhatIf
 from components.map_geometry import qubit_positions
 from components.spec_tables import tables_from_spec
 from components.table_changes import changes_from_derived, row_status
@@ -77,6 +77,11 @@ def spec_digest(spec: NoiseSpec) -> str:
     return hashlib.sha256(spec_json(spec).encode()).hexdigest()
 
 
+def shared_spec(spec: NoiseSpec) -> SharedSpec:
+    """How a task receives a spec: its JSON and digest (memoized here), validated once per worker."""
+    return SharedSpec(spec_digest(spec), spec_json(spec))
+
+
 @st.cache_resource(max_entries=8, show_spinner=False)
 def cached_sources(base_json: str, derived_json: str, _base: NoiseSpec, _derived: NoiseSpec) -> dict[str, pd.Series]:
     """Per table, each editor row's source ('calibration', 'edited', 'added') against the derived model."""
@@ -119,7 +124,7 @@ def cached_live(
 ) -> SimulationResult | SimulationPlan:
     """Plan, and run at once if estimated under ``live_seconds``: one task, one round trip per edit."""
     key = ("live", device.key, spec_digest(spec), what_if, request.key, request.expected, settings, live_seconds)
-    arguments = (device, spec, what_if, request, settings, live_seconds)
+    arguments = (device, shared_spec(spec), what_if, request, settings, live_seconds)
     return run_task("Simulating", jobs.live_simulation, *arguments, key=key)
 
 
@@ -128,7 +133,7 @@ def cached_simulation(
 ) -> SimulationResult:
     """A run too long for the live loop, on the heavy lane (started by the Run button)."""
     key = ("simulate", device.key, spec_digest(spec), what_if, request.key, request.expected, settings)
-    arguments = (device, spec, what_if, request, settings)
+    arguments = (device, shared_spec(spec), what_if, request, settings)
     return run_task("Simulating", jobs.run_simulation, *arguments, lane="heavy", key=key)
 
 
@@ -136,7 +141,7 @@ def cached_assignment(
     device: DeviceSource, spec: NoiseSpec, what_if: WhatIf, qubits: tuple[int, ...], shots: int, seed: int
 ) -> AssignmentReport:
     key = ("assignment", device.key, spec_digest(spec), what_if, qubits, shots, seed)
-    arguments = (device, spec, what_if, qubits, shots, seed)
+    arguments = (device, shared_spec(spec), what_if, qubits, shots, seed)
     return run_task("Estimating assignment matrices", jobs.estimate_assignment, *arguments, key=key)
 
 

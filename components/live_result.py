@@ -118,22 +118,25 @@ def _stale(inputs: str) -> ShownSimulation | None:
     return shown
 
 
-def render_metrics(result: SimulationResult) -> None:
+def render_metrics(result: SimulationResult, *, per_row: int = 4) -> None:
+    """TVD, Hellinger fidelity, success probability and active qubits, ``per_row`` to a row."""
     metrics = result.metrics
-    columns = st.columns(4)
-    columns[0].metric(
-        "Total variation distance", f"{metrics.total_variation_distance:.4f}", help="½·Σ|p_ideal − p_noisy|"
-    )
-    columns[1].metric("Hellinger fidelity", f"{metrics.hellinger_fidelity:.4f}", help="(Σ√(p_ideal·p_noisy))²")
     success = metrics.success_probability
-    columns[2].metric(
-        "Success probability",
-        "n/a" if success is None else f"{success:.4f}",
-        help="Noisy probability of the circuit's ideal outcomes"
-        if success is not None
-        else "No expected outcomes: give them under the OpenQASM program",
-    )
-    columns[3].metric("Active qubits", len(result.active_qubits), help="Physical qubits the circuit touches")
+    cells = [
+        ("Total variation distance", f"{metrics.total_variation_distance:.4f}", "½·Σ|p_ideal − p_noisy|"),
+        ("Hellinger fidelity", f"{metrics.hellinger_fidelity:.4f}", "(Σ√(p_ideal·p_noisy))²"),
+        (
+            "Success probability",
+            "n/a" if success is None else f"{success:.4f}",
+            "Noisy probability of the circuit's ideal outcomes"
+            if success is not None
+            else "No expected outcomes: give them under the OpenQASM program",
+        ),
+        ("Active qubits", str(len(result.active_qubits)), "Physical qubits the circuit touches"),
+    ]
+    for start in range(0, len(cells), per_row):
+        for column, (label, value, help_text) in zip(st.columns(per_row), cells[start : start + per_row], strict=False):
+            column.metric(label, value, help=help_text)
     basis = "exact distributions" if metrics.exact else f"{result.shots:,} sampled shots"
     st.caption(f"Method {result.method}: {result.method_reason}. Metrics from {basis}; seed {result.seed}.")
 

@@ -43,7 +43,7 @@ def edit_and_see() -> None:
         )
         shown = live_result(key="noise")
         if shown is not None:
-            render_metrics(shown.result)
+            render_metrics(shown.result, per_row=2)
             render_histogram(shown, key="noise", options=HistogramOptions(top=8))
     with st.expander("Changes from the derived model", expanded=True):
         render_changes()

@@ -4,7 +4,11 @@ Editing model: each table is a ``st.data_editor`` started from ``NoiseState.edit
 After any change, every table is rebuilt from its base plus the editor's recorded changes and
 validated as one spec (``components.spec_tables.spec_from_tables``). A valid result becomes the spec
 in force; an invalid one leaves the last valid spec in force and its problems are shown under
-the tables, naming the row, field, value and rule.
+the tables, one per wrong field, naming the entry and the column as labelled here.
+
+Numbers: T1/T2 in µs and gate times in ns with about four significant digits; the exact values
+stay on the server (``spec_tables.EXACT``, never sent to the browser), so a cell left alone
+reads back exactly.
 """
 
 from __future__ import annotations
@@ -27,8 +31,16 @@ from components.session import (
     start_from_scratch,
     use_spec,
 )
-from components.spec_tables import SpecEditError, entry_label, parse_qubits, spec_from_tables
-from components.table_changes import reset_entry, rows_matching
+from components.spec_tables import (
+    COLUMN_LABELS,
+    EXACT,
+    SpecEditError,
+    entry_label,
+    humane,
+    parse_qubits,
+    spec_from_tables,
+)
+from components.table_changes import reset_entry, rows_matching, summarize_changes
 from components.tasks import TaskStopped
 from noise_core import DerivationOptions, NoiseSpec, describe_validation_error
 from noise_core.spec import assignment_from_flips
@@ -40,28 +52,33 @@ TABLES = {
     "readout": "Per-qubit readout",
 }
 READOUT_MODES = ("none", "bit flip", "matrix")
-_COLUMN_LABELS = {
-    "gate": st.column_config.TextColumn("gate", help="Instruction name as Qiskit spells it: sx, cz, ecr…"),
-    "num_qubits": st.column_config.NumberColumn("qubits (n)", min_value=1, step=1),
-    "qubits": st.column_config.TextColumn("qubits", help="Physical qubits in gate order, e.g. 3,4"),
-    "depolarizing": st.column_config.NumberColumn(
-        "depolarizing λ", format="%.3e", help="Aer's depolarizing_error parameter; 0 ≤ λ ≤ 4ⁿ/(4ⁿ−1)"
-    ),
-    "pauli": st.column_config.TextColumn("Pauli terms", help="e.g. X:0.01, Z:0.02 — the identity takes the rest"),
-    "t1": st.column_config.TextColumn("T1 (ns)", help="One per qubit, comma-separated; inf = no decay"),
-    "t2": st.column_config.TextColumn("T2 (ns)", help="One per qubit; T2 ≤ 2·T1; inf = no dephasing"),
-    "time": st.column_config.TextColumn("gate time (ns)", help="One per qubit (or one for all)"),
-    "excited": st.column_config.TextColumn("excited pop.", help="Thermal excited-state population per qubit"),
-    "qubit": st.column_config.NumberColumn("qubit", min_value=0, step=1),
-    "p1_given_0": st.column_config.NumberColumn("P(1|0)", format="%.4f", min_value=0.0, max_value=1.0),
-    "p0_given_1": st.column_config.NumberColumn("P(0|1)", format="%.4f", min_value=0.0, max_value=1.0),
-    "source": st.column_config.TextColumn("source", help="calibration = as derived; edited / added by you"),
+_HELP = {
+    "gate": "Instruction name as Qiskit spells it: sx, cz, ecr…",
+    "qubits": "Physical qubits in gate order, e.g. 3,4",
+    "depolarizing": "Aer's depolarizing_error parameter; 0 ≤ λ ≤ 4ⁿ/(4ⁿ−1)",
+    "pauli": "e.g. X:0.01, Z:0.02 — the identity takes the rest",
+    "t1": "Microseconds, one per qubit (comma-separated) or one for all; inf = no decay",
+    "t2": "Microseconds, one per qubit; T2 ≤ 2·T1; inf = no dephasing",
+    "time": "Nanoseconds, one per qubit (or one for all)",
+    "excited": "Thermal excited-state population per qubit (0 to 1)",
 }
-_ALL_QUBIT_NUMBERS = {
-    "t1": st.column_config.NumberColumn("T1 (ns)"),
-    "t2": st.column_config.NumberColumn("T2 (ns)"),
-    "time": st.column_config.NumberColumn("gate time (ns)"),
-    "excited": st.column_config.NumberColumn("excited pop."),
+_COLUMN_LABELS: dict[str, Any] = {
+    **{
+        column: st.column_config.TextColumn(COLUMN_LABELS[column], help=_HELP.get(column))
+        for column in ("gate", "qubits", "pauli", "t1", "t2", "time", "excited")
+    },
+    "num_qubits": st.column_config.NumberColumn(COLUMN_LABELS["num_qubits"], min_value=1, step=1),
+    "depolarizing": st.column_config.NumberColumn(
+        COLUMN_LABELS["depolarizing"], format="%.3e", help=_HELP["depolarizing"]
+    ),
+    "qubit": st.column_config.NumberColumn(COLUMN_LABELS["qubit"], min_value=0, step=1),
+    "p1_given_0": st.column_config.NumberColumn(
+        COLUMN_LABELS["p1_given_0"], format="%.4f", min_value=0.0, max_value=1.0
+    ),
+    "p0_given_1": st.column_config.NumberColumn(
+        COLUMN_LABELS["p0_given_1"], format="%.4f", min_value=0.0, max_value=1.0
+    ),
+    "source": st.column_config.TextColumn("source", help="calibration = as derived; edited / added by you"),
 }
 
 
@@ -197,14 +214,16 @@ def render_editors() -> None:
         on_change=_restart_from_spec_in_force,
         help="Filters the tables below; edits you made stay in force.",
     )
-    tabs = st.tabs([f"{title} ({len(bases[name])})" for name, title in TABLES.items()] + ["Global readout"])
+    visible = {name: _shown_rows(bases[name], name) for name in TABLES}
+    tabs = st.tabs(
+        [tab_title(title, int(visible[name].sum()), len(bases[name])) for name, title in TABLES.items()]
+        + ["Global readout"]
+    )
     for tab, (name, _title) in zip(tabs, TABLES.items(), strict=False):
         with tab:
-            visible = _shown_rows(bases[name], name)
-            shown = bases[name][visible].reset_index(drop=True)
+            shown = bases[name][visible[name]].drop(columns=[EXACT], errors="ignore").reset_index(drop=True)
             if sources is not None:
-                shown.insert(0, "source", sources[name][visible].to_numpy())
-            config = {**_COLUMN_LABELS, **(_ALL_QUBIT_NUMBERS if name == "all_qubit" else {})}
+                shown.insert(0, "source", sources[name][visible[name]].to_numpy())
             st.data_editor(
                 shown,
                 key=_editor_key(name),
@@ -213,7 +232,7 @@ def render_editors() -> None:
                 width="stretch",
                 height=320,
                 disabled=["source"],
-                column_config=config,
+                column_config=_COLUMN_LABELS,
             )
     with tabs[-1]:
         _render_global_readout(state.editor_base)
@@ -223,6 +242,11 @@ def render_editors() -> None:
             + "\n".join(f"- {problem}" for problem in state.problems[:12])
             + (f"\n- … and {len(state.problems) - 12} more" if len(state.problems) > 12 else "")
         )
+
+
+def tab_title(title: str, shown: int, total: int) -> str:
+    """'Qubit-specific channels (1,484)', or '(12 of 1,484)' while a filter hides rows."""
+    return f"{title} ({total:,})" if shown == total else f"{title} ({shown:,} of {total:,})"
 
 
 def _render_global_readout(base: NoiseSpec) -> None:
@@ -351,7 +375,7 @@ def _with_global_readout(base: NoiseSpec) -> NoiseSpec:
 
 
 def render_changes() -> None:
-    """What differs from the derived model in the spec in force."""
+    """What differs from the derived model in the spec in force: counts, then at most 50 entries with old → new."""
     state = noise_state()
     if state.derived is None:
         st.caption("No derived model to compare with: this spec was built from scratch or imported.")
@@ -360,18 +384,44 @@ def render_changes() -> None:
     if changes.empty:
         st.success("Every value comes from the calibration (as derived).")
         return
-    shown = changes.assign(table=changes["table"].map(TABLES))
+    st.markdown("\n".join(f"- {line}" for line in summarize_changes(changes)))
+    listed = _render_change_list(changes)
+    if not listed.empty:
+        _render_reset_entry(listed)
+
+
+def _render_change_list(changes: pd.DataFrame) -> pd.DataFrame:
+    """The changes matching the filter, at most ``MAX_LISTED_CHANGES`` of them; returns those listed."""
+    text = st.session_state.get(FILTER_KEY) or ""
+    matching = changes[rows_matching(changes, "qubit_specific", text)] if text.strip() else changes
+    listed = matching.head(MAX_LISTED_CHANGES)
+    shown = listed.assign(table=listed["table"].map(TABLES))[["table", "entry", "change", "values"]]
     st.dataframe(shown, hide_index=True, width="stretch", key="noise_changes")
-    labels = [f"{row.table}: {row.entry} ({row.change})" for row in shown.itertuples()]
+    hidden, outside = len(matching) - len(listed), len(changes) - len(matching)
+    notes = ([f"… and {hidden:,} more; narrow the list with the filter above"] if hidden else []) + (
+        [f"{outside:,} outside the filter"] if outside else []
+    )
+    if notes:
+        st.caption("; ".join(notes) + ".")
+    return listed
+
+
+def _render_reset_entry(listed: pd.DataFrame) -> None:
+    state = noise_state()
+    labels = [f"{TABLES[row.table]}: {row.entry} ({row.change})" for row in listed.itertuples()]
     left, right = st.columns([3, 1])
     chosen = left.selectbox("Entry", range(len(labels)), format_func=labels.__getitem__, key="noise_reset_choice")
-    if right.button("Reset this entry to derived", key="noise_reset_entry"):
-        change = changes.iloc[chosen]
+    if right.button("Reset this entry to derived", key="noise_reset_entry") and state.derived is not None:
+        change = listed.iloc[chosen]
         tables = reset_entry(
             _tables(state.spec), _tables(state.derived), change["table"], change["entry"], change["change"]
         )
         use_spec(spec_from_tables(tables, state.spec))
         st.rerun()
+
+
+MAX_LISTED_CHANGES = 50
+"""Changes listed one by one; a bulk change (e.g. starting from scratch) is summarized by counts."""
 
 
 def _tables(spec: NoiseSpec) -> dict[str, pd.DataFrame]:
@@ -405,15 +455,16 @@ def render_entry_form() -> None:
     )
     name, position = choices[chosen]
     row = tables[name].loc[position]
+    shown = {field: _form_text(row[field]) for field in _FORM_FIELDS[name]}
     with st.form("noise_entry_form"):
         columns = st.columns(len(_FORM_FIELDS[name]))
         values = {
-            field: column.text_input(_COLUMN_LABELS[field]["label"] or field, _form_text(row[field]))
+            field: column.text_input(COLUMN_LABELS[field], shown[field], help=_HELP.get(field))
             for field, column in zip(_FORM_FIELDS[name], columns, strict=True)
         }
         submitted = st.form_submit_button("Apply to this entry")
     if submitted:
-        _apply_entry(name, position, values)
+        _apply_entry(name, position, {field: text for field, text in values.items() if text != shown[field]})
     problems = st.session_state.get(_FORM_PROBLEMS)
     if problems:
         st.error("**Not applied** — the model in force is unchanged. Fix:\n\n" + "\n".join(f"- {p}" for p in problems))
@@ -423,7 +474,14 @@ _FORM_PROBLEMS = "noise_form_problems"
 
 
 def _apply_entry(name: str, position: int, values: dict[str, str]) -> None:
+    """Put the fields the user changed (as typed) into the entry's row and validate the whole spec.
+
+    Fields left as shown keep their exact values: the form shows rounded numbers.
+    """
     state = noise_state()
+    if not values:
+        st.session_state.pop(_FORM_PROBLEMS, None)
+        return
     tables = {key: table.copy() for key, table in _tables(state.spec).items()}
     table = tables[name].astype(object)
     for field, text in values.items():
@@ -445,6 +503,7 @@ def _choice_label(tables: dict[str, pd.DataFrame], name: str, position: int) -> 
 
 
 def _form_text(value: Any) -> str:
+    """A cell as the form shows it: blank, about four significant digits, or the table's text."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
-    return repr(float(value)) if isinstance(value, float) else str(value)
+    return humane(float(value)) if isinstance(value, float) else str(value)

@@ -1,23 +1,29 @@
-"""A spec as editable tables and back, with every problem tied to the row a user typed it in.
+"""A spec as editable tables and back, in the units a physicist reads, with problems in the user's terms.
 
 Three tables, one row per thing a user thinks about:
 
 - ``all_qubit``: one row per gate: depolarizing λ, Pauli terms, thermal relaxation.
 - ``qubit_specific``: one row per (gate, qubits): the same kinds, per placement; relaxation
-  times are listed per qubit ("52000, 61000"), ``inf`` for an infinite T1/T2.
+  values are listed per qubit ("52.1, 61.3"), ``inf`` for an infinite T1/T2.
 - ``readout``: one row per qubit: P(1|0) and P(0|1).
 
-Pauli terms are written ``"X:0.01, Z:0.02"``; the identity gets the remaining probability
-unless it is written. ``spec_from_tables`` validates through ``NoiseSpec`` and raises
-``SpecEditError`` whose problems name the table, the row, the field and the rule. What
-differs from the derived tables is ``components.table_changes``' concern.
+Units and digits: T1 and T2 are shown in µs and gate times in ns (the spec holds ns), with
+about four significant digits (``humane``). Each gate row also keeps, in its ``exact`` column
+(never shown to the user), the text each relaxation cell was displayed with and the exact
+values behind it: a cell whose text is unchanged reads back exactly, so showing rounded
+numbers never changes the spec in force. Pauli terms are written ``"X:0.01, Z:0.02"``; the
+identity gets the remaining probability unless it is written.
+
+``spec_from_tables`` raises ``SpecEditError`` with one problem per wrong field, naming the entry
+as the user sees it and the column as labelled: "readout of qubit 113: P(1|0) must be between
+0 and 1; got 2". What differs from the derived tables is ``components.table_changes``' concern.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -26,28 +32,70 @@ from pydantic import ValidationError
 
 from noise_core import NoiseSpec, NoiseStudioError, describe_validation_error
 from noise_core.spec import assignment_from_flips
+from noise_core.spec.gates import known_gate_arity, max_depolarizing_probability
 
 ALL_QUBIT_COLUMNS = ["gate", "num_qubits", "depolarizing", "pauli", "t1", "t2", "time", "excited"]
 QUBIT_SPECIFIC_COLUMNS = ["gate", "qubits", "depolarizing", "pauli", "t1", "t2", "time", "excited"]
 READOUT_COLUMNS = ["qubit", "p1_given_0", "p0_given_1"]
+EXACT = "exact"
+"""Hidden column of the gate tables: {column: (displayed text, exact values in the spec's units)} and,
+under ``ORDER``, {spec field: index of the row's entry in the spec it was built from}."""
+ORDER = "order"
+NEW_ROWS_AFTER = 1e12
+"""Rows without a recorded place come after every entry that has one."""
 TABLE_KEYS = {
     "all_qubit": ("gate",),
     "qubit_specific": ("gate", "qubits"),
     "readout": ("qubit",),
 }
 """Columns that identify a row when comparing with the derived tables."""
+COLUMN_LABELS = {
+    "gate": "gate",
+    "num_qubits": "qubits (n)",
+    "qubits": "qubits",
+    "depolarizing": "depolarizing λ",
+    "pauli": "Pauli terms",
+    "t1": "T1 (µs)",
+    "t2": "T2 (µs)",
+    "time": "gate time (ns)",
+    "excited": "excited pop.",
+    "qubit": "qubit",
+    "p1_given_0": "P(1|0)",
+    "p0_given_1": "P(0|1)",
+}
+"""Each column as the editor labels it; problems use the same words."""
+NS_PER_SHOWN_UNIT = {"t1": 1000.0, "t2": 1000.0, "time": 1.0, "excited": 1.0}
+"""Spec value (ns for times) per displayed unit: T1/T2 in µs, gate time in ns."""
+RELAXATION_ATTRIBUTES = {"t1": "t1", "t2": "t2", "time": "time", "excited": "excited_state_population"}
+SIGNIFICANT_DIGITS = 4
 
 
 class SpecEditError(NoiseStudioError):
-    """Edited tables that do not make a valid spec; ``problems`` has one line per broken rule."""
+    """Edited tables that do not make a valid spec; ``problems`` has one line per wrong field."""
 
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
 
 
+def humane(value: float, digits: int = SIGNIFICANT_DIGITS) -> str:
+    """``value`` with about ``digits`` significant digits and no exponent between 0.001 and 10⁹.
+
+    Integer digits are never dropped: 66842.29367276978 → '66842', 66.84229 → '66.84',
+    88.00000000000001 → '88', 0.00390625 → '0.003906'; below 0.001: '1.235e-04'.
+    """
+    if value == 0 or not math.isfinite(value):
+        return "0" if value == 0 else str(value)
+    magnitude = abs(value)
+    if magnitude < 1e-3 or magnitude >= 1e9:
+        return f"{value:.{digits - 1}e}"
+    decimals = max(0, digits - 1 - math.floor(math.log10(magnitude)))
+    text = f"{value:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def tables_from_spec(spec: NoiseSpec) -> dict[str, pd.DataFrame]:
-    """The spec's channels as the three editable tables."""
+    """The spec's channels as the three editable tables (times in display units, exact values kept)."""
     return {
         "all_qubit": _all_qubit_table(spec),
         "qubit_specific": _qubit_specific_table(spec),
@@ -74,12 +122,17 @@ def spec_from_tables(tables: dict[str, pd.DataFrame], base: NoiseSpec) -> NoiseS
         "readout_assignment_probabilities": base.readout_assignment_probabilities,
         "provenance": base.provenance.model_dump() if base.provenance else None,
     }
-    origins: dict[str, list[str]] = {}
-    _collect(document, origins, problems, "all_qubit", tables["all_qubit"], _all_qubit_entries)
-    _collect(document, origins, problems, "qubit_specific", tables["qubit_specific"], _qubit_specific_entries)
-    _collect(document, origins, problems, "readout", tables["readout"], _readout_entries)
+    pending: dict[str, list[tuple[float, dict[str, Any], str]]] = {}
+    _collect(pending, problems, "all_qubit", tables["all_qubit"], _all_qubit_entries)
+    _collect(pending, problems, "qubit_specific", tables["qubit_specific"], _qubit_specific_entries)
+    _collect(pending, problems, "readout", tables["readout"], _readout_entries)
     if problems:
         raise SpecEditError(problems)
+    origins: dict[str, list[str]] = {}
+    for field, items in pending.items():
+        items.sort(key=lambda item: item[0])  # each entry back in its place in the spec the row came from
+        document[field] = [entry for _order, entry, _label in items]
+        origins[field] = [label for _order, _entry, label in items]
     try:
         return NoiseSpec.model_validate(document)
     except ValidationError as error:
@@ -89,46 +142,58 @@ def spec_from_tables(tables: dict[str, pd.DataFrame], base: NoiseSpec) -> NoiseS
 # --- spec → tables ------------------------------------------------------------------------
 
 
+def _add_relaxation(row: dict[str, Any], relaxations: Sequence[Any]) -> None:
+    """T1/T2 (µs), time (ns) and excited population as texts, one value per qubit; exact values kept."""
+    for column, attribute in RELAXATION_ATTRIBUTES.items():
+        values = tuple(getattr(relaxation, attribute) for relaxation in relaxations)
+        text = ", ".join("inf" if value is None else humane(value / NS_PER_SHOWN_UNIT[column]) for value in values)
+        row[column] = text
+        row[EXACT][column] = (text, values)
+
+
+def _add_order(row: dict[str, Any], field: str, index: int) -> dict[str, Any]:
+    """Remember that the row holds entry ``index`` of the spec's ``field`` (so it reads back in place)."""
+    row[EXACT].setdefault(ORDER, {})[field] = index
+    return row
+
+
 def _all_qubit_table(spec: NoiseSpec) -> pd.DataFrame:
     rows: dict[str, dict[str, Any]] = {}
 
     def row(gate: str, num_qubits: int) -> dict[str, Any]:
-        return rows.setdefault(gate, {**dict.fromkeys(ALL_QUBIT_COLUMNS), "gate": gate, "num_qubits": num_qubits})
+        empty: dict[str, Any] = {**dict.fromkeys(ALL_QUBIT_COLUMNS), EXACT: {}}  # a new dict per row
+        return rows.setdefault(gate, {**empty, "gate": gate, "num_qubits": num_qubits})
 
-    for depolarizing in spec.gate_depolarizing_errors:
-        row(depolarizing.gate, depolarizing.num_qubits)["depolarizing"] = depolarizing.probability
-    for pauli in spec.gate_pauli_errors:
-        row(pauli.gate, pauli.num_qubits)["pauli"] = _pauli_text(pauli.pauli_terms)
-    for thermal in spec.gate_thermal_relaxation_errors:
-        row(thermal.gate, 1).update(
-            t1=thermal.t1, t2=thermal.t2, time=thermal.time, excited=thermal.excited_state_population
-        )
-    table = pd.DataFrame(list(rows.values()), columns=ALL_QUBIT_COLUMNS)
-    return table.astype({"depolarizing": float, "t1": float, "t2": float, "time": float, "excited": float})
+    for index, depolarizing in enumerate(spec.gate_depolarizing_errors):
+        entry = _add_order(row(depolarizing.gate, depolarizing.num_qubits), "gate_depolarizing_errors", index)
+        entry["depolarizing"] = depolarizing.probability
+    for index, pauli in enumerate(spec.gate_pauli_errors):
+        entry = _add_order(row(pauli.gate, pauli.num_qubits), "gate_pauli_errors", index)
+        entry["pauli"] = _pauli_text(pauli.pauli_terms)
+    for index, thermal in enumerate(spec.gate_thermal_relaxation_errors):
+        _add_relaxation(_add_order(row(thermal.gate, 1), "gate_thermal_relaxation_errors", index), [thermal])
+    table = pd.DataFrame(list(rows.values()), columns=[*ALL_QUBIT_COLUMNS, EXACT])
+    return table.astype({"depolarizing": float})
 
 
 def _qubit_specific_table(spec: NoiseSpec) -> pd.DataFrame:
     rows: dict[tuple[str, tuple[int, ...]], dict[str, Any]] = {}
 
     def row(gate: str, qubits: list[int]) -> dict[str, Any]:
-        key = (gate, tuple(qubits))
-        return rows.setdefault(
-            key, {**dict.fromkeys(QUBIT_SPECIFIC_COLUMNS), "gate": gate, "qubits": ",".join(map(str, qubits))}
-        )
+        empty: dict[str, Any] = {**dict.fromkeys(QUBIT_SPECIFIC_COLUMNS), EXACT: {}}
+        return rows.setdefault((gate, tuple(qubits)), {**empty, "gate": gate, "qubits": ",".join(map(str, qubits))})
 
-    for depolarizing in spec.local_depolarizing_errors:
-        row(depolarizing.gate, depolarizing.qubits)["depolarizing"] = depolarizing.probability
-    for pauli in spec.local_pauli_errors:
-        row(pauli.gate, pauli.qubits)["pauli"] = _pauli_text(pauli.pauli_terms)
-    for thermal in spec.local_thermal_relaxation_errors:
-        relaxations = thermal.relaxations
-        row(thermal.gate, thermal.qubits).update(
-            t1=_list_text(r.t1 for r in relaxations),
-            t2=_list_text(r.t2 for r in relaxations),
-            time=_list_text(r.time for r in relaxations),
-            excited=_list_text(r.excited_state_population for r in relaxations),
+    for index, depolarizing in enumerate(spec.local_depolarizing_errors):
+        entry = _add_order(row(depolarizing.gate, depolarizing.qubits), "local_depolarizing_errors", index)
+        entry["depolarizing"] = depolarizing.probability
+    for index, pauli in enumerate(spec.local_pauli_errors):
+        entry = _add_order(row(pauli.gate, pauli.qubits), "local_pauli_errors", index)
+        entry["pauli"] = _pauli_text(pauli.pauli_terms)
+    for index, thermal in enumerate(spec.local_thermal_relaxation_errors):
+        _add_relaxation(
+            _add_order(row(thermal.gate, thermal.qubits), "local_thermal_relaxation_errors", index), thermal.relaxations
         )
-    table = pd.DataFrame(list(rows.values()), columns=QUBIT_SPECIFIC_COLUMNS)
+    table = pd.DataFrame(list(rows.values()), columns=[*QUBIT_SPECIFIC_COLUMNS, EXACT])
     return table.astype({"depolarizing": float})
 
 
@@ -136,105 +201,86 @@ def _pauli_text(terms: Iterable[Any]) -> str:
     return ", ".join(f"{term.pauli}:{term.probability!r}" for term in terms if term.pauli.strip("I"))
 
 
-def _list_text(values: Iterable[float | None]) -> str:
-    return ", ".join("inf" if value is None else repr(float(value)) for value in values)
-
-
 # --- tables → spec ------------------------------------------------------------------------
 
-RowParser = Callable[[pd.Series], dict[str, list[dict[str, Any]]]]
+RowParser = Callable[["_Cells"], dict[str, list[dict[str, Any]]]]
 
 
 def _collect(
-    document: dict[str, Any],
-    origins: dict[str, list[str]],
+    pending: dict[str, list[tuple[float, dict[str, Any], str]]],
     problems: list[str],
     table_name: str,
     table: pd.DataFrame,
     parse: RowParser,
 ) -> None:
-    """Parse each row into spec entries, remembering which row each entry came from."""
-    for position, (_, row) in enumerate(table.iterrows()):
-        label = _row_label(table_name, position, row)
+    """Parse each row into (place in the spec, entry, row label) per spec field; a row listed twice is a problem.
+
+    An entry read from a row built from a spec keeps that spec's position; new rows follow, in table order.
+    """
+    seen: dict[tuple[str, ...], int] = {}
+    for position, row in enumerate(table.to_dict("records")):
         if _is_blank(row):
             continue
-        try:
-            entries = parse(row)
-        except ValueError as error:
-            problems.append(f"{label}: {error}")
+        cells = _Cells(row, row_label(table_name, position, row))
+        entries = parse(cells)
+        key = tuple(_key_text(row.get(column)) for column in TABLE_KEYS[table_name])
+        if key in seen and not cells.problems:
+            cells.problems.append(f"{cells.where}: listed twice (rows {seen[key] + 1} and {position + 1}); keep one")
+        seen.setdefault(key, position)
+        if cells.problems:
+            problems.extend(cells.problems)
             continue
+        order = exact_cells(row).get(ORDER, {})
         for field, values in entries.items():
-            document.setdefault(field, []).extend(values)
-            origins.setdefault(field, []).extend([label] * len(values))
+            place = order.get(field, NEW_ROWS_AFTER + position)
+            pending.setdefault(field, []).extend((place, value, cells.where) for value in values)
 
 
-def _all_qubit_entries(row: pd.Series) -> dict[str, list[dict[str, Any]]]:
-    gate = _text(row.get("gate"), "gate")
-    num_qubits = _integer(row.get("num_qubits"), "num_qubits")
+def _key_text(value: Any) -> str:
+    return qubit_label(value).replace(" ", "") if is_present(value) else ""
+
+
+def _all_qubit_entries(cells: _Cells) -> dict[str, list[dict[str, Any]]]:
+    gate = cells.gate()
+    num_qubits = cells.arity(gate, "num_qubits", cells.integer("num_qubits", low=1))
     entries: dict[str, list[dict[str, Any]]] = {}
-    if is_present(row.get("depolarizing")):
-        probability = _number(row.get("depolarizing"), "depolarizing")
+    if cells.present("depolarizing"):
+        probability = cells.depolarizing(num_qubits)
         entries["gate_depolarizing_errors"] = [{"gate": gate, "num_qubits": num_qubits, "probability": probability}]
-    if is_present(row.get("pauli")):
-        terms = _pauli_terms(row.get("pauli"), num_qubits)
+    if cells.present("pauli"):
+        terms = cells.pauli_terms(num_qubits)
         entries["gate_pauli_errors"] = [{"gate": gate, "num_qubits": num_qubits, "pauli_terms": terms}]
-    if any(is_present(row.get(column)) for column in ("t1", "t2", "time")):
-        entries["gate_thermal_relaxation_errors"] = [
-            {
-                "gate": gate,
-                "t1": _number(row.get("t1"), "t1"),
-                "t2": _number(row.get("t2"), "t2"),
-                "time": _number(row.get("time"), "time"),
-                "excited_state_population": _number(row.get("excited"), "excited")
-                if is_present(row.get("excited"))
-                else 0.0,
-            }
-        ]
+    if any(cells.present(column) for column in ("t1", "t2", "time")):
+        relaxation = cells.relaxations(1, infinite_allowed=False)
+        entries["gate_thermal_relaxation_errors"] = [{"gate": gate, **relaxation[0]}] if relaxation else []
     return entries
 
 
-def _qubit_specific_entries(row: pd.Series) -> dict[str, list[dict[str, Any]]]:
-    gate = _text(row.get("gate"), "gate")
-    qubits = parse_qubits(row.get("qubits"))
+def _qubit_specific_entries(cells: _Cells) -> dict[str, list[dict[str, Any]]]:
+    gate = cells.gate()
+    qubits = cells.qubits()
+    count = cells.arity(gate, "qubits", len(qubits) if qubits else None)
     entries: dict[str, list[dict[str, Any]]] = {}
-    if is_present(row.get("depolarizing")):
-        probability = _number(row.get("depolarizing"), "depolarizing")
+    if cells.present("depolarizing"):
+        probability = cells.depolarizing(count)
         entries["local_depolarizing_errors"] = [
-            {"gate": gate, "qubits": qubits, "num_qubits": len(qubits), "probability": probability}
+            {"gate": gate, "qubits": qubits, "num_qubits": count, "probability": probability}
         ]
-    if is_present(row.get("pauli")):
-        entries["local_pauli_errors"] = [
-            {"gate": gate, "qubits": qubits, "pauli_terms": _pauli_terms(row.get("pauli"), len(qubits))}
-        ]
-    if any(is_present(row.get(column)) for column in ("t1", "t2", "time")):
-        columns = {
-            name: _per_qubit(row.get(name), name, len(qubits), infinite_allowed=name in ("t1", "t2"))
-            for name in ("t1", "t2", "time")
-        }
-        excited = (
-            _per_qubit(row.get("excited"), "excited", len(qubits), infinite_allowed=False)
-            if is_present(row.get("excited"))
-            else [0.0] * len(qubits)
-        )
-        entries["local_thermal_relaxation_errors"] = [
-            {
-                "gate": gate,
-                "qubits": qubits,
-                "relaxations": [
-                    {"t1": t1, "t2": t2, "time": time, "excited_state_population": population}
-                    for t1, t2, time, population in zip(
-                        columns["t1"], columns["t2"], columns["time"], excited, strict=True
-                    )
-                ],
-            }
-        ]
+    if cells.present("pauli"):
+        terms = cells.pauli_terms(count)
+        entries["local_pauli_errors"] = [{"gate": gate, "qubits": qubits, "pauli_terms": terms}]
+    if any(cells.present(column) for column in ("t1", "t2", "time")) and count:
+        relaxations = cells.relaxations(count, infinite_allowed=True, qubits=qubits)
+        entries["local_thermal_relaxation_errors"] = [{"gate": gate, "qubits": qubits, "relaxations": relaxations}]
     return entries
 
 
-def _readout_entries(row: pd.Series) -> dict[str, list[dict[str, Any]]]:
-    qubit = _integer(row.get("qubit"), "qubit")
-    one_given_zero = _number(row.get("p1_given_0"), "P(1|0)")
-    zero_given_one = _number(row.get("p0_given_1"), "P(0|1)")
+def _readout_entries(cells: _Cells) -> dict[str, list[dict[str, Any]]]:
+    qubit = cells.integer("qubit", low=0)
+    one_given_zero = cells.number("p1_given_0", low=0.0, high=1.0)
+    zero_given_one = cells.number("p0_given_1", low=0.0, high=1.0)
+    if one_given_zero is None or zero_given_one is None:
+        return {}
     matrix = assignment_from_flips(one_given_zero, zero_given_one)
     return {"local_readout_errors": [{"qubit": qubit, "assignment_probabilities": matrix}]}
 
@@ -242,20 +288,175 @@ def _readout_entries(row: pd.Series) -> dict[str, list[dict[str, Any]]]:
 _PAULI_TERM = re.compile(r"^\s*([IXYZ]+)\s*:\s*([^,]+?)\s*$")
 
 
-def _pauli_terms(text: Any, num_qubits: int) -> list[dict[str, Any]]:
-    terms: list[dict[str, Any]] = []
-    for part in str(text).split(","):
-        match = _PAULI_TERM.match(part)
-        if not match:
-            raise ValueError(f"Pauli terms are written like 'X:0.01, Z:0.02'; could not read {part.strip()!r}")
-        terms.append({"pauli": match.group(1), "probability": _number(match.group(2), f"Pauli {match.group(1)}")})
-    identity = "I" * num_qubits
-    if all(term["pauli"] != identity for term in terms):
-        total = math.fsum(float(term["probability"]) for term in terms)
-        if total > 1.0:
-            raise ValueError(f"Pauli terms sum to {total:.6g} > 1; lower them (the identity takes the rest)")
-        terms.insert(0, {"pauli": identity, "probability": 1.0 - total})
-    return terms
+class _Cells:
+    """One row's cells read in the user's units; each wrong cell adds one problem and reads as None."""
+
+    def __init__(self, row: dict[str, Any], where: str) -> None:
+        self.row = row
+        self.where = where
+        self.problems: list[str] = []
+
+    def present(self, column: str) -> bool:
+        return is_present(self.row.get(column))
+
+    def fail(self, column: str, rule: str) -> None:
+        self.problems.append(f"{self.where}: {COLUMN_LABELS[column]} {rule}")
+
+    def shown(self, column: str) -> str:
+        """The cell as the user sees it: typed text as typed, numbers with their significant digits."""
+        value = self.row.get(column)
+        if isinstance(value, int | float | np.number) and not isinstance(value, bool):
+            return humane(float(value), 8)
+        return str(value).strip()
+
+    def number(
+        self, column: str, *, low: float | None = None, high: float | None = None, why: str = ""
+    ) -> float | None:
+        """A required number in ``[low, high]``; ``why`` explains the bounds (' (4ⁿ/(4ⁿ−1) for 2 qubits)')."""
+        if not self.present(column):
+            self.fail(column, "is empty; enter a number")
+            return None
+        number = _to_float(self.row.get(column))
+        if number is None:
+            self.fail(column, f"must be a number; got {self.shown(column)!r}")
+        elif (low is not None and number < low) or (high is not None and number > high):
+            bounds = (
+                f"between {humane(low or 0.0, 6)} and {humane(high, 6)}" if high is not None else f"at least {low:g}"
+            )
+            self.fail(column, f"must be {bounds}{why}; got {self.shown(column)}")
+            return None
+        return number
+
+    def integer(self, column: str, *, low: int) -> int | None:
+        number = self.number(column, low=low)
+        if number is not None and not number.is_integer():
+            self.fail(column, f"must be a whole number; got {self.shown(column)}")
+            return None
+        return None if number is None else int(number)
+
+    def gate(self) -> str | None:
+        if not self.present("gate"):
+            self.fail("gate", "is empty; enter a gate name such as 'sx' or 'cz'")
+            return None
+        return str(self.row["gate"]).strip()
+
+    def qubits(self) -> list[int] | None:
+        try:
+            qubits = parse_qubits(self.row.get("qubits"))
+        except ValueError as error:
+            self.problems.append(f"{self.where}: {error}")
+            return None
+        if len(set(qubits)) != len(qubits):
+            self.fail("qubits", f"must be distinct; got {self.shown('qubits')}")
+            return None
+        return qubits
+
+    def arity(self, gate: str | None, column: str, count: int | None) -> int | None:
+        """``count`` when it matches what Qiskit's ``gate`` acts on (or the gate is not a standard one)."""
+        arity = known_gate_arity(gate) if gate and count else None
+        if arity is not None and arity != count:
+            what = "list" if column == "qubits" else "be"
+            self.fail(column, f"must {what} {arity} qubit{'s' * (arity != 1)} for {gate}; got {count}")
+            return None
+        return count
+
+    def depolarizing(self, num_qubits: int | None) -> float | None:
+        """λ in [0, 4ⁿ/(4ⁿ−1)] for a gate on ``num_qubits`` qubits (only ≥ 0 checked when unknown)."""
+        if not num_qubits:
+            return self.number("depolarizing", low=0.0)
+        why = f" (4ⁿ/(4ⁿ−1) for {num_qubits} qubit{'s' * (num_qubits != 1)})"
+        return self.number("depolarizing", low=0.0, high=max_depolarizing_probability(num_qubits), why=why)
+
+    def pauli_terms(self, num_qubits: int | None) -> list[dict[str, Any]] | None:
+        terms: list[dict[str, Any]] = []
+        for part in str(self.row.get("pauli")).split(","):
+            match = _PAULI_TERM.match(part)
+            probability = _to_float(match.group(2)) if match else None
+            if not match or probability is None or not 0.0 <= probability <= 1.0:
+                self.fail("pauli", f"are written like 'X:0.01, Z:0.02' (probabilities 0 to 1); got {part.strip()!r}")
+                return None
+            if num_qubits and len(match.group(1)) != num_qubits:
+                self.fail("pauli", f"need {num_qubits} letter(s) per term, one per qubit; got {match.group(1)!r}")
+                return None
+            terms.append({"pauli": match.group(1), "probability": probability})
+        identity = "I" * (num_qubits or len(terms[0]["pauli"]))
+        if all(term["pauli"] != identity for term in terms):
+            total = math.fsum(float(term["probability"]) for term in terms)
+            if total > 1.0:
+                self.fail("pauli", f"sum to {total:.6g} > 1; lower them (the identity takes the rest)")
+                return None
+            terms.insert(0, {"pauli": identity, "probability": 1.0 - total})
+        return terms
+
+    def per_qubit(self, column: str, count: int, *, infinite_allowed: bool) -> list[float | None] | None:
+        """One value per qubit in the spec's units (ns): exact when the cell shows what it was given."""
+        text = str(self.row.get(column)).strip() if self.present(column) else ""
+        exact = exact_cells(self.row).get(column)
+        if exact is not None and exact[0] == text and len(exact[1]) == count:
+            return list(exact[1])
+        rule, meaning = _RELAXATION_RULES[column]
+        if not text:
+            self.fail(column, f"is empty; enter {meaning}")
+            return None
+        parts = [part.strip() for part in text.split(",")]
+        parts = parts * count if len(parts) == 1 else parts
+        if len(parts) != count:
+            example = ", ".join(["52.1", "61.3", "48.7"][:count])
+            self.fail(column, f"needs one value per qubit ({count}), e.g. '{example}'; got {text!r}")
+            return None
+        values: list[float | None] = []
+        for part in parts:
+            if infinite_allowed and part.lower() in ("inf", "∞"):
+                values.append(None)
+                continue
+            number = _to_float(part)
+            if number is None or not rule(number):
+                hint = " (inf is for qubit-specific rows)" if column in ("t1", "t2") and not infinite_allowed else ""
+                self.fail(column, f"must be {meaning}{hint}; got {part!r}")
+                return None
+            values.append(number * NS_PER_SHOWN_UNIT[column])
+        return values
+
+    def relaxations(
+        self, count: int, *, infinite_allowed: bool, qubits: list[int] | None = None
+    ) -> list[dict[str, Any]]:
+        """Per-qubit T1, T2, time and excited population; T2 ≤ 2·T1 checked on each qubit."""
+        columns = {
+            column: self.per_qubit(column, count, infinite_allowed=infinite_allowed and column in ("t1", "t2"))
+            for column in ("t1", "t2", "time")
+        }
+        excited = self.per_qubit("excited", count, infinite_allowed=False) if self.present("excited") else [0.0] * count
+        if excited is None or any(values is None for values in columns.values()):
+            return []
+        relaxations = []
+        for index, (t1, t2, time, population) in enumerate(
+            zip(columns["t1"] or [], columns["t2"] or [], columns["time"] or [], excited, strict=True)
+        ):
+            if t1 is not None and (t2 is None or t2 > 2.0 * t1):
+                where = f" on qubit {qubits[index]}" if qubits and len(qubits) > 1 else ""
+                shown = "inf" if t2 is None else humane(t2 / NS_PER_SHOWN_UNIT["t2"])
+                self.fail(
+                    "t2", f"must be at most 2·T1 = {humane(2.0 * t1 / NS_PER_SHOWN_UNIT['t1'])}{where}; got {shown}"
+                )
+            relaxations.append({"t1": t1, "t2": t2, "time": time, "excited_state_population": population})
+        return relaxations
+
+
+_RELAXATION_RULES: dict[str, tuple[Callable[[float], bool], str]] = {
+    "t1": (lambda value: value > 0.0, "a positive number of µs"),
+    "t2": (lambda value: value > 0.0, "a positive number of µs"),
+    "time": (lambda value: value >= 0.0, "a number of ns, 0 or more"),
+    "excited": (lambda value: 0.0 <= value <= 1.0, "between 0 and 1"),
+}
+
+
+def _to_float(value: Any) -> float | None:
+    """A finite number from a cell or a typed text, else None."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def parse_qubits(value: Any) -> list[int]:
@@ -267,44 +468,6 @@ def parse_qubits(value: Any) -> list[int]:
     return [int(part) for part in parts]
 
 
-def _per_qubit(value: Any, name: str, count: int, *, infinite_allowed: bool) -> list[float | None]:
-    parts = [part.strip() for part in str(value).split(",")] if is_present(value) else []
-    if len(parts) == 1 and count > 1:
-        parts = parts * count
-    if len(parts) != count:
-        raise ValueError(f"{name} needs one value per qubit ({count}), e.g. '52000, 61000'; got {value!r}")
-    values: list[float | None] = []
-    for part in parts:
-        if infinite_allowed and part.lower() in ("inf", "∞"):
-            values.append(None)
-        else:
-            values.append(_number(part, name))
-    return values
-
-
-def _number(value: Any, name: str) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number; got {value!r}") from None
-    if math.isnan(number):
-        raise ValueError(f"{name} is empty; enter a number")
-    return number
-
-
-def _integer(value: Any, name: str) -> int:
-    number = _number(value, name)
-    if not number.is_integer():
-        raise ValueError(f"{name} must be a whole number; got {value!r}")
-    return int(number)
-
-
-def _text(value: Any, name: str) -> str:
-    if not is_present(value) or not str(value).strip():
-        raise ValueError(f"{name} is empty; enter a gate name such as 'sx' or 'cz'")
-    return str(value).strip()
-
-
 def is_present(value: Any) -> bool:
     """False for what a user left blank: None, NaN, or text of spaces only."""
     if value is None:
@@ -314,12 +477,18 @@ def is_present(value: Any) -> bool:
     return not (isinstance(value, str) and not value.strip())
 
 
-def _is_blank(row: pd.Series) -> bool:
-    return not any(is_present(value) for value in row.to_numpy())
+def exact_cells(row: pd.Series | dict[str, Any]) -> dict[str, Any]:
+    """The row's hidden exact values (``EXACT``); empty for a row typed in (blank, None or NaN there)."""
+    exact = row.get(EXACT)
+    return exact if isinstance(exact, dict) else {}
 
 
-def entry_label(table: str, row: pd.Series) -> str:
-    """How a row is named to a user: 'qubit 3', 'cz on 3,4' or the gate."""
+def _is_blank(row: dict[str, Any]) -> bool:
+    return not any(is_present(value) for column, value in row.items() if column != EXACT)
+
+
+def entry_label(table: str, row: pd.Series | dict[str, Any]) -> str:
+    """How a row is named in lists: 'qubit 3', 'cz on 3,4' or the gate."""
     if table == "readout":
         return f"qubit {qubit_label(row.get('qubit'))}"
     if table == "qubit_specific":
@@ -327,11 +496,20 @@ def entry_label(table: str, row: pd.Series) -> str:
     return str(row.get("gate"))
 
 
-def _row_label(table: str, position: int, row: pd.Series) -> str:
-    """'qubit-specific row 13 (cz on 3,4)': the table, the 1-based row, and the entry (or 'new row')."""
-    name = {"all_qubit": "all-qubit", "qubit_specific": "qubit-specific", "readout": "readout"}[table]
-    what = entry_label(table, row) if is_present(row.get(TABLE_KEYS[table][0])) else "new row"
-    return f"{name} row {position + 1} ({what})"
+def row_label(table: str, position: int, row: pd.Series | dict[str, Any]) -> str:
+    """How a problem names a row: 'readout of qubit 113', 'cz on qubits 3,4', 'sx on every qubit'.
+
+    A row whose key is still blank is 'new qubit-specific row 7' (1-based).
+    """
+    if not is_present(row.get(TABLE_KEYS[table][0])):
+        return f"new {table.replace('_', '-')} row {position + 1}"
+    if table == "readout":
+        return f"readout of qubit {qubit_label(row.get('qubit'))}"
+    gate = str(row.get("gate")).strip()
+    if table == "all_qubit":
+        return f"{gate} on every qubit"
+    qubits = str(row.get("qubits") or "").strip()
+    return f"{gate} on qubit{'s' * (len(re.findall(r'[0-9]+', qubits)) > 1)} {qubits}"
 
 
 def qubit_label(value: Any) -> str:
@@ -339,11 +517,37 @@ def qubit_label(value: Any) -> str:
     return str(int(value)) if isinstance(value, float | np.floating) and float(value).is_integer() else str(value)
 
 
+_FIELD_COLUMNS = {
+    "probability": "depolarizing",
+    "num_qubits": "num_qubits",
+    "qubits": "qubits",
+    "gate": "gate",
+    "pauli_terms": "pauli",
+    "t1": "t1",
+    "t2": "t2",
+    "time": "time",
+    "excited_state_population": "excited",
+    "qubit": "qubit",
+}
+_ENTRY_REFERENCE = re.compile(r"\b(\w+_errors)\[(\d+)\]")
+
+
 def _locate(problem: Any, origins: dict[str, list[str]]) -> str:
-    """'local_depolarizing_errors[12].probability: …' → 'qubit-specific row 13 (cz on 3,4): probability: …'."""
+    """A rule only the whole spec checks, tied to its row and column: 'cz on qubits 3,4: gate: …'.
+
+    Spec paths in the message ('local_depolarizing_errors[3]') are replaced by the rows they came from.
+    """
+
+    def row_of(match: re.Match[str]) -> str:
+        labels = origins.get(match.group(1), [])
+        index = int(match.group(2))
+        return labels[index] if index < len(labels) else match.group(0)
+
+    message = _ENTRY_REFERENCE.sub(row_of, problem.message)
     match = re.match(r"^(\w+)\[(\d+)\](?:\.(.+))?$", problem.path)
     if match and match.group(1) in origins and int(match.group(2)) < len(origins[match.group(1)]):
         label = origins[match.group(1)][int(match.group(2))]
-        field = match.group(3) or match.group(1)
-        return f"{label}: {field}: {problem.message} [rule: {problem.rule}]"
-    return f"{problem.path or 'spec'}: {problem.message} [rule: {problem.rule}]"
+        field = re.sub(r"\[\d+\]", "", (match.group(3) or "").split(".")[-1])
+        column = COLUMN_LABELS.get(_FIELD_COLUMNS.get(field, ""), field)
+        return f"{label}: {column + ': ' if column else ''}{message}"
+    return f"{problem.path or 'spec'}: {message}"

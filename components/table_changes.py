@@ -2,17 +2,38 @@
 
 Rows are compared by their key columns (``spec_tables.TABLE_KEYS``): a row equal to the
 derived row with the same key came from the calibration, a different one was edited, a new
-key was added, a missing one removed.
+key was added, a missing one removed. Each change lists its values in the editor's units and
+labels ("P(1|0) 0.003906 → 0.3", "T1 (µs) 120.3 → 80"); ``summarize_changes`` counts them for
+bulk changes ("1,640 entries removed: 1,484 qubit-specific, 156 readout").
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from components.spec_tables import TABLE_KEYS, entry_label, is_present, qubit_label
+from components.spec_tables import (
+    COLUMN_LABELS,
+    EXACT,
+    NS_PER_SHOWN_UNIT,
+    ORDER,
+    SIGNIFICANT_DIGITS,
+    TABLE_KEYS,
+    entry_label,
+    exact_cells,
+    humane,
+    is_present,
+    qubit_label,
+)
+
+CHANGE_COLUMNS = ["table", "entry", "change", "values", "gate", "qubits"]
+"""One row per changed entry; ``gate`` and ``qubits`` ("3,4", "" for all-qubit rows) serve the filter."""
+Row = Mapping[str, Any]
+"""A table row as a dict (``DataFrame.to_dict('records')``)."""
+TABLE_WORDS = {"qubit_specific": "qubit-specific", "all_qubit": "all-qubit", "readout": "readout"}
 
 
 def row_status(edited: pd.DataFrame, derived: pd.DataFrame, table: str) -> pd.Series:
@@ -38,6 +59,8 @@ def _signatures(table: pd.DataFrame, name: str, *, unique: bool = True) -> Any:
 
 
 def _normal(value: Any) -> Any:
+    if isinstance(value, dict):  # the hidden exact values; where a row sat in its spec does not count
+        return tuple(sorted((column, cell[1]) for column, cell in value.items() if column != ORDER))
     if not is_present(value):
         return None
     if isinstance(value, int | float | np.number) and not isinstance(value, bool):
@@ -45,29 +68,98 @@ def _normal(value: Any) -> Any:
     return str(value).strip()
 
 
-def _removed_positions(edited: pd.DataFrame, derived: pd.DataFrame, table: str) -> list[Any]:
-    present = {key for key, _values in _signatures(edited, table, unique=False)}
-    return [
-        position
-        for position, (key, _values) in zip(derived.index, _signatures(derived, table, unique=False), strict=True)
-        if key not in present
-    ]
-
-
 def changes_from_derived(current: dict[str, pd.DataFrame], derived: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """One row per entry that differs from the derived tables: table, entry, change (edited/added/removed)."""
+    """One row per entry that differs from the derived tables (``CHANGE_COLUMNS``).
+
+    ``change`` is edited, added or removed; ``values`` shows an edit as old → new per changed
+    column and an added entry by its values (a removed one has none).
+    """
     rows = []
     for name in TABLE_KEYS:
-        status = row_status(current[name], derived[name], name)
+        now, before = current[name], derived[name]
+        mine, theirs = _signatures(now, name, unique=False), _signatures(before, name, unique=False)
+        reference = dict(theirs)
+        derived_rows = before.to_dict("records")
+        where = {key: number for number, (key, _values) in enumerate(theirs)}
+        for number, (key, signature) in enumerate(mine):
+            known = reference.get(key)
+            if known == signature:
+                continue
+            row = now.iloc[number].to_dict()
+            old = None if known is None else derived_rows[where[key]]
+            rows.append(_change_row(name, row, "added" if old is None else "edited", _values(row, old)))
+        present = {key for key, _values in mine}
         rows += [
-            {"table": name, "entry": entry_label(name, current[name].loc[position]), "change": status[position]}
-            for position in status.index[status != "calibration"]
+            _change_row(name, derived_rows[number], "removed", "")
+            for number, (key, _values) in enumerate(theirs)
+            if key not in present
         ]
-        rows += [
-            {"table": name, "entry": entry_label(name, derived[name].loc[position]), "change": "removed"}
-            for position in _removed_positions(current[name], derived[name], name)
-        ]
-    return pd.DataFrame(rows, columns=["table", "entry", "change"])
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+
+
+def _change_row(table: str, row: Row, change: str, values: str) -> dict[str, Any]:
+    qubits = qubit_label(row.get("qubit")) if table == "readout" else str(row.get("qubits") or "")
+    gate = None if table == "readout" else row.get("gate")
+    return {
+        "table": table,
+        "entry": entry_label(table, row),
+        "change": change,
+        "values": values,
+        "gate": gate,
+        "qubits": qubits,
+    }
+
+
+def _values(row: Row, old: Row | None) -> str:
+    """'P(1|0) 0.003906 → 0.3; T1 (µs) 120.3 → 80' against ``old``, else 'P(1|0) 0.3; P(0|1) 0.01'."""
+    columns = [column for column in row if column not in (*_KEY_COLUMNS, EXACT, "source")]
+    if old is None:
+        shown = [(COLUMN_LABELS.get(column, column), _shown(row, column)) for column in columns]
+        return "; ".join(f"{label} {text}" for label, text in shown if text != "—")
+    parts = []
+    for column in columns:
+        if _normal(old.get(column)) == _normal(row.get(column)) and _exact(old, column) == _exact(row, column):
+            continue
+        before, after = _shown(old, column), _shown(row, column)
+        if before == after:  # the values differ beyond the digits shown
+            before, after = _shown(old, column, digits=10), _shown(row, column, digits=10)
+        parts.append(f"{COLUMN_LABELS.get(column, column)} {before} → {after}")
+    return "; ".join(parts)
+
+
+_KEY_COLUMNS = ("gate", "qubits", "qubit", "num_qubits")
+
+
+def _exact(row: Row, column: str) -> tuple[str, tuple[float | None, ...]] | None:
+    """(displayed text, exact values in ns) of a relaxation cell built from a spec, else None."""
+    return exact_cells(row).get(column)
+
+
+def _shown(row: Row, column: str, *, digits: int = SIGNIFICANT_DIGITS) -> str:
+    """A cell as the editor shows it ('—' when blank), or with more ``digits`` where two values look alike."""
+    value = row.get(column)
+    if not is_present(value):
+        return "—"
+    exact = _exact(row, column)
+    if digits > SIGNIFICANT_DIGITS and exact is not None and str(value).strip() == exact[0]:
+        scale = NS_PER_SHOWN_UNIT[column]
+        return ", ".join("inf" if item is None else humane(item / scale, digits) for item in exact[1])
+    if isinstance(value, int | float | np.number) and not isinstance(value, bool):
+        return humane(float(value), digits)
+    return str(value).strip()
+
+
+def summarize_changes(changes: pd.DataFrame) -> list[str]:
+    """One line per kind of change: '1,640 entries removed: 1,484 qubit-specific, 156 readout'."""
+    lines = []
+    for change in ("edited", "added", "removed"):
+        chosen = changes[changes["change"] == change]
+        if chosen.empty:
+            continue
+        counts = chosen["table"].value_counts()
+        parts = ", ".join(f"{counts[name]:,} {TABLE_WORDS[name]}" for name in TABLE_KEYS if name in counts)
+        lines.append(f"{len(chosen):,} entr{'y' if len(chosen) == 1 else 'ies'} {change}: {parts}")
+    return lines
 
 
 def reset_entry(

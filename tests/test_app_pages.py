@@ -91,8 +91,7 @@ def test_an_invalid_edit_names_the_row_rule_and_value_and_keeps_the_last_valid_s
     assert not app.exception
     message = app.error[0].value
     assert "This edit is not applied" in message
-    assert "qubit-specific row 1 (id on 0)" in message
-    assert "got 1.5 [rule: depolarizing_limit]" in message
+    assert "- id on qubit 0: depolarizing λ must be between 0 and 1.33333 (4ⁿ/(4ⁿ−1) for 1 qubit); got 1.5" in message
     assert noise(app).spec is before
     edit(app, "qubit_specific", {"edited_rows": {0: {"depolarizing": 0.5}}})
     assert not app.error
@@ -102,7 +101,7 @@ def test_an_invalid_edit_names_the_row_rule_and_value_and_keeps_the_last_valid_s
 def test_a_value_that_is_not_a_number_is_named_with_its_row(app: AppTest) -> None:
     app.switch_page("pages/noise.py").run()
     edit(app, "qubit_specific", {"edited_rows": {2: {"t2": "fast"}}})
-    assert "qubit-specific row 3 (id on 2): t2 must be a number; got 'fast'" in app.error[0].value
+    assert "id on qubit 2: T2 (µs) must be a positive number of µs; got 'fast'" in app.error[0].value
 
 
 def test_a_valid_edit_shows_in_the_changes_and_in_the_next_simulation(app: AppTest) -> None:
@@ -210,7 +209,11 @@ def test_a_filtered_table_edits_the_rows_it_shows(app: AppTest) -> None:
     app.switch_page("pages/noise.py").run()
     app.text_input(key="noise_filter").set_value("113").run()
     assert not app.exception
-    assert [tab.label for tab in app.tabs][2] == "Per-qubit readout (156)"
+    assert [tab.label for tab in app.tabs][:3] == [
+        "Qubit-specific channels (17 of 1,484)",
+        "All-qubit channels (0)",
+        "Per-qubit readout (1 of 156)",
+    ]
     before = {entry.qubit: entry for entry in noise(app).spec.local_readout_errors}
     edit(app, "readout", {"edited_rows": {0: {"p1_given_0": 0.3}}})
     assert not app.error
@@ -226,10 +229,11 @@ def test_the_one_entry_form_explains_an_invalid_value_and_applies_a_valid_one(ap
     readout = next(option for option in entries.options if option == "readout on qubit 113")
     entries.set_value(entries.options.index(readout)).run()
     p10 = next(box for box in app.text_input if box.label == "P(1|0)")
-    p10.set_value("1.4")
+    p10.set_value("2")
     app.button(key="FormSubmitter:noise_entry_form-Apply to this entry").click().run()
-    assert "Not applied" in app.error[0].value
-    assert "P(1|0)" in app.error[0].value or "assignment_probabilities" in app.error[0].value
+    message = app.error[0].value
+    assert message.startswith("**Not applied**")
+    assert message.endswith("Fix:\n\n- readout of qubit 113: P(1|0) must be between 0 and 1; got 2")
     assert noise(app).spec is noise(app).derived
     p10 = next(box for box in app.text_input if box.label == "P(1|0)")
     p10.set_value("0.25")
@@ -250,3 +254,48 @@ def test_a_calibration_snapshot_on_the_export_page_is_sent_to_the_device_page(ap
     assert "this is a calibration snapshot" in message and "load it on the Device page" in message
     assert "Extra inputs" not in message and "ibmq_manila" not in message and "T1" not in message
     assert [link.proto.page for link in app.get("page_link")] == ["device"]
+
+
+def test_the_readout_table_reports_a_wrong_probability_once_in_the_users_terms(app: AppTest) -> None:
+    app.switch_page("pages/noise.py").run()
+    app.text_input(key="noise_filter").set_value("113").run()
+    edit(app, "readout", {"edited_rows": {0: {"p1_given_0": 2}}})
+    message = app.error[0].value
+    assert message.count("\n- ") == 1
+    assert "- readout of qubit 113: P(1|0) must be between 0 and 1; got 2" in message
+    assert "assignment_probabilities" not in message and "row 114" not in message
+
+
+def test_the_editor_shows_times_in_microseconds_and_nanoseconds_and_a_form_change_keeps_the_rest_exact(
+    app: AppTest,
+) -> None:
+    app.switch_page("pages/noise.py").run()
+    app.text_input(key="noise_filter").set_value("id").run()
+    entries = app.selectbox(key="noise_form_entry")
+    entries.set_value(entries.options.index("id on 0")).run()
+    shown = {box.label: box.value for box in app.text_input if box.label in ("T1 (µs)", "T2 (µs)", "gate time (ns)")}
+    assert shown == {"T1 (µs)": "66.84", "T2 (µs)": "112.4", "gate time (ns)": "32"}
+    derived = noise(app).derived
+    next(box for box in app.text_input if box.label == "T1 (µs)").set_value("80")
+    app.button(key="FormSubmitter:noise_entry_form-Apply to this entry").click().run()
+    assert not app.error
+    relaxation = noise(app).spec.local_thermal_relaxation_errors[0].relaxations[0]
+    assert (relaxation.t1, relaxation.t2) == (80_000.0, derived.local_thermal_relaxation_errors[0].relaxations[0].t2)
+    changes = app.dataframe[-1].value
+    assert changes["values"].tolist() == ["T1 (µs) 66.84 → 80"]
+
+
+def test_the_changes_list_shows_old_and_new_values_and_summarizes_a_bulk_change(app: AppTest) -> None:
+    app.switch_page("pages/noise.py").run()
+    app.text_input(key="noise_filter").set_value("113").run()
+    edit(app, "readout", {"edited_rows": {0: {"p1_given_0": 0.3}}})
+    assert any(md.value == "- 1 entry edited: 1 readout" for md in app.markdown)
+    changes = app.dataframe[-1].value
+    assert changes.to_dict("records") == [
+        {"table": "Per-qubit readout", "entry": "qubit 113", "change": "edited", "values": "P(1|0) 0.003906 → 0.3"}
+    ]
+    app.text_input(key="noise_filter").set_value("").run()
+    app.button(key="noise_scratch").click().run()
+    assert any(md.value == "- 1,640 entries removed: 1,484 qubit-specific, 156 readout" for md in app.markdown)
+    assert len(app.dataframe[-1].value) == 50
+    assert any(caption.value.startswith("… and 1,590 more") for caption in app.caption)

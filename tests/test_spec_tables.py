@@ -1,4 +1,4 @@
-"""Spec ⇄ editable tables: exact round trips, problems tied to rows, and what differs from derived."""
+"""Spec ⇄ editable tables: exact round trips under rounded display, problems in the user's terms, changes from derived."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from functools import cache
 import pandas as pd
 import pytest
 
-from components.spec_tables import SpecEditError, entry_label, spec_from_tables, tables_from_spec
-from components.table_changes import changes_from_derived, row_status
+from components.spec_tables import EXACT, SpecEditError, entry_label, humane, spec_from_tables, tables_from_spec
+from components.table_changes import changes_from_derived, row_status, summarize_changes
 from noise_core import NoiseSpec, derive_noise_spec
 from presets import load_preset
 
@@ -28,7 +28,48 @@ def entries(spec: NoiseSpec) -> dict:
 @pytest.mark.parametrize("name", ["ibmq_manila", "ibm_pittsburgh"])
 def test_a_derived_spec_survives_the_tables_exactly(name: str) -> None:
     spec = derived(name)
-    assert entries(spec_from_tables(tables_from_spec(spec), spec)) == entries(spec)
+    again = spec_from_tables(tables_from_spec(spec), spec)
+    assert again == spec
+    assert again.model_dump_json() == spec.model_dump_json()  # same order too: the same cache keys
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (66842.29367276978, "66842"),
+        (66.84229367276978, "66.84"),
+        (88.00000000000001, "88"),
+        (0.00390625, "0.003906"),
+        (0.000123456, "1.235e-04"),
+        (1400.0, "1400"),
+        (0.0, "0"),
+        (-2.5, "-2.5"),
+    ],
+)
+def test_numbers_are_shown_with_about_four_significant_digits(value: float, text: str) -> None:
+    assert humane(value) == text
+
+
+def test_times_are_shown_in_microseconds_and_nanoseconds_with_four_digits() -> None:
+    tables = tables_from_spec(derived("ibm_pittsburgh"))
+    row = tables["qubit_specific"].iloc[0]
+    assert (row["gate"], row["qubits"], row["t1"], row["t2"], row["time"]) == ("id", "0", "66.84", "112.4", "32")
+    shown = tables["qubit_specific"].drop(columns=[EXACT])
+    longest = max(len(part) for column in ("t1", "t2", "time") for text in shown[column] for part in text.split(", "))
+    assert longest <= 6
+
+
+def test_an_untouched_row_keeps_its_exact_values_while_an_edited_one_takes_the_typed_value() -> None:
+    spec = derived("ibm_pittsburgh")
+    tables = tables_from_spec(spec)
+    table = tables["qubit_specific"].astype(object)
+    table.loc[0, "t1"] = "80"  # was shown as 66.84 (µs), exactly 66842.29367276978 ns
+    table.loc[1, "t1"] = table.loc[1, "t1"]  # typed again as shown: still exact
+    tables["qubit_specific"] = table
+    edited = spec_from_tables(tables, spec)
+    assert edited.local_thermal_relaxation_errors[0].relaxations[0].t1 == 80_000.0
+    assert edited.local_thermal_relaxation_errors[1:] == spec.local_thermal_relaxation_errors[1:]
+    assert edited.local_depolarizing_errors == spec.local_depolarizing_errors
 
 
 def test_every_kind_of_entry_round_trips() -> None:
@@ -59,9 +100,9 @@ def test_every_kind_of_entry_round_trips() -> None:
         readout_bit_flip_probability=0.01,
     )
     tables = tables_from_spec(spec)
-    assert tables["qubit_specific"].loc[0, "t1"] == "inf, 60000.0"
-    assert tables["all_qubit"].set_index("gate").loc["sx", "pauli"] == "Z:0.03"
-    assert entries(spec_from_tables(tables, spec)) == entries(spec)
+    assert tables["qubit_specific"].loc[0, "t1"] == "inf, 60"
+    assert tables["all_qubit"].set_index("gate").loc["sx", ["pauli", "t1", "time"]].tolist() == ["Z:0.03", "50", "35"]
+    assert spec_from_tables(tables, spec) == spec
 
 
 def test_pauli_terms_without_the_identity_leave_it_the_rest() -> None:
@@ -76,41 +117,147 @@ def test_pauli_terms_without_the_identity_leave_it_the_rest() -> None:
     ("table", "row", "message"),
     [
         (
-            "qubit_specific",
-            {"gate": "cz", "qubits": "3;4", "depolarizing": 0.1},
-            r"qubit-specific row 1 \(cz on 3;4\): qubits are written like '3' or '3,4'",
+            "readout",
+            {"qubit": 113, "p1_given_0": 2.0, "p0_given_1": 0.1},
+            "readout of qubit 113: P(1|0) must be between 0 and 1; got 2",
+        ),
+        (
+            "readout",
+            {"qubit": 2, "p1_given_0": 0.1, "p0_given_1": "often"},
+            "readout of qubit 2: P(0|1) must be a number; got 'often'",
         ),
         (
             "qubit_specific",
-            {"gate": "cz", "qubits": "3,4", "t1": "5e4", "t2": "4e4", "time": "1, 2, 3"},
-            r"time needs one value per qubit \(2\)",
+            {"gate": "cz", "qubits": "3;4", "depolarizing": 0.1},
+            "cz on qubits 3;4: qubits are written like '3' or '3,4' (non-negative integers); got '3;4'",
+        ),
+        (
+            "qubit_specific",
+            {"gate": "cz", "qubits": "3,3", "depolarizing": 0.1},
+            "cz on qubits 3,3: qubits must be distinct; got 3,3",
         ),
         (
             "qubit_specific",
             {"gate": "cz", "qubits": "3,4", "depolarizing": 1.2},
-            r"probability must be at most 4\^n/\(4\^n-1\) = 1.0666666666666667 for num_qubits=2; got 1.2 \[rule: depolarizing_limit\]",
+            "cz on qubits 3,4: depolarizing λ must be between 0 and 1.06667 (4ⁿ/(4ⁿ−1) for 2 qubits); got 1.2",
+        ),
+        (
+            "qubit_specific",
+            {"gate": "sx", "qubits": "3", "pauli": "XX:0.1"},
+            "sx on qubit 3: Pauli terms need 1 letter(s) per term, one per qubit; got 'XX'",
+        ),
+        (
+            "qubit_specific",
+            {"gate": "cz", "qubits": "3,4", "t1": "50", "t2": "40", "time": "1, 2, 3"},
+            "cz on qubits 3,4: gate time (ns) needs one value per qubit (2), e.g. '52.1, 61.3'; got '1, 2, 3'",
+        ),
+        (
+            "qubit_specific",
+            {"gate": "cz", "qubits": "3,4", "t1": "50, 60", "t2": "40, 130", "time": "68"},
+            "cz on qubits 3,4: T2 (µs) must be at most 2·T1 = 120 on qubit 4; got 130",
+        ),
+        (
+            "qubit_specific",
+            {"gate": "x", "qubits": "5", "t1": "-3", "t2": "40", "time": "68"},
+            "x on qubit 5: T1 (µs) must be a positive number of µs; got '-3'",
+        ),
+        (
+            "qubit_specific",
+            {"gate": "x", "qubits": "5", "t1": "50", "t2": "40", "time": "68", "excited": "1.5"},
+            "x on qubit 5: excited pop. must be between 0 and 1; got '1.5'",
+        ),
+        (
+            "qubit_specific",
+            {"gate": "x", "qubits": "5", "t2": "40", "time": "68"},
+            "x on qubit 5: T1 (µs) is empty; enter a positive number of µs",
         ),
         (
             "all_qubit",
             {"gate": "x", "num_qubits": 1, "pauli": "X:0.7, Z:0.6"},
-            r"all-qubit row 1 \(x\): Pauli terms sum to 1.3 > 1",
+            "x on every qubit: Pauli terms sum to 1.3 > 1; lower them (the identity takes the rest)",
         ),
         (
             "all_qubit",
             {"gate": "x", "num_qubits": 1, "pauli": "X=0.1"},
-            r"Pauli terms are written like 'X:0.01, Z:0.02'; could not read 'X=0.1'",
+            "x on every qubit: Pauli terms are written like 'X:0.01, Z:0.02' (probabilities 0 to 1); got 'X=0.1'",
         ),
         (
-            "readout",
-            {"qubit": 2, "p1_given_0": 1.5, "p0_given_1": 0.1},
-            r"readout row 1 \(qubit 2\): assignment_probabilities",
+            "all_qubit",
+            {"gate": "x", "num_qubits": 1, "t1": "inf", "t2": "40", "time": "35"},
+            "x on every qubit: T1 (µs) must be a positive number of µs (inf is for qubit-specific rows); got 'inf'",
+        ),
+        (
+            "all_qubit",
+            {"gate": "x", "num_qubits": 1.5, "depolarizing": 0.1},
+            "x on every qubit: qubits (n) must be a whole number; got 1.5",
+        ),
+        (
+            "all_qubit",
+            {"gate": None, "num_qubits": 1, "depolarizing": 0.1},
+            "new all-qubit row 1: gate is empty; enter a gate name such as 'sx' or 'cz'",
         ),
     ],
 )
-def test_problems_name_the_table_row_field_and_rule(table: str, row: dict, message: str) -> None:
+def test_one_problem_per_wrong_field_names_the_entry_and_the_column_as_labelled(
+    table: str, row: dict, message: str
+) -> None:
     tables = tables_from_spec(NoiseSpec())
     tables[table] = pd.DataFrame([row], columns=tables[table].columns)
-    with pytest.raises(SpecEditError, match=message):
+    with pytest.raises(SpecEditError) as caught:
+        spec_from_tables(tables, NoiseSpec())
+    assert caught.value.problems == [message]
+
+
+def test_each_wrong_field_of_a_row_is_reported_once() -> None:
+    tables = tables_from_spec(NoiseSpec())
+    tables["qubit_specific"] = pd.DataFrame(
+        [{"gate": "cz", "qubits": "3,4", "depolarizing": 2.0, "pauli": "XX:2", "t1": "x", "t2": "40", "time": "-1"}],
+        columns=tables["qubit_specific"].columns,
+    )
+    with pytest.raises(SpecEditError) as caught:
+        spec_from_tables(tables, NoiseSpec())
+    assert [problem.split(": ")[1].split(" ")[0] for problem in caught.value.problems] == [
+        "depolarizing",
+        "Pauli",
+        "T1",
+        "gate",
+    ]
+    assert all(problem.startswith("cz on qubits 3,4: ") for problem in caught.value.problems)
+
+
+def test_a_readout_probability_out_of_range_is_one_problem_in_the_users_terms() -> None:
+    spec = derived("ibm_pittsburgh")
+    tables = tables_from_spec(spec)
+    tables["readout"].loc[113, "p1_given_0"] = 2.0
+    with pytest.raises(SpecEditError) as caught:
+        spec_from_tables(tables, spec)
+    assert caught.value.problems == ["readout of qubit 113: P(1|0) must be between 0 and 1; got 2"]
+
+
+def test_a_row_listed_twice_and_rules_of_the_whole_spec_name_the_rows() -> None:
+    tables = tables_from_spec(NoiseSpec())
+    tables["qubit_specific"] = pd.DataFrame(
+        [{"gate": "cz", "qubits": "3,4", "depolarizing": 0.1}, {"gate": "cz", "qubits": "3, 4", "depolarizing": 0.2}],
+        columns=tables["qubit_specific"].columns,
+    )
+    with pytest.raises(SpecEditError, match=r"^cz on qubits 3, 4: listed twice \(rows 1 and 2\); keep one$"):
+        spec_from_tables(tables, NoiseSpec())
+    tables["qubit_specific"] = pd.DataFrame(
+        [{"gate": "cz", "qubits": "3", "depolarizing": 0.1}], columns=tables["qubit_specific"].columns
+    )
+    with pytest.raises(SpecEditError, match=r"^cz on qubit 3: qubits must list 2 qubits for cz; got 1$"):
+        spec_from_tables(tables, NoiseSpec())
+    tables["qubit_specific"] = pd.DataFrame(
+        [
+            {"gate": "mygate", "qubits": "3", "depolarizing": 0.1},
+            {"gate": "mygate", "qubits": "3,4", "depolarizing": 0.1},
+        ],
+        columns=tables["qubit_specific"].columns,
+    )
+    with pytest.raises(
+        SpecEditError,
+        match=r"^mygate on qubits 3,4: gate 'mygate' acts on 2 qubit\(s\) in .* but on 1 in mygate on qubit 3$",
+    ):
         spec_from_tables(tables, NoiseSpec())
 
 
@@ -127,8 +274,33 @@ def test_row_status_and_the_changes_list_compare_with_the_derived_tables() -> No
     assert (status.iloc[1:-1] == "calibration").all()
     gate, qubits = reference.loc[3, ["gate", "qubits"]]
     changes = changes_from_derived({**derived_tables, "qubit_specific": edited}, derived_tables)
-    assert list(changes.itertuples(index=False, name=None)) == [
-        ("qubit_specific", entry_label("qubit_specific", reference.loc[0]), "edited"),
-        ("qubit_specific", "cx on 0,4", "added"),
-        ("qubit_specific", f"{gate} on {qubits}", "removed"),
+    old = humane(reference.loc[0, "depolarizing"])
+    assert list(changes[["table", "entry", "change", "values"]].itertuples(index=False, name=None)) == [
+        ("qubit_specific", entry_label("qubit_specific", reference.loc[0]), "edited", f"depolarizing λ {old} → 0.5"),
+        ("qubit_specific", "cx on 0,4", "added", "depolarizing λ 0.1"),
+        ("qubit_specific", f"{gate} on {qubits}", "removed", ""),
     ]
+
+
+def test_the_changes_show_old_and_new_values_in_the_editors_units() -> None:
+    spec = derived("ibm_pittsburgh")
+    reference = tables_from_spec(spec)
+    tables = {name: table.copy() for name, table in reference.items()}
+    tables["readout"].loc[113, "p1_given_0"] = 0.3
+    tables["qubit_specific"] = tables["qubit_specific"].astype(object)
+    tables["qubit_specific"].loc[0, "t1"] = "80"
+    tables["qubit_specific"].loc[1, "t1"] = "310.6755"  # shown as 310.7 both before and after
+    edited = tables_from_spec(spec_from_tables(tables, spec))
+    changes = changes_from_derived(edited, reference).set_index("entry")["values"].to_dict()
+    p10 = humane(reference["readout"].loc[113, "p1_given_0"])
+    assert changes == {
+        "id on 0": "T1 (µs) 66.84 → 80",
+        "id on 1": "T1 (µs) 310.6755289 → 310.6755",
+        "qubit 113": f"P(1|0) {p10} → 0.3",
+    }
+
+
+def test_starting_from_scratch_is_summarized_by_counts() -> None:
+    changes = changes_from_derived(tables_from_spec(NoiseSpec()), tables_from_spec(derived("ibm_pittsburgh")))
+    assert summarize_changes(changes) == ["1,640 entries removed: 1,484 qubit-specific, 156 readout"]
+    assert summarize_changes(changes.head(1)) == ["1 entry removed: 1 qubit-specific"]

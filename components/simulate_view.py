@@ -151,9 +151,8 @@ def what_if_strip() -> WhatIf:
                 )
             )
         }
-        measured = _measured_qubits()
         qubit = columns[4].selectbox(
-            "one qubit's readout", [None, *measured], key="whatif_qubit",
+            "one qubit's readout", [None, *_qubits_measured_first()], key="whatif_qubit",
             format_func=lambda q: "unchanged" if q is None else f"qubit {q}",
         )  # fmt: skip
         p10 = columns[5].number_input(
@@ -170,10 +169,12 @@ def what_if_strip() -> WhatIf:
     return what_if
 
 
-def _measured_qubits() -> list[int]:
-    """The physical qubits the last result measured: the ones whose readout matters to it."""
+def _qubits_measured_first() -> list[int]:
+    """Every qubit of the device, those the last result measured (whose readout matters to it) first."""
     shown = shown_simulation()
-    return [] if shown is None else sorted(int(q) for q in shown.result.measured_qubits)
+    measured = [] if shown is None else sorted(int(q) for q in shown.result.measured_qubits)
+    others = [q for q in range(current_device().calibration.num_qubits) if q not in set(measured)]
+    return measured + others
 
 
 def render_assignment(result: SimulationResult, what_if: WhatIf) -> None:

@@ -1,0 +1,157 @@
+"""AppTest of the live loop: what-if, result options, stale labels, layout pinning, the result beside the editor."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.figures import build_histogram_figure, shown_outcomes
+from noise_core.simulation.result import shot_noise_interval
+
+pytestmark = pytest.mark.slow  # runs the whole app in AppTest
+
+APP = str(Path(__file__).parents[1] / "app.py")
+
+
+@pytest.fixture
+def app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    assert not at.exception
+    return at
+
+
+def figure(at: AppTest, key: str) -> dict:
+    return json.loads(at.get_by_key(key).proto.spec)
+
+
+def metric(at: AppTest, label: str) -> float:
+    return float(next(m.value for m in at.metric if m.label == label))
+
+
+def test_a_what_if_factor_redraws_the_result_and_leaves_the_model_in_force(app: AppTest) -> None:
+    spec_before = app.session_state["noise"].spec
+    success = metric(app, "Success probability")
+    app.number_input(key="whatif_readout").set_value(3.0).run()
+    assert not app.exception
+    assert metric(app, "Success probability") < success  # three times the readout error
+    assert app.session_state["noise"].spec is spec_before
+    assert "readout errors ×3" in app.session_state["last_simulation"].described
+    app.number_input(key="whatif_readout").set_value(0.0)
+    app.number_input(key="whatif_gate").set_value(0.0)
+    app.number_input(key="whatif_relaxation").set_value(0.0).run()
+    assert metric(app, "Success probability") == pytest.approx(1.0)  # every kind of noise removed
+
+
+def test_an_unphysical_factor_names_the_entry_and_keeps_the_last_result_marked_stale(app: AppTest) -> None:
+    app.number_input(key="whatif_readout").set_value(50.0).run()
+    assert any("largest allowed readout factor is" in error.value for error in app.error)
+    assert any(warning.value.startswith("Stale: the result below was computed for GHZ(3)") for warning in app.warning)
+    assert figure(app, "sim_histogram")
+
+
+def test_one_qubits_readout_what_if_changes_only_that_qubit(app: AppTest) -> None:
+    measured = sorted(int(q) for q in app.session_state["last_simulation"].result.measured_qubits)
+    app.selectbox(key="whatif_qubit").set_value(measured[0]).run()
+    app.number_input(key="whatif_p10").set_value(0.5).run()
+    described = app.session_state["last_simulation"].described
+    assert f"qubit {measured[0]} readout P(1|0) 0.5" in described
+    assert metric(app, "Success probability") < 0.8  # |000⟩ half the time read with that bit flipped
+
+
+def test_log_scale_top_k_order_and_the_sampled_band(app: AppTest) -> None:
+    app.toggle(key="sim_log").set_value(True).run()
+    assert figure(app, "sim_histogram")["layout"]["yaxis"]["type"] == "log"
+    app.number_input(key="sim_top").set_value(2).run()
+    assert len(figure(app, "sim_histogram")["data"][0]["x"]) == 2
+    app.selectbox(key="sim_order").set_value("bitstring").run()
+    app.toggle(key="sim_sampled").set_value(True).run()
+    noisy = figure(app, "sim_histogram")["data"][1]
+    assert "shot-noise band" in noisy["name"] and noisy["error_y"]["type"] == "data"
+
+
+def test_changing_the_circuit_to_one_that_waits_keeps_the_old_title_and_marks_it_stale(app: AppTest) -> None:
+    app.number_input(key="sim_GHZ_n").set_value(14).run()
+    assert "GHZ(3): ideal vs noisy" in figure(app, "sim_histogram")["layout"]["title"]["text"]
+    stale = next(w.value for w in app.warning if w.value.startswith("Stale"))
+    assert "GHZ(3), ibm_pittsburgh" in stale and "4,000 shots, seed 7" in stale
+
+
+def test_pinning_the_layout_keeps_the_qubits_when_the_seed_changes(app: AppTest) -> None:
+    app.session_state["sim_tabs"] = "Layout on the device"
+    app.run()
+    layout = app.session_state["last_simulation"].result.initial_layout
+    app.button(key="sim_pin_layout").click().run()
+    assert app.text_input(key="sim_layout").value == ",".join(map(str, layout))
+    app.number_input(key="sim_seed").set_value(123).run()
+    assert app.session_state["last_simulation"].result.initial_layout == layout
+    app.text_input(key="sim_layout").set_value("3,x").run()
+    assert any("Pinned layout: qubits are written like" in error.value for error in app.error)
+
+
+def test_openqasm_with_expected_outcomes_has_a_success_probability(app: AppTest) -> None:
+    app.session_state["sim_source"] = "OpenQASM"
+    app.run()
+    assert next(m.value for m in app.metric if m.label == "Success probability") == "n/a"
+    app.text_input(key="sim_qasm_expected").set_value("000, 111").run()
+    assert 0.9 < metric(app, "Success probability") < 1.0
+    app.text_input(key="sim_qasm_expected").set_value("00").run()
+    assert any("expected outcome '00' must be 3 bits" in error.value for error in app.error)
+
+
+def test_assignment_matrices_are_computed_only_when_their_tab_is_open(app: AppTest) -> None:
+    with pytest.raises(KeyError):
+        app.get_by_key("sim_heatmap_joint_estimated")
+    app.session_state["sim_tabs"] = "Assignment matrices"
+    app.run()
+    assert figure(app, "sim_heatmap_joint_estimated")["data"][0]["z"]["shape"] == "8, 8"
+
+
+def test_the_downloads_hold_the_counts_and_the_inputs(app: AppTest) -> None:
+    shown = app.session_state["last_simulation"]
+    from components.live_result import result_json
+
+    document = json.loads(result_json(shown))
+    assert sum(document["noisy_counts"].values()) == 4000
+    assert document["computed_for"].startswith("GHZ(3), ibm_pittsburgh")
+
+
+def test_an_edit_on_the_noise_page_redraws_the_result_beside_the_editor(app: AppTest) -> None:
+    app.switch_page("pages/noise.py").run()
+    success = metric(app, "Success probability")
+    assert figure(app, "noise_histogram")
+    state = app.session_state["noise"]
+    measured = sorted(int(q) for q in app.session_state["last_simulation"].result.measured_qubits)
+    app.text_input(key="noise_filter").set_value(str(measured[0])).run()
+    entries = app.selectbox(key="noise_form_entry")
+    entries.set_value(next(o for o in entries.options if o == f"readout on qubit {measured[0]}")).run()
+    form = next(t for t in app.text_input if t.label == "P(1|0)")
+    form.set_value("0.4")
+    app.button[[b.label for b in app.button].index("Apply to this entry")].click().run()
+    assert app.session_state["noise"].spec is not state.spec
+    assert metric(app, "Success probability") == pytest.approx(
+        success - 0.5 * (0.4 - 0.0039), abs=0.01
+    )  # |000⟩ half the time
+
+
+def test_the_shot_noise_band_is_the_wilson_interval_and_covers_the_frequency() -> None:
+    counts = pd.Series({"00": 0, "01": 40, "11": 960})
+    interval = shot_noise_interval(counts, 1000)
+    assert interval.loc["00", "low"] == 0.0 and interval.loc["00", "high"] == pytest.approx(3.83e-3, rel=1e-2)
+    assert (interval["low"] <= counts / 1000).all() and (counts / 1000 <= interval["high"]).all()
+    assert interval.loc["01", "low"] == pytest.approx(0.02954, rel=1e-3)  # Wilson, z = 1.96
+    with pytest.raises(ValueError, match="shots must be at least 1"):
+        shot_noise_interval(counts, 0)
+
+
+def test_outcomes_are_chosen_by_likelihood_then_ordered_as_asked() -> None:
+    table = pd.DataFrame(
+        {"ideal": [0.5, 0.5, 0.0], "noisy": [0.4, 0.45, 0.15], "ideal_counts": [1, 1, 0], "noisy_counts": [1, 1, 1]},
+        index=pd.Index(["111", "000", "010"], name="outcome"),
+    )
+    assert list(shown_outcomes(table, top=2, order="bitstring").index) == ["000", "111"]
+    assert list(shown_outcomes(table, top=3, order="noisy").index) == ["000", "111", "010"]
+    assert build_histogram_figure(table, top=2, log_scale=True).layout.yaxis.type == "log"

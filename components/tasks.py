@@ -144,7 +144,8 @@ def _wait(label: str, future: concurrent.futures.Future[Result], limits: TaskLim
     try:
         while not concurrent.futures.wait([future], timeout=POLL_SECONDS).done:
             status = status or st.empty()
-            status.caption(f"⏳ {label}: {time.monotonic() - started:.0f} s (stops at {limits.seconds:.0f} s)")
+            elapsed = time.monotonic() - started
+            status.caption(f":material/hourglass_top: {label}: {elapsed:.0f} s (stops at {limits.seconds:.0f} s)")
         return _outcome(future, limits)
     finally:
         if not future.done():

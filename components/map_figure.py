@@ -20,6 +20,8 @@ MISSING_COLOUR = "#d0d0d0"
 """Fill of a qubit the snapshot gives no value for (in the metric shown)."""
 CLIP_PERCENTILES = (2.0, 98.0)
 """The colour scale spans these percentiles of the metric, so one outlier does not wash out the rest."""
+LOG_FLOOR = 1e-6
+"""Errors are coloured by log10, floored here (an error of 0 has no logarithm)."""
 UNIT_FORMATS = {"µs": "{:.1f} µs", "GHz": "{:.4f} GHz", "ns": "{:.0f} ns"}
 """How a value is written by the unit in its column name, e.g. ``T1 (µs)``; unitless values get 3 significant digits."""
 
@@ -38,14 +40,15 @@ def build_device_map_figure(
     ``positions`` (index qubit: x, y), ``edges`` (q0, q1, gate, gate_error) and ``metrics``
     (index qubit, one column per metric, units in the column names) come from
     ``noise_core.calibration.tables`` and ``components.map_geometry``. The colour scale is
-    clipped to ``percentiles`` of the metric and the title says so; hover shows true values.
+    clipped to ``percentiles`` of the metric and the title says so; errors are coloured on a
+    log scale (they spread over decades); hover shows true values.
     """
     figure = go.Figure()
     _add_edges(figure, positions, edges)
     values = metrics[metric].reindex(positions.index).to_numpy(dtype=float)
-    low, high = colour_range(values, percentiles)
+    shown, logarithmic = colour_values(metric, values)
+    low, high = colour_range(shown, percentiles)
     scale = "Viridis_r" if "error" in metric else "Viridis"
-    known = np.isfinite(values)
     hover = np.array(
         [
             f"qubit {qubit}<br>"
@@ -57,10 +60,13 @@ def build_device_map_figure(
     known = np.isfinite(values)
     for chosen in (known, ~known):
         if chosen.any():
-            colouring = _Colouring(values[chosen], scale, (low, high), metric) if chosen is known else None
+            colouring = _Colouring(shown[chosen], scale, (low, high), metric, logarithmic) if chosen is known else None
             _add_qubits(figure, positions[chosen], list(hover[chosen]), list(ringed[chosen]), colouring)
     figure.update_layout(
-        title={"text": colour_note(metric, low, high, percentiles), "font": {"size": 13}},
+        title={
+            "text": colour_note(metric, *_real((low, high), logarithmic), percentiles, logarithmic),
+            "font": {"size": 13},
+        },
         showlegend=True,
         legend={"orientation": "h", "y": -0.02},
         height=max(320, 55 * (positions["y"].max() - positions["y"].min() + 2)),
@@ -80,6 +86,16 @@ class _Colouring:
     scale: str
     limits: tuple[float, float]
     metric: str
+    logarithmic: bool = False
+
+    @property
+    def colour_bar(self) -> dict[str, object]:
+        """The colour bar: titled with the metric; on a log scale, ticks at 1-2-5 steps labelled with real values."""
+        bar: dict[str, object] = {"title": {"text": self.metric + (" (log)" if self.logarithmic else "")}}
+        if self.logarithmic:
+            ticks = log_ticks(*self.limits)
+            bar |= {"tickvals": [float(np.log10(tick)) for tick in ticks], "ticktext": [f"{tick:g}" for tick in ticks]}
+        return bar | {"x": 1.0, "len": 0.8}
 
 
 def _add_qubits(
@@ -98,7 +114,7 @@ def _add_qubits(
             "cmin": colouring.limits[0],
             "cmax": colouring.limits[1],
             "showscale": True,
-            "colorbar": {"title": {"text": colouring.metric}, "x": 1.0, "len": 0.8},
+            "colorbar": colouring.colour_bar,
         }
     figure.add_trace(
         go.Scatter(
@@ -124,6 +140,29 @@ def _add_qubits(
     )
 
 
+def colour_values(metric: str, values: np.ndarray) -> tuple[np.ndarray, bool]:
+    """What the colour scale maps, and whether it is log10: errors spread over decades, so they are logged."""
+    if "error" in metric:
+        return np.log10(np.maximum(values, LOG_FLOOR)), True
+    return values, False
+
+
+def log_ticks(low: float, high: float) -> list[float]:
+    """1-2-5 values (real units) between 10**low and 10**high, for a log colour bar; the ends if none fall inside."""
+    ticks = [
+        mantissa * 10.0**decade
+        for decade in range(int(np.floor(low)), int(np.ceil(high)) + 1)
+        for mantissa in (1, 2, 5)
+        if low <= np.log10(mantissa * 10.0**decade) <= high
+    ]
+    return ticks or [float(10**low), float(10**high)]
+
+
+def _real(limits: tuple[float, float], logarithmic: bool) -> tuple[float, float]:
+    """Colour-scale limits back in the metric's units."""
+    return (float(10 ** limits[0]), float(10 ** limits[1])) if logarithmic else limits
+
+
 def colour_range(values: Sequence[float] | np.ndarray, percentiles: tuple[float, float]) -> tuple[float, float]:
     """The ``percentiles`` of the finite ``values`` (same units): the span of the colour scale."""
     finite = np.asarray(values, dtype=float)
@@ -134,11 +173,13 @@ def colour_range(values: Sequence[float] | np.ndarray, percentiles: tuple[float,
     return float(low), float(high)
 
 
-def colour_note(metric: str, low: float, high: float, percentiles: tuple[float, float]) -> str:
+def colour_note(
+    metric: str, low: float, high: float, percentiles: tuple[float, float], logarithmic: bool = False
+) -> str:
     """E.g. "Colour: T1 (µs), clipped to the 2nd–98th percentile: 40.1–310.2 µs (hover: true values)"."""
     first, last = (_ordinal(p) for p in percentiles)
     return (
-        f"Colour: {metric}, clipped to the {first}–{last} percentile: "
+        f"Colour: {metric}{' on a log scale' if logarithmic else ''}, clipped to the {first}–{last} percentile: "
         f"{_number(metric, low)}–{format_value(metric, high)} (hover: true values)"
     )
 

@@ -137,6 +137,26 @@ def test_one_outlier_does_not_set_the_colour_scale_and_the_clipped_range_is_stat
     assert "66842.29367276978" not in " ".join(qubits.hovertext)
 
 
+def test_errors_are_coloured_on_a_log_scale_with_real_values_on_the_colour_bar() -> None:
+    calibration = load_preset("ibm_sherbrooke")
+    edges = coupling_edges(calibration)
+    metrics = qubit_metrics(calibration)
+    figure = build_device_map_figure(qubit_positions(calibration, edges), edges, metrics, "readout_error")
+    qubits = next(trace for trace in figure.data if trace.name == "qubits")
+    errors = metrics["readout_error"].to_numpy()
+    assert np.asarray(qubits.marker.color) == pytest.approx(np.log10(errors))
+    low, high = 10 ** np.percentile(np.log10(errors), [2, 98])
+    assert 10**qubits.marker.cmin == pytest.approx(low) and 10**qubits.marker.cmax == pytest.approx(high)
+    assert figure.layout.title.text.startswith(
+        f"Colour: readout_error on a log scale, clipped to the 2nd–98th percentile: {low:.3g}–{high:.3g}"
+    )
+    ticks = [float(text) for text in qubits.marker.colorbar.ticktext]
+    assert np.log10(ticks) == pytest.approx(list(qubits.marker.colorbar.tickvals))
+    assert ticks == sorted(ticks) and low <= ticks[0] and ticks[-1] <= high and len(ticks) >= 3
+    middle = np.log10(np.median(errors))  # the typical qubit sits mid-scale, not at one end
+    assert 0.2 < (middle - qubits.marker.cmin) / (qubits.marker.cmax - qubits.marker.cmin) < 0.8
+
+
 def test_hover_writes_units_and_sensible_digits() -> None:
     calibration = load_preset("ibm_sherbrooke")
     edges = coupling_edges(calibration)

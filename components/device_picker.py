@@ -18,10 +18,16 @@ from components.session import (
 )
 from components.tasks import TaskStopped
 from noise_core import CalibrationError
+from noise_core.calibration import MAX_DOCUMENT_BYTES
 from presets import DEFAULT_PRESET, list_presets
 
 PRESET_KEY = "device_preset"
 UPLOAD_KEY = "device_upload"
+TRANSPORT_LIMIT_MB = 50
+"""What the browser may send (MiB; ``server.maxUploadSize`` must be at least this): above the loader's limit,
+so an over-size snapshot reaches the server and gets its own message instead of an icon on the file chip."""
+TYPICAL_SNAPSHOT_MB = 1
+"""Real calibration snapshots are under this (156 qubits: 0.66 MB)."""
 
 
 def _load_selected_preset() -> None:
@@ -36,12 +42,26 @@ def _load_upload() -> None:
     uploaded = st.session_state[UPLOAD_KEY]
     if uploaded is None:  # the user removed the file: keep the device in force
         return
+    problem = size_problem(uploaded.name, uploaded.size)
+    if problem is not None:
+        set_upload_error(problem)
+        return
     content = uploaded.getvalue()
     origin = DeviceSource(f"upload:{hashlib.sha256(content).hexdigest()[:16]}", content=content)
     try:
         set_device(LoadedDevice(cached_upload(origin), f"upload {uploaded.name}", origin))
     except (CalibrationError, TaskStopped) as error:
         set_upload_error(f"{uploaded.name} was not loaded: {error}")
+
+
+def size_problem(name: str, size: int) -> str | None:
+    """Why a file of ``size`` bytes is refused before it is read, or None if it is within the loader's limit."""
+    if size <= MAX_DOCUMENT_BYTES:
+        return None
+    return (
+        f"{name} was not loaded: it is {size / 2**20:.3g} MB; calibration snapshots are under "
+        f"{TYPICAL_SNAPSHOT_MB} MB and the limit is {MAX_DOCUMENT_BYTES // 2**20} MB."
+    )
 
 
 def device_picker() -> None:
@@ -59,11 +79,15 @@ def device_picker() -> None:
         help="Real IBM calibration snapshots shipped with qiskit-ibm-runtime (Apache-2.0).",
     )
     right.file_uploader(
-        "…or upload a BackendProperties JSON",
+        f"…or upload a BackendProperties JSON (at most {MAX_DOCUMENT_BYTES // 2**20} MB)",
         type=["json"],
         key=UPLOAD_KEY,
         on_change=_load_upload,
-        help="IBM calibration snapshot (props_*.json, backend.properties().to_dict()); at most 20 MB.",
+        max_upload_size=TRANSPORT_LIMIT_MB,
+        help=f"IBM calibration snapshot (props_*.json, backend.properties().to_dict()). The limit is "
+        f"{MAX_DOCUMENT_BYTES // 2**20} MB (real snapshots are under {TYPICAL_SNAPSHOT_MB} MB); the browser sends "
+        f"up to {TRANSPORT_LIMIT_MB} MB so that a larger file gets a message here. The device in force stays "
+        "until a file loads.",
     )
     message = upload_error()
     if message:

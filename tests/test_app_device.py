@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import tomllib
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.device_picker import TRANSPORT_LIMIT_MB
+from noise_core.calibration import MAX_DOCUMENT_BYTES
 from presets import DEFAULT_PRESET, SNAPSHOT_DIR
 from tests.conftest import minimal_snapshot
 
@@ -25,7 +28,8 @@ def app() -> AppTest:
 
 
 def metrics(at: AppTest) -> dict[str, str]:
-    return {metric.label: metric.value for metric in at.metric}
+    """The summary's metrics, and the backend name (a heading, so a long name is never cut) as "Backend"."""
+    return {"Backend": at.subheader[0].value, **{metric.label: metric.value for metric in at.metric}}
 
 
 def upload(at: AppTest, name: str, content: bytes) -> AppTest:
@@ -42,7 +46,31 @@ def test_opens_on_the_default_preset_with_tables_and_findings(app: AppTest) -> N
     qubit_table = app.dataframe[0]
     assert len(qubit_table.value) == 156
     assert "T1 (µs)" in qubit_table.value.columns
+    assert "frequency (GHz)" not in qubit_table.value.columns  # Heron snapshots give none: no column of None
     assert not app.error
+
+
+def test_the_backend_name_is_a_heading_not_a_metric_that_cuts_it(app: AppTest) -> None:
+    assert app.subheader[0].value == DEFAULT_PRESET
+    assert "Backend" not in [metric.label for metric in app.metric]
+
+
+def test_an_eagle_has_its_frequency_column_and_map_metric(app: AppTest) -> None:
+    app.selectbox(key="device_preset").set_value("ibm_sherbrooke").run()
+    assert not app.exception
+    assert "frequency (GHz)" in app.dataframe[0].value.columns
+    assert "frequency (GHz)" in app.get("button_group")[0].proto.options[2].content
+
+
+def test_the_map_offers_only_metrics_the_device_has(app: AppTest) -> None:
+    options = [option.content for option in app.get("button_group")[0].proto.options]
+    assert options == ["T1 (µs)", "T2 (µs)", "readout_error", "sx gate_error"]
+
+
+def test_findings_rows_are_tall_enough_to_wrap_the_action_instead_of_cutting_it(app: AppTest) -> None:
+    findings = app.dataframe[2]
+    assert "action" in findings.value.columns
+    assert findings.proto.row_height > 64  # above 4rem Streamlit wraps cell text
 
 
 def test_choosing_another_preset_loads_it(app: AppTest) -> None:
@@ -89,7 +117,42 @@ def test_a_good_upload_after_a_bad_one_clears_the_error(app: AppTest) -> None:
     assert metrics(app)["Backend"] == "ibmq_manila"
 
 
+def test_an_over_size_upload_gets_its_own_message_and_keeps_the_device(app: AppTest) -> None:
+    before = metrics(app)
+    upload(app, "broken.json", b"{")
+    assert "broken.json was not loaded" in app.error[0].value
+    upload(app, "x.json", b" " * (31 * 2**20))
+    assert not app.exception
+    assert len(app.error) == 1  # the previous file's message is replaced, not kept
+    message = app.error[0].value
+    assert message.startswith(
+        "x.json was not loaded: it is 31 MB; calibration snapshots are under 1 MB and the limit is 20 MB."
+    )
+    assert f"Still showing preset {DEFAULT_PRESET}" in message
+    assert metrics(app) == before
+
+
+def test_the_browser_lets_an_over_size_file_reach_the_server_and_the_help_states_the_limit(app: AppTest) -> None:
+    config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text())
+    uploader = app.get("file_uploader")[0].proto
+    assert uploader.max_upload_size_mb == TRANSPORT_LIMIT_MB <= config["server"]["maxUploadSize"]
+    assert TRANSPORT_LIMIT_MB * 2**20 > MAX_DOCUMENT_BYTES
+    assert "at most 20 MB" in uploader.label and "The limit is 20 MB" in uploader.help
+
+
 def test_findings_filter_narrows_the_table(app: AppTest) -> None:
     app.multiselect(key="device_findings_filter").set_value(["gate_error_one"]).run()
     findings_table = app.dataframe[2].value
     assert set(findings_table["kind"]) == {"gate_error_one"}
+
+
+def test_a_new_device_shows_all_its_findings_and_gates_whatever_was_filtered_before(app: AppTest) -> None:
+    app.multiselect(key="device_findings_filter").set_value(["gate_error_one"]).run()
+    app.multiselect(key="device_gate_filter").set_value(["cz"]).run()
+    app.selectbox(key="device_preset").set_value("ibm_sherbrooke").run()
+    assert not app.exception
+    findings = app.multiselect(key="device_findings_filter")
+    assert findings.value == findings.options and "readout_at_chance" in findings.value
+    gates = app.multiselect(key="device_gate_filter")
+    assert "ecr" in gates.value and gates.value == gates.options
+    assert set(app.dataframe[1].value["gate"]) == set(gates.options)

@@ -1,12 +1,39 @@
-"""Noise Studio: router and shared state only. Run with ``streamlit run app.py``."""
+"""Noise Studio: router, shared state and the sidebar's few words on what this is. Run with ``streamlit run app.py``."""
 
 import streamlit as st
 
 from components.session import init_session
 
+APP_NAME = "Noise Studio"
+WHAT_IT_DOES = (
+    "noise models of real IBM quantum devices, built from their calibration snapshots, "
+    "checked, edited and tried on circuits."
+)
+STEPS = (
+    "**Device**: pick or upload a calibration snapshot",
+    "**Noise model**: derive it from the device and edit it",
+    "**Simulate / Export**: run circuits on it, or export the checked spec",
+)
+# The app's name above the page navigation: st.logo takes an image, so the name is drawn as SVG text.
+# (No bare strings at module level here: Streamlit's magic would print them on every page.)
+LOGO_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="220" height="32" viewBox="0 0 220 32">'
+    '<path d="M2 16 Q7 2 12 16 T22 16 T32 16" fill="none" stroke="#2a9d8f" stroke-width="3"/>'
+    '<text x="40" y="23" font-family="sans-serif" font-size="20" font-weight="700" fill="#31333f">'
+    f"{APP_NAME}</text></svg>"
+)
+
+
+def render_sidebar_intro() -> None:
+    """The app's name above the navigation, and one line on what it does and its three steps below it."""
+    st.logo(LOGO_SVG, size="large")
+    st.sidebar.markdown(
+        f"**{APP_NAME}**: {WHAT_IT_DOES}\n\n" + "\n".join(f"{n}. {step}" for n, step in enumerate(STEPS, 1))
+    )
+
 
 def main() -> None:
-    st.set_page_config(page_title="Noise Studio", page_icon=":material/graphic_eq:", layout="wide")
+    st.set_page_config(page_title=APP_NAME, page_icon=":material/graphic_eq:", layout="wide")
     init_session()
     navigation = st.navigation(
         [
@@ -16,6 +43,7 @@ def main() -> None:
             st.Page("pages/export.py", title="Export", icon=":material/download:"),
         ]
     )
+    render_sidebar_intro()
     navigation.run()
 
 

@@ -410,9 +410,9 @@ def _render_reset_entry(listed: pd.DataFrame) -> None:
     state = noise_state()
     labels = [f"{TABLES[row.table]}: {row.entry} ({row.change})" for row in listed.itertuples()]
     left, right = st.columns([3, 1])
-    chosen = left.selectbox("Entry", range(len(labels)), format_func=labels.__getitem__, key="noise_reset_choice")
+    chosen = left.selectbox("Entry", labels, key="noise_reset_choice")  # labels: never a stale position
     if right.button("Reset this entry to derived", key="noise_reset_entry") and state.derived is not None:
-        change = listed.iloc[chosen]
+        change = listed.iloc[labels.index(chosen) if chosen in labels else 0]
         tables = reset_entry(
             _tables(state.spec), _tables(state.derived), change["table"], change["entry"], change["change"]
         )
@@ -446,14 +446,14 @@ def render_entry_form() -> None:
     if not choices:
         st.caption("No entry matches the filter.")
         return
-    chosen = st.selectbox(
+    labels = [_choice_label(tables, *choice) for choice in choices]
+    chosen = st.selectbox(  # labels, not positions: a filter that changes the list cannot point it elsewhere
         "Entry",
-        range(len(choices)),
-        format_func=lambda index: _choice_label(tables, *choices[index]),
+        labels,
         key="noise_form_entry",
         help="Narrow the list with the filter above, e.g. the qubits your circuit uses.",
     )
-    name, position = choices[chosen]
+    name, position = choices[labels.index(chosen) if chosen in labels else 0]
     row = tables[name].loc[position]
     shown = {field: _form_text(row[field]) for field in _FORM_FIELDS[name]}
     with st.form("noise_entry_form"):

@@ -51,20 +51,30 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def timed_edits(page, edits: int, edit: Callable[[int], None], after: Callable[[], None] = lambda: None):  # type: ignore[no-untyped-def]
-    """Seconds to new metrics and to idle, per edit; ``edit(i)`` commits the i-th change."""
+def timed_edits(  # type: ignore[no-untyped-def]
+    page, edits: int, edit: Callable[[int], None], *, before: str, after: Callable[[], None] = lambda: None
+):
+    """Seconds to new metrics and to idle, per edit; ``edit(i)`` commits the i-th change.
+
+    ``before`` is the Success probability shown before the first edit; each later one is read
+    where the change appeared, before ``after`` (which may leave that page) runs.
+    """
     to_metrics, to_idle = [], []
     for index in range(edits + 1):  # the first edit warms caches and is not counted
-        before = success_probability(page)
         started = time.perf_counter()
         edit(index)
-        page.wait_for_function(METRIC_CHANGED, arg=before, timeout=60_000, polling=20)
+        try:
+            page.wait_for_function(METRIC_CHANGED, arg=before, timeout=60_000, polling=20)
+        except Exception:
+            page.screenshot(path=str(ROOT / "artifacts" / "bench_live_failure.png"), full_page=True)
+            raise
         metrics_at = time.perf_counter()
         wait_until_idle(page)
         idle_at = time.perf_counter() - 0.3  # wait_until_idle first sleeps 0.3 s
         if index:
             to_metrics.append(metrics_at - started)
             to_idle.append(max(idle_at, metrics_at) - started)
+        before = success_probability(page)
         after()
     return to_metrics, to_idle
 
@@ -83,7 +93,7 @@ def measured_qubit(page) -> str:  # type: ignore[no-untyped-def]
     page.get_by_role("tab", name="Layout on the device").click()
     page.get_by_text("Active physical qubits:").first.wait_for(timeout=60_000)
     text = page.get_by_text("Active physical qubits:").first.inner_text()
-    page.get_by_role("tab", name="Plan and timings").click()
+    page.get_by_role("tab").first.click()  # back to a tab that costs nothing to keep open
     return text.split("[", 1)[1].split(",", 1)[0].split("]", 1)[0].strip()
 
 
@@ -118,20 +128,23 @@ def run_journey(browser, url: str, journey: str, edits: int) -> tuple[list[float
         number_setter(page, "qubits", (8, 8))(0)
         page.wait_for_function("() => document.body.innerText.includes('GHZ(8)')", timeout=60_000)
         wait_until_idle(page)
+    before = success_probability(page)
     if journey in ("whatif", "ghz8"):
-        return timed_edits(page, edits, number_setter(page, "readout errors ×", (2, 1)))
-    qubit = measured_qubit(page) if journey == "form" else "113"
+        return timed_edits(page, edits, number_setter(page, "readout errors ×", (2, 1)), before=before)
+    qubit = measured_qubit(page)
     open_page(page, "Noise model")
     edit = form_setter(page, qubit)
     if journey == "form":
-        return timed_edits(page, edits, edit)
+        return timed_edits(page, edits, edit, before=before)
 
     def edit_then_open_simulate(index: int) -> None:
         edit(index)
-        page.get_by_text("The model in force is edited").wait_for(timeout=30_000)
+        wait_until_idle(page)  # the Apply rerun ends before the user goes on
         open_page(page, "Simulate")
 
-    return timed_edits(page, edits, edit_then_open_simulate, after=lambda: open_page(page, "Noise model"))
+    return timed_edits(
+        page, edits, edit_then_open_simulate, before=before, after=lambda: open_page(page, "Noise model")
+    )
 
 
 def main() -> None:

@@ -65,6 +65,8 @@ def test_the_app_opens_on_a_simulated_histogram_of_the_default_preset(app: AppTe
 
 
 def test_assignment_heatmaps_show_specified_and_estimated_matrices(app: AppTest) -> None:
+    app.session_state["sim_tabs"] = "Assignment matrices"  # computed only while their tab is open
+    app.run()
     measured = app.session_state["last_simulation"].result.measured_qubits
     for qubit in measured:
         for kind in ("specified", "estimated"):

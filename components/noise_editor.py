@@ -39,6 +39,7 @@ from components.spec_tables import (
     humane,
     parse_qubits,
     spec_from_tables,
+    spec_with_row,
 )
 from components.table_changes import reset_entry, rows_matching, summarize_changes
 from components.tasks import TaskStopped
@@ -482,13 +483,9 @@ def _apply_entry(name: str, position: int, values: dict[str, str]) -> None:
     if not values:
         st.session_state.pop(_FORM_PROBLEMS, None)
         return
-    tables = {key: table.copy() for key, table in _tables(state.spec).items()}
-    table = tables[name].astype(object)
-    for field, text in values.items():
-        table.at[position, field] = text.strip() or None
-    tables[name] = table
+    row = {**_tables(state.spec)[name].loc[position].to_dict(), **{f: t.strip() or None for f, t in values.items()}}
     try:
-        spec = spec_from_tables(tables, state.spec)
+        spec = spec_with_row(state.spec, name, row)
     except SpecEditError as error:
         st.session_state[_FORM_PROBLEMS] = error.problems
         return

@@ -31,8 +31,19 @@ import pandas as pd
 from pydantic import ValidationError
 
 from noise_core import NoiseSpec, NoiseStudioError, describe_validation_error
-from noise_core.spec import assignment_from_flips
+from noise_core.spec import (
+    DepolarizingNoiseOnGate,
+    LocalDepolarizingNoiseOnGate,
+    LocalPauliNoiseOnGate,
+    LocalReadoutNoise,
+    LocalThermalRelaxationNoiseOnGate,
+    PauliNoiseOnGate,
+    ThermalRelaxationNoiseOnGate,
+    assignment_from_flips,
+)
+from noise_core.spec.base import SpecModel
 from noise_core.spec.gates import known_gate_arity, max_depolarizing_probability
+from noise_core.spec.models import entry_target
 
 ALL_QUBIT_COLUMNS = ["gate", "num_qubits", "depolarizing", "pauli", "t1", "t2", "time", "excited"]
 QUBIT_SPECIFIC_COLUMNS = ["gate", "qubits", "depolarizing", "pauli", "t1", "t2", "time", "excited"]
@@ -137,6 +148,45 @@ def spec_from_tables(tables: dict[str, pd.DataFrame], base: NoiseSpec) -> NoiseS
         return NoiseSpec.model_validate(document)
     except ValidationError as error:
         raise SpecEditError([_locate(problem, origins) for problem in describe_validation_error(error)]) from None
+
+
+def spec_with_row(spec: NoiseSpec, table_name: str, row: dict[str, Any]) -> NoiseSpec:
+    """``spec`` with the entries of one table row (its key unchanged) replaced by what the row now says.
+
+    The one-entry form's path: it parses one row instead of every table (~0.2 s at 156 qubits).
+    Each new entry is validated on its own; the whole-spec rules cannot break, since the entry
+    keeps its gate, qubits and place.
+    """
+    pending: dict[str, list[tuple[float, dict[str, Any], str]]] = {}
+    problems: list[str] = []
+    _collect(pending, problems, table_name, pd.DataFrame([row]), _ROW_PARSERS[table_name])
+    if problems:
+        raise SpecEditError(problems)
+    try:
+        entries = {
+            field: [_ENTRY_MODELS[field].model_validate(entry) for _order, entry, _label in items]
+            for field, items in pending.items()
+        }
+    except ValidationError as error:
+        where = entry_label(table_name, row)
+        raise SpecEditError([f"{where}: {problem}" for problem in describe_validation_error(error)]) from None
+    target = _row_target(table_name, row)
+    updates: dict[str, list[Any]] = {}
+    for field in _TABLE_FIELDS[table_name]:
+        current = getattr(spec, field)
+        place = next((index for index, entry in enumerate(current) if entry_target(entry) == target), len(current))
+        kept = [entry for entry in current if entry_target(entry) != target]
+        updates[field] = [*kept[:place], *entries.get(field, []), *kept[place:]]
+    return spec.model_copy(update=updates)
+
+
+def _row_target(table_name: str, row: dict[str, Any]) -> tuple[Any, ...]:
+    """The ``entry_target`` of a row's entries: (qubit,), (gate,) or (gate, qubits)."""
+    if table_name == "readout":
+        return (int(row["qubit"]),)
+    if table_name == "all_qubit":
+        return (str(row["gate"]).strip(),)
+    return (str(row["gate"]).strip(), tuple(parse_qubits(row["qubits"])))
 
 
 # --- spec → tables ------------------------------------------------------------------------
@@ -284,6 +334,26 @@ def _readout_entries(cells: _Cells) -> dict[str, list[dict[str, Any]]]:
     matrix = assignment_from_flips(one_given_zero, zero_given_one)
     return {"local_readout_errors": [{"qubit": qubit, "assignment_probabilities": matrix}]}
 
+
+_ROW_PARSERS: dict[str, RowParser] = {
+    "all_qubit": _all_qubit_entries,
+    "qubit_specific": _qubit_specific_entries,
+    "readout": _readout_entries,
+}
+_TABLE_FIELDS = {
+    "all_qubit": ("gate_depolarizing_errors", "gate_pauli_errors", "gate_thermal_relaxation_errors"),
+    "qubit_specific": ("local_depolarizing_errors", "local_pauli_errors", "local_thermal_relaxation_errors"),
+    "readout": ("local_readout_errors",),
+}
+_ENTRY_MODELS: dict[str, type[SpecModel]] = {
+    "gate_depolarizing_errors": DepolarizingNoiseOnGate,
+    "gate_pauli_errors": PauliNoiseOnGate,
+    "gate_thermal_relaxation_errors": ThermalRelaxationNoiseOnGate,
+    "local_depolarizing_errors": LocalDepolarizingNoiseOnGate,
+    "local_pauli_errors": LocalPauliNoiseOnGate,
+    "local_thermal_relaxation_errors": LocalThermalRelaxationNoiseOnGate,
+    "local_readout_errors": LocalReadoutNoise,
+}
 
 _PAULI_TERM = re.compile(r"^\s*([IXYZ]+)\s*:\s*([^,]+?)\s*$")
 

@@ -7,7 +7,15 @@ from functools import cache
 import pandas as pd
 import pytest
 
-from components.spec_tables import EXACT, SpecEditError, entry_label, humane, spec_from_tables, tables_from_spec
+from components.spec_tables import (
+    EXACT,
+    SpecEditError,
+    entry_label,
+    humane,
+    spec_from_tables,
+    spec_with_row,
+    tables_from_spec,
+)
 from components.table_changes import changes_from_derived, row_status, summarize_changes
 from noise_core import NoiseSpec, derive_noise_spec
 from presets import load_preset
@@ -70,6 +78,32 @@ def test_an_untouched_row_keeps_its_exact_values_while_an_edited_one_takes_the_t
     assert edited.local_thermal_relaxation_errors[0].relaxations[0].t1 == 80_000.0
     assert edited.local_thermal_relaxation_errors[1:] == spec.local_thermal_relaxation_errors[1:]
     assert edited.local_depolarizing_errors == spec.local_depolarizing_errors
+
+
+@pytest.mark.parametrize(
+    ("table_name", "position", "changes"),
+    [
+        ("readout", 113, {"p1_given_0": "0.3"}),
+        ("qubit_specific", 5, {"t1": "200", "depolarizing": "0.002"}),
+        ("qubit_specific", 7, {"depolarizing": None, "t1": None, "t2": None, "time": None, "excited": None}),
+    ],
+)
+def test_one_row_spliced_in_equals_the_whole_tables_read_back(table_name: str, position: int, changes: dict) -> None:
+    """The form's fast path (one row) and the editors' path (every table) give the same spec."""
+    spec = derived("ibm_pittsburgh")
+    tables = {name: table.astype(object) for name, table in tables_from_spec(spec).items()}
+    for column, value in changes.items():
+        tables[table_name].loc[position, column] = value
+    row = tables[table_name].loc[position].to_dict()
+    assert spec_with_row(spec, table_name, row) == spec_from_tables(tables, spec)
+
+
+def test_one_row_spliced_in_reports_a_wrong_field_as_the_tables_do() -> None:
+    spec = derived("ibm_pittsburgh")
+    row = {**tables_from_spec(spec)["readout"].loc[113].to_dict(), "p1_given_0": "2"}
+    with pytest.raises(SpecEditError) as caught:
+        spec_with_row(spec, "readout", row)
+    assert caught.value.problems == ["readout of qubit 113: P(1|0) must be between 0 and 1; got 2"]
 
 
 def test_every_kind_of_entry_round_trips() -> None:

@@ -36,6 +36,7 @@ from noise_core import (
     to_classiq_dict,
 )
 from noise_core.errors import CircuitError
+from noise_core.gc_pause import garbage_collection_paused
 from noise_core.simulation import CIRCUIT_LIBRARY, AssignmentReport, SimulationPlan
 from noise_core.simulation.methods import Method
 from noise_core.simulation.simulate import OverBudgetError
@@ -103,7 +104,8 @@ class SharedSpec:
         """The spec, from this worker's cache when it has seen the digest."""
         known = _specs.get(self.digest)
         if known is None:
-            known = NoiseSpec.model_validate_json(self.text)
+            with garbage_collection_paused():  # thousands of small objects, no cycles (~30 ms, not ~170)
+                known = NoiseSpec.model_validate_json(self.text)
             _specs[self.digest] = known
             if len(_specs) > SPECS_KEPT:
                 _specs.popitem(last=False)
@@ -130,6 +132,14 @@ class WhatIf:
     @property
     def is_identity(self) -> bool:
         return (self.gate, self.readout, self.relaxation, self.qubit) == (1.0, 1.0, 1.0, None)
+
+    def describe(self) -> str:
+        """'what-if: gate errors ×2, qubit 3 readout P(1|0) 0.05, P(0|1) 0.1' (only what differs from the model)."""
+        factors = (("gate errors", self.gate), ("readout errors", self.readout), ("T1/T2 rates", self.relaxation))
+        parts = [f"{name} ×{value:g}" for name, value in factors if value != 1.0]
+        if self.qubit is not None:
+            parts.append(f"qubit {self.qubit} readout P(1|0) {self.p1_given_0:g}, P(0|1) {self.p0_given_1:g}")
+        return "what-if: " + ", ".join(parts)
 
     def apply(self, spec: NoiseSpec) -> NoiseSpec:
         """The spec the what-if describes (``ScalingError`` for a factor past a channel's limit)."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from components.cached import cached_live, cached_simulation, cached_spec_fingerprint, spec_digest
+from components.cached import cached_live, cached_simulation, spec_digest
 from components.figures import HISTOGRAM_ORDERS, HistogramOrder, build_histogram_figure
 from components.jobs import NO_WHAT_IF, WhatIf
 from components.session import (
@@ -65,37 +65,11 @@ def live_result(what_if: WhatIf = NO_WHAT_IF, *, key: str) -> ShownSimulation | 
         except (NoiseStudioError, TaskStopped) as error:
             st.error(f"Not simulated: {error}", icon=":material/error:")
             return _stale(inputs)
-    shown = ShownSimulation(inputs, _described(what_if), bench.circuit.label, result)
+    shown = ShownSimulation(
+        inputs, bench.circuit.label, result, device.calibration.backend_name, spec, settings, what_if
+    )
     set_shown_simulation(shown)
     return shown
-
-
-def _described(what_if: WhatIf) -> str:
-    """The inputs of a run in words, for the label of a result that has gone stale."""
-    bench, device, spec = workbench(), current_device(), noise_state().spec
-    settings = bench.settings
-    layout = "transpiler's layout" if settings.initial_layout is None else f"layout {list(settings.initial_layout)}"
-    parts = [
-        bench.circuit.label,
-        device.calibration.backend_name,
-        f"model {cached_spec_fingerprint(spec)[:8]}",
-        f"{settings.shots:,} shots",
-        f"seed {settings.seed}",
-        settings.method,
-        layout,
-    ]
-    if not what_if.is_identity:
-        parts.append(describe_what_if(what_if))
-    return ", ".join(parts)
-
-
-def describe_what_if(what_if: WhatIf) -> str:
-    """'what-if: gate errors ×2, qubit 3 readout P(1|0) 0.05, P(0|1) 0.1' (only what differs from the model)."""
-    factors = (("gate errors", what_if.gate), ("readout errors", what_if.readout), ("T1/T2 rates", what_if.relaxation))
-    parts = [f"{name} ×{value:g}" for name, value in factors if value != 1.0]
-    if what_if.qubit is not None:
-        parts.append(f"qubit {what_if.qubit} readout P(1|0) {what_if.p1_given_0:g}, P(0|1) {what_if.p0_given_1:g}")
-    return "what-if: " + ", ".join(parts)
 
 
 def previous_result() -> ShownSimulation | None:

@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from components.cached import cached_derive, cached_preset
-from components.jobs import CircuitRequest, DeviceSource, RunSettings, preset_source
+from components.cached import cached_derive, cached_preset, cached_spec_fingerprint
+from components.jobs import CircuitRequest, DeviceSource, RunSettings, WhatIf, preset_source
 from noise_core import BackendCalibration, DerivationOptions, NoiseSpec, SimulationResult
 from presets import DEFAULT_PRESET
 
@@ -80,12 +80,33 @@ class Workbench:
 
 @dataclass(frozen=True)
 class ShownSimulation:
-    """The result last drawn, the key of its inputs, and those inputs in words (for a stale label)."""
+    """The result last drawn, the key of its inputs, and those inputs (said in words by ``described``)."""
 
     inputs: str
-    described: str
     label: str
     result: SimulationResult
+    backend_name: str
+    spec: NoiseSpec
+    settings: RunSettings
+    what_if: WhatIf
+
+    @property
+    def described(self) -> str:
+        """The inputs in words, for the label of a stale result and the downloads (the model by its fingerprint)."""
+        settings = self.settings
+        layout = "transpiler's layout" if settings.initial_layout is None else f"layout {list(settings.initial_layout)}"
+        parts = [
+            self.label,
+            self.backend_name,
+            f"model {cached_spec_fingerprint(self.spec)[:8]}",
+            f"{settings.shots:,} shots",
+            f"seed {settings.seed}",
+            settings.method,
+            layout,
+        ]
+        if not self.what_if.is_identity:
+            parts.append(self.what_if.describe())
+        return ", ".join(parts)
 
 
 def preset_device(name: str) -> LoadedDevice:

@@ -5,7 +5,8 @@
 Starts ``streamlit run app.py`` from ``--app-dir`` (default: this checkout; pass a worktree of
 an older commit to measure it the same way) and drives Debian's Chromium (/usr/bin/chromium).
 Each edit alternates between two values so the result changes every time; the clock runs from
-the edit's commit (Enter or the Apply click) until the Success probability metric shows a new
+the action that commits the edit (Enter, or the Apply click; choosing the entry before it is
+not counted) until the Success probability metric shows a new
 value ("metrics"), and on until the app is idle again ("idle": histogram and the rest drawn).
 
 Journeys, on the default preset (ibm_pittsburgh) and circuit (GHZ(3)) unless stated:
@@ -52,17 +53,17 @@ def percentile(samples: list[float], fraction: float) -> float:
 
 
 def timed_edits(  # type: ignore[no-untyped-def]
-    page, edits: int, edit: Callable[[int], None], *, before: str, after: Callable[[], None] = lambda: None
+    page, edits: int, edit: Callable[[int], float], *, before: str, after: Callable[[], None] = lambda: None
 ):
-    """Seconds to new metrics and to idle, per edit; ``edit(i)`` commits the i-th change.
+    """Seconds to new metrics and to idle, per edit; ``edit(i)`` makes the i-th change and returns
+    ``time.perf_counter()`` taken just before the action that commits it (Enter, or the Apply click).
 
     ``before`` is the Success probability shown before the first edit; each later one is read
     where the change appeared, before ``after`` (which may leave that page) runs.
     """
     to_metrics, to_idle = [], []
     for index in range(edits + 1):  # the first edit warms caches and is not counted
-        started = time.perf_counter()
-        edit(index)
+        started = edit(index)
         try:
             page.wait_for_function(METRIC_CHANGED, arg=before, timeout=60_000, polling=20)
         except Exception:
@@ -79,12 +80,14 @@ def timed_edits(  # type: ignore[no-untyped-def]
     return to_metrics, to_idle
 
 
-def number_setter(page, label: str, values: tuple[float, float]) -> Callable[[int], None]:  # type: ignore[no-untyped-def]
+def number_setter(page, label: str, values: tuple[float, float]) -> Callable[[int], float]:  # type: ignore[no-untyped-def]
     field = page.get_by_test_id("stNumberInput").filter(has_text=label).locator("input")
 
-    def edit(index: int) -> None:
+    def edit(index: int) -> float:
         field.fill(f"{values[index % 2]:g}")
+        committed = time.perf_counter()
         field.press("Enter")
+        return committed
 
     return edit
 
@@ -97,18 +100,18 @@ def measured_qubit(page) -> str:  # type: ignore[no-untyped-def]
     return text.split("[", 1)[1].split(",", 1)[0].split("]", 1)[0].strip()
 
 
-def form_setter(page, qubit: str) -> Callable[[int], None]:  # type: ignore[no-untyped-def]
+def form_setter(page, qubit: str) -> Callable[[int], float]:  # type: ignore[no-untyped-def]
     """Filter to ``qubit`` and pick its readout entry once; each edit types P(1|0) and applies it."""
     page.get_by_placeholder("e.g. 113, 114 or cz").fill(qubit)
     page.get_by_placeholder("e.g. 113, 114 or cz").press("Enter")
     wait_until_idle(page)
-    choose_entry(page, qubit)
 
-    def edit(index: int) -> None:
-        if page.get_by_test_id("stSelectbox").filter(has_text=f"readout on qubit {qubit}").count() == 0:
-            choose_entry(page, qubit)  # the older app forgets the choice when its page is reopened
+    def edit(index: int) -> float:
+        choose_entry(page, qubit)  # again: the older app forgets the choice when its page is reopened
         page.get_by_label("P(1|0)", exact=True).fill(("0.3", "0.05")[index % 2])
+        committed = time.perf_counter()
         page.get_by_role("button", name="Apply to this entry").click()
+        return committed
 
     return edit
 
@@ -137,10 +140,11 @@ def run_journey(browser, url: str, journey: str, edits: int) -> tuple[list[float
     if journey == "form":
         return timed_edits(page, edits, edit, before=before)
 
-    def edit_then_open_simulate(index: int) -> None:
-        edit(index)
+    def edit_then_open_simulate(index: int) -> float:
+        committed = edit(index)
         wait_until_idle(page)  # the Apply rerun ends before the user goes on
         open_page(page, "Simulate")
+        return committed
 
     return timed_edits(
         page, edits, edit_then_open_simulate, before=before, after=lambda: open_page(page, "Noise model")

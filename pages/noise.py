@@ -30,11 +30,7 @@ def edit_and_see() -> None:
         f"{origin} {'the device' if state.derived is not None else 'nothing (built by hand)'}; simulations use it."
     )
     editors, result = st.columns([3, 2], gap="medium")
-    with editors:
-        render_editors()
-        with st.expander("Edit one entry in a form", expanded=True):
-            render_entry_form()
-    with result:
+    with result:  # drawn first: the browser gets the new metrics before the editors are rebuilt
         bench = workbench()
         st.markdown(f"**Live result: {bench.circuit.label}**")
         st.caption(
@@ -45,6 +41,10 @@ def edit_and_see() -> None:
         if shown is not None:
             render_metrics(shown.result, per_row=2)
             render_histogram(shown, key="noise", options=HistogramOptions(top=8))
+    with editors:
+        render_editors()
+        with st.expander("Edit one entry in a form", expanded=True):
+            render_entry_form()
     with st.expander("Changes from the derived model", expanded=True):
         render_changes()
 

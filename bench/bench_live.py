@@ -97,6 +97,7 @@ def measured_qubit(page) -> str:  # type: ignore[no-untyped-def]
     page.get_by_text("Active physical qubits:").first.wait_for(timeout=60_000)
     text = page.get_by_text("Active physical qubits:").first.inner_text()
     page.get_by_role("tab").first.click()  # back to a tab that costs nothing to keep open
+    wait_until_idle(page)  # a page link clicked during that rerun can be lost
     return text.split("[", 1)[1].split(",", 1)[0].split("]", 1)[0].strip()
 
 

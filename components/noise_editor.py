@@ -457,15 +457,14 @@ def render_entry_form() -> None:
     name, position = choices[labels.index(chosen) if chosen in labels else 0]
     row = tables[name].loc[position]
     shown = {field: _form_text(row[field]) for field in _FORM_FIELDS[name]}
+    keys = {field: f"noise_form_{field}_{state.generation}_{chosen}" for field in _FORM_FIELDS[name]}
     with st.form("noise_entry_form"):
         columns = st.columns(len(_FORM_FIELDS[name]))
-        values = {
-            field: column.text_input(COLUMN_LABELS[field], shown[field], help=_HELP.get(field))
-            for field, column in zip(_FORM_FIELDS[name], columns, strict=True)
-        }
-        submitted = st.form_submit_button("Apply to this entry")
-    if submitted:
-        _apply_entry(name, position, {field: text for field, text in values.items() if text != shown[field]})
+        for field, column in zip(_FORM_FIELDS[name], columns, strict=True):
+            column.text_input(COLUMN_LABELS[field], shown[field], help=_HELP.get(field), key=keys[field])
+        st.form_submit_button(  # applied in the callback, before the rerun draws anything
+            "Apply to this entry", on_click=_apply_entry, args=(name, position, shown, keys)
+        )
     problems = st.session_state.get(_FORM_PROBLEMS)
     if problems:
         st.error("**Not applied** — the model in force is unchanged. Fix:\n\n" + "\n".join(f"- {p}" for p in problems))
@@ -474,12 +473,15 @@ def render_entry_form() -> None:
 _FORM_PROBLEMS = "noise_form_problems"
 
 
-def _apply_entry(name: str, position: int, values: dict[str, str]) -> None:
-    """Put the fields the user changed (as typed) into the entry's row and validate the whole spec.
+def _apply_entry(name: str, position: int, shown: dict[str, str], keys: dict[str, str]) -> None:
+    """The form's callback: put the fields the user changed (as typed) into the entry, or say why not.
 
-    Fields left as shown keep their exact values: the form shows rounded numbers.
+    Fields left as shown keep their exact values: the form shows rounded numbers. Running as a
+    callback, it applies before the rerun, which then draws the new model once.
     """
     state = noise_state()
+    typed = {field: str(st.session_state.get(key, shown[field])) for field, key in keys.items()}
+    values = {field: text for field, text in typed.items() if text != shown[field]}
     if not values:
         st.session_state.pop(_FORM_PROBLEMS, None)
         return
@@ -491,7 +493,6 @@ def _apply_entry(name: str, position: int, values: dict[str, str]) -> None:
         return
     st.session_state.pop(_FORM_PROBLEMS, None)
     use_spec(spec)
-    st.rerun()
 
 
 def _choice_label(tables: dict[str, pd.DataFrame], name: str, position: int) -> str:

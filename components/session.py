@@ -115,11 +115,15 @@ def preset_device(name: str) -> LoadedDevice:
 
 def init_session() -> None:
     """Open on the default preset and its derived model; later reruns keep what the user has."""
-    if _DEVICE not in st.session_state:
+    if _DEVICE not in st.session_state or _NOISE not in st.session_state:
         set_device(preset_device(DEFAULT_PRESET))
 
 
 def current_device() -> LoadedDevice:
+    """The device in force. Opened lazily too: on a fresh server, a page's own URL (``/noise``) is
+    run by Streamlit's pages-folder mode without ``app.py`` until some session has called
+    ``st.navigation``."""
+    init_session()
     return st.session_state[_DEVICE]
 
 
@@ -146,6 +150,7 @@ def set_upload_error(message: str) -> None:
 
 
 def noise_state() -> NoiseState:
+    init_session()
     return st.session_state[_NOISE]
 
 

@@ -155,3 +155,11 @@ def test_outcomes_are_chosen_by_likelihood_then_ordered_as_asked() -> None:
     assert list(shown_outcomes(table, top=2, order="bitstring").index) == ["000", "111"]
     assert list(shown_outcomes(table, top=3, order="noisy").index) == ["000", "111", "010"]
     assert build_histogram_figure(table, top=2, log_scale=True).layout.yaxis.type == "log"
+
+
+def test_an_invalid_input_offers_no_run_button_and_keeps_the_last_result_labelled(app: AppTest) -> None:
+    app.number_input(key="sim_GHZ_n").set_value(14).run()
+    assert app.button(key="sim_run")  # a long run waits for the button
+    app.text_input(key="sim_layout").set_value("3,x").run()
+    assert not [button for button in app.button if button.key == "sim_run"]
+    assert any(warning.value.startswith("Showing the last result, computed for GHZ(3)") for warning in app.warning)

@@ -296,3 +296,15 @@ def test_a_long_task_in_one_session_neither_stalls_another_nor_the_server() -> N
         first.get_by_text("seed 7.").wait_for(timeout=60_000)
         assert no_exceptions(first) and no_exceptions(second)
         (ARTIFACTS / "two_sessions.json").write_text(json.dumps({"b_update_while_a_runs_s": round(elapsed, 2)}))
+
+
+def test_a_page_opened_by_its_own_url_on_a_fresh_server_renders() -> None:
+    """Streamlit runs ``/noise`` in its pages-folder mode (without app.py) until a session has called
+    st.navigation; the page must still open on the default device and model, not a KeyError."""
+    with streamlit_server() as url, chromium() as browser:
+        page = new_session(browser, f"{url}/noise")
+        page.get_by_role("heading", name="Noise model").first.wait_for(timeout=120_000)
+        page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=120_000)  # the live result
+        wait_until_idle(page)
+        assert no_exceptions(page)
+        assert "ibm_pittsburgh" in page.get_by_text("Device: ibm_pittsburgh").first.inner_text()

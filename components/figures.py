@@ -64,6 +64,7 @@ def build_histogram_figure(
         yaxis={
             "title": {"text": "probability" + (" (log scale)" if log_scale else "")},
             "type": "log" if log_scale else "linear",
+            **({"dtick": 1, "exponentformat": "power"} if log_scale else {}),  # a tick per decade: 10⁻³
         },
         legend={"orientation": "h", "y": 1.1},
         margin={"l": 10, "r": 10, "t": 60, "b": 10},

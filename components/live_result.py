@@ -152,11 +152,12 @@ def histogram_options(result: SimulationResult) -> HistogramOptions:
     order = columns[2].selectbox("order", HISTOGRAM_ORDERS, key="sim_order", format_func=lambda o: f"by {o}")
     exact = result.noisy_probabilities is not None
     sampled = columns[3].toggle(
-        f"sampled noisy bars ({result.shots:,} shots) with 95 % shot-noise band",
+        "sampled bars ± 95 % shot noise",
         value=not exact,
         disabled=not exact,
         key="sim_sampled",
-        help="Wilson score interval of each frequency; the exact distribution has no shot noise",
+        help=f"Noisy bars from the {result.shots:,} sampled shots, each with its Wilson score interval; the exact "
+        "distribution has no shot noise",
     )
     return HistogramOptions(int(top), order, log_scale, sampled)
 
@@ -164,14 +165,15 @@ def histogram_options(result: SimulationResult) -> HistogramOptions:
 def render_downloads(shown: ShownSimulation) -> None:
     """Counts and probabilities as CSV and JSON, with the inputs they were computed from."""
     table = shown.result.distribution_table()
-    left, right, _ = st.columns([1, 1, 3])
+    left, right, _ = st.columns([1, 1, 2])
     left.download_button(
-        "Counts and probabilities (CSV)", table.to_csv(), file_name="noise-studio-result.csv", mime="text/csv",
-        key="sim_download_csv", icon=":material/download:",
+        "Download CSV", table.to_csv(), file_name="noise-studio-result.csv", mime="text/csv",
+        key="sim_download_csv", icon=":material/download:", help="Counts and probabilities per outcome",
     )  # fmt: skip
     right.download_button(
-        "… as JSON", result_json(shown), file_name="noise-studio-result.json", mime="application/json",
+        "Download JSON", result_json(shown), file_name="noise-studio-result.json", mime="application/json",
         key="sim_download_json", icon=":material/download:",
+        help="Counts, probabilities, metrics and the inputs they were computed from",
     )  # fmt: skip
 
 

@@ -138,7 +138,7 @@ def settings() -> RunSettings | None:
 def what_if_strip() -> WhatIf:
     """Factors on the model in force and one qubit's readout, for this page's result only."""
     with st.expander("What if… (scale the model in force for this result)", expanded=True, icon=":material/tune:"):
-        columns = st.columns([1, 1, 1, 0.2, 1, 1, 1])
+        columns = st.columns([1, 1, 1, 0.2, 1.4, 0.9, 0.9])
         factors = {
             name: columns[index].number_input(
                 label, 0.0, 100.0, 1.0, step=0.1, format="%.2f", key=f"whatif_{name}", help=help_text

@@ -8,6 +8,7 @@ physics → spec) → ``aer`` (spec → Aer noise model) → ``simulation`` (cir
 
 from noise_core.aer import build_noise_model
 from noise_core.calibration import BackendCalibration, load_calibration
+from noise_core.calibration.diff import CalibrationDiff, compare_calibrations
 from noise_core.derive import derive_noise_spec
 from noise_core.errors import (
     CalibrationError,
@@ -67,6 +68,7 @@ __all__ = [
     "CIRCUIT_LIBRARY",
     "AssignmentReport",
     "BackendCalibration",
+    "CalibrationDiff",
     "CalibrationError",
     "CircuitParseError",
     "ClassiqExportError",
@@ -100,6 +102,7 @@ __all__ = [
     "assignment_report",
     "build_noise_model",
     "build_target",
+    "compare_calibrations",
     "derive_noise_spec",
     "describe_validation_error",
     "findings_table",

@@ -1,8 +1,9 @@
-"""Command line: derive a spec from a snapshot, validate a spec, export it.
+"""Command line: derive a spec from a snapshot, validate a spec, export it, compare two snapshots.
 
     python -m noise_core derive PROPS.json -o spec.json [--temperature MK] [--gate-length GATE[@Q,Q]=VALUE ...]
     python -m noise_core validate spec.json
     python -m noise_core export --format classiq|aer spec.json [-o out.json] [--approximate]
+    python -m noise_core diff BEFORE.json AFTER.json [--json] [--threshold 0.2] [--top 10]
 
 Exit status: 0 success, 1 invalid input (one ``path: message`` line per problem on stderr),
 2 usage error (argparse).
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from noise_core.calibration import load_calibration
+from noise_core.calibration.diff import DEFAULT_THRESHOLD, compare_calibrations
 from noise_core.derive import derive_noise_spec
 from noise_core.errors import NoiseStudioError, SpecImportError
 from noise_core.export import (
@@ -115,6 +117,37 @@ def _export(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _diff(arguments: argparse.Namespace) -> int:
+    """Print what changed between two snapshots: notes, summary, largest qubit changes, broken/repaired gates."""
+    diff = compare_calibrations(
+        load_calibration(Path(arguments.before)), load_calibration(Path(arguments.after)), threshold=arguments.threshold
+    )
+    changed_gates = diff.gates[diff.gates["status"].isin(["broken", "repaired"])]
+    if arguments.json:
+        document = {
+            "before": diff.before,
+            "after": diff.after,
+            "threshold": diff.threshold,
+            "notes": list(diff.notes),
+            "summary": json.loads(diff.summary.to_json(orient="index")),
+            "largest_changes": json.loads(diff.largest_changes(arguments.top).reset_index().to_json(orient="records")),
+            "gates_broken_or_repaired": json.loads(changed_gates.reset_index().to_json(orient="records")),
+        }
+        print(json.dumps(document, indent=2))
+        return 0
+    print(f"before: {diff.before}\nafter:  {diff.after}")
+    for note in diff.notes:
+        print(f"note: {note}")
+    print(f"\nper metric (worse/better: moved more than {diff.threshold:.0%} in ratio):")
+    print(diff.summary.to_string(float_format=lambda value: f"{value:.4g}"))
+    print(f"\nlargest changes (top {arguments.top}):")
+    print(diff.largest_changes(arguments.top).to_string(float_format=lambda value: f"{value:.4g}"))
+    if not changed_gates.empty:
+        print("\ngates broken or repaired (gate_error = 1 means broken):")
+        print(changed_gates[["error before", "error after", "status"]].to_string())
+    return 0
+
+
 def _write(text: str, output: str | None) -> None:
     if output is None or output == "-":
         sys.stdout.write(text + "\n")
@@ -124,7 +157,7 @@ def _write(text: str, output: str | None) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m noise_core", description=(__doc__ or "").splitlines()[0])
-    commands = parser.add_subparsers(required=True, metavar="{derive,validate,export}")
+    commands = parser.add_subparsers(required=True, metavar="{derive,validate,export,diff}")
 
     derive = commands.add_parser("derive", help="derive a noise spec from a BackendProperties JSON snapshot")
     derive.add_argument("properties", help="BackendProperties JSON file")
@@ -149,4 +182,14 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--approximate", action="store_true", help="Classiq: fold what it cannot express")
     export.add_argument("-o", "--output", help="where to write (default: stdout)")
     export.set_defaults(run=_export)
+
+    diff = commands.add_parser("diff", help="what changed between two calibration snapshots")
+    diff.add_argument("before", help="the earlier (or reference) snapshot")
+    diff.add_argument("after", help="the later (or other) snapshot")
+    diff.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    diff.add_argument(
+        "--threshold", type=float, default=DEFAULT_THRESHOLD, help="ratio change counted as worse/better (0.2 = 20 %%)"
+    )
+    diff.add_argument("--top", type=int, default=10, help="how many of the largest changes to list")
+    diff.set_defaults(run=_diff)
     return parser

@@ -116,15 +116,16 @@ def test_pages_stay_thin() -> None:
 
 
 PUBLIC_API = [
-    "CIRCUIT_LIBRARY", "AssignmentReport", "BackendCalibration", "CalibrationError", "CircuitParseError",
+    "CIRCUIT_LIBRARY", "AssignmentReport", "BackendCalibration", "CalibrationDiff", "CalibrationError", "CircuitParseError",
     "ClassiqExportError", "DepolarizingNoiseOnGate", "DerivationOptions", "DeviceTarget", "FieldProblem",
     "Finding", "FindingKind", "GateLengthOverride", "LibraryCircuit", "LocalDepolarizingNoiseOnGate",
     "LocalPauliNoiseOnGate", "LocalReadoutNoise", "LocalThermalRelaxationNoiseOnGate", "NoiseSpec",
     "NoiseStudioError", "PauliNoiseOnGate", "PauliNoiseTerm", "PropertyNotFoundError", "Provenance",
     "SimulationError", "SimulationLimits", "SimulationMetrics", "SimulationResult", "SpecImportError",
     "ThermalRelaxationNoiseOnGate", "ThermalRelaxationParameters", "approximate_for_classiq", "assignment_matrix",
-    "assignment_report", "build_noise_model", "build_target", "derive_noise_spec", "describe_validation_error",
+    "assignment_report", "build_noise_model", "build_target", "compare_calibrations", "derive_noise_spec", "describe_validation_error",
     "findings_table", "joint_assignment_matrix", "load_calibration", "noise_coverage", "parse_circuit", "scale_noise", "simulate",
     "spec_from_json", "spec_to_json", "to_aer_dict", "to_classiq_dict",
 ]  # fmt: skip
-"""What ``from noise_core import ...`` offers: the 47 names before the rooms issue, NoiseStudioError, scale_noise."""
+"""What ``from noise_core import ...`` offers: the 47 names before the rooms issue, NoiseStudioError, scale_noise,
+compare_calibrations and CalibrationDiff."""

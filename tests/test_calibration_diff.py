@@ -1,0 +1,115 @@
+"""Comparing calibration snapshots: identities, a planted change found, devices of different sizes, the CLI."""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from noise_core.calibration import BackendCalibration
+from noise_core.calibration.diff import compare_calibrations
+from noise_core.cli import main
+from presets import load_preset
+
+SNAPSHOTS = Path(__file__).parents[1] / "presets" / "snapshots"
+
+
+@cache
+def preset(name: str) -> BackendCalibration:
+    return load_preset(name)
+
+
+def planted(name: str = "ibm_fez") -> tuple[BackendCalibration, dict[str, Any]]:
+    """The preset with qubit 0's T1 halved and the first cz entry reported broken (gate_error = 1)."""
+    document = copy.deepcopy(preset(name).to_dict())
+    for record in document["qubits"][0]:
+        if record["name"] == "T1":
+            record["value"] /= 2
+    cz = next(gate for gate in document["gates"] if gate["gate"] == "cz")
+    for parameter in cz["parameters"]:
+        if parameter["name"] == "gate_error":
+            parameter["value"] = 1.0
+    return BackendCalibration.from_dict(document), cz
+
+
+def test_a_snapshot_against_itself_changes_nothing() -> None:
+    diff = compare_calibrations(preset("ibm_fez"), preset("ibm_fez"))
+    assert (diff.qubits["difference"].dropna() == 0).all()
+    assert np.allclose(diff.qubits["ratio"].dropna(), 1.0)
+    assert set(diff.gates["status"]) == {"unchanged"}
+    assert diff.summary[["worse", "better"]].fillna(0).to_numpy().sum() == 0
+    assert diff.notes == ()
+
+
+def test_swapping_the_snapshots_negates_differences_and_swaps_statuses() -> None:
+    forward = compare_calibrations(preset("ibm_fez"), preset("ibm_kingston"))
+    backward = compare_calibrations(preset("ibm_kingston"), preset("ibm_fez"))
+    pd.testing.assert_series_equal(forward.qubits["difference"], -backward.qubits["difference"], check_names=False)
+    finite = np.isfinite(forward.qubits["ratio"]) & (forward.qubits["ratio"] > 0)
+    assert np.allclose(forward.qubits["ratio"][finite], 1 / backward.qubits["ratio"][finite])
+    swap = {"broken": "repaired", "repaired": "broken", "appeared": "disappeared", "disappeared": "appeared"}
+    assert (
+        forward.gates["status"].map(lambda s: swap.get(s, s)).equals(backward.gates["status"].loc[forward.gates.index])
+    )
+    assert (forward.summary["worse"].dropna() == backward.summary["better"].dropna()).all()
+
+
+def test_a_planted_change_is_found_with_its_direction() -> None:
+    after, cz = planted()
+    diff = compare_calibrations(preset("ibm_fez"), after)
+    t1 = diff.qubits.loc[(0, "T1 (µs)")]
+    assert t1["ratio"] == pytest.approx(0.5) and t1["worse"] == 1.0 and t1["better"] == 0.0
+    assert diff.summary.loc["T1 (µs)", "worse"] == 1
+    key = ("cz", ",".join(map(str, cz["qubits"])))
+    assert diff.gates.loc[key, "status"] == "broken"
+    assert (diff.gates["status"] != "unchanged").sum() == 1
+    assert diff.largest_changes(1).index[0] == (0, "T1 (µs)")
+
+
+def test_the_threshold_decides_what_counts_as_worse() -> None:
+    after, _ = planted()
+    assert compare_calibrations(preset("ibm_fez"), after, threshold=1.5).summary.loc["T1 (µs)", "worse"] == 0
+    with pytest.raises(ValueError, match="threshold must be a fraction ≥ 0"):
+        compare_calibrations(preset("ibm_fez"), after, threshold=-0.1)
+
+
+def test_devices_of_different_sizes_compare_what_they_share_and_say_so() -> None:
+    diff = compare_calibrations(preset("ibm_algiers"), preset("ibm_fez"))
+    assert diff.qubits.index.get_level_values("qubit").max() == 26
+    assert any("ibm_algiers has 27 qubits and ibm_fez 156; qubits 0..26 are compared" in n for n in diff.notes)
+    assert {"appeared", "disappeared"} <= set(diff.gates["status"])  # ecr on algiers, cz on fez
+
+
+def test_frequency_and_lengths_have_no_direction() -> None:
+    diff = compare_calibrations(preset("ibm_algiers"), preset("ibm_sherbrooke"))
+    frequency = diff.qubits.xs("frequency (GHz)", level="metric")
+    assert frequency["worse"].isna().all() and not frequency["difference"].isna().all()
+
+
+def test_the_cli_prints_the_summary_and_the_broken_gate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    after, _ = planted()
+    path = tmp_path / "after.json"
+    path.write_text(json.dumps(after.to_dict()))
+    assert main(["diff", str(SNAPSHOTS / "ibm_fez.json"), str(path)]) == 0
+    printed = capsys.readouterr().out
+    assert "T1 (µs)" in printed and "broken" in printed
+    assert main(["diff", str(SNAPSHOTS / "ibm_fez.json"), str(path), "--json", "--top", "3"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["summary"]["T1 (µs)"]["worse"] == 1
+    assert len(document["largest_changes"]) == 3
+    assert document["gates_broken_or_repaired"][0]["status"] == "broken"
+
+
+def test_the_cli_exits_1_with_a_message_on_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    assert main(["diff", str(bad), str(SNAPSHOTS / "ibm_fez.json")]) == 1
+    assert "error: not valid JSON" in capsys.readouterr().err
+    assert main(["diff", str(tmp_path / "missing.json"), str(SNAPSHOTS / "ibm_fez.json")]) == 1
+    assert "no calibration file at" in capsys.readouterr().err

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.compare_view import render_compare
 from components.device_picker import device_picker
 from components.device_view import (
     render_device_map,
@@ -17,8 +18,10 @@ device_picker()
 device = current_device()
 render_device_summary(device)
 
-map_tab, qubits_tab, gates_tab, findings_tab = st.tabs(
-    ["Map", "Qubits", "Gates", f"Findings ({len(device.calibration.findings)})"]
+map_tab, qubits_tab, gates_tab, findings_tab, compare_tab = st.tabs(
+    ["Map", "Qubits", "Gates", f"Findings ({len(device.calibration.findings)})", "Compare with another snapshot"],
+    key="device_tabs",
+    on_change="rerun",
 )
 with map_tab:
     render_device_map(device)
@@ -28,3 +31,6 @@ with gates_tab:
     render_gate_table(device.calibration)
 with findings_tab:
     render_findings(device.calibration)
+if compare_tab.open:  # computed only while open
+    with compare_tab:
+        render_compare(device)

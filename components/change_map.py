@@ -1,0 +1,83 @@
+"""The device map coloured by change between two snapshots: a pure function of data (no streamlit).
+
+Colour is log₂ of the ratio in the metric's bad direction (errors up, T1/T2 down), so every
+metric reads the same way: red got worse, blue got better, white unchanged, and a halving and a
+doubling sit at the same distance from white. The scale is symmetric and clipped to the 98th
+percentile of |log₂| (the title says so); hover shows before → after and the ratio.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.map_figure import format_value, label_colours
+from noise_core.calibration.diff import HIGHER_IS_BETTER, NEUTRAL_METRICS
+
+CHANGE_SCALE = "RdBu_r"
+"""Diverging: blue (better) – white – red (worse)."""
+CLIP_PERCENTILE = 98.0
+
+
+def worse_log2(metric: str, ratio: pd.Series) -> pd.Series:
+    """log₂ of after/before, signed so that positive is worse (for T1/T2, a drop); neutral metrics keep the sign
+    of after/before."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logarithm = np.log2(ratio.astype(float))
+    signed = -logarithm if HIGHER_IS_BETTER.get(metric, False) else logarithm
+    return signed.where(np.isfinite(signed))
+
+
+def build_change_map_figure(
+    positions: pd.DataFrame, edges: pd.DataFrame, changes: pd.DataFrame, metric: str
+) -> go.Figure:
+    """Qubits coloured by the change of ``metric`` (``changes``: index qubit; before, after, ratio), couplers grey."""
+    figure = go.Figure()
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for q0, q1 in zip(edges["q0"], edges["q1"], strict=True):
+        xs += [positions.at[q0, "x"], positions.at[q1, "x"], None]
+        ys += [positions.at[q0, "y"], positions.at[q1, "y"], None]
+    figure.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#c8c8c8", "width": 3}, hoverinfo="skip"))
+    rows = changes.reindex(positions.index)
+    colour = worse_log2(metric, rows["ratio"])
+    finite = np.abs(colour.dropna().to_numpy())
+    limit = max(float(np.percentile(finite, CLIP_PERCENTILE)), 0.05) if finite.size else 1.0
+    hover = [
+        f"qubit {qubit}<br>{metric}: {format_value(metric, row.before)} → {format_value(metric, row.after)}"
+        + (f"<br>ratio ×{row.ratio:.3g}" if np.isfinite(row.ratio) else "")
+        for qubit, row in zip(rows.index, rows.itertuples(), strict=True)
+    ]
+    direction = "change" if metric in NEUTRAL_METRICS else "worse (red) / better (blue)"
+    figure.add_trace(
+        go.Scatter(
+            x=positions["x"],
+            y=positions["y"],
+            mode="markers+text",
+            text=[str(qubit) for qubit in positions.index],
+            textfont={"size": 8, "color": label_colours(colour.fillna(0.0).to_numpy(), CHANGE_SCALE, (-limit, limit))},
+            hovertext=hover,
+            hoverinfo="text",
+            marker={
+                "size": 18,
+                "color": colour.fillna(0.0).to_numpy(),
+                "colorscale": CHANGE_SCALE,
+                "cmin": -limit,
+                "cmax": limit,
+                "showscale": True,
+                "colorbar": {"title": {"text": f"log₂ {direction}"}, "len": 0.8},
+                "line": {"width": 0.5, "color": "#555555"},
+            },
+        )
+    )
+    figure.update_layout(
+        title={"text": f"{metric}: after vs before, clipped at ±{limit:.2g} (×{2**limit:.3g}), the 98th percentile"},
+        showlegend=False,
+        height=max(320, 55 * (positions["y"].max() - positions["y"].min() + 2)),
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        xaxis={"visible": False},
+        yaxis={"visible": False, "scaleanchor": "x"},
+        plot_bgcolor="white",
+    )
+    return figure

@@ -10,6 +10,7 @@ results are kept under the same kind of keys.
 from __future__ import annotations
 
 import hashlib
+from contextlib import suppress
 from typing import cast
 
 import pandas as pd
@@ -66,7 +67,8 @@ def spec_json(spec: NoiseSpec) -> str:
     if known is not None and known[0] is spec:
         return known[1]
     if len(_SPEC_JSON) >= _SPEC_JSON_SIZE:
-        _SPEC_JSON.pop(next(iter(_SPEC_JSON)))
+        with suppress(StopIteration, RuntimeError):  # sessions run in threads: another may have dropped it
+            _SPEC_JSON.pop(next(iter(_SPEC_JSON)), None)
     text = spec.model_dump_json()
     _SPEC_JSON[id(spec)] = (spec, text)
     return text
@@ -123,7 +125,7 @@ def cached_live(
     live_seconds: float,
 ) -> SimulationResult | SimulationPlan:
     """Plan, and run at once if estimated under ``live_seconds``: one task, one round trip per edit."""
-    key = ("live", device.key, spec_digest(spec), what_if, request.key, request.expected, settings, live_seconds)
+    key = ("live", device.key, spec_digest(spec), what_if, request.key, settings, live_seconds)
     arguments = (device, shared_spec(spec), what_if, request, settings, live_seconds)
     return run_task("Simulating", jobs.live_simulation, *arguments, key=key)
 
@@ -132,7 +134,7 @@ def cached_simulation(
     device: DeviceSource, spec: NoiseSpec, what_if: WhatIf, request: CircuitRequest, settings: RunSettings
 ) -> SimulationResult:
     """A run too long for the live loop, on the heavy lane (started by the Run button)."""
-    key = ("simulate", device.key, spec_digest(spec), what_if, request.key, request.expected, settings)
+    key = ("simulate", device.key, spec_digest(spec), what_if, request.key, settings)
     arguments = (device, shared_spec(spec), what_if, request, settings)
     return run_task("Simulating", jobs.run_simulation, *arguments, lane="heavy", key=key)
 

@@ -75,9 +75,10 @@ def render_gate_table(calibration: BackendCalibration) -> None:
 
 
 def _start_filter_on_new_device(key: str, everything: list[str], calibration: BackendCalibration) -> None:
-    """Select ``everything`` in the filter ``key`` when the device changed, so a new device shows all its rows."""
+    """Select ``everything`` in the filter ``key`` when the device changed, or when the filter was forgotten
+    (Streamlit drops a widget's value when its page is left), so the tables never come back empty."""
     seen = f"{key}_device"
-    if st.session_state.get(seen) != calibration.fingerprint:
+    if st.session_state.get(seen) != calibration.fingerprint or key not in st.session_state:
         st.session_state[key] = list(everything)
         st.session_state[seen] = calibration.fingerprint
 

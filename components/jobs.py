@@ -70,6 +70,8 @@ class CircuitRequest:
     """A circuit as plain data: a library entry with its parameters, or OpenQASM text and its expected outcomes."""
 
     key: str
+    """Names everything the circuit is built from (library entry and parameters, or the program's digest and
+    its expected outcomes): results are kept under it."""
     library: str | None = None
     parameters: tuple[tuple[str, object], ...] = ()
     qasm: str | None = None
@@ -128,6 +130,11 @@ class WhatIf:
     """The qubit whose readout is replaced by ``p1_given_0``/``p0_given_1``; None leaves readout per qubit as is."""
     p1_given_0: float = 0.0
     p0_given_1: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.qubit is None:  # the flips mean nothing without a qubit: equal what-ifs compare equal
+            object.__setattr__(self, "p1_given_0", 0.0)
+            object.__setattr__(self, "p0_given_1", 0.0)
 
     @property
     def is_identity(self) -> bool:

@@ -44,7 +44,6 @@ def live_result(what_if: WhatIf = NO_WHAT_IF, *, key: str) -> ShownSimulation | 
     spec = noise_state().spec
     settings = bench.settings
     inputs = "|".join(map(str, (device.key, spec_digest(spec), what_if, bench.circuit.request.key, settings)))
-    inputs += "|" + ",".join(bench.circuit.request.expected)
     try:
         outcome = cached_live(device.origin, spec, what_if, bench.circuit.request, settings, LIVE_SECONDS)
     except (NoiseStudioError, TaskStopped) as error:
@@ -66,7 +65,7 @@ def live_result(what_if: WhatIf = NO_WHAT_IF, *, key: str) -> ShownSimulation | 
             st.error(f"Not simulated: {error}", icon=":material/error:")
             return _stale(inputs)
     shown = ShownSimulation(
-        inputs, bench.circuit.label, result, device.calibration.backend_name, spec, settings, what_if
+        inputs, bench.circuit.label, result, device.calibration.backend_name, device.origin, spec, settings, what_if
     )
     set_shown_simulation(shown)
     return shown
@@ -147,15 +146,22 @@ def render_histogram(shown: ShownSimulation, *, key: str, options: HistogramOpti
 def histogram_options(result: SimulationResult) -> HistogramOptions:
     """Log scale, how many outcomes, their order, and exact vs sampled noisy bars."""
     columns = st.columns([1, 1, 1, 2])
-    log_scale = columns[0].toggle("log scale", key="sim_log", help="Small probabilities become visible")
-    top = columns[1].number_input("outcomes shown", 1, 256, 16, key="sim_top", help="The most likely ones")
-    order = columns[2].selectbox("order", HISTOGRAM_ORDERS, key="sim_order", format_func=lambda o: f"by {o}")
+    log_scale = columns[0].toggle(
+        "log scale", key="sim_log", persist_state="session", help="Small probabilities become visible"
+    )
+    top = columns[1].number_input(
+        "outcomes shown", 1, 256, 16, key="sim_top", persist_state="session", help="The most likely ones"
+    )
+    order = columns[2].selectbox(
+        "order", HISTOGRAM_ORDERS, key="sim_order", persist_state="session", format_func=lambda o: f"by {o}"
+    )
     exact = result.noisy_probabilities is not None
     sampled = columns[3].toggle(
         "sampled bars ± 95 % shot noise",
         value=not exact,
         disabled=not exact,
-        key="sim_sampled",
+        key=f"sim_sampled_{exact}",  # an exact and a sampled result each start from their own default
+        persist_state="session",
         help=f"Noisy bars from the {result.shots:,} sampled shots, each with its Wilson score interval; the exact "
         "distribution has no shot noise",
     )

@@ -287,6 +287,11 @@ def apply_pending_edits() -> None:
     the editors (the model's origin) then already reflects the edit just made.
     """
     keys = [_editor_key(name) for name in TABLES] + [_readout_key(part) for part in ("mode", "flip", "p10", "p01")]
+    if not any(key in st.session_state for key in keys) and noise_state().spec is not noise_state().editor_base:
+        # Streamlit forgot the editors' changes when the user left the page: the valid ones are in
+        # the spec in force, so the editors restart from it instead of undoing them.
+        use_spec(noise_state().spec)
+        return
     fingerprint = json.dumps([st.session_state.get(key) for key in keys], sort_keys=True, default=str)
     if st.session_state.get(_LAST_VALIDATED) == (noise_state().generation, fingerprint):
         return
@@ -463,17 +468,17 @@ def render_entry_form() -> None:
         for field, column in zip(_FORM_FIELDS[name], columns, strict=True):
             column.text_input(COLUMN_LABELS[field], shown[field], help=_HELP.get(field), key=keys[field])
         st.form_submit_button(  # applied in the callback, before the rerun draws anything
-            "Apply to this entry", on_click=_apply_entry, args=(name, position, shown, keys)
+            "Apply to this entry", on_click=_apply_entry, args=(name, position, shown, keys, chosen)
         )
-    problems = st.session_state.get(_FORM_PROBLEMS)
-    if problems:
+    entry, problems = st.session_state.get(_FORM_PROBLEMS, (None, []))
+    if problems and entry == (chosen, state.generation):  # another entry, or a new model, starts clean
         st.error("**Not applied** — the model in force is unchanged. Fix:\n\n" + "\n".join(f"- {p}" for p in problems))
 
 
 _FORM_PROBLEMS = "noise_form_problems"
 
 
-def _apply_entry(name: str, position: int, shown: dict[str, str], keys: dict[str, str]) -> None:
+def _apply_entry(name: str, position: int, shown: dict[str, str], keys: dict[str, str], label: str) -> None:
     """The form's callback: put the fields the user changed (as typed) into the entry, or say why not.
 
     Fields left as shown keep their exact values: the form shows rounded numbers. Running as a
@@ -489,7 +494,7 @@ def _apply_entry(name: str, position: int, shown: dict[str, str], keys: dict[str
     try:
         spec = spec_with_row(state.spec, name, row)
     except SpecEditError as error:
-        st.session_state[_FORM_PROBLEMS] = error.problems
+        st.session_state[_FORM_PROBLEMS] = ((label, state.generation), error.problems)
         return
     st.session_state.pop(_FORM_PROBLEMS, None)
     use_spec(spec)

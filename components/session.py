@@ -86,6 +86,7 @@ class ShownSimulation:
     label: str
     result: SimulationResult
     backend_name: str
+    origin: DeviceSource
     spec: NoiseSpec
     settings: RunSettings
     what_if: WhatIf

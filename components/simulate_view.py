@@ -18,9 +18,7 @@ from components.session import (
     ChosenCircuit,
     ShownSimulation,
     current_device,
-    noise_state,
     shown_simulation,
-    workbench,
 )
 from components.spec_tables import parse_qubits
 from components.tasks import TaskStopped
@@ -43,14 +41,17 @@ cx q[1],q[2];
 measure q -> c;
 """
 LAYOUT_KEY = "sim_layout"
+_PENDING_LAYOUT = "sim_layout_pending"
 
 
 def circuit_picker() -> ChosenCircuit | None:
     """Library circuit with its parameters, or OpenQASM pasted or uploaded; None (and a message) if invalid."""
-    source = st.segmented_control("Circuit from", ["Library", "OpenQASM"], default="Library", key="sim_source")
+    source = st.segmented_control(
+        "Circuit from", ["Library", "OpenQASM"], default="Library", key="sim_source", persist_state="session"
+    )
     if source == "OpenQASM":
         return _qasm_circuit()
-    name = st.selectbox("Circuit", list(CIRCUIT_LIBRARY), index=1, key="sim_library")
+    name = st.selectbox("Circuit", list(CIRCUIT_LIBRARY), index=1, key="sim_library", persist_state="session")
     parameters = tuple(sorted(_library_parameters(name).items()))
     request = CircuitRequest(f"library:{name}:{parameters!r}", library=name, parameters=parameters)
     try:
@@ -66,21 +67,29 @@ def _library_parameters(name: str) -> dict[str, object]:
     if name in QUBIT_RANGES:
         default = {"GHZ": 3, "QFT": 4, "Grover": 3, "random Clifford": 4}[name]
         low, high = QUBIT_RANGES[name]
-        size = columns[0].number_input("qubits", low, high, default, key=f"sim_{name}_n")
+        size = columns[0].number_input("qubits", low, high, default, key=f"sim_{name}_n", persist_state="session")
         parameters: dict[str, object] = {"num_qubits": int(size)}
         if name == "QFT":
-            value = columns[1].number_input("value read back", 0, None, 5, key="sim_qft_value")
+            value = columns[1].number_input("value read back", 0, None, 5, key="sim_qft_value", persist_state="session")
             parameters["value"] = int(value)
         if name == "Grover":
-            parameters["marked"] = columns[1].text_input("marked bitstring", "1" * int(size), key="sim_grover_marked")
+            parameters["marked"] = columns[1].text_input(
+                "marked bitstring", "1" * int(size), key="sim_grover_marked", persist_state="session"
+            )
         if name == "random Clifford":
             parameters["depth"] = int(
-                columns[1].number_input("depth", 1, MAX_CLIFFORD_DEPTH, 3, key="sim_clifford_depth")
+                columns[1].number_input(
+                    "depth", 1, MAX_CLIFFORD_DEPTH, 3, key="sim_clifford_depth", persist_state="session"
+                )
             )
-            parameters["seed"] = int(columns[2].number_input("circuit seed", 0, None, 1, key="sim_clifford_seed"))
+            parameters["seed"] = int(
+                columns[2].number_input("circuit seed", 0, None, 1, key="sim_clifford_seed", persist_state="session")
+            )
         return parameters
     if name == "Bernstein–Vazirani":
-        return {"secret": columns[0].text_input("secret bitstring", "1011", key="sim_bv_secret")}
+        return {
+            "secret": columns[0].text_input("secret bitstring", "1011", key="sim_bv_secret", persist_state="session")
+        }
     return {}
 
 
@@ -94,15 +103,17 @@ def _qasm_circuit() -> ChosenCircuit | None:
     if uploaded is not None:
         text = uploaded.getvalue().decode("utf-8", errors="replace")
     else:
-        text = st.text_area("…or paste OpenQASM 2 or 3", DEFAULT_QASM, height=200, key="sim_qasm_text")
+        text = st.text_area(
+            "…or paste OpenQASM 2 or 3", DEFAULT_QASM, height=200, key="sim_qasm_text", persist_state="session"
+        )
     expected_text = st.text_input(
-        "Expected outcomes (optional)", key="sim_qasm_expected", placeholder="e.g. 000, 111",
+        "Expected outcomes (optional)", key="sim_qasm_expected", persist_state="session", placeholder="e.g. 000, 111",
         help="The bitstrings an ideal device returns (clbit 0 last), comma-separated: they define the success "
         "probability. Without them it is n/a.",
     )  # fmt: skip
     expected = tuple(dict.fromkeys(part.strip() for part in expected_text.split(",") if part.strip()))
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-    request = CircuitRequest(f"qasm:{digest}", qasm=text, expected=expected)
+    request = CircuitRequest(f"qasm:{digest}:{','.join(expected)}", qasm=text, expected=expected)
     try:
         name = cached_circuit_name(request)
     except (CircuitError, TaskStopped) as error:
@@ -113,18 +124,23 @@ def _qasm_circuit() -> ChosenCircuit | None:
 
 def settings() -> RunSettings | None:
     """Shots, seed, method and an optional pinned layout; None (and a message) when the layout is unreadable."""
+    if _PENDING_LAYOUT in st.session_state:  # "Pin this layout" asked for it in the result fragment
+        st.session_state[LAYOUT_KEY] = st.session_state.pop(_PENDING_LAYOUT)
     columns = st.columns([1, 1, 1, 2])
-    shots = columns[0].number_input("shots", 1, SimulationLimits().max_shots, 4000, step=1000, key="sim_shots")
+    shots = columns[0].number_input(
+        "shots", 1, SimulationLimits().max_shots, 4000, step=1000, key="sim_shots", persist_state="session"
+    )
     seed = columns[1].number_input(
-        "seed", 0, 2**32 - 1, 7, key="sim_seed",
+        "seed", 0, 2**32 - 1, 7, key="sim_seed", persist_state="session",
         help="Same seed, same counts. It also seeds the transpiler's layout: pin the layout to keep the qubits.",
     )  # fmt: skip
     method = columns[2].selectbox(
-        "method", METHODS, key="sim_method",
+        "method", METHODS, key="sim_method", persist_state="session",
         help="auto: exact density matrix when it fits, stabilizer for wide Clifford circuits, else trajectories",
     )  # fmt: skip
     layout_text = columns[3].text_input(
-        "pinned layout (physical qubits)", key=LAYOUT_KEY, placeholder="empty: the transpiler chooses",
+        "pinned layout (physical qubits)", key=LAYOUT_KEY, persist_state="session",
+        placeholder="empty: the transpiler chooses",
         help="Physical qubit of circuit qubit 0, 1, …, e.g. 12,13,14",
     )  # fmt: skip
     try:
@@ -141,7 +157,15 @@ def what_if_strip() -> WhatIf:
         columns = st.columns([1, 1, 1, 0.2, 1.4, 0.9, 0.9])
         factors = {
             name: columns[index].number_input(
-                label, 0.0, 100.0, 1.0, step=0.1, format="%.2f", key=f"whatif_{name}", help=help_text
+                label,
+                0.0,
+                100.0,
+                1.0,
+                step=0.1,
+                format="%.2f",
+                key=f"whatif_{name}",
+                persist_state="session",
+                help=help_text,
             )
             for index, (name, label, help_text) in enumerate(
                 (
@@ -152,14 +176,30 @@ def what_if_strip() -> WhatIf:
             )
         }
         qubit = columns[4].selectbox(
-            "one qubit's readout", [None, *_qubits_measured_first()], key="whatif_qubit",
+            "one qubit's readout", [None, *_qubits_measured_first()], key="whatif_qubit", persist_state="session",
             format_func=lambda q: "unchanged" if q is None else f"qubit {q}",
         )  # fmt: skip
         p10 = columns[5].number_input(
-            "P(1|0)", 0.0, 1.0, 0.0, step=0.01, format="%.4f", key="whatif_p10", disabled=qubit is None
+            "P(1|0)",
+            0.0,
+            1.0,
+            0.0,
+            step=0.01,
+            format="%.4f",
+            key="whatif_p10",
+            persist_state="session",
+            disabled=qubit is None,
         )
         p01 = columns[6].number_input(
-            "P(0|1)", 0.0, 1.0, 0.0, step=0.01, format="%.4f", key="whatif_p01", disabled=qubit is None
+            "P(0|1)",
+            0.0,
+            1.0,
+            0.0,
+            step=0.01,
+            format="%.4f",
+            key="whatif_p01",
+            persist_state="session",
+            disabled=qubit is None,
         )
         what_if = WhatIf(
             float(factors["gate"]), float(factors["readout"]), float(factors["relaxation"]), qubit, p10, p01
@@ -172,18 +212,17 @@ def what_if_strip() -> WhatIf:
 def _qubits_measured_first() -> list[int]:
     """Every qubit of the device, those the last result measured (whose readout matters to it) first."""
     shown = shown_simulation()
-    measured = [] if shown is None else sorted(int(q) for q in shown.result.measured_qubits)
-    others = [q for q in range(current_device().calibration.num_qubits) if q not in set(measured)]
-    return measured + others
+    count = current_device().calibration.num_qubits
+    measured = [] if shown is None else sorted({int(q) for q in shown.result.measured_qubits if int(q) < count})
+    return measured + [q for q in range(count) if q not in set(measured)]
 
 
-def render_assignment(result: SimulationResult, what_if: WhatIf) -> None:
-    """Specified and estimated matrices of the measured qubits (under the what-if); only drawn when open."""
-    device = current_device()
-    spec = noise_state().spec
+def render_assignment(shown: ShownSimulation) -> None:
+    """Specified and estimated matrices of the measured qubits, under the inputs of the result shown."""
+    result = shown.result
     qubits = tuple(int(q) for q in result.measured_qubits.sort_index())[:HEATMAP_QUBITS]
     try:
-        report = cached_assignment(device.origin, spec, what_if, qubits, result.shots, result.seed)
+        report = cached_assignment(shown.origin, shown.spec, shown.what_if, qubits, result.shots, result.seed)
     except (NoiseStudioError, TaskStopped) as error:
         st.error(f"Not estimated: {error}")
         return
@@ -218,7 +257,7 @@ def render_assignment(result: SimulationResult, what_if: WhatIf) -> None:
 
 def render_layout(shown: ShownSimulation) -> None:
     result = shown.result
-    pinned = workbench().settings.initial_layout is not None
+    pinned = shown.settings.initial_layout is not None
     st.caption(
         f"Active physical qubits: {list(result.active_qubits)}; circuit qubit i started on "
         f"{list(result.initial_layout)} and ended on {list(result.final_layout)}. "
@@ -229,16 +268,13 @@ def render_layout(shown: ShownSimulation) -> None:
             "qubits, and the exact metrics change with them. Pin it to compare seeds or models on the same qubits."
         )
     )
-    if not pinned:
-        st.button(
-            "Pin this layout", key="sim_pin_layout", icon=":material/push_pin:",
-            on_click=_pin_layout, args=(result.initial_layout,),
-        )  # fmt: skip
-    render_device_map(current_device(), highlight=result.active_qubits, key="sim_layout_map")
-
-
-def _pin_layout(layout: tuple[int, ...]) -> None:
-    st.session_state[LAYOUT_KEY] = ",".join(map(str, layout))
+    if not pinned and st.button("Pin this layout", key="sim_pin_layout", icon=":material/push_pin:"):
+        st.session_state[_PENDING_LAYOUT] = ",".join(map(str, result.initial_layout))
+        st.rerun(scope="app")  # the layout box and the run settings live outside the result fragment
+    if shown.origin.key == current_device().key:
+        render_device_map(current_device(), highlight=result.active_qubits, key="sim_layout_map")
+    else:
+        st.caption(f"This result was computed on {shown.backend_name}; its map is on the Device page.")
 
 
 def render_coverage(result: SimulationResult) -> None:

@@ -43,7 +43,7 @@ def result_panel(valid: bool) -> None:
             view.render_details(shown.result)
     if tabs[1].open:
         with tabs[1]:
-            view.render_assignment(shown.result, what_if)
+            view.render_assignment(shown)
     if tabs[2].open:
         with tabs[2]:
             view.render_layout(shown)

@@ -5,12 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
-
-from components.figures import build_histogram_figure, shown_outcomes
-from noise_core.simulation.result import shot_noise_interval
 
 pytestmark = pytest.mark.slow  # runs the whole app in AppTest
 
@@ -68,7 +64,8 @@ def test_log_scale_top_k_order_and_the_sampled_band(app: AppTest) -> None:
     app.number_input(key="sim_top").set_value(2).run()
     assert len(figure(app, "sim_histogram")["data"][0]["x"]) == 2
     app.selectbox(key="sim_order").set_value("bitstring").run()
-    app.toggle(key="sim_sampled").set_value(True).run()
+    assert figure(app, "sim_histogram")["data"][0]["x"] == sorted(figure(app, "sim_histogram")["data"][0]["x"])
+    app.toggle(key="sim_sampled_True").set_value(True).run()
     noisy = figure(app, "sim_histogram")["data"][1]
     assert "shot-noise band" in noisy["name"] and noisy["error_y"]["type"] == "data"
 
@@ -88,6 +85,8 @@ def test_pinning_the_layout_keeps_the_qubits_when_the_seed_changes(app: AppTest)
     assert app.text_input(key="sim_layout").value == ",".join(map(str, layout))
     app.number_input(key="sim_seed").set_value(123).run()
     assert app.session_state["last_simulation"].result.initial_layout == layout
+    app.text_input(key="sim_layout").set_value("0,1,2").run()  # a chain on the first heavy-hex row
+    assert app.session_state["last_simulation"].result.initial_layout == (0, 1, 2)
     app.text_input(key="sim_layout").set_value("3,x").run()
     assert any("Pinned layout: qubits are written like" in error.value for error in app.error)
 
@@ -137,29 +136,31 @@ def test_an_edit_on_the_noise_page_redraws_the_result_beside_the_editor(app: App
     )  # |000⟩ half the time
 
 
-def test_the_shot_noise_band_is_the_wilson_interval_and_covers_the_frequency() -> None:
-    counts = pd.Series({"00": 0, "01": 40, "11": 960})
-    interval = shot_noise_interval(counts, 1000)
-    assert interval.loc["00", "low"] == 0.0 and interval.loc["00", "high"] == pytest.approx(3.83e-3, rel=1e-2)
-    assert (interval["low"] <= counts / 1000).all() and (counts / 1000 <= interval["high"]).all()
-    assert interval.loc["01", "low"] == pytest.approx(0.02954, rel=1e-3)  # Wilson, z = 1.96
-    with pytest.raises(ValueError, match="shots must be at least 1"):
-        shot_noise_interval(counts, 0)
-
-
-def test_outcomes_are_chosen_by_likelihood_then_ordered_as_asked() -> None:
-    table = pd.DataFrame(
-        {"ideal": [0.5, 0.5, 0.0], "noisy": [0.4, 0.45, 0.15], "ideal_counts": [1, 1, 0], "noisy_counts": [1, 1, 1]},
-        index=pd.Index(["111", "000", "010"], name="outcome"),
-    )
-    assert list(shown_outcomes(table, top=2, order="bitstring").index) == ["000", "111"]
-    assert list(shown_outcomes(table, top=3, order="noisy").index) == ["000", "111", "010"]
-    assert build_histogram_figure(table, top=2, log_scale=True).layout.yaxis.type == "log"
-
-
 def test_an_invalid_input_offers_no_run_button_and_keeps_the_last_result_labelled(app: AppTest) -> None:
     app.number_input(key="sim_GHZ_n").set_value(14).run()
     assert app.button(key="sim_run")  # a long run waits for the button
     app.text_input(key="sim_layout").set_value("3,x").run()
     assert not [button for button in app.button if button.key == "sim_run"]
     assert any(warning.value.startswith("Showing the last result, computed for GHZ(3)") for warning in app.warning)
+
+
+def test_the_simulate_choices_survive_a_visit_to_another_page(app: AppTest) -> None:
+    app.number_input(key="sim_GHZ_n").set_value(5).run()
+    app.number_input(key="sim_seed").set_value(11).run()
+    app.switch_page("pages/noise.py").run()
+    assert "GHZ(5)" in app.markdown[0].value or any("GHZ(5)" in m.value for m in app.markdown)
+    app.switch_page("pages/simulate.py").run()
+    assert app.number_input(key="sim_GHZ_n").value == 5 and app.number_input(key="sim_seed").value == 11
+    assert app.session_state["last_simulation"].result.seed == 11
+
+
+def test_a_table_edit_survives_a_visit_to_another_page(app: AppTest) -> None:
+    app.switch_page("pages/noise.py").run()
+    key = f"noise_editor_readout_{app.session_state['noise'].generation}"
+    app.session_state[key] = {"edited_rows": {"0": {"p1_given_0": 0.25}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    edited = app.session_state["noise"].spec
+    assert edited.local_readout_errors[0].assignment_probabilities[0][1] == 0.25
+    app.switch_page("pages/simulate.py").run()
+    app.switch_page("pages/noise.py").run()
+    assert app.session_state["noise"].spec.local_readout_errors[0].assignment_probabilities[0][1] == 0.25

@@ -104,3 +104,11 @@ def test_the_joint_estimate_is_sampled_from_the_exact_distribution_of_each_calib
         assert joint[0b101, int(label, 2)] == pytest.approx(probability, abs=1e-12)
     report = assignment_report(spec, qubits, shots=SHOTS, seed=4)
     assert np.abs(report.estimated_joint.to_numpy() - joint).max() < HOEFFDING
+
+
+def test_more_qubits_than_one_density_matrix_holds_are_estimated_in_groups():
+    """20 qubits: a single 20-qubit density matrix would be refused (16 TiB); groups of 8 are not."""
+    spec = NoiseSpec(readout_bit_flip_probability=0.02)
+    report = assignment_report(spec, list(range(20)), shots=SHOTS, seed=5, joint_qubits=0)
+    assert sorted(report.estimated) == list(range(20))
+    assert all(abs(report.estimated[q].loc["0", "1"] - 0.02) < HOEFFDING for q in range(20))

@@ -34,6 +34,9 @@ from noise_core.spec.readout import assignment_matrix
 MAX_JOINT_MATRIX_QUBITS = 8
 """A joint matrix of n qubits has 4ⁿ entries; 8 qubits is 65 536, already unreadable as a heatmap."""
 
+EXACT_GROUP_QUBITS = 8
+"""Qubits per exact run: an 8-qubit density matrix is 1 MiB, far inside the exact budget."""
+
 DEFAULT_JOINT_QUBITS = 3
 """The joint matrix covers the first three measured qubits by default."""
 
@@ -98,13 +101,16 @@ def _sampled_rows(matrix: np.ndarray, shots: int, rng: np.random.Generator) -> n
 def exact_recorded_marginals(
     spec: NoiseSpec, qubits: tuple[int, ...], calibration: BackendCalibration | None, seed: int
 ) -> dict[int, np.ndarray]:
-    """Each qubit's exact 2×2 P(recorded | prepared with X or not), from two density-matrix runs."""
+    """Each qubit's exact 2×2 P(recorded | prepared with X or not), from two density-matrix runs per
+    group of ``EXACT_GROUP_QUBITS`` (the qubits are independent, so groups change nothing)."""
     marginals = {qubit: np.zeros((2, 2)) for qubit in qubits}
-    for prepared in (0, 1):
-        probabilities = _recorded_probabilities(spec, qubits, prepared, calibration, seed)
-        for position, qubit in enumerate(qubits):
-            ones = float(probabilities[probabilities.index.str[-1 - position] == "1"].sum())
-            marginals[qubit][prepared] = [1.0 - ones, ones]
+    for start in range(0, len(qubits), EXACT_GROUP_QUBITS):
+        group = qubits[start : start + EXACT_GROUP_QUBITS]
+        for prepared in (0, 1):
+            probabilities = _recorded_probabilities(spec, group, prepared, calibration, seed)
+            for position, qubit in enumerate(group):
+                ones = float(probabilities[probabilities.index.str[-1 - position] == "1"].sum())
+                marginals[qubit][prepared] = [1.0 - ones, ones]
     return marginals
 
 

@@ -184,10 +184,14 @@ class OverBudgetError(SimulationError):
 
     def __init__(self, plan: SimulationPlan, budget_seconds: float) -> None:
         self.plan = plan
+        self.budget_seconds = budget_seconds
         super().__init__(
             f"estimated {plan.estimated_seconds:.2g} s ({plan.method} on {len(plan.active_qubits)} qubits), "
             f"over the {budget_seconds:g} s asked for"
         )
+
+    def __reduce__(self) -> tuple[type[OverBudgetError], tuple[SimulationPlan, float]]:
+        return type(self), (self.plan, self.budget_seconds)  # crosses a process boundary whole
 
 
 def _plan_of(prepared: _Prepared, shots: int) -> SimulationPlan:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from qiskit_aer.noise import thermal_relaxation_error
 
-from noise_core import LocalDepolarizingNoiseOnGate, NoiseSpec, derive_noise_spec, scale_noise
+from noise_core import LocalDepolarizingNoiseOnGate, NoiseSpec, build_noise_model, derive_noise_spec, scale_noise
 from noise_core.errors import ScalingError
 from noise_core.spec import assignment_matrix
 from noise_core.spec.gates import max_depolarizing_probability
@@ -92,12 +92,51 @@ def test_relaxation_factor_divides_t1_and_t2_and_keeps_t2_within_twice_t1() -> N
             assert new.t2 <= 2 * new.t1 and new.time == old.time
 
 
+EVERY_KIND = NoiseSpec.model_validate(
+    {
+        "gate_depolarizing_errors": [{"gate": "cx", "num_qubits": 2, "probability": 0.02}],
+        "gate_pauli_errors": [
+            {
+                "gate": "h",
+                "num_qubits": 1,
+                "pauli_terms": [{"pauli": "I", "probability": 0.9}, {"pauli": "Y", "probability": 0.1}],
+            }
+        ],
+        "local_pauli_errors": [
+            {
+                "gate": "sx",
+                "qubits": [1],
+                "pauli_terms": [{"pauli": "I", "probability": 0.96}, {"pauli": "Z", "probability": 0.04}],
+            }
+        ],
+        "gate_thermal_relaxation_errors": [{"gate": "x", "t1": 120_000.0, "t2": 90_000.0, "time": 60.0}],
+        "readout_assignment_probabilities": [[0.97, 0.03], [0.05, 0.95]],
+    }
+)
+
+
+def test_every_kind_of_entry_is_scaled() -> None:
+    """The derived specs only have local entries; the all-qubit ones and the global readout matrix scale too."""
+    scaled = scale_noise(EVERY_KIND, gate=2.0, readout=0.5, relaxation=3.0)
+    assert scaled.gate_depolarizing_errors[0].probability == pytest.approx(0.04)
+    assert {t.pauli: t.probability for t in scaled.gate_pauli_errors[0].pauli_terms} == pytest.approx(
+        {"I": 0.8, "Y": 0.2}
+    )
+    assert {t.pauli: t.probability for t in scaled.local_pauli_errors[0].pauli_terms} == pytest.approx(
+        {"I": 0.92, "Z": 0.08}
+    )
+    relaxation = scaled.gate_thermal_relaxation_errors[0]
+    assert (relaxation.t1, relaxation.t2, relaxation.time) == pytest.approx((40_000.0, 30_000.0, 60.0))
+    np.testing.assert_allclose(scaled.readout_assignment_probabilities, [[0.985, 0.015], [0.025, 0.975]], atol=1e-15)
+
+
 def test_scaling_the_rates_by_s_is_relaxing_for_s_times_as_long() -> None:
-    """exp(−t·s/T) = exp(−(s·t)/T): the scaled channel equals the original one over a longer gate."""
-    t1, t2, time, s = 120_000.0, 90_000.0, 60.0, 7.0
-    scaled_rates = thermal_relaxation_error(t1 / s, t2 / s, time)
-    longer_time = thermal_relaxation_error(t1, t2, time * s)
-    np.testing.assert_allclose(superoperator(scaled_rates, 1), superoperator(longer_time, 1), atol=1e-12)
+    """exp(−t·s/T) = exp(−(s·t)/T): the model of the scaled spec equals Aer's channel over an s-times longer gate."""
+    s = 7.0
+    model = build_noise_model(scale_noise(EVERY_KIND, relaxation=s), qubits=[0])
+    ours = model._default_quantum_errors.get("x") or model._local_quantum_errors["x"][(0,)]
+    reference = thermal_relaxation_error(120_000.0, 90_000.0, 60.0 * s)
+    np.testing.assert_allclose(superoperator(ours, 1), superoperator(reference, 1), atol=1e-12)
 
 
 def test_entries_already_at_their_maximum_stay_there_and_are_listed() -> None:

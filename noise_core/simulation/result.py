@@ -96,7 +96,8 @@ def frequencies(counts: pd.Series) -> pd.Series:
 
 
 SHOT_NOISE_Z = 1.96
-"""Two-sided 95 % normal quantile: the shot-noise bands cover the true probability 95 % of the time."""
+"""Two-sided 95 % normal quantile: each bar's Wilson interval covers its true probability about 95 % of the
+time (per bar, not jointly over the histogram)."""
 
 
 def shot_noise_interval(counts: pd.Series, shots: int, z: float = SHOT_NOISE_Z) -> pd.DataFrame:

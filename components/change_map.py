@@ -81,3 +81,43 @@ def build_change_map_figure(
         plot_bgcolor="white",
     )
     return figure
+
+
+def build_drift_figure(drift: pd.DataFrame, metric: str, qubit: int) -> go.Figure:
+    """``metric`` over calibration time: the median over qubits (with the interquartile band) and one qubit.
+
+    ``drift`` is ``noise_core.calibration.diff.calibration_drift`` (date, qubit, metric, value).
+    """
+    rows = drift[drift["metric"] == metric]
+    by_date = rows.groupby("date")["value"]
+    summary = pd.DataFrame({"median": by_date.median(), "q1": by_date.quantile(0.25), "q3": by_date.quantile(0.75)})
+    one = rows[rows["qubit"] == qubit].set_index("date")["value"]
+    figure = go.Figure()
+    figure.add_trace(
+        go.Scatter(
+            x=summary.index, y=summary["q3"], mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip"
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=summary.index, y=summary["q1"], mode="lines", line={"width": 0}, fill="tonexty",
+            fillcolor="rgba(42,157,143,0.2)", name="qubits' 25th–75th percentile", hoverinfo="skip",
+        )
+    )  # fmt: skip
+    figure.add_trace(
+        go.Scatter(x=summary.index, y=summary["median"], mode="lines+markers", name="median over qubits",
+                   line={"color": "#2a9d8f"})
+    )  # fmt: skip
+    figure.add_trace(
+        go.Scatter(
+            x=one.index, y=one.to_numpy(), mode="lines+markers", name=f"qubit {qubit}", line={"color": "#d1495b"}
+        )
+    )
+    figure.update_layout(
+        title={"text": f"{metric} over calibration time (UTC)"},
+        yaxis={"title": {"text": metric}, "type": "log" if "error" in metric or metric.startswith("P(") else "linear"},
+        legend={"orientation": "h", "y": -0.2},
+        height=380,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    )
+    return figure

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import hashlib
 
+import pandas as pd
 import streamlit as st
 
 from components.cached import cached_device_map, cached_preset, cached_upload
-from components.change_map import build_change_map_figure
+from components.change_map import build_change_map_figure, build_drift_figure
 from components.jobs import DeviceSource, preset_source
 from components.session import LoadedDevice
 from components.tasks import TaskStopped
 from noise_core import BackendCalibration, CalibrationDiff, CalibrationError, compare_calibrations
-from noise_core.calibration.diff import DEFAULT_THRESHOLD
+from noise_core.calibration.diff import DEFAULT_THRESHOLD, calibration_drift
 from presets import list_presets
 
 _UPLOAD = "compare_upload"
@@ -53,21 +54,49 @@ def render_compare(device: LoadedDevice) -> None:
     st.dataframe(gate_changes, key="compare_gates", width="stretch")
 
 
+def _uploaded_snapshot(device: LoadedDevice) -> tuple[BackendCalibration, str] | None:
+    """The latest of the uploaded snapshots (the comparison), after a drift chart when there are three or more
+    snapshots with the device in force."""
+    uploads = st.file_uploader(
+        "Snapshots to compare with", type=["json", "csv"], accept_multiple_files=True, key=_UPLOAD,
+        help="One earlier (or another device's) snapshot; several of one device also draw its drift over time.",
+    )  # fmt: skip
+    loaded = []
+    for uploaded in uploads or []:
+        content = uploaded.getvalue()
+        origin = DeviceSource(f"upload:{hashlib.sha256(content).hexdigest()[:16]}", content=content)
+        try:
+            loaded.append((cached_upload(origin), origin.key))
+        except (CalibrationError, TaskStopped) as error:
+            st.error(f"{uploaded.name} was not loaded: {error}", icon=":material/error:")
+    if not loaded:
+        st.caption("Upload an earlier (or another device's) calibration snapshot.")
+        return None
+    if len(loaded) >= 2:
+        _render_drift([device.calibration, *(calibration for calibration, _ in loaded)])
+    return max(loaded, key=lambda pair: pair[0].last_update_date.timestamp())
+
+
+def _render_drift(calibrations: list[BackendCalibration]) -> None:
+    """Median over qubits and one chosen qubit of a metric, over the snapshots' calibration times."""
+    drift = _cached_drift(tuple(calibration.fingerprint for calibration in calibrations), calibrations)
+    st.markdown(f"**Drift over {len(calibrations)} snapshots**")
+    left, right = st.columns([3, 1])
+    metric = left.selectbox("Metric", sorted(drift["metric"].unique()), key="drift_metric")
+    qubit = right.number_input("Qubit", 0, int(drift["qubit"].max()), 0, key="drift_qubit")
+    st.plotly_chart(build_drift_figure(drift, metric, int(qubit)), key="drift_chart", width="stretch")
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _cached_drift(fingerprints: tuple[str, ...], _calibrations: list[BackendCalibration]) -> pd.DataFrame:
+    return calibration_drift(_calibrations)
+
+
 def _other_snapshot(device: LoadedDevice) -> tuple[BackendCalibration, str] | None:
     """The snapshot to compare with and its key, or None (with a message) when none is chosen or it is unusable."""
     source = st.segmented_control("Compare with", ["a preset", "an upload"], default="a preset", key="compare_source")
     if source == "an upload":
-        uploaded = st.file_uploader("Snapshot to compare with", type=["json", "csv"], key=_UPLOAD)
-        if uploaded is None:
-            st.caption("Upload an earlier (or another device's) calibration snapshot.")
-            return None
-        content = uploaded.getvalue()
-        origin = DeviceSource(f"upload:{hashlib.sha256(content).hexdigest()[:16]}", content=content)
-        try:
-            return cached_upload(origin), origin.key
-        except (CalibrationError, TaskStopped) as error:
-            st.error(f"{uploaded.name} was not loaded: {error}", icon=":material/error:")
-            return None
+        return _uploaded_snapshot(device)
     others = [preset for preset in list_presets() if preset_source(preset.name).key != device.key]
     same_size_first = sorted(others, key=lambda preset: preset.num_qubits != device.calibration.num_qubits)
     name = st.selectbox(

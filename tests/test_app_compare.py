@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from components.change_map import worse_log2
 
 APP = str(Path(__file__).parents[1] / "app.py")
+SNAPSHOTS = Path(__file__).parents[1] / "presets" / "snapshots"
 
 
 def test_worse_is_positive_for_errors_up_and_coherence_down() -> None:
@@ -35,3 +36,26 @@ def test_the_device_page_compares_with_a_preset_of_the_same_size_first() -> None
     app.selectbox(key="compare_metric").set_value("readout_error").run()
     assert "readout_error" in json.loads(app.get_by_key("compare_map").proto.spec)["layout"]["title"]["text"]
     assert any("qubits compared by index" in info.value for info in app.info)
+
+
+@pytest.mark.slow
+def test_two_uploads_of_the_device_draw_its_drift_and_compare_with_the_latest() -> None:
+    app = AppTest.from_file(APP, default_timeout=180).run()
+    app.switch_page("pages/device.py").run()
+    app.session_state["device_tabs"] = "Compare with another snapshot"
+    app.run()
+    app.segmented_control(key="compare_source").set_value("an upload").run()
+    files = [
+        (f"{name}.json", (SNAPSHOTS / f"{name}.json").read_bytes(), "application/json")
+        for name in ("ibm_fez", "ibm_kingston")
+    ]
+    app.file_uploader(key="compare_upload").set_value(files).run()
+    assert not app.exception and not app.error
+    drift = json.loads(app.get_by_key("drift_chart").proto.spec)
+    assert [trace["name"] for trace in drift["data"][1:]] == [
+        "qubits' 25th–75th percentile",
+        "median over qubits",
+        "qubit 0",
+    ]
+    assert len(drift["data"][2]["x"]) == 3  # pittsburgh in force, fez and kingston
+    assert any("ibm_kingston" in caption.value and "after" in caption.value for caption in app.caption)

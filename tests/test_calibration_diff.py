@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from noise_core.calibration import BackendCalibration
-from noise_core.calibration.diff import compare_calibrations
+from noise_core.calibration.diff import calibration_drift, compare_calibrations
 from noise_core.cli import main
 from presets import load_preset
 
@@ -113,3 +113,15 @@ def test_the_cli_exits_1_with_a_message_on_a_bad_file(tmp_path: Path, capsys: py
     assert "error: not valid JSON" in capsys.readouterr().err
     assert main(["diff", str(tmp_path / "missing.json"), str(SNAPSHOTS / "ibm_fez.json")]) == 1
     assert "no calibration file at" in capsys.readouterr().err
+
+
+def test_the_drift_table_holds_each_snapshot_in_time_order() -> None:
+    snapshots = [preset("ibm_kingston"), preset("ibm_fez"), preset("ibm_pittsburgh")]
+    drift = calibration_drift(snapshots)
+    assert drift["date"].is_monotonic_increasing
+    assert str(drift["date"].dt.tz) == "UTC"
+    fez_t1 = drift[(drift["date"] == drift["date"].min()) & (drift["metric"] == "T1 (µs)")].set_index("qubit")["value"]
+    assert fez_t1.loc[0] == pytest.approx(preset("ibm_fez").qubit_table().loc[0, "T1 (µs)"])
+    assert len(drift["date"].unique()) == 3
+    with pytest.raises(ValueError, match="at least one snapshot"):
+        calibration_drift([])

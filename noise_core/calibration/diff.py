@@ -17,6 +17,7 @@ appeared↔disappeared; a snapshot against itself changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -188,3 +189,27 @@ def _notes(before: BackendCalibration, after: BackendCalibration, gates: pd.Data
             names = sorted({gate for gate, _ in only.index})
             notes.append(f"{len(only)} gate entries {word} ({', '.join(names)})")
     return tuple(notes)
+
+
+def calibration_drift(calibrations: Sequence[BackendCalibration]) -> pd.DataFrame:
+    """Every snapshot's qubit metrics in one long table sorted by calibration time.
+
+    Columns: ``date`` (the snapshot's last_update_date in UTC; a date without a zone is read as
+    UTC), ``qubit``, ``metric`` (as in ``CalibrationDiff.qubits``), ``value``. For a drift chart:
+    the median per date, or one qubit.
+    """
+    if not calibrations:
+        raise ValueError("calibration_drift needs at least one snapshot")
+    frames = []
+    for calibration in calibrations:
+        metrics = _qubit_metrics(calibration, calibration.num_qubits)
+        long = metrics.stack(future_stack=True).rename("value").reset_index()
+        long.columns = ["qubit", "metric", "value"]
+        frames.append(long.assign(date=_utc(calibration.last_update_date)))
+    table = pd.concat(frames, ignore_index=True).dropna(subset=["value"])
+    return table[["date", "qubit", "metric", "value"]].sort_values(["date", "metric", "qubit"], ignore_index=True)
+
+
+def _utc(moment: object) -> pd.Timestamp:
+    stamp = pd.Timestamp(moment)  # type: ignore[arg-type]
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")

@@ -16,8 +16,6 @@ from noise_core import BackendCalibration, CalibrationDiff, CalibrationError, co
 from noise_core.calibration.diff import DEFAULT_THRESHOLD, calibration_drift
 from presets import list_presets
 
-_UPLOAD = "compare_upload"
-
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _cached_diff(
@@ -28,10 +26,11 @@ def _cached_diff(
 
 def render_compare(device: LoadedDevice) -> None:
     """Pick the other snapshot; show notes, the change map, the summary, the largest changes and gate changes."""
-    other = _other_snapshot(device)
+    other = other_snapshot(device, "compare")
     if other is None:
         return
-    calibration, key = other
+    calibration, origin = other
+    key = origin.key
     threshold = st.slider(
         "Count a qubit as worse or better when it moved more than (ratio)",
         0.05, 1.0, DEFAULT_THRESHOLD, 0.05, format="%.2f", key="compare_threshold",
@@ -54,11 +53,11 @@ def render_compare(device: LoadedDevice) -> None:
     st.dataframe(gate_changes, key="compare_gates", width="stretch")
 
 
-def _uploaded_snapshot(device: LoadedDevice) -> tuple[BackendCalibration, str] | None:
+def _uploaded_snapshot(device: LoadedDevice, prefix: str) -> tuple[BackendCalibration, DeviceSource] | None:
     """The latest of the uploaded snapshots (the comparison), after a drift chart when there are three or more
     snapshots with the device in force."""
     uploads = st.file_uploader(
-        "Snapshots to compare with", type=["json", "csv"], accept_multiple_files=True, key=_UPLOAD,
+        "Snapshots to compare with", type=["json", "csv"], accept_multiple_files=True, key=f"{prefix}_upload",
         help="One earlier (or another device's) snapshot; several of one device also draw its drift over time.",
     )  # fmt: skip
     loaded = []
@@ -66,13 +65,13 @@ def _uploaded_snapshot(device: LoadedDevice) -> tuple[BackendCalibration, str] |
         content = uploaded.getvalue()
         origin = DeviceSource(f"upload:{hashlib.sha256(content).hexdigest()[:16]}", content=content)
         try:
-            loaded.append((cached_upload(origin), origin.key))
+            loaded.append((cached_upload(origin), origin))
         except (CalibrationError, TaskStopped) as error:
             st.error(f"{uploaded.name} was not loaded: {error}", icon=":material/error:")
     if not loaded:
         st.caption("Upload an earlier (or another device's) calibration snapshot.")
         return None
-    if len(loaded) >= 2:
+    if len(loaded) >= 2 and prefix == "compare":
         _render_drift([device.calibration, *(calibration for calibration, _ in loaded)])
     return max(loaded, key=lambda pair: pair[0].last_update_date.timestamp())
 
@@ -92,15 +91,16 @@ def _cached_drift(fingerprints: tuple[str, ...], _calibrations: list[BackendCali
     return calibration_drift(_calibrations)
 
 
-def _other_snapshot(device: LoadedDevice) -> tuple[BackendCalibration, str] | None:
-    """The snapshot to compare with and its key, or None (with a message) when none is chosen or it is unusable."""
-    source = st.segmented_control("Compare with", ["a preset", "an upload"], default="a preset", key="compare_source")
+def other_snapshot(device: LoadedDevice, prefix: str) -> tuple[BackendCalibration, DeviceSource] | None:
+    """The snapshot to compare with and where it comes from, or None (with a message) when none is chosen or it
+    is unusable; ``prefix`` keeps each page's choice apart."""
+    source = st.segmented_control("Compare with", ["a preset", "an upload"], default="a preset", key=f"{prefix}_source")
     if source == "an upload":
-        return _uploaded_snapshot(device)
+        return _uploaded_snapshot(device, prefix)
     others = [preset for preset in list_presets() if preset_source(preset.name).key != device.key]
     same_size_first = sorted(others, key=lambda preset: preset.num_qubits != device.calibration.num_qubits)
     name = st.selectbox(
-        "Preset", [preset.name for preset in same_size_first], key="compare_preset",
+        "Preset", [preset.name for preset in same_size_first], key=f"{prefix}_preset",
         help="Devices of the device's size first: a family compared qubit by qubit",
     )  # fmt: skip
-    return cached_preset(name), preset_source(name).key
+    return cached_preset(name), preset_source(name)

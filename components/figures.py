@@ -87,6 +87,34 @@ def _band(shown: pd.DataFrame) -> dict[str, object]:
     }
 
 
+def build_comparison_histogram(
+    ideal: pd.Series, noisy: dict[str, pd.Series], *, top: int = 16, title: str = ""
+) -> go.Figure:
+    """Ideal bars and one noisy bar per model (``noisy``: legend name → probabilities), for the ``top``
+    outcomes most likely under any of them."""
+    table = pd.DataFrame({"ideal": ideal, **noisy}).fillna(0.0)
+    shown = table.loc[table.max(axis=1).nlargest(top).index]
+    colours = (NOISY_COLOUR, "#3d5a80", "#e9c46a")
+    figure = go.Figure(go.Bar(x=shown.index, y=shown["ideal"], name="ideal", marker_color=IDEAL_COLOUR))
+    for (name, _series), colour in zip(noisy.items(), colours, strict=False):
+        figure.add_trace(
+            go.Bar(
+                x=shown.index, y=shown[name], name=name, marker_color=colour,
+                hovertemplate="%{x}<br>" + name + ": %{y:.4g}<extra></extra>",
+            )
+        )  # fmt: skip
+    figure.update_layout(
+        barmode="group",
+        title={"text": title},
+        xaxis={"title": {"text": "outcome (clbit 0 last)"}, "type": "category"},
+        yaxis={"title": {"text": "probability"}, "rangemode": "tozero"},
+        legend={"orientation": "h", "y": 1.1},
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        height=380,
+    )
+    return figure
+
+
 def build_assignment_heatmap(matrix: pd.DataFrame, *, title: str) -> go.Figure:
     """P(recorded | prepared) as a heatmap, values written in the cells."""
     figure = go.Figure(

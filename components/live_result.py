@@ -65,7 +65,15 @@ def live_result(what_if: WhatIf = NO_WHAT_IF, *, key: str) -> ShownSimulation | 
             st.error(f"Not simulated: {error}", icon=":material/error:")
             return _stale(inputs)
     shown = ShownSimulation(
-        inputs, bench.circuit.label, result, device.calibration.backend_name, device.origin, spec, settings, what_if
+        inputs,
+        bench.circuit.label,
+        bench.circuit.request,
+        result,
+        device.calibration.backend_name,
+        device.origin,
+        spec,
+        settings,
+        what_if,
     )
     set_shown_simulation(shown)
     return shown

@@ -84,6 +84,7 @@ class ShownSimulation:
 
     inputs: str
     label: str
+    request: CircuitRequest
     result: SimulationResult
     backend_name: str
     origin: DeviceSource

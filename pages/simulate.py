@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components import simulate_view as view
+from components.compare_simulation import render_device_comparison
 from components.jobs import WhatIf
 from components.live_result import (
     histogram_options,
@@ -34,7 +35,7 @@ def result_panel(valid: bool) -> None:
     render_histogram(shown, key="sim", options=histogram_options(shown.result))
     render_downloads(shown)
     tabs = st.tabs(
-        ["Plan and timings", "Assignment matrices", "Layout on the device", "Noise coverage"],
+        ["Plan and timings", "Assignment matrices", "Layout on the device", "Noise coverage", "Compare devices"],
         key="sim_tabs",
         on_change="rerun",
     )
@@ -50,6 +51,9 @@ def result_panel(valid: bool) -> None:
     if tabs[3].open:
         with tabs[3]:
             view.render_coverage(shown.result)
+    if tabs[4].open:
+        with tabs[4]:
+            render_device_comparison(shown)
 
 
 result_panel(isinstance(chosen, ChosenCircuit) and settings is not None)

@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.change_map import worse_log2
+from noise_core.simulation.result import total_variation_distance
 
 APP = str(Path(__file__).parents[1] / "app.py")
 SNAPSHOTS = Path(__file__).parents[1] / "presets" / "snapshots"
@@ -59,3 +60,27 @@ def test_two_uploads_of_the_device_draw_its_drift_and_compare_with_the_latest() 
     ]
     assert len(drift["data"][2]["x"]) == 3  # pittsburgh in force, fez and kingston
     assert any("ibm_kingston" in caption.value and "after" in caption.value for caption in app.caption)
+
+
+@pytest.mark.slow
+def test_the_simulate_page_runs_the_circuit_on_another_device_on_the_same_qubits() -> None:
+    app = AppTest.from_file(APP, default_timeout=180).run()
+    layout = app.session_state["last_simulation"].result.initial_layout
+    app.session_state["sim_tabs"] = "Compare devices"
+    app.run()
+    assert not app.exception and not app.error
+    values = {metric.label: metric.value for metric in app.metric}
+    other = app.selectbox(key="sim_compare_preset").value
+    assert f"Success on {other}" in values and float(values["TVD between the two devices"]) > 0
+    caption = next(c.value for c in app.caption if c.value.startswith(f"{other}: qubits"))
+    assert f"qubits {list(layout)}" in caption  # the same physical qubits by default
+    figure = json.loads(app.get_by_key("sim_compare_histogram").proto.spec)
+    assert [trace["name"] for trace in figure["data"]] == [
+        "ideal", "noisy, ibm_pittsburgh (in force)", f"noisy, {other} (derived)"
+    ]  # fmt: skip
+
+
+def test_total_variation_distance_counts_outcomes_missing_on_one_side() -> None:
+    first, second = pd.Series({"00": 0.5, "11": 0.5}), pd.Series({"00": 0.5, "01": 0.25, "11": 0.25})
+    assert total_variation_distance(first, second) == pytest.approx(0.25)
+    assert total_variation_distance(first, first) == 0.0

@@ -75,7 +75,7 @@ def distribution_metrics(
     ideal = ideal_probabilities if ideal_probabilities is not None else frequencies(ideal_counts)
     noisy = noisy_probabilities if noisy_probabilities is not None else frequencies(noisy_counts)
     both = pd.DataFrame({"ideal": ideal, "noisy": noisy}).fillna(0.0)
-    distance = 0.5 * float(np.abs(both["ideal"] - both["noisy"]).sum())
+    distance = total_variation_distance(both["ideal"], both["noisy"])
     overlap = float(np.sqrt(both["ideal"] * both["noisy"]).sum())
     success = ideal_success = None
     if expected is not None:
@@ -88,6 +88,12 @@ def distribution_metrics(
         ideal_success_probability=ideal_success,
         exact=exact,
     )
+
+
+def total_variation_distance(first: pd.Series, second: pd.Series) -> float:
+    """½·Σ|p(x) − q(x)| over the outcomes of either distribution (a missing outcome has probability 0)."""
+    both = pd.DataFrame({"first": first, "second": second}).fillna(0.0)
+    return 0.5 * float(np.abs(both["first"] - both["second"]).sum())
 
 
 def frequencies(counts: pd.Series) -> pd.Series:

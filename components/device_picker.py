@@ -1,4 +1,4 @@
-"""Choose the device: a shipped preset or an uploaded BackendProperties JSON."""
+"""Choose the device: a shipped preset, or an uploaded BackendProperties JSON or IBM calibration CSV."""
 
 from __future__ import annotations
 
@@ -47,11 +47,17 @@ def _load_upload() -> None:
         set_upload_error(problem)
         return
     content = uploaded.getvalue()
-    origin = DeviceSource(f"upload:{hashlib.sha256(content).hexdigest()[:16]}", content=content)
+    origin = DeviceSource(upload_key(uploaded.name, content), content=content, filename=uploaded.name)
     try:
         set_device(LoadedDevice(cached_upload(origin), f"upload {uploaded.name}", origin))
     except (CalibrationError, TaskStopped) as error:
         set_upload_error(f"{uploaded.name} was not loaded: {error}")
+
+
+def upload_key(name: str, content: bytes) -> str:
+    """The cache key of an upload: its content and its name (a CSV's backend and date come from the name)."""
+    digest = hashlib.sha256(name.encode("utf-8") + b"\0" + content).hexdigest()
+    return f"upload:{digest[:16]}"
 
 
 def size_problem(name: str, size: int) -> str | None:
@@ -79,12 +85,14 @@ def device_picker() -> None:
         help="Real IBM calibration snapshots shipped with qiskit-ibm-runtime (Apache-2.0).",
     )
     right.file_uploader(
-        f"…or upload a BackendProperties JSON (at most {MAX_DOCUMENT_BYTES // 2**20} MB)",
-        type=["json"],
+        f"…or upload a BackendProperties JSON or IBM calibration CSV (at most {MAX_DOCUMENT_BYTES // 2**20} MB)",
+        type=["json", "csv"],
         key=UPLOAD_KEY,
         on_change=_load_upload,
         max_upload_size=TRANSPORT_LIMIT_MB,
-        help=f"IBM calibration snapshot (props_*.json, backend.properties().to_dict()). The limit is "
+        help="IBM calibration snapshot: props_*.json or backend.properties().to_dict(), or the CSV from a QPU's "
+        "page on IBM Quantum Platform ('Download calibration data'; keep its file name, which holds the backend "
+        "and the calibration time). The limit is "
         f"{MAX_DOCUMENT_BYTES // 2**20} MB (real snapshots are under {TYPICAL_SNAPSHOT_MB} MB); the browser sends "
         f"up to {TRANSPORT_LIMIT_MB} MB so that a larger file gets a message here. The device in force stays "
         "until a file loads.",

@@ -50,14 +50,18 @@ CALIBRATIONS_KEPT = 4
 
 @dataclass(frozen=True)
 class DeviceSource:
-    """Where a device's calibration comes from: a shipped preset, or the bytes of an upload."""
+    """Where a device's calibration comes from: a shipped preset, or the bytes of an upload and its file name."""
 
     key: str
     preset: str | None = None
     content: bytes | None = None
+    filename: str | None = None
+    """The upload's name: a calibration CSV's backend and date are only there (``ibm_fez_calibrations_…Z.csv``)."""
 
     def load(self) -> BackendCalibration:
-        return load_preset(self.preset) if self.preset is not None else load_calibration(self.content or b"")
+        if self.preset is not None:
+            return load_preset(self.preset)
+        return load_calibration(self.content or b"", filename=self.filename)
 
 
 def preset_source(name: str) -> DeviceSource:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import pandas as pd
 import streamlit as st
 
 from components.cached import cached_device_map, cached_preset, cached_upload
 from components.change_map import build_change_map_figure, build_drift_figure
-from components.jobs import DeviceSource, preset_source
+from components.jobs import DeviceSource, preset_source, upload_source
 from components.session import LoadedDevice
 from components.tasks import TaskStopped
 from noise_core import BackendCalibration, CalibrationDiff, CalibrationError, compare_calibrations
@@ -63,7 +61,7 @@ def _uploaded_snapshot(device: LoadedDevice, prefix: str) -> tuple[BackendCalibr
     loaded = []
     for uploaded in uploads or []:
         content = uploaded.getvalue()
-        origin = DeviceSource(f"upload:{hashlib.sha256(content).hexdigest()[:16]}", content=content)
+        origin = upload_source(uploaded.name, content)
         try:
             loaded.append((cached_upload(origin), origin))
         except (CalibrationError, TaskStopped) as error:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import streamlit as st
 
 from components.cached import cached_upload
-from components.jobs import DeviceSource
+from components.jobs import upload_source
 from components.session import (
     LoadedDevice,
     current_device,
@@ -47,17 +45,11 @@ def _load_upload() -> None:
         set_upload_error(problem)
         return
     content = uploaded.getvalue()
-    origin = DeviceSource(upload_key(uploaded.name, content), content=content, filename=uploaded.name)
+    origin = upload_source(uploaded.name, content)
     try:
         set_device(LoadedDevice(cached_upload(origin), f"upload {uploaded.name}", origin))
     except (CalibrationError, TaskStopped) as error:
         set_upload_error(f"{uploaded.name} was not loaded: {error}")
-
-
-def upload_key(name: str, content: bytes) -> str:
-    """The cache key of an upload: its content and its name (a CSV's backend and date come from the name)."""
-    digest = hashlib.sha256(name.encode("utf-8") + b"\0" + content).hexdigest()
-    return f"upload:{digest[:16]}"
 
 
 def size_problem(name: str, size: int) -> str | None:

@@ -9,6 +9,7 @@ noise models, warm across tasks.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import resource
@@ -62,6 +63,13 @@ class DeviceSource:
         if self.preset is not None:
             return load_preset(self.preset)
         return load_calibration(self.content or b"", filename=self.filename)
+
+
+def upload_source(name: str, content: bytes) -> DeviceSource:
+    """The source of an uploaded file; its key covers the content and the name (a CSV's backend and date
+    come from the name), so a renamed copy is not served another file's date."""
+    digest = hashlib.sha256(name.encode("utf-8") + b"\0" + content).hexdigest()
+    return DeviceSource(f"upload:{digest[:16]}", content=content, filename=name)
 
 
 def preset_source(name: str) -> DeviceSource:

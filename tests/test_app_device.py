@@ -41,7 +41,13 @@ def test_opens_on_the_default_preset_with_tables_and_findings(app: AppTest) -> N
     shown = metrics(app)
     assert shown["Backend"] == DEFAULT_PRESET
     assert shown["Qubits"] == "156"
-    assert [tab.label for tab in app.tabs] == ["Map", "Qubits", "Gates", f"Findings ({shown['Findings']})"]
+    assert [tab.label for tab in app.tabs] == [
+        "Map",
+        "Qubits",
+        "Gates",
+        f"Findings ({shown['Findings']})",
+        "Compare with another snapshot",
+    ]
     assert int(shown["Findings"]) > 0
     qubit_table = app.dataframe[0]
     assert len(qubit_table.value) == 156

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import streamlit as st
 
@@ -9,6 +11,7 @@ from components.cached import cached_device_map
 from components.map_figure import build_device_map_figure
 from components.session import LoadedDevice
 from noise_core import BackendCalibration, findings_table
+from noise_core.calibration import calibration_csv_name, calibration_to_csv
 
 
 def render_device_summary(device: LoadedDevice) -> None:
@@ -26,6 +29,22 @@ def render_device_summary(device: LoadedDevice) -> None:
         f"last update {calibration.last_update_date.isoformat()} · {warnings} of the findings are warnings · "
         f"fingerprint `{calibration.fingerprint}` (SHA-256 of its values; a derived spec records it)"
     )
+    render_snapshot_downloads(calibration)
+
+
+def render_snapshot_downloads(calibration: BackendCalibration) -> None:
+    """The snapshot as BackendProperties JSON (for Qiskit tools, e.g. from a CSV upload) and as IBM's CSV."""
+    left, right, _ = st.columns([1, 1, 2])
+    left.download_button(
+        "Snapshot as JSON", json.dumps(calibration.to_dict()), file_name=f"{calibration.backend_name}_properties.json",
+        mime="application/json", key="device_download_json", icon=":material/download:",
+        help="IBM BackendProperties JSON: what Qiskit's BackendProperties.from_dict reads",
+    )  # fmt: skip
+    right.download_button(
+        "Snapshot as CSV", calibration_to_csv(calibration), file_name=calibration_csv_name(calibration),
+        mime="text/csv", key="device_download_csv", icon=":material/download:",
+        help="IBM's calibration CSV layout (2026); values it has no column for are left out",
+    )  # fmt: skip
 
 
 QUBIT_COLUMN_FORMATS = {

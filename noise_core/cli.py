@@ -1,9 +1,10 @@
-"""Command line: derive a spec from a snapshot, validate a spec, export it, compare two snapshots.
+"""Command line: derive a spec from a snapshot, validate a spec, export it, compare or convert snapshots.
 
     python -m noise_core derive PROPS.json -o spec.json [--temperature MK] [--gate-length GATE[@Q,Q]=VALUE ...]
     python -m noise_core validate spec.json
     python -m noise_core export --format classiq|aer spec.json [-o out.json] [--approximate]
     python -m noise_core diff BEFORE.json AFTER.json [--json] [--threshold 0.2] [--top 10]
+    python -m noise_core convert SNAPSHOT.csv|json [-o out.json] [--to json|csv]
 
 Exit status: 0 success, 1 invalid input (one ``path: message`` line per problem on stderr),
 2 usage error (argparse).
@@ -17,7 +18,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from noise_core.calibration import load_calibration
+from noise_core.calibration import calibration_to_csv, load_calibration
 from noise_core.calibration.diff import DEFAULT_THRESHOLD, compare_calibrations
 from noise_core.derive import derive_noise_spec
 from noise_core.errors import NoiseStudioError, SpecImportError
@@ -148,6 +149,15 @@ def _diff(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _convert(arguments: argparse.Namespace) -> int:
+    """A snapshot (JSON or IBM's CSV, by content) written as BackendProperties JSON or IBM's CSV."""
+    calibration = load_calibration(Path(arguments.snapshot))
+    text = json.dumps(calibration.to_dict(), indent=1) if arguments.to == "json" else calibration_to_csv(calibration)
+    _write(text.rstrip("\n"), arguments.output)
+    print(f"{calibration.backend_name}: {len(calibration.findings)} findings", file=sys.stderr)
+    return 0
+
+
 def _write(text: str, output: str | None) -> None:
     if output is None or output == "-":
         sys.stdout.write(text + "\n")
@@ -157,7 +167,7 @@ def _write(text: str, output: str | None) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m noise_core", description=(__doc__ or "").splitlines()[0])
-    commands = parser.add_subparsers(required=True, metavar="{derive,validate,export,diff}")
+    commands = parser.add_subparsers(required=True, metavar="{derive,validate,export,diff,convert}")
 
     derive = commands.add_parser("derive", help="derive a noise spec from a BackendProperties JSON snapshot")
     derive.add_argument("properties", help="BackendProperties JSON file")
@@ -192,4 +202,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("--top", type=int, default=10, help="how many of the largest changes to list")
     diff.set_defaults(run=_diff)
+
+    convert = commands.add_parser("convert", help="a snapshot (JSON or IBM CSV) as BackendProperties JSON or CSV")
+    convert.add_argument("snapshot", help="BackendProperties JSON or IBM calibration CSV (keep IBM's file name)")
+    convert.add_argument("--to", choices=["json", "csv"], default="json", help="output format (default json)")
+    convert.add_argument("-o", "--output", help="where to write (default: stdout)")
+    convert.set_defaults(run=_convert)
     return parser

@@ -162,3 +162,10 @@ def test_a_new_device_shows_all_its_findings_and_gates_whatever_was_filtered_bef
     gates = app.multiselect(key="device_gate_filter")
     assert "ecr" in gates.value and gates.value == gates.options
     assert set(app.dataframe[1].value["gate"]) == set(gates.options)
+
+
+def test_the_snapshot_is_offered_as_json_and_csv(app: AppTest) -> None:
+    """A CSV user hands the snapshot to Qiskit tools as BackendProperties JSON (content: test_calibration_diff's
+    convert tests and test_calibration_csv's round trips)."""
+    assert app.get_by_key("device_download_json") is not None
+    assert app.get_by_key("device_download_csv") is not None

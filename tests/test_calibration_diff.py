@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from noise_core.calibration import BackendCalibration
+from noise_core.calibration import BackendCalibration, load_calibration
 from noise_core.calibration.diff import calibration_drift, compare_calibrations
 from noise_core.cli import main
 from presets import load_preset
@@ -125,3 +125,23 @@ def test_the_drift_table_holds_each_snapshot_in_time_order() -> None:
     assert len(drift["date"].unique()) == 3
     with pytest.raises(ValueError, match="at least one snapshot"):
         calibration_drift([])
+
+
+CSV_FIXTURES = Path(__file__).parent / "data" / "csv"
+
+
+def test_convert_turns_an_ibm_csv_into_backendproperties_json(tmp_path: Path) -> None:
+    source = CSV_FIXTURES / "ibm_fez_calibrations_2025-01-13T16_54_24Z.csv"
+    output = tmp_path / "fez.json"
+    assert main(["convert", str(source), "-o", str(output)]) == 0
+    converted = BackendCalibration.from_dict(json.loads(output.read_text()))
+    original = load_calibration(source)
+    assert converted == original and converted.backend_name == "ibm_fez"
+    assert compare_calibrations(original, converted).gates["status"].eq("unchanged").all()
+
+
+def test_convert_writes_csv_that_reads_back_equal(tmp_path: Path) -> None:
+    output = tmp_path / "ibm_fez_calibrations_2025-02-26T20_16_25Z.csv"
+    assert main(["convert", str(SNAPSHOTS / "ibm_fez.json"), "--to", "csv", "-o", str(output)]) == 0
+    back = load_calibration(output)
+    assert (compare_calibrations(preset("ibm_fez"), back).qubits["difference"].dropna() == 0).all()

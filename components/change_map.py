@@ -18,6 +18,8 @@ from noise_core.calibration.diff import HIGHER_IS_BETTER, NEUTRAL_METRICS
 CHANGE_SCALE = "RdBu_r"
 """Diverging: blue (better) – white – red (worse)."""
 CLIP_PERCENTILE = 98.0
+MIN_LIMIT = 0.05
+"""Smallest half-range of the colour scale (×1.035): below it, noise would look like change."""
 
 
 def worse_log2(metric: str, ratio: pd.Series) -> pd.Series:
@@ -26,7 +28,7 @@ def worse_log2(metric: str, ratio: pd.Series) -> pd.Series:
     with np.errstate(divide="ignore", invalid="ignore"):
         logarithm = np.log2(ratio.astype(float))
     signed = -logarithm if HIGHER_IS_BETTER.get(metric, False) else logarithm
-    return signed.where(np.isfinite(signed))
+    return signed.where(~np.isnan(signed))  # ±∞ (to or from zero) stays: the colour scale clips it
 
 
 def build_change_map_figure(
@@ -42,8 +44,11 @@ def build_change_map_figure(
     figure.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#c8c8c8", "width": 3}, hoverinfo="skip"))
     rows = changes.reindex(positions.index)
     colour = worse_log2(metric, rows["ratio"])
-    finite = np.abs(colour.dropna().to_numpy())
-    limit = max(float(np.percentile(finite, CLIP_PERCENTILE)), 0.05) if finite.size else 1.0
+    finite = np.abs(colour[np.isfinite(colour)].to_numpy())
+    percentile = float(np.percentile(finite, CLIP_PERCENTILE)) if finite.size else 0.0
+    limit = max(percentile, MIN_LIMIT)
+    basis = "the 98th percentile of |log₂|" if percentile >= MIN_LIMIT else "the smallest scale drawn"
+    shown = colour.clip(-limit, limit)
     hover = [
         f"qubit {qubit}<br>{metric}: {format_value(metric, row.before)} → {format_value(metric, row.after)}"
         + (f"<br>ratio ×{row.ratio:.3g}" if np.isfinite(row.ratio) else "")
@@ -56,23 +61,26 @@ def build_change_map_figure(
             y=positions["y"],
             mode="markers+text",
             text=[str(qubit) for qubit in positions.index],
-            textfont={"size": 8, "color": label_colours(colour.fillna(0.0).to_numpy(), CHANGE_SCALE, (-limit, limit))},
+            textfont={"size": 8, "color": label_colours(shown.fillna(0.0).to_numpy(), CHANGE_SCALE, (-limit, limit))},
             hovertext=hover,
             hoverinfo="text",
             marker={
                 "size": 18,
-                "color": colour.fillna(0.0).to_numpy(),
+                "color": shown.fillna(0.0).to_numpy(),
                 "colorscale": CHANGE_SCALE,
                 "cmin": -limit,
                 "cmax": limit,
                 "showscale": True,
                 "colorbar": {"title": {"text": f"log₂ {direction}"}, "len": 0.8},
-                "line": {"width": 0.5, "color": "#555555"},
+                "line": {  # no comparison (missing on one side, or 0 → 0): a thick grey ring
+                    "width": [2.5 if missing else 0.5 for missing in shown.isna()],
+                    "color": ["#999999" if missing else "#555555" for missing in shown.isna()],
+                },
             },
         )
     )
     figure.update_layout(
-        title={"text": f"{metric}: after vs before, clipped at ±{limit:.2g} (×{2**limit:.3g}), the 98th percentile"},
+        title={"text": f"{metric}: after vs before, colour clipped at ±{limit:.2g} (×{2**limit:.3g}), {basis}"},
         showlegend=False,
         height=max(320, 55 * (positions["y"].max() - positions["y"].min() + 2)),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},

@@ -11,7 +11,8 @@ from components.jobs import DeviceSource, preset_source, upload_source
 from components.session import LoadedDevice
 from components.tasks import TaskStopped
 from noise_core import BackendCalibration, CalibrationDiff, CalibrationError, compare_calibrations
-from noise_core.calibration.diff import DEFAULT_THRESHOLD, calibration_drift
+from noise_core.calibration import UNKNOWN_DATE
+from noise_core.calibration.diff import DEFAULT_THRESHOLD, calibration_drift, utc_time
 from presets import list_presets
 
 
@@ -28,14 +29,18 @@ def render_compare(device: LoadedDevice) -> None:
     if other is None:
         return
     calibration, origin = other
-    key = origin.key
     threshold = st.slider(
         "Count a qubit as worse or better when it moved more than (ratio)",
         0.05, 1.0, DEFAULT_THRESHOLD, 0.05, format="%.2f", key="compare_threshold",
         help="0.2: an error ×1.2 or more is worse, T1 ÷1.2 or more is worse",
     )  # fmt: skip
-    diff = _cached_diff(device.key, key, threshold, device.calibration, calibration)
-    st.caption(f"Before: {diff.before} · after: {diff.after} (the device in force is 'before').")
+    pair = sorted(  # the earlier snapshot is 'before', whichever is in force
+        [(device.calibration, device.key), (calibration, origin.key)],
+        key=lambda snapshot: utc_time(snapshot[0].last_update_date),
+    )
+    (before, before_key), (after, after_key) = pair
+    diff = _cached_diff(before_key, after_key, threshold, before, after)
+    st.caption(f"Before (the earlier): {diff.before} · after: {diff.after}. Red on the map: worse since before.")
     for note in diff.notes:
         st.info(note, icon=":material/info:")
     metric = st.selectbox("Colour the map by the change of", list(diff.summary.index), key="compare_metric")
@@ -56,7 +61,8 @@ def _uploaded_snapshot(device: LoadedDevice, prefix: str) -> tuple[BackendCalibr
     snapshots with the device in force."""
     uploads = st.file_uploader(
         "Snapshots to compare with", type=["json", "csv"], accept_multiple_files=True, key=f"{prefix}_upload",
-        help="One earlier (or another device's) snapshot; several of one device also draw its drift over time.",
+        help="An earlier (or another device's) snapshot; with several of the device in force, its drift over "
+        "time is drawn too. The comparison uses the latest.",
     )  # fmt: skip
     loaded = []
     for uploaded in uploads or []:
@@ -70,14 +76,23 @@ def _uploaded_snapshot(device: LoadedDevice, prefix: str) -> tuple[BackendCalibr
         st.caption("Upload an earlier (or another device's) calibration snapshot.")
         return None
     if len(loaded) >= 2 and prefix == "compare":
-        _render_drift([device.calibration, *(calibration for calibration, _ in loaded)])
-    return max(loaded, key=lambda pair: pair[0].last_update_date.timestamp())
+        _render_drift([(device.calibration, device.origin), *loaded])
+    return max(loaded, key=lambda snapshot: utc_time(snapshot[0].last_update_date))
 
 
-def _render_drift(calibrations: list[BackendCalibration]) -> None:
-    """Median over qubits and one chosen qubit of a metric, over the snapshots' calibration times."""
-    drift = _cached_drift(tuple(calibration.fingerprint for calibration in calibrations), calibrations)
-    st.markdown(f"**Drift over {len(calibrations)} snapshots**")
+def _render_drift(snapshots: list[tuple[BackendCalibration, DeviceSource]]) -> None:
+    """Median over qubits and one chosen qubit of a metric over calibration time, for the snapshots of the
+    device in force (the first) that have a calibration time; the others are named and left out."""
+    name = snapshots[0][0].backend_name
+    kept = [(c, o) for c, o in snapshots if c.backend_name == name and c.last_update_date != UNKNOWN_DATE]
+    left_out = [calibration.backend_name for calibration, origin in snapshots if (calibration, origin) not in kept]
+    if left_out:
+        st.caption(f"Drift is drawn for {name} only, with known calibration times; left out: {', '.join(left_out)}.")
+    if len(kept) < 3:
+        st.caption(f"A drift chart needs three snapshots of {name} with calibration times; there are {len(kept)}.")
+        return
+    drift = _cached_drift(tuple(origin.key for _, origin in kept), [calibration for calibration, _ in kept])
+    st.markdown(f"**Drift of {name} over {len(kept)} snapshots**")
     left, right = st.columns([3, 1])
     metric = left.selectbox("Metric", sorted(drift["metric"].unique()), key="drift_metric")
     qubit = right.number_input("Qubit", 0, int(drift["qubit"].max()), 0, key="drift_qubit")
@@ -85,7 +100,8 @@ def _render_drift(calibrations: list[BackendCalibration]) -> None:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _cached_drift(fingerprints: tuple[str, ...], _calibrations: list[BackendCalibration]) -> pd.DataFrame:
+def _cached_drift(source_keys: tuple[str, ...], _calibrations: list[BackendCalibration]) -> pd.DataFrame:
+    """Keyed on where each snapshot came from (an upload's key covers its name, which holds its date)."""
     return calibration_drift(_calibrations)
 
 

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from noise_core.calibration import calibration_to_csv, load_calibration
+from noise_core.calibration import UNKNOWN_DATE, calibration_to_csv, load_calibration
 from noise_core.calibration.diff import DEFAULT_THRESHOLD, compare_calibrations
 from noise_core.derive import derive_noise_spec
 from noise_core.errors import NoiseStudioError, SpecImportError
@@ -155,6 +155,12 @@ def _convert(arguments: argparse.Namespace) -> int:
     text = json.dumps(calibration.to_dict(), indent=1) if arguments.to == "json" else calibration_to_csv(calibration)
     _write(text.rstrip("\n"), arguments.output)
     print(f"{calibration.backend_name}: {len(calibration.findings)} findings", file=sys.stderr)
+    if calibration.last_update_date == UNKNOWN_DATE:
+        print(
+            f"warning: the calibration time is unknown (written as {UNKNOWN_DATE.isoformat()}); keep IBM's file "
+            "name (…_calibrations_2025-01-13T16_54_24Z.csv) when converting",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -162,7 +168,7 @@ def _write(text: str, output: str | None) -> None:
     if output is None or output == "-":
         sys.stdout.write(text + "\n")
     else:
-        Path(output).write_text(text + "\n")
+        Path(output).write_text(text + "\n", encoding="utf-8")
 
 
 def _parser() -> argparse.ArgumentParser:

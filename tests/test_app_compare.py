@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -18,10 +20,10 @@ SNAPSHOTS = Path(__file__).parents[1] / "presets" / "snapshots"
 
 
 def test_worse_is_positive_for_errors_up_and_coherence_down() -> None:
-    ratio = pd.Series([2.0, 0.5, 1.0, 0.0])
-    assert worse_log2("sx error", ratio).tolist()[:3] == [1.0, -1.0, 0.0]
-    assert worse_log2("T1 (µs)", ratio).tolist()[:3] == [-1.0, 1.0, 0.0]
-    assert np.isnan(worse_log2("T1 (µs)", ratio).iloc[3])  # a ratio of 0 has no logarithm: drawn as unchanged
+    ratio = pd.Series([2.0, 0.5, 1.0, 0.0, np.nan])
+    assert worse_log2("sx error", ratio).tolist()[:4] == [1.0, -1.0, 0.0, -np.inf]  # an error gone to zero: better
+    assert worse_log2("T1 (µs)", ratio).tolist()[:4] == [-1.0, 1.0, 0.0, np.inf]  # T1 fallen to zero: worst
+    assert np.isnan(worse_log2("T1 (µs)", ratio).iloc[4])  # 0 → 0: no comparison (drawn with a grey ring)
 
 
 @pytest.mark.slow
@@ -39,17 +41,35 @@ def test_the_device_page_compares_with_a_preset_of_the_same_size_first() -> None
     assert any("qubits compared by index" in info.value for info in app.info)
 
 
+def plotted(values: object) -> np.ndarray:
+    """A trace's values as sent to the browser: a list, or plotly's typed array (dtype + base64 bytes)."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
+    return np.asarray(values, dtype=float)
+
+
+def week_later(name: str, weeks: int, t1_factor: float) -> tuple[str, bytes, str]:
+    """An upload: the preset as if calibrated ``weeks`` later, every T1 times ``t1_factor``."""
+    document = json.loads((SNAPSHOTS / f"{name}.json").read_text())
+    moment = datetime.fromisoformat(document["last_update_date"]) + timedelta(weeks=weeks)
+    document["last_update_date"] = moment.isoformat()
+    for records in document["qubits"]:
+        for record in records:
+            if record["name"] == "T1":
+                record["value"] *= t1_factor
+    return f"{name}_week{weeks}.json", json.dumps(document).encode(), "application/json"
+
+
 @pytest.mark.slow
-def test_two_uploads_of_the_device_draw_its_drift_and_compare_with_the_latest() -> None:
+def test_uploads_of_the_device_draw_its_drift_and_another_device_is_left_out() -> None:
     app = AppTest.from_file(APP, default_timeout=180).run()
     app.switch_page("pages/device.py").run()
+    app.selectbox(key="device_preset").set_value("ibm_fez").run()
     app.session_state["device_tabs"] = "Compare with another snapshot"
     app.run()
     app.segmented_control(key="compare_source").set_value("an upload").run()
-    files = [
-        (f"{name}.json", (SNAPSHOTS / f"{name}.json").read_bytes(), "application/json")
-        for name in ("ibm_fez", "ibm_kingston")
-    ]
+    other = ("ibm_kingston.json", (SNAPSHOTS / "ibm_kingston.json").read_bytes(), "application/json")
+    files = [week_later("ibm_fez", 1, 0.9), week_later("ibm_fez", 2, 0.8), other]
     app.file_uploader(key="compare_upload").set_value(files).run()
     assert not app.exception and not app.error
     drift = json.loads(app.get_by_key("drift_chart").proto.spec)
@@ -58,8 +78,14 @@ def test_two_uploads_of_the_device_draw_its_drift_and_compare_with_the_latest() 
         "median over qubits",
         "qubit 0",
     ]
-    assert len(drift["data"][2]["x"]) == 3  # pittsburgh in force, fez and kingston
-    assert any("ibm_kingston" in caption.value and "after" in caption.value for caption in app.caption)
+    assert len(drift["data"][2]["x"]) == 3  # the median at each of the three fez snapshots
+    assert any("left out: ibm_kingston" in caption.value for caption in app.caption)
+    app.selectbox(key="drift_metric").set_value("T1 (µs)").run()
+    t1 = plotted(json.loads(app.get_by_key("drift_chart").proto.spec)["data"][3]["y"])  # qubit 0's T1
+    assert t1[1] == pytest.approx(0.9 * t1[0]) and t1[2] == pytest.approx(0.8 * t1[0])
+    # the latest upload is compared with, and the earlier snapshot is 'before'
+    caption = next(c.value for c in app.caption if c.value.startswith("Before (the earlier)"))
+    assert caption.index("ibm_fez") < caption.index("after: ibm_kingston")
 
 
 @pytest.mark.slow

@@ -228,6 +228,10 @@ DAMAGED = [
     ("length without its gate", Q2026.replace('"CZ error"', '"XY error"'), r"a two-qubit 'Gate length' column needs a 'CZ error', 'ECR error' or 'CNOT error' column"),
     ("not UTF-8", Q2026.encode("utf-8").replace("√".encode(), b"\xfb"), r"the CSV is not UTF-8 text \(byte 0xfb at offset \d+\): re-download it"),
     ("a giant cell", Q2026.replace('"305.2"', '"' + "9" * 200_000 + '"'), r"line 3: not readable as CSV \(field larger than field limit"),
+    ("a long cell", Q2026.replace('"305.2"', '"' + "1" * 5_000 + '"'), r"column 'T1 \(us\)': the cell has 5,000 characters; IBM's cells are under 100"),
+    ("digits then a letter", Q2026.replace('"305.2"', '"' + "1" * 900 + 'x"'), r"'1111111111111111111111111111111111111111'… \(901 characters\) is not a number"),
+    ("a huge qubit index", Q2026.replace('"3","224.9"', '"' + "9" * 5_000 + '","224.9"'), r"line 5, column 'Qubit': '9{40}'… \(5,000 characters\) is not a qubit index"),
+    ("a huge partner", Q2026.replace('"2:0.00185"', '"' + "9" * 5_00 + ':0.00185"'), r"is not a pair entry"),
 ]  # fmt: skip
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import UTC, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -144,4 +145,36 @@ def test_convert_writes_csv_that_reads_back_equal(tmp_path: Path) -> None:
     output = tmp_path / "ibm_fez_calibrations_2025-02-26T20_16_25Z.csv"
     assert main(["convert", str(SNAPSHOTS / "ibm_fez.json"), "--to", "csv", "-o", str(output)]) == 0
     back = load_calibration(output)
-    assert (compare_calibrations(preset("ibm_fez"), back).qubits["difference"].dropna() == 0).all()
+    diff = compare_calibrations(preset("ibm_fez"), back)
+    assert (back.backend_name, back.last_update_date) == ("ibm_fez", preset("ibm_fez").last_update_date)
+    assert diff.qubits[["before", "after"]].notna().all(axis=None) and (diff.qubits["difference"] == 0).all()
+    changed = diff.gates[diff.gates["status"] != "unchanged"]
+    assert set(changed.index.get_level_values("gate")) <= {"measure_2", "reset", "rzz"}  # no column for these
+
+
+def test_a_value_falling_to_zero_is_the_largest_change_and_counted_worse() -> None:
+    document = copy.deepcopy(preset("ibm_fez").to_dict())
+    for record in document["qubits"][5]:
+        if record["name"] == "T1":
+            record["value"] = 0.0
+    diff = compare_calibrations(preset("ibm_fez"), BackendCalibration.from_dict(document))
+    assert diff.qubits.loc[(5, "T1 (µs)"), "worse"] == 1.0
+    assert diff.largest_changes(1).index[0] == (5, "T1 (µs)")
+
+
+def test_a_snapshot_without_gates_compares_without_failing() -> None:
+    document = copy.deepcopy(preset("ibm_fez").to_dict())
+    document["gates"] = []
+    diff = compare_calibrations(BackendCalibration.from_dict(document), preset("ibm_fez"))
+    assert set(diff.gates["status"]) == {"appeared"}
+    assert diff.gates["error_ratio"].isna().all()
+
+
+def test_drift_dates_are_utc_whatever_zone_the_snapshot_wrote() -> None:
+    """fez writes −05:00; a copy six hours later written without a zone (read as UTC) comes after it."""
+    document = copy.deepcopy(preset("ibm_fez").to_dict())
+    fez_utc = preset("ibm_fez").last_update_date.astimezone(UTC)
+    document["last_update_date"] = (fez_utc + timedelta(hours=6)).replace(tzinfo=None).isoformat()
+    drift = calibration_drift([BackendCalibration.from_dict(document), preset("ibm_fez")])
+    dates = list(dict.fromkeys(drift["date"]))
+    assert dates == [pd.Timestamp(fez_utc), pd.Timestamp(fez_utc + timedelta(hours=6))]

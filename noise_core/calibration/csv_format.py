@@ -48,8 +48,14 @@ from noise_core.spec.findings import Finding, FindingKind, Subject, make_finding
 Value = tuple[float, str]
 """A property's value and its unit, as the file writes it."""
 
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
-_ENTRY = re.compile(r"\s*(?:(?P<a>\d+)_(?P<b>\d+)|(?P<partner>\d+))\s*:\s*(?P<value>\S+)\s*")
+_NUMBER = re.compile(  # one way to split any digit run: linear time, even on a hostile cell
+    r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,4})?|[+-]?(?:nan|inf|infinity)", re.IGNORECASE | re.ASCII
+)
+_ENTRY = re.compile(r"\s*(?:(?P<a>\d{1,6})_(?P<b>\d{1,6})|(?P<partner>\d{1,6}))\s*:\s*(?P<value>\S+)\s*", re.ASCII)
+MAX_CELL_CHARACTERS = 1000
+"""Longest cell read: IBM's longest (a pair cell with four partners) is under 100 characters."""
+SHOWN_CHARACTERS = 40
+"""How much of a refused cell a message repeats."""
 _TIME_LIKE = re.compile(
     r"^\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\s*(?:[ap]\.?m\.?)?$"  # 02:08:00, 2:08:00 AM
     r"|^\d{1,2}:\d{2}\s*[ap]\.?m\.?$"  # 2:08 AM
@@ -78,6 +84,12 @@ class _Cell:
     @property
     def where(self) -> str:
         return f"line {self.line} (qubit {self.qubit}), column {self.column.header!r}"
+
+
+def _shown(text: str) -> str:
+    """A cell as a message repeats it: quoted, and cut after ``SHOWN_CHARACTERS`` characters."""
+    text = text.strip()
+    return repr(text) if len(text) <= SHOWN_CHARACTERS else f"{text[:SHOWN_CHARACTERS]!r}… ({len(text):,} characters)"
 
 
 @dataclass
@@ -207,8 +219,8 @@ def _qubit_rows(body: list[tuple[int, list[str]]], columns: list[Column | None])
                 "(a value with a comma that is not quoted, or a cut line?)"
             )
         text = cells[index].strip()
-        if not re.fullmatch(r"[0-9]+", text):
-            raise CalibrationError(f"line {line}, column 'Qubit': {text!r} is not a qubit index (0, 1, 2, …)")
+        if not re.fullmatch(r"[0-9]{1,6}", text):
+            raise CalibrationError(f"line {line}, column 'Qubit': {_shown(text)} is not a qubit index (0, 1, 2, …)")
         qubit = int(text)
         if qubit >= len(body):
             raise CalibrationError(
@@ -225,6 +237,11 @@ def _qubit_rows(body: list[tuple[int, list[str]]], columns: list[Column | None])
 
 def _read_cell(snapshot: _Snapshot, cell: _Cell) -> None:
     """One non-empty cell into ``snapshot``: a qubit property, a flag, a gate's error or length."""
+    if len(cell.text) > MAX_CELL_CHARACTERS:
+        raise CalibrationError(
+            f"{cell.where}: the cell has {len(cell.text):,} characters; IBM's cells are under 100 "
+            f"(limit {MAX_CELL_CHARACTERS:,}). Is this an IBM calibration CSV?"
+        )
     column = cell.column
     if column.kind is ColumnKind.PROPERTY:
         snapshot.qubits[cell.qubit][column.name] = (_number(cell.text, cell), column.unit)
@@ -252,14 +269,14 @@ def _number(text: str, cell: _Cell) -> float:
         hint = "that is a decimal comma (a spreadsheet in another locale re-saved the file); write '.' instead"
     elif _mangled(text):
         hint = "that looks like a date or time a spreadsheet made of the value; re-download the CSV"
-    raise CalibrationError(f"{cell.where}: {text!r} is not a number; {hint}")
+    raise CalibrationError(f"{cell.where}: {_shown(text)} is not a number; {hint}")
 
 
 def _flag(cell: _Cell) -> float:
     """Operational as 1.0 / 0.0, the way ``BackendProperties`` JSON writes ``operational``."""
     value = _BOOLEANS.get(cell.text.lower())
     if value is None:
-        raise CalibrationError(f"{cell.where}: {cell.text!r} is not Yes/No or TRUE/FALSE")
+        raise CalibrationError(f"{cell.where}: {_shown(cell.text)} is not Yes/No or TRUE/FALSE")
     return value
 
 
@@ -269,7 +286,7 @@ def _pairs(cell: _Cell, num_qubits: int) -> Iterator[tuple[tuple[int, int], floa
         match = _ENTRY.fullmatch(entry)
         if match is None:
             raise CalibrationError(
-                f"{cell.where}: {entry.strip()!r} is not a pair entry; expected 'partner:value' (as in 2:0.00099) or "
+                f"{cell.where}: {_shown(entry)} is not a pair entry; expected 'partner:value' (as in 2:0.00099) or "
                 "'a_b:value' (as in 0_1:0.005), entries separated by ';'"
             )
         qubits = (int(match["a"]), int(match["b"])) if match["a"] else (cell.qubit, int(match["partner"]))

@@ -54,11 +54,12 @@ class CalibrationDiff:
     threshold: float
 
     def largest_changes(self, count: int = 10) -> pd.DataFrame:
-        """The qubit metrics that moved most in ratio (either way), largest first."""
+        """The qubit metrics that moved most in ratio (either way; to or from zero first), largest first."""
         moved = self.qubits.dropna(subset=["ratio"])
-        moved = moved[(moved["ratio"] > 0) & np.isfinite(moved["ratio"])]
-        order = np.abs(np.log(moved["ratio"].astype(float))).sort_values(ascending=False).index
-        return moved.loc[order].head(count)
+        moved = moved[moved["ratio"] >= 0]
+        with np.errstate(divide="ignore"):
+            size = np.abs(np.log(moved["ratio"].astype(float)))
+        return moved.loc[size.sort_values(ascending=False, kind="stable").index].head(count)
 
 
 def compare_calibrations(
@@ -116,10 +117,14 @@ def _qubit_changes(before: pd.DataFrame, after: pd.DataFrame, threshold: float) 
 
 
 def _is_worse(metric: str, ratio: float, threshold: float) -> float:
-    """1.0 worse, 0.0 not, NaN when the metric has no good direction or the ratio is undefined."""
-    if metric in NEUTRAL_METRICS or not np.isfinite(ratio) or ratio <= 0:
+    """1.0 worse, 0.0 not, NaN when the metric has no good direction or the ratio is undefined (0/0).
+
+    A ratio of 0 (a value fell to zero) or ∞ (it rose from zero) is the largest move there is.
+    """
+    if metric in NEUTRAL_METRICS or np.isnan(ratio) or ratio < 0:
         return np.nan
-    bad_ratio = 1.0 / ratio if HIGHER_IS_BETTER.get(metric, False) else ratio
+    with np.errstate(divide="ignore"):
+        bad_ratio = np.float64(1.0) / ratio if HIGHER_IS_BETTER.get(metric, False) else np.float64(ratio)
     return float(bad_ratio > 1.0 + threshold)
 
 
@@ -148,8 +153,8 @@ def _gate_changes(before: BackendCalibration, after: BackendCalibration) -> pd.D
     table = old.join(new, how="outer", suffixes=(" before", " after"))
     table["present before"] = table.index.isin(old.index)
     table["present after"] = table.index.isin(new.index)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        table["error_ratio"] = table["error after"] / table["error before"]
+    with np.errstate(divide="ignore", invalid="ignore"):  # float columns: a side with no errors is all NaN
+        table["error_ratio"] = table["error after"].astype(float) / table["error before"].astype(float)
     table["status"] = [_gate_status(row) for row in table.to_dict("records")]
     return table.drop(columns=["present before", "present after"])
 
@@ -205,11 +210,12 @@ def calibration_drift(calibrations: Sequence[BackendCalibration]) -> pd.DataFram
         metrics = _qubit_metrics(calibration, calibration.num_qubits)
         long = metrics.stack(future_stack=True).rename("value").reset_index()
         long.columns = ["qubit", "metric", "value"]
-        frames.append(long.assign(date=_utc(calibration.last_update_date)))
+        frames.append(long.assign(date=utc_time(calibration.last_update_date)))
     table = pd.concat(frames, ignore_index=True).dropna(subset=["value"])
     return table[["date", "qubit", "metric", "value"]].sort_values(["date", "metric", "qubit"], ignore_index=True)
 
 
-def _utc(moment: object) -> pd.Timestamp:
+def utc_time(moment: object) -> pd.Timestamp:
+    """A calibration time in UTC; a time without a zone is read as UTC (as IBM's file names write it)."""
     stamp = pd.Timestamp(moment)  # type: ignore[arg-type]
     return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")

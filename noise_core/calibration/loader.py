@@ -29,17 +29,20 @@ def _read_document(source: str | bytes | Path) -> tuple[bytes, str | None]:
         raise CalibrationError(f"the document is empty; {_EXPECTED}")
     if isinstance(source, Path) or (isinstance(source, str) and not _is_content(source)):
         path = Path(source)
-        if not path.is_file():
-            raise CalibrationError(f"no calibration file at {str(path)!r}")
-        if path.stat().st_size > MAX_DOCUMENT_BYTES:
-            raise CalibrationError(_size_problem(path.stat().st_size))
-        return path.read_bytes(), path.name
+        try:
+            if not path.is_file():
+                raise CalibrationError(f"no calibration file at {str(path)[:200]!r}")
+            if path.stat().st_size > MAX_DOCUMENT_BYTES:
+                raise CalibrationError(_size_problem(path.stat().st_size))
+            return path.read_bytes(), path.name
+        except OSError as error:  # a name too long, a directory, no permission
+            raise CalibrationError(f"cannot read {str(path)[:200]!r}: {error.strerror or error}") from None
     return (source.encode("utf-8") if isinstance(source, str) else source), None
 
 
 def _is_content(text: str) -> bool:
-    """Whether a string is a document (JSON or CSV) rather than a path."""
-    return text.lstrip().startswith(("{", "[")) or looks_like_csv(text.encode("utf-8", "replace"))
+    """Whether a string is a document (JSON or CSV) rather than a path: several lines, or JSON, or a CSV header."""
+    return "\n" in text or text.lstrip().startswith(("{", "[")) or looks_like_csv(text.encode("utf-8", "replace"))
 
 
 def looks_like_csv(document: bytes, filename: str | None = None) -> bool:

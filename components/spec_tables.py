@@ -43,7 +43,7 @@ from noise_core.spec import (
 )
 from noise_core.spec.base import SpecModel
 from noise_core.spec.gates import known_gate_arity, max_depolarizing_probability
-from noise_core.spec.models import entry_target
+from noise_core.spec.models import entry_target, is_identity_pauli
 
 ALL_QUBIT_COLUMNS = ["gate", "num_qubits", "depolarizing", "pauli", "t1", "t2", "time", "excited"]
 QUBIT_SPECIFIC_COLUMNS = ["gate", "qubits", "depolarizing", "pauli", "t1", "t2", "time", "excited"]
@@ -248,7 +248,7 @@ def _qubit_specific_table(spec: NoiseSpec) -> pd.DataFrame:
 
 
 def _pauli_text(terms: Iterable[Any]) -> str:
-    return ", ".join(f"{term.pauli}:{term.probability!r}" for term in terms if term.pauli.strip("I"))
+    return ", ".join(f"{term.pauli}:{term.probability!r}" for term in terms if not is_identity_pauli(term.pauli))
 
 
 # --- tables → spec ------------------------------------------------------------------------

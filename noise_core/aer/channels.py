@@ -17,7 +17,7 @@ import numpy as np
 from qiskit.quantum_info import Pauli
 
 from noise_core.physics import Relaxation
-from noise_core.spec.models import NoiseSpec, PauliNoiseTerm, ThermalRelaxationParameters
+from noise_core.spec.models import NoiseSpec, PauliNoiseTerm, ThermalRelaxationParameters, is_identity_pauli
 
 PauliProbabilities = dict[str, float]
 """Pauli label (Qiskit order: last letter on the gate's first qubit) → probability."""
@@ -33,7 +33,7 @@ class GateChannel:
 
     @property
     def is_identity(self) -> bool:
-        only_identity = all(label.strip("I") == "" for label, p in self.paulis if p > 0)
+        only_identity = all(is_identity_pauli(label) for label, p in self.paulis if p > 0)
         return only_identity and all(r is None or r.is_identity for r in self.relaxations)
 
     def process_fidelity(self) -> float:

@@ -32,7 +32,7 @@ from noise_core.aer.channels import ChannelIndex, GateChannel
 from noise_core.errors import NoiseStudioError
 from noise_core.gc_pause import garbage_collection_paused
 from noise_core.physics import Relaxation
-from noise_core.spec.models import NoiseSpec
+from noise_core.spec.models import NoiseSpec, is_identity_pauli
 from noise_core.spec.readout import global_assignment
 
 
@@ -119,7 +119,7 @@ def quantum_error(channel: GateChannel) -> QuantumError | None:
         if probability <= 0:
             continue
         circuit = template.copy_empty_like()
-        if label.strip("I"):
+        if not is_identity_pauli(label):
             circuit._append(CircuitInstruction(PauliGate(label), wires))
         elif not relaxations:
             # Never an empty circuit: with shot branching, Aer 0.18 drops a whole error whose

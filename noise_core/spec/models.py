@@ -133,6 +133,11 @@ class PauliNoiseTerm(SpecModel):
     probability: Probability
 
 
+def is_identity_pauli(label: str) -> bool:
+    """Whether a Pauli label ('II', 'I') is the identity: the term that applies no error."""
+    return not label.strip("I")
+
+
 def _check_pauli_terms(terms: list[PauliNoiseTerm]) -> list[PauliNoiseTerm]:
     """Non-empty, no label twice, probabilities summing to 1 (stored exactly normalized)."""
     if not terms:

@@ -29,7 +29,7 @@ from pydantic import ValidationError
 
 from noise_core.errors import ScalingError
 from noise_core.spec.gates import max_depolarizing_probability
-from noise_core.spec.models import NoiseSpec, describe_target
+from noise_core.spec.models import NoiseSpec, describe_target, is_identity_pauli
 from noise_core.spec.provenance import NoiseScaling
 from noise_core.spec.validation import describe_validation_error
 
@@ -112,7 +112,7 @@ def _gate_knobs(document: Document) -> list[_Knob]:
 
 
 def _non_identity(entry: Document) -> float:
-    return math.fsum(term["probability"] for term in entry["pauli_terms"] if set(term["pauli"]) != {"I"})
+    return math.fsum(term["probability"] for term in entry["pauli_terms"] if not is_identity_pauli(term["pauli"]))
 
 
 def _rescale_pauli_terms(entry: Document, total: float) -> None:
@@ -122,7 +122,7 @@ def _rescale_pauli_terms(entry: Document, total: float) -> None:
     terms = [
         {"pauli": term["pauli"], "probability": term["probability"] * ratio}
         for term in entry["pauli_terms"]
-        if term["pauli"] != identity
+        if not is_identity_pauli(term["pauli"])
     ]
     rest = max(0.0, 1.0 - math.fsum(term["probability"] for term in terms))
     entry["pauli_terms"] = [{"pauli": identity, "probability": rest}, *terms] if rest > 0.0 else terms

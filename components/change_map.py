@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.map_figure import format_value, label_colours
+from components.map_figure import format_value, label_colours, lattice_layout
 from noise_core.calibration.diff import HIGHER_IS_BETTER, NEUTRAL_METRICS
 
 CHANGE_SCALE = "RdBu_r"
@@ -82,11 +82,7 @@ def build_change_map_figure(
     figure.update_layout(
         title={"text": f"{metric}: after vs before, colour clipped at ±{limit:.2g} (×{2**limit:.3g}), {basis}"},
         showlegend=False,
-        height=max(320, 55 * (positions["y"].max() - positions["y"].min() + 2)),
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        xaxis={"visible": False},
-        yaxis={"visible": False, "scaleanchor": "x"},
-        plot_bgcolor="white",
+        **lattice_layout(positions),
     )
     return figure
 

@@ -69,13 +69,20 @@ def build_device_map_figure(
         },
         showlegend=True,
         legend={"orientation": "h", "y": -0.02},
-        height=max(320, 55 * (positions["y"].max() - positions["y"].min() + 2)),
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        xaxis={"visible": False},
-        yaxis={"visible": False, "scaleanchor": "x"},
-        plot_bgcolor="white",
+        **lattice_layout(positions),
     )
     return figure
+
+
+def lattice_layout(positions: pd.DataFrame) -> dict[str, object]:
+    """The layout every map of the lattice shares: height from its rows, no axes, equal x and y scales."""
+    return {
+        "height": max(320, 55 * (positions["y"].max() - positions["y"].min() + 2)),
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+        "xaxis": {"visible": False},
+        "yaxis": {"visible": False, "scaleanchor": "x"},
+        "plot_bgcolor": "white",
+    }
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,12 @@ physics → spec) → ``aer`` (spec → Aer noise model) → ``simulation`` (cir
 """
 
 from noise_core.aer import build_noise_model
+from noise_core.analysis import ErrorBudget, error_budget, factor_reaching, sweep
 from noise_core.calibration import BackendCalibration, load_calibration
 from noise_core.calibration.diff import CalibrationDiff, compare_calibrations
 from noise_core.derive import derive_noise_spec
 from noise_core.errors import (
+    AnalysisError,
     CalibrationError,
     CircuitParseError,
     ClassiqExportError,
@@ -66,6 +68,7 @@ from noise_core.spec import (
 
 __all__ = [
     "CIRCUIT_LIBRARY",
+    "AnalysisError",
     "AssignmentReport",
     "BackendCalibration",
     "CalibrationDiff",
@@ -75,6 +78,7 @@ __all__ = [
     "DepolarizingNoiseOnGate",
     "DerivationOptions",
     "DeviceTarget",
+    "ErrorBudget",
     "FieldProblem",
     "Finding",
     "FindingKind",
@@ -105,6 +109,8 @@ __all__ = [
     "compare_calibrations",
     "derive_noise_spec",
     "describe_validation_error",
+    "error_budget",
+    "factor_reaching",
     "findings_table",
     "joint_assignment_matrix",
     "load_calibration",
@@ -114,6 +120,7 @@ __all__ = [
     "simulate",
     "spec_from_json",
     "spec_to_json",
+    "sweep",
     "to_aer_dict",
     "to_classiq_dict",
 ]

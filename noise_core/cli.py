@@ -5,6 +5,10 @@
     python -m noise_core export --format classiq|aer spec.json [-o out.json] [--approximate]
     python -m noise_core diff BEFORE.json AFTER.json [--json] [--threshold 0.2] [--top 10]
     python -m noise_core convert SNAPSHOT.csv|json [-o out.json] [--to json|csv]
+    python -m noise_core budget SPEC_OR_SNAPSHOT CIRCUIT [--metric success|tvd] [--json]
+    python -m noise_core sweep SPEC_OR_SNAPSHOT CIRCUIT --gate 0:2:21 [--scheduler tcp://…] [--json]
+
+(``budget`` and ``sweep``: ``noise_core.cli_explain``.)
 
 Exit status: 0 success, 1 invalid input (one ``path: message`` line per problem on stderr),
 2 usage error (argparse).
@@ -20,6 +24,7 @@ from pathlib import Path
 
 from noise_core.calibration import UNKNOWN_DATE, calibration_to_csv, load_calibration
 from noise_core.calibration.diff import DEFAULT_THRESHOLD, compare_calibrations
+from noise_core.cli_explain import add_commands
 from noise_core.derive import derive_noise_spec
 from noise_core.errors import NoiseStudioError, SpecImportError
 from noise_core.export import (
@@ -173,7 +178,7 @@ def _write(text: str, output: str | None) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m noise_core", description=(__doc__ or "").splitlines()[0])
-    commands = parser.add_subparsers(required=True, metavar="{derive,validate,export,diff,convert}")
+    commands = parser.add_subparsers(required=True, metavar="{derive,validate,export,diff,convert,budget,sweep}")
 
     derive = commands.add_parser("derive", help="derive a noise spec from a BackendProperties JSON snapshot")
     derive.add_argument("properties", help="BackendProperties JSON file")
@@ -214,4 +219,5 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("--to", choices=["json", "csv"], default="json", help="output format (default json)")
     convert.add_argument("-o", "--output", help="where to write (default: stdout)")
     convert.set_defaults(run=_convert)
+    add_commands(commands)
     return parser

@@ -86,6 +86,10 @@ class SimulationError(NoiseStudioError):
     """A circuit, setting or limit the simulator cannot accept; the message says what to change."""
 
 
+class AnalysisError(NoiseStudioError):
+    """An error budget or sweep asked for something it cannot compute (a metric, factor or size)."""
+
+
 def summarize(problems: Sequence[object]) -> str:
     """The first ``LISTED_PROBLEMS`` problems joined by '; ', and how many more there are."""
     shown = "; ".join(str(problem) for problem in problems[:LISTED_PROBLEMS])

@@ -50,6 +50,25 @@ class GateChannel:
         )
         return total / dimension**2
 
+    def superoperator(self) -> np.ndarray:
+        """The channel as a 4ⁿ×4ⁿ superoperator in Qiskit's convention (``qiskit.quantum_info.SuperOp``).
+
+        S = S_relax · S_Pauli with S_Pauli = Σ_P p_P · P̄ ⊗ P and S_relax = Σ_k K̄_k ⊗ K_k over the
+        Kraus operators of the relaxations' tensor (column-stacking vectorisation, Watrous, *The
+        Theory of Quantum Information*, §2.2). Built directly from the numbers, with no Choi
+        decomposition, so it is exact to rounding.
+        """
+        pauli_part = np.sum(
+            [
+                probability * np.kron(np.conj(_pauli_matrix(label)), _pauli_matrix(label))
+                for label, probability in self.paulis
+                if probability > 0
+            ],
+            axis=0,
+        )
+        relaxation_part = np.sum([np.kron(np.conj(k), k) for k in _tensor_kraus(self.relaxations)], axis=0)
+        return np.asarray(relaxation_part @ pauli_part, dtype=complex)
+
 
 @dataclass(frozen=True)
 class Placement:

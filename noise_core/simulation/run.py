@@ -48,9 +48,9 @@ class AerRun:
         self.rng = rng
         self.aer_seeds = aer_seeds
         self.limits = limits
-        self.num_clbits = placed.compact.num_clbits
-        position = {physical: index for index, physical in enumerate(placed.active_qubits)}
-        self.measured = sorted((clbit, position[physical], physical) for clbit, physical in placed.measurements)
+        self.bits = MeasuredBits(placed)
+        self.num_clbits = self.bits.num_clbits
+        self.measured = self.bits.measured
 
     def ideal(self) -> tuple[pd.Series | None, pd.Series]:
         """Noise-free (exact probabilities where a statevector fits, else None; counts)."""
@@ -69,8 +69,7 @@ class AerRun:
             circuit = self._unmeasured(with_measure_noise=True)
             simulator = AerSimulator(method="density_matrix", noise_model=self.model)
             before_readout = _saved_probabilities(simulator, circuit, self.aer_seeds[1])
-            matrices = [assignment_matrix(self.spec, physical) for _clbit, _position, physical in self.measured]
-            return self._exact(apply_assignment(before_readout, matrices), "noisy")
+            return self._exact(apply_assignment(before_readout, self.bits.assignment_matrices(self.spec)), "noisy")
         if method == "stabilizer":
             simulator = AerSimulator(method="stabilizer", noise_model=self.model)
         else:
@@ -103,20 +102,9 @@ class AerRun:
 
     def _exact(self, probabilities: np.ndarray, name: str) -> tuple[pd.Series, pd.Series]:
         """Exact distribution over measured bits → labelled series, plus counts sampled from it."""
-        probabilities = np.clip(probabilities, 0.0, None)
-        probabilities = probabilities / probabilities.sum()
-        labels = self._labels(np.arange(len(probabilities)))
-        exact = pd.Series(probabilities, index=labels, name=name)
-        counts = self.rng.multinomial(self.shots, probabilities)
-        sampled = pd.Series(counts, index=labels, name=name)
-        return exact[exact > 0].sort_index(), sampled[sampled > 0].sort_index()
-
-    def _labels(self, measured_outcomes: np.ndarray) -> pd.Index:
-        """Outcome integers over the measured bits (bit i = i-th measured clbit) → full clbit labels."""
-        bits = np.zeros((len(measured_outcomes), self.num_clbits), dtype=np.uint8)
-        for index, (clbit, _position, _physical) in enumerate(self.measured):
-            bits[:, self.num_clbits - 1 - clbit] = (measured_outcomes >> index) & 1
-        return pd.Index(["".join(map(str, row)) for row in bits], name="outcome")
+        exact = self.bits.distribution(probabilities, name)
+        counts = pd.Series(self.rng.multinomial(self.shots, exact.to_numpy()), index=exact.index, name=name)
+        return exact[exact > 0].sort_index(), counts[counts > 0].sort_index()
 
     def _aer_counts(self, simulator: AerSimulator, seed: int) -> dict[str, int]:
         result = simulator.run(self.placed.compact, shots=self.shots, seed_simulator=seed).result()
@@ -130,10 +118,39 @@ class AerRun:
         rows = np.array([[int(bit) for bit in label] for label in labels], dtype=np.uint8)
         bits = np.repeat(rows, [counts[label] for label in labels], axis=0)
         columns = [self.num_clbits - 1 - clbit for clbit, _position, _physical in self.measured]
-        matrices = [assignment_matrix(self.spec, physical) for _clbit, _position, physical in self.measured]
-        bits[:, columns] = sample_assignment(bits[:, columns], matrices, self.rng)
+        bits[:, columns] = sample_assignment(bits[:, columns], self.bits.assignment_matrices(self.spec), self.rng)
         unique, frequency = np.unique(bits, axis=0, return_counts=True)
         return {"".join(map(str, row)): int(count) for row, count in zip(unique, frequency, strict=True)}
+
+
+class MeasuredBits:
+    """Which qubits a placed circuit measures into which clbits, and how outcomes over them are labelled."""
+
+    def __init__(self, placed: PlacedCircuit) -> None:
+        self.num_clbits = placed.compact.num_clbits
+        position = {physical: index for index, physical in enumerate(placed.active_qubits)}
+        self.measured = sorted((clbit, position[physical], physical) for clbit, physical in placed.measurements)
+        """(clbit, compact position, physical qubit) of each measurement, by clbit: measured bit i is entry i."""
+
+    def distribution(self, probabilities: np.ndarray, name: str) -> pd.Series:
+        """Probabilities over the measured bits (bit i = i-th measured clbit), labelled by full clbit outcome.
+
+        Rounding's tiny negative values are clipped and the total renormalised to 1.
+        """
+        probabilities = np.clip(probabilities, 0.0, None)
+        labels = self._labels(np.arange(len(probabilities)))
+        return pd.Series(probabilities / probabilities.sum(), index=labels, name=name)
+
+    def assignment_matrices(self, spec: NoiseSpec) -> list[np.ndarray]:
+        """``spec``'s assignment matrix of each measured qubit, in measured-bit order."""
+        return [assignment_matrix(spec, physical) for _clbit, _position, physical in self.measured]
+
+    def _labels(self, measured_outcomes: np.ndarray) -> pd.Index:
+        """Outcome integers over the measured bits (bit i = i-th measured clbit) → full clbit labels."""
+        bits = np.zeros((len(measured_outcomes), self.num_clbits), dtype=np.uint8)
+        for index, (clbit, _position, _physical) in enumerate(self.measured):
+            bits[:, self.num_clbits - 1 - clbit] = (measured_outcomes >> index) & 1
+        return pd.Index(["".join(map(str, row)) for row in bits], name="outcome")
 
 
 def _saved_probabilities(simulator: AerSimulator, circuit: QuantumCircuit, seed: int) -> np.ndarray:

@@ -96,7 +96,7 @@ def simulate(
     """
     stopwatch = _Stopwatch()
     seed = _drawn_seed() if seed is None else seed
-    prepared = _prepare(
+    prepared = prepare_simulation(
         circuit, spec, calibration, shots, seed, method, optimization_level, initial_layout, limits, stopwatch
     )
     if max_estimated_seconds is not None:
@@ -173,8 +173,8 @@ def plan_simulation(
     ``simulate`` makes with the same seed. The estimates (``cost``) cover the simulation stages;
     transpilation comes on top. Raises what ``simulate`` would.
     """
-    prepared = _prepare(
-        circuit, spec, calibration, shots, seed, method, optimization_level, initial_layout, limits, _Stopwatch()
+    prepared = prepare_simulation(
+        circuit, spec, calibration, shots, seed, method, optimization_level, initial_layout, limits
     )
     return _plan_of(prepared, shots)
 
@@ -194,7 +194,7 @@ class OverBudgetError(SimulationError):
         return type(self), (self.plan, self.budget_seconds)  # crosses a process boundary whole
 
 
-def _plan_of(prepared: _Prepared, shots: int) -> SimulationPlan:
+def _plan_of(prepared: PreparedSimulation, shots: int) -> SimulationPlan:
     width, operations = len(prepared.placed.active_qubits), len(prepared.placed.compact.data)
     seconds = estimated_seconds(prepared.method, width, operations, shots, prepared.error_probability)
     peak = estimated_peak_bytes(prepared.method, width, shots, prepared.error_probability)
@@ -207,8 +207,9 @@ def _drawn_seed() -> int:
 
 
 @dataclass(frozen=True)
-class _Prepared:
-    """A circuit placed on the device and the method chosen for it: what simulate and plan share."""
+class PreparedSimulation:
+    """A circuit placed on the device and the method chosen for it: what ``simulate``, ``plan_simulation``
+    and the analyses (``noise_core.analysis``) share, so one transpilation serves many runs."""
 
     placed: PlacedCircuit
     expected: frozenset[str] | None
@@ -219,7 +220,7 @@ class _Prepared:
     error_probability: float
 
 
-def _prepare(
+def prepare_simulation(
     circuit: QuantumCircuit | LibraryCircuit | str,
     spec: NoiseSpec,
     calibration: BackendCalibration | None,
@@ -229,9 +230,13 @@ def _prepare(
     optimization_level: int,
     initial_layout: list[int] | None,
     limits: SimulationLimits,
-    stopwatch: _Stopwatch,
-) -> _Prepared:
-    """Check the settings, parse, transpile (seeded), choose the method and check its memory."""
+    stopwatch: _Stopwatch | None = None,
+) -> PreparedSimulation:
+    """Check the settings, parse, transpile (seeded), choose the method and check its memory.
+
+    Takes ``simulate``'s arguments (positionally, in its order); ``stopwatch`` times the stages.
+    """
+    stopwatch = stopwatch or _Stopwatch()
     check_settings(shots, seed, method, limits)
     with stopwatch("parse"):
         logical, expected = _as_circuit(circuit)
@@ -245,7 +250,7 @@ def _prepare(
         coverage = noise_coverage(placed.transpiled, spec, calibration)
     error_probability = shot_error_probability(coverage)
     check_memory(chosen, len(placed.active_qubits), shots, error_probability, limits)
-    return _Prepared(placed, expected, chosen, reason + level_note, coverage, error_probability)
+    return PreparedSimulation(placed, expected, chosen, reason + level_note, coverage, error_probability)
 
 
 def _as_circuit(circuit: QuantumCircuit | LibraryCircuit | str) -> tuple[QuantumCircuit, frozenset[str] | None]:

@@ -1,0 +1,202 @@
+"""``error_budget``: which kind of noise, and which qubit or coupler, costs a circuit most.
+
+The loss of a result is what noise takes from it: with ``metric="success"``, the ideal success
+probability minus the noisy one; with ``metric="tvd"``, the total variation distance between the
+ideal and noisy distributions. Both are 0 without noise.
+
+- **By kind** (gate = depolarizing and Pauli, relaxation = T1/T2, readout): each kind's loss is
+  computed twice, exactly, through ``scale_noise``: *removed* (the full loss minus the loss with
+  that kind's factor at 0) and *alone* (the loss with every other kind at 0). Kinds interact (an
+  error after an error is not counted twice), so neither column sums to the full loss; the row
+  ``interaction`` holds what remains, so each column sums to it.
+- **By location**: each physical qubit (its readout, its one-qubit gates and any channel on its
+  measurement) and each coupler (its two-qubit gates, their relaxation included): the full loss
+  minus the loss with that location's noise removed. Exact (density matrix, one batched Aer run)
+  when the method is exact (≤ 11 active qubits by default). Always also given, and the only
+  figure above that: the first-order estimate Q_rest·(1 − Q_L), the chance that a shot meets an
+  error at L and nowhere else, where Q_L = Πᵢ(1 − εᵢ)^countᵢ over L's instructions (εᵢ the
+  infidelity in ``noise_coverage``) and Q_rest the same over all others; it assumes every error
+  spoils the shot (an upper-bound-like estimate; for success it is scaled by the ideal success).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+from qiskit import QuantumCircuit
+
+from noise_core.analysis.experiment import KINDS, Experiment, Variant, prepare_experiment, run_variants
+from noise_core.analysis.explicit import Location, location_of
+from noise_core.calibration.snapshot import BackendCalibration
+from noise_core.errors import AnalysisError
+from noise_core.simulation.circuits import LibraryCircuit
+from noise_core.simulation.methods import DEFAULT_LIMITS, Method, SimulationLimits
+from noise_core.simulation.result import SimulationMetrics
+from noise_core.spec.models import NoiseSpec
+
+Metric = Literal["success", "tvd"]
+METRICS: tuple[Metric, ...] = ("success", "tvd")
+
+
+@dataclass(frozen=True)
+class ErrorBudget:
+    """Where a circuit's loss comes from (module docstring for the definitions)."""
+
+    metric: Metric
+    total_loss: float
+    """The loss with all noise: ideal − noisy success, or the TVD."""
+    by_kind: pd.DataFrame
+    """Index: gate, relaxation, readout, interaction. Columns: removed, alone (each sums to ``total_loss``)."""
+    by_location: pd.DataFrame
+    """One row per location, largest loss first. Columns: location ('q3', 'q3–q4'), kind ('qubit'/'coupler'),
+    qubits (tuple), loss (exact, NaN where not computed), first_order (estimate)."""
+    exact: bool
+    """True when every figure except ``first_order`` is exact (density matrix); else sampled with ``shots``."""
+    simulations: int
+    """Simulator runs it took, the ideal one included."""
+    method: str
+    active_qubits: tuple[int, ...]
+    shots: int
+
+    @property
+    def largest_location(self) -> str | None:
+        """The location that costs most (exact loss where computed, else the estimate)."""
+        if self.by_location.empty:
+            return None
+        return str(self.by_location["location"].iloc[0])
+
+
+def error_budget(
+    circuit: QuantumCircuit | LibraryCircuit | str,
+    spec: NoiseSpec,
+    *,
+    calibration: BackendCalibration | None = None,
+    metric: Metric = "success",
+    shots: int = 4000,
+    seed: int = 0,
+    method: Method = "auto",
+    optimization_level: int = 2,
+    initial_layout: list[int] | None = None,
+    limits: SimulationLimits = DEFAULT_LIMITS,
+    expected_outcomes: Iterable[str] | None = None,
+    locations: Iterable[Location] | None = None,
+    executor: Executor | None = None,
+) -> ErrorBudget:
+    """The error budget of ``circuit`` under ``spec`` on ``calibration``'s device (module docstring).
+
+    Takes ``simulate``'s arguments; the circuit is transpiled once. ``expected_outcomes`` gives the
+    success outcomes of an OpenQASM circuit (library circuits know theirs). ``locations``: the
+    locations to evaluate (default: every qubit and coupler the circuit uses). ``executor``: any
+    ``concurrent.futures.Executor`` to run the variants on (see ``run_variants``).
+    """
+    if metric not in METRICS:
+        raise AnalysisError(f"metric must be one of {', '.join(METRICS)}; got {metric!r}")
+    experiment = prepare_experiment(
+        circuit,
+        spec,
+        calibration=calibration,
+        shots=shots,
+        seed=seed,
+        method=method,
+        optimization_level=optimization_level,
+        initial_layout=initial_layout,
+        limits=limits,
+        expected_outcomes=None if expected_outcomes is None else frozenset(expected_outcomes),
+    )
+    if metric == "success" and experiment.expected is None:
+        raise AnalysisError(
+            "metric 'success' needs the circuit's expected outcomes; give expected_outcomes or use metric='tvd'"
+        )
+    chosen = _used_locations(experiment) if locations is None else [location_of(tuple(q)) for q in locations]
+    kind_variants = [Variant(), *_kind_variants()]
+    location_variants = [Variant(without=location) for location in chosen] if experiment.exact else []
+    results = run_variants(experiment, kind_variants + location_variants, executor=executor)
+    losses = [_loss(metric, metrics) for metrics in results]
+    total = losses[0]
+    return ErrorBudget(
+        metric=metric,
+        total_loss=total,
+        by_kind=_by_kind(total, losses[1 : len(kind_variants)]),
+        by_location=_by_location(experiment, metric, total, chosen, losses[len(kind_variants) :]),
+        exact=experiment.exact,
+        simulations=1 + len(results),
+        method=experiment.method,
+        active_qubits=experiment.placed.active_qubits,
+        shots=shots,
+    )
+
+
+def _kind_variants() -> list[Variant]:
+    """For each kind: that kind removed, then that kind alone."""
+    variants = []
+    for kind in KINDS:
+        variants.append(Variant.of({kind: 0.0}))
+        variants.append(Variant.of({other: 0.0 for other in KINDS if other != kind}))
+    return variants
+
+
+def _loss(metric: Metric, metrics: SimulationMetrics) -> float:
+    if metric == "tvd":
+        return metrics.total_variation_distance
+    assert metrics.success_probability is not None and metrics.ideal_success_probability is not None
+    return metrics.ideal_success_probability - metrics.success_probability
+
+
+def _by_kind(total: float, losses: list[float]) -> pd.DataFrame:
+    removed = [total - losses[2 * index] for index in range(len(KINDS))]
+    alone = [losses[2 * index + 1] for index in range(len(KINDS))]
+    table = pd.DataFrame({"removed": removed, "alone": alone}, index=pd.Index(KINDS, name="kind"))
+    table.loc["interaction"] = [total - math.fsum(removed), total - math.fsum(alone)]
+    return table
+
+
+def _used_locations(experiment: Experiment) -> list[Location]:
+    """Every qubit and coupler the placed circuit touches (measurements and delays included), sorted."""
+    placed = experiment.placed
+    found = {
+        location_of(tuple(placed.active_qubits[placed.compact.find_bit(q).index] for q in item.qubits))
+        for item in placed.compact.data
+    }
+    return sorted(found, key=lambda location: (len(location), location))
+
+
+def _by_location(
+    experiment: Experiment, metric: Metric, total: float, locations: list[Location], losses: list[float]
+) -> pd.DataFrame:
+    estimates = _first_order(experiment, locations)
+    if metric == "success" and experiment.ideal_probabilities is not None and experiment.expected is not None:
+        ideal_success = float(experiment.ideal_probabilities.reindex(list(experiment.expected), fill_value=0.0).sum())
+        estimates = [estimate * ideal_success for estimate in estimates]
+    exact = [total - loss for loss in losses] if losses else [math.nan] * len(locations)
+    table = pd.DataFrame(
+        {
+            "location": [_location_name(location) for location in locations],
+            "kind": ["qubit" if len(location) == 1 else "coupler" for location in locations],
+            "qubits": locations,
+            "loss": exact,
+            "first_order": estimates,
+        }
+    )
+    order = "loss" if losses else "first_order"
+    return table.sort_values(order, ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _first_order(experiment: Experiment, locations: list[Location]) -> list[float]:
+    """Q_rest·(1 − Q_L) per location, from the coverage table's infidelities (module docstring)."""
+    survival: dict[Location, float] = {}
+    for row in experiment.coverage.itertuples():
+        location = location_of(tuple(int(q) for q in str(row.qubits).split(",")))
+        survival[location] = survival.get(location, 1.0) * (1.0 - float(row.infidelity)) ** int(row.count)
+    return [
+        math.prod(value for other, value in survival.items() if other != location) * (1.0 - survival.get(location, 1.0))
+        for location in locations
+    ]
+
+
+def _location_name(location: Location) -> str:
+    return "–".join(f"q{qubit}" for qubit in location)

@@ -1,0 +1,208 @@
+"""One circuit placed once, and variants of its noise evaluated in batches, here or on any executor.
+
+An ``Experiment`` is what every variant shares: the circuit transpiled and placed once (one
+transpilation, one layout for a whole budget or sweep), the spec restricted to the circuit's
+qubits (``restrict_spec``: what a task ships), the ideal distribution, and the method.
+
+A ``Variant`` is the spec scaled by what-if factors (``scale_noise``), optionally with one
+location's noise removed. ``evaluate_variants`` computes their metrics:
+
+- exact (the method is ``density_matrix``): every variant's channels are written into its circuit
+  (``explicit.explicit_noise_circuit``) and the batch goes to Aer in one run; readout is applied
+  analytically. Equal to ``simulate``'s exact probabilities at the same factors.
+- sampled (wider circuits): each variant runs as ``simulate`` would run it (its noise model, the
+  same method, ``shots``), seeded by (seed, variant index) so results do not depend on how the
+  variants were split into tasks. Removing one location is exact-only.
+
+``run_variants`` splits the variants into chunks and submits each to a
+``concurrent.futures.Executor`` (a process pool, or Dask's ``Client.get_executor()``). Aer's
+own ``executor=`` option no longer splits work (qiskit-aer PR 2187), so the split is ours.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from qiskit import QuantumCircuit
+from qiskit_aer import AerSimulator
+from qiskit_aer.noise import NoiseModel
+
+from noise_core.aer import build_noise_model
+from noise_core.analysis.explicit import Location, explicit_noise_circuit
+from noise_core.calibration.snapshot import BackendCalibration
+from noise_core.errors import AnalysisError, SimulationError
+from noise_core.simulation.circuits import LibraryCircuit
+from noise_core.simulation.methods import DEFAULT_LIMITS, Method, SimulationLimits
+from noise_core.simulation.placement import PlacedCircuit
+from noise_core.simulation.readout_sampling import apply_assignment
+from noise_core.simulation.result import SimulationMetrics, distribution_metrics
+from noise_core.simulation.run import AerRun, MeasuredBits
+from noise_core.simulation.simulate import prepare_simulation
+from noise_core.spec.models import NoiseSpec
+from noise_core.spec.restriction import restrict_spec
+from noise_core.spec.scaling import scale_noise
+
+KINDS = ("gate", "relaxation", "readout")
+"""The kinds of noise a factor scales (``scale_noise``'s keywords): depolarizing/Pauli, T1/T2, readout."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    """The spec scaled by these factors (``scale_noise``), with ``without``'s noise removed when given."""
+
+    gate: float = 1.0
+    readout: float = 1.0
+    relaxation: float = 1.0
+    without: Location | None = None
+
+    @classmethod
+    def of(cls, factors: Mapping[str, float]) -> Variant:
+        """The variant with these factors by kind (the kinds not named stay 1)."""
+        gate, readout, relaxation = (float(factors.get(kind, 1.0)) for kind in ("gate", "readout", "relaxation"))
+        return cls(gate=gate, readout=readout, relaxation=relaxation)
+
+    def factors(self) -> dict[str, float]:
+        return {"gate": self.gate, "readout": self.readout, "relaxation": self.relaxation}
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A circuit placed once on the device, with everything its noise variants share (picklable)."""
+
+    placed: PlacedCircuit
+    spec_json: str
+    """The spec restricted to the circuit's active qubits, as JSON (what a task ships)."""
+    expected: frozenset[str] | None
+    method: str
+    reason: str
+    coverage: pd.DataFrame
+    ideal_probabilities: pd.Series | None
+    """Exact, when the active register fits a statevector."""
+    ideal_counts: pd.Series
+    shots: int
+    seed: int
+    limits: SimulationLimits
+
+    @property
+    def exact(self) -> bool:
+        """True when every variant's distribution is computed exactly (density matrix)."""
+        return self.method == "density_matrix" and self.ideal_probabilities is not None
+
+    def spec(self) -> NoiseSpec:
+        return NoiseSpec.model_validate_json(self.spec_json)
+
+
+def prepare_experiment(
+    circuit: QuantumCircuit | LibraryCircuit | str,
+    spec: NoiseSpec,
+    *,
+    calibration: BackendCalibration | None = None,
+    shots: int = 4000,
+    seed: int = 0,
+    method: Method = "auto",
+    optimization_level: int = 2,
+    initial_layout: list[int] | None = None,
+    limits: SimulationLimits = DEFAULT_LIMITS,
+    expected_outcomes: frozenset[str] | None = None,
+) -> Experiment:
+    """Transpile and place ``circuit`` once (``simulate``'s arguments and checks) and run its ideal distribution.
+
+    ``expected_outcomes`` overrides the library circuit's (needed for a success metric on OpenQASM).
+    """
+    prepared = prepare_simulation(
+        circuit, spec, calibration, shots, seed, method, optimization_level, initial_layout, limits
+    )
+    placed = prepared.placed
+    restricted = restrict_spec(spec, placed.active_qubits)
+    rng = np.random.default_rng(seed)
+    aer_seeds = [int(value) for value in rng.integers(0, 2**31 - 1, size=2)]
+    ideal_probabilities, ideal_counts = AerRun(placed, restricted, NoiseModel(), shots, rng, aer_seeds, limits).ideal()
+    return Experiment(
+        placed=placed,
+        spec_json=restricted.model_dump_json(),
+        expected=prepared.expected if expected_outcomes is None else frozenset(expected_outcomes),
+        method=prepared.method,
+        reason=prepared.reason,
+        coverage=prepared.coverage,
+        ideal_probabilities=ideal_probabilities,
+        ideal_counts=ideal_counts,
+        shots=shots,
+        seed=seed,
+        limits=limits,
+    )
+
+
+def evaluate_variants(experiment: Experiment, variants: Sequence[tuple[int, Variant]]) -> list[SimulationMetrics]:
+    """The metrics of each (index, variant), in order; the index seeds a sampled variant. Runs in this process."""
+    spec = experiment.spec()
+    scaled = [(index, variant, scale_noise(spec, **variant.factors())) for index, variant in variants]
+    if experiment.exact:
+        return _exact_metrics(experiment, [(variant, variant_spec) for _index, variant, variant_spec in scaled])
+    return [_sampled_metrics(experiment, index, variant, variant_spec) for index, variant, variant_spec in scaled]
+
+
+def run_variants(
+    experiment: Experiment,
+    variants: Sequence[Variant],
+    *,
+    executor: Executor | None = None,
+    chunks: int | None = None,
+) -> list[SimulationMetrics]:
+    """``evaluate_variants`` over all ``variants``: here, or split into ``chunks`` tasks (default ≤ 8) on ``executor``.
+
+    Results come back in the order of ``variants`` whatever the split.
+    """
+    indexed = list(enumerate(variants))
+    if executor is None or not indexed:
+        return evaluate_variants(experiment, indexed)
+    count = min(len(indexed), chunks or 8)
+    if count < 1:
+        raise AnalysisError(f"chunks must be at least 1; got {chunks}")
+    size = math.ceil(len(indexed) / count)
+    futures = [
+        executor.submit(evaluate_variants, experiment, indexed[start : start + size])
+        for start in range(0, len(indexed), size)
+    ]
+    return [metrics for future in futures for metrics in future.result()]
+
+
+def _exact_metrics(experiment: Experiment, variants: Sequence[tuple[Variant, NoiseSpec]]) -> list[SimulationMetrics]:
+    """One Aer density-matrix batch for all variants; readout applied analytically per variant."""
+    placed = experiment.placed
+    circuits = [explicit_noise_circuit(placed, spec, without=variant.without) for variant, spec in variants]
+    result = AerSimulator(method="density_matrix", max_parallel_experiments=0).run(circuits, shots=1).result()
+    if not result.success:
+        raise SimulationError(f"the simulator failed: {result.status}")
+    bits = MeasuredBits(placed)
+    metrics = []
+    for index, (variant, spec) in enumerate(variants):
+        matrices = bits.assignment_matrices(spec)
+        if variant.without is not None and len(variant.without) == 1:
+            matrices = [
+                np.eye(2) if physical == variant.without[0] else matrix
+                for matrix, (_clbit, _position, physical) in zip(matrices, bits.measured, strict=True)
+            ]
+        before_readout = np.asarray(result.data(index)["probabilities"], dtype=float)
+        noisy = bits.distribution(apply_assignment(before_readout, matrices), "noisy")
+        metrics.append(distribution_metrics(experiment.ideal_probabilities, noisy, noisy, noisy, experiment.expected))
+    return metrics
+
+
+def _sampled_metrics(experiment: Experiment, index: int, variant: Variant, spec: NoiseSpec) -> SimulationMetrics:
+    """``simulate``'s sampled run of one variant, seeded by (seed, index)."""
+    if variant.without is not None:
+        raise AnalysisError("removing one location's noise is computed exactly only (density matrix)")
+    placed = experiment.placed
+    rng = np.random.default_rng([experiment.seed, index])
+    aer_seeds = [int(value) for value in rng.integers(0, 2**31 - 1, size=2)]
+    model = build_noise_model(spec, qubits=placed.active_qubits, compact=True, readout=not placed.terminal)
+    run = AerRun(placed, spec, model, experiment.shots, rng, aer_seeds, experiment.limits)
+    _none, noisy_counts = run.noisy(experiment.method)
+    return distribution_metrics(
+        experiment.ideal_probabilities, None, experiment.ideal_counts, noisy_counts, experiment.expected
+    )

@@ -12,7 +12,8 @@ WHAT_IT_DOES = (
 STEPS = (
     "**Device**: pick or upload a calibration snapshot",
     "**Noise model**: derive it from the device and edit it",
-    "**Simulate / Export**: run circuits on it, or export the checked spec",
+    "**Simulate / Explain**: run circuits on it, and see which errors cost most",
+    "**Export**: the checked spec, for Qiskit Aer or Classiq",
 )
 # The app's name above the page navigation: st.logo takes an image, so the name is drawn as SVG text.
 # (No bare strings at module level here: Streamlit's magic would print them on every page.)
@@ -25,7 +26,7 @@ LOGO_SVG = (
 
 
 def render_sidebar_intro() -> None:
-    """The app's name above the navigation, and one line on what it does and its three steps below it."""
+    """The app's name above the navigation, and one line on what it does and its steps below it."""
     st.logo(LOGO_SVG, size="large")
     st.sidebar.markdown(
         f"**{APP_NAME}**: {WHAT_IT_DOES}\n\n" + "\n".join(f"{n}. {step}" for n, step in enumerate(STEPS, 1))
@@ -40,6 +41,7 @@ def main() -> None:
             st.Page("pages/device.py", title="Device", icon=":material/memory:"),
             st.Page("pages/noise.py", title="Noise model", icon=":material/tune:"),
             st.Page("pages/simulate.py", title="Simulate", icon=":material/bar_chart:", default=True),
+            st.Page("pages/explain.py", title="Explain", icon=":material/troubleshoot:"),
             st.Page("pages/export.py", title="Export", icon=":material/download:"),
         ]
     )

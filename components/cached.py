@@ -22,7 +22,8 @@ from components.map_geometry import qubit_positions
 from components.spec_tables import tables_from_spec
 from components.table_changes import changes_from_derived, row_status
 from components.tasks import run_task
-from noise_core import BackendCalibration, DerivationOptions, NoiseSpec, SimulationResult
+from noise_core import BackendCalibration, DerivationOptions, ErrorBudget, NoiseSpec, SimulationResult
+from noise_core.analysis.budget import Metric
 from noise_core.calibration import coupling_edges, qubit_metrics
 from noise_core.simulation import AssignmentReport, SimulationPlan
 from noise_core.spec import spec_fingerprint
@@ -145,6 +146,35 @@ def cached_assignment(
     key = ("assignment", device.key, spec_digest(spec), what_if, qubits, shots, seed)
     arguments = (device, shared_spec(spec), what_if, qubits, shots, seed)
     return run_task("Estimating assignment matrices", jobs.estimate_assignment, *arguments, key=key)
+
+
+def cached_budget(
+    device: DeviceSource,
+    spec: NoiseSpec,
+    what_if: WhatIf,
+    request: CircuitRequest,
+    settings: RunSettings,
+    metric: Metric,
+) -> ErrorBudget:
+    """The error budget of the result shown (one batched run per kind and location; seconds at 11 qubits)."""
+    key = ("budget", device.key, spec_digest(spec), what_if, request.key, settings, metric)
+    arguments = (device, shared_spec(spec), what_if, request, settings, metric)
+    return run_task("Computing the error budget", jobs.explain_budget, *arguments, lane="heavy", key=key)
+
+
+def cached_sweep(
+    device: DeviceSource,
+    spec: NoiseSpec,
+    what_if: WhatIf,
+    request: CircuitRequest,
+    settings: RunSettings,
+    kind: str,
+    values: tuple[float, ...],
+) -> pd.DataFrame:
+    """A sweep of one factor around the result shown (one transpilation, the points as one batch)."""
+    key = ("sweep", device.key, spec_digest(spec), what_if, request.key, settings, kind, values)
+    arguments = (device, shared_spec(spec), what_if, request, settings, kind, values)
+    return run_task("Sweeping", jobs.explain_sweep, *arguments, lane="heavy", key=key)
 
 
 def cached_exports(spec: NoiseSpec) -> Exports:

@@ -15,27 +15,33 @@ import os
 import resource
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, TypeVar
+
+import pandas as pd
 
 from noise_core import (
     BackendCalibration,
     DerivationOptions,
+    ErrorBudget,
     LibraryCircuit,
     NoiseSpec,
     SimulationResult,
     approximate_for_classiq,
     assignment_report,
     derive_noise_spec,
+    error_budget,
     load_calibration,
     parse_circuit,
     scale_noise,
     simulate,
     spec_to_json,
+    sweep,
     to_aer_dict,
     to_classiq_dict,
 )
+from noise_core.analysis.budget import Metric
 from noise_core.errors import CircuitError
 from noise_core.gc_pause import garbage_collection_paused
 from noise_core.simulation import CIRCUIT_LIBRARY, AssignmentReport, SimulationPlan
@@ -151,6 +157,14 @@ class WhatIf:
     @property
     def is_identity(self) -> bool:
         return (self.gate, self.readout, self.relaxation, self.qubit) == (1.0, 1.0, 1.0, None)
+
+    def with_factor(self, kind: str, factor: float) -> WhatIf:
+        """This what-if with the ``kind`` factor (gate, readout or relaxation) set to ``factor``."""
+        factors = {"gate": self.gate, "readout": self.readout, "relaxation": self.relaxation}
+        if kind not in factors:
+            raise ValueError(f"unknown factor {kind!r}; one of {', '.join(factors)}")
+        factors[kind] = factor
+        return replace(self, gate=factors["gate"], readout=factors["readout"], relaxation=factors["relaxation"])
 
     def describe(self) -> str:
         """'what-if: gate errors ×2, qubit 3 readout P(1|0) 0.05, P(0|1) 0.1' (only what differs from the model)."""
@@ -294,6 +308,35 @@ def _simulation_arguments(
         "initial_layout": layout,
     }
     return request.build(), spec, keywords
+
+
+def explain_budget(
+    device: DeviceSource,
+    spec: SharedSpec,
+    what_if: WhatIf,
+    request: CircuitRequest,
+    settings: RunSettings,
+    metric: Metric,
+) -> ErrorBudget:
+    """``error_budget`` of the circuit under ``spec`` changed by ``what_if``: the result shown, explained."""
+    circuit, scaled, keywords = _simulation_arguments(device, _spec_under(spec, what_if), request, settings)
+    return error_budget(circuit, scaled, metric=metric, **keywords)
+
+
+def explain_sweep(
+    device: DeviceSource,
+    spec: SharedSpec,
+    what_if: WhatIf,
+    request: CircuitRequest,
+    settings: RunSettings,
+    kind: str,
+    values: tuple[float, ...],
+) -> pd.DataFrame:
+    """``sweep`` of one factor, the others as ``what_if`` sets them: each value is that factor's absolute
+    setting relative to the model in force (so the what-if's own value is a point on the curve)."""
+    base = what_if.with_factor(kind, 1.0)
+    circuit, scaled, keywords = _simulation_arguments(device, _spec_under(spec, base), request, settings)
+    return sweep(circuit, scaled, factors={kind: list(values)}, **keywords)
 
 
 def estimate_assignment(

@@ -308,3 +308,29 @@ def test_a_page_opened_by_its_own_url_on_a_fresh_server_renders() -> None:
         wait_until_idle(page)
         assert no_exceptions(page)
         assert "ibm_pittsburgh" in page.get_by_text("Device: ibm_pittsburgh").first.inner_text()
+
+
+def test_the_explain_page_follows_its_sliders_and_answers_a_sweep(page) -> None:  # type: ignore[no-untyped-def]
+    """Readout ×0 by keyboard on its slider: success rises, the readout bars vanish; then a sweep's answer."""
+    wait_until_idle(page)
+    open_page(page, "Explain")
+    page.get_by_text("Error budget by kind").first.wait_for(timeout=60_000)
+    before = float(success_probability(page))
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "explain.png"), full_page=True)
+    readout = page.get_by_test_id("stSlider").filter(has_text="readout errors").get_by_role("slider")
+    readout.focus()
+    page.keyboard.press("Home")  # to the slider's minimum, factor 0
+    deadline = time.monotonic() + 60
+    while float(success_probability(page)) <= before and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    wait_until_idle(page)
+    assert float(success_probability(page)) > before
+    assert page.get_by_text("0 %").count() >= 2  # readout: removed and alone, both 0 on the bar labels
+    open_tab(page, "Sweep a factor")
+    page.get_by_text("success probability reaches").or_(page.get_by_text("does not reach")).first.wait_for(
+        timeout=60_000
+    )
+    wait_until_idle(page)
+    page.screenshot(path=str(ARTIFACTS / "explain_sweep.png"), full_page=True)
+    assert no_exceptions(page)

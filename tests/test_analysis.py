@@ -97,10 +97,12 @@ def test_results_do_not_depend_on_how_the_variants_are_split_into_tasks() -> Non
     calibration, spec = device()
     experiment = prepare_experiment(ghz(3), spec, calibration=calibration)
     variants = [Variant(gate=g, readout=r) for g in (0.0, 1.0, 2.0) for r in (0.5, 1.0)]
-    here = run_variants(experiment, variants)
+    here, runs_here = run_variants(experiment, variants)
     with ThreadPoolExecutor(max_workers=2) as executor:
-        split = run_variants(experiment, variants, executor=executor, chunks=4)
+        split, runs_split = run_variants(experiment, variants, executor=executor, chunks=6)
     assert split == here
+    assert runs_here == 3  # the readout factor changes no channel: one run per gate factor
+    assert runs_split == 6  # one variant per task: nothing left to share
 
 
 def test_a_two_factor_sweep_is_the_full_grid_with_the_first_factor_slowest() -> None:
@@ -109,7 +111,7 @@ def test_a_two_factor_sweep_is_the_full_grid_with_the_first_factor_slowest() -> 
     frame = sweep(bell(), spec, calibration=calibration, factors=factors, initial_layout=LAYOUT[1:])
     assert list(frame.columns[:2]) == ["gate", "readout"]
     assert frame[["gate", "readout"]].values.tolist() == [[g, r] for g in (0, 1, 2) for r in (0, 1)]
-    assert frame.attrs["simulations"] == 7
+    assert frame.attrs["simulations"] == 1 + 3  # the ideal run, then one per gate factor (readout is analytic)
     # more noise never helps a Bell pair: success falls along each factor
     grid = frame.pivot(index="gate", columns="readout", values="success_probability")
     assert (np.diff(grid.to_numpy(), axis=0) < 0).all() and (np.diff(grid.to_numpy(), axis=1) < 0).all()
@@ -154,7 +156,9 @@ def test_each_budget_column_sums_to_the_total_loss() -> None:
     assert budget.exact and budget.method == "density_matrix"
     assert budget.by_kind.sum().tolist() == pytest.approx([budget.total_loss] * 2, abs=EXACT)
     assert (budget.by_kind.drop(index="interaction") > 0).all().all()
-    assert budget.simulations == 1 + 7 + len(budget.by_location)
+    # ideal, then full = readout removed, gate removed = relaxation alone, relaxation removed = gate alone, and
+    # readout alone: 4 runs for the kinds (they differ only in readout), and one per location
+    assert budget.simulations == 1 + 4 + len(budget.by_location)
 
 
 def test_removing_a_location_the_circuit_never_touches_changes_nothing() -> None:

@@ -58,7 +58,7 @@ class ErrorBudget:
     exact: bool
     """True when every figure except ``first_order`` is exact (density matrix); else sampled with ``shots``."""
     simulations: int
-    """Simulator runs it took, the ideal one included."""
+    """Simulator runs it took, the ideal one included (exact variants differing only in readout share one)."""
     method: str
     active_qubits: tuple[int, ...]
     shots: int
@@ -115,7 +115,7 @@ def error_budget(
     chosen = _used_locations(experiment) if locations is None else [location_of(tuple(q)) for q in locations]
     kind_variants = [Variant(), *_kind_variants()]
     location_variants = [Variant(without=location) for location in chosen] if experiment.exact else []
-    results = run_variants(experiment, kind_variants + location_variants, executor=executor)
+    results, runs = run_variants(experiment, kind_variants + location_variants, executor=executor)
     losses = [_loss(metric, metrics) for metrics in results]
     total = losses[0]
     return ErrorBudget(
@@ -124,7 +124,7 @@ def error_budget(
         by_kind=_by_kind(total, losses[1 : len(kind_variants)]),
         by_location=_by_location(experiment, metric, total, chosen, losses[len(kind_variants) :]),
         exact=experiment.exact,
-        simulations=1 + len(results),
+        simulations=1 + runs,
         method=experiment.method,
         active_qubits=experiment.placed.active_qubits,
         shots=shots,

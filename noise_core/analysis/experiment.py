@@ -137,13 +137,19 @@ def prepare_experiment(
     )
 
 
-def evaluate_variants(experiment: Experiment, variants: Sequence[tuple[int, Variant]]) -> list[SimulationMetrics]:
-    """The metrics of each (index, variant), in order; the index seeds a sampled variant. Runs in this process."""
+def evaluate_variants(
+    experiment: Experiment, variants: Sequence[tuple[int, Variant]]
+) -> tuple[list[SimulationMetrics], int]:
+    """The metrics of each (index, variant), in order, and the simulator runs they took. Runs in this process.
+
+    The index seeds a sampled variant. Exact variants that differ only in readout share one run.
+    """
     spec = experiment.spec()
     scaled = [(index, variant, scale_noise(spec, **variant.factors())) for index, variant in variants]
     if experiment.exact:
         return _exact_metrics(experiment, [(variant, variant_spec) for _index, variant, variant_spec in scaled])
-    return [_sampled_metrics(experiment, index, variant, variant_spec) for index, variant, variant_spec in scaled]
+    metrics = [_sampled_metrics(experiment, index, variant, variant_spec) for index, variant, variant_spec in scaled]
+    return metrics, len(metrics)
 
 
 def run_variants(
@@ -152,10 +158,10 @@ def run_variants(
     *,
     executor: Executor | None = None,
     chunks: int | None = None,
-) -> list[SimulationMetrics]:
+) -> tuple[list[SimulationMetrics], int]:
     """``evaluate_variants`` over all ``variants``: here, or split into ``chunks`` tasks (default ≤ 8) on ``executor``.
 
-    Results come back in the order of ``variants`` whatever the split.
+    Metrics come back in the order of ``variants`` whatever the split, with the number of simulator runs.
     """
     indexed = list(enumerate(variants))
     if executor is None or not indexed:
@@ -168,29 +174,46 @@ def run_variants(
         executor.submit(evaluate_variants, experiment, indexed[start : start + size])
         for start in range(0, len(indexed), size)
     ]
-    return [metrics for future in futures for metrics in future.result()]
+    done = [future.result() for future in futures]
+    return [metrics for listed, _runs in done for metrics in listed], sum(runs for _listed, runs in done)
 
 
-def _exact_metrics(experiment: Experiment, variants: Sequence[tuple[Variant, NoiseSpec]]) -> list[SimulationMetrics]:
-    """One Aer density-matrix batch for all variants; readout applied analytically per variant."""
+def _exact_metrics(
+    experiment: Experiment, variants: Sequence[tuple[Variant, NoiseSpec]]
+) -> tuple[list[SimulationMetrics], int]:
+    """One Aer density-matrix batch; readout applied analytically per variant.
+
+    The readout factor changes no channel in the circuit, so variants equal in gate and relaxation
+    factors and in the location removed share one run (a readout sweep is one run).
+    """
     placed = experiment.placed
-    circuits = [explicit_noise_circuit(placed, spec, without=variant.without) for variant, spec in variants]
+    run_of: dict[tuple[float, float, Location | None], int] = {}
+    circuits = []
+    for variant, spec in variants:
+        if _circuit_key(variant) not in run_of:
+            run_of[_circuit_key(variant)] = len(circuits)
+            circuits.append(explicit_noise_circuit(placed, spec, without=variant.without))
     result = AerSimulator(method="density_matrix", max_parallel_experiments=0).run(circuits, shots=1).result()
     if not result.success:
         raise SimulationError(f"the simulator failed: {result.status}")
     bits = MeasuredBits(placed)
     metrics = []
-    for index, (variant, spec) in enumerate(variants):
+    for variant, spec in variants:
         matrices = bits.assignment_matrices(spec)
         if variant.without is not None and len(variant.without) == 1:
             matrices = [
                 np.eye(2) if physical == variant.without[0] else matrix
                 for matrix, (_clbit, _position, physical) in zip(matrices, bits.measured, strict=True)
             ]
-        before_readout = np.asarray(result.data(index)["probabilities"], dtype=float)
+        before_readout = np.asarray(result.data(run_of[_circuit_key(variant)])["probabilities"], dtype=float)
         noisy = bits.distribution(apply_assignment(before_readout, matrices), "noisy")
         metrics.append(distribution_metrics(experiment.ideal_probabilities, noisy, noisy, noisy, experiment.expected))
-    return metrics
+    return metrics, len(circuits)
+
+
+def _circuit_key(variant: Variant) -> tuple[float, float, Location | None]:
+    """What the circuit of a variant depends on: everything but the readout factor."""
+    return variant.gate, variant.relaxation, variant.without
 
 
 def _sampled_metrics(experiment: Experiment, index: int, variant: Variant, spec: NoiseSpec) -> SimulationMetrics:

@@ -75,7 +75,7 @@ def sweep(
     variants = [Variant.of(point) for point in grid]
     for variant in variants:
         scale_noise(restricted, **variant.factors())
-    results = run_variants(experiment, variants, executor=executor, chunks=chunks)
+    results, runs = run_variants(experiment, variants, executor=executor, chunks=chunks)
     frame = pd.DataFrame(grid)
     frame["success_probability"] = [
         math.nan if m.success_probability is None else m.success_probability for m in results
@@ -84,7 +84,7 @@ def sweep(
     frame["hellinger_fidelity"] = [m.hellinger_fidelity for m in results]
     frame["exact"] = [m.exact for m in results]
     frame.attrs.update(
-        method=experiment.method, active_qubits=list(experiment.placed.active_qubits), simulations=1 + len(results)
+        method=experiment.method, active_qubits=list(experiment.placed.active_qubits), simulations=1 + runs
     )
     return frame
 

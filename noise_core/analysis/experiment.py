@@ -188,7 +188,7 @@ def _exact_metrics(
     """
     placed = experiment.placed
     run_of: dict[tuple[float, float, Location | None], int] = {}
-    circuits = []
+    circuits: list[QuantumCircuit] = []
     for variant, spec in variants:
         if _circuit_key(variant) not in run_of:
             run_of[_circuit_key(variant)] = len(circuits)

@@ -88,8 +88,8 @@ def _budget(arguments: argparse.Namespace) -> int:
             "method": budget.method,
             "simulations": budget.simulations,
             "active_qubits": list(budget.active_qubits),
-            "by_kind": json.loads(budget.by_kind.to_json(orient="index")),
-            "by_location": json.loads(locations.drop(columns="qubits").to_json(orient="records")),
+            "by_kind": json.loads(budget.by_kind.to_json(orient="index", double_precision=15)),
+            "by_location": json.loads(locations.drop(columns="qubits").to_json(orient="records", double_precision=15)),
         }
         print(json.dumps(document, indent=2))
         return 0
@@ -128,7 +128,11 @@ def _sweep(arguments: argparse.Namespace) -> int:
         )
     reached = _reached(frame, factors, arguments.target)
     if arguments.json:
-        document = {**frame.attrs, "points": json.loads(frame.to_json(orient="records")), "target_factor": reached}
+        document = {
+            **frame.attrs,
+            "points": json.loads(frame.to_json(orient="records", double_precision=15)),
+            "target_factor": reached,
+        }
         print(json.dumps(document, indent=2))
         return 0
     print(frame.to_string(index=False, float_format=lambda value: f"{value:.6g}"))

@@ -301,7 +301,7 @@ def test_cli_explain_errors_exit_1_with_the_rule(
 
 
 @pytest.mark.slow
-def test_a_sweep_on_a_dask_local_cluster_equals_the_in_process_sweep() -> None:
+def test_a_sweep_on_a_dask_local_cluster_equals_the_in_process_sweep(capsys: pytest.CaptureFixture[str]) -> None:
     from distributed import Client, LocalCluster
 
     calibration, spec = device()
@@ -320,7 +320,17 @@ def test_a_sweep_on_a_dask_local_cluster_equals_the_in_process_sweep() -> None:
             executor=client.get_executor(),
         )
         budget_there = error_budget(ghz(3), spec, calibration=calibration, executor=client.get_executor())
+        snapshot = str(SNAPSHOT_DIR / "ibmq_manila.json")
+        assert (
+            main(["sweep", snapshot, "ghz:3", "--gate", "0,1,2", "--json", "--scheduler", cluster.scheduler_address])
+            == 0
+        )
     assert there.equals(here)
     budget_here = error_budget(ghz(3), spec, calibration=calibration)
     assert budget_there.by_kind.equals(budget_here.by_kind)
     assert budget_there.by_location.equals(budget_here.by_location)
+    from_cli = json.loads(capsys.readouterr().out)["points"]
+    local = sweep(ghz(3), spec, calibration=calibration, factors={"gate": [0, 1, 2]})
+    assert [point["success_probability"] for point in from_cli] == pytest.approx(
+        local["success_probability"].tolist(), abs=1e-14
+    )  # JSON carries 15 significant digits

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 from components.session import DEFAULT_SETTINGS
 from noise_core import ErrorBudget, NoiseSpec, derive_noise_spec, error_budget, scale_noise
 from noise_core.simulation.circuits import ghz
+from noise_core.spec.readout import with_qubit_readout
 from presets import DEFAULT_PRESET, load_preset
 
 pytestmark = pytest.mark.slow  # runs the whole app in AppTest
@@ -113,3 +115,22 @@ def test_the_sweep_marks_the_current_factor_and_answers_the_target(app: AppTest)
     success = np.interp(reached, values(curve, "x"), values(curve, "y"))
     assert success == pytest.approx(0.985, abs=1e-3)
     assert app.get_by_key("explain_sweep_csv") is not None
+
+
+def test_a_sweep_past_a_channels_limit_says_which_entry_and_the_largest_factor(app: AppTest) -> None:
+    spec = model()
+    for qubit in (113, 114, 119):  # GHZ(3)'s qubits under the default seed: P(1|0) 0.3 allows readout ×3.33 at most
+        spec = with_qubit_readout(spec, qubit, 0.3, 0.2)
+    app.session_state["noise"] = replace(app.session_state["noise"], spec=spec)
+    app.session_state["explain_tabs"] = "Sweep a factor"
+    app.run()
+    app.selectbox(key="explain_sweep_kind").set_value("readout").run()
+    app.number_input(key="explain_sweep_max").set_value(20.0).run()
+    assert not app.exception
+    errors = [error.value for error in app.error]
+    assert any(
+        "Not swept: readout factor 4 would make P(1|0) of qubit 113" in error  # the first point past the limit
+        and "the largest allowed readout factor is 3.333" in error
+        for error in errors
+    ), errors
+    assert {metric.label for metric in app.metric} >= {"Success probability"}  # the result above stays

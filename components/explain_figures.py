@@ -59,14 +59,15 @@ def build_budget_figure(by_kind: pd.DataFrame, metric: str) -> go.Figure:
     return figure
 
 
-def build_loss_map_figure(positions: pd.DataFrame, edges: pd.DataFrame, by_location: pd.DataFrame) -> go.Figure:
+def build_loss_map_figure(
+    positions: pd.DataFrame, edges: pd.DataFrame, by_location: pd.DataFrame, column: str
+) -> go.Figure:
     """The device around the circuit: its qubits and couplers coloured by the loss each location costs.
 
-    ``by_location`` is ``ErrorBudget.by_location`` (loss exact, or NaN where only ``first_order`` exists, which
-    is then drawn). Other qubits and couplers in view are grey.
+    ``by_location`` is ``ErrorBudget.by_location``; ``column`` is the one to draw (``ErrorBudget.location_figure``:
+    'loss', or 'first_order' when only the estimate exists). Other qubits and couplers in view are grey.
     """
-    figure_column = "loss" if by_location["loss"].notna().all() else "first_order"
-    loss = {tuple(row.qubits): float(getattr(row, figure_column)) for row in by_location.itertuples()}
+    loss = {tuple(row.qubits): float(getattr(row, column)) for row in by_location.itertuples()}
     active = sorted({q for location in loss for q in location})
     window = _window(positions, active)
     high = max(max(loss.values(), default=0.0), 1e-12)
@@ -106,7 +107,7 @@ def build_loss_map_figure(positions: pd.DataFrame, edges: pd.DataFrame, by_locat
             showlegend=False,
         )
     )
-    basis = "exact" if figure_column == "loss" else "first-order estimate"
+    basis = "exact" if column == "loss" else "first-order estimate"
     figure.update_layout(
         title={"text": f"Loss from each qubit and coupler ({basis}; colour 0 – {percent(high)})", "font": {"size": 13}},
         showlegend=False,
@@ -126,7 +127,9 @@ def _window(positions: pd.DataFrame, active: list[int]) -> pd.DataFrame:
     return positions[inside]
 
 
-def _add_grey_edges(figure: go.Figure, window: pd.DataFrame, edges: pd.DataFrame, loss: dict) -> None:
+def _add_grey_edges(
+    figure: go.Figure, window: pd.DataFrame, edges: pd.DataFrame, loss: dict[tuple[int, ...], float]
+) -> None:
     xs: list[float | None] = []
     ys: list[float | None] = []
     for q0, q1 in zip(edges["q0"], edges["q1"], strict=True):

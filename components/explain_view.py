@@ -92,21 +92,23 @@ def render_locations(budget: ErrorBudget) -> None:
     if table.empty:
         st.info("The circuit touches no qubit with noise.", icon=":material/info:")
         return
-    figure = "loss" if budget.exact else "first_order"
+    column = budget.location_figure
     top = table.iloc[0]
     st.caption(
-        f"Costliest: **{top['location']}** ({top['kind']}), {percent(top[figure])} of {LOSS_LABELS[budget.metric]}. "
+        f"Costliest: **{top['location']}** ({top['kind']}), {percent(top[column])} of {LOSS_LABELS[budget.metric]}. "
         "A qubit's noise is its readout and its one-qubit gates; a coupler's, its two-qubit gates. "
         + (
             "Loss: exact gain when that location's noise is removed. First order: the chance that a shot meets "
             "an error there and nowhere else (it counts every error as spoiling the shot)."
             if budget.exact
-            else "Above 11 active qubits only first-order estimates are computed: the chance that a shot meets an "
+            else f"The result is sampled ({budget.method}: more than 11 active qubits, mid-circuit measurements or a "
+            "sampled method chosen), so only first-order estimates are computed: the chance that a shot meets an "
             "error there and nowhere else."
         )
     )
     if budget.active_qubits and all(q in positions.index for q in budget.active_qubits):
-        st.plotly_chart(build_loss_map_figure(positions, edges, table), key="explain_loss_map", width="stretch")
+        figure = build_loss_map_figure(positions, edges, table, column)
+        st.plotly_chart(figure, key="explain_loss_map", width="stretch")
     in_points = table.drop(columns="qubits").assign(loss=table["loss"] * 100, first_order=table["first_order"] * 100)
     st.dataframe(
         in_points, key="explain_locations", hide_index=True, width="stretch",

@@ -125,12 +125,14 @@ def tables_from_spec(spec: NoiseSpec) -> dict[str, pd.DataFrame]:
 
 
 def spec_from_tables(tables: dict[str, pd.DataFrame], base: NoiseSpec) -> NoiseSpec:
-    """A validated spec from edited tables; ``base`` supplies the global readout, basis gates and provenance."""
+    """A validated spec from edited tables; ``base`` supplies the global readout, basis gates, idle relaxation and
+    provenance."""
     problems: list[str] = []
     document: dict[str, Any] = {
         "basis_gates": base.basis_gates,
         "readout_bit_flip_probability": base.readout_bit_flip_probability,
         "readout_assignment_probabilities": base.readout_assignment_probabilities,
+        "idle_relaxation_errors": [entry.model_dump() for entry in base.idle_relaxation_errors],
         "provenance": base.provenance.model_dump() if base.provenance else None,
     }
     pending: dict[str, list[tuple[float, dict[str, Any], str]]] = {}

@@ -14,6 +14,7 @@ NAME[:ARG,...] (``bell``, ``ghz:8``, ``qft:4``, ``grover:3``, ``bernsteinvaziran
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import re
 from collections.abc import Callable
@@ -46,7 +47,7 @@ def add_commands(commands: Any) -> None:
     budget = commands.add_parser("budget", help="which kind of noise, and which qubit or coupler, costs most")
     _common_arguments(budget)
     budget.add_argument("--metric", choices=METRICS, default="success", help="success (default) or tvd")
-    budget.add_argument("--top", type=int, default=10, help="how many locations to list (default 10)")
+    budget.add_argument("--top", type=_positive, default=10, help="how many locations to list (default 10)")
     budget.set_defaults(run=_budget)
 
     sweep_parser = commands.add_parser("sweep", help="metrics as gate/readout/relaxation factors vary")
@@ -56,6 +57,13 @@ def add_commands(commands: Any) -> None:
     sweep_parser.add_argument("--target", type=float, help="1-D: the factor at which success reaches this value")
     sweep_parser.add_argument("--scheduler", metavar="ADDRESS", help="run the points on a Dask cluster (tcp://…)")
     sweep_parser.set_defaults(run=_sweep)
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1; got {value}")
+    return value
 
 
 def _common_arguments(parser: argparse.ArgumentParser) -> None:
@@ -101,14 +109,17 @@ def _budget(arguments: argparse.Namespace) -> int:
     )
     print("\nby kind (removed: loss gone when that kind is removed; alone: loss with only that kind):")
     print(budget.by_kind.to_string(float_format=lambda value: f"{value:.4g}"))
-    figure = "loss" if budget.exact else "first_order"
+    column = budget.location_figure
     print(f"\nby location (top {arguments.top}; {'exact' if budget.exact else 'first-order estimates'}):")
-    print(locations[["location", "kind", figure, "first_order"]].to_string(index=False, float_format="{:.4g}".format))
+    columns = ["location", "kind", *dict.fromkeys([column, "first_order"])]
+    print(locations[columns].to_string(index=False, float_format="{:.4g}".format))
     return 0
 
 
 def _sweep(arguments: argparse.Namespace) -> int:
     factors = {kind: _values(kind, text) for kind in KINDS if (text := getattr(arguments, kind)) is not None}
+    if arguments.target is not None and (len(factors) != 1 or not 0.0 <= arguments.target <= 1.0):
+        raise NoiseStudioError("--target needs a 1-D sweep (one factor) and a success probability from 0 to 1")
     spec, calibration = _model(arguments.model, arguments.calibration)
     with ExitStack() as stack:
         executor = None
@@ -147,11 +158,7 @@ def _sweep(arguments: argparse.Namespace) -> int:
 
 
 def _reached(frame: pd.DataFrame, factors: dict[str, list[float]], target: float | None) -> float | None:
-    if target is None:
-        return None
-    if len(factors) != 1:
-        raise NoiseStudioError("--target needs a 1-D sweep (one of --gate, --readout, --relaxation)")
-    return factor_reaching(frame, factor=next(iter(factors)), target=target)
+    return None if target is None else factor_reaching(frame, factor=next(iter(factors)), target=target)
 
 
 def _model(path: str, calibration_path: str | None) -> tuple[NoiseSpec, BackendCalibration | None]:
@@ -184,15 +191,28 @@ def _circuit(text: str) -> LibraryCircuit | str:
     if build is None:
         known = ", ".join(sorted(LIBRARY_BY_COMMAND_NAME))
         raise NoiseStudioError(f"{text!r} is neither a file nor a library circuit ({known})")
-    values = [
-        int(item) if item.isdigit() and name.lower() != "bernsteinvazirani" else item for item in listed.split(",")
-    ]
+    parameters = list(inspect.signature(build).parameters.values())
+    texts = listed.split(",") if listed else []
+    if len(texts) > len(parameters):
+        raise NoiseStudioError(f"{text!r}: {name} takes at most {len(parameters)} arguments")
+    values = [_argument(item, parameter) for item, parameter in zip(texts, parameters, strict=False)]
     try:
-        return build(*values) if listed else build()
+        return build(*values)
     except TypeError:
         raise NoiseStudioError(
             f"{text!r}: wrong arguments for {name}; see `help(noise_core.simulation.circuits)`"
         ) from None
+
+
+def _argument(text: str, parameter: inspect.Parameter) -> object:
+    """A library circuit's argument from the command line: a number where the parameter is an int, else text
+    (Grover's marked bitstring "011" stays "011")."""
+    if "int" in str(parameter.annotation):
+        try:
+            return int(text)
+        except ValueError:
+            raise NoiseStudioError(f"{parameter.name} must be a whole number; got {text!r}") from None
+    return text
 
 
 def _expected(text: str | None) -> list[str] | None:

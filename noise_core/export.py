@@ -64,7 +64,7 @@ def classiq_incompatibilities(spec: NoiseSpec) -> list[str]:
     ]
     problems += [
         f"{field}[{index}]: {field} is a local extension for {describe_target(entry_target(entry))}"
-        for field in ("local_pauli_errors", "local_thermal_relaxation_errors")
+        for field in ("local_pauli_errors", "local_thermal_relaxation_errors", "idle_relaxation_errors")
         for index, entry in enumerate(getattr(spec, field))
     ]
     return problems
@@ -192,7 +192,8 @@ def approximate_for_classiq(spec: NoiseSpec) -> tuple[NoiseSpec, list[str]]:
     its process fidelity F together with the all-qubit channels that still apply there in
     Classiq: for a channel E of fidelity f after depolarizing, F = (1 − λ)·f + λ/d², so
     λ = (f − F)/(f − 1/d²), clamped to [0, 1]. Without relaxation this is what
-    ``from_backend(thermal_relaxation=False)`` does. Entries on more than 2 qubits are dropped.
+    ``from_backend(thermal_relaxation=False)`` does. Entries on more than 2 qubits, and idle
+    relaxation (Classiq has no idle channel), are dropped.
     """
     index = ChannelIndex.of(spec)
     approximations: list[str] = []
@@ -230,9 +231,14 @@ def approximate_for_classiq(spec: NoiseSpec) -> tuple[NoiseSpec, list[str]]:
         entry, note = _matched_local_depolarizing(gate, qubits, channel, remaining)
         kept["local_depolarizing_errors"].append(entry)
         approximations.append(note)
-    approximated = spec.model_copy(
-        update={**kept, "local_pauli_errors": [], "local_thermal_relaxation_errors": [], "provenance": None}
-    )
+    if spec.idle_relaxation_errors:
+        approximations.append(
+            f"idle_relaxation_errors: dropped ({len(spec.idle_relaxation_errors)} qubits; Classiq has no idle channel)"
+        )
+    update: dict[str, list[Any]] = {
+        "local_pauli_errors": [], "local_thermal_relaxation_errors": [], "idle_relaxation_errors": []
+    }  # fmt: skip
+    approximated = spec.model_copy(update={**kept, **update, "provenance": None})
     return NoiseSpec.model_validate(approximated.model_dump()), approximations
 
 

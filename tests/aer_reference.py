@@ -35,14 +35,28 @@ def fake_backend(name: str):
 
 
 def with_exact_channels(transpiled: QuantumCircuit, model: NoiseModel) -> QuantumCircuit:
-    """The circuit without measurements, each gate followed by its from_backend error as a superoperator."""
+    """The circuit without measurements, each gate followed by its from_backend error as a superoperator.
+
+    A delay (a scheduled circuit's idle period) is followed by the relaxation ``from_backend``'s
+    ``RelaxationNoisePass`` gives it, also as a superoperator; a delay after the qubit's measurement
+    is left out (it comes after the outcome is recorded).
+    """
     circuit = transpiled.copy_empty_like()
     index = {bit: position for position, bit in enumerate(transpiled.qubits)}
+    measured: set[int] = set()
+    idle_pass = next(iter(model._custom_noise_passes), None)
     for item in transpiled.data:
+        qubits = tuple(index[q] for q in item.qubits)
         if item.operation.name == "measure":
+            measured.update(qubits)
             continue
+        if item.operation.name == "delay":
+            if measured & set(qubits) or idle_pass is None:
+                continue
+            error = idle_pass._thermal_relaxation_error(item.operation, list(qubits))
+        else:
+            error = model._local_quantum_errors.get(item.operation.name, {}).get(qubits)
         circuit.append(item.operation, item.qubits)
-        error = model._local_quantum_errors.get(item.operation.name, {}).get(tuple(index[q] for q in item.qubits))
         if error is not None:
             superoperator = error.to_quantumchannel().data
             circuit.append(Instruction("superop", len(item.qubits), 0, [superoperator]), item.qubits)

@@ -113,7 +113,7 @@ def test_classiq_export_is_exactly_classiqs_field_set_and_round_trips() -> None:
 
 
 def test_classiq_export_refuses_what_it_cannot_express(manila_spec: NoiseSpec) -> None:
-    with pytest.raises(ClassiqExportError, match=r"28 entries cannot be expressed in Classiq's schema") as caught:
+    with pytest.raises(ClassiqExportError, match=r"33 entries cannot be expressed in Classiq's schema") as caught:
         to_classiq_dict(manila_spec)
     assert caught.value.entries[0].startswith("local_thermal_relaxation_errors[0]: ")
 
@@ -126,7 +126,11 @@ def test_approximate_classiq_export_keeps_each_placements_process_fidelity(name:
     assert set(document) == set(CLASSIQ_FIELDS)
     jsonschema.validate(document, CLASSIQ_SCHEMA)
     assert classiq_incompatibilities(approximated) == []
-    assert notes and all("folded into local depolarizing" in note for note in notes)
+    idle = [note for note in notes if note.startswith("idle_relaxation_errors")]
+    assert idle == [
+        f"idle_relaxation_errors: dropped ({spec.provenance.num_qubits} qubits; Classiq has no idle channel)"
+    ]
+    assert all("folded into local depolarizing" in note for note in notes if note not in idle)
     original, folded = build_noise_model(spec), build_noise_model(approximated)
     for gate, errors in list(original._local_quantum_errors.items())[:3]:
         for qubits, error in list(errors.items())[:5]:
@@ -192,7 +196,7 @@ def test_cli_derive_validate_export(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["validate", str(spec_path)]) == 0
     assert "valid (48 channel entries)" in capsys.readouterr().out
     assert main(["export", "--format", "classiq", str(spec_path)]) == 1
-    assert "28 entries cannot be expressed" in capsys.readouterr().err
+    assert "33 entries cannot be expressed" in capsys.readouterr().err
     assert main(["export", "--format", "classiq", "--approximate", str(spec_path), "-o", str(classiq_path)]) == 0
     jsonschema.validate(json.loads(classiq_path.read_text()), CLASSIQ_SCHEMA)
     assert main(["export", "--format", "aer", str(spec_path)]) == 0

@@ -152,7 +152,8 @@ def test_entries_already_at_their_maximum_stay_there_and_are_listed() -> None:
 
 
 def test_factors_of_zero_remove_every_channel() -> None:
-    assert scale_noise(derived(), gate=0.0, readout=0.0, relaxation=0.0).is_ideal
+    assert scale_noise(derived(), gate=0.0, readout=0.0, relaxation=0.0, idle=0.0).is_ideal
+    assert not scale_noise(derived(), gate=0.0, readout=0.0, relaxation=0.0).is_ideal  # idle relaxation stays
     without_gates = scale_noise(derived(), gate=0.0)
     assert not without_gates.local_depolarizing_errors and without_gates.local_readout_errors
 

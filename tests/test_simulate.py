@@ -410,7 +410,7 @@ def test_a_run_whose_estimated_peak_exceeds_the_memory_limit_is_refused_before_i
     small = SimulationLimits(max_memory_bytes=150 * 2**20)
     with pytest.raises(
         SimulationError,
-        match=r"trajectories on 14 active qubits would need about 172 MiB, ~118 branches of shot branching \(limit 150 MiB\)",
+        match=r"trajectories on 14 active qubits would need about 235 MiB, ~286 branches of shot branching \(limit 150 MiB\)",
     ):
         simulate(ghz(14), spec, calibration=calibration, seed=1, limits=small)
 

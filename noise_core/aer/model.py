@@ -110,7 +110,7 @@ def quantum_error(channel: GateChannel) -> QuantumError | None:
     template = QuantumCircuit(channel.num_qubits)
     wires = tuple(template.qubits)
     relaxations = [
-        CircuitInstruction(_relaxation_instruction(relaxation), (wires[index],))
+        CircuitInstruction(relaxation_instruction(relaxation), (wires[index],))
         for index, relaxation in enumerate(channel.relaxations)
         if relaxation is not None and not relaxation.is_identity
     ]
@@ -140,7 +140,8 @@ def _identity_error(num_qubits: int) -> QuantumError:
 
 
 @lru_cache(maxsize=4096)
-def _relaxation_instruction(relaxation: Relaxation) -> Instruction:
+def relaxation_instruction(relaxation: Relaxation) -> Instruction:
+    """The relaxation as an Aer-readable Kraus instruction, cached (gates and idle periods repeat)."""
     return Kraus(relaxation.kraus_operators()).to_instruction()
 
 

@@ -4,13 +4,14 @@ The loss of a result is what noise takes from it: with ``metric="success"``, the
 probability minus the noisy one; with ``metric="tvd"``, the total variation distance between the
 ideal and noisy distributions. Both are 0 without noise.
 
-- **By kind** (gate = depolarizing and Pauli, relaxation = T1/T2, readout): each kind's loss is
+- **By kind** (gate = depolarizing and Pauli, relaxation = T1/T2 over gates, readout, and idle =
+  T1/T2 while waiting, when the circuit waits on a qubit with idle relaxation): each kind's loss is
   computed twice, exactly, through ``scale_noise``: *removed* (the full loss minus the loss with
   that kind's factor at 0) and *alone* (the loss with every other kind at 0). Kinds interact (an
   error after an error is not counted twice), so neither column sums to the full loss; the row
   ``interaction`` holds what remains, so each column sums to it.
-- **By location**: each physical qubit (its readout, its one-qubit gates and any channel on its
-  measurement) and each coupler (its two-qubit gates, their relaxation included): the full loss
+- **By location**: each physical qubit (its readout, its one-qubit gates, its idle periods and any
+  channel on its measurement) and each coupler (its two-qubit gates, their relaxation included): the full loss
   minus the loss with that location's noise removed. Exact (density matrix, one batched Aer run)
   when the method is exact (≤ 11 active qubits by default). Always also given, and the only
   figure above that: the first-order estimate Q_rest·(1 − Q_L), the chance that a shot meets an
@@ -51,7 +52,8 @@ class ErrorBudget:
     total_loss: float
     """The loss with all noise: ideal − noisy success, or the TVD."""
     by_kind: pd.DataFrame
-    """Index: gate, relaxation, readout, interaction. Columns: removed, alone (each sums to ``total_loss``)."""
+    """Index: gate, relaxation, readout, (idle,) interaction. Columns: removed, alone (each sums to ``total_loss``);
+    losses are probabilities (0–1)."""
     by_location: pd.DataFrame
     """One row per location, largest loss first. Columns: location ('q3', 'q3–q4'), kind ('qubit'/'coupler'),
     qubits (tuple), loss (exact, NaN where not computed), first_order (estimate)."""
@@ -64,11 +66,9 @@ class ErrorBudget:
     shots: int
 
     @property
-    def largest_location(self) -> str | None:
-        """The location that costs most (exact loss where computed, else the estimate)."""
-        if self.by_location.empty:
-            return None
-        return str(self.by_location["location"].iloc[0])
+    def location_figure(self) -> str:
+        """The ``by_location`` column to read: 'loss' when exact, else 'first_order' (the only one computed)."""
+        return "loss" if self.exact else "first_order"
 
 
 def error_budget(
@@ -84,6 +84,7 @@ def error_budget(
     initial_layout: list[int] | None = None,
     limits: SimulationLimits = DEFAULT_LIMITS,
     expected_outcomes: Iterable[str] | None = None,
+    idle_noise: bool | None = None,
     locations: Iterable[Location] | None = None,
     executor: Executor | None = None,
 ) -> ErrorBudget:
@@ -106,14 +107,16 @@ def error_budget(
         optimization_level=optimization_level,
         initial_layout=initial_layout,
         limits=limits,
-        expected_outcomes=None if expected_outcomes is None else frozenset(expected_outcomes),
+        expected_outcomes=expected_outcomes,
+        idle_noise=idle_noise,
     )
     if metric == "success" and experiment.expected is None:
         raise AnalysisError(
             "metric 'success' needs the circuit's expected outcomes; give expected_outcomes or use metric='tvd'"
         )
-    chosen = _used_locations(experiment) if locations is None else [location_of(tuple(q)) for q in locations]
-    kind_variants = [Variant(), *_kind_variants()]
+    chosen = _used_locations(experiment) if locations is None else [_checked_location(q) for q in locations]
+    kinds = _kinds_present(experiment)
+    kind_variants = [Variant(), *_kind_variants(kinds)]
     location_variants = [Variant(without=location) for location in chosen] if experiment.exact else []
     results, runs = run_variants(experiment, kind_variants + location_variants, executor=executor)
     losses = [_loss(metric, metrics) for metrics in results]
@@ -121,7 +124,7 @@ def error_budget(
     return ErrorBudget(
         metric=metric,
         total_loss=total,
-        by_kind=_by_kind(total, losses[1 : len(kind_variants)]),
+        by_kind=_by_kind(kinds, total, losses[1 : len(kind_variants)]),
         by_location=_by_location(experiment, metric, total, chosen, losses[len(kind_variants) :]),
         exact=experiment.exact,
         simulations=1 + runs,
@@ -131,13 +134,33 @@ def error_budget(
     )
 
 
-def _kind_variants() -> list[Variant]:
-    """For each kind: that kind removed, then that kind alone."""
+def _kinds_present(experiment: Experiment) -> tuple[str, ...]:
+    """gate, relaxation and readout always; idle when the circuit waits on a qubit with idle relaxation."""
+    has_idle = any(row.source == "idle" for row in experiment.coverage.itertuples())
+    return KINDS if has_idle else tuple(kind for kind in KINDS if kind != "idle")
+
+
+def _kind_variants(kinds: tuple[str, ...]) -> list[Variant]:
+    """For each kind: that kind removed, then that kind alone (every other kind of ``KINDS`` at 0)."""
     variants = []
-    for kind in KINDS:
+    for kind in kinds:
         variants.append(Variant.of({kind: 0.0}))
         variants.append(Variant.of({other: 0.0 for other in KINDS if other != kind}))
     return variants
+
+
+def _checked_location(location: object) -> Location:
+    """A location given by the caller: one qubit or a coupler, as distinct non-negative integers."""
+    qubits = tuple(location) if isinstance(location, (tuple, list)) else ()
+    if (
+        not 1 <= len(qubits) <= 2
+        or not all(isinstance(q, int) and q >= 0 for q in qubits)
+        or len(set(qubits)) != len(qubits)
+    ):
+        raise AnalysisError(
+            f"a location is one qubit (q,) or a coupler (a, b) of distinct non-negative integers; got {location!r}"
+        )
+    return location_of(qubits)
 
 
 def _loss(metric: Metric, metrics: SimulationMetrics) -> float:
@@ -147,10 +170,10 @@ def _loss(metric: Metric, metrics: SimulationMetrics) -> float:
     return metrics.ideal_success_probability - metrics.success_probability
 
 
-def _by_kind(total: float, losses: list[float]) -> pd.DataFrame:
-    removed = [total - losses[2 * index] for index in range(len(KINDS))]
-    alone = [losses[2 * index + 1] for index in range(len(KINDS))]
-    table = pd.DataFrame({"removed": removed, "alone": alone}, index=pd.Index(KINDS, name="kind"))
+def _by_kind(kinds: tuple[str, ...], total: float, losses: list[float]) -> pd.DataFrame:
+    removed = [total - losses[2 * index] for index in range(len(kinds))]
+    alone = [losses[2 * index + 1] for index in range(len(kinds))]
+    table = pd.DataFrame({"removed": removed, "alone": alone}, index=pd.Index(kinds, name="kind"))
     table.loc["interaction"] = [total - math.fsum(removed), total - math.fsum(alone)]
     return table
 

@@ -22,7 +22,7 @@ own ``executor=`` option no longer splits work (qiskit-aer PR 2187), so the spli
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
@@ -42,13 +42,14 @@ from noise_core.simulation.placement import PlacedCircuit
 from noise_core.simulation.readout_sampling import apply_assignment
 from noise_core.simulation.result import SimulationMetrics, distribution_metrics
 from noise_core.simulation.run import AerRun, MeasuredBits
-from noise_core.simulation.simulate import prepare_simulation
+from noise_core.simulation.simulate import prepare_simulation, with_idle_choice
 from noise_core.spec.models import NoiseSpec
 from noise_core.spec.restriction import restrict_spec
 from noise_core.spec.scaling import scale_noise
 
-KINDS = ("gate", "relaxation", "readout")
-"""The kinds of noise a factor scales (``scale_noise``'s keywords): depolarizing/Pauli, T1/T2, readout."""
+KINDS = ("gate", "relaxation", "readout", "idle")
+"""The kinds of noise a factor scales (``scale_noise``'s keywords): depolarizing/Pauli, T1/T2 over gates,
+readout, T1/T2 while idle."""
 
 
 @dataclass(frozen=True)
@@ -58,16 +59,20 @@ class Variant:
     gate: float = 1.0
     readout: float = 1.0
     relaxation: float = 1.0
+    idle: float = 1.0
     without: Location | None = None
 
     @classmethod
     def of(cls, factors: Mapping[str, float]) -> Variant:
         """The variant with these factors by kind (the kinds not named stay 1)."""
-        gate, readout, relaxation = (float(factors.get(kind, 1.0)) for kind in ("gate", "readout", "relaxation"))
-        return cls(gate=gate, readout=readout, relaxation=relaxation)
+        gate, readout, relaxation, idle = (
+            float(factors.get(kind, 1.0)) for kind in ("gate", "readout", "relaxation", "idle")
+        )
+        return cls(gate=gate, readout=readout, relaxation=relaxation, idle=idle)
 
     def factors(self) -> dict[str, float]:
-        return {"gate": self.gate, "readout": self.readout, "relaxation": self.relaxation}
+        """``scale_noise``'s keywords."""
+        return {"gate": self.gate, "readout": self.readout, "relaxation": self.relaxation, "idle": self.idle}
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,6 @@ class Experiment:
     """The spec restricted to the circuit's active qubits, as JSON (what a task ships)."""
     expected: frozenset[str] | None
     method: str
-    reason: str
     coverage: pd.DataFrame
     ideal_probabilities: pd.Series | None
     """Exact, when the active register fits a statevector."""
@@ -108,16 +112,20 @@ def prepare_experiment(
     optimization_level: int = 2,
     initial_layout: list[int] | None = None,
     limits: SimulationLimits = DEFAULT_LIMITS,
-    expected_outcomes: frozenset[str] | None = None,
+    expected_outcomes: Iterable[str] | None = None,
+    idle_noise: bool | None = None,
 ) -> Experiment:
     """Transpile and place ``circuit`` once (``simulate``'s arguments and checks) and run its ideal distribution.
 
-    ``expected_outcomes`` overrides the library circuit's (needed for a success metric on OpenQASM).
+    ``expected_outcomes`` overrides the library circuit's (needed for a success metric on OpenQASM);
+    ``idle_noise`` as in ``simulate``.
     """
+    spec = with_idle_choice(spec, idle_noise)
     prepared = prepare_simulation(
         circuit, spec, calibration, shots, seed, method, optimization_level, initial_layout, limits
     )
     placed = prepared.placed
+    expected = prepared.expected if expected_outcomes is None else _checked_outcomes(expected_outcomes, placed)
     restricted = restrict_spec(spec, placed.active_qubits)
     rng = np.random.default_rng(seed)
     aer_seeds = [int(value) for value in rng.integers(0, 2**31 - 1, size=2)]
@@ -125,9 +133,8 @@ def prepare_experiment(
     return Experiment(
         placed=placed,
         spec_json=restricted.model_dump_json(),
-        expected=prepared.expected if expected_outcomes is None else frozenset(expected_outcomes),
+        expected=expected,
         method=prepared.method,
-        reason=prepared.reason,
         coverage=prepared.coverage,
         ideal_probabilities=ideal_probabilities,
         ideal_counts=ideal_counts,
@@ -135,6 +142,17 @@ def prepare_experiment(
         seed=seed,
         limits=limits,
     )
+
+
+def _checked_outcomes(outcomes: Iterable[str], placed: PlacedCircuit) -> frozenset[str]:
+    """Expected outcomes given by the caller: at least one, each a bitstring with one bit per clbit."""
+    width = placed.compact.num_clbits
+    listed = [outcomes] if isinstance(outcomes, str) else list(outcomes)
+    bad = [o for o in listed if not isinstance(o, str) or len(o) != width or set(o) - {"0", "1"}]
+    if not listed or bad:
+        shown = f"; got {bad[0]!r:.40}" if bad else ""
+        raise AnalysisError(f"expected outcomes must be one or more bitstrings of {width} bits (clbit 0 last){shown}")
+    return frozenset(listed)
 
 
 def evaluate_variants(
@@ -163,12 +181,12 @@ def run_variants(
 
     Metrics come back in the order of ``variants`` whatever the split, with the number of simulator runs.
     """
+    if chunks is not None and (isinstance(chunks, bool) or not isinstance(chunks, int) or chunks < 1):
+        raise AnalysisError(f"chunks must be a whole number ≥ 1; got {chunks!r}")
     indexed = list(enumerate(variants))
     if executor is None or not indexed:
         return evaluate_variants(experiment, indexed)
     count = min(len(indexed), chunks or 8)
-    if count < 1:
-        raise AnalysisError(f"chunks must be at least 1; got {chunks}")
     size = math.ceil(len(indexed) / count)
     futures = [
         executor.submit(evaluate_variants, experiment, indexed[start : start + size])
@@ -187,7 +205,7 @@ def _exact_metrics(
     factors and in the location removed share one run (a readout sweep is one run).
     """
     placed = experiment.placed
-    run_of: dict[tuple[float, float, Location | None], int] = {}
+    run_of: dict[tuple[float, float, float, Location | None], int] = {}
     circuits: list[QuantumCircuit] = []
     for variant, spec in variants:
         if _circuit_key(variant) not in run_of:
@@ -211,9 +229,9 @@ def _exact_metrics(
     return metrics, len(circuits)
 
 
-def _circuit_key(variant: Variant) -> tuple[float, float, Location | None]:
+def _circuit_key(variant: Variant) -> tuple[float, float, float, Location | None]:
     """What the circuit of a variant depends on: everything but the readout factor."""
-    return variant.gate, variant.relaxation, variant.without
+    return variant.gate, variant.relaxation, variant.idle, variant.without
 
 
 def _sampled_metrics(experiment: Experiment, index: int, variant: Variant, spec: NoiseSpec) -> SimulationMetrics:

@@ -6,7 +6,8 @@ circuits they can: the variants of a budget or a sweep go to Aer as one batch of
 runs. The channels are the ones ``noise_core.aer.build_noise_model`` gives the same spec
 (``ChannelIndex.placement``: precedence and composition included), each as its exact
 superoperator (``GateChannel.superoperator``); a channel on ``measure`` acts just before the
-measurement, as in Aer. Readout stays outside (``readout_sampling.apply_assignment``).
+measurement, as in Aer; a delay gets its qubit's idle relaxation (``simulation.idle``). Readout stays
+outside (``readout_sampling.apply_assignment``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from qiskit.circuit import Instruction
 from qiskit.quantum_info import SuperOp
 
 from noise_core.aer.channels import ChannelIndex, GateChannel
+from noise_core.simulation.idle import delay_nanoseconds, idle_entries, idle_relaxation
 from noise_core.simulation.placement import PlacedCircuit
 from noise_core.simulation.run import MeasuredBits
 from noise_core.spec.models import NoiseSpec
@@ -41,31 +43,31 @@ def explicit_noise_circuit(
     location whose channels are left out (its readout is the caller's, who applies readout).
     """
     channels = ChannelIndex.of(spec)
+    idle = idle_entries(spec)
     circuit = placed.compact.copy_empty_like()
     for item in placed.compact.data:
-        if item.operation.name != "measure":
-            circuit._append(item)
-            positions = tuple(placed.compact.find_bit(qubit).index for qubit in item.qubits)
-            _append_channel(circuit, channels, item.operation.name, positions, placed.active_qubits, without)
-    measured = [position for _clbit, position, _physical in MeasuredBits(placed).measured]
-    for position in measured:
-        _append_channel(circuit, channels, "measure", (position,), placed.active_qubits, without)
-    circuit.save_probabilities(measured)
+        if item.operation.name == "measure":
+            continue
+        circuit._append(item)
+        positions = tuple(placed.compact.find_bit(qubit).index for qubit in item.qubits)
+        physical = tuple(placed.active_qubits[position] for position in positions)
+        if without is not None and location_of(physical) == without:
+            continue
+        if item.operation.name == "delay":
+            relaxation = idle_relaxation(idle.get(physical[0]), delay_nanoseconds(item.operation))
+            channel = None if relaxation is None else GateChannel(1, (("I", 1.0),), (relaxation,))
+        else:
+            channel = channels.placement(item.operation.name, physical).channel
+        _append_superoperator(circuit, channel, positions)
+    measured = MeasuredBits(placed).measured
+    for _clbit, position, qubit in measured:
+        if without != (qubit,):
+            _append_superoperator(circuit, channels.placement("measure", (qubit,)).channel, (position,))
+    circuit.save_probabilities([position for _clbit, position, _physical in measured])
     return circuit
 
 
-def _append_channel(
-    circuit: QuantumCircuit,
-    channels: ChannelIndex,
-    name: str,
-    positions: tuple[int, ...],
-    active_qubits: tuple[int, ...],
-    without: Location | None,
-) -> None:
-    physical = tuple(active_qubits[position] for position in positions)
-    if without is not None and location_of(physical) == without:
-        return
-    channel = channels.placement(name, physical).channel
+def _append_superoperator(circuit: QuantumCircuit, channel: GateChannel | None, positions: tuple[int, ...]) -> None:
     instruction = None if channel is None else superoperator_instruction(channel)
     if instruction is not None:
         circuit.append(instruction, list(positions))

@@ -30,8 +30,6 @@ from noise_core.spec.scaling import scale_noise
 MAX_SWEEP_POINTS = 441
 """At most this many points (21 × 21) in one sweep: each is a simulation."""
 
-METRIC_COLUMNS = ("success_probability", "total_variation_distance", "hellinger_fidelity")
-
 
 def sweep(
     circuit: QuantumCircuit | LibraryCircuit | str,
@@ -46,6 +44,7 @@ def sweep(
     initial_layout: list[int] | None = None,
     limits: SimulationLimits = DEFAULT_LIMITS,
     expected_outcomes: Iterable[str] | None = None,
+    idle_noise: bool | None = None,
     executor: Executor | None = None,
     chunks: int | None = None,
 ) -> pd.DataFrame:
@@ -55,8 +54,9 @@ def sweep(
     one row per point: the swept factors, then success_probability (NaN without expected outcomes),
     total_variation_distance, hellinger_fidelity, and exact (density matrix, else sampled with
     ``shots``). ``frame.attrs`` holds method, active_qubits and simulations. Every point is checked
-    with ``scale_noise`` before anything runs: a factor past a channel's limit raises
-    ``ScalingError`` naming the entry and the largest allowed factor.
+    with ``scale_noise`` (on the spec restricted to the circuit's qubits) before any noisy run: a
+    factor past a channel's limit raises ``ScalingError`` naming the entry and the largest allowed
+    factor.
     """
     grid = _grid(factors)
     experiment = prepare_experiment(
@@ -69,7 +69,8 @@ def sweep(
         optimization_level=optimization_level,
         initial_layout=initial_layout,
         limits=limits,
-        expected_outcomes=None if expected_outcomes is None else frozenset(expected_outcomes),
+        expected_outcomes=expected_outcomes,
+        idle_noise=idle_noise,
     )
     restricted = experiment.spec()
     variants = [Variant.of(point) for point in grid]
@@ -91,11 +92,16 @@ def sweep(
 
 def _grid(factors: Mapping[str, Sequence[float]]) -> list[dict[str, float]]:
     """Every combination of the factor values, the first factor varying slowest."""
+    if not isinstance(factors, Mapping):
+        raise AnalysisError(f"factors must map {', '.join(KINDS[:-1])} or idle to lists of values; got {factors!r:.60}")
     if not factors:
         raise AnalysisError(f"sweep at least one factor of {', '.join(KINDS)}")
     unknown = sorted(set(factors) - set(KINDS))
     if unknown:
         raise AnalysisError(f"unknown factor {unknown[0]!r}; sweep {', '.join(KINDS)}")
+    for name, listed in factors.items():
+        if isinstance(listed, (str, bytes)) or not isinstance(listed, Iterable):
+            raise AnalysisError(f"{name} factors must be a list of numbers; got {listed!r:.60}")
     values = {name: [_factor_value(name, value) for value in factors[name]] for name in factors}
     for name, listed in values.items():
         if not listed:
@@ -127,6 +133,8 @@ def factor_reaching(
     sweep. E.g. with ``metric="success_probability"`` and a gate sweep, the gate factor at which
     success falls to (or rises to) ``target``.
     """
+    if frame[factor].duplicated().any():
+        raise AnalysisError(f"factor_reaching needs a 1-D sweep of {factor}; this frame repeats its values")
     ordered = frame.sort_values(factor)
     x = ordered[factor].to_numpy(dtype=float)
     y = ordered[metric].to_numpy(dtype=float) - target

@@ -36,6 +36,7 @@ from noise_core.physics import (
 from noise_core.spec.findings import Finding, FindingKind, Subject, make_finding
 from noise_core.spec.gates import depolarizing_error_limit, is_measurement, is_non_unitary, max_depolarizing_probability
 from noise_core.spec.models import (
+    IdleRelaxationNoise,
     LocalDepolarizingNoiseOnGate,
     LocalReadoutNoise,
     LocalThermalRelaxationNoiseOnGate,
@@ -60,6 +61,7 @@ def derive_noise_spec(
     gate_error: bool = True,
     readout_error: bool = True,
     thermal_relaxation: bool = True,
+    idle_relaxation: bool = True,
     temperature: float = 0.0,
     gate_lengths: GateLengthsArgument = None,
     gate_length_units: TimeUnit = "ns",
@@ -70,13 +72,15 @@ def derive_noise_spec(
     ``from_backend``, not both: ``temperature`` in mK; ``gate_lengths`` as
     ``[(gate, value), ...]`` or ``[(gate, qubits, value), ...]`` (``qubits`` None = every tuple)
     in ``gate_length_units`` ('ns', 'us', 'µs', 'ms', 's'), overriding the snapshot's durations,
-    first match winning. Invalid options raise ``pydantic.ValidationError`` (a ``ValueError``)
-    naming the option.
+    first match winning. ``idle_relaxation`` adds each qubit's relaxation while it idles
+    (``idle_relaxation_errors``; ``from_backend`` puts it on delays). Invalid options raise
+    ``pydantic.ValidationError`` (a ``ValueError``) naming the option.
     """
     keywords = DerivationOptions(
         gate_error=gate_error,
         readout_error=readout_error,
         thermal_relaxation=thermal_relaxation,
+        idle_relaxation=idle_relaxation,
         temperature=float(temperature),
         gate_lengths=_gate_length_overrides(gate_lengths),
         gate_length_units=gate_length_units,
@@ -125,6 +129,7 @@ class _Derivation:
             local_depolarizing_errors=depolarizing,
             local_thermal_relaxation_errors=relaxation,
             local_readout_errors=readout,
+            idle_relaxation_errors=self._idle_relaxations(),
             provenance=Provenance(
                 backend_name=self.calibration.backend_name,
                 backend_version=self.calibration.backend_version,
@@ -172,6 +177,17 @@ class _Derivation:
         if without is not None:
             self.findings.append(without)
         return [excited_state_population(frequency, temperature) for frequency in frequencies]
+
+    def _idle_relaxations(self) -> list[IdleRelaxationNoise]:
+        """Each qubit's T1, T2 (ns) and population for its idle periods, as ``from_backend``'s ``RelaxationNoisePass``
+        gets them (T2 capped at 2·T1, missing T2 → 2·T1); qubits with T1 = T2 = ∞ get none (the identity)."""
+        if not (self.options.thermal_relaxation and self.options.idle_relaxation):
+            return []
+        return [
+            IdleRelaxationNoise(qubit=qubit, t1=t1, t2=t2, excited_state_population=self.populations[qubit])
+            for qubit, (t1, t2) in enumerate(self.coherence_times)
+            if not (t1 is None and t2 is None)
+        ]
 
     def _relaxation(self, qubit: int, time_ns: float) -> Relaxation:
         t1, t2 = self.coherence_times[qubit]

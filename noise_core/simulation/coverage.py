@@ -17,33 +17,61 @@ from qiskit import QuantumCircuit
 
 from noise_core.aer.channels import ChannelIndex
 from noise_core.calibration.snapshot import BackendCalibration
+from noise_core.simulation.idle import delay_nanoseconds, idle_entries, idle_relaxation
 from noise_core.spec.models import NoiseSpec
 from noise_core.spec.readout import assignment_matrix
 
-COVERAGE_COLUMNS = ["instruction", "qubits", "count", "source", "channels", "infidelity", "reported_error"]
-"""``source``: 'qubit-specific', 'all-qubit', 'global readout', or 'none'. ``infidelity``:
+COVERAGE_COLUMNS = [
+    "instruction", "qubits", "count", "source", "channels", "infidelity", "reported_error", "idle_ns",
+]  # fmt: skip
+"""``source``: 'qubit-specific', 'all-qubit', 'global readout', 'idle' or 'none'. ``infidelity``:
 1 − process fidelity of the gate channel; for ``measure``, the mean assignment error
-(P(1|0) + P(0|1))/2. ``reported_error``: the calibration's ``gate_error`` (``readout_error``
-for measure) of that placement, NaN without a calibration or entry."""
+(P(1|0) + P(0|1))/2; for ``delay``, of the idle relaxation over the mean idle period.
+``reported_error``: the calibration's ``gate_error`` (``readout_error`` for measure) of that
+placement, NaN without a calibration or entry. ``idle_ns``: for ``delay``, the qubit's total idle
+time in ns (NaN for other instructions)."""
 
 NOISELESS_BY_DESIGN = frozenset({"delay"})
-"""Instructions the spec cannot give noise to (it has no idle channel)."""
+"""Instructions that need no channel of their own to be covered: a delay is noiseless without idle entries."""
 
 
 def noise_coverage(
-    circuit: QuantumCircuit, spec: NoiseSpec, calibration: BackendCalibration | None = None
+    circuit: QuantumCircuit,
+    spec: NoiseSpec,
+    calibration: BackendCalibration | None = None,
+    *,
+    physical: tuple[int, ...] | None = None,
 ) -> pd.DataFrame:
-    """One row per (instruction, physical qubits) of ``circuit``, with its count and noise."""
-    qubit_index = {bit: index for index, bit in enumerate(circuit.qubits)}
+    """One row per (instruction, physical qubits) of ``circuit``, with its count and noise.
+
+    ``physical``: the physical qubit of each circuit qubit (a compact circuit's ``active_qubits``);
+    default, circuit qubit i is physical qubit i.
+    """
+    qubit_index = {bit: index if physical is None else physical[index] for index, bit in enumerate(circuit.qubits)}
     occurrences = Counter(
         (item.operation.name, tuple(qubit_index[q] for q in item.qubits))
         for item in circuit.data
         if item.operation.name != "barrier"
     )
+    idle_ns: dict[int, float] = {}
+    for item in circuit.data:
+        if item.operation.name == "delay":
+            qubit = qubit_index[item.qubits[0]]
+            idle_ns[qubit] = idle_ns.get(qubit, 0.0) + delay_nanoseconds(item.operation)
+    idle = idle_entries(spec)
     channels = ChannelIndex.of(spec)
     local_readout = {entry.qubit for entry in spec.local_readout_errors}
     rows = []
     for (name, qubits), count in sorted(occurrences.items()):
+        if name == "delay":
+            total = idle_ns[qubits[0]]
+            relaxation = idle_relaxation(idle.get(qubits[0]), total / count)
+            fidelity = 1.0 if relaxation is None else relaxation.process_fidelity
+            rows.append(
+                [name, str(qubits[0]), count, "idle" if relaxation else "none", "idle relaxation" if relaxation else "",
+                 1.0 - fidelity, math.nan, total]
+            )  # fmt: skip
+            continue
         if name == "measure":
             source, kinds, infidelity = _readout_row(spec, qubits[0], local_readout)
             placement = channels.placement(name, qubits)
@@ -57,7 +85,7 @@ def noise_coverage(
             kinds = " + ".join(placement.kinds)
             infidelity = 0.0 if placement.channel is None else 1.0 - placement.channel.process_fidelity()
         reported = _reported_error(calibration, name, qubits)
-        rows.append([name, ",".join(map(str, qubits)), count, source, kinds, infidelity, reported])
+        rows.append([name, ",".join(map(str, qubits)), count, source, kinds, infidelity, reported, math.nan])
     return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
 
 

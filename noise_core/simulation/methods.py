@@ -28,6 +28,7 @@ from noise_core.simulation.cost import (
     expected_branches,
     statevector_bytes,
 )
+from noise_core.simulation.idle import delay_nanoseconds, idle_entries, idle_relaxation
 from noise_core.simulation.placement import PlacedCircuit
 from noise_core.spec.models import NoiseSpec
 
@@ -174,6 +175,13 @@ def stabilizer_problem(placed: PlacedCircuit, spec: NoiseSpec | None) -> str | N
         channel = channels.placement(name, physical).channel
         if channel is not None and any(r is not None and not r.is_identity for r in channel.relaxations):
             return f"{name} on {list(physical)} has thermal relaxation, which is not a Pauli channel"
+    idle = idle_entries(spec)
+    for item in placed.compact.data:
+        if item.operation.name != "delay":
+            continue
+        qubit = placed.active_qubits[placed.compact.find_bit(item.qubits[0]).index]
+        if idle_relaxation(idle.get(qubit), delay_nanoseconds(item.operation)) is not None:
+            return f"qubit {qubit} relaxes while idle, which is not a Pauli channel"
     return None
 
 

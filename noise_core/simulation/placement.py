@@ -18,6 +18,7 @@ from qiskit.transpiler.exceptions import TranspilerError
 
 from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import SimulationError
+from noise_core.simulation.idle import schedule_alap
 from noise_core.simulation.target import (
     LeftOut,
     build_target,
@@ -27,6 +28,9 @@ from noise_core.simulation.target import (
 )
 from noise_core.spec.models import GATE_CHANNEL_FIELDS, NoiseSpec
 
+IDLE = frozenset({"barrier", "delay"})
+"""Instructions that do not make a qubit active: a qubit that only waits is left out of the simulation."""
+
 
 @dataclass(frozen=True)
 class PlacedCircuit:
@@ -35,9 +39,10 @@ class PlacedCircuit:
     transpiled: QuantumCircuit
     """Full-width physical circuit, as Qiskit's ``transpile`` returned it."""
     compact: QuantumCircuit
-    """The same instructions on ``len(active_qubits)`` qubits; barriers dropped."""
+    """The same instructions on ``len(active_qubits)`` qubits; barriers, and delays on other qubits, dropped."""
     active_qubits: tuple[int, ...]
-    """Physical qubits with at least one instruction; compact qubit i is ``active_qubits[i]``."""
+    """Physical qubits with at least one instruction other than a barrier or delay; compact qubit i is
+    ``active_qubits[i]``."""
     measurements: tuple[tuple[int, int], ...]
     """(clbit, physical qubit) of every measurement, in circuit order."""
     terminal: bool
@@ -58,8 +63,13 @@ def place_circuit(
     optimization_level: int,
     seed: int,
     initial_layout: list[int] | None = None,
+    schedule: bool = False,
 ) -> PlacedCircuit:
-    """Transpile ``circuit`` to the device (or the spec's basis on a register) and compact it."""
+    """Transpile ``circuit`` to the device (or the spec's basis on a register) and compact it.
+
+    ``schedule``: on a device, schedule it ALAP with the Target's durations, idle periods as
+    delays (``idle.schedule_alap``), for idle noise.
+    """
     _refuse_control_flow(circuit)
     if calibration is None:
         basis = register_basis_gates(spec.basis_gates, _spec_gate_names(spec))
@@ -82,6 +92,8 @@ def place_circuit(
             {"target": device.target, "initial_layout": initial_layout, **_options(optimization_level, seed)},
             explain=lambda: unplaceable_message(device, circuit.num_qubits),
         )
+        if schedule:
+            transpiled = schedule_alap(transpiled, device.target)
         left_out = device.left_out
     return _compacted(transpiled, circuit.num_qubits, left_out)
 
@@ -128,14 +140,17 @@ def _compacted(transpiled: QuantumCircuit, num_virtual: int, left_out: tuple[Lef
     qubit_index = {bit: index for index, bit in enumerate(transpiled.qubits)}
     clbit_index = {bit: index for index, bit in enumerate(transpiled.clbits)}
     active = sorted(
-        {qubit_index[q] for item in transpiled.data if item.operation.name != "barrier" for q in item.qubits}
+        {qubit_index[q] for item in transpiled.data if item.operation.name not in IDLE for q in item.qubits}
     )
     compact = QuantumCircuit(len(active), transpiled.num_clbits, name=transpiled.name)
     position = {physical: index for index, physical in enumerate(active)}
     measurements: list[tuple[int, int]] = []
-    for item in transpiled.data:
+    last_use = _last_use(transpiled, qubit_index)
+    for index, item in enumerate(transpiled.data):
         if item.operation.name == "barrier":
             continue
+        if item.operation.name == "delay" and index > last_use.get(qubit_index[item.qubits[0]], -1):
+            continue  # waiting after a qubit's last instruction (or on an unused qubit) changes nothing measured
         qubits = tuple(compact.qubits[position[qubit_index[q]]] for q in item.qubits)
         clbits = tuple(compact.clbits[clbit_index[c]] for c in item.clbits)
         compact._append(CircuitInstruction(item.operation, qubits, clbits))
@@ -152,6 +167,16 @@ def _compacted(transpiled: QuantumCircuit, num_virtual: int, left_out: tuple[Lef
         final_layout=final,
         left_out=left_out,
     )
+
+
+def _last_use(transpiled: QuantumCircuit, qubit_index: dict[object, int]) -> dict[int, int]:
+    """Each qubit's last instruction other than a barrier or delay, by position in ``transpiled.data``."""
+    last: dict[int, int] = {}
+    for index, item in enumerate(transpiled.data):
+        if item.operation.name not in IDLE:
+            for qubit in item.qubits:
+                last[qubit_index[qubit]] = index
+    return last
 
 
 def _layouts(transpiled: QuantumCircuit, num_virtual: int) -> tuple[tuple[int, ...], tuple[int, ...]]:

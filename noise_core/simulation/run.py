@@ -21,6 +21,7 @@ from noise_core.aer import build_noise_model, quantum_error
 from noise_core.aer.channels import ChannelIndex
 from noise_core.errors import SimulationError
 from noise_core.simulation.cost import statevector_bytes
+from noise_core.simulation.idle import with_idle_noise
 from noise_core.simulation.methods import SimulationLimits, stabilizer_problem
 from noise_core.simulation.placement import PlacedCircuit
 from noise_core.simulation.readout_sampling import apply_assignment, sample_assignment
@@ -48,6 +49,8 @@ class AerRun:
         self.rng = rng
         self.aer_seeds = aer_seeds
         self.limits = limits
+        self.noisy_circuit = with_idle_noise(placed.compact, placed.active_qubits, spec)
+        """The compact circuit with each delay followed by its idle relaxation (the compact one without idle noise)."""
         self.bits = MeasuredBits(placed)
         self.num_clbits = self.bits.num_clbits
         self.measured = self.bits.measured
@@ -60,7 +63,7 @@ class AerRun:
             probabilities = _saved_probabilities(AerSimulator(method="statevector"), circuit, self.aer_seeds[0])
             return self._exact(probabilities, "ideal")
         method = "stabilizer" if not stabilizer_problem(self.placed, None) else "statevector"
-        counts = self._aer_counts(AerSimulator(method=method), self.aer_seeds[0])
+        counts = self._aer_counts(AerSimulator(method=method), self.placed.compact, self.aer_seeds[0])
         return None, counts_series(counts, "ideal")
 
     def noisy(self, method: str) -> tuple[pd.Series | None, pd.Series]:
@@ -76,7 +79,7 @@ class AerRun:
             simulator = AerSimulator(
                 method="statevector", noise_model=self.model, shot_branching_enable=self.placed.terminal
             )
-        counts = self._aer_counts(simulator, self.aer_seeds[1])
+        counts = self._aer_counts(simulator, self.noisy_circuit, self.aer_seeds[1])
         if self.placed.terminal:
             counts = self._with_sampled_readout(counts)
         return None, counts_series(counts, "noisy")
@@ -84,10 +87,12 @@ class AerRun:
     def _unmeasured(self, *, with_measure_noise: bool) -> QuantumCircuit:
         """The compact circuit without its (terminal) measurements, saving the measured qubits' probabilities.
 
-        A channel the spec puts on ``measure`` acts just before the measurement, as in Aer.
+        With ``with_measure_noise`` (the noisy run), idle relaxation follows each delay, and a channel
+        the spec puts on ``measure`` acts just before the measurement, as in Aer.
         """
-        circuit = self.placed.compact.copy_empty_like()
-        for item in self.placed.compact.data:
+        source = self.noisy_circuit if with_measure_noise else self.placed.compact
+        circuit = source.copy_empty_like()
+        for item in source.data:
             if item.operation.name != "measure":
                 circuit._append(item)
         if with_measure_noise:
@@ -106,8 +111,8 @@ class AerRun:
         counts = pd.Series(self.rng.multinomial(self.shots, exact.to_numpy()), index=exact.index, name=name)
         return exact[exact > 0].sort_index(), counts[counts > 0].sort_index()
 
-    def _aer_counts(self, simulator: AerSimulator, seed: int) -> dict[str, int]:
-        result = simulator.run(self.placed.compact, shots=self.shots, seed_simulator=seed).result()
+    def _aer_counts(self, simulator: AerSimulator, circuit: QuantumCircuit, seed: int) -> dict[str, int]:
+        result = simulator.run(circuit, shots=self.shots, seed_simulator=seed).result()
         if not result.success:
             raise SimulationError(f"the simulator failed: {result.status}")
         return {format(int(key, 16), f"0{self.num_clbits}b"): count for key, count in result.data(0)["counts"].items()}

@@ -74,6 +74,7 @@ def simulate(
     initial_layout: list[int] | None = None,
     limits: SimulationLimits = DEFAULT_LIMITS,
     max_estimated_seconds: float | None = None,
+    idle_noise: bool | None = None,
 ) -> SimulationResult:
     """Simulate ``circuit`` under ``spec`` on ``calibration``'s device (or an ideal register).
 
@@ -90,12 +91,16 @@ def simulate(
     - ``max_estimated_seconds``: when the plan (``plan_simulation``'s estimate) exceeds it, raise
       ``OverBudgetError`` carrying the plan instead of simulating: a live loop plans and runs in
       one call, transpiling once.
+    - ``idle_noise`` (default: on when the spec has ``idle_relaxation_errors``): schedule the
+      circuit ALAP on the device and relax each qubit over its idle periods (``idle``); off,
+      delays are noiseless.
 
     Raises ``SimulationError`` saying what to change, and ``CircuitParseError`` (line, column,
     what was expected) for unreadable OpenQASM.
     """
     stopwatch = _Stopwatch()
     seed = _drawn_seed() if seed is None else seed
+    spec = with_idle_choice(spec, idle_noise)
     prepared = prepare_simulation(
         circuit, spec, calibration, shots, seed, method, optimization_level, initial_layout, limits, stopwatch
     )
@@ -166,6 +171,7 @@ def plan_simulation(
     optimization_level: int = 2,
     initial_layout: list[int] | None = None,
     limits: SimulationLimits = DEFAULT_LIMITS,
+    idle_noise: bool | None = None,
 ) -> SimulationPlan:
     """Transpile and choose the method as ``simulate`` would, and estimate the simulation time.
 
@@ -173,6 +179,7 @@ def plan_simulation(
     ``simulate`` makes with the same seed. The estimates (``cost``) cover the simulation stages;
     transpilation comes on top. Raises what ``simulate`` would.
     """
+    spec = with_idle_choice(spec, idle_noise)
     prepared = prepare_simulation(
         circuit, spec, calibration, shots, seed, method, optimization_level, initial_layout, limits
     )
@@ -232,9 +239,11 @@ def prepare_simulation(
     limits: SimulationLimits,
     stopwatch: _Stopwatch | None = None,
 ) -> PreparedSimulation:
-    """Check the settings, parse, transpile (seeded), choose the method and check its memory.
+    """Check the settings, parse, transpile (seeded; scheduled when the spec has idle noise), choose the method
+    and check its memory.
 
-    Takes ``simulate``'s arguments (positionally, in its order); ``stopwatch`` times the stages.
+    Takes ``simulate``'s arguments (positionally, in its order; ``with_idle_choice`` applied to ``spec``);
+    ``stopwatch`` times the stages.
     """
     stopwatch = stopwatch or _Stopwatch()
     check_settings(shots, seed, method, limits)
@@ -243,14 +252,30 @@ def prepare_simulation(
     level, level_note = transpile_level(logical, optimization_level, method, limits)
     with stopwatch("transpile"):
         placed = place_circuit(
-            logical, spec, calibration, optimization_level=level, seed=seed % 2**31, initial_layout=initial_layout
+            logical,
+            spec,
+            calibration,
+            optimization_level=level,
+            seed=seed % 2**31,
+            initial_layout=initial_layout,
+            schedule=bool(spec.idle_relaxation_errors),
         )
     chosen, reason = choose_method(method, placed, spec, limits)
     with stopwatch("coverage"):
-        coverage = noise_coverage(placed.transpiled, spec, calibration)
+        coverage = noise_coverage(placed.compact, spec, calibration, physical=placed.active_qubits)
     error_probability = shot_error_probability(coverage)
     check_memory(chosen, len(placed.active_qubits), shots, error_probability, limits)
     return PreparedSimulation(placed, expected, chosen, reason + level_note, coverage, error_probability)
+
+
+def with_idle_choice(spec: NoiseSpec, idle_noise: bool | None) -> NoiseSpec:
+    """``spec`` as ``simulate`` runs it: without its idle entries when ``idle_noise`` is False.
+
+    A spec with idle entries is scheduled (``prepare_simulation``); one without runs unscheduled.
+    """
+    if idle_noise is False and spec.idle_relaxation_errors:
+        return spec.model_copy(update={"idle_relaxation_errors": []})
+    return spec
 
 
 def _as_circuit(circuit: QuantumCircuit | LibraryCircuit | str) -> tuple[QuantumCircuit, frozenset[str] | None]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from qiskit.circuit import Measure, Reset
+from qiskit.circuit import Delay, Measure, Parameter, Reset
 from qiskit.circuit.library import get_standard_gate_name_mapping
 from qiskit.transpiler import InstructionProperties, QubitProperties, Target
 
@@ -62,7 +62,7 @@ class DeviceTarget:
 
 
 def build_target(calibration: BackendCalibration, *, fractional_gates: bool = False) -> DeviceTarget:
-    """The device as a transpiler ``Target``: gates with duration (s) and error, measure, reset.
+    """The device as a transpiler ``Target``: gates with duration (s) and error, measure, reset, delay.
 
     Measurement carries the qubit's ``readout_error`` and ``readout_length`` (Heron's extra
     ``measure_2`` entries are not instructions Qiskit knows). Other gate names Qiskit does not
@@ -90,6 +90,7 @@ def build_target(calibration: BackendCalibration, *, fractional_gates: bool = Fa
     target.add_instruction(Measure(), _per_qubit(calibration, usable, "readout_error", "readout_length"))
     if "reset" in calibration.gate_names:
         target.add_instruction(Reset(), {(qubit,): None for qubit in usable})
+    target.add_instruction(Delay(Parameter("t")), {(qubit,): None for qubit in usable})  # idle periods, as on IBM
     return DeviceTarget(target, tuple(left_out), tuple(sorted(unusable)))
 
 

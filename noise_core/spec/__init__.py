@@ -5,6 +5,7 @@ from noise_core.spec.fingerprint import spec_fingerprint
 from noise_core.spec.models import (
     GATE_CHANNEL_FIELDS,
     DepolarizingNoiseOnGate,
+    IdleRelaxationNoise,
     LocalDepolarizingNoiseOnGate,
     LocalPauliNoiseOnGate,
     LocalReadoutNoise,
@@ -28,6 +29,7 @@ __all__ = [
     "Finding",
     "FindingKind",
     "GateLengthOverride",
+    "IdleRelaxationNoise",
     "LocalDepolarizingNoiseOnGate",
     "LocalPauliNoiseOnGate",
     "LocalReadoutNoise",

@@ -14,7 +14,7 @@ from typing import Any
 
 from noise_core.spec.models import GATE_CHANNEL_FIELDS, NoiseSpec
 
-UNORDERED_SPEC_FIELDS = ("basis_gates", *GATE_CHANNEL_FIELDS, "local_readout_errors")
+UNORDERED_SPEC_FIELDS = ("basis_gates", *GATE_CHANNEL_FIELDS, "local_readout_errors", "idle_relaxation_errors")
 """Spec fields that are sets in meaning: their order is not part of the fingerprint."""
 
 
@@ -31,7 +31,11 @@ def canonical_digest(value: Any) -> str:
 def spec_fingerprint(spec: NoiseSpec) -> str:
     """The spec's physics (every channel and readout setting; not its provenance) as a SHA-256 digest."""
     document = spec.model_dump(mode="json", exclude={"provenance"})
+    if not document["idle_relaxation_errors"]:
+        del document[
+            "idle_relaxation_errors"
+        ]  # a spec without idle noise keeps the fingerprint it had before it existed
     for field in UNORDERED_SPEC_FIELDS:
-        if document[field] is not None:
+        if document.get(field) is not None:
             document[field] = sorted(document[field], key=canonical_json)
     return canonical_digest(document)

@@ -5,7 +5,8 @@ ClassiqSimulatorNoiseSpecification``, classiq 1.34; its JSON Schema is in
 ``tests/data/classiq_1.34.0_noise_spec.schema.json``) so that the Classiq subset of a spec is
 accepted there as is; ``noise_core.export`` holds what that subset cannot express. Two local
 extensions carry what a device-derived model needs and Classiq's schema lacks:
-``local_pauli_errors`` and ``local_thermal_relaxation_errors``.
+``local_pauli_errors``, ``local_thermal_relaxation_errors`` and ``idle_relaxation_errors``
+(relaxation models: ``relaxation.py``).
 
 Semantics, shared with Aer (``qiskit_aer.noise.errors.standard_errors``):
 
@@ -15,6 +16,7 @@ Semantics, shared with Aer (``qiskit_aer.noise.errors.standard_errors``):
   (``noise_core.export.classiq_incompatibilities``).
 - Pauli labels use Qiskit's order: the *last* character acts on the gate's first qubit.
 - Thermal-relaxation times (t1, t2, time) share one unit of the writer's choice; T2 ≤ 2·T1.
+  Idle relaxation times are in ns (the schedule's durations are).
 - Assignment matrices: row = prepared state, column = recorded outcome,
   ``[[P(0|0), P(1|0)], [P(0|1), P(1|1)]]``.
 - Precedence: a qubit-specific entry replaces the all-qubit entry of the same kind on that
@@ -43,6 +45,7 @@ from noise_core.spec.base import (
 )
 from noise_core.spec.gates import known_gate_arity, max_depolarizing_probability
 from noise_core.spec.provenance import Provenance
+from noise_core.spec.relaxation import IdleRelaxationNoise, ThermalRelaxationParameters
 
 
 def _check_assignment_matrix(matrix: list[list[float]]) -> list[list[float]]:
@@ -192,40 +195,6 @@ class LocalPauliNoiseOnGate(SpecModel):
         return self
 
 
-class ThermalRelaxationParameters(SpecModel):
-    """T1/T2 relaxation of one qubit over a gate of duration ``time`` (all in one time unit).
-
-    ``t1=None`` means T1 = ∞ (no amplitude damping: a calibration that does not report T1);
-    ``t2=None`` means T2 = ∞ and needs ``t1=None`` too, since T2 ≤ 2·T1. Both ``None`` is the
-    identity. JSON cannot hold ∞, so infinity is spelled ``null`` rather than a large number.
-    """
-
-    t1: float | None = Field(
-        strict=True, gt=0.0, description="Amplitude-damping time T1 (> 0); null = infinite (no amplitude damping)."
-    )
-    t2: float | None = Field(
-        strict=True, gt=0.0, description="Dephasing time T2 (> 0, ≤ 2·T1); null = infinite (only with t1 null)."
-    )
-    time: float = Field(strict=True, ge=0.0, description="Gate duration, same unit as t1 and t2.")
-    excited_state_population: Probability = Field(
-        default=0.0, description="Equilibrium |1> population (0 = zero temperature)."
-    )
-
-    @model_validator(mode="after")
-    def _check_t2_limit(self) -> ThermalRelaxationParameters:
-        if self.t1 is not None and (self.t2 is None or self.t2 > 2.0 * self.t1):
-            raise rule_error(
-                "t2_limit",
-                f"t2 must be at most 2*t1 = {2.0 * self.t1!r}; got t2={_infinite_if_none(self.t2)} with t1={self.t1!r}",
-                field="t2",
-            )
-        return self
-
-
-def _infinite_if_none(value: float | None) -> str:
-    return "null (infinite)" if value is None else repr(value)
-
-
 class ThermalRelaxationNoiseOnGate(ThermalRelaxationParameters):
     """Thermal relaxation on every occurrence of a *single-qubit* ``gate`` (Classiq's model).
 
@@ -300,7 +269,7 @@ def _gate_arity_of(entry: GateChannel) -> int:
 
 def entry_target(entry: Any) -> tuple[Any, ...]:
     """What an entry applies to: (gate,), (gate, qubits) or (qubit,)."""
-    if isinstance(entry, LocalReadoutNoise):
+    if isinstance(entry, (LocalReadoutNoise, IdleRelaxationNoise)):
         return (entry.qubit,)
     qubits = getattr(entry, "qubits", None)
     return (entry.gate,) if qubits is None else (entry.gate, tuple(qubits))
@@ -339,6 +308,10 @@ class NoiseSpec(SpecModel):
         default=None, description="One assignment matrix for every qubit; excludes the bit-flip field."
     )
     local_readout_errors: list[LocalReadoutNoise] = Field(default_factory=list)
+    idle_relaxation_errors: list[IdleRelaxationNoise] = Field(
+        default_factory=list,
+        description="Local extension (not in Classiq's schema): relaxation of each qubit while it idles, times in ns.",
+    )
     provenance: Provenance | None = Field(
         default=None, description="Source snapshot, options and adjustments of a derived spec (not in Classiq's)."
     )
@@ -361,7 +334,7 @@ class NoiseSpec(SpecModel):
                 f"got {self.readout_bit_flip_probability!r} and {self.readout_assignment_probabilities!r}",
                 field="readout_assignment_probabilities",
             )
-        for field in (*GATE_CHANNEL_FIELDS, "local_readout_errors"):
+        for field in (*GATE_CHANNEL_FIELDS, "local_readout_errors", "idle_relaxation_errors"):
             self._check_no_duplicate_targets(field)
         self._check_consistent_arity()
         return self
@@ -394,7 +367,9 @@ class NoiseSpec(SpecModel):
     @property
     def is_ideal(self) -> bool:
         """True when no channel is set: simulating this spec is noise-free."""
-        has_channel = any(getattr(self, field) for field in (*GATE_CHANNEL_FIELDS, "local_readout_errors"))
+        has_channel = any(
+            getattr(self, field) for field in (*GATE_CHANNEL_FIELDS, "local_readout_errors", "idle_relaxation_errors")
+        )
         has_global_readout = (
             self.readout_bit_flip_probability is not None or self.readout_assignment_probabilities is not None
         )

@@ -36,6 +36,12 @@ class DerivationOptions(SpecModel):
     thermal_relaxation: bool = Field(
         default=True, strict=True, description="T1/T2 relaxation over each gate's duration."
     )
+    idle_relaxation: bool = Field(
+        default=True,
+        strict=True,
+        description="T1/T2 relaxation on each qubit's idle periods (from_backend's RelaxationNoisePass on delays); "
+        "only with thermal_relaxation.",
+    )
     temperature: float = Field(
         default=0.0, strict=True, ge=0.0, description="Qubit temperature in mK; sets the excited-state population."
     )
@@ -50,7 +56,10 @@ class NoiseScaling(SpecModel):
 
     gate: float = Field(strict=True, ge=0.0, description="Factor on depolarizing λ and non-identity Pauli terms.")
     readout: float = Field(strict=True, ge=0.0, description="Factor on off-diagonal assignment probabilities.")
-    relaxation: float = Field(strict=True, ge=0.0, description="Factor on the rates 1/T1 and 1/T2.")
+    relaxation: float = Field(strict=True, ge=0.0, description="Factor on the rates 1/T1 and 1/T2 of gate relaxation.")
+    idle: float = Field(
+        default=1.0, strict=True, ge=0.0, description="Factor on the rates 1/T1 and 1/T2 of idle relaxation."
+    )
     kept_at_maximum: list[str] = Field(
         default_factory=list,
         description="Entries already at their physical maximum (gates reported broken), left there by a factor > 1.",

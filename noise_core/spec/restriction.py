@@ -21,4 +21,5 @@ def restrict_spec(spec: NoiseSpec, qubits: Iterable[int]) -> NoiseSpec:
         for field in GATE_CHANNEL_FIELDS
     }
     update["local_readout_errors"] = [entry for entry in spec.local_readout_errors if entry.qubit in kept]
+    update["idle_relaxation_errors"] = [entry for entry in spec.idle_relaxation_errors if entry.qubit in kept]
     return spec.model_copy(update=update)

@@ -6,8 +6,9 @@
   identity term takes the rest (added when the entry had none);
 - ``readout`` multiplies the off-diagonal assignment probabilities P(1|0) and P(0|1) (and the
   global bit-flip probability); each row stays stochastic;
-- ``relaxation`` multiplies the rates 1/T1 and 1/T2, so T1 → T1/s and T2 → T2/s (T2 ≤ 2·T1
-  still holds); the gate time and the excited-state population stay.
+- ``relaxation`` multiplies the rates 1/T1 and 1/T2 of gate relaxation, so T1 → T1/s and
+  T2 → T2/s (T2 ≤ 2·T1 still holds); the gate time and the excited-state population stay;
+- ``idle`` does the same for the idle relaxation (``idle_relaxation_errors``).
 
 A factor of 0 removes that kind of noise (its entries are dropped). A factor that would push a
 channel past its physical limit (λ above 4ⁿ/(4ⁿ−1), a probability above 1) is refused with the
@@ -36,24 +37,27 @@ from noise_core.spec.validation import describe_validation_error
 Document = dict[str, Any]
 
 
-def scale_noise(spec: NoiseSpec, *, gate: float = 1.0, readout: float = 1.0, relaxation: float = 1.0) -> NoiseSpec:
-    """``spec`` with gate, readout and relaxation noise scaled by these factors (module docstring)."""
-    factors = _checked_factors(gate, readout, relaxation)
-    if (factors.gate, factors.readout, factors.relaxation) == (1.0, 1.0, 1.0):
+def scale_noise(
+    spec: NoiseSpec, *, gate: float = 1.0, readout: float = 1.0, relaxation: float = 1.0, idle: float = 1.0
+) -> NoiseSpec:
+    """``spec`` with gate, readout, relaxation and idle noise scaled by these factors (module docstring)."""
+    factors = _checked_factors(gate, readout, relaxation, idle)
+    if (factors.gate, factors.readout, factors.relaxation, factors.idle) == (1.0, 1.0, 1.0, 1.0):
         return spec
     document = spec.model_dump(mode="json")
     kept = _scale("gate", factors.gate, _gate_knobs(document))
     kept += _scale("readout", factors.readout, _readout_knobs(document))
     _remove_zeroed(document, factors)
     _scale_relaxation(document, factors.relaxation)
+    _scale_idle(document, factors.idle)
     if document.get("provenance") is not None:
         document["provenance"]["scalings"].append({**factors.model_dump(mode="json"), "kept_at_maximum": kept})
     return NoiseSpec.model_validate(document)
 
 
-def _checked_factors(gate: float, readout: float, relaxation: float) -> NoiseScaling:
+def _checked_factors(gate: float, readout: float, relaxation: float, idle: float) -> NoiseScaling:
     try:
-        return NoiseScaling(gate=float(gate), readout=float(readout), relaxation=float(relaxation))
+        return NoiseScaling(gate=float(gate), readout=float(readout), relaxation=float(relaxation), idle=float(idle))
     except (ValidationError, TypeError, ValueError) as error:
         problems = (
             [str(p) for p in describe_validation_error(error)] if isinstance(error, ValidationError) else [str(error)]
@@ -181,6 +185,8 @@ def _remove_zeroed(document: Document, factors: NoiseScaling) -> None:
         )
     if factors.relaxation == 0.0:
         document.update(gate_thermal_relaxation_errors=[], local_thermal_relaxation_errors=[])
+    if factors.idle == 0.0:
+        document["idle_relaxation_errors"] = []
 
 
 def _scale_relaxation(document: Document, factor: float) -> None:
@@ -191,6 +197,19 @@ def _scale_relaxation(document: Document, factor: float) -> None:
     parameters += [
         relaxation for entry in document["local_thermal_relaxation_errors"] for relaxation in entry["relaxations"]
     ]
+    _divide_times(parameters, factor)
+
+
+def _scale_idle(document: Document, factor: float) -> None:
+    """T1 → T1/s and T2 → T2/s on every idle relaxation."""
+    if factor != 0.0:
+        _divide_times(document["idle_relaxation_errors"], factor)
+
+
+def _divide_times(parameters: list[Document], factor: float) -> None:
+    """T1 and T2 of each relaxation divided by ``factor`` (∞, spelled None, stays ∞)."""
+    if factor == 1.0:
+        return
     for relaxation in parameters:
         for time in ("t1", "t2"):
             if relaxation[time] is not None:

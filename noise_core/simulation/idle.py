@@ -1,0 +1,72 @@
+"""Time on the device: the ALAP schedule of a transpiled circuit, and relaxation on every idle period.
+
+IBM schedules a circuit as late as possible (ALAP) and a qubit waits while others run gates.
+``schedule_alap`` does the same with the ``Target``'s durations (Qiskit's ``ALAPScheduleAnalysis``
+and ``PadDelay``): each idle period becomes a ``delay``. A gate without a duration takes 0 (IBM's
+virtual ``rz``). Each delay of d ns on a qubit with an ``idle_relaxation_errors`` entry then gets
+``thermal_relaxation_error(T1, T2, d, p₁)``, as the ``RelaxationNoisePass`` of ``from_backend``
+does; user-written delays get the same.
+"""
+
+from __future__ import annotations
+
+from qiskit import QuantumCircuit
+from qiskit.circuit import CircuitInstruction, Instruction
+from qiskit.transpiler import PassManager, Target
+from qiskit.transpiler.passes import ALAPScheduleAnalysis, PadDelay
+
+from noise_core.aer.model import relaxation_instruction
+from noise_core.errors import SimulationError
+from noise_core.physics import Relaxation
+from noise_core.spec.models import IdleRelaxationNoise, NoiseSpec
+
+NANOSECONDS_PER_UNIT = {"s": 1e9, "ms": 1e6, "us": 1e3, "µs": 1e3, "ns": 1.0, "ps": 1e-3}
+"""Delay units Qiskit writes, in ns (``dt`` needs the device's sample time, which snapshots lack)."""
+
+
+def schedule_alap(transpiled: QuantumCircuit, target: Target) -> QuantumCircuit:
+    """``transpiled`` scheduled ALAP with ``target``'s durations (seconds), its idle periods as delays."""
+    return PassManager([ALAPScheduleAnalysis(target=target), PadDelay(target=target)]).run(transpiled)
+
+
+def delay_nanoseconds(operation: Instruction) -> float:
+    """A delay's duration in ns (``SimulationError`` for 'dt', which needs a sample time, or a symbolic duration)."""
+    unit = getattr(operation, "unit", "dt")
+    if unit not in NANOSECONDS_PER_UNIT:
+        raise SimulationError(f"a delay in {unit!r} cannot be given idle noise; write its duration in s, ms, us or ns")
+    try:
+        return float(operation.duration) * NANOSECONDS_PER_UNIT[unit]
+    except TypeError:
+        raise SimulationError(f"a delay needs a numeric duration; got {operation.duration!r}") from None
+
+
+def idle_entries(spec: NoiseSpec) -> dict[int, IdleRelaxationNoise]:
+    """The spec's idle entries by qubit."""
+    return {entry.qubit: entry for entry in spec.idle_relaxation_errors}
+
+
+def idle_relaxation(entry: IdleRelaxationNoise | None, nanoseconds: float) -> Relaxation | None:
+    """The relaxation of one idle period on a qubit with ``entry``; None when it is the identity."""
+    if entry is None:
+        return None
+    relaxation = Relaxation(entry.t1, entry.t2, nanoseconds, entry.excited_state_population)
+    return None if relaxation.is_identity else relaxation
+
+
+def with_idle_noise(circuit: QuantumCircuit, active_qubits: tuple[int, ...], spec: NoiseSpec) -> QuantumCircuit:
+    """``circuit`` (compact: qubit i is physical ``active_qubits[i]``) with each delay followed by its relaxation.
+
+    Returns ``circuit`` itself when the spec has no idle entry or the circuit no delay.
+    """
+    entries = idle_entries(spec)
+    if not entries or not any(item.operation.name == "delay" for item in circuit.data):
+        return circuit
+    noisy = circuit.copy_empty_like()
+    for item in circuit.data:
+        noisy._append(item)
+        if item.operation.name == "delay":
+            physical = active_qubits[circuit.find_bit(item.qubits[0]).index]
+            relaxation = idle_relaxation(entries.get(physical), delay_nanoseconds(item.operation))
+            if relaxation is not None:
+                noisy._append(CircuitInstruction(relaxation_instruction(relaxation), item.qubits))
+    return noisy

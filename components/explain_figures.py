@@ -11,8 +11,9 @@ from components.map_figure import label_colours, lattice_layout
 
 KIND_LABELS = {
     "gate": "gate errors (depolarizing, Pauli)",
-    "relaxation": "relaxation (T1, T2)",
+    "relaxation": "relaxation in gates (T1, T2)",
     "readout": "readout",
+    "idle": "idle relaxation (T1, T2)",
     "interaction": "interaction (remainder)",
 }
 LOSS_LABELS = {"success": "success probability lost", "tvd": "total variation distance"}
@@ -20,7 +21,12 @@ LOSS_SCALE = "YlOrRd"
 """Sequential: pale (little loss) to dark red (most)."""
 MAP_MARGIN = 1.6
 """Lattice units shown around the circuit's qubits on the loss map."""
-FACTOR_LABELS = {"gate": "gate-error factor", "readout": "readout-error factor", "relaxation": "T1/T2-rate factor"}
+FACTOR_LABELS = {
+    "gate": "gate-error factor",
+    "readout": "readout-error factor",
+    "relaxation": "T1/T2-rate factor (gates)",
+    "idle": "T1/T2-rate factor (idle)",
+}
 METRIC_LABELS = {
     "success_probability": "success probability",
     "total_variation_distance": "total variation distance",

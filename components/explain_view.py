@@ -27,24 +27,29 @@ SLIDER_MAX = 4.0
 SWEEP_POINTS = 21
 
 
+WHAT_IF_SLIDERS = (
+    ("gate", "gate errors", "Multiplies every depolarizing λ and Pauli probability; 0 removes them"),
+    ("readout", "readout errors", "Multiplies P(1|0) and P(0|1) of every qubit; 0 removes them"),
+    ("relaxation", "T1/T2 rates (gates)", "2 halves T1 and T2 during gates; 0 removes that relaxation"),
+    ("idle", "T1/T2 rates (idle)", "2 halves T1 and T2 while qubits wait; 0 removes idle relaxation"),
+)
+
+
 def what_if_sliders() -> WhatIf:
-    """Gate, readout and relaxation factors on the model in force, for this page's result and explanations."""
-    columns = st.columns(3)
-    factors = [
-        columns[index].slider(
-            label, 0.0, SLIDER_MAX, 1.0, 0.05, format="×%.2f", key=f"explain_{name}", persist_state="session",
-            help=help_text,
-        )
-        for index, (name, label, help_text) in enumerate(
-            (
-                ("gate", "gate errors", "Multiplies every depolarizing λ and Pauli probability; 0 removes them"),
-                ("readout", "readout errors", "Multiplies P(1|0) and P(0|1) of every qubit; 0 removes them"),
-                ("relaxation", "T1/T2 rates", "2 halves T1 and T2; 0 removes relaxation"),
+    """Gate, readout, relaxation and idle factors on the model in force, for this page's result and explanations."""
+    columns = st.columns(len(WHAT_IF_SLIDERS))
+    factors = {
+        name: float(
+            column.slider(
+                label, 0.0, SLIDER_MAX, 1.0, 0.05, format="×%.2f", key=f"explain_{name}", persist_state="session",
+                help=help_text,
             )
         )
-    ]  # fmt: skip
-    gate, readout, relaxation = (float(factor) for factor in factors)
-    return WhatIf(gate, readout, relaxation)
+        for column, (name, label, help_text) in zip(columns, WHAT_IF_SLIDERS, strict=True)
+    }  # fmt: skip
+    return WhatIf(
+        gate=factors["gate"], readout=factors["readout"], relaxation=factors["relaxation"], idle=factors["idle"]
+    )
 
 
 def metric_choice(shown: ShownSimulation) -> Metric:

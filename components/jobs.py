@@ -148,6 +148,7 @@ class WhatIf:
     """The qubit whose readout is replaced by ``p1_given_0``/``p0_given_1``; None leaves readout per qubit as is."""
     p1_given_0: float = 0.0
     p0_given_1: float = 0.0
+    idle: float = 1.0
 
     def __post_init__(self) -> None:
         if self.qubit is None:  # the flips mean nothing without a qubit: equal what-ifs compare equal
@@ -156,19 +157,32 @@ class WhatIf:
 
     @property
     def is_identity(self) -> bool:
-        return (self.gate, self.readout, self.relaxation, self.qubit) == (1.0, 1.0, 1.0, None)
+        return (self.gate, self.readout, self.relaxation, self.idle, self.qubit) == (1.0, 1.0, 1.0, 1.0, None)
 
     def with_factor(self, kind: str, factor: float) -> WhatIf:
         """This what-if with the ``kind`` factor (gate, readout or relaxation) set to ``factor``."""
-        factors = {"gate": self.gate, "readout": self.readout, "relaxation": self.relaxation}
+        factors = self.factors()
         if kind not in factors:
             raise ValueError(f"unknown factor {kind!r}; one of {', '.join(factors)}")
         factors[kind] = factor
-        return replace(self, gate=factors["gate"], readout=factors["readout"], relaxation=factors["relaxation"])
+        return replace(
+            self,
+            gate=factors["gate"],
+            readout=factors["readout"],
+            relaxation=factors["relaxation"],
+            idle=factors["idle"],
+        )
+
+    def factors(self) -> dict[str, float]:
+        """The factors by kind, as ``scale_noise`` takes them."""
+        return {"gate": self.gate, "readout": self.readout, "relaxation": self.relaxation, "idle": self.idle}
 
     def describe(self) -> str:
         """'what-if: gate errors ×2, qubit 3 readout P(1|0) 0.05, P(0|1) 0.1' (only what differs from the model)."""
-        factors = (("gate errors", self.gate), ("readout errors", self.readout), ("T1/T2 rates", self.relaxation))
+        factors = (
+            ("gate errors", self.gate), ("readout errors", self.readout), ("T1/T2 rates", self.relaxation),
+            ("idle T1/T2 rates", self.idle),
+        )  # fmt: skip
         parts = [f"{name} ×{value:g}" for name, value in factors if value != 1.0]
         if self.qubit is not None:
             parts.append(f"qubit {self.qubit} readout P(1|0) {self.p1_given_0:g}, P(0|1) {self.p0_given_1:g}")
@@ -176,7 +190,7 @@ class WhatIf:
 
     def apply(self, spec: NoiseSpec) -> NoiseSpec:
         """The spec the what-if describes (``ScalingError`` for a factor past a channel's limit)."""
-        scaled = scale_noise(spec, gate=self.gate, readout=self.readout, relaxation=self.relaxation)
+        scaled = scale_noise(spec, **self.factors())
         if self.qubit is None:
             return scaled
         return with_qubit_readout(scaled, self.qubit, self.p1_given_0, self.p0_given_1)

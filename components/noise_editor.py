@@ -51,6 +51,7 @@ TABLES = {
     "qubit_specific": "Qubit-specific channels",
     "all_qubit": "All-qubit channels",
     "readout": "Per-qubit readout",
+    "idle": "Idle relaxation",
 }
 READOUT_MODES = ("none", "bit flip", "matrix")
 _HELP = {
@@ -200,7 +201,7 @@ def render_start_buttons() -> None:
 
 
 def render_editors() -> None:
-    """The three tables and the global readout; every change is validated at once."""
+    """The four tables and the global readout; every change is validated at once."""
     state = noise_state()
     bases = _bases()
     sources = (

@@ -1,11 +1,12 @@
 """A spec as editable tables and back, in the units a physicist reads, with problems in the user's terms.
 
-Three tables, one row per thing a user thinks about:
+Four tables, one row per thing a user thinks about:
 
 - ``all_qubit``: one row per gate: depolarizing λ, Pauli terms, thermal relaxation.
 - ``qubit_specific``: one row per (gate, qubits): the same kinds, per placement; relaxation
   values are listed per qubit ("52.1, 61.3"), ``inf`` for an infinite T1/T2.
 - ``readout``: one row per qubit: P(1|0) and P(0|1).
+- ``idle``: one row per qubit: T1, T2 and excited population while it waits (idle relaxation).
 
 Units and digits: T1 and T2 are shown in µs and gate times in ns (the spec holds ns), with
 about four significant digits (``humane``). Each gate row also keeps, in its ``exact`` column
@@ -33,6 +34,7 @@ from pydantic import ValidationError
 from noise_core import NoiseSpec, NoiseStudioError, describe_validation_error
 from noise_core.spec import (
     DepolarizingNoiseOnGate,
+    IdleRelaxationNoise,
     LocalDepolarizingNoiseOnGate,
     LocalPauliNoiseOnGate,
     LocalReadoutNoise,
@@ -48,6 +50,9 @@ from noise_core.spec.models import entry_target, is_identity_pauli
 ALL_QUBIT_COLUMNS = ["gate", "num_qubits", "depolarizing", "pauli", "t1", "t2", "time", "excited"]
 QUBIT_SPECIFIC_COLUMNS = ["gate", "qubits", "depolarizing", "pauli", "t1", "t2", "time", "excited"]
 READOUT_COLUMNS = ["qubit", "p1_given_0", "p0_given_1"]
+IDLE_COLUMNS = ["qubit", "t1", "t2", "excited"]
+PER_QUBIT_TABLES = frozenset({"readout", "idle"})
+"""Tables with one row per qubit (keyed by ``qubit``)."""
 EXACT = "exact"
 """Hidden column of the gate tables: {column: (displayed text, exact values in the spec's units)} and,
 under ``ORDER``, {spec field: index of the row's entry in the spec it was built from}."""
@@ -58,6 +63,7 @@ TABLE_KEYS = {
     "all_qubit": ("gate",),
     "qubit_specific": ("gate", "qubits"),
     "readout": ("qubit",),
+    "idle": ("qubit",),
 }
 """Columns that identify a row when comparing with the derived tables."""
 COLUMN_LABELS = {
@@ -78,6 +84,7 @@ COLUMN_LABELS = {
 NS_PER_SHOWN_UNIT = {"t1": 1000.0, "t2": 1000.0, "time": 1.0, "excited": 1.0}
 """Spec value (ns for times) per displayed unit: T1/T2 in µs, gate time in ns."""
 RELAXATION_ATTRIBUTES = {"t1": "t1", "t2": "t2", "time": "time", "excited": "excited_state_population"}
+IDLE_ATTRIBUTES = {"t1": "t1", "t2": "t2", "excited": "excited_state_population"}
 SIGNIFICANT_DIGITS = 4
 
 
@@ -106,7 +113,7 @@ def humane(value: float, digits: int = SIGNIFICANT_DIGITS) -> str:
 
 
 def tables_from_spec(spec: NoiseSpec) -> dict[str, pd.DataFrame]:
-    """The spec's channels as the three editable tables (times in display units, exact values kept)."""
+    """The spec's channels as the four editable tables (times in display units, exact values kept)."""
     return {
         "all_qubit": _all_qubit_table(spec),
         "qubit_specific": _qubit_specific_table(spec),
@@ -121,24 +128,24 @@ def tables_from_spec(spec: NoiseSpec) -> dict[str, pd.DataFrame]:
             ],
             columns=READOUT_COLUMNS,
         ),
+        "idle": _idle_table(spec),
     }
 
 
 def spec_from_tables(tables: dict[str, pd.DataFrame], base: NoiseSpec) -> NoiseSpec:
-    """A validated spec from edited tables; ``base`` supplies the global readout, basis gates, idle relaxation and
-    provenance."""
+    """A validated spec from edited tables; ``base`` supplies the global readout, basis gates and provenance."""
     problems: list[str] = []
     document: dict[str, Any] = {
         "basis_gates": base.basis_gates,
         "readout_bit_flip_probability": base.readout_bit_flip_probability,
         "readout_assignment_probabilities": base.readout_assignment_probabilities,
-        "idle_relaxation_errors": [entry.model_dump() for entry in base.idle_relaxation_errors],
         "provenance": base.provenance.model_dump() if base.provenance else None,
     }
     pending: dict[str, list[tuple[float, dict[str, Any], str]]] = {}
     _collect(pending, problems, "all_qubit", tables["all_qubit"], _all_qubit_entries)
     _collect(pending, problems, "qubit_specific", tables["qubit_specific"], _qubit_specific_entries)
     _collect(pending, problems, "readout", tables["readout"], _readout_entries)
+    _collect(pending, problems, "idle", tables["idle"], _idle_entries)
     if problems:
         raise SpecEditError(problems)
     origins: dict[str, list[str]] = {}
@@ -184,7 +191,7 @@ def spec_with_row(spec: NoiseSpec, table_name: str, row: dict[str, Any]) -> Nois
 
 def _row_target(table_name: str, row: dict[str, Any]) -> tuple[Any, ...]:
     """The ``entry_target`` of a row's entries: (qubit,), (gate,) or (gate, qubits)."""
-    if table_name == "readout":
+    if table_name in PER_QUBIT_TABLES:
         return (int(row["qubit"]),)
     if table_name == "all_qubit":
         return (str(row["gate"]).strip(),)
@@ -194,9 +201,11 @@ def _row_target(table_name: str, row: dict[str, Any]) -> tuple[Any, ...]:
 # --- spec → tables ------------------------------------------------------------------------
 
 
-def _add_relaxation(row: dict[str, Any], relaxations: Sequence[Any]) -> None:
+def _add_relaxation(
+    row: dict[str, Any], relaxations: Sequence[Any], attributes: dict[str, str] = RELAXATION_ATTRIBUTES
+) -> None:
     """T1/T2 (µs), time (ns) and excited population as texts, one value per qubit; exact values kept."""
-    for column, attribute in RELAXATION_ATTRIBUTES.items():
+    for column, attribute in attributes.items():
         values = tuple(getattr(relaxation, attribute) for relaxation in relaxations)
         text = ", ".join("inf" if value is None else humane(value / NS_PER_SHOWN_UNIT[column]) for value in values)
         row[column] = text
@@ -247,6 +256,15 @@ def _qubit_specific_table(spec: NoiseSpec) -> pd.DataFrame:
         )
     table = pd.DataFrame(list(rows.values()), columns=[*QUBIT_SPECIFIC_COLUMNS, EXACT])
     return table.astype({"depolarizing": float})
+
+
+def _idle_table(spec: NoiseSpec) -> pd.DataFrame:
+    rows = []
+    for index, entry in enumerate(spec.idle_relaxation_errors):
+        row: dict[str, Any] = {"qubit": entry.qubit, EXACT: {}}
+        _add_relaxation(_add_order(row, "idle_relaxation_errors", index), [entry], IDLE_ATTRIBUTES)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[*IDLE_COLUMNS, EXACT])
 
 
 def _pauli_text(terms: Iterable[Any]) -> str:
@@ -337,15 +355,27 @@ def _readout_entries(cells: _Cells) -> dict[str, list[dict[str, Any]]]:
     return {"local_readout_errors": [{"qubit": qubit, "assignment_probabilities": matrix}]}
 
 
+def _idle_entries(cells: _Cells) -> dict[str, list[dict[str, Any]]]:
+    qubit = cells.integer("qubit", low=0)
+    t1, t2 = (cells.per_qubit(column, 1, infinite_allowed=True) for column in ("t1", "t2"))
+    excited = cells.per_qubit("excited", 1, infinite_allowed=False) if cells.present("excited") else [0.0]
+    if t1 is None or t2 is None or excited is None or not cells.t2_within_limit(t1[0], t2[0]):
+        return {}
+    entry = {"qubit": qubit, "t1": t1[0], "t2": t2[0], "excited_state_population": excited[0]}
+    return {"idle_relaxation_errors": [entry]}
+
+
 _ROW_PARSERS: dict[str, RowParser] = {
     "all_qubit": _all_qubit_entries,
     "qubit_specific": _qubit_specific_entries,
     "readout": _readout_entries,
+    "idle": _idle_entries,
 }
 _TABLE_FIELDS = {
     "all_qubit": ("gate_depolarizing_errors", "gate_pauli_errors", "gate_thermal_relaxation_errors"),
     "qubit_specific": ("local_depolarizing_errors", "local_pauli_errors", "local_thermal_relaxation_errors"),
     "readout": ("local_readout_errors",),
+    "idle": ("idle_relaxation_errors",),
 }
 _ENTRY_MODELS: dict[str, type[SpecModel]] = {
     "gate_depolarizing_errors": DepolarizingNoiseOnGate,
@@ -355,6 +385,7 @@ _ENTRY_MODELS: dict[str, type[SpecModel]] = {
     "local_pauli_errors": LocalPauliNoiseOnGate,
     "local_thermal_relaxation_errors": LocalThermalRelaxationNoiseOnGate,
     "local_readout_errors": LocalReadoutNoise,
+    "idle_relaxation_errors": IdleRelaxationNoise,
 }
 
 _PAULI_TERM = re.compile(r"^\s*([IXYZ]+)\s*:\s*([^,]+?)\s*$")
@@ -504,14 +535,17 @@ class _Cells:
         for index, (t1, t2, time, population) in enumerate(
             zip(columns["t1"] or [], columns["t2"] or [], columns["time"] or [], excited, strict=True)
         ):
-            if t1 is not None and (t2 is None or t2 > 2.0 * t1):
-                where = f" on qubit {qubits[index]}" if qubits and len(qubits) > 1 else ""
-                shown = "inf" if t2 is None else humane(t2 / NS_PER_SHOWN_UNIT["t2"])
-                self.fail(
-                    "t2", f"must be at most 2·T1 = {humane(2.0 * t1 / NS_PER_SHOWN_UNIT['t1'])}{where}; got {shown}"
-                )
+            self.t2_within_limit(t1, t2, f" on qubit {qubits[index]}" if qubits and len(qubits) > 1 else "")
             relaxations.append({"t1": t1, "t2": t2, "time": time, "excited_state_population": population})
         return relaxations
+
+    def t2_within_limit(self, t1: float | None, t2: float | None, where: str = "") -> bool:
+        """T2 ≤ 2·T1 (ns, None = ∞), else a problem in the user's units."""
+        if t1 is not None and (t2 is None or t2 > 2.0 * t1):
+            shown = "inf" if t2 is None else humane(t2 / NS_PER_SHOWN_UNIT["t2"])
+            self.fail("t2", f"must be at most 2·T1 = {humane(2.0 * t1 / NS_PER_SHOWN_UNIT['t1'])}{where}; got {shown}")
+            return False
+        return True
 
 
 _RELAXATION_RULES: dict[str, tuple[Callable[[float], bool], str]] = {
@@ -561,7 +595,7 @@ def _is_blank(row: dict[str, Any]) -> bool:
 
 def entry_label(table: str, row: pd.Series | dict[str, Any]) -> str:
     """How a row is named in lists: 'qubit 3', 'cz on 3,4' or the gate."""
-    if table == "readout":
+    if table in PER_QUBIT_TABLES:
         return f"qubit {qubit_label(row.get('qubit'))}"
     if table == "qubit_specific":
         return f"{row.get('gate')} on {row.get('qubits')}"
@@ -575,8 +609,8 @@ def row_label(table: str, position: int, row: pd.Series | dict[str, Any]) -> str
     """
     if not is_present(row.get(TABLE_KEYS[table][0])):
         return f"new {table.replace('_', '-')} row {position + 1}"
-    if table == "readout":
-        return f"readout of qubit {qubit_label(row.get('qubit'))}"
+    if table in PER_QUBIT_TABLES:
+        return f"{table} of qubit {qubit_label(row.get('qubit'))}".replace("idle of", "idle relaxation of")
     gate = str(row.get("gate")).strip()
     if table == "all_qubit":
         return f"{gate} on every qubit"

@@ -4,7 +4,7 @@ Rows are compared by their key columns (``spec_tables.TABLE_KEYS``): a row equal
 derived row with the same key came from the calibration, a different one was edited, a new
 key was added, a missing one removed. Each change lists its values in the editor's units and
 labels ("P(1|0) 0.003906 → 0.3", "T1 (µs) 120.3 → 80"); ``summarize_changes`` counts them for
-bulk changes ("1,640 entries removed: 1,484 qubit-specific, 156 readout").
+bulk changes ("1,796 entries removed: 1,484 qubit-specific, 156 readout, 156 idle").
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from components.spec_tables import (
     EXACT,
     NS_PER_SHOWN_UNIT,
     ORDER,
+    PER_QUBIT_TABLES,
     SIGNIFICANT_DIGITS,
     TABLE_KEYS,
     entry_label,
@@ -34,7 +35,7 @@ CHANGE_COLUMNS = ["table", "entry", "change", "values", "gate", "qubits"]
 """One row per changed entry; ``gate`` and ``qubits`` ("3,4", "" for all-qubit rows) serve the filter."""
 Row = Mapping[str, Any]
 """A table row as a dict (``DataFrame.to_dict('records')``)."""
-TABLE_WORDS = {"qubit_specific": "qubit-specific", "all_qubit": "all-qubit", "readout": "readout"}
+TABLE_WORDS = {"qubit_specific": "qubit-specific", "all_qubit": "all-qubit", "readout": "readout", "idle": "idle"}
 
 
 def row_status(edited: pd.DataFrame, derived: pd.DataFrame, table: str) -> pd.Series:
@@ -120,8 +121,8 @@ def changes_from_derived(current: dict[str, pd.DataFrame], derived: dict[str, pd
 
 
 def _change_row(table: str, row: Row, change: str, values: str) -> dict[str, Any]:
-    qubits = qubit_label(row.get("qubit")) if table == "readout" else str(row.get("qubits") or "")
-    gate = None if table == "readout" else row.get("gate")
+    qubits = qubit_label(row.get("qubit")) if table in PER_QUBIT_TABLES else str(row.get("qubits") or "")
+    gate = None if table in PER_QUBIT_TABLES else row.get("gate")
     return {
         "table": table,
         "entry": entry_label(table, row),
@@ -172,7 +173,7 @@ def _shown(row: Row, column: str, *, digits: int = SIGNIFICANT_DIGITS) -> str:
 
 
 def summarize_changes(changes: pd.DataFrame) -> list[str]:
-    """One line per kind of change: '1,640 entries removed: 1,484 qubit-specific, 156 readout'."""
+    """One line per kind of change: '1,796 entries removed: 1,484 qubit-specific, 156 readout, 156 idle'."""
     lines = []
     for change in ("edited", "added", "removed"):
         chosen = changes[changes["change"] == change]
@@ -210,7 +211,7 @@ def rows_matching(table: pd.DataFrame, name: str, text: str) -> pd.Series:
     gates = {word for word in words if word and not word.isdigit()}
     if not qubits and not gates:
         return pd.Series(True, index=table.index)
-    if name == "readout":
+    if name in PER_QUBIT_TABLES:
         row_qubits = [{qubit_label(qubit)} for qubit in table["qubit"]]
     elif "qubits" in table.columns:
         row_qubits = [{part.strip() for part in str(text).split(",")} for text in table["qubits"]]

@@ -59,6 +59,7 @@ def _derive(arguments: argparse.Namespace) -> int:
         gate_error=not arguments.no_gate_error,
         readout_error=not arguments.no_readout_error,
         thermal_relaxation=not arguments.no_thermal_relaxation,
+        idle_relaxation=not arguments.no_idle_relaxation,
         temperature=arguments.temperature,
         gate_lengths=[_gate_length(text) for text in arguments.gate_length],
         gate_length_units=arguments.gate_length_units,
@@ -67,7 +68,8 @@ def _derive(arguments: argparse.Namespace) -> int:
     findings = spec.provenance.findings if spec.provenance else []
     print(
         f"{calibration.backend_name}: {len(spec.local_depolarizing_errors)} depolarizing, "
-        f"{len(spec.local_thermal_relaxation_errors)} relaxation, {len(spec.local_readout_errors)} readout entries; "
+        f"{len(spec.local_thermal_relaxation_errors)} relaxation, {len(spec.local_readout_errors)} readout, "
+        f"{len(spec.idle_relaxation_errors)} idle entries; "
         f"{len(findings)} adjustments",
         file=sys.stderr,
     )
@@ -186,6 +188,7 @@ def _parser() -> argparse.ArgumentParser:
     derive.add_argument("--no-gate-error", action="store_true", help="no depolarizing gate errors")
     derive.add_argument("--no-readout-error", action="store_true", help="no readout errors")
     derive.add_argument("--no-thermal-relaxation", action="store_true", help="no T1/T2 relaxation")
+    derive.add_argument("--no-idle-relaxation", action="store_true", help="no T1/T2 relaxation while qubits wait")
     derive.add_argument("--temperature", type=float, default=0.0, help="qubit temperature in mK (default 0)")
     derive.add_argument(
         "--gate-length", action="append", default=[], metavar="GATE[@Q,Q]=VALUE", help="override a gate duration"

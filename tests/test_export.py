@@ -187,7 +187,7 @@ def test_cli_derive_validate_export(tmp_path: Path, capsys: pytest.CaptureFixtur
     snapshot = str(SNAPSHOT_DIR / "ibmq_manila.json")
     assert main(["derive", snapshot, "-o", str(spec_path), "--temperature", "20", "--gate-length", "cx@0,1=400"]) == 0
     err = capsys.readouterr().err
-    assert "ibmq_manila: 15 depolarizing, 28 relaxation, 5 readout entries; 8 adjustments" in err
+    assert "ibmq_manila: 15 depolarizing, 28 relaxation, 5 readout, 5 idle entries; 8 adjustments" in err
     assert "cx on [3, 4]: gate_error = 0.00569628 breaks" in err
     spec = spec_from_json(spec_path.read_text())
     assert spec.provenance.options.gate_lengths[0].qubits == [0, 1]

@@ -336,5 +336,20 @@ def test_the_changes_show_old_and_new_values_in_the_editors_units() -> None:
 
 def test_starting_from_scratch_is_summarized_by_counts() -> None:
     changes = changes_from_derived(tables_from_spec(NoiseSpec()), tables_from_spec(derived("ibm_pittsburgh")))
-    assert summarize_changes(changes) == ["1,640 entries removed: 1,484 qubit-specific, 156 readout"]
+    assert summarize_changes(changes) == ["1,796 entries removed: 1,484 qubit-specific, 156 readout, 156 idle"]
     assert summarize_changes(changes.head(1)) == ["1 entry removed: 1 qubit-specific"]
+
+
+def test_the_idle_table_edits_idle_relaxation_in_µs_and_explains_a_broken_t2() -> None:
+    spec = derive_noise_spec(load_preset("ibmq_manila"))
+    tables = tables_from_spec(spec)
+    assert list(tables["idle"]["qubit"]) == [0, 1, 2, 3, 4]
+    assert spec_from_tables(tables, spec) == spec  # shown rounded, read back exactly
+    edited = {**tables, "idle": tables["idle"].assign(t1=["50", *tables["idle"]["t1"][1:]], t2="inf")}
+    with pytest.raises(
+        SpecEditError, match=r"idle relaxation of qubit 0: T2 \(µs\) must be at most 2·T1 = 100; got inf"
+    ):
+        spec_from_tables(edited, spec)
+    edited["idle"].loc[0, "t2"] = "80"
+    changed = spec_from_tables({**edited, "idle": edited["idle"].iloc[:1]}, spec)
+    assert [(e.qubit, e.t1, e.t2) for e in changed.idle_relaxation_errors] == [(0, 50_000.0, 80_000.0)]

@@ -154,7 +154,7 @@ def settings() -> RunSettings | None:
 def what_if_strip() -> WhatIf:
     """Factors on the model in force and one qubit's readout, for this page's result only."""
     with st.expander("What if… (scale the model in force for this result)", expanded=True, icon=":material/tune:"):
-        columns = st.columns([1, 1, 1, 0.2, 1.4, 0.9, 0.9])
+        columns = st.columns([1, 1, 1, 1, 0.2, 1.4, 0.9, 0.9])
         factors = {
             name: columns[index].number_input(
                 label,
@@ -171,15 +171,16 @@ def what_if_strip() -> WhatIf:
                 (
                     ("gate", "gate errors ×", "Multiplies every depolarizing λ and Pauli probability; 0 removes them"),
                     ("readout", "readout errors ×", "Multiplies P(1|0) and P(0|1) of every qubit; 0 removes them"),
-                    ("relaxation", "T1/T2 rates ×", "2 halves T1 and T2; 0 removes relaxation"),
+                    ("relaxation", "T1/T2 rates ×", "During gates: 2 halves T1 and T2; 0 removes that relaxation"),
+                    ("idle", "idle T1/T2 rates ×", "While qubits wait: 2 halves T1 and T2; 0 removes idle relaxation"),
                 )
             )
         }
-        qubit = columns[4].selectbox(
+        qubit = columns[5].selectbox(
             "one qubit's readout", [None, *_qubits_measured_first()], key="whatif_qubit", persist_state="session",
             format_func=lambda q: "unchanged" if q is None else f"qubit {q}",
         )  # fmt: skip
-        p10 = columns[5].number_input(
+        p10 = columns[6].number_input(
             "P(1|0)",
             0.0,
             1.0,
@@ -190,7 +191,7 @@ def what_if_strip() -> WhatIf:
             persist_state="session",
             disabled=qubit is None,
         )
-        p01 = columns[6].number_input(
+        p01 = columns[7].number_input(
             "P(0|1)",
             0.0,
             1.0,
@@ -202,8 +203,9 @@ def what_if_strip() -> WhatIf:
             disabled=qubit is None,
         )
         what_if = WhatIf(
-            float(factors["gate"]), float(factors["readout"]), float(factors["relaxation"]), qubit, p10, p01
-        )
+            float(factors["gate"]), float(factors["readout"]), float(factors["relaxation"]), qubit, p10, p01,
+            idle=float(factors["idle"]),
+        )  # fmt: skip
         if not what_if.is_identity:
             st.caption("This result uses the scaled model; the model in force is unchanged until you put it in force.")
     return what_if

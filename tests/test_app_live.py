@@ -38,6 +38,7 @@ def test_a_what_if_factor_redraws_the_result_and_leaves_the_model_in_force(app: 
     assert "readout errors ×3" in app.session_state["last_simulation"].described
     app.number_input(key="whatif_readout").set_value(0.0)
     app.number_input(key="whatif_gate").set_value(0.0)
+    app.number_input(key="whatif_idle").set_value(0.0)
     app.number_input(key="whatif_relaxation").set_value(0.0).run()
     assert metric(app, "Success probability") == pytest.approx(1.0)  # every kind of noise removed
 

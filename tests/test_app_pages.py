@@ -299,5 +299,5 @@ def test_the_changes_list_shows_old_and_new_values_and_summarizes_a_bulk_change(
         md.value == "- 1,796 entries removed: 1,484 qubit-specific, 156 readout, 156 idle" for md in app.markdown
     )
     assert len(app.dataframe[-1].value) == 50
-    assert any(caption.value.startswith("… and 1,590 more") for caption in app.caption)
+    assert any(caption.value.startswith("… and 1,746 more") for caption in app.caption)
     assert app.selectbox(key="noise_reset_choice").value == "Qubit-specific channels: id on 0 (removed)"

@@ -139,3 +139,38 @@ def build_assignment_heatmap(matrix: pd.DataFrame, *, title: str) -> go.Figure:
         height=160 + 28 * size,
     )
     return figure
+
+
+IDLE_COLOUR = "#e9ecef"
+TIMELINE_COLOURS = {"measure": "#264653", "cz": "#e76f51", "cx": "#e76f51", "ecr": "#e76f51", "sx": "#2a9d8f"}
+"""Bars by instruction; two-qubit gates share one colour, other gates are blue-grey."""
+
+
+def build_timeline_figure(timeline: pd.DataFrame) -> go.Figure:
+    """The schedule as a per-qubit timeline (``noise_core.simulation.idle.schedule_timeline``): gates as bars,
+    idle periods (delays, where idle relaxation acts) as pale bars; times in ns."""
+    figure = go.Figure()
+    qubits = sorted(timeline["qubit"].unique())
+    labels = {qubit: f"q{qubit}" for qubit in qubits}
+    for name, rows in timeline[timeline["duration_ns"] > 0].groupby("instruction", sort=True):
+        colour = IDLE_COLOUR if name == "idle" else TIMELINE_COLOURS.get(str(name), "#8d99ae")
+        figure.add_trace(
+            go.Bar(
+                y=[labels[q] for q in rows["qubit"]], x=rows["duration_ns"], base=rows["start_ns"], orientation="h",
+                name=str(name), marker={"color": colour, "line": {"color": "#555555", "width": 0.5}},
+                hovertemplate=f"{name}<br>%{{y}}: %{{base:.0f}}–%{{x:.0f}} ns long<extra></extra>",
+            )
+        )  # fmt: skip
+    gates = timeline[~timeline["instruction"].isin(["idle", "measure"])]
+    measured_from = float(timeline.loc[timeline["instruction"] == "measure", "start_ns"].min() or 0.0)
+    end = max(float((gates["start_ns"] + gates["duration_ns"]).max() or 0.0), measured_from)
+    figure.update_layout(
+        barmode="overlay",
+        title={"text": "Schedule (ALAP): what each qubit does over time (measurements cut)", "font": {"size": 14}},
+        xaxis={"title": {"text": "time (ns)"}, "range": [0.0, 1.25 * end if end > 0 else None]},
+        yaxis={"categoryorder": "array", "categoryarray": [labels[q] for q in reversed(qubits)]},
+        legend={"orientation": "h", "y": -0.25},
+        height=max(220, 40 * len(qubits) + 140),
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    )
+    return figure

@@ -12,7 +12,7 @@ import streamlit as st
 
 from components.cached import cached_assignment, cached_circuit_name
 from components.device_view import render_device_map
-from components.figures import build_assignment_heatmap
+from components.figures import build_assignment_heatmap, build_timeline_figure
 from components.jobs import CircuitRequest, RunSettings, WhatIf
 from components.session import (
     ChosenCircuit,
@@ -292,6 +292,29 @@ def render_coverage(result: SimulationResult) -> None:
             "reported_error": st.column_config.NumberColumn("reported error", format="%.2e"),
         },
     )
+
+
+def render_schedule(shown: ShownSimulation) -> None:
+    """The ALAP schedule of the result's circuit per active qubit, and each qubit's idle time and its cost."""
+    result = shown.result
+    if result.schedule is None:
+        st.info(
+            "Not scheduled: the model in force has no idle relaxation, so waiting costs nothing. Derive with "
+            "idle relaxation (the default) to see the schedule and its idle noise.",
+            icon=":material/info:",
+        )
+        return
+    idle = result.coverage[result.coverage["instruction"] == "delay"]
+    st.caption(
+        "Each qubit waits while others run gates; each wait (a delay) gets the qubit's idle relaxation. Idle time "
+        "before the measurement: "
+        + ", ".join(
+            f"q{row.qubits} {row.idle_ns:,.0f} ns (infidelity {row.infidelity:.1e} per wait)"
+            for row in idle.itertuples()
+        )
+        + ". Waiting after a qubit's measurement changes no outcome and is not simulated."
+    )
+    st.plotly_chart(build_timeline_figure(result.schedule), key="sim_schedule", width="stretch")
 
 
 def render_details(result: SimulationResult) -> None:

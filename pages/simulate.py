@@ -35,10 +35,11 @@ def result_panel(valid: bool) -> None:
     render_histogram(shown, key="sim", options=histogram_options(shown.result))
     render_downloads(shown)
     tabs = st.tabs(
-        ["Plan and timings", "Assignment matrices", "Layout on the device", "Noise coverage", "Compare devices"],
+        ["Plan and timings", "Assignment matrices", "Layout on the device", "Noise coverage", "Schedule",
+         "Compare devices"],
         key="sim_tabs",
         on_change="rerun",
-    )
+    )  # fmt: skip
     if tabs[0].open:
         with tabs[0]:
             view.render_details(shown.result)
@@ -53,6 +54,9 @@ def result_panel(valid: bool) -> None:
             view.render_coverage(shown.result)
     if tabs[4].open:
         with tabs[4]:
+            view.render_schedule(shown)
+    if tabs[5].open:
+        with tabs[5]:
             render_device_comparison(shown)
 
 

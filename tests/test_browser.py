@@ -334,3 +334,16 @@ def test_the_explain_page_follows_its_sliders_and_answers_a_sweep(page) -> None:
     wait_until_idle(page)
     page.screenshot(path=str(ARTIFACTS / "explain_sweep.png"), full_page=True)
     assert no_exceptions(page)
+
+
+def test_the_schedule_tab_draws_each_qubits_gates_and_waits(page) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_test_id("stMetric").first.wait_for(timeout=90_000)
+    wait_until_idle(page)
+    open_tab(page, "Schedule")
+    chart = page.get_by_test_id("stPlotlyChart").filter(has_text="Schedule (ALAP)")
+    chart.wait_for(timeout=60_000)
+    wait_until_idle(page)
+    assert chart.get_by_text("idle").count() >= 1 and chart.get_by_text("time (ns)").count() == 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    chart.screenshot(path=str(ARTIFACTS / "schedule.png"))
+    assert no_exceptions(page)

@@ -127,3 +127,14 @@ def test_idle_noise_equals_aer_from_backend_with_its_relaxation_pass_on_the_same
     unscheduled = simulate(circuit, spec, calibration=calibration, shots=100, seed=3, idle_noise=False)
     differs = np.abs(ours - unscheduled.noisy_probabilities.reindex(labels, fill_value=0.0).to_numpy()).max()
     assert differs > 1e-5  # the idle periods matter at this tolerance
+
+
+def test_the_result_carries_its_schedule_per_active_qubit() -> None:
+    calibration, spec = device()
+    result = simulate(ghz(3), spec, calibration=calibration, seed=1, initial_layout=[4, 3, 2])
+    schedule = result.schedule
+    assert schedule is not None and set(schedule["qubit"]) == {2, 3, 4}
+    cx = schedule[(schedule["instruction"] == "cx") & (schedule["qubit"] == 2)].iloc[0]
+    idle = schedule[(schedule["instruction"] == "idle") & (schedule["qubit"] == 2)].iloc[0]
+    assert cx["start_ns"] == pytest.approx(idle["start_ns"] + idle["duration_ns"])  # q2 waits, then its cx starts
+    assert simulate(ghz(3), spec, calibration=calibration, seed=1, idle_noise=False).schedule is None

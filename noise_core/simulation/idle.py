@@ -10,12 +10,14 @@ does; user-written delays get the same.
 
 from __future__ import annotations
 
+import pandas as pd
 from qiskit import QuantumCircuit
 from qiskit.circuit import CircuitInstruction, Instruction
 from qiskit.transpiler import PassManager, Target
 from qiskit.transpiler.passes import ALAPScheduleAnalysis, PadDelay
 
 from noise_core.aer.model import relaxation_instruction
+from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import SimulationError
 from noise_core.physics import Relaxation
 from noise_core.spec.models import IdleRelaxationNoise, NoiseSpec
@@ -70,3 +72,42 @@ def with_idle_noise(circuit: QuantumCircuit, active_qubits: tuple[int, ...], spe
             if relaxation is not None:
                 noisy._append(CircuitInstruction(relaxation_instruction(relaxation), item.qubits))
     return noisy
+
+
+TIMELINE_COLUMNS = ["qubit", "instruction", "start_ns", "duration_ns"]
+
+
+def schedule_timeline(
+    circuit: QuantumCircuit, calibration: BackendCalibration, *, physical: tuple[int, ...] | None = None
+) -> pd.DataFrame:
+    """When each instruction of a scheduled circuit runs on each of its qubits (ns), delays as 'idle'.
+
+    Durations come from the calibration (``gate_length``, ``readout_length`` for measure; 0 where
+    none is reported, like IBM's virtual ``rz``) and from the delays themselves; an instruction
+    starts when all its qubits are free. ``physical`` maps circuit qubits to physical ones (a
+    compact circuit's ``active_qubits``). Barriers take no time.
+    """
+    clock: dict[int, float] = {}
+    rows = []
+    for item in circuit.data:
+        name = item.operation.name
+        if name == "barrier":
+            continue
+        qubits = tuple(
+            circuit.find_bit(q).index if physical is None else physical[circuit.find_bit(q).index] for q in item.qubits
+        )
+        duration = delay_nanoseconds(item.operation) if name == "delay" else _reported_ns(calibration, name, qubits)
+        start = max(clock.get(qubit, 0.0) for qubit in qubits)
+        for qubit in qubits:
+            rows.append([qubit, "idle" if name == "delay" else name, start, duration])
+            clock[qubit] = start + duration
+    return pd.DataFrame(rows, columns=TIMELINE_COLUMNS)
+
+
+def _reported_ns(calibration: BackendCalibration, name: str, qubits: tuple[int, ...]) -> float:
+    value = (
+        calibration.qubit_value(qubits[0], "readout_length")
+        if name == "measure"
+        else calibration.gate_value(name, qubits, "gate_length")
+    )
+    return 0.0 if value is None else float(value) * 1e9

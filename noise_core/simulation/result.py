@@ -51,6 +51,9 @@ class SimulationResult:
     timings: pd.Series
     """Seconds per stage, and ``total``."""
     warnings: tuple[str, ...] = ()
+    schedule: pd.DataFrame | None = None
+    """With idle noise on a device: when each instruction ran on each active qubit
+    (``idle.schedule_timeline``: qubit, instruction, start_ns, duration_ns; waits as 'idle')."""
 
     def distribution_table(self) -> pd.DataFrame:
         """Ideal and noisy probability (exact where computed, else frequency) and counts per outcome."""

@@ -45,6 +45,7 @@ from noise_core.errors import SimulationError
 from noise_core.simulation.circuits import LibraryCircuit
 from noise_core.simulation.cost import estimated_peak_bytes, estimated_seconds
 from noise_core.simulation.coverage import noise_coverage, shot_error_probability, uncovered
+from noise_core.simulation.idle import schedule_timeline
 from noise_core.simulation.methods import (
     DEFAULT_LIMITS,
     Method,
@@ -144,6 +145,7 @@ def simulate(
         coverage=prepared.coverage,
         timings=stopwatch.series(),
         warnings=warnings,
+        schedule=_schedule_of(placed, calibration),
     )
 
 
@@ -206,6 +208,13 @@ def _plan_of(prepared: PreparedSimulation, shots: int) -> SimulationPlan:
     seconds = estimated_seconds(prepared.method, width, operations, shots, prepared.error_probability)
     peak = estimated_peak_bytes(prepared.method, width, shots, prepared.error_probability)
     return SimulationPlan(prepared.method, prepared.reason, prepared.placed.active_qubits, operations, seconds, peak)
+
+
+def _schedule_of(placed: PlacedCircuit, calibration: BackendCalibration | None) -> pd.DataFrame | None:
+    """The timeline of a scheduled circuit on its device (None when it was not scheduled)."""
+    if calibration is None or not any(item.operation.name == "delay" for item in placed.compact.data):
+        return None
+    return schedule_timeline(placed.compact, calibration, physical=placed.active_qubits)
 
 
 def _drawn_seed() -> int:

@@ -299,8 +299,9 @@ def render_schedule(shown: ShownSimulation) -> None:
     result = shown.result
     if result.schedule is None:
         st.info(
-            "Not scheduled: the model in force has no idle relaxation, so waiting costs nothing. Derive with "
-            "idle relaxation (the default) to see the schedule and its idle noise.",
+            "Not scheduled: the model in force has no idle relaxation (derive with it, the default, to see the "
+            "schedule and its idle noise), or the circuit is dynamic (if/switch on measured bits), which Qiskit's "
+            "scheduling passes do not take.",
             icon=":material/info:",
         )
         return

@@ -337,14 +337,21 @@ def test_a_circuit_without_measurements_is_refused():
         simulate(circuit, NoiseSpec())
 
 
-def test_classical_control_flow_is_refused():
+def test_measure_and_reset_by_feed_forward_fails_exactly_when_the_first_readout_does():
+    """x; measure; if (c0) x; measure: a wrong first readout skips the reset, a wrong second one flips the result."""
     circuit = QuantumCircuit(1, 1)
+    circuit.x(0)
     circuit.measure(0, 0)
     with circuit.if_test(expr.lift(circuit.clbits[0])):
         circuit.x(0)
     circuit.measure(0, 0)
-    with pytest.raises(SimulationError, match=r"classical control flow \(if_else\) is not supported"):
-        simulate(circuit, NoiseSpec())
+    p, shots = 0.1, 20_000
+    result = simulate(circuit, NoiseSpec(readout_bit_flip_probability=p), seed=3, shots=shots)
+    expected = 2 * p * (1 - p)
+    assert result.noisy_counts.get("1", 0) / shots == pytest.approx(
+        expected, abs=5 * (expected * (1 - expected) / shots) ** 0.5
+    )
+    assert simulate(circuit, NoiseSpec(), seed=3).noisy_counts.to_dict() == {"0": 4000}
 
 
 def test_a_forced_density_matrix_over_its_memory_limit_is_refused():

@@ -155,6 +155,33 @@ def random_clifford(num_qubits: int, depth: int, seed: int) -> LibraryCircuit:
     )
 
 
+def teleportation() -> LibraryCircuit:
+    """Quantum teleportation of |1⟩ with feed-forward: a dynamic circuit (mid-circuit measurement, ``if_else``).
+
+    q0 holds |1⟩; q1 and q2 share a Bell pair; the Bell measurement of q0, q1 goes to c0, c1, and
+    the corrections X (if c1) and Z (if c0) on q2 depend on those recorded bits; then q2 is
+    measured into c2. Ideally c2 = 1 whatever c0 and c1 are (each 1/4): readout errors on c0, c1
+    make the wrong correction, as on hardware.
+    """
+    circuit = QuantumCircuit(3, 3, name="teleportation")
+    circuit.x(0)
+    circuit.h(1)
+    circuit.cx(1, 2)
+    circuit.cx(0, 1)
+    circuit.h(0)
+    circuit.measure(0, 0)
+    circuit.measure(1, 1)
+    with circuit.if_test((circuit.clbits[1], 1)):
+        circuit.x(2)
+    with circuit.if_test((circuit.clbits[0], 1)):
+        circuit.z(2)
+    circuit.measure(2, 2)
+    outcomes = frozenset({"100", "101", "110", "111"})
+    return LibraryCircuit(
+        "teleportation", circuit, outcomes, "Teleports |1⟩ with mid-circuit measurement and if_else corrections."
+    )
+
+
 def readout_calibration(num_qubits: int, *, joint: bool = False) -> list[LibraryCircuit]:
     """Circuits that prepare basis states with X and measure them, one per state.
 
@@ -186,6 +213,7 @@ CIRCUIT_LIBRARY: dict[str, Callable[..., LibraryCircuit]] = {
     "Grover": grover,
     "Bernstein–Vazirani": bernstein_vazirani,
     "random Clifford": random_clifford,
+    "teleportation": teleportation,
 }
 """The library by display name; parameters are each function's keyword arguments."""
 

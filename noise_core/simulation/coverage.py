@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 import pandas as pd
 from qiskit import QuantumCircuit
+from qiskit.circuit import ControlFlowOp, Instruction
 
 from noise_core.aer.channels import ChannelIndex
 from noise_core.calibration.snapshot import BackendCalibration
@@ -42,22 +44,19 @@ def noise_coverage(
     *,
     physical: tuple[int, ...] | None = None,
 ) -> pd.DataFrame:
-    """One row per (instruction, physical qubits) of ``circuit``, with its count and noise.
+    """One row per (instruction, physical qubits) of ``circuit`` (inside ``if_else``/``switch`` blocks too), with its
+    count and noise.
 
     ``physical``: the physical qubit of each circuit qubit (a compact circuit's ``active_qubits``);
     default, circuit qubit i is physical qubit i.
     """
     qubit_index = {bit: index if physical is None else physical[index] for index, bit in enumerate(circuit.qubits)}
-    occurrences = Counter(
-        (item.operation.name, tuple(qubit_index[q] for q in item.qubits))
-        for item in circuit.data
-        if item.operation.name != "barrier"
-    )
+    flat = list(_flattened(circuit, qubit_index))
+    occurrences = Counter((operation.name, qubits) for operation, qubits in flat if operation.name != "barrier")
     idle_ns: dict[int, float] = {}
-    for item in circuit.data:
-        if item.operation.name == "delay":
-            qubit = qubit_index[item.qubits[0]]
-            idle_ns[qubit] = idle_ns.get(qubit, 0.0) + delay_nanoseconds(item.operation)
+    for operation, qubits in flat:
+        if operation.name == "delay":
+            idle_ns[qubits[0]] = idle_ns.get(qubits[0], 0.0) + delay_nanoseconds(operation)
     idle = idle_entries(spec)
     channels = ChannelIndex.of(spec)
     local_readout = {entry.qubit for entry in spec.local_readout_errors}
@@ -87,6 +86,20 @@ def noise_coverage(
         reported = _reported_error(calibration, name, qubits)
         rows.append([name, ",".join(map(str, qubits)), count, source, kinds, infidelity, reported, math.nan])
     return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
+
+
+def _flattened(
+    circuit: QuantumCircuit, qubit_index: Mapping[object, int]
+) -> Iterator[tuple[Instruction, tuple[int, ...]]]:
+    """Every instruction with its physical qubits; the blocks of ``if_else`` and ``switch`` are opened (every
+    branch counted, as if each ran), their qubits mapped through the instruction's."""
+    for item in circuit.data:
+        qubits = tuple(qubit_index[q] for q in item.qubits)
+        if isinstance(item.operation, ControlFlowOp):
+            for block in item.operation.blocks:
+                yield from _flattened(block, dict(zip(block.qubits, qubits, strict=True)))
+        else:
+            yield item.operation, qubits
 
 
 def shot_error_probability(coverage: pd.DataFrame) -> float:

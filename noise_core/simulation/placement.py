@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from qiskit import QuantumCircuit, transpile
+from qiskit import QuantumCircuit, QuantumRegister, transpile
 from qiskit.circuit import CircuitInstruction, ControlFlowOp
 from qiskit.transpiler.exceptions import TranspilerError
 
@@ -92,7 +92,7 @@ def place_circuit(
             {"target": device.target, "initial_layout": initial_layout, **_options(optimization_level, seed)},
             explain=lambda: unplaceable_message(device, circuit.num_qubits),
         )
-        if schedule:
+        if schedule and not has_control_flow(transpiled):  # Qiskit's scheduling passes do not take branches
             transpiled = schedule_alap(transpiled, device.target)
         left_out = device.left_out
     return _compacted(transpiled, circuit.num_qubits, left_out)
@@ -123,13 +123,24 @@ def _transpile(
         raise SimulationError(f"could not map the circuit onto {where}: {cause}") from None
 
 
+SUPPORTED_CONTROL_FLOW = frozenset({"if_else", "switch_case"})
+"""Classical control flow simulated (on sampled trajectories); loops are refused."""
+
+
 def _refuse_control_flow(circuit: QuantumCircuit) -> None:
+    """Loops (``while``, ``for``) are refused; ``if_else`` and ``switch`` on measured bits are simulated."""
     for instruction in circuit.data:
-        if isinstance(instruction.operation, ControlFlowOp):
+        operation = instruction.operation
+        if isinstance(operation, ControlFlowOp) and operation.name not in SUPPORTED_CONTROL_FLOW:
             raise SimulationError(
-                f"classical control flow ({instruction.operation.name}) is not supported; "
-                "simulate a circuit without if/while/for/switch blocks"
+                f"classical control flow ({operation.name}) is not supported: loops are not simulated; unroll the "
+                "loop, or use if/else and switch on measured bits"
             )
+
+
+def has_control_flow(circuit: QuantumCircuit) -> bool:
+    """True when the circuit branches on measured bits (a dynamic circuit)."""
+    return any(isinstance(item.operation, ControlFlowOp) for item in circuit.data)
 
 
 def _spec_gate_names(spec: NoiseSpec) -> set[str]:
@@ -142,7 +153,7 @@ def _compacted(transpiled: QuantumCircuit, num_virtual: int, left_out: tuple[Lef
     active = sorted(
         {qubit_index[q] for item in transpiled.data if item.operation.name not in IDLE for q in item.qubits}
     )
-    compact = QuantumCircuit(len(active), transpiled.num_clbits, name=transpiled.name)
+    compact = _with_classical_bits_of(transpiled, len(active))
     position = {physical: index for index, physical in enumerate(active)}
     measurements: list[tuple[int, int]] = []
     last_use = _last_use(transpiled, qubit_index)
@@ -152,8 +163,7 @@ def _compacted(transpiled: QuantumCircuit, num_virtual: int, left_out: tuple[Lef
         if item.operation.name == "delay" and index > last_use.get(qubit_index[item.qubits[0]], -1):
             continue  # waiting after a qubit's last instruction (or on an unused qubit) changes nothing measured
         qubits = tuple(compact.qubits[position[qubit_index[q]]] for q in item.qubits)
-        clbits = tuple(compact.clbits[clbit_index[c]] for c in item.clbits)
-        compact._append(CircuitInstruction(item.operation, qubits, clbits))
+        compact._append(CircuitInstruction(item.operation, qubits, item.clbits))
         if item.operation.name == "measure":
             measurements.append((clbit_index[item.clbits[0]], qubit_index[item.qubits[0]]))
     initial, final = _layouts(transpiled, num_virtual)
@@ -167,6 +177,16 @@ def _compacted(transpiled: QuantumCircuit, num_virtual: int, left_out: tuple[Lef
         final_layout=final,
         left_out=left_out,
     )
+
+
+def _with_classical_bits_of(transpiled: QuantumCircuit, width: int) -> QuantumCircuit:
+    """An empty circuit on ``width`` qubits sharing ``transpiled``'s classical bits and registers, so the
+    conditions of its ``if_else`` and ``switch`` blocks still name bits of the circuit."""
+    compact = QuantumCircuit(QuantumRegister(width, "q"), *transpiled.cregs, name=transpiled.name)
+    loose = [bit for bit in transpiled.clbits if bit not in set(compact.clbits)]
+    if loose:
+        compact.add_bits(loose)
+    return compact
 
 
 def _last_use(transpiled: QuantumCircuit, qubit_index: dict[object, int]) -> dict[int, int]:

@@ -55,7 +55,7 @@ from noise_core.simulation.methods import (
     choose_method,
     transpile_level,
 )
-from noise_core.simulation.placement import PlacedCircuit, place_circuit
+from noise_core.simulation.placement import PlacedCircuit, has_control_flow, place_circuit
 from noise_core.simulation.qasm import parse_circuit
 from noise_core.simulation.result import SimulationResult, distribution_metrics
 from noise_core.simulation.run import NOISE_MODELS, AerRun
@@ -126,6 +126,11 @@ def simulate(
         warnings = _warnings(
             placed, prepared.coverage, calibration_mismatch(spec, calibration) if calibration else None
         )
+        if spec.idle_relaxation_errors and calibration is not None and has_control_flow(placed.compact):
+            warnings += (
+                "A dynamic circuit is not scheduled (Qiskit's scheduling passes do not take branches): idle "
+                "relaxation acts only on the delays it contains",
+            )
     return SimulationResult(
         ideal_counts=ideal_counts,
         noisy_counts=noisy_counts,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from qiskit.circuit import Delay, Measure, Parameter, Reset
+from qiskit.circuit import Delay, IfElseOp, Measure, Parameter, Reset, SwitchCaseOp
 from qiskit.circuit.library import get_standard_gate_name_mapping
 from qiskit.transpiler import InstructionProperties, QubitProperties, Target
 
@@ -91,6 +91,8 @@ def build_target(calibration: BackendCalibration, *, fractional_gates: bool = Fa
     if "reset" in calibration.gate_names:
         target.add_instruction(Reset(), {(qubit,): None for qubit in usable})
     target.add_instruction(Delay(Parameter("t")), {(qubit,): None for qubit in usable})  # idle periods, as on IBM
+    target.add_instruction(IfElseOp, name="if_else")  # dynamic circuits, as IBM's targets offer them
+    target.add_instruction(SwitchCaseOp, name="switch_case")
     return DeviceTarget(target, tuple(left_out), tuple(sorted(unusable)))
 
 

@@ -106,6 +106,34 @@ def test_results_do_not_depend_on_how_the_variants_are_split_into_tasks() -> Non
     assert runs_split == 6  # one variant per task: nothing left to share
 
 
+def test_sampled_variants_do_not_depend_on_the_split_either() -> None:
+    calibration, spec = device()
+    experiment = prepare_experiment(ghz(3), spec, calibration=calibration, method="trajectories", seed=4)
+    variants = [Variant(gate=g, readout=r) for g in (0.0, 1.0) for r in (0.5, 1.0)]
+    here, _runs = run_variants(experiment, variants)
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        split, runs = run_variants(experiment, variants, executor=executor, chunks=3)
+    assert not experiment.exact and runs == 4
+    assert split == here  # each variant is seeded by (seed, its index), not by its task
+
+
+def test_removing_a_qubit_removes_its_measurement_channel_and_its_readout() -> None:
+    measure_noise = {"gate": "measure", "num_qubits": 1, "probability": 0.04}
+    spec = NoiseSpec.model_validate({"gate_depolarizing_errors": [measure_noise], "readout_bit_flip_probability": 0.02})
+    budget = error_budget(bell(), spec, metric="tvd")
+    qubit_0 = budget.by_location.set_index("location").loc["q0", "loss"]
+    cancelled = NoiseSpec.model_validate(
+        {
+            **spec.model_dump(exclude={"provenance"}),
+            "local_depolarizing_errors": [{**measure_noise, "qubits": [0], "probability": 0.0}],
+            "local_readout_errors": [{"qubit": 0, "assignment_probabilities": [[1, 0], [0, 1]]}],
+        }
+    )
+    without = simulate(bell(), cancelled, seed=1).metrics.total_variation_distance
+    assert qubit_0 == pytest.approx(budget.total_loss - without, abs=EXACT)
+    assert qubit_0 > 0.01
+
+
 def test_a_two_factor_sweep_is_the_full_grid_with_the_first_factor_slowest() -> None:
     calibration, spec = device()
     factors = {"gate": [0, 1, 2], "readout": [0, 1]}

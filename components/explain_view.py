@@ -101,7 +101,7 @@ def render_locations(budget: ErrorBudget) -> None:
     top = table.iloc[0]
     st.caption(
         f"Costliest: **{top['location']}** ({top['kind']}), {percent(top[column])} of {LOSS_LABELS[budget.metric]}. "
-        "A qubit's noise is its readout and its one-qubit gates; a coupler's, its two-qubit gates. "
+        "A qubit's noise is its readout, its one-qubit gates and its idle periods; a coupler's, its two-qubit gates. "
         + (
             "Loss: exact gain when that location's noise is removed. First order: the chance that a shot meets "
             "an error there and nowhere else (it counts every error as spoiling the shot)."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from functools import cache
 
@@ -10,13 +11,13 @@ import pytest
 from pydantic import ValidationError
 from qiskit import QuantumCircuit
 
-from noise_core import NoiseSpec, derive_noise_spec, simulate, spec_from_json, spec_to_json
+from noise_core import NoiseSpec, derive_noise_spec, load_calibration, simulate, spec_from_json, spec_to_json
 from noise_core.calibration import BackendCalibration
 from noise_core.errors import SimulationError
 from noise_core.simulation.circuits import ghz, qft
 from noise_core.simulation.idle import idle_relaxation
 from noise_core.spec import IdleRelaxationNoise
-from presets import load_preset
+from presets import SNAPSHOT_DIR, load_preset
 from tests.test_simulate_parity import reference_probabilities
 
 EXACT = 1e-12
@@ -138,3 +139,15 @@ def test_the_result_carries_its_schedule_per_active_qubit() -> None:
     idle = schedule[(schedule["instruction"] == "idle") & (schedule["qubit"] == 2)].iloc[0]
     assert cx["start_ns"] == pytest.approx(idle["start_ns"] + idle["duration_ns"])  # q2 waits, then its cx starts
     assert simulate(ghz(3), spec, calibration=calibration, seed=1, idle_noise=False).schedule is None
+
+
+def test_a_gate_without_a_reported_duration_takes_no_time_in_the_schedule() -> None:
+    document = json.loads((SNAPSHOT_DIR / "ibmq_manila.json").read_text())
+    for gate in document["gates"]:
+        if gate["gate"] == "cx":
+            gate["parameters"] = [p for p in gate["parameters"] if p["name"] != "gate_length"]
+    calibration = load_calibration(document)
+    result = simulate(ghz(3), derive_noise_spec(calibration), calibration=calibration, seed=1, initial_layout=[4, 3, 2])
+    idle = result.coverage[result.coverage["instruction"] == "delay"].set_index("qubits")["idle_ns"]
+    sx = calibration.gate_value("sx", (4,), "gate_length") * 1e9
+    assert idle.to_dict() == pytest.approx({"3": sx, "2": sx})  # both wait only for q4's sx; each cx takes 0

@@ -114,7 +114,7 @@ def _offered_gates(
             left_out.append(LeftOut(gate, qubits, BROKEN))
             continue
         by_gate.setdefault(gate, {})[qubits] = InstructionProperties(
-            duration=property_value(properties, "gate_length"), error=error
+            duration=_duration(property_value(properties, "gate_length")), error=error
         )
     return by_gate, left_out
 
@@ -263,7 +263,14 @@ def _per_qubit(
 ) -> dict[tuple[int, ...], InstructionProperties]:
     return {
         (qubit,): InstructionProperties(
-            duration=calibration.qubit_value(qubit, duration_name), error=calibration.qubit_value(qubit, error_name)
+            duration=_duration(calibration.qubit_value(qubit, duration_name)),
+            error=calibration.qubit_value(qubit, error_name),
         )
         for qubit in qubits
     }
+
+
+def _duration(seconds: float | None) -> float:
+    """A reported duration (s); a missing one counts as 0, like IBM's virtual ``rz``, so every circuit can be
+    scheduled (``idle.schedule_alap``). The derivation reports the missing value as a finding."""
+    return 0.0 if seconds is None else seconds

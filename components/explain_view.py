@@ -19,6 +19,7 @@ from components.explain_figures import (
 )
 from components.jobs import WhatIf
 from components.session import ShownSimulation, current_device
+from components.simulate_view import WHAT_IF_FACTORS
 from components.tasks import TaskStopped
 from noise_core import ErrorBudget, NoiseStudioError, factor_reaching
 from noise_core.analysis.budget import Metric
@@ -27,17 +28,9 @@ SLIDER_MAX = 4.0
 SWEEP_POINTS = 21
 
 
-WHAT_IF_SLIDERS = (
-    ("gate", "gate errors", "Multiplies every depolarizing λ and Pauli probability; 0 removes them"),
-    ("readout", "readout errors", "Multiplies P(1|0) and P(0|1) of every qubit; 0 removes them"),
-    ("relaxation", "T1/T2 rates (gates)", "2 halves T1 and T2 during gates; 0 removes that relaxation"),
-    ("idle", "T1/T2 rates (idle)", "2 halves T1 and T2 while qubits wait; 0 removes idle relaxation"),
-)
-
-
 def what_if_sliders() -> WhatIf:
     """Gate, readout, relaxation and idle factors on the model in force, for this page's result and explanations."""
-    columns = st.columns(len(WHAT_IF_SLIDERS))
+    columns = st.columns(len(WHAT_IF_FACTORS))
     factors = {
         name: float(
             column.slider(
@@ -45,7 +38,7 @@ def what_if_sliders() -> WhatIf:
                 help=help_text,
             )
         )
-        for column, (name, label, help_text) in zip(columns, WHAT_IF_SLIDERS, strict=True)
+        for column, (name, label, help_text) in zip(columns, WHAT_IF_FACTORS, strict=True)
     }  # fmt: skip
     return WhatIf(
         gate=factors["gate"], readout=factors["readout"], relaxation=factors["relaxation"], idle=factors["idle"]

@@ -151,13 +151,22 @@ def settings() -> RunSettings | None:
     return RunSettings(int(shots), int(seed), cast(Method, method), layout)  # one of METHODS, the only options
 
 
+WHAT_IF_FACTORS = (
+    ("gate", "gate errors", "Multiplies every depolarizing λ and Pauli probability; 0 removes them"),
+    ("readout", "readout errors", "Multiplies P(1|0) and P(0|1) of every qubit; 0 removes them"),
+    ("relaxation", "T1/T2 rates (gates)", "2 halves T1 and T2 during gates; 0 removes that relaxation"),
+    ("idle", "T1/T2 rates (idle)", "2 halves T1 and T2 while qubits wait; 0 removes idle relaxation"),
+)
+"""The what-if factors as the Simulate strip and the Explain sliders label them: (kind, label, help)."""
+
+
 def what_if_strip() -> WhatIf:
     """Factors on the model in force and one qubit's readout, for this page's result only."""
     with st.expander("What if… (scale the model in force for this result)", expanded=True, icon=":material/tune:"):
         columns = st.columns([1, 1, 1, 1, 0.2, 1.4, 0.9, 0.9])
         factors = {
             name: columns[index].number_input(
-                label,
+                f"{label} ×",
                 0.0,
                 100.0,
                 1.0,
@@ -167,14 +176,7 @@ def what_if_strip() -> WhatIf:
                 persist_state="session",
                 help=help_text,
             )
-            for index, (name, label, help_text) in enumerate(
-                (
-                    ("gate", "gate errors ×", "Multiplies every depolarizing λ and Pauli probability; 0 removes them"),
-                    ("readout", "readout errors ×", "Multiplies P(1|0) and P(0|1) of every qubit; 0 removes them"),
-                    ("relaxation", "T1/T2 rates ×", "During gates: 2 halves T1 and T2; 0 removes that relaxation"),
-                    ("idle", "idle T1/T2 rates ×", "While qubits wait: 2 halves T1 and T2; 0 removes idle relaxation"),
-                )
-            )
+            for index, (name, label, help_text) in enumerate(WHAT_IF_FACTORS)
         }
         qubit = columns[5].selectbox(
             "one qubit's readout", [None, *_qubits_measured_first()], key="whatif_qubit", persist_state="session",

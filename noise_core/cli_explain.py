@@ -14,10 +14,7 @@ NAME[:ARG,...] (``bell``, ``ghz:8``, ``qft:4``, ``grover:3``, ``bernsteinvaziran
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
-import re
-from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -33,13 +30,10 @@ from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.derive import derive_noise_spec
 from noise_core.errors import CalibrationError, NoiseStudioError, SpecImportError
 from noise_core.export import spec_from_json
-from noise_core.simulation.circuits import CIRCUIT_LIBRARY, LibraryCircuit
+from noise_core.simulation.circuits import LibraryCircuit
 from noise_core.simulation.qasm_bounds import QasmLimits
+from noise_core.simulation.references import library_circuit
 from noise_core.spec.models import NoiseSpec
-
-LIBRARY_BY_COMMAND_NAME: dict[str, Callable[..., LibraryCircuit]] = {
-    re.sub(r"[^a-z]", "", name.lower()): build for name, build in CIRCUIT_LIBRARY.items()
-}
 
 
 def add_commands(commands: Any) -> None:
@@ -186,33 +180,7 @@ def _circuit(text: str) -> LibraryCircuit | str:
         if path.stat().st_size > QasmLimits().max_bytes:
             raise NoiseStudioError(f"{text} is over the {QasmLimits().max_bytes:,}-byte limit for OpenQASM")
         return path.read_text(encoding="utf-8")
-    name, _colon, listed = text.partition(":")
-    build = LIBRARY_BY_COMMAND_NAME.get(name.lower())
-    if build is None:
-        known = ", ".join(sorted(LIBRARY_BY_COMMAND_NAME))
-        raise NoiseStudioError(f"{text!r} is neither a file nor a library circuit ({known})")
-    parameters = list(inspect.signature(build).parameters.values())
-    texts = listed.split(",") if listed else []
-    if len(texts) > len(parameters):
-        raise NoiseStudioError(f"{text!r}: {name} takes at most {len(parameters)} arguments")
-    values = [_argument(item, parameter) for item, parameter in zip(texts, parameters, strict=False)]
-    try:
-        return build(*values)
-    except TypeError:
-        raise NoiseStudioError(
-            f"{text!r}: wrong arguments for {name}; see `help(noise_core.simulation.circuits)`"
-        ) from None
-
-
-def _argument(text: str, parameter: inspect.Parameter) -> object:
-    """A library circuit's argument from the command line: a number where the parameter is an int, else text
-    (Grover's marked bitstring "011" stays "011")."""
-    if "int" in str(parameter.annotation):
-        try:
-            return int(text)
-        except ValueError:
-            raise NoiseStudioError(f"{parameter.name} must be a whole number; got {text!r}") from None
-    return text
+    return library_circuit(text)
 
 
 def _expected(text: str | None) -> list[str] | None:

@@ -90,6 +90,14 @@ class AnalysisError(NoiseStudioError):
     """An error budget or sweep asked for something it cannot compute (a metric, factor or size)."""
 
 
+class CountsError(NoiseStudioError):
+    """Measured counts that cannot be used: the message names the experiment, the outcome and the rule."""
+
+
+class FitError(NoiseStudioError):
+    """A comparison or fit asked for something the data or the model cannot give (a factor, a size, a method)."""
+
+
 def summarize(problems: Sequence[object]) -> str:
     """The first ``LISTED_PROBLEMS`` problems joined by '; ', and how many more there are."""
     shown = "; ".join(str(problem) for problem in problems[:LISTED_PROBLEMS])

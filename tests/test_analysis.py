@@ -321,7 +321,7 @@ def test_cli_sweep_on_a_spec_file_with_its_device_answers_the_target(
     [
         (["sweep", "ibmq_manila.json", "ghz:3", "--gate", "1:2"], "--gate expects values like 0.5,1,2"),
         (["sweep", "ibmq_manila.json", "ghz:3", "--gate", "0:1:9999"], "COUNT must be from 1 to 441"),
-        (["sweep", "ibmq_manila.json", "nope:3", "--gate", "1"], "'nope:3' is neither a file nor a library circuit"),
+        (["sweep", "ibmq_manila.json", "nope:3", "--gate", "1"], "'nope:3' is not a library circuit; the library has"),
         (["sweep", "ibmq_manila.json", "ghz:1,2", "--gate", "1"], "ghz takes at most 1 arguments"),
         (["sweep", "ibmq_manila.json", "ghz:3", "--gate", "1", "--readout", "1", "--target", "0.9"], "1-D sweep"),
         (["sweep", "ibmq_manila.json", "ghz:3", "--gate", "1", "--target", "nan"], "from 0 to 1"),

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import pytest
-from qiskit import QuantumCircuit
+from qiskit import QuantumCircuit, transpile
 from qiskit.quantum_info import Statevector
 
 from noise_core import CircuitParseError
+from noise_core.errors import CircuitError
+from noise_core.simulation import references
 from noise_core.simulation.circuits import (
     CIRCUIT_LIBRARY,
     LibraryCircuit,
+    basis_state,
     bell,
     bernstein_vazirani,
     ghz,
     grover,
+    mirror,
     qft,
     random_clifford,
     readout_calibration,
@@ -84,6 +88,7 @@ def test_readout_calibration_prepares_each_basis_state():
 
 def test_every_library_entry_builds_with_its_defaults_or_simple_arguments():
     arguments = {"GHZ": (3,), "QFT": (3,), "Grover": (3,), "Bernstein–Vazirani": ("101",), "random Clifford": (3, 2, 1)}
+    arguments |= {"mirror": (3, 2, 1), "basis state": ("01",)}
     for name, build in CIRCUIT_LIBRARY.items():
         built = build(*arguments.get(name, ()))
         assert isinstance(built.circuit, QuantumCircuit)
@@ -140,3 +145,50 @@ def test_bad_openqasm_names_the_line_and_what_was_expected(program, message, lin
     with pytest.raises(CircuitParseError, match=message) as raised:
         parse_circuit(program)
     assert raised.value.line == line
+
+
+def test_a_mirror_circuit_returns_to_all_zero_and_keeps_every_gate_through_the_transpiler():
+    built = mirror(3, 4, seed=2)
+    assert ideal_distribution(built) == pytest.approx({"000": 1.0})
+    assert built.expected_outcomes == {"000"}
+    gates = sum(count for name, count in built.circuit.count_ops().items() if name not in ("measure", "barrier"))
+    transpiled = transpile(built.circuit, basis_gates=["rz", "sx", "x", "cx"], optimization_level=2, seed_transpiler=0)
+    assert transpiled.count_ops().get("cx", 0) == built.circuit.count_ops().get("cx", 0) > 0
+    assert gates > 2 * 3
+
+
+def test_a_basis_state_circuit_prepares_its_state():
+    assert ideal_distribution(basis_state("0110")) == pytest.approx({"0110": 1.0})
+
+
+@pytest.mark.parametrize(
+    ("reference", "name", "outcomes"),
+    [
+        ("ghz:3", "GHZ(3)", {"000", "111"}),
+        ("grover:3,011", None, {"011"}),
+        ("basisstate:0101", "readout |0101⟩", {"0101"}),
+        ("mirror:2,3,5", "mirror(2, depth 3, seed 5)", {"00"}),
+        ("Bell", "Bell", {"00", "11"}),
+    ],
+)
+def test_a_text_reference_names_a_library_circuit(reference, name, outcomes):
+    built = references.library_circuit(reference)
+    assert built.expected_outcomes == outcomes
+    if name is not None:
+        assert built.name == name
+
+
+@pytest.mark.parametrize(
+    ("reference", "message"),
+    [
+        ("nope:3", r"'nope:3' is not a library circuit; the library has .*basisstate.*ghz"),
+        ("ghz:3,4", r"'ghz:3,4': ghz takes at most 1 arguments"),
+        ("ghz:three", r"num_qubits must be a whole number; got 'three'"),
+        ("mirror:3", r"'mirror:3': mirror takes num_qubits, depth, seed"),
+        ("basisstate:012", r"basis state must be 1 to 156 characters 0/1"),
+        ("x" * 300, r"at most 200 characters"),
+    ],
+)
+def test_a_bad_reference_says_what_the_library_has_or_takes(reference, message):
+    with pytest.raises(CircuitError, match=message):
+        references.library_circuit(reference)

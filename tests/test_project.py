@@ -26,7 +26,7 @@ ROOMS_MAY_IMPORT = {
     "derive": {"derive", "calibration", "spec", "physics", "errors", "gc_pause"},
     "aer": {"aer", "spec", "physics", "errors", "gc_pause"},
     "simulation": {"simulation", "calibration", "aer", "spec", "physics", "errors"},
-    "analysis": {"analysis", "simulation", "calibration", "aer", "spec", "errors"},
+    "analysis": {"analysis", "simulation", "calibration", "aer", "spec", "errors", "json_bounds"},
     "export": {"aer", "spec", "errors", "json_bounds"},
     "cli": {"calibration", "derive", "export", "spec", "errors", "cli_explain"},
     "cli_explain": {"analysis", "calibration", "derive", "export", "simulation", "spec", "errors"},
@@ -129,6 +129,8 @@ PUBLIC_API = [
     "findings_table", "joint_assignment_matrix", "load_calibration", "noise_coverage", "parse_circuit", "scale_noise", "simulate",
     "spec_from_json", "spec_to_json", "to_aer_dict", "to_classiq_dict",
     "AnalysisError", "ErrorBudget", "error_budget", "factor_reaching", "sweep",
+    "Comparison", "CountsError", "FitError", "FitPlan", "MeasuredCounts", "NoiseFit", "compare_counts", "fit_noise",
+    "load_counts", "plan_fit_circuits",
 ]  # fmt: skip
 """What ``from noise_core import ...`` offers: the 47 names before the rooms issue, NoiseStudioError, scale_noise,
-compare_calibrations and CalibrationDiff, and the explain issue's analysis names (last line)."""
+compare_calibrations and CalibrationDiff, the explain issue's analysis names, and the fit issue's (last two lines)."""

@@ -199,37 +199,45 @@ def run_variants(
 def _exact_metrics(
     experiment: Experiment, variants: Sequence[tuple[Variant, NoiseSpec]]
 ) -> tuple[list[SimulationMetrics], int]:
-    """One Aer density-matrix batch; readout applied analytically per variant.
-
-    The readout factor changes no channel in the circuit, so variants equal in gate and relaxation
-    factors and in the location removed share one run (a readout sweep is one run).
-    """
-    placed = experiment.placed
-    run_of: dict[tuple[float, float, float, Location | None], int] = {}
-    circuits: list[QuantumCircuit] = []
-    for variant, spec in variants:
-        if _circuit_key(variant) not in run_of:
-            run_of[_circuit_key(variant)] = len(circuits)
-            circuits.append(explicit_noise_circuit(placed, spec, without=variant.without))
-    result = AerSimulator(method="density_matrix", max_parallel_experiments=0).run(circuits, shots=1).result()
-    if not result.success:
-        raise SimulationError(f"the simulator failed: {result.status}")
-    bits = MeasuredBits(placed)
+    """One Aer density-matrix batch (``before_readout``); readout applied analytically per variant."""
+    before, runs = before_readout(experiment, variants)
+    bits = MeasuredBits(experiment.placed)
     metrics = []
-    for variant, spec in variants:
+    for (variant, spec), probabilities in zip(variants, before, strict=True):
         matrices = bits.assignment_matrices(spec)
         if variant.without is not None and len(variant.without) == 1:
             matrices = [
                 np.eye(2) if physical == variant.without[0] else matrix
                 for matrix, (_clbit, _position, physical) in zip(matrices, bits.measured, strict=True)
             ]
-        before_readout = np.asarray(result.data(run_of[_circuit_key(variant)])["probabilities"], dtype=float)
-        noisy = bits.distribution(apply_assignment(before_readout, matrices), "noisy")
+        noisy = bits.distribution(apply_assignment(probabilities, matrices), "noisy")
         exact_only = distribution_metrics(  # with both distributions exact, the counts are not read
             experiment.ideal_probabilities, noisy, experiment.ideal_counts, noisy, experiment.expected
         )
         metrics.append(exact_only)
-    return metrics, len(circuits)
+    return metrics, runs
+
+
+def before_readout(
+    experiment: Experiment, variants: Sequence[tuple[Variant, NoiseSpec]]
+) -> tuple[list[np.ndarray], int]:
+    """Each variant's exact distribution over the measured bits before readout (bit i = i-th measured clbit,
+    as ``MeasuredBits``), from one Aer density-matrix batch, and the runs it took.
+
+    The readout factor changes no channel in the circuit, so variants equal in gate, relaxation and
+    idle factors and in the location removed share one run (a readout sweep is one run).
+    """
+    run_of: dict[tuple[float, float, float, Location | None], int] = {}
+    circuits: list[QuantumCircuit] = []
+    for variant, spec in variants:
+        if _circuit_key(variant) not in run_of:
+            run_of[_circuit_key(variant)] = len(circuits)
+            circuits.append(explicit_noise_circuit(experiment.placed, spec, without=variant.without))
+    result = AerSimulator(method="density_matrix", max_parallel_experiments=0).run(circuits, shots=1).result()
+    if not result.success:
+        raise SimulationError(f"the simulator failed: {result.status}")
+    runs = [np.asarray(result.data(index)["probabilities"], dtype=float) for index in range(len(circuits))]
+    return [runs[run_of[_circuit_key(variant)]] for variant, _spec in variants], len(circuits)
 
 
 def _circuit_key(variant: Variant) -> tuple[float, float, float, Location | None]:

@@ -33,6 +33,7 @@ QUBIT_RANGES: dict[str, tuple[int, int]] = {
     "QFT": (1, MAX_LIBRARY_QUBITS),
     "Grover": (2, MAX_GROVER_QUBITS),
     "random Clifford": (1, MAX_LIBRARY_QUBITS),
+    "mirror": (1, MAX_LIBRARY_QUBITS),
 }
 """Smallest and largest ``num_qubits`` of each sized library circuit, by its ``CIRCUIT_LIBRARY`` name."""
 
@@ -155,6 +156,38 @@ def random_clifford(num_qubits: int, depth: int, seed: int) -> LibraryCircuit:
     )
 
 
+def mirror(num_qubits: int, depth: int, seed: int) -> LibraryCircuit:
+    """A random Clifford circuit (``random_clifford``'s layers), a barrier, then its inverse: ideally all 0.
+
+    The barrier keeps the transpiler from cancelling the two halves, so every gate runs and its
+    noise shows as outcomes other than 0…0, which makes it a gate-sensitive circuit for fits.
+    """
+    _check_range("mirror num_qubits", num_qubits, *QUBIT_RANGES["mirror"])
+    _check_range("mirror depth", depth, 1, MAX_CLIFFORD_DEPTH)
+    half = random_clifford(num_qubits, depth, seed).circuit.remove_final_measurements(inplace=False)
+    circuit = QuantumCircuit(num_qubits, name=f"mirror_{num_qubits}x{depth}_s{seed}")
+    circuit.compose(half, inplace=True)
+    circuit.barrier()
+    circuit.compose(half.inverse(), inplace=True)
+    circuit.measure_all()
+    zeros = "0" * num_qubits
+    return LibraryCircuit(
+        f"mirror({num_qubits}, depth {depth}, seed {seed})",
+        circuit,
+        frozenset({zeros}),
+        "Random Clifford layers, then their inverse; ideally all 0.",
+    )
+
+
+def basis_state(state: str) -> LibraryCircuit:
+    """Prepare the computational basis state ``state`` (clbit 0 last) with X gates and measure it."""
+    if not isinstance(state, str) or not 1 <= len(state) <= MAX_LIBRARY_QUBITS or set(state) - {"0", "1"}:
+        raise CircuitError(
+            f"basis state must be 1 to {MAX_LIBRARY_QUBITS} characters 0/1 (clbit 0 last); got {state!r:.40}"
+        )
+    return _prepare_basis_state(state)
+
+
 def teleportation() -> LibraryCircuit:
     """Quantum teleportation of |1⟩ with feed-forward: a dynamic circuit (mid-circuit measurement, ``if_else``).
 
@@ -214,6 +247,8 @@ CIRCUIT_LIBRARY: dict[str, Callable[..., LibraryCircuit]] = {
     "Bernstein–Vazirani": bernstein_vazirani,
     "random Clifford": random_clifford,
     "teleportation": teleportation,
+    "mirror": mirror,
+    "basis state": basis_state,
 }
 """The library by display name; parameters are each function's keyword arguments."""
 

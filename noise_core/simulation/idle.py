@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 from qiskit import QuantumCircuit
 from qiskit.circuit import CircuitInstruction, Instruction
+from qiskit.dagcircuit import DAGCircuit, DAGOpNode
 from qiskit.transpiler import PassManager, Target
 from qiskit.transpiler.passes import ALAPScheduleAnalysis, PadDelay
 
@@ -28,7 +29,19 @@ NANOSECONDS_PER_UNIT = {"s": 1e9, "ms": 1e6, "us": 1e3, "µs": 1e3, "ns": 1.0, "
 
 def schedule_alap(transpiled: QuantumCircuit, target: Target) -> QuantumCircuit:
     """``transpiled`` scheduled ALAP with ``target``'s durations (seconds), its idle periods as delays."""
-    return PassManager([ALAPScheduleAnalysis(target=target), PadDelay(target=target)]).run(transpiled)
+    return PassManager([_ALAPInSeconds(target=target), PadDelay(target=target)]).run(transpiled)
+
+
+class _ALAPInSeconds(ALAPScheduleAnalysis):
+    """Qiskit's ALAP analysis with every node's duration a float (our Target has durations in s, no ``dt``).
+
+    Qiskit 2.x's ``NodeDurations`` takes its number type from the first node, and a barrier's duration
+    is the int 0: a circuit whose first node is a barrier (one that only measures) failed with
+    "'float' object cannot be interpreted as an integer" at the first measurement.
+    """
+
+    def _get_node_duration(self, node: DAGOpNode, dag: DAGCircuit) -> float:
+        return float(super()._get_node_duration(node, dag))
 
 
 def delay_nanoseconds(operation: Instruction) -> float:

@@ -66,6 +66,22 @@ class NoiseScaling(SpecModel):
     )
 
 
+class FitRecord(SpecModel):
+    """Factors fitted to measured counts (``noise_core.fit_noise``) and applied to the spec."""
+
+    source: str = Field(description="The counts document's name.")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the counts document.")
+    factors: dict[str, float] = Field(
+        description="Maximum-likelihood factor by name: gate, readout, relaxation, idle, or readout[q] per qubit."
+    )
+    intervals: dict[str, list[float]] = Field(
+        default_factory=dict, description="95 % profile-likelihood interval [low, high] of each identified factor."
+    )
+    not_identified: list[str] = Field(
+        default_factory=list, description="Factors the counts could not pin down (applied at their estimate)."
+    )
+
+
 class Provenance(SpecModel):
     """The source snapshot and options of a derived spec, and what the derivation adjusted."""
 
@@ -87,4 +103,7 @@ class Provenance(SpecModel):
     )
     scalings: list[NoiseScaling] = Field(
         default_factory=list, description="What-if scalings applied after the derivation, oldest first."
+    )
+    fits: list[FitRecord] = Field(
+        default_factory=list, description="Fits to measured counts applied after the derivation, oldest first."
     )

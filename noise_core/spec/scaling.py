@@ -21,7 +21,7 @@ are appended to ``provenance.scalings`` when the spec has a provenance.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -32,6 +32,7 @@ from noise_core.errors import ScalingError
 from noise_core.spec.gates import max_depolarizing_probability
 from noise_core.spec.models import NoiseSpec, describe_target, is_identity_pauli
 from noise_core.spec.provenance import NoiseScaling
+from noise_core.spec.readout import assignment_matrix, with_qubit_readout
 from noise_core.spec.validation import describe_validation_error
 
 Document = dict[str, Any]
@@ -53,6 +54,31 @@ def scale_noise(
     if document.get("provenance") is not None:
         document["provenance"]["scalings"].append({**factors.model_dump(mode="json"), "kept_at_maximum": kept})
     return NoiseSpec.model_validate(document)
+
+
+def largest_factor(spec: NoiseSpec, kind: str) -> float:
+    """The largest ``kind`` factor ``scale_noise`` accepts on ``spec``: ∞ for relaxation and idle (rates have
+    no upper limit) and where no entry of that kind is below its maximum."""
+    knobs = {"gate": _gate_knobs, "readout": _readout_knobs}.get(kind)
+    if knobs is None:
+        return math.inf
+    live = [knob for knob in knobs(spec.model_dump(mode="json")) if 0.0 < knob.value < knob.maximum]
+    return min((knob.maximum / knob.value for knob in live), default=math.inf)
+
+
+def scale_qubit_readout(spec: NoiseSpec, factors: Mapping[int, float]) -> NoiseSpec:
+    """``spec`` with each listed qubit's P(1|0) and P(0|1) multiplied by its factor (``readout``'s rule, one
+    qubit at a time), written as that qubit's own readout entry; refused past a probability of 1."""
+    for qubit, factor in factors.items():
+        matrix = assignment_matrix(spec, qubit)
+        up, down = float(matrix[0, 1]) * factor, float(matrix[1, 0]) * factor
+        if not (math.isfinite(factor) and factor >= 0.0) or max(up, down) > 1.0:
+            raise ScalingError(
+                f"readout factor {factor:g} of qubit {qubit} is not a finite number ≥ 0 that keeps "
+                "P(1|0) and P(0|1) at most 1"
+            )
+        spec = with_qubit_readout(spec, qubit, up, down)
+    return spec
 
 
 def _checked_factors(gate: float, readout: float, relaxation: float, idle: float) -> NoiseScaling:

@@ -1,0 +1,163 @@
+"""``plan_fit_circuits``: the circuits a fit needs on chosen qubits, to run on hardware and bring the counts back.
+
+A plan on qubits q₀…qₙ₋₁ holds: readout calibration (prepare |0…0⟩ and |1…1⟩: pins each qubit's
+P(1|0) and P(0|1), so readout is identified apart from gates), GHZ(n) (a CX chain along the listed
+order: list a connected path) and a mirror circuit (random Clifford layers and their inverse:
+every gate's error shows). ``FitPlan.archive()`` is a zip of the OpenQASM 2 files, a counts template
+(``load_counts``'s format, counts left empty to fill in) and a README saying how to run them.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from qiskit import qasm2
+
+from noise_core.analysis.counts import COUNTS_FORMAT, COUNTS_VERSION
+from noise_core.calibration.snapshot import BackendCalibration
+from noise_core.errors import FitError, NoiseStudioError
+from noise_core.simulation.circuits import LibraryCircuit
+from noise_core.simulation.references import library_circuit
+from noise_core.simulation.simulate import simulate
+from noise_core.spec.models import NoiseSpec
+
+MAX_PLANNED_QUBITS = 8
+"""Widest plan: a fit computes each circuit's distribution exactly (2ⁿ outcomes, a 4ⁿ density matrix)."""
+
+
+@dataclass(frozen=True)
+class PlannedCircuit:
+    """One circuit of a plan: its name in the counts file, library reference, circuit and what it pins."""
+
+    name: str
+    reference: str
+    circuit: LibraryCircuit
+    purpose: str
+
+
+@dataclass(frozen=True)
+class FitPlan:
+    """The circuits to run on ``physical_qubits`` (virtual qubit i on ``physical_qubits[i]``)."""
+
+    backend_name: str
+    physical_qubits: tuple[int, ...]
+    circuits: tuple[PlannedCircuit, ...]
+
+    def template(self) -> dict[str, object]:
+        """The counts document to fill in: each circuit with its qubits, and empty counts."""
+        return {
+            "format": COUNTS_FORMAT,
+            "version": COUNTS_VERSION,
+            "experiments": [
+                {
+                    "name": item.name,
+                    "circuit": item.reference,
+                    "physical_qubits": list(self.physical_qubits),
+                    "counts": {},
+                }
+                for item in self.circuits
+            ],
+        }
+
+    def qasm(self) -> dict[str, str]:
+        """OpenQASM 2 text of each circuit, by file name ('ghz.qasm')."""
+        return {f"{item.name}.qasm": qasm2.dumps(item.circuit.circuit) for item in self.circuits}
+
+    def archive(self) -> bytes:
+        """A zip of the OpenQASM files, ``counts_template.json`` and ``README.txt``."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, text in self.qasm().items():
+                archive.writestr(name, text)
+            archive.writestr("counts_template.json", json.dumps(self.template(), indent=2))
+            archive.writestr("README.txt", self.instructions())
+        return buffer.getvalue()
+
+    def simulated_counts(
+        self, spec: NoiseSpec, *, calibration: BackendCalibration, shots: int = 4000, seed: int = 0
+    ) -> dict[str, object]:
+        """The template filled with counts drawn from ``spec``'s model (``simulate``'s probabilities, then
+        multinomial draws of ``shots``): what the device would return if ``spec`` were exactly right."""
+        rng = np.random.default_rng(seed)
+        document = self.template()
+        for experiment, item in zip(document["experiments"], self.circuits, strict=True):  # type: ignore[call-overload]
+            result = simulate(
+                item.circuit,
+                spec,
+                calibration=calibration,
+                initial_layout=list(self.physical_qubits),
+                shots=shots,
+                seed=0,
+            )
+            probabilities = (
+                result.noisy_probabilities if result.noisy_probabilities is not None else result.noisy_counts
+            )
+            drawn = rng.multinomial(shots, probabilities.to_numpy(dtype=float) / float(probabilities.sum()))
+            experiment["counts"] = {str(o): int(n) for o, n in zip(probabilities.index, drawn, strict=True) if n}
+        return document
+
+    def instructions(self) -> str:
+        """How to run the plan and bring the counts back, in words."""
+        lines = [
+            f"Circuits for fitting a noise model of {self.backend_name} on qubits {list(self.physical_qubits)}.",
+            "",
+            f"Transpile each .qasm file for {self.backend_name} with initial_layout={list(self.physical_qubits)}",
+            "(virtual qubit i on the i-th listed qubit) and run it; then write each circuit's counts",
+            "(Qiskit's get_counts() dict, bitstrings with clbit 0 last) into counts_template.json and",
+            "upload that file on the Fit page, or call noise_core.fit_noise.",
+            "Noise Studio transpiles each circuit with optimization_level=2 and seed_transpiler=0 (the fit's",
+            "default seed); transpiling the same way runs the very circuits the model simulates.",
+            "",
+        ]
+        lines += [f"{item.name}.qasm: {item.purpose}" for item in self.circuits]
+        return "\n".join(lines) + "\n"
+
+
+def plan_fit_circuits(
+    calibration: BackendCalibration,
+    physical_qubits: Sequence[int],
+    *,
+    mirror_depth: int = 4,
+    seed: int = 1,
+) -> FitPlan:
+    """The readout-calibration, GHZ and mirror circuits on ``physical_qubits`` (module docstring)."""
+    qubits = _checked_qubits(calibration, physical_qubits)
+    width = len(qubits)
+    planned = [
+        ("readout_0", f"basisstate:{'0' * width}", "prepares |0…0⟩: each qubit's P(1|0)"),
+        ("readout_1", f"basisstate:{'1' * width}", "prepares |1…1⟩: each qubit's P(0|1)"),
+    ]
+    if width > 1:
+        planned.append(("ghz", f"ghz:{width}", "GHZ state along the listed qubits: two-qubit gate errors"))
+    planned.append(
+        (
+            "mirror",
+            f"mirror:{width},{mirror_depth},{seed}",
+            "random Clifford layers and their inverse: every gate's error",
+        )
+    )
+    try:
+        circuits = tuple(PlannedCircuit(name, ref, library_circuit(ref), purpose) for name, ref, purpose in planned)
+    except NoiseStudioError as error:
+        raise FitError(f"cannot plan these circuits: {error}") from None
+    return FitPlan(calibration.backend_name, qubits, circuits)
+
+
+def _checked_qubits(calibration: BackendCalibration, physical_qubits: Sequence[int]) -> tuple[int, ...]:
+    listed = list(physical_qubits)
+    size = calibration.num_qubits
+    if (
+        not 1 <= len(listed) <= MAX_PLANNED_QUBITS
+        or any(isinstance(q, bool) or not isinstance(q, int) or not 0 <= q < size for q in listed)
+        or len(set(listed)) < len(listed)
+    ):
+        raise FitError(
+            f"choose 1 to {MAX_PLANNED_QUBITS} distinct qubits of {calibration.backend_name} (0 to {size - 1}); "
+            f"got {listed!r:.60}"
+        )
+    return tuple(listed)

@@ -7,8 +7,11 @@
     python -m noise_core convert SNAPSHOT.csv|json [-o out.json] [--to json|csv]
     python -m noise_core budget SPEC_OR_SNAPSHOT CIRCUIT [--metric success|tvd] [--json]
     python -m noise_core sweep SPEC_OR_SNAPSHOT CIRCUIT --gate 0:2:21 [--scheduler tcp://…] [--json]
+    python -m noise_core plan SNAPSHOT --qubits 1,2,3 -o plan.zip
+    python -m noise_core compare SPEC_OR_SNAPSHOT COUNTS [--circuit ghz:3 --qubits 1,2,3] [--json]
+    python -m noise_core fit SPEC_OR_SNAPSHOT COUNTS [--parameters gate,readout] [-o fitted.json] [--json]
 
-(``budget`` and ``sweep``: ``noise_core.cli_explain``.)
+(``budget`` and ``sweep``: ``noise_core.cli_explain``; ``plan``, ``compare`` and ``fit``: ``noise_core.cli_fit``.)
 
 Exit status: 0 success, 1 invalid input (one ``path: message`` line per problem on stderr),
 2 usage error (argparse).
@@ -22,9 +25,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from noise_core import cli_explain, cli_fit
 from noise_core.calibration import UNKNOWN_DATE, calibration_to_csv, load_calibration
 from noise_core.calibration.diff import DEFAULT_THRESHOLD, compare_calibrations
-from noise_core.cli_explain import add_commands
 from noise_core.derive import derive_noise_spec
 from noise_core.errors import NoiseStudioError, SpecImportError
 from noise_core.export import (
@@ -222,5 +225,6 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("--to", choices=["json", "csv"], default="json", help="output format (default json)")
     convert.add_argument("-o", "--output", help="where to write (default: stdout)")
     convert.set_defaults(run=_convert)
-    add_commands(commands)
+    cli_explain.add_commands(commands)
+    cli_fit.add_commands(commands)
     return parser

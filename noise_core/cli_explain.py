@@ -71,9 +71,9 @@ def _common_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _budget(arguments: argparse.Namespace) -> int:
-    spec, calibration = _model(arguments.model, arguments.calibration)
+    spec, calibration = model_and_device(arguments.model, arguments.calibration)
     budget = error_budget(
-        _circuit(arguments.circuit),
+        read_circuit(arguments.circuit),
         spec,
         calibration=calibration,
         metric=arguments.metric,
@@ -114,7 +114,7 @@ def _sweep(arguments: argparse.Namespace) -> int:
     factors = {kind: _values(kind, text) for kind in KINDS if (text := getattr(arguments, kind)) is not None}
     if arguments.target is not None and (len(factors) != 1 or not 0.0 <= arguments.target <= 1.0):
         raise NoiseStudioError("--target needs a 1-D sweep (one factor) and a success probability from 0 to 1")
-    spec, calibration = _model(arguments.model, arguments.calibration)
+    spec, calibration = model_and_device(arguments.model, arguments.calibration)
     with ExitStack() as stack:
         executor = None
         if arguments.scheduler:
@@ -122,7 +122,7 @@ def _sweep(arguments: argparse.Namespace) -> int:
 
             executor = stack.enter_context(Client(arguments.scheduler)).get_executor()
         frame = sweep(
-            _circuit(arguments.circuit),
+            read_circuit(arguments.circuit),
             spec,
             factors=factors,
             calibration=calibration,
@@ -155,7 +155,7 @@ def _reached(frame: pd.DataFrame, factors: dict[str, list[float]], target: float
     return None if target is None else factor_reaching(frame, factor=next(iter(factors)), target=target)
 
 
-def _model(path: str, calibration_path: str | None) -> tuple[NoiseSpec, BackendCalibration | None]:
+def model_and_device(path: str, calibration_path: str | None) -> tuple[NoiseSpec, BackendCalibration | None]:
     """A spec file with its optional device, or a snapshot with the model derived from it."""
     document = Path(path).read_bytes()
     try:
@@ -173,7 +173,7 @@ def _model(path: str, calibration_path: str | None) -> tuple[NoiseSpec, BackendC
     return spec, None if calibration_path is None else load_calibration(Path(calibration_path))
 
 
-def _circuit(text: str) -> LibraryCircuit | str:
+def read_circuit(text: str) -> LibraryCircuit | str:
     """An OpenQASM file's text, or a library circuit NAME[:ARG,...]."""
     path = Path(text)
     if path.is_file():

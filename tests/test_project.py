@@ -28,8 +28,9 @@ ROOMS_MAY_IMPORT = {
     "simulation": {"simulation", "calibration", "aer", "spec", "physics", "errors"},
     "analysis": {"analysis", "simulation", "calibration", "aer", "spec", "errors", "json_bounds"},
     "export": {"aer", "spec", "errors", "json_bounds"},
-    "cli": {"calibration", "derive", "export", "spec", "errors", "cli_explain"},
+    "cli": {"calibration", "derive", "export", "spec", "errors", "cli_explain", "cli_fit"},
     "cli_explain": {"analysis", "calibration", "derive", "export", "simulation", "spec", "errors"},
+    "cli_fit": {"analysis", "calibration", "cli_explain", "export", "errors"},
 }
 """The rooms of ``noise_core`` along the data flow, and the rooms each may import from."""
 MAX_MODULE_LINES = 420

@@ -114,10 +114,6 @@ def load_counts(
     sha256 = hashlib.sha256(document if isinstance(document, bytes) else _canonical(document)).hexdigest()
     parsed = _parsed(document) if isinstance(document, bytes) else document
     experiments = _experiments(parsed, circuits, physical_qubits)
-    if not experiments:
-        raise CountsError("the document holds no experiments; give at least one circuit's counts")
-    if len(experiments) > MAX_EXPERIMENTS:
-        raise CountsError(f"the document holds {len(experiments)} experiments; at most {MAX_EXPERIMENTS} are read")
     names = [experiment.name for experiment in experiments]
     if len(set(names)) < len(names):
         twice = next(item for item in names if names.count(item) > 1)
@@ -187,6 +183,10 @@ def _experiments(
         _check_header(parsed)
         parsed = parsed["experiments"]
     listed = parsed if isinstance(parsed, list) else [parsed]
+    if not listed:
+        raise CountsError("the document holds no experiments; give at least one circuit's counts")
+    if len(listed) > MAX_EXPERIMENTS:
+        raise CountsError(f"the document holds {len(listed)} experiments; at most {MAX_EXPERIMENTS} are read")
     if listed and all(isinstance(item, dict) and "counts" in item for item in listed):
         if circuits is not None:
             raise CountsError("this counts file names its circuits; leave out the circuits argument")
@@ -211,7 +211,7 @@ def _bare_experiments(
 ) -> list[CircuitCounts]:
     if circuits is None:
         raise CountsError(
-            "these are bare counts: say which circuit produced them (circuits=…), or use a counts file "
+            "these are bare counts: say which circuit produced them (the circuit argument), or use a counts file "
             "whose experiments name their circuits"
         )
     sources = list(circuits) if isinstance(circuits, list | tuple) else [circuits]

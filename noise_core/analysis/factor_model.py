@@ -17,6 +17,7 @@ exact circuits only) and its measured counts over the same outcomes. Its probabi
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -99,7 +100,8 @@ class FactorModel:
         self.simulated = [index for index, factor in enumerate(self.factors) if factor.kind in SIMULATED_KINDS]
         self._degree = GRID_DEGREE[len(self.simulated)]
         nodes = [_lobatto_nodes(self._degree)] * len(self.simulated)
-        self._grid = np.array(np.meshgrid(*nodes, indexing="ij")).reshape(len(nodes), -1).T
+        points = list(itertools.product(*nodes))
+        self._grid = np.array(points, dtype=float).reshape(len(points), len(nodes))
         inverse = np.linalg.inv(chebyshev.chebvander(nodes[0], self._degree)) if nodes else np.eye(1)
         self._inverse = _kron([inverse] * len(nodes))
         self.simulations = 0

@@ -15,15 +15,17 @@ import numpy as np
 def apply_assignment(probabilities: np.ndarray, matrices: Sequence[np.ndarray]) -> np.ndarray:
     """Push a distribution over n bits through per-bit assignment matrices (bit 0 = ``matrices[0]``).
 
-    ``probabilities[k]`` is P(bits = k) with bit 0 least significant. Each bit is mixed along
-    its own axis (n small 2×2 contractions instead of one 2ⁿ×2ⁿ product).
+    ``probabilities[k]`` is P(bits = k) with bit 0 least significant. Each bit is mixed along its
+    own axis, viewing the vector as (higher bits, this bit, lower bits): n small 2×2 mixes instead of
+    one 2ⁿ×2ⁿ product.
     """
-    num_bits = len(matrices)
-    tensor = np.asarray(probabilities, dtype=float).reshape((2,) * num_bits)
+    mixed = np.array(probabilities, dtype=float)
     for bit, matrix in enumerate(matrices):
-        axis = num_bits - 1 - bit  # C order: the last axis is bit 0
-        tensor = np.moveaxis(np.tensordot(tensor, matrix, axes=([axis], [0])), -1, axis)
-    return tensor.reshape(-1)
+        view = mixed.reshape(-1, 2, 2**bit)
+        zero, one = view[:, 0, :].copy(), view[:, 1, :].copy()
+        view[:, 0, :] = zero * matrix[0, 0] + one * matrix[1, 0]
+        view[:, 1, :] = zero * matrix[0, 1] + one * matrix[1, 1]
+    return mixed
 
 
 def sample_assignment(bits: np.ndarray, matrices: Sequence[np.ndarray], rng: np.random.Generator) -> np.ndarray:

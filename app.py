@@ -13,6 +13,7 @@ STEPS = (
     "**Device**: pick or upload a calibration snapshot",
     "**Noise model**: derive it from the device and edit it",
     "**Simulate / Explain**: run circuits on it, and see which errors cost most",
+    "**Fit**: compare it with counts measured on the device, and fit it to them",
     "**Export**: the checked spec, for Qiskit Aer or Classiq",
 )
 # The app's name above the page navigation: st.logo takes an image, so the name is drawn as SVG text.
@@ -42,6 +43,7 @@ def main() -> None:
             st.Page("pages/noise.py", title="Noise model", icon=":material/tune:"),
             st.Page("pages/simulate.py", title="Simulate", icon=":material/bar_chart:", default=True),
             st.Page("pages/explain.py", title="Explain", icon=":material/troubleshoot:"),
+            st.Page("pages/fit.py", title="Fit", icon=":material/query_stats:"),
             st.Page("pages/export.py", title="Export", icon=":material/download:"),
         ]
     )

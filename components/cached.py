@@ -17,12 +17,22 @@ import pandas as pd
 import streamlit as st
 
 from components import jobs
-from components.jobs import CircuitRequest, DeviceSource, Exports, RunSettings, SharedSpec, WhatIf
+from components.jobs import (
+    CircuitRequest,
+    CountsSummary,
+    CountsUpload,
+    DeviceSource,
+    Exports,
+    PlanDownload,
+    RunSettings,
+    SharedSpec,
+    WhatIf,
+)
 from components.map_geometry import qubit_positions
 from components.spec_tables import tables_from_spec
 from components.table_changes import changes_from_derived, row_status
 from components.tasks import run_task
-from noise_core import BackendCalibration, DerivationOptions, ErrorBudget, NoiseSpec, SimulationResult
+from noise_core import BackendCalibration, DerivationOptions, ErrorBudget, NoiseFit, NoiseSpec, SimulationResult
 from noise_core.analysis.budget import Metric
 from noise_core.calibration import coupling_edges, qubit_metrics
 from noise_core.simulation import AssignmentReport, SimulationPlan
@@ -175,6 +185,32 @@ def cached_sweep(
     key = ("sweep", device.key, spec_digest(spec), what_if, request.key, settings, kind, values)
     arguments = (device, shared_spec(spec), what_if, request, settings, kind, values)
     return run_task("Sweeping", jobs.explain_sweep, *arguments, lane="heavy", key=key)
+
+
+def cached_counts_summary(upload: CountsUpload) -> CountsSummary:
+    """Read uploaded counts in a worker (their circuits are built there): what they hold, or the ``CountsError``."""
+    return run_task("Reading the counts", jobs.read_counts, upload, key=("counts", upload.key))
+
+
+def cached_fit(device: DeviceSource, spec: NoiseSpec, upload: CountsUpload, parameters: tuple[str, ...]) -> NoiseFit:
+    """The fit of ``parameters`` to the counts (exact simulations on a grid, then likelihood maximisation)."""
+    key = ("fit", device.key, spec_digest(spec), upload.key, parameters)
+    arguments = (device, shared_spec(spec), upload, parameters)
+    return run_task("Fitting the model to the counts", jobs.fit_counts, *arguments, lane="heavy", key=key)
+
+
+def cached_plan(device: DeviceSource, qubits: tuple[int, ...], depth: int) -> PlanDownload:
+    """The circuits a fit needs on ``qubits``, zipped as OpenQASM with a counts template."""
+    return run_task(
+        "Planning the circuits", jobs.plan_download, device, qubits, depth, key=("plan", device.key, qubits, depth)
+    )
+
+
+def cached_example_counts(device: DeviceSource, spec: NoiseSpec, qubits: tuple[int, ...], depth: int) -> bytes:
+    """Example counts of the plan, drawn from the model at known factors (4 exact simulations)."""
+    key = ("example_counts", device.key, spec_digest(spec), qubits, depth)
+    arguments = (device, shared_spec(spec), qubits, depth)
+    return run_task("Drawing example counts", jobs.example_counts, *arguments, lane="heavy", key=key)
 
 
 def cached_exports(spec: NoiseSpec) -> Exports:

@@ -26,14 +26,19 @@ from noise_core import (
     DerivationOptions,
     ErrorBudget,
     LibraryCircuit,
+    MeasuredCounts,
+    NoiseFit,
     NoiseSpec,
     SimulationResult,
     approximate_for_classiq,
     assignment_report,
     derive_noise_spec,
     error_budget,
+    fit_noise,
     load_calibration,
+    load_counts,
     parse_circuit,
+    plan_fit_circuits,
     scale_noise,
     simulate,
     spec_to_json,
@@ -42,7 +47,7 @@ from noise_core import (
     to_classiq_dict,
 )
 from noise_core.analysis.budget import Metric
-from noise_core.errors import CircuitError
+from noise_core.errors import BareCountsError, CircuitError
 from noise_core.gc_pause import garbage_collection_paused
 from noise_core.simulation import CIRCUIT_LIBRARY, AssignmentReport, SimulationPlan
 from noise_core.simulation.methods import Method
@@ -51,6 +56,8 @@ from noise_core.spec.readout import with_qubit_readout
 from presets import load_preset
 
 Result = TypeVar("Result")
+EXAMPLE_FACTORS = {"gate": 1.8, "readout": 1.3}
+"""The factors the example counts are drawn at (the issue's coverage study's)."""
 CALIBRATIONS_KEPT = 4
 """Calibrations each worker keeps loaded (a 156-qubit one holds ~20 MB)."""
 
@@ -211,6 +218,46 @@ class RunSettings:
 
 
 @dataclass(frozen=True)
+class CountsUpload:
+    """Measured counts as uploaded (bytes and file name), and what reads bare counts: the Simulate page's
+    circuit, its pinned layout and its seed (the transpiler's layout depends on it)."""
+
+    key: str
+    content: bytes
+    filename: str
+    circuit: CircuitRequest
+    layout: tuple[int, ...] | None
+    seed: int
+
+    def measured(self) -> tuple[MeasuredCounts, int]:
+        """The counts and the transpiler seed to place them with: a counts file names its circuits and is placed
+        with seed 0 (what the plan's instructions say); bare counts are the Simulate page's circuit, layout and seed."""
+        try:
+            return load_counts(self.content, name=self.filename), 0
+        except BareCountsError:
+            layout = None if self.layout is None else list(self.layout)
+            bare = load_counts(self.content, name=self.filename, circuits=self.circuit.build(), physical_qubits=layout)
+            return bare, self.seed
+
+
+def counts_upload(name: str, content: bytes, circuit: CircuitRequest, settings: RunSettings) -> CountsUpload:
+    """An upload's source; its key covers the content, and for bare counts the circuit, layout and seed."""
+    digest = hashlib.sha256(content).hexdigest()
+    key = f"counts:{digest[:16]}:{circuit.key}:{settings.initial_layout}:{settings.seed}"
+    return CountsUpload(key, content, name, circuit, settings.initial_layout, settings.seed)
+
+
+@dataclass(frozen=True)
+class CountsSummary:
+    """What an upload holds, without its circuits (circuits stay in the workers): for the page to show."""
+
+    source: str
+    sha256: str
+    experiments: tuple[tuple[str, str, int, tuple[int, ...] | None], ...]
+    """(name, circuit reference, shots, physical qubits) of each circuit."""
+
+
+@dataclass(frozen=True)
 class Exports:
     """The three documents of a spec, as text, and the approximations the Classiq one needed."""
 
@@ -360,6 +407,46 @@ def estimate_assignment(
     return assignment_report(
         _spec_under(spec, what_if), qubits, calibration=calibration_of(device), shots=shots, seed=seed
     )
+
+
+def read_counts(upload: CountsUpload) -> CountsSummary:
+    """Read an upload strictly (``load_counts``): what it holds, or the ``CountsError`` that says why not."""
+    data, _seed = upload.measured()
+    listed = tuple((item.name, item.reference, item.shots, item.physical_qubits) for item in data.experiments)
+    return CountsSummary(data.source, data.sha256, listed)
+
+
+def fit_counts(device: DeviceSource, spec: SharedSpec, upload: CountsUpload, parameters: tuple[str, ...]) -> NoiseFit:
+    """``fit_noise`` of ``parameters`` of ``spec`` to the uploaded counts (with the calibrated comparison)."""
+    data, seed = upload.measured()
+    return fit_noise(spec.spec(), data, calibration=calibration_of(device), parameters=parameters, seed=seed)
+
+
+@dataclass(frozen=True)
+class PlanDownload:
+    """A plan as the page offers it: the zip, the instructions and the notes, and the circuits' names."""
+
+    archive: bytes
+    instructions: str
+    notes: tuple[str, ...]
+    circuits: tuple[tuple[str, str], ...]
+    """(name, purpose) of each planned circuit."""
+
+
+def plan_download(device: DeviceSource, qubits: tuple[int, ...], depth: int) -> PlanDownload:
+    """``plan_fit_circuits`` on ``qubits``, as the zip to download (circuits built here, never on the server)."""
+    plan = plan_fit_circuits(calibration_of(device), qubits, mirror_depth=depth)
+    circuits = tuple((item.name, item.purpose) for item in plan.circuits)
+    return PlanDownload(plan.archive(), plan.instructions(), plan.notes, circuits)
+
+
+def example_counts(device: DeviceSource, spec: SharedSpec, qubits: tuple[int, ...], depth: int) -> bytes:
+    """A counts file of the plan on ``qubits``, drawn from ``spec`` at gate ×1.8 and readout ×1.3 (4000 shots each):
+    counts to try the page with, whose true factors are known."""
+    calibration = calibration_of(device)
+    plan = plan_fit_circuits(calibration, qubits, mirror_depth=depth)
+    truth = scale_noise(spec.spec(), **EXAMPLE_FACTORS)
+    return json.dumps(plan.simulated_counts(truth, calibration=calibration, seed=0), indent=1).encode()
 
 
 def exports(spec: NoiseSpec) -> Exports:

@@ -5,7 +5,8 @@
   compared with, the spec the editors start from, and the problems of the last rejected edit;
 - the circuit and run settings chosen on the Simulate page, which the Noise model page's live
   result uses too;
-- the last simulation shown, with the inputs it was computed from, so a page can mark it stale.
+- the last simulation shown, with the inputs it was computed from, so a page can mark it stale;
+- the measured counts last accepted on the Fit page (a rejected upload leaves them in place).
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ from dataclasses import dataclass, replace
 import streamlit as st
 
 from components.cached import cached_derive, cached_preset, cached_spec_fingerprint
-from components.jobs import CircuitRequest, DeviceSource, RunSettings, WhatIf, preset_source
+from components.jobs import (
+    CircuitRequest,
+    CountsSummary,
+    CountsUpload,
+    DeviceSource,
+    RunSettings,
+    WhatIf,
+    preset_source,
+)
 from noise_core import BackendCalibration, DerivationOptions, NoiseSpec, SimulationResult
 from presets import DEFAULT_PRESET
 
@@ -24,6 +33,7 @@ _UPLOAD_ERROR = "device_upload_error"
 _NOISE = "noise"
 _LAST_SIMULATION = "last_simulation"
 _WORKBENCH = "workbench"
+_MEASURED = "measured_counts"
 
 
 @dataclass(frozen=True)
@@ -214,3 +224,19 @@ def workbench() -> Workbench:
 
 def set_workbench(circuit: ChosenCircuit, settings: RunSettings) -> None:
     st.session_state[_WORKBENCH] = Workbench(circuit, settings)
+
+
+@dataclass(frozen=True)
+class AcceptedCounts:
+    """Measured counts the Fit page read without error: the upload (workers re-read it) and what it holds."""
+
+    upload: CountsUpload
+    summary: CountsSummary
+
+
+def accepted_counts() -> AcceptedCounts | None:
+    return st.session_state.get(_MEASURED)
+
+
+def set_accepted_counts(accepted: AcceptedCounts) -> None:
+    st.session_state[_MEASURED] = accepted

@@ -94,6 +94,10 @@ class CountsError(NoiseStudioError):
     """Measured counts that cannot be used: the message names the experiment, the outcome and the rule."""
 
 
+class BareCountsError(CountsError):
+    """Counts without their circuit (a Qiskit counts dict or CSV) and no circuit given to read them with."""
+
+
 class FitError(NoiseStudioError):
     """A comparison or fit asked for something the data or the model cannot give (a factor, a size, a method)."""
 

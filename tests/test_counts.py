@@ -42,7 +42,9 @@ def experiment(**fields: object) -> dict[str, object]:
 
 
 def test_a_counts_file_names_its_circuits_qubits_and_shots_and_is_identified_by_its_sha256() -> None:
-    document = counts_file(experiment(shots=4000), experiment(name="bell", circuit="bell", physical_qubits=None, counts={"00": 3, "11": 5}))
+    document = counts_file(
+        experiment(shots=4000), experiment(name="bell", circuit="bell", physical_qubits=None, counts={"00": 3, "11": 5})
+    )
     data = load_counts(document, name="run.json")
     first, second = data.experiments
     assert (first.name, first.reference, first.physical_qubits, first.shots) == ("ghz", "ghz:3", (0, 1, 2), 4000)

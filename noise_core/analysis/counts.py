@@ -36,7 +36,7 @@ from typing import TypeAlias
 import pandas as pd
 from qiskit import QuantumCircuit
 
-from noise_core.errors import CountsError, NoiseStudioError
+from noise_core.errors import BareCountsError, CountsError, NoiseStudioError
 from noise_core.json_bounds import json_bounds_problem
 from noise_core.simulation.circuits import LibraryCircuit
 from noise_core.simulation.qasm import parse_circuit
@@ -210,7 +210,7 @@ def _bare_experiments(
     physical_qubits: Sequence[int] | None,
 ) -> list[CircuitCounts]:
     if circuits is None:
-        raise CountsError(
+        raise BareCountsError(
             "these are bare counts: say which circuit produced them (the circuit argument), or use a counts file "
             "whose experiments name their circuits"
         )

@@ -10,6 +10,7 @@ every gate's error shows). ``FitPlan.archive()`` is a zip of the OpenQASM 2 file
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import zipfile
 from collections.abc import Sequence
@@ -47,6 +48,8 @@ class FitPlan:
     backend_name: str
     physical_qubits: tuple[int, ...]
     circuits: tuple[PlannedCircuit, ...]
+    notes: tuple[str, ...] = ()
+    """What to know before running it (listed qubits that are not coupled in order)."""
 
     def template(self) -> dict[str, object]:
         """The counts document to fill in: each circuit with its qubits, and empty counts."""
@@ -115,6 +118,7 @@ class FitPlan:
             "",
         ]
         lines += [f"{item.name}.qasm: {item.purpose}" for item in self.circuits]
+        lines += [f"Note: {note}" for note in self.notes]
         return "\n".join(lines) + "\n"
 
 
@@ -145,7 +149,45 @@ def plan_fit_circuits(
         circuits = tuple(PlannedCircuit(name, ref, library_circuit(ref), purpose) for name, ref, purpose in planned)
     except NoiseStudioError as error:
         raise FitError(f"cannot plan these circuits: {error}") from None
-    return FitPlan(calibration.backend_name, qubits, circuits)
+    return FitPlan(calibration.backend_name, qubits, circuits, _path_notes(calibration, qubits))
+
+
+def suggest_qubits(calibration: BackendCalibration, count: int) -> tuple[int, ...]:
+    """The first path of ``count`` coupled qubits (from the lowest-numbered qubit; 1 qubit: qubit 0), or ()."""
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_PLANNED_QUBITS:
+        raise FitError(f"a plan has 1 to {MAX_PLANNED_QUBITS} qubits; got {count!r}")
+    neighbours = _neighbours(calibration)
+
+    def extend(path: tuple[int, ...]) -> tuple[int, ...]:
+        if len(path) == count:
+            return path
+        for qubit in sorted(neighbours.get(path[-1], ())):
+            if qubit not in path and (found := extend((*path, qubit))):
+                return found
+        return ()
+
+    return next((found for start in range(calibration.num_qubits) if (found := extend((start,)))), ())
+
+
+def _neighbours(calibration: BackendCalibration) -> dict[int, set[int]]:
+    neighbours: dict[int, set[int]] = {}
+    for _gate, qubits, _properties in calibration.gate_entries():
+        if len(qubits) == 2:
+            neighbours.setdefault(qubits[0], set()).add(qubits[1])
+            neighbours.setdefault(qubits[1], set()).add(qubits[0])
+    return neighbours
+
+
+def _path_notes(calibration: BackendCalibration, qubits: tuple[int, ...]) -> tuple[str, ...]:
+    neighbours = _neighbours(calibration)
+    apart = [(a, b) for a, b in itertools.pairwise(qubits) if b not in neighbours.get(a, set())]
+    if not apart:
+        return ()
+    a, b = apart[0]
+    return (
+        f"qubits {a} and {b} are not coupled on {calibration.backend_name}: the GHZ and mirror circuits will need "
+        "swaps there; list a connected path for the cleanest fit",
+    )
 
 
 def _checked_qubits(calibration: BackendCalibration, physical_qubits: Sequence[int]) -> tuple[int, ...]:

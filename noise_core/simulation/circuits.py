@@ -157,25 +157,33 @@ def random_clifford(num_qubits: int, depth: int, seed: int) -> LibraryCircuit:
 
 
 def mirror(num_qubits: int, depth: int, seed: int) -> LibraryCircuit:
-    """A random Clifford circuit (``random_clifford``'s layers), a barrier, then its inverse: ideally all 0.
+    """``depth`` brickwork layers of random one-qubit Cliffords and CX between neighbours (i, i+1), a barrier,
+    then their inverse: ideally all 0.
 
-    The barrier keeps the transpiler from cancelling the two halves, so every gate runs and its
-    noise shows as outcomes other than 0…0, which makes it a gate-sensitive circuit for fits.
+    CX only between neighbouring virtual qubits, so on a path of coupled device qubits it needs no
+    swaps (the transpiler's seed cannot change it); the barrier keeps the two halves from cancelling,
+    so every gate runs and its noise shows as outcomes other than 0…0: a gate-sensitive circuit for fits.
     """
     _check_range("mirror num_qubits", num_qubits, *QUBIT_RANGES["mirror"])
     _check_range("mirror depth", depth, 1, MAX_CLIFFORD_DEPTH)
-    half = random_clifford(num_qubits, depth, seed).circuit.remove_final_measurements(inplace=False)
+    rng = np.random.default_rng(seed)
+    half = QuantumCircuit(num_qubits)
+    for layer in range(depth):
+        for qubit in range(num_qubits):
+            getattr(half, str(rng.choice(_CLIFFORD_1Q)))(qubit)
+        for left in range(layer % 2, num_qubits - 1, 2):
+            control, target = (left, left + 1) if rng.random() < 0.5 else (left + 1, left)
+            half.cx(control, target)
     circuit = QuantumCircuit(num_qubits, name=f"mirror_{num_qubits}x{depth}_s{seed}")
     circuit.compose(half, inplace=True)
     circuit.barrier()
     circuit.compose(half.inverse(), inplace=True)
     circuit.measure_all()
-    zeros = "0" * num_qubits
     return LibraryCircuit(
         f"mirror({num_qubits}, depth {depth}, seed {seed})",
         circuit,
-        frozenset({zeros}),
-        "Random Clifford layers, then their inverse; ideally all 0.",
+        frozenset({"0" * num_qubits}),
+        "Random Clifford brickwork layers, then their inverse; ideally all 0.",
     )
 
 

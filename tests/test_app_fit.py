@@ -1,0 +1,102 @@
+"""AppTest of the Fit page: plan, upload (good, bad, bare), the fit equal to ``fit_noise`` run directly, and
+'use the fitted model' putting that very spec in force."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.jobs import EXAMPLE_FACTORS
+from noise_core import NoiseFit, NoiseSpec, derive_noise_spec, fit_noise, load_counts, plan_fit_circuits, scale_noise
+from presets import DEFAULT_PRESET, load_preset
+
+pytestmark = pytest.mark.slow  # runs the whole app in AppTest, and fits
+
+APP = str(Path(__file__).parents[1] / "app.py")
+QUBITS = (0, 1, 2)
+
+
+@pytest.fixture
+def app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=240).run()
+    at.switch_page("pages/fit.py").run()
+    assert not at.exception and not at.error
+    return at
+
+
+@cache
+def model() -> NoiseSpec:
+    return derive_noise_spec(load_preset(DEFAULT_PRESET))
+
+
+@cache
+def example_counts() -> bytes:
+    calibration = load_preset(DEFAULT_PRESET)
+    document = plan_fit_circuits(calibration, QUBITS).simulated_counts(
+        scale_noise(model(), **EXAMPLE_FACTORS), calibration=calibration, seed=5
+    )
+    return json.dumps(document).encode()
+
+
+@cache
+def direct_fit() -> NoiseFit:
+    data = load_counts(example_counts(), name="measured.json")
+    return fit_noise(model(), data, calibration=load_preset(DEFAULT_PRESET), parameters=("gate", "readout"))
+
+
+def upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    at.file_uploader(key="fit_counts_upload").set_value((name, content, "application/json"))
+    return at.run()
+
+
+def test_the_page_plans_circuits_on_a_connected_path_and_waits_for_counts(app: AppTest) -> None:
+    assert app.text_input(key="fit_plan_qubits").value == "0,1,2"
+    assert app.get_by_key("fit_plan_zip") is not None
+    assert "readout_0" in app.markdown[0].value and "mirror" in app.markdown[0].value
+    assert any("Upload counts to compare them with the model" in info.value for info in app.info)
+    app.text_input(key="fit_plan_qubits").set_value("0,0").run()
+    assert any("choose 1 to 8 distinct qubits" in error.value for error in app.error)
+
+
+def test_uploaded_counts_are_fitted_as_fit_noise_fits_them_and_the_fitted_model_can_be_put_in_force(
+    app: AppTest,
+) -> None:
+    at = upload(app, "measured.json", example_counts())
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    expected = direct_fit()
+    shown = at.dataframe[1].value  # the estimates table (after the counts summary)
+    for name in ("gate", "readout"):
+        assert shown.loc[name, "estimate"] == f"×{expected.estimates.loc[name, 'estimate']:.3g}"
+        assert shown.loc[name, "identified"] == "yes"
+    at.button(key="fit_use").click().run()
+    assert not at.exception
+    in_force = at.session_state["noise"].spec
+    assert in_force.model_dump() == expected.spec.model_dump()
+    assert in_force.provenance.fits[-1].source == "measured.json"
+    assert any("The model in force is now the fitted one" in success.value for success in at.success)
+
+
+def test_a_bad_upload_says_which_rule_it_breaks_and_the_counts_in_use_stay(app: AppTest) -> None:
+    at = upload(app, "measured.json", example_counts())
+    broken = json.loads(example_counts())
+    broken["experiments"][2]["counts"]["0000"] = 3
+    at = upload(at, "broken.json", json.dumps(broken).encode())
+    assert any(
+        "broken.json was not used: experiment 'ghz': outcome '0000' must be a bitstring of 3 bits" in error.value
+        for error in at.error
+    )
+    assert any("Using **measured.json**" in caption.value for caption in at.caption)
+    assert not at.exception
+
+
+def test_bare_counts_are_read_as_the_simulate_pages_circuit(app: AppTest) -> None:
+    at = upload(app, "ghz.json", json.dumps({"000": 1950, "111": 1990, "001": 30, "110": 30}).encode())
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    summary = at.dataframe[0].value
+    assert list(summary.index) == ["circuit 1"]
+    assert summary.loc["circuit 1", "from"] == "GHZ(3)"
+    assert summary.loc["circuit 1", "device qubits"] == "transpiler's layout"

@@ -114,6 +114,7 @@ def _render_fingerprints(spec: NoiseSpec) -> None:
             f"derived from {provenance.backend_name} calibrated {provenance.last_update_date:%Y-%m-%d %H:%M}, "
             f"calibration fingerprint `{recorded}`"
         )
+        source += "".join(f"; then fitted to {fit.source} (sha256 `{fit.sha256[:12]}…`)" for fit in provenance.fits)
     st.caption(f"Spec fingerprint `{cached_spec_fingerprint(spec)}` (SHA-256 of its channels) · {source}")
 
 

@@ -22,9 +22,11 @@ def shown_outcomes(fitted: CircuitComparison, calibrated: CircuitComparison, top
     return weight.sort_values(ascending=False, kind="stable").index[:top]
 
 
-def build_counts_figure(fitted: CircuitComparison, calibrated: CircuitComparison, *, top: int = 16) -> go.Figure:
-    """Grouped bars per outcome: measured frequency (with its binomial 95 % band), the calibrated and the fitted
-    model, and the ideal circuit."""
+def build_counts_figure(
+    fitted: CircuitComparison, calibrated: CircuitComparison, *, top: int = 16, log: bool = False
+) -> go.Figure:
+    """Grouped bars per outcome: measured frequency (with its binomial 95 % band), the model in force and the
+    fitted one, and the ideal circuit; ``log``: a log probability axis, so rare outcomes show."""
     outcomes = list(shown_outcomes(fitted, calibrated, top))
     measured = fitted.table.reindex(outcomes)
     series = (
@@ -46,7 +48,11 @@ def build_counts_figure(fitted: CircuitComparison, calibrated: CircuitComparison
         barmode="group",
         title={"text": f"{fitted.name}: measured ({fitted.shots:,} shots) and modelled", "font": {"size": 14}},
         xaxis={"title": {"text": "outcome (clbit 0 last)"}, "type": "category"},
-        yaxis={"title": {"text": "probability"}, "tickformat": ".0%"},
+        yaxis={
+            "title": {"text": "probability"},
+            "tickformat": ".1~%" if log else ".0%",
+            "type": "log" if log else "linear",
+        },
         legend={"orientation": "h", "y": -0.25},
         height=380,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
@@ -55,7 +61,7 @@ def build_counts_figure(fitted: CircuitComparison, calibrated: CircuitComparison
 
 
 def build_residual_figure(fitted: CircuitComparison, calibrated: CircuitComparison, *, top: int = 16) -> go.Figure:
-    """Residual z = (measured − model) / sampling error per outcome, for the model as derived and as fitted,
+    """Residual z = (measured − model) / sampling error per outcome, for the model in force and the fitted one,
     with the ±2 band where chance alone leaves about 95 % of them."""
     outcomes = list(shown_outcomes(fitted, calibrated, top))
     figure = go.Figure()
@@ -101,13 +107,14 @@ def estimates_table(estimates: pd.DataFrame) -> pd.DataFrame:
 
 
 def summary_table(fitted: pd.DataFrame, calibrated: pd.DataFrame) -> pd.DataFrame:
-    """Per circuit: shots, TVD of the counts to the model as derived, as fitted, and to the ideal, in %."""
+    """Per circuit: shots, TVD of the counts to the model in force, the fitted model and the ideal, in %; the
+    p-value of the fitted model on that circuit alone (its factors were fitted to all circuits together)."""
     return pd.DataFrame(
         {
             "shots": fitted["shots"],
-            "TVD to model as derived": (calibrated["tvd_model"] * 100).map("{:.3g} %".format),
+            "TVD to model in force": (calibrated["tvd_model"] * 100).map("{:.3g} %".format),
             "TVD to fitted model": (fitted["tvd_model"] * 100).map("{:.3g} %".format),
             "TVD to ideal": (fitted["tvd_ideal"] * 100).map("{:.3g} %".format),
-            "p (fitted, this circuit)": fitted["p_value"].map(lambda p: "—" if np.isnan(p) else f"{p:.3g}"),
+            "p, fitted model (this circuit)": fitted["p_value"].map(lambda p: "—" if np.isnan(p) else f"{p:.3g}"),
         }
     )

@@ -178,10 +178,12 @@ def render_fit(fit: NoiseFit) -> None:
 def render_circuits(fit: NoiseFit) -> None:
     """One circuit at a time: measured vs model vs ideal, residuals; then every circuit's distances."""
     names = [item.name for item in fit.fitted.circuits]
-    name = st.selectbox("Circuit", names, key="fit_circuit")
+    choice, scale = st.columns([3, 1], vertical_alignment="bottom")
+    name = choice.selectbox("Circuit", names, key="fit_circuit")
+    log = scale.toggle("log scale", key="fit_log", help="Rare outcomes, where noise shows, become visible")
     index = names.index(name) if name in names else 0
     fitted, calibrated = fit.fitted.circuits[index], fit.calibrated.circuits[index]
-    st.plotly_chart(build_counts_figure(fitted, calibrated), key="fit_counts_chart")
+    st.plotly_chart(build_counts_figure(fitted, calibrated, log=log), key="fit_counts_chart")
     st.plotly_chart(build_residual_figure(fitted, calibrated), key="fit_residual_chart")
     st.dataframe(summary_table(fit.fitted.summary(), fit.calibrated.summary()), width="stretch")
     st.download_button(

@@ -5,7 +5,7 @@ import streamlit as st
 from components import fit_view as view
 from components.session import current_device
 
-st.title("Fit to measured counts")
+st.title("Fit")
 st.caption(
     f"How well does the model of {current_device().calibration.backend_name} explain what the device returned? "
     "Run the planned circuits on the device, upload their counts, and fit the model's factors to them."

@@ -347,3 +347,31 @@ def test_the_schedule_tab_draws_each_qubits_gates_and_waits(page) -> None:  # ty
     ARTIFACTS.mkdir(exist_ok=True)
     chart.screenshot(path=str(ARTIFACTS / "schedule.png"))
     assert no_exceptions(page)
+
+
+def test_example_counts_uploaded_on_the_fit_page_are_fitted_and_the_fitted_model_put_in_force(  # type: ignore[no-untyped-def]
+    page, tmp_path: Path
+) -> None:
+    """Make example counts (drawn at gate ×1.8, readout ×1.3), download them, upload them, fit, use the fit."""
+    wait_until_idle(page)
+    open_page(page, "Fit")
+    page.get_by_role("button", name="Make example counts").click()
+    download_button = page.get_by_test_id("stDownloadButton").filter(has_text="Example counts")
+    download_button.wait_for(timeout=90_000)
+    with page.expect_download() as download:
+        download_button.click()
+    counts = tmp_path / "example-counts.json"
+    download.value.save_as(counts)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(counts))
+    page.get_by_text("goodness of fit, fitted model").wait_for(timeout=120_000)
+    wait_until_idle(page)
+    estimates = page.get_by_test_id("stDataFrame").nth(1)
+    assert estimates.get_by_text("identified").count() >= 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "fit.png"), full_page=True)
+    page.get_by_role("button", name="Use the fitted model").click()
+    page.get_by_text("The model in force is now the fitted one").wait_for(timeout=60_000)
+    wait_until_idle(page)
+    assert no_exceptions(page)
+    open_page(page, "Export")
+    assert page.get_by_text("fitted to example-counts.json").count() >= 1

@@ -254,3 +254,27 @@ def test_95_percent_intervals_contain_the_true_factors_in_88_to_100_of_100_repet
     study = coverage_study(100)
     assert all(88 <= covered <= 100 for covered in study.covered.values()), study.covered
     assert all(math.isfinite(width) for widths in study.widths.values() for width in widths)
+
+
+def test_the_command_line_plans_fits_and_compares(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from noise_core.cli import main
+    from noise_core.export import spec_from_json
+
+    snapshot = str(SNAPSHOT_DIR / "ibmq_manila.json")
+    assert main(["plan", snapshot, "--qubits", "1,2,3", "-o", str(tmp_path / "plan.zip")]) == 0
+    assert "wrote" in capsys.readouterr().out and zipfile.is_zipfile(tmp_path / "plan.zip")
+    counts = tmp_path / "counts.json"
+    counts.write_bytes(synthetic())
+    fitted = tmp_path / "fitted.json"
+    assert main(["fit", snapshot, str(counts), "--draws", "20", "-o", str(fitted), "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert set(document["estimates"]) == {"gate", "readout"} and document["estimates"]["gate"]["identified"]
+    assert spec_from_json(fitted.read_text()).provenance.fits[-1].sha256 == document["sha256"]  # type: ignore[union-attr]
+    ghz = tmp_path / "ghz.json"
+    ghz.write_text(json.dumps(json.loads(synthetic())["experiments"][2]["counts"]))
+    assert main(["compare", snapshot, str(ghz), "--circuit", "ghz:3", "--qubits", "1,2,3"]) == 0
+    assert "against the ideal circuit: the model cannot produce" in capsys.readouterr().out
+    assert main(["compare", snapshot, str(ghz)]) == 1
+    assert "these are bare counts: say which circuit produced them" in capsys.readouterr().err
+    assert main(["compare", snapshot, str(counts), "--qubits", "1,2,3"]) == 1
+    assert "--qubits goes with --circuit" in capsys.readouterr().err

@@ -151,3 +151,25 @@ def test_a_gate_without_a_reported_duration_takes_no_time_in_the_schedule() -> N
     idle = result.coverage[result.coverage["instruction"] == "delay"].set_index("qubits")["idle_ns"]
     sx = calibration.gate_value("sx", (4,), "gate_length") * 1e9
     assert idle.to_dict() == pytest.approx({"3": sx, "2": sx})  # both wait only for q4's sx; each cx takes 0
+
+
+@pytest.mark.parametrize("gates", [0, 1])
+def test_a_circuit_that_starts_with_a_barrier_is_scheduled(gates: int) -> None:
+    """A barrier's duration is the int 0 in Qiskit, and Qiskit 2's ALAP analysis takes its number type from the
+    first node: a barrier first (a circuit that only measures, or a barrier before the gates) made the
+    measurements' seconds fail with "'float' object cannot be interpreted as an integer"."""
+    calibration, spec = device()
+    circuit = QuantumCircuit(2)
+    circuit.barrier()
+    if gates:
+        circuit.x(1)
+        circuit.cx(1, 0)
+        circuit.x(0)  # qubit 1, excited, waits during it
+    circuit.measure_all()
+    result = simulate(circuit, spec, calibration=calibration, shots=100, seed=1, initial_layout=[0, 1])
+    unscheduled = simulate(
+        circuit, spec, calibration=calibration, shots=100, seed=1, initial_layout=[0, 1], idle_noise=False
+    )
+    assert result.noisy_probabilities is not None and unscheduled.noisy_probabilities is not None
+    moved = float((result.noisy_probabilities - unscheduled.noisy_probabilities).abs().max())
+    assert moved > 1e-6 if gates else moved < EXACT

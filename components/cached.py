@@ -189,7 +189,7 @@ def cached_sweep(
 
 def cached_counts_summary(upload: CountsUpload) -> CountsSummary:
     """Read uploaded counts in a worker (their circuits are built there): what they hold, or the ``CountsError``."""
-    return run_task("Reading the counts", jobs.read_counts, upload, key=("counts", upload.key))
+    return run_task("Reading the counts", jobs.read_counts, upload, lane="heavy", key=("counts", upload.key))
 
 
 def cached_fit(device: DeviceSource, spec: NoiseSpec, upload: CountsUpload, parameters: tuple[str, ...]) -> NoiseFit:

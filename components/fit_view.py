@@ -42,7 +42,8 @@ def render_plan() -> None:
     """Qubits and mirror depth → the circuits as OpenQASM with a counts template, and example counts to try."""
     device = current_device()
     left, middle = st.columns([2, 1])
-    suggested = ",".join(map(str, suggest_qubits(device.calibration, 3)))
+    path = next(found for count in (3, 2, 1) if (found := suggest_qubits(device.calibration, count)))
+    suggested = ",".join(map(str, path))
     text = left.text_input(
         "Device qubits, a connected path", suggested, key="fit_plan_qubits", persist_state="session",
         help=f"1 to {MAX_PLANNED_QUBITS} qubits, comma-separated; virtual qubit i runs on the i-th listed qubit.",
@@ -61,6 +62,8 @@ def render_plan() -> None:
     for note in plan.notes:
         st.warning(note, icon=":material/warning:")
     st.markdown("\n".join(f"- **{name}**: {purpose}" for name, purpose in plan.circuits))
+    with st.popover("How to run them", icon=":material/help:"):
+        st.text(plan.instructions)
     zip_column, example_column = st.columns(2)
     zip_column.download_button(
         "Circuits and counts template (.zip)", plan.archive, mime="application/zip", icon=":material/download:",
@@ -73,12 +76,11 @@ def render_plan() -> None:
 def _example_counts(column: st.delta_generator.DeltaGenerator, qubits: tuple[int, ...], depth: int) -> None:
     """On request: counts drawn from the model in force at known factors, to try the page without a device."""
     factors = ", ".join(f"{kind} ×{value:g}" for kind, value in EXAMPLE_FACTORS.items())
-    wanted = st.session_state.get(EXAMPLE_KEY) or column.button(
-        f"Make example counts ({factors})", key="fit_example_make", icon=":material/science:"
-    )
-    if not wanted:
-        return
-    st.session_state[EXAMPLE_KEY] = True
+    request = (qubits, depth)
+    if st.session_state.get(EXAMPLE_KEY) != request:
+        if not column.button(f"Make example counts ({factors})", key="fit_example_make", icon=":material/science:"):
+            return
+        st.session_state[EXAMPLE_KEY] = request
     try:
         example = cached_example_counts(current_device().origin, noise_state().spec, qubits, depth)
     except (NoiseStudioError, TaskStopped) as error:
@@ -104,7 +106,8 @@ def measured_counts() -> AcceptedCounts | None:
         bench = workbench()
         candidate = counts_upload(upload.name, upload.getvalue(), bench.circuit.request, bench.settings)
         try:
-            set_accepted_counts(AcceptedCounts(candidate, cached_counts_summary(candidate)))
+            summary = cached_counts_summary(candidate)
+            set_accepted_counts(AcceptedCounts(candidate if summary.bare else candidate.as_counts_file(), summary))
         except (NoiseStudioError, TaskStopped) as error:
             st.error(f"{upload.name} was not used: {error}", icon=":material/error:")
     accepted = accepted_counts()
@@ -134,7 +137,7 @@ def parameter_choice() -> tuple[str, ...]:
         format_func=PARAMETER_LABELS.__getitem__, persist_state="session",
         help="Each scales the model in force (as on the Explain page): 1 = as it is, 0 = that noise removed.",
     )  # fmt: skip
-    return tuple(chosen)
+    return tuple(name for name in PARAMETER_LABELS if name in chosen)  # one order: one cached fit
 
 
 def fit_of(accepted: AcceptedCounts, parameters: tuple[str, ...]) -> NoiseFit | None:
@@ -160,17 +163,22 @@ def render_fit(fit: NoiseFit) -> None:
         "goodness of fit, model in force", fit.calibrated.goodness.p_text(), help=fit.calibrated.goodness.describe()
     )
     after.metric("goodness of fit, fitted model", fit.fitted.goodness.p_text(), help=fit.fitted.goodness.describe())
+    for warning in fit.warnings:
+        st.warning(warning, icon=":material/warning:")
     st.dataframe(estimates_table(fit.estimates), width="stretch")
     st.caption(
         f"Model in force: {fit.calibrated.goodness.describe()}. Fitted: {fit.fitted.goodness.describe()}. "
         f"Maximum likelihood over all circuits' counts; 95 % profile-likelihood intervals; "
-        f"{fit.simulations} exact simulations."
+        f"{fit.simulations} exact simulations, interpolated to within {fit.interpolation_error:.0e} in probability."
     )
+    if len(fit.correlations) > 1:
+        with st.expander("Correlations of the estimates"):
+            st.dataframe(fit.correlations.map(lambda value: f"{value:+.2f}"), width="stretch")
     if st.button("Use the fitted model", type="primary", key="fit_use", icon=":material/check:"):
         use_spec(fit.spec)
         st.success(
-            f"The model in force is now the fitted one ({fit.describe()}). The fit below is recomputed against it: "
-            "its factors should be near ×1.",
+            f"The model in force is now the fitted one ({fit.describe()}). The fit shown is against the previous "
+            "model; the next one is against this one, and its factors should be near ×1.",
             icon=":material/check_circle:",
         )
 

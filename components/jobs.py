@@ -53,6 +53,7 @@ from noise_core.simulation import CIRCUIT_LIBRARY, AssignmentReport, SimulationP
 from noise_core.simulation.methods import Method
 from noise_core.simulation.simulate import OverBudgetError
 from noise_core.spec.readout import with_qubit_readout
+from noise_core.spec.scaling import scale_noise_on
 from presets import load_preset
 
 Result = TypeVar("Result")
@@ -229,15 +230,23 @@ class CountsUpload:
     layout: tuple[int, ...] | None
     seed: int
 
-    def measured(self) -> tuple[MeasuredCounts, int]:
-        """The counts and the transpiler seed to place them with: a counts file names its circuits and is placed
-        with seed 0 (what the plan's instructions say); bare counts are the Simulate page's circuit, layout and seed."""
+    def measured(self) -> tuple[MeasuredCounts, bool]:
+        """The counts, and whether they were bare: a counts file names its circuits; bare counts are read as
+        the Simulate page's circuit on its layout."""
         try:
-            return load_counts(self.content, name=self.filename), 0
+            return load_counts(self.content, name=self.filename), False
         except BareCountsError:
             layout = None if self.layout is None else list(self.layout)
             bare = load_counts(self.content, name=self.filename, circuits=self.circuit.build(), physical_qubits=layout)
-            return bare, self.seed
+            return bare, True
+
+    def placement_seed(self, bare: bool) -> int:
+        """The transpiler seed: 0 for a counts file (what the plan's instructions say), the page's for bare counts."""
+        return self.seed if bare else 0
+
+    def as_counts_file(self) -> CountsUpload:
+        """The same upload keyed by its content alone: a counts file does not depend on the Simulate page."""
+        return replace(self, key=f"counts:{hashlib.sha256(self.content).hexdigest()[:16]}")
 
 
 def counts_upload(name: str, content: bytes, circuit: CircuitRequest, settings: RunSettings) -> CountsUpload:
@@ -255,6 +264,8 @@ class CountsSummary:
     sha256: str
     experiments: tuple[tuple[str, str, int, tuple[int, ...] | None], ...]
     """(name, circuit reference, shots, physical qubits) of each circuit."""
+    bare: bool
+    """Read as the Simulate page's circuit (a Qiskit counts dict or CSV), not a counts file."""
 
 
 @dataclass(frozen=True)
@@ -411,14 +422,15 @@ def estimate_assignment(
 
 def read_counts(upload: CountsUpload) -> CountsSummary:
     """Read an upload strictly (``load_counts``): what it holds, or the ``CountsError`` that says why not."""
-    data, _seed = upload.measured()
+    data, bare = upload.measured()
     listed = tuple((item.name, item.reference, item.shots, item.physical_qubits) for item in data.experiments)
-    return CountsSummary(data.source, data.sha256, listed)
+    return CountsSummary(data.source, data.sha256, listed, bare)
 
 
 def fit_counts(device: DeviceSource, spec: SharedSpec, upload: CountsUpload, parameters: tuple[str, ...]) -> NoiseFit:
     """``fit_noise`` of ``parameters`` of ``spec`` to the uploaded counts (with the calibrated comparison)."""
-    data, seed = upload.measured()
+    data, bare = upload.measured()
+    seed = upload.placement_seed(bare)
     return fit_noise(spec.spec(), data, calibration=calibration_of(device), parameters=parameters, seed=seed)
 
 
@@ -445,7 +457,7 @@ def example_counts(device: DeviceSource, spec: SharedSpec, qubits: tuple[int, ..
     counts to try the page with, whose true factors are known."""
     calibration = calibration_of(device)
     plan = plan_fit_circuits(calibration, qubits, mirror_depth=depth)
-    truth = scale_noise(spec.spec(), **EXAMPLE_FACTORS)
+    truth = scale_noise_on(spec.spec(), qubits, **EXAMPLE_FACTORS)
     return json.dumps(plan.simulated_counts(truth, calibration=calibration, seed=0), indent=1).encode()
 
 

@@ -54,7 +54,9 @@ def _common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--circuit", help="the circuit of bare counts: ghz:3, or an OpenQASM file")
     parser.add_argument("--qubits", help="the device qubits bare counts ran on: 1,2,3")
     parser.add_argument("--seed", type=int, default=0, help="transpiler and bootstrap seed (default 0)")
-    parser.add_argument("--draws", type=int, default=200, help="bootstrap draws where χ² does not apply (200)")
+    parser.add_argument(
+        "--draws", type=int, help="bootstrap draws where χ² does not apply (default: compare 1000, fit 200 refits)"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
 
 
@@ -72,7 +74,7 @@ def _plan(arguments: argparse.Namespace) -> int:
 def _compare(arguments: argparse.Namespace) -> int:
     spec, calibration = model_and_device(arguments.model, arguments.calibration)
     data = _counts(arguments)
-    comparison = compare_counts(spec, data, calibration=calibration, seed=arguments.seed, draws=arguments.draws)
+    comparison = compare_counts(spec, data, calibration=calibration, seed=arguments.seed, **_draws(arguments))
     if arguments.json:
         print(json.dumps(_comparison_document(comparison), indent=2))
         return 0
@@ -91,7 +93,7 @@ def _fit(arguments: argparse.Namespace) -> int:
         parameters=parameters,
         max_factor=arguments.max_factor,
         seed=arguments.seed,
-        draws=arguments.draws,
+        **_draws(arguments),
     )
     if arguments.output:
         Path(arguments.output).write_text(spec_to_json(fit.spec), encoding="utf-8")
@@ -115,6 +117,11 @@ def _fit(arguments: argparse.Namespace) -> int:
     if arguments.output:
         print(f"wrote the fitted spec to {arguments.output}")
     return 0
+
+
+def _draws(arguments: argparse.Namespace) -> dict[str, int]:
+    """``draws=`` when given on the command line, else each function's own default."""
+    return {} if arguments.draws is None else {"draws": arguments.draws}
 
 
 def _counts(arguments: argparse.Namespace) -> MeasuredCounts:

@@ -19,7 +19,14 @@ from presets import load_preset
 pytestmark = pytest.mark.slow  # runs the whole app in AppTest
 
 APP = str(Path(__file__).parents[1] / "app.py")
-PAGES = ["pages/device.py", "pages/noise.py", "pages/simulate.py", "pages/explain.py", "pages/export.py"]
+PAGES = [
+    "pages/device.py",
+    "pages/noise.py",
+    "pages/simulate.py",
+    "pages/explain.py",
+    "pages/fit.py",
+    "pages/export.py",
+]
 
 
 @pytest.fixture

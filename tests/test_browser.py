@@ -366,7 +366,7 @@ def test_example_counts_uploaded_on_the_fit_page_are_fitted_and_the_fitted_model
     page.get_by_text("goodness of fit, fitted model").wait_for(timeout=120_000)
     wait_until_idle(page)
     estimates = page.get_by_test_id("stDataFrame").nth(1)
-    assert estimates.get_by_text("identified").count() >= 1
+    assert estimates.get_by_text("yes", exact=True).count() == 2  # gate and readout identified
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "fit.png"), full_page=True)
     page.get_by_role("button", name="Use the fitted model").click()

@@ -33,8 +33,9 @@ from noise_core import (
 )
 from noise_core.analysis.factor_model import FactorModel
 from noise_core.analysis.goodness import goodness_of_fit, hellinger_fidelity, total_variation
+from noise_core.analysis.planning import suggest_qubits
 from noise_core.calibration import BackendCalibration
-from noise_core.spec.scaling import scale_qubit_readout
+from noise_core.spec.scaling import scale_noise_on, scale_qubit_readout
 from presets import SNAPSHOT_DIR
 from tests.fit_coverage import QUBITS, TRUTH, coverage_study
 
@@ -175,7 +176,8 @@ def test_one_qubit_mirror_counts_cannot_separate_gate_from_readout_and_the_fit_s
     assert not gate.identified
     assert gate.note.startswith("not identified: the counts depend on it only together with another factor")
     assert "add circuits with more gates" in gate.note
-    assert fit.fitted.goodness.describe().startswith("no test: the model has as many fitted factors")
+    assert fit.fitted.goodness.describe().startswith("no test: no degrees of freedom are left")
+    assert fit.fitted.goodness.p_text() == "no test"
     assert fit.spec.provenance.fits[-1].not_identified == ["gate"]  # type: ignore[union-attr]
 
 
@@ -200,8 +202,8 @@ def test_without_readout_circuits_readout_is_still_identified_on_three_qubits_bu
     [
         ({"parameters": ("gate", "speed")}, r"parameters must be distinct names from gate, readout, relaxation, idle"),
         ({"parameters": ("readout", "readout_per_qubit")}, r"fit either one readout factor or one per qubit"),
-        ({"max_factor": 0}, r"max_factor must be a finite number > 0; got 0"),
-        ({"draws": 5}, r"draws must be a whole number from 10 to 100,000; got 5"),
+        ({"max_factor": 0.5}, r"max_factor must be a finite number ≥ 1 \(1 = the model as it is\); got 0.5"),
+        ({"draws": 5}, r"draws must be a whole number from 10 to 10,000; got 5"),
     ],
 )
 def test_fit_settings_that_cannot_work_are_refused(arguments: dict[str, object], message: str) -> None:
@@ -278,3 +280,27 @@ def test_the_command_line_plans_fits_and_compares(tmp_path: Path, capsys: pytest
     assert "these are bare counts: say which circuit produced them" in capsys.readouterr().err
     assert main(["compare", snapshot, str(counts), "--qubits", "1,2,3"]) == 1
     assert "--qubits goes with --circuit" in capsys.readouterr().err
+
+
+def test_an_estimate_held_at_the_top_of_its_range_says_the_counts_ask_for_more() -> None:
+    calibration, spec = manila()
+    fit = fit_noise(spec, load_counts(synthetic()), calibration=calibration, max_factor=1.2, draws=20)
+    gate = fit.estimates.loc["gate"]
+    assert gate.estimate == pytest.approx(1.2) and not gate.identified
+    assert gate.note.startswith("at the top of its search range (×1.2): the counts ask for more; raise max_factor")
+
+
+def test_a_fit_on_a_device_with_a_worse_qubit_elsewhere_scales_only_the_qubits_it_ran_on() -> None:
+    """On ibm_kingston one qubit's readout allows a factor of only 1.016 device-wide; the fit's readout factor
+    (about 1.3) is written to the circuits' qubits only, the rest of the device left as derived."""
+    calibration = load_calibration(Path(SNAPSHOT_DIR / "ibm_kingston.json"))
+    spec = derive_noise_spec(calibration)
+    qubits = suggest_qubits(calibration, 3)
+    truth = scale_noise_on(spec, qubits, **TRUTH)
+    data = load_counts(plan_fit_circuits(calibration, qubits).simulated_counts(truth, calibration=calibration, seed=3))
+    fit = fit_noise(spec, data, calibration=calibration, draws=20)
+    assert fit.estimates.loc["readout", "estimate"] > 1.1
+    others = [e for e in fit.spec.local_readout_errors if e.qubit not in qubits]
+    assert others == [e for e in spec.local_readout_errors if e.qubit not in qubits]
+    assert fit.spec.provenance.fits[-1].qubits == list(qubits)  # type: ignore[union-attr]
+    assert fit.spec.provenance.scalings[-1].qubits == list(qubits)  # type: ignore[union-attr]

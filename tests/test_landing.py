@@ -1,4 +1,4 @@
-"""AppTest: every page says what the app is and its four steps in the sidebar; the Deploy button is hidden."""
+"""AppTest: every page says what the app is and its five steps in the sidebar; the Deploy button is hidden."""
 
 from __future__ import annotations
 
@@ -44,16 +44,16 @@ def sidebar_text(at: AppTest) -> str:
 @pytest.mark.parametrize(
     ("page", "title"),
     [("pages/simulate.py", "Simulate"), ("pages/device.py", "Device"), ("pages/noise.py", "Noise model"),
-     ("pages/explain.py", "Explain"), ("pages/export.py", "Export")],
+     ("pages/explain.py", "Explain"), ("pages/fit.py", "Fit"), ("pages/export.py", "Export")],
 )  # fmt: skip
-def test_every_page_names_the_app_and_its_four_steps_in_the_sidebar(app: AppTest, page: str, title: str) -> None:
+def test_every_page_names_the_app_and_its_five_steps_in_the_sidebar(app: AppTest, page: str, title: str) -> None:
     app.switch_page(page).run()
     assert not app.exception
     assert app.title[0].value == title
     text = sidebar_text(app)
     assert text.startswith(f"**{APP_NAME}**: noise models of real IBM quantum devices")
-    steps = [line for line in text.splitlines() if line[:2] in {"1.", "2.", "3.", "4."}]
-    assert [step.split("**")[1] for step in steps] == ["Device", "Noise model", "Simulate / Explain", "Export"]
+    steps = [line for line in text.splitlines() if line[:2] in {"1.", "2.", "3.", "4.", "5."}]
+    assert [step.split("**")[1] for step in steps] == ["Device", "Noise model", "Simulate / Explain", "Fit", "Export"]
     assert steps == [f"{n}. {step}" for n, step in enumerate(STEPS, 1)]
 
 

@@ -14,6 +14,8 @@ from noise_core.errors import ScalingError
 from noise_core.spec import assignment_matrix
 from noise_core.spec.gates import max_depolarizing_probability
 from noise_core.spec.models import describe_target, entry_target
+from noise_core.spec.restriction import restrict_spec
+from noise_core.spec.scaling import largest_factor, scale_noise_on
 from presets import load_preset
 from tests.channel_math import superoperator
 
@@ -202,3 +204,18 @@ def test_a_readout_factor_past_probability_one_is_refused() -> None:
 def test_a_factor_that_is_not_a_finite_non_negative_number_is_refused(bad: object) -> None:
     with pytest.raises(ScalingError, match="finite numbers ≥ 0"):
         scale_noise(derived(), relaxation=bad)  # type: ignore[arg-type]
+
+
+def test_scaling_on_some_qubits_scales_their_entries_and_leaves_every_other_qubits_as_they_were() -> None:
+    spec = derive_noise_spec(load_preset("ibm_kingston"))
+    qubits = (0, 1, 2)
+    assert largest_factor(spec, "readout") < 1.3 < largest_factor(restrict_spec(spec, qubits), "readout")
+    with pytest.raises(ScalingError, match=r"the largest allowed readout factor is 1.016"):
+        scale_noise(spec, readout=1.3)
+    scaled = scale_noise_on(spec, qubits, gate=1.8, readout=1.3)
+    on, alone = restrict_spec(scaled, qubits), scale_noise(restrict_spec(spec, qubits), gate=1.8, readout=1.3)
+    assert on.model_dump(exclude={"provenance"}) == alone.model_dump(exclude={"provenance"})
+    off = [entry for entry in scaled.local_depolarizing_errors if not set(entry.qubits) <= set(qubits)]
+    assert off == [entry for entry in spec.local_depolarizing_errors if not set(entry.qubits) <= set(qubits)]
+    assert len(scaled.local_readout_errors) == len(spec.local_readout_errors)
+    assert scaled.provenance.scalings[-1].qubits == [0, 1, 2]  # type: ignore[union-attr]

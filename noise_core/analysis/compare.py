@@ -27,8 +27,8 @@ from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import FitError
 from noise_core.spec.models import NoiseSpec
 
-MAX_DRAWS = 100_000
-"""Most bootstrap draws asked for."""
+MAX_DRAWS = 10_000
+"""Most bootstrap draws asked for (each may be a refit)."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,8 @@ class CircuitComparison:
     ideal_distance: tuple[float, float]
     """The same to the ideal distribution, for context."""
     goodness: GoodnessOfFit
-    """This circuit alone against the model (nothing fitted to it)."""
+    """This circuit alone against the model, counted as if nothing were fitted (a fit's factors come from all
+    circuits together)."""
 
 
 @dataclass(frozen=True)

@@ -27,11 +27,10 @@ import csv
 import hashlib
 import io
 import json
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeAlias
+from typing import TypeAlias, cast
 
 import pandas as pd
 from qiskit import QuantumCircuit
@@ -52,6 +51,10 @@ MAX_OUTCOMES = 2**16
 """Most distinct outcomes one circuit may list."""
 MAX_SHOTS = 10**9
 """Largest total of counts one circuit may have."""
+MAX_COUNTS_QUBITS = 16
+"""Widest circuit read: comparisons and fits compute each circuit's distribution exactly (a density matrix
+takes at most ~11 active qubits), so wider ones are refused before they are built."""
+MAX_NAME_CHARACTERS = 100
 
 CircuitSource: TypeAlias = str | LibraryCircuit | QuantumCircuit
 """A library reference (``ghz:3``), OpenQASM text, a library circuit, or a circuit."""
@@ -90,7 +93,7 @@ class MeasuredCounts:
     sha256: str
 
     def describe(self) -> str:
-        """'counts.json (sha256 1a2b3c4d…)'."""
+        """'counts.json (sha256 1a2b3c4d5e6f…)': the name and the first 12 hex digits."""
         return f"{self.source} (sha256 {self.sha256[:12]}…)"
 
 
@@ -114,10 +117,6 @@ def load_counts(
     sha256 = hashlib.sha256(document if isinstance(document, bytes) else _canonical(document)).hexdigest()
     parsed = _parsed(document) if isinstance(document, bytes) else document
     experiments = _experiments(parsed, circuits, physical_qubits)
-    names = [experiment.name for experiment in experiments]
-    if len(set(names)) < len(names):
-        twice = next(item for item in names if names.count(item) > 1)
-        raise CountsError(f"experiment name {twice!r} is used twice; give each experiment its own name")
     return MeasuredCounts(tuple(experiments), name or "counts", sha256)
 
 
@@ -130,7 +129,7 @@ def _read_bounded(path: Path) -> bytes:
 def _canonical(document: object) -> bytes:
     try:
         return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         raise CountsError("the counts must be JSON data: dicts, lists, text and numbers") from None
 
 
@@ -149,23 +148,29 @@ def _parsed(document: bytes) -> object:
             return json.loads(text)
         except json.JSONDecodeError as error:
             raise CountsError(f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
+        except ValueError as error:  # e.g. an integer of more than 4,300 digits
+            raise CountsError(f"not valid JSON: {error}") from None
     return _csv_counts(text)
 
 
 def _csv_counts(text: str) -> dict[str, object]:
     """Rows 'outcome,count' (a header row 'outcome,count' is skipped)."""
     counts: dict[str, object] = {}
-    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        if not row or not "".join(row).strip():
-            continue
-        if len(row) != 2:
-            raise CountsError(f"CSV line {number}: expected two columns outcome,count; got {len(row)}")
-        outcome, count = (cell.strip() for cell in row)
-        if number == 1 and count.lower() in {"count", "counts"}:
-            continue
-        if outcome in counts:
-            raise CountsError(f"CSV line {number}: outcome {outcome!r:.40} is listed twice")
-        counts[outcome] = _csv_number(count, number)
+    rows = csv.reader(io.StringIO(text))
+    try:
+        for number, row in enumerate(rows, start=1):
+            if not row or not "".join(row).strip():
+                continue
+            if len(row) != 2:
+                raise CountsError(f"CSV line {number}: expected two columns outcome,count; got {len(row)}")
+            outcome, count = (cell.strip() for cell in row)
+            if number == 1 and count.lower() in {"count", "counts"}:
+                continue
+            if outcome in counts:
+                raise CountsError(f"CSV line {number}: outcome {outcome!r:.40} is listed twice")
+            counts[outcome] = _csv_number(count, number)
+    except csv.Error as error:
+        raise CountsError(f"CSV line {rows.line_num}: {error}") from None
     return counts
 
 
@@ -173,7 +178,9 @@ def _csv_number(text: str, line: int) -> float:
     try:
         return float(text)
     except ValueError:
-        raise CountsError(f"CSV line {line}: the count must be a whole number ≥ 0; got {text!r:.40}") from None
+        raise CountsError(
+            f"CSV line {line}: the count must be a whole number from 0 to {MAX_SHOTS:,}; got {text!r:.40}"
+        ) from None
 
 
 def _experiments(
@@ -182,20 +189,38 @@ def _experiments(
     if isinstance(parsed, dict) and "experiments" in parsed:
         _check_header(parsed)
         parsed = parsed["experiments"]
-    listed = parsed if isinstance(parsed, list) else [parsed]
+    named = isinstance(parsed, dict) and "experiments" in parsed
+    if named:
+        _check_header(parsed)  # type: ignore[arg-type]
+        parsed = parsed["experiments"]  # type: ignore[index]
+    listed = list(parsed) if isinstance(parsed, list | tuple) else [parsed]
     if not listed:
         raise CountsError("the document holds no experiments; give at least one circuit's counts")
     if len(listed) > MAX_EXPERIMENTS:
         raise CountsError(f"the document holds {len(listed)} experiments; at most {MAX_EXPERIMENTS} are read")
-    if listed and all(isinstance(item, dict) and "counts" in item for item in listed):
+    if named or any(isinstance(item, dict) and set(item) & {"counts", "circuit", "name"} for item in listed):
         if circuits is not None:
-            raise CountsError("this counts file names its circuits; leave out the circuits argument")
-        return [_described_experiment(item, index) for index, item in enumerate(listed)]
+            raise CountsError("this counts file names its circuits; give no separate circuit for it")
+        _check_names(listed)
+        return [_described_experiment(cast(dict[str, object], item), index) for index, item in enumerate(listed)]
     return _bare_experiments(listed, circuits, physical_qubits)
 
 
+def _check_names(listed: list[object]) -> None:
+    """Every experiment an object with counts; names distinct (checked before any circuit is built)."""
+    names = []
+    for index, item in enumerate(listed):
+        if not isinstance(item, dict) or "counts" not in item:
+            raise CountsError(f"experiment {index + 1}: must be an object with 'counts' (and name, circuit, …)")
+        names.append(item.get("name", f"experiment {index + 1}"))
+    twice = next((name for name in names if isinstance(name, str) and names.count(name) > 1), None)
+    if twice is not None:
+        raise CountsError(f"experiment name {twice!r:.60} is used twice; give each experiment its own name")
+
+
 def _check_header(document: dict[str, object]) -> None:
-    if document.get("format", COUNTS_FORMAT) != COUNTS_FORMAT or document.get("version", COUNTS_VERSION) != 1:
+    version = document.get("version", COUNTS_VERSION)
+    if document.get("format", COUNTS_FORMAT) != COUNTS_FORMAT or type(version) is not int or version != COUNTS_VERSION:
         raise CountsError(
             f"format {document.get('format')!r:.40} version {document.get('version')!r:.10} is not read; "
             f"this is {COUNTS_FORMAT!r} version {COUNTS_VERSION}"
@@ -231,8 +256,8 @@ def _described_experiment(item: dict[str, object], index: int) -> CircuitCounts:
         raise CountsError(
             f"{where}: unknown field {unknown[0]!r:.40}; fields are name, circuit, physical_qubits, shots, counts"
         )
-    if not isinstance(name, str) or not name.strip():
-        raise CountsError(f"{where}: 'name' must be non-empty text")
+    if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME_CHARACTERS:
+        raise CountsError(f"{where}: 'name' must be non-empty text of at most {MAX_NAME_CHARACTERS} characters")
     circuit = item.get("circuit")
     if circuit is None:
         raise CountsError(f"{where}: 'circuit' is missing; give a library reference (ghz:3) or {{\"qasm\": …}}")
@@ -267,6 +292,15 @@ def _experiment(
 ) -> CircuitCounts:
     where = f"experiment {name!r:.40}"
     circuit, reference, quantum, expected = _circuit(source, where)
+    if quantum.num_qubits > MAX_COUNTS_QUBITS:
+        raise CountsError(
+            f"{where}: the circuit has {quantum.num_qubits} qubits; comparisons and fits take at most "
+            f"{MAX_COUNTS_QUBITS}"
+        )
+    if expected is not None and any(len(o) != quantum.num_clbits or set(o) - {"0", "1"} for o in expected):
+        raise CountsError(
+            f"{where}: 'expected' outcomes must be bitstrings of {quantum.num_clbits} bits (clbit 0 last)"
+        )
     writable = _measured_clbits(quantum)
     parsed = _counts(counts, quantum.num_clbits, writable, where)
     total = sum(count for _outcome, count in parsed)
@@ -295,7 +329,7 @@ def _circuit(
             return built, source.name, source, None
         if source.lstrip().upper().startswith("OPENQASM"):
             return source, "OpenQASM", parse_circuit(source), None
-        built = library_circuit(source)
+        built = library_circuit(source, max_qubits=MAX_COUNTS_QUBITS)
         return built, source.strip(), built.circuit, built.expected_outcomes
     except NoiseStudioError as error:
         raise CountsError(f"{where}: circuit: {error}") from None
@@ -355,11 +389,14 @@ def _outcome(key: object, width: int, where: str) -> str:
 
 
 def _count(value: object, outcome: str, where: str) -> int:
-    """A whole number ≥ 0 (12 or 12.0; not 12.5, -1, true or '12')."""
-    number = value if isinstance(value, int | float) and not isinstance(value, bool) else math.nan
-    if not math.isfinite(number) or number < 0 or number != int(number):
-        raise CountsError(f"{where}: the count of {outcome} must be a whole number ≥ 0; got {value!r:.20}")
-    return int(number)
+    """A whole number from 0 to ``MAX_SHOTS`` (12 or 12.0; not 12.5, -1, 10**400, true or '12')."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SHOTS:
+        raise CountsError(
+            f"{where}: the count of {outcome} must be a whole number from 0 to {MAX_SHOTS:,}; got {value!r:.20}"
+        )
+    return value
 
 
 def _physical_qubits(qubits: Sequence[object] | None, width: int, where: str) -> tuple[int, ...] | None:

@@ -34,7 +34,7 @@ from noise_core.errors import FitError, NoiseStudioError
 from noise_core.simulation.readout_sampling import apply_assignment
 from noise_core.simulation.run import MeasuredBits
 from noise_core.spec.models import NoiseSpec
-from noise_core.spec.scaling import largest_factor, scale_noise, scale_qubit_readout
+from noise_core.spec.scaling import largest_factor, scale_noise, scale_noise_on, scale_qubit_readout
 
 SIMULATED_KINDS = ("gate", "relaxation", "idle")
 """Factors that change channels inside the circuit (each needs simulations); readout is applied analytically."""
@@ -91,8 +91,8 @@ class FactorModel:
         max_factor: float = 5.0,
         seed: int = 0,
     ) -> None:
-        if not (isinstance(max_factor, int | float) and math.isfinite(max_factor) and max_factor > 0):
-            raise FitError(f"max_factor must be a finite number > 0; got {max_factor!r}")
+        if isinstance(max_factor, bool) or not isinstance(max_factor, int | float) or not 1 <= max_factor < math.inf:
+            raise FitError(f"max_factor must be a finite number ≥ 1 (1 = the model as it is); got {max_factor!r}")
         self.spec = spec
         self.data = data
         self.circuits = [_measured_circuit(spec, counts, calibration, seed) for counts in data.experiments]
@@ -102,8 +102,7 @@ class FactorModel:
         nodes = [_lobatto_nodes(self._degree)] * len(self.simulated)
         points = list(itertools.product(*nodes))
         self._grid = np.array(points, dtype=float).reshape(len(points), len(nodes))
-        inverse = np.linalg.inv(chebyshev.chebvander(nodes[0], self._degree)) if nodes else np.eye(1)
-        self._inverse = _kron([inverse] * len(nodes))
+        self._inverse = _kron([np.linalg.inv(chebyshev.chebvander(node, self._degree)) for node in nodes])
         self.simulations = 0
         self._coefficients = [
             self._inverse @ np.array(self._before_readout(c, self._grid_factors())) for c in self.circuits
@@ -147,11 +146,17 @@ class FactorModel:
         pairs = zip(counts, self.probabilities(theta), strict=True)
         return math.fsum(float(n @ np.log(np.maximum(p, SMALLEST_PROBABILITY))) for n, p in pairs)
 
+    @property
+    def qubits(self) -> tuple[int, ...]:
+        """The device qubits the circuits ran on (their active qubits, together)."""
+        return tuple(sorted({q for circuit in self.circuits for q in circuit.experiment.placed.active_qubits}))
+
     def scaled_spec(self, theta: npt.ArrayLike, spec: NoiseSpec) -> NoiseSpec:
-        """``spec`` (the whole device) with the factors ``theta`` applied, by ``scale_noise`` and per-qubit readout."""
+        """``spec`` (the whole device) with the factors ``theta`` applied to the entries on ``qubits`` (what the
+        counts say something about; ``scale_noise(qubits=)``), and per-qubit readout factors to their qubits."""
         values = [float(value) for value in np.asarray(theta, dtype=float)]
         by_kind = {f.kind: v for f, v in zip(self.factors, values, strict=True) if f.qubit is None}
-        scaled = scale_noise(spec, **by_kind)
+        scaled = scale_noise_on(spec, self.qubits, **by_kind)
         per_qubit = {f.qubit: v for f, v in zip(self.factors, values, strict=True) if f.qubit is not None}
         return scale_qubit_readout(scaled, per_qubit) if per_qubit else scaled
 
@@ -193,8 +198,9 @@ def _kron(matrices: list[np.ndarray]) -> np.ndarray:
 
 
 def _scaled_assignment(matrix: np.ndarray, factor: float) -> np.ndarray:
-    """``scale_noise``'s readout rule on one matrix: off-diagonals × factor, rows stay stochastic."""
-    up, down = matrix[0, 1] * factor, matrix[1, 0] * factor
+    """``scale_noise``'s readout rule on one matrix: off-diagonals × factor, rows stay stochastic; a probability
+    already 1 stays 1 under a factor > 1 (kept at its maximum)."""
+    up, down = (value if value >= 1.0 and factor > 1.0 else value * factor for value in (matrix[0, 1], matrix[1, 0]))
     return np.array([[1.0 - up, up], [down, 1.0 - down]])
 
 

@@ -8,8 +8,10 @@
   profile-likelihood interval (Venzon & Moolgavkar 1988), ends found with Brent's method.
 - Identifiability: a factor whose profile stays within 1.92 of the maximum up to the top of its
   search range is not identified by these counts (Raue et al. 2009, practical non-identifiability):
-  its interval is open at the top and the fit says which circuits would pin it. Correlations from
-  the observed information say which factors trade off against each other.
+  its interval is open at the top and the fit says which circuits would pin it; so is a factor
+  along a direction where the expected (Fisher) information is singular. Correlations from the
+  inverse information say which factors trade off against each other. An estimate at the top of
+  its search range is said so: the counts ask for more than ``max_factor`` allows.
 - Goodness of fit of the fitted model (``goodness``; refitted on every bootstrap draw) and of the
   calibrated model (every factor 1), so the improvement is visible.
 """
@@ -36,6 +38,9 @@ START_FACTORS = (1.0, 0.5, 2.0)
 """The fit starts from every factor at each of these values (kept inside the search range)."""
 STRONG_CORRELATION = 0.9
 """Correlations above this are named in the notes: the data barely separates the two factors."""
+INTERPOLATION_TOLERANCE = 1e-6
+"""Largest |interpolated − exact| probability at the estimate before the fit warns (sampling errors of
+4000 shots are ~1e-3 and above)."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ class NoiseFit:
     simulations: int
     interpolation_error: float
     """Largest |interpolated − exact| model probability at the estimate (``FactorModel``)."""
+    warnings: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """'fitted to counts.json (sha256 1a2b3c4d5e6f…)'."""
@@ -93,6 +99,12 @@ def fit_noise(
     fitted = comparison_at(model, model.probabilities(theta), fitted=len(theta), draws=draws, seed=seed, refit=refit)
     calibrated = comparison_at(model, model.probabilities(model.start()), fitted=0, draws=draws, seed=seed)
     interpolation_error = model.interpolation_error(theta)
+    warnings: tuple[str, ...] = ()
+    if interpolation_error > INTERPOLATION_TOLERANCE:
+        warnings = (
+            f"the model between its exact grid points is off by up to {interpolation_error:.1e} in probability "
+            "at the estimate (a gate at its maximum, or very many noisy gates): treat the intervals with care",
+        )
     return NoiseFit(
         estimates=estimates,
         log_likelihood=best,
@@ -100,11 +112,12 @@ def fit_noise(
         fitted=fitted,
         calibrated=calibrated,
         correlations=correlations,
-        spec=_recorded(model.scaled_spec(theta, spec), data, estimates),
+        spec=_recorded(model.scaled_spec(theta, spec), data, estimates, model.qubits),
         source=data.source,
         sha256=data.sha256,
         simulations=model.simulations,
         interpolation_error=interpolation_error,
+        warnings=warnings,
     )
 
 
@@ -152,8 +165,14 @@ def profile_interval(
     """(low, high, bounded above) of factor ``index``'s 95 % profile-likelihood interval; an end that the
     profile never crosses inside [0, upper] is that bound (0 is physical: data consistent with no such noise)."""
 
+    previous = [theta]
+
     def drop(value: float) -> float:
-        return best - maximize(model, counts, starts=[theta], fixed=(index, value))[1] - PROFILE_DROP
+        """How far the profile at ``value`` is below the 95 % threshold; started from the estimate and from the
+        last profile point (warm), the better kept."""
+        point, likelihood = maximize(model, counts, starts=[theta, previous[-1]], fixed=(index, value))
+        previous.append(point)
+        return best - likelihood - PROFILE_DROP
 
     estimate, upper = float(theta[index]), model.factors[index].upper
     bounded = estimate < upper and drop(upper) > 0.0
@@ -163,8 +182,9 @@ def profile_interval(
 
 
 def fisher_information(model: FactorModel, theta: np.ndarray) -> np.ndarray:
-    """The expected information Σ_circuits N·Σ_outcomes (∂q/∂θᵢ)(∂q/∂θⱼ)/q at ``theta`` (central differences
-    of the model's probabilities, kept inside the search range)."""
+    """The expected (Fisher) information Σ_circuits N·Σ_outcomes (∂q/∂θᵢ)(∂q/∂θⱼ)/q at ``theta``: central
+    differences of the model's probabilities, kept inside the search range; outcomes with q < 1e-12 left out
+    (their weight 1/q would rest on rounding)."""
     step = 1e-5
     upper = np.array([high for _low, high in model.bounds])
     centre = np.clip(theta, step, upper - step)
@@ -176,7 +196,7 @@ def fisher_information(model: FactorModel, theta: np.ndarray) -> np.ndarray:
     information = np.zeros((len(theta), len(theta)))
     for circuit_index, (circuit, q) in enumerate(zip(model.circuits, model.probabilities(centre), strict=True)):
         gradient = np.array([column[circuit_index] for column in columns])
-        weight = np.where(q > 0, 1.0 / np.maximum(q, 1e-300), 0.0)
+        weight = np.where(q > 1e-12, 1.0 / np.maximum(q, 1e-12), 0.0)
         information += circuit.measured.sum() * (gradient * weight) @ gradient.T
     return information
 
@@ -190,12 +210,11 @@ def _flat_directions(information: np.ndarray) -> np.ndarray:
 
 
 def _correlations(information: np.ndarray, names: list[str]) -> pd.DataFrame:
-    """Correlations of the factors from the inverse information; NaN where it is singular."""
+    """Correlations of the factors from the inverse information; NaN when it is (nearly) singular."""
     size = len(names)
-    try:
-        covariance = np.linalg.inv(information)
-    except np.linalg.LinAlgError:
-        covariance = np.full((size, size), np.nan)
+    if np.linalg.cond(information) > 1e12:
+        return pd.DataFrame(np.full((size, size), np.nan), index=names, columns=names)
+    covariance = np.linalg.inv(information)
     diagonal = np.diag(covariance)
     matrix = (
         covariance / np.sqrt(np.outer(diagonal, diagonal)) if np.all(diagonal > 0) else np.full((size, size), np.nan)
@@ -213,7 +232,8 @@ def _estimates(
     rows = []
     for index, factor in enumerate(model.factors):
         low, high, bounded = intervals[index]
-        bounded = bounded and not flat[index]
+        at_limit = bool(theta[index] >= factor.upper * (1 - 1e-6))
+        bounded = bounded and not flat[index] and not at_limit
         rows.append(
             {
                 "factor": factor.name,
@@ -222,13 +242,13 @@ def _estimates(
                 "high": high,
                 "upper": factor.upper,
                 "identified": bounded,
-                "note": _note(factor, low, bounded, bool(flat[index]), correlations),
+                "note": _note(factor, low, bounded, bool(flat[index]), at_limit, correlations),
             }
         )
     return pd.DataFrame(rows).set_index("factor")
 
 
-def _note(factor: Factor, low: float, bounded: bool, flat: bool, correlations: pd.DataFrame) -> str:
+def _note(factor: Factor, low: float, bounded: bool, flat: bool, at_limit: bool, correlations: pd.DataFrame) -> str:
     """What a user should know about one factor's estimate, in words."""
     others = correlations[factor.name].drop(factor.name).abs()
     partner = others.idxmax() if len(others) and others.max() > STRONG_CORRELATION else None
@@ -239,6 +259,11 @@ def _note(factor: Factor, low: float, bounded: bool, flat: bool, correlations: p
     )
     if bounded:
         return ("consistent with no such noise (the interval reaches 0)" if low == 0.0 else "") + trade
+    if at_limit and not flat:
+        return (
+            f"at the top of its search range (×{factor.upper:g}): the counts ask for more; raise max_factor, "
+            f"unless that is the channel's physical limit{trade}"
+        )
     remedy = {
         "readout": "add readout-calibration circuits (prepare |0…0⟩ and |1…1⟩ on the same qubits)",
         "gate": "add circuits with more gates (GHZ, mirror) on the same qubits",
@@ -251,7 +276,7 @@ def _note(factor: Factor, low: float, bounded: bool, flat: bool, correlations: p
     return f"not identified: {why}{trade}; {remedy}"
 
 
-def _recorded(spec: NoiseSpec, data: MeasuredCounts, estimates: pd.DataFrame) -> NoiseSpec:
+def _recorded(spec: NoiseSpec, data: MeasuredCounts, estimates: pd.DataFrame, qubits: tuple[int, ...]) -> NoiseSpec:
     """``spec`` with a ``FitRecord`` appended to its provenance (when it has one)."""
     if spec.provenance is None:
         return spec
@@ -261,6 +286,7 @@ def _recorded(spec: NoiseSpec, data: MeasuredCounts, estimates: pd.DataFrame) ->
         factors={name: float(row.estimate) for name, row in estimates.iterrows()},
         intervals={name: [float(row.low), float(row.high)] for name, row in estimates.iterrows() if row.identified},
         not_identified=[str(name) for name, row in estimates.iterrows() if not row.identified],
+        qubits=list(qubits),
     )
     provenance = spec.provenance.model_copy(update={"fits": [*spec.provenance.fits, record]})
     return spec.model_copy(update={"provenance": provenance})

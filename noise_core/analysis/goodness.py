@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+BOOTSTRAP_CELLS = 2**22
+"""Most drawn counts held at once by the bootstrap (32 MB of int64)."""
 Refit = Callable[[list[np.ndarray]], list[np.ndarray]]
 """Counts by circuit → the refitted model's probabilities by circuit."""
 
@@ -45,13 +47,15 @@ class GoodnessOfFit:
         if self.impossible_outcomes:
             return f"the model cannot produce {self.impossible_outcomes} of the measured outcomes (p = 0)"
         if self.degrees_of_freedom <= 0:
-            return "no test: the model has as many fitted factors as the counts have free numbers; add circuits"
+            return "no test: no degrees of freedom are left (the counts have no more free numbers than factors fitted)"
         return (
             f"G = {self.deviance:.4g} on {self.degrees_of_freedom} degrees of freedom, {self.p_text()} ({self.method})"
         )
 
     def p_text(self) -> str:
         """'p = 0.31', or 'p ≤ 0.005' where no bootstrap draw was as far from the model as the counts."""
+        if np.isnan(self.p_value):
+            return "no test"
         smallest = 1.0 / (self.draws + 1) if self.draws else 0.0
         return f"p ≤ {smallest:.2g}" if self.draws and self.p_value <= smallest else f"p = {self.p_value:.3g}"
 
@@ -149,14 +153,18 @@ def _bootstrap_deviances(
     rng: np.random.Generator,
     refit: Refit | None,
 ) -> np.ndarray:
-    """G of ``draws`` data sets drawn from the model (each refitted first when ``refit`` is given)."""
-    drawn = [
-        rng.multinomial(int(n.sum()), q / q.sum(), size=draws).astype(float)
-        for n, q in zip(counts, probabilities, strict=True)
-    ]
+    """G of ``draws`` data sets drawn from the model (each refitted first when ``refit`` is given), drawn in
+    chunks of at most ``BOOTSTRAP_CELLS`` numbers so memory stays bounded whatever ``draws`` is."""
+    cells = sum(len(q) for q in probabilities)
+    chunk = max(1, BOOTSTRAP_CELLS // cells)
     deviances = np.empty(draws)
-    for index in range(draws):
-        sample = [per_circuit[index] for per_circuit in drawn]
-        model = probabilities if refit is None else refit(sample)
-        deviances[index] = _deviance(sample, model)
+    for start in range(0, draws, chunk):
+        size = min(chunk, draws - start)
+        drawn = [
+            rng.multinomial(int(n.sum()), q / q.sum(), size=size) for n, q in zip(counts, probabilities, strict=True)
+        ]
+        for offset in range(size):
+            sample = [per_circuit[offset].astype(float) for per_circuit in drawn]
+            model = probabilities if refit is None else refit(sample)
+            deviances[start + offset] = _deviance(sample, model)
     return deviances

@@ -27,6 +27,8 @@ MAX_JOINT_READOUT_QUBITS = 6
 """Joint readout calibration prepares all 2ⁿ basis states."""
 MAX_CLIFFORD_DEPTH = 1000
 """Deepest random Clifford circuit."""
+MAX_SEED = 2**63 - 1
+"""Largest seed of a random circuit (NumPy's generators take seeds ≥ 0)."""
 
 QUBIT_RANGES: dict[str, tuple[int, int]] = {
     "GHZ": (2, MAX_LIBRARY_QUBITS),
@@ -142,6 +144,7 @@ def random_clifford(num_qubits: int, depth: int, seed: int) -> LibraryCircuit:
     """
     _check_range("random Clifford num_qubits", num_qubits, *QUBIT_RANGES["random Clifford"])
     _check_range("random Clifford depth", depth, 1, MAX_CLIFFORD_DEPTH)
+    _check_range("random Clifford seed", seed, 0, MAX_SEED)
     rng = np.random.default_rng(seed)
     circuit = QuantumCircuit(num_qubits, name=f"clifford_{num_qubits}x{depth}_s{seed}")
     for _ in range(depth):
@@ -166,6 +169,7 @@ def mirror(num_qubits: int, depth: int, seed: int) -> LibraryCircuit:
     """
     _check_range("mirror num_qubits", num_qubits, *QUBIT_RANGES["mirror"])
     _check_range("mirror depth", depth, 1, MAX_CLIFFORD_DEPTH)
+    _check_range("mirror seed", seed, 0, MAX_SEED)
     rng = np.random.default_rng(seed)
     half = QuantumCircuit(num_qubits)
     for layer in range(depth):

@@ -20,6 +20,8 @@ def apply_assignment(probabilities: np.ndarray, matrices: Sequence[np.ndarray]) 
     one 2ⁿ×2ⁿ product.
     """
     mixed = np.array(probabilities, dtype=float)
+    if mixed.shape != (2 ** len(matrices),):
+        raise ValueError(f"{len(matrices)} assignment matrices need 2^{len(matrices)} probabilities; got {mixed.shape}")
     for bit, matrix in enumerate(matrices):
         view = mixed.reshape(-1, 2, 2**bit)
         zero, one = view[:, 0, :].copy(), view[:, 1, :].copy()

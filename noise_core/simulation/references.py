@@ -22,8 +22,12 @@ MAX_REFERENCE_CHARACTERS = 200
 """Longest reference read (a 156-bit basis state and its name fit)."""
 
 
-def library_circuit(reference: str) -> LibraryCircuit:
-    """The library circuit ``reference`` names (``ghz:8``), or ``CircuitError`` saying which names exist."""
+def library_circuit(reference: str, *, max_qubits: int | None = None) -> LibraryCircuit:
+    """The library circuit ``reference`` names (``ghz:8``), or ``CircuitError`` saying which names exist.
+
+    ``max_qubits``: refuse a wider circuit before building it (its width is its first argument: a
+    qubit count, or a bitstring's length).
+    """
     if not isinstance(reference, str) or len(reference) > MAX_REFERENCE_CHARACTERS:
         raise CircuitError(f"a library circuit reference is text of at most {MAX_REFERENCE_CHARACTERS} characters")
     name, _colon, listed = reference.strip().partition(":")
@@ -36,6 +40,9 @@ def library_circuit(reference: str) -> LibraryCircuit:
     if len(texts) > len(parameters):
         raise CircuitError(f"{reference!r}: {name} takes at most {len(parameters)} arguments")
     values = [_argument(item.strip(), parameter) for item, parameter in zip(texts, parameters, strict=False)]
+    width = len(values[0]) if values and isinstance(values[0], str) else values[0] if values else None
+    if max_qubits is not None and isinstance(width, int) and width > max_qubits:
+        raise CircuitError(f"{reference!r:.60} has {width} qubits; at most {max_qubits} here")
     try:
         return build(*values)
     except TypeError:

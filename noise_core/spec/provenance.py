@@ -64,6 +64,9 @@ class NoiseScaling(SpecModel):
         default_factory=list,
         description="Entries already at their physical maximum (gates reported broken), left there by a factor > 1.",
     )
+    qubits: list[QubitIndex] | None = Field(
+        default=None, description="Only the entries on these qubits were scaled (and the all-qubit ones); null = all."
+    )
 
 
 class FitRecord(SpecModel):
@@ -79,6 +82,9 @@ class FitRecord(SpecModel):
     )
     not_identified: list[str] = Field(
         default_factory=list, description="Factors the counts could not pin down (applied at their estimate)."
+    )
+    qubits: list[QubitIndex] = Field(
+        default_factory=list, description="The device qubits the counts came from: the factors apply to their entries."
     )
 
 

@@ -21,7 +21,7 @@ are appended to ``provenance.scalings`` when the spec has a provenance.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -30,9 +30,10 @@ from pydantic import ValidationError
 
 from noise_core.errors import ScalingError
 from noise_core.spec.gates import max_depolarizing_probability
-from noise_core.spec.models import NoiseSpec, describe_target, is_identity_pauli
+from noise_core.spec.models import GATE_CHANNEL_FIELDS, NoiseSpec, describe_target, is_identity_pauli
 from noise_core.spec.provenance import NoiseScaling
 from noise_core.spec.readout import assignment_matrix, with_qubit_readout
+from noise_core.spec.restriction import restrict_spec
 from noise_core.spec.validation import describe_validation_error
 
 Document = dict[str, Any]
@@ -54,6 +55,35 @@ def scale_noise(
     if document.get("provenance") is not None:
         document["provenance"]["scalings"].append({**factors.model_dump(mode="json"), "kept_at_maximum": kept})
     return NoiseSpec.model_validate(document)
+
+
+def scale_noise_on(spec: NoiseSpec, qubits: Iterable[int], **factors: float) -> NoiseSpec:
+    """``scale_noise`` of only the entries that act on ``qubits`` alone (the entries ``restrict_spec`` keeps:
+    qubit-specific ones whose qubits are all listed, and the all-qubit ones); every other qubit-specific
+    entry stays as it is, and only the scaled entries limit the factors. The scaling's provenance record
+    lists ``qubits``."""
+    kept = frozenset(qubits)
+    restricted = restrict_spec(spec, kept)
+    scaled = scale_noise(restricted, **factors)
+    if scaled is not restricted and scaled.provenance is not None:  # a new scaling record: say where it acted
+        last = scaled.provenance.scalings[-1].model_copy(update={"qubits": sorted(kept)})
+        scaled = scaled.model_copy(
+            update={
+                "provenance": scaled.provenance.model_copy(
+                    update={"scalings": [*scaled.provenance.scalings[:-1], last]}
+                )
+            }
+        )
+    update: dict[str, Any] = {
+        field: [
+            *getattr(scaled, field),
+            *(e for e in getattr(spec, field) if not kept.issuperset(getattr(e, "qubits", ()))),
+        ]
+        for field in GATE_CHANNEL_FIELDS
+    }
+    for field in ("local_readout_errors", "idle_relaxation_errors"):
+        update[field] = [*getattr(scaled, field), *(e for e in getattr(spec, field) if e.qubit not in kept)]
+    return NoiseSpec.model_validate(scaled.model_copy(update=update).model_dump())
 
 
 def largest_factor(spec: NoiseSpec, kind: str) -> float:

@@ -65,7 +65,7 @@ def circuit_picker() -> ChosenCircuit | None:
 def _library_parameters(name: str) -> dict[str, object]:
     columns = st.columns(3)
     if name in QUBIT_RANGES:
-        default = {"GHZ": 3, "QFT": 4, "Grover": 3, "random Clifford": 4}[name]
+        default = {"GHZ": 3, "QFT": 4, "Grover": 3, "random Clifford": 4, "mirror": 3}[name]
         low, high = QUBIT_RANGES[name]
         size = columns[0].number_input("qubits", low, high, default, key=f"sim_{name}_n", persist_state="session")
         parameters: dict[str, object] = {"num_qubits": int(size)}
@@ -76,7 +76,7 @@ def _library_parameters(name: str) -> dict[str, object]:
             parameters["marked"] = columns[1].text_input(
                 "marked bitstring", "1" * int(size), key="sim_grover_marked", persist_state="session"
             )
-        if name == "random Clifford":
+        if name in ("random Clifford", "mirror"):
             parameters["depth"] = int(
                 columns[1].number_input(
                     "depth", 1, MAX_CLIFFORD_DEPTH, 3, key="sim_clifford_depth", persist_state="session"
@@ -89,6 +89,12 @@ def _library_parameters(name: str) -> dict[str, object]:
     if name == "Bernstein–Vazirani":
         return {
             "secret": columns[0].text_input("secret bitstring", "1011", key="sim_bv_secret", persist_state="session")
+        }
+    if name == "basis state":
+        return {
+            "state": columns[0].text_input(
+                "state (clbit 0 last)", "101", key="sim_basis_state", persist_state="session"
+            )
         }
     return {}
 

@@ -308,3 +308,13 @@ def test_the_changes_list_shows_old_and_new_values_and_summarizes_a_bulk_change(
     assert len(app.dataframe[-1].value) == 50
     assert any(caption.value.startswith("… and 1,746 more") for caption in app.caption)
     assert app.selectbox(key="noise_reset_choice").value == "Qubit-specific channels: id on 0 (removed)"
+
+
+def test_every_library_circuit_can_be_picked_and_simulated_on_the_simulate_page(app: AppTest) -> None:
+    from noise_core import CIRCUIT_LIBRARY
+
+    for name in CIRCUIT_LIBRARY:
+        app.selectbox(key="sim_library").set_value(name).run()
+        assert not app.exception, name
+        assert not app.error, (name, [error.value for error in app.error])
+        assert "sim_histogram" in [element.key for element in app.get("plotly_chart")], name

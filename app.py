@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components import session_view
 from components.session import init_session
 
 APP_NAME = "Noise Studio"
@@ -37,6 +38,7 @@ def render_sidebar_intro() -> None:
 def main() -> None:
     st.set_page_config(page_title=APP_NAME, page_icon=":material/graphic_eq:", layout="wide")
     init_session()
+    session_view.read_link_once()
     navigation = st.navigation(
         [
             st.Page("pages/device.py", title="Device", icon=":material/memory:"),
@@ -48,7 +50,10 @@ def main() -> None:
         ]
     )
     render_sidebar_intro()
+    session_view.render_restore()
+    session_view.render_messages()
     navigation.run()
+    session_view.render_share(navigation.url_path)
 
 
 if __name__ == "__main__":

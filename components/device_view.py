@@ -42,12 +42,12 @@ def render_snapshot_downloads(calibration: BackendCalibration) -> None:
         "Snapshot as JSON", lambda: json.dumps(calibration.to_dict()),
         file_name=f"{calibration.backend_name}_properties.json", mime="application/json",
         key="device_download_json", icon=":material/download:",
-        help="IBM BackendProperties JSON: what Qiskit's BackendProperties.from_dict reads",
+        help="IBM BackendProperties JSON: what Qiskit's BackendProperties.from_dict reads", on_click="ignore",
     )  # fmt: skip
     right.download_button(
         "Snapshot as CSV", lambda: calibration_to_csv(calibration), file_name=calibration_csv_name(calibration),
         mime="text/csv", key="device_download_csv", icon=":material/download:",
-        help="IBM's calibration CSV layout (2026); values it has no column for are left out",
+        help="IBM's calibration CSV layout (2026); values it has no column for are left out", on_click="ignore",
     )  # fmt: skip
 
 

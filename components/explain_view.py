@@ -78,7 +78,7 @@ def render_budget(budget: ErrorBudget) -> None:
     st.plotly_chart(build_budget_figure(budget.by_kind, budget.metric), key="explain_budget_chart", width="stretch")
     st.download_button(
         "Budget by kind (CSV)", budget.by_kind.to_csv(), file_name="noise-studio-budget-by-kind.csv",
-        mime="text/csv", key="explain_budget_csv", icon=":material/download:",
+        mime="text/csv", key="explain_budget_csv", icon=":material/download:", on_click="ignore",
     )  # fmt: skip
 
 
@@ -117,7 +117,7 @@ def render_locations(budget: ErrorBudget) -> None:
     )  # fmt: skip
     st.download_button(
         "Loss by location (CSV)", table.to_csv(index=False), file_name="noise-studio-budget-by-location.csv",
-        mime="text/csv", key="explain_locations_csv", icon=":material/download:",
+        mime="text/csv", key="explain_locations_csv", icon=":material/download:", on_click="ignore",
     )  # fmt: skip
 
 
@@ -157,5 +157,5 @@ def render_sweep(shown: ShownSimulation) -> None:
     st.plotly_chart(figure, key="explain_sweep_chart", width="stretch")
     st.download_button(
         "Sweep (CSV)", frame.to_csv(index=False), file_name=f"noise-studio-sweep-{kind}.csv", mime="text/csv",
-        key="explain_sweep_csv", icon=":material/download:",
+        key="explain_sweep_csv", icon=":material/download:", on_click="ignore",
     )  # fmt: skip

@@ -28,7 +28,12 @@ def render_downloads() -> None:
         st.subheader("Full spec")
         st.caption("Every channel, the local extensions and the provenance. Imports back here.")
         st.download_button(
-            "Download spec JSON", exports.full, f"{name}.noise_spec.json", "application/json", key="export_full"
+            "Download spec JSON",
+            exports.full,
+            f"{name}.noise_spec.json",
+            "application/json",
+            key="export_full",
+            on_click="ignore",
         )
     with classiq:
         st.subheader("Classiq")
@@ -43,6 +48,7 @@ def render_downloads() -> None:
             f"{name}.classiq.json",
             "application/json",
             key="export_classiq",
+            on_click="ignore",
         )
         with st.expander(f"{len(notes)} approximation(s)"):
             st.write("\n".join(f"- {note}" for note in notes[:200]) or "None: the spec is exactly expressible.")
@@ -55,6 +61,7 @@ def render_downloads() -> None:
             f"{name}.aer_noise_model.json",
             "application/json",
             key="export_aer",
+            on_click="ignore",
         )
 
 

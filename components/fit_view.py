@@ -68,7 +68,7 @@ def render_plan() -> None:
     zip_column.download_button(
         "Circuits and counts template (.zip)", plan.archive, mime="application/zip", icon=":material/download:",
         file_name=f"fit-plan-{device.calibration.backend_name}-{'-'.join(map(str, qubits))}.zip", key="fit_plan_zip",
-        help="OpenQASM 2 files, counts_template.json to fill in, and README.txt: how to run them",
+        help="OpenQASM 2 files, counts_template.json to fill in, and README.txt: how to run them", on_click="ignore",
     )  # fmt: skip
     _example_counts(example_column, qubits, depth)
 
@@ -90,6 +90,7 @@ def _example_counts(column: st.delta_generator.DeltaGenerator, qubits: tuple[int
         f"Example counts (.json): {factors}", example, file_name="example-counts.json", mime="application/json",
         key="fit_example_download", icon=":material/download:",
         help="Drawn from the model in force with these factors, 4000 shots per circuit: a fit should find them.",
+        on_click="ignore",
     )  # fmt: skip
 
 
@@ -196,5 +197,5 @@ def render_circuits(fit: NoiseFit) -> None:
     st.dataframe(summary_table(fit.fitted.summary(), fit.calibrated.summary()), width="stretch")
     st.download_button(
         "Estimates (.csv)", fit.estimates.to_csv(), file_name="noise-studio-fit.csv", mime="text/csv",
-        key="fit_download_csv", icon=":material/download:",
+        key="fit_download_csv", icon=":material/download:", on_click="ignore",
     )  # fmt: skip

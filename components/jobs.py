@@ -14,7 +14,7 @@ import json
 import os
 import resource
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -37,6 +37,7 @@ from noise_core import (
     fit_noise,
     load_calibration,
     load_counts,
+    load_session,
     parse_circuit,
     plan_fit_circuits,
     scale_noise,
@@ -51,6 +52,7 @@ from noise_core.errors import BareCountsError, CircuitError
 from noise_core.gc_pause import garbage_collection_paused
 from noise_core.simulation import CIRCUIT_LIBRARY, AssignmentReport, SimulationPlan
 from noise_core.simulation.methods import Method
+from noise_core.simulation.references import parse_reference
 from noise_core.simulation.simulate import OverBudgetError
 from noise_core.spec.readout import with_qubit_readout
 from noise_core.spec.scaling import scale_noise_on
@@ -118,6 +120,19 @@ class CircuitRequest:
                     "clbit 0 last)"
                 )
         return LibraryCircuit(circuit.name, circuit, frozenset(self.expected), "OpenQASM program")
+
+
+def library_request(name: str, parameters: Mapping[str, object]) -> CircuitRequest:
+    """The request for library entry ``name`` with these keyword parameters (its key names both)."""
+    ordered = tuple(sorted(parameters.items()))
+    return CircuitRequest(f"library:{name}:{ordered!r}", library=name, parameters=ordered)
+
+
+def qasm_request(text: str, expected: Sequence[str]) -> CircuitRequest:
+    """The request for an OpenQASM program and its expected outcomes (its key: the text's digest and them)."""
+    outcomes = tuple(dict.fromkeys(expected))
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return CircuitRequest(f"qasm:{digest}:{','.join(outcomes)}", qasm=text, expected=outcomes)
 
 
 @dataclass(frozen=True)
@@ -459,6 +474,38 @@ def example_counts(device: DeviceSource, spec: SharedSpec, qubits: tuple[int, ..
     plan = plan_fit_circuits(calibration, qubits, mirror_depth=depth)
     truth = scale_noise_on(spec.spec(), qubits, **EXAMPLE_FACTORS)
     return json.dumps(plan.simulated_counts(truth, calibration=calibration, seed=0), indent=1).encode()
+
+
+@dataclass(frozen=True)
+class RestoredSession:
+    """A session bundle read and checked in a worker, as plain data for the server to put in force."""
+
+    device: DeviceSource
+    device_label: str
+    spec: NoiseSpec
+    derived: NoiseSpec | None
+    options: DerivationOptions
+    circuit: CircuitRequest
+    settings: RunSettings
+
+
+def restore_session(content: bytes) -> RestoredSession:
+    """``load_session`` with the shipped presets; a bad bundle raises ``SessionError`` listing each problem."""
+    bundle = load_session(content, resolve_preset=load_preset).bundle
+    part = bundle.calibration
+    if part.preset is not None:
+        device, label = preset_source(part.preset), f"preset {part.preset}"
+    else:
+        name = part.filename or "snapshot from a session"
+        device, label = upload_source(name, (part.snapshot or "").encode()), f"upload {name}"
+    if bundle.circuit.reference is not None:
+        circuit = library_request(*parse_reference(bundle.circuit.reference))
+    else:
+        circuit = qasm_request(bundle.circuit.qasm or "", bundle.circuit.expected)
+    run = bundle.run
+    layout = None if run.initial_layout is None else tuple(run.initial_layout)
+    settings = RunSettings(run.shots, run.seed, run.method, layout)
+    return RestoredSession(device, label, bundle.spec, bundle.derived, bundle.options, circuit, settings)
 
 
 def exports(spec: NoiseSpec) -> Exports:

@@ -183,11 +183,12 @@ def render_downloads(shown: ShownSimulation) -> None:
     left.download_button(
         "Download CSV", table.to_csv(), file_name="noise-studio-result.csv", mime="text/csv",
         key="sim_download_csv", icon=":material/download:", help="Counts and probabilities per outcome",
+        on_click="ignore",
     )  # fmt: skip
     right.download_button(
         "Download JSON", result_json(shown), file_name="noise-studio-result.json", mime="application/json",
         key="sim_download_json", icon=":material/download:",
-        help="Counts, probabilities, metrics and the inputs they were computed from",
+        help="Counts, probabilities, metrics and the inputs they were computed from", on_click="ignore",
     )  # fmt: skip
 
 

@@ -23,6 +23,7 @@ from components.jobs import (
     DeviceSource,
     RunSettings,
     WhatIf,
+    library_request,
     preset_source,
 )
 from noise_core import BackendCalibration, DerivationOptions, NoiseSpec, SimulationResult
@@ -74,9 +75,7 @@ class ChosenCircuit:
     label: str
 
 
-DEFAULT_CIRCUIT = ChosenCircuit(
-    CircuitRequest("library:GHZ:(('num_qubits', 3),)", "GHZ", (("num_qubits", 3),)), "GHZ(3)"
-)
+DEFAULT_CIRCUIT = ChosenCircuit(library_request("GHZ", {"num_qubits": 3}), "GHZ(3)")
 DEFAULT_SETTINGS = RunSettings(shots=4000, seed=7, method="auto")
 
 
@@ -150,6 +149,21 @@ def set_device(device: LoadedDevice) -> None:
     st.session_state[_DEVICE] = device
     st.session_state.pop(_UPLOAD_ERROR, None)
     _restart_editors(spec, derived=spec, options=options)
+
+
+def restore(
+    device: LoadedDevice,
+    model: tuple[NoiseSpec, NoiseSpec | None, DerivationOptions],
+    circuit: ChosenCircuit,
+    settings: RunSettings,
+) -> None:
+    """Put a restored view in force: its device, its model (spec in force, derived spec, options) as saved
+    (not derived again), and its circuit and settings."""
+    spec, derived, options = model
+    st.session_state[_DEVICE] = device
+    st.session_state.pop(_UPLOAD_ERROR, None)
+    _restart_editors(spec, derived=derived, options=options)
+    set_workbench(circuit, settings)
 
 
 def upload_error() -> str | None:

@@ -5,7 +5,6 @@ The live result itself (run, metrics, histogram, downloads) is ``components.live
 
 from __future__ import annotations
 
-import hashlib
 from typing import cast
 
 import streamlit as st
@@ -13,7 +12,7 @@ import streamlit as st
 from components.cached import cached_assignment, cached_circuit_name
 from components.device_view import render_device_map
 from components.figures import build_assignment_heatmap, build_timeline_figure
-from components.jobs import CircuitRequest, RunSettings, WhatIf
+from components.jobs import CircuitRequest, RunSettings, WhatIf, library_request, qasm_request
 from components.session import (
     ChosenCircuit,
     ShownSimulation,
@@ -41,6 +40,15 @@ cx q[1],q[2];
 measure q -> c;
 """
 LAYOUT_KEY = "sim_layout"
+PARAMETER_KEYS = {
+    "value": "sim_qft_value",
+    "marked": "sim_grover_marked",
+    "depth": "sim_clifford_depth",
+    "seed": "sim_clifford_seed",
+    "secret": "sim_bv_secret",
+    "state": "sim_basis_state",
+}
+"""The widget of each library parameter other than num_qubits (``_size_key``), by parameter name."""
 _PENDING_LAYOUT = "sim_layout_pending"
 
 
@@ -52,8 +60,7 @@ def circuit_picker() -> ChosenCircuit | None:
     if source == "OpenQASM":
         return _qasm_circuit()
     name = st.selectbox("Circuit", list(CIRCUIT_LIBRARY), index=1, key="sim_library", persist_state="session")
-    parameters = tuple(sorted(_library_parameters(name).items()))
-    request = CircuitRequest(f"library:{name}:{parameters!r}", library=name, parameters=parameters)
+    request = library_request(name, _library_parameters(name))
     try:
         label = cached_circuit_name(request)
     except (CircuitError, TaskStopped) as error:
@@ -62,38 +69,64 @@ def circuit_picker() -> ChosenCircuit | None:
     return ChosenCircuit(request, label)
 
 
+def _size_key(name: str) -> str:
+    return f"sim_{name}_n"
+
+
+def widget_state(request: CircuitRequest, settings: RunSettings) -> dict[str, object]:
+    """The Simulate page's widget values that choose ``request`` and ``settings`` (a restored session, a link)."""
+    state: dict[str, object] = {
+        "sim_shots": settings.shots,
+        "sim_seed": settings.seed,
+        "sim_method": settings.method,
+        LAYOUT_KEY: ",".join(map(str, settings.initial_layout or ())),
+    }
+    if request.library is None:
+        return state | {
+            "sim_source": "OpenQASM", "sim_qasm_text": request.qasm, "sim_qasm_expected": ", ".join(request.expected)
+        }  # fmt: skip
+    state |= {"sim_source": "Library", "sim_library": request.library}
+    for name, value in request.parameters:
+        state[_size_key(request.library) if name == "num_qubits" else PARAMETER_KEYS[name]] = value
+    return state
+
+
 def _library_parameters(name: str) -> dict[str, object]:
     columns = st.columns(3)
     if name in QUBIT_RANGES:
         default = {"GHZ": 3, "QFT": 4, "Grover": 3, "random Clifford": 4, "mirror": 3}[name]
         low, high = QUBIT_RANGES[name]
-        size = columns[0].number_input("qubits", low, high, default, key=f"sim_{name}_n", persist_state="session")
+        size = columns[0].number_input("qubits", low, high, default, key=_size_key(name), persist_state="session")
         parameters: dict[str, object] = {"num_qubits": int(size)}
         if name == "QFT":
-            value = columns[1].number_input("value read back", 0, None, 5, key="sim_qft_value", persist_state="session")
+            value = columns[1].number_input(
+                "value read back", 0, None, 5, key=PARAMETER_KEYS["value"], persist_state="session"
+            )
             parameters["value"] = int(value)
         if name == "Grover":
             parameters["marked"] = columns[1].text_input(
-                "marked bitstring", "1" * int(size), key="sim_grover_marked", persist_state="session"
+                "marked bitstring", "1" * int(size), key=PARAMETER_KEYS["marked"], persist_state="session"
             )
         if name in ("random Clifford", "mirror"):
             parameters["depth"] = int(
                 columns[1].number_input(
-                    "depth", 1, MAX_CLIFFORD_DEPTH, 3, key="sim_clifford_depth", persist_state="session"
+                    "depth", 1, MAX_CLIFFORD_DEPTH, 3, key=PARAMETER_KEYS["depth"], persist_state="session"
                 )
             )
             parameters["seed"] = int(
-                columns[2].number_input("circuit seed", 0, None, 1, key="sim_clifford_seed", persist_state="session")
+                columns[2].number_input("circuit seed", 0, None, 1, key=PARAMETER_KEYS["seed"], persist_state="session")
             )
         return parameters
     if name == "Bernstein–Vazirani":
         return {
-            "secret": columns[0].text_input("secret bitstring", "1011", key="sim_bv_secret", persist_state="session")
+            "secret": columns[0].text_input(
+                "secret bitstring", "1011", key=PARAMETER_KEYS["secret"], persist_state="session"
+            )
         }
     if name == "basis state":
         return {
             "state": columns[0].text_input(
-                "state (clbit 0 last)", "101", key="sim_basis_state", persist_state="session"
+                "state (clbit 0 last)", "101", key=PARAMETER_KEYS["state"], persist_state="session"
             )
         }
     return {}
@@ -117,9 +150,7 @@ def _qasm_circuit() -> ChosenCircuit | None:
         help="The bitstrings an ideal device returns (clbit 0 last), comma-separated: they define the success "
         "probability. Without them it is n/a.",
     )  # fmt: skip
-    expected = tuple(dict.fromkeys(part.strip() for part in expected_text.split(",") if part.strip()))
-    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-    request = CircuitRequest(f"qasm:{digest}:{','.join(expected)}", qasm=text, expected=expected)
+    request = qasm_request(text, [part.strip() for part in expected_text.split(",") if part.strip()])
     try:
         name = cached_circuit_name(request)
     except (CircuitError, TaskStopped) as error:

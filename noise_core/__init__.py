@@ -3,7 +3,8 @@
 Pure Python: never imports streamlit or plotly. Rooms, along the data flow:
 ``spec`` (the models) ← ``calibration`` (snapshots and their findings) → ``derive`` (device
 physics → spec) → ``aer`` (spec → Aer noise model) → ``simulation`` (circuits on a device);
-``export`` (JSON, Classiq, Aer dict), ``cli`` (the command line), ``errors`` (one base class).
+``export`` (JSON, Classiq, Aer dict), ``sessions`` (a whole view in one file), ``cli`` (the command line),
+``errors`` (one base class).
 """
 
 from noise_core.aer import build_noise_model
@@ -33,6 +34,7 @@ from noise_core.errors import (
     FitError,
     NoiseStudioError,
     PropertyNotFoundError,
+    SessionError,
     SimulationError,
     SpecImportError,
 )
@@ -43,6 +45,7 @@ from noise_core.export import (
     to_aer_dict,
     to_classiq_dict,
 )
+from noise_core.sessions import Session, load_session, save_session
 from noise_core.simulation import (
     CIRCUIT_LIBRARY,
     AssignmentReport,
@@ -115,6 +118,8 @@ __all__ = [
     "PauliNoiseTerm",
     "PropertyNotFoundError",
     "Provenance",
+    "Session",
+    "SessionError",
     "SimulationError",
     "SimulationLimits",
     "SimulationMetrics",
@@ -138,9 +143,11 @@ __all__ = [
     "joint_assignment_matrix",
     "load_calibration",
     "load_counts",
+    "load_session",
     "noise_coverage",
     "parse_circuit",
     "plan_fit_circuits",
+    "save_session",
     "scale_noise",
     "simulate",
     "spec_from_json",

@@ -10,6 +10,7 @@
     python -m noise_core plan SNAPSHOT --qubits 1,2,3 -o plan.zip
     python -m noise_core compare SPEC_OR_SNAPSHOT COUNTS [--circuit ghz:3 --qubits 1,2,3] [--json]
     python -m noise_core fit SPEC_OR_SNAPSHOT COUNTS [--parameters gate,readout] [-o fitted.json] [--json]
+    python -m noise_core run SESSION.noise-studio.json [--presets DIR] [--json]
 
 (``budget`` and ``sweep``: ``noise_core.cli_explain``; ``plan``, ``compare`` and ``fit``: ``noise_core.cli_fit``.)
 
@@ -20,6 +21,7 @@ Exit status: 0 success, 1 invalid input (one ``path: message`` line per problem 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Sequence
@@ -29,7 +31,7 @@ from noise_core import cli_explain, cli_fit
 from noise_core.calibration import UNKNOWN_DATE, calibration_to_csv, load_calibration
 from noise_core.calibration.diff import DEFAULT_THRESHOLD, compare_calibrations
 from noise_core.derive import derive_noise_spec
-from noise_core.errors import NoiseStudioError, SpecImportError
+from noise_core.errors import NoiseStudioError, SessionError, SpecImportError
 from noise_core.export import (
     approximate_for_classiq,
     classiq_incompatibilities,
@@ -38,11 +40,14 @@ from noise_core.export import (
     to_aer_dict,
     to_classiq_dict,
 )
+from noise_core.sessions import load_session
 from noise_core.spec.fingerprint import spec_fingerprint
 from noise_core.spec.models import GATE_CHANNEL_FIELDS
 from noise_core.spec.units import TIME_UNITS
 
 INVALID_INPUT = 1
+PRESET_SNAPSHOTS = Path(__file__).resolve().parents[1] / "presets" / "snapshots"
+"""Where ``run`` finds a bundle's preset by default: the repository's shipped snapshots (``--presets`` overrides)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -53,6 +58,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, OSError) as error:  # NoiseStudioError, and pydantic's errors for bad options
         print(f"error: {error}", file=sys.stderr)
         return INVALID_INPUT
+
+
+def _run(arguments: argparse.Namespace) -> int:
+    """Load the bundle (every problem on its own line, exit 1), simulate it, print its metrics."""
+    folder = Path(arguments.presets)
+    try:
+        session = load_session(
+            Path(arguments.bundle), resolve_preset=lambda name: load_calibration(folder / f"{name}.json")
+        )
+    except SessionError as error:
+        for problem in error.problems:
+            print(f"{arguments.bundle}: {problem}", file=sys.stderr)
+        return INVALID_INPUT
+    result = session.simulate()
+    metrics = result.metrics
+    if arguments.json:
+        document = {
+            "metrics": dataclasses.asdict(metrics),
+            "noisy_counts": {str(k): int(v) for k, v in result.noisy_counts.items()},
+            "method": result.method,
+            "active_qubits": list(result.active_qubits),
+        }
+        print(json.dumps(document, indent=2))
+        return 0
+    run = session.bundle.run
+    print(
+        f"{session.calibration.backend_name}, {session.bundle.circuit.reference or 'OpenQASM program'}, "
+        f"{run.shots} shots, seed {run.seed}, {result.method} on qubits {list(result.active_qubits)}"
+    )
+    for name, value in dataclasses.asdict(metrics).items():
+        print(f"{name}: {value:.6g}" if isinstance(value, float) else f"{name}: {value}")
+    return 0
 
 
 def _derive(arguments: argparse.Namespace) -> int:
@@ -225,6 +262,12 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("--to", choices=["json", "csv"], default="json", help="output format (default json)")
     convert.add_argument("-o", "--output", help="where to write (default: stdout)")
     convert.set_defaults(run=_convert)
+
+    run = commands.add_parser("run", help="reproduce a session bundle's simulation and print its metrics")
+    run.add_argument("bundle", help="a *.noise-studio.json session bundle")
+    run.add_argument("--presets", default=str(PRESET_SNAPSHOTS), help="folder of preset snapshots (NAME.json)")
+    run.add_argument("--json", action="store_true", help="print metrics and counts as JSON")
+    run.set_defaults(run=_run)
     cli_explain.add_commands(commands)
     cli_fit.add_commands(commands)
     return parser

@@ -102,6 +102,18 @@ class FitError(NoiseStudioError):
     """A comparison or fit asked for something the data or the model cannot give (a factor, a size, a method)."""
 
 
+class SessionError(NoiseStudioError):
+    """A session bundle that cannot be restored; ``problems`` has one line per problem, each naming its part."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(f"not a usable session bundle: {summarize(problems)}")
+
+    def __reduce__(self) -> tuple[type[SessionError], tuple[list[str]]]:
+        """Pickled with its problems (it crosses from a worker process)."""
+        return type(self), (self.problems,)
+
+
 def summarize(problems: Sequence[object]) -> str:
     """The first ``LISTED_PROBLEMS`` problems joined by '; ', and how many more there are."""
     shown = "; ".join(str(problem) for problem in problems[:LISTED_PROBLEMS])

@@ -16,10 +16,9 @@ st.subheader("2 · Measured counts")
 accepted = view.measured_counts()
 if accepted is None:
     st.info("Upload counts to compare them with the model (or make example counts above).", icon=":material/info:")
-    st.stop()
-st.subheader("3 · Fit")
-parameters = view.parameter_choice()
-fit = view.fit_of(accepted, parameters)
-if fit is not None:
-    view.render_fit(fit)
-    view.render_circuits(fit)
+else:
+    st.subheader("3 · Fit")
+    fit = view.fit_of(accepted, view.parameter_choice())
+    if fit is not None:
+        view.render_fit(fit)
+        view.render_circuits(fit)

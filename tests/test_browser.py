@@ -160,7 +160,7 @@ def test_device_page_opens_on_default_preset_and_survives_a_bad_upload(page, tmp
 
     bad = tmp_path / "broken_props.json"
     bad.write_text('{"backend_name": "x", "last_update_date": "2024-01-01T00:00:00", "qubits": [[{"name": "T1"}]]}')
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
+    page.locator('[data-testid="stMain"] [data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
     alert = page.locator('[data-testid="stAlert"]').filter(has_text="broken_props.json was not loaded")
     alert.wait_for(timeout=30_000)
     wait_until_idle(page)
@@ -213,7 +213,7 @@ def test_a_newcomer_journey_from_default_result_to_imported_spec(page, tmp_path:
 
     # Upload another device and derive its model.
     open_page(page, "Device")
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+    page.locator('[data-testid="stMain"] [data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         str(ROOT / "presets" / "snapshots" / "ibm_algiers.json")
     )
     page.get_by_text("upload ibm_algiers.json", exact=False).first.wait_for(timeout=60_000)
@@ -258,7 +258,7 @@ def test_a_newcomer_journey_from_default_result_to_imported_spec(page, tmp_path:
     saved = tmp_path / "spec.json"
     download.value.save_as(saved)
     assert json.loads(saved.read_text())["local_depolarizing_errors"][0]["probability"] == 0.001
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(saved))
+    page.locator('[data-testid="stMain"] [data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(saved))
     wait_until_idle(page)
     page.get_by_role("button", name="Use spec.json as the model in force").click()
     page.get_by_test_id("stAlert").filter(has_text="spec.json is in force").wait_for(timeout=30_000)
@@ -362,7 +362,7 @@ def test_example_counts_uploaded_on_the_fit_page_are_fitted_and_the_fitted_model
         download_button.click()
     counts = tmp_path / "example-counts.json"
     download.value.save_as(counts)
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(counts))
+    page.locator('[data-testid="stMain"] [data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(counts))
     page.get_by_text("goodness of fit, fitted model").wait_for(timeout=120_000)
     wait_until_idle(page)
     estimates = page.get_by_test_id("stDataFrame").nth(1)
@@ -375,3 +375,69 @@ def test_example_counts_uploaded_on_the_fit_page_are_fitted_and_the_fitted_model
     assert no_exceptions(page)
     open_page(page, "Export")
     assert page.get_by_text("fitted to example-counts.json").count() >= 1
+
+
+def download(page, name: str, path: Path) -> Path:  # type: ignore[no-untyped-def]
+    """Click the download button labelled ``name`` and save what it sends to ``path``."""
+    wait_until_idle(page)
+    with page.expect_download(timeout=90_000) as started:
+        page.get_by_test_id("stDownloadButton").filter(has_text=name).click()
+    started.value.save_as(path)
+    return path
+
+
+def shown_counts(page, path: Path) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """The Simulate page's noisy counts, from its result JSON download."""
+    return json.loads(download(page, "Download JSON", path).read_text())["noisy_counts"]
+
+
+def test_a_link_reopens_its_view_on_a_fresh_server_and_a_downloaded_session_restores_its_counts(  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    """A URL with preset, circuit, shots and seed opens that simulation on a server no session has used; the
+    session downloaded there, restored in another browser session, shows the very same counts."""
+    query = "?preset=ibmq_manila&circuit=ghz:4&shots=1500&seed=3&method=auto"
+    with streamlit_server() as url, chromium() as browser:
+        first = new_session(browser, url + "/" + query)
+        first.get_by_text("GHZ(4): ideal vs noisy").wait_for(timeout=90_000)
+        wait_until_idle(first)
+        assert first.get_by_text("Device: ibmq_manila").count() == 1 and no_exceptions(first)
+        first.get_by_text("Share this view").click()
+        link = first.get_by_test_id("stSidebar").get_by_test_id("stCode").inner_text()
+        assert "preset=ibmq_manila" in link and "circuit=ghz%3A4" in link and "shots=1500" in link
+        counts = shown_counts(first, tmp_path / "first.json")
+        bundle = download(first, "Download the session", tmp_path / "view.noise-studio.json")
+        ARTIFACTS.mkdir(exist_ok=True)
+        first.screenshot(path=str(ARTIFACTS / "session_link.png"), full_page=True)
+
+        second = new_session(browser, url)
+        second.get_by_test_id("stMetric").first.wait_for(timeout=90_000)
+        wait_until_idle(second)
+        second.get_by_text("Restore a session").click()
+        uploader = second.get_by_test_id("stSidebar").get_by_test_id("stFileUploaderDropzoneInput")
+        uploader.set_input_files(str(bundle))
+        second.get_by_text("GHZ(4): ideal vs noisy").wait_for(timeout=90_000)
+        wait_until_idle(second)
+        assert shown_counts(second, tmp_path / "second.json") == counts
+        assert no_exceptions(second)
+
+
+def test_a_tampered_session_is_refused_by_name_and_the_view_stays(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from noise_core import derive_noise_spec, save_session
+    from presets import load_preset
+
+    calibration = load_preset("ibmq_manila")
+    text = save_session(
+        calibration=calibration, spec=derive_noise_spec(calibration), circuit="ghz:4", shots=100, seed=1,
+        preset="ibmq_manila",
+    ).replace('"ghz:4"', '"ghz:5"', 1)  # fmt: skip
+    bundle = tmp_path / "edited.noise-studio.json"
+    bundle.write_text(text)
+    page.get_by_test_id("stMetric").first.wait_for(timeout=90_000)
+    wait_until_idle(page)
+    page.get_by_text("Restore a session").click()
+    page.get_by_test_id("stSidebar").get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(bundle))
+    alert = page.get_by_test_id("stAlert").filter(has_text="edited.noise-studio.json was not restored")
+    alert.wait_for(timeout=60_000)
+    assert "circuit: fingerprint mismatch" in alert.inner_text()
+    assert page.get_by_text("Device: ibm_pittsburgh").count() == 1 and no_exceptions(page)

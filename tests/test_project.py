@@ -28,7 +28,8 @@ ROOMS_MAY_IMPORT = {
     "simulation": {"simulation", "calibration", "aer", "spec", "physics", "errors"},
     "analysis": {"analysis", "simulation", "calibration", "aer", "spec", "errors", "json_bounds"},
     "export": {"aer", "spec", "errors", "json_bounds"},
-    "cli": {"calibration", "derive", "export", "spec", "errors", "cli_explain", "cli_fit"},
+    "cli": {"calibration", "derive", "export", "spec", "errors", "cli_explain", "cli_fit", "sessions"},
+    "sessions": {"calibration", "simulation", "spec", "errors", "json_bounds"},
     "cli_explain": {"analysis", "calibration", "derive", "export", "simulation", "spec", "errors"},
     "cli_fit": {"analysis", "calibration", "cli_explain", "export", "errors"},
 }
@@ -132,6 +133,7 @@ PUBLIC_API = [
     "AnalysisError", "ErrorBudget", "error_budget", "factor_reaching", "sweep",
     "Comparison", "CountsError", "FitError", "FitPlan", "MeasuredCounts", "NoiseFit", "compare_counts", "fit_noise",
     "load_counts", "plan_fit_circuits",
+    "Session", "SessionError", "load_session", "save_session",
 ]  # fmt: skip
 """What ``from noise_core import ...`` offers: the 47 names before the rooms issue, NoiseStudioError, scale_noise,
-compare_calibrations and CalibrationDiff, the explain issue's analysis names, and the fit issue's (last two lines)."""
+compare_calibrations and CalibrationDiff, the explain issue's analysis names, and the fit issue's, and the sessions issue's (last three lines)."""

@@ -1,0 +1,277 @@
+"""Session bundles: one JSON file (``*.noise-studio.json``) holding everything that reproduces a view.
+
+A bundle holds the calibration (a shipped preset by name, or the snapshot itself), the spec in
+force and the derived spec it is compared with, the derivation options, the circuit (a library
+reference such as ``ghz:3``, or OpenQASM text with its expected outcomes), and the run settings
+(shots, seed, method, pinned layout), with the fingerprint of each part: SHA-256 of the
+calibration's physics, of each spec's physics, and of the circuit's canonical description.
+
+``save_session`` writes one; ``load_session`` reads one strictly: its size and nesting bounded,
+every field checked (``SessionBundle``, JSON Schema in ``session.schema.json``), each part rebuilt
+and its fingerprint recomputed. Every problem is reported, each by the part it concerns
+("spec in force: fingerprint mismatch …"), in one ``SessionError``. A preset is named, never a path:
+``resolve_preset`` (the app's or the command line's preset loader) turns the name into a snapshot.
+``run_session`` simulates the restored view: the same counts as when it was saved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from noise_core.calibration import BackendCalibration, load_calibration
+from noise_core.errors import NoiseStudioError, SessionError
+from noise_core.json_bounds import json_bounds_problem
+from noise_core.simulation.circuits import LibraryCircuit
+from noise_core.simulation.methods import Method
+from noise_core.simulation.qasm import parse_circuit
+from noise_core.simulation.references import library_circuit, parse_reference
+from noise_core.simulation.result import SimulationResult
+from noise_core.simulation.simulate import simulate
+from noise_core.spec.fingerprint import spec_fingerprint
+from noise_core.spec.models import NoiseSpec
+from noise_core.spec.provenance import DerivationOptions
+from noise_core.spec.validation import describe_validation_error
+
+SESSION_FORMAT = "noise-studio-session"
+SESSION_VERSION = 1
+SESSION_SUFFIX = ".noise-studio.json"
+MAX_SESSION_BYTES = 32 * 2**20
+"""Largest bundle read: a 156-qubit snapshot (~0.7 MB) and two of its specs (~3 MB each as JSON) fit."""
+SCHEMA_PATH = Path(__file__).with_name("session.schema.json")
+
+Fingerprint = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256, hex.")]
+
+
+class BundleModel(BaseModel):
+    """Strict parts: unknown fields refused, values frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CalibrationPart(BundleModel):
+    """The device: a shipped preset by name, or the snapshot's text (BackendProperties JSON or IBM's CSV)."""
+
+    preset: str | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9_\-]{1,64}$", description="A preset's name (never a path)."
+    )
+    snapshot: str | None = Field(default=None, description="The snapshot document, when it is not a preset.")
+    filename: str | None = Field(
+        default=None, max_length=255, description="The snapshot's file name (a CSV's backend and date are in it)."
+    )
+    fingerprint: Fingerprint
+
+    @model_validator(mode="after")
+    def _one_source(self) -> CalibrationPart:
+        if (self.preset is None) == (self.snapshot is None):
+            raise ValueError("give either preset (a shipped snapshot's name) or snapshot (the document), not both")
+        return self
+
+
+class CircuitPart(BundleModel):
+    """The circuit: a library reference ('ghz:3'), or OpenQASM text and the outcomes an ideal device returns."""
+
+    reference: str | None = Field(default=None, max_length=200)
+    qasm: str | None = None
+    expected: list[str] = Field(default_factory=list, max_length=4096)
+    fingerprint: Fingerprint
+
+    @model_validator(mode="after")
+    def _one_source(self) -> CircuitPart:
+        if (self.reference is None) == (self.qasm is None):
+            raise ValueError("give either reference (a library circuit such as ghz:3) or qasm, not both")
+        return self
+
+
+class RunPart(BundleModel):
+    """How the circuit was simulated."""
+
+    shots: int = Field(strict=True, ge=1)
+    seed: int = Field(strict=True, ge=0, le=2**32 - 1)
+    method: Method
+    initial_layout: list[Annotated[int, Field(strict=True, ge=0)]] | None = None
+
+
+class SessionBundle(BundleModel):
+    """A whole session as saved (``session.schema.json``)."""
+
+    format: Literal["noise-studio-session"] = "noise-studio-session"
+    version: Literal[1] = 1
+    saved: datetime
+    calibration: CalibrationPart
+    spec: NoiseSpec
+    spec_fingerprint: Fingerprint
+    derived: NoiseSpec | None = None
+    derived_fingerprint: Fingerprint | None = None
+    options: DerivationOptions = Field(default_factory=DerivationOptions)
+    circuit: CircuitPart
+    run: RunPart
+
+
+@dataclass(frozen=True)
+class Session:
+    """A bundle read back and checked: the calibration loaded, the circuit built, every fingerprint equal."""
+
+    bundle: SessionBundle
+    calibration: BackendCalibration
+    circuit: LibraryCircuit | str
+
+    def simulate(self) -> SimulationResult:
+        """The saved view's simulation: the same circuit, model, device and settings, so the same counts."""
+        run = self.bundle.run
+        layout = None if run.initial_layout is None else list(run.initial_layout)
+        return simulate(
+            self.circuit,
+            self.bundle.spec,
+            calibration=self.calibration,
+            shots=run.shots,
+            seed=run.seed,
+            method=run.method,
+            initial_layout=layout,
+        )
+
+
+def save_session(
+    *,
+    calibration: BackendCalibration,
+    spec: NoiseSpec,
+    circuit: str | tuple[str, Sequence[str]],
+    shots: int,
+    seed: int,
+    method: Method = "auto",
+    initial_layout: Sequence[int] | None = None,
+    derived: NoiseSpec | None = None,
+    options: DerivationOptions | None = None,
+    preset: str | None = None,
+    snapshot: str | None = None,
+    filename: str | None = None,
+) -> str:
+    """The bundle's JSON text (no circuit is built: the app writes it from a download's own thread, where Qiskit
+    code crashed the server). ``circuit``: a library reference ('ghz:3') or (OpenQASM text, expected outcomes).
+
+    The device is ``preset`` by name when given, else ``snapshot`` (the uploaded document's text, with its
+    ``filename``), else the calibration's own ``to_dict()`` JSON.
+    """
+    document = None if preset is not None else snapshot or json.dumps(calibration.to_dict())
+    circuit_part = _circuit_part(circuit)
+    try:
+        bundle = SessionBundle(
+            saved=datetime.now(UTC),
+            calibration=CalibrationPart(
+                preset=preset, snapshot=document, filename=filename, fingerprint=calibration.fingerprint
+            ),
+            spec=spec,
+            spec_fingerprint=spec_fingerprint(spec),
+            derived=derived,
+            derived_fingerprint=None if derived is None else spec_fingerprint(derived),
+            options=options or DerivationOptions(),
+            circuit=circuit_part,
+            run=RunPart(
+                shots=shots,
+                seed=seed,
+                method=method,
+                initial_layout=None if initial_layout is None else list(initial_layout),
+            ),
+        )
+    except ValidationError as error:
+        raise SessionError([str(problem) for problem in describe_validation_error(error)]) from None
+    return bundle.model_dump_json(indent=1, exclude_none=True)
+
+
+def load_session(
+    source: bytes | str | Path, *, resolve_preset: Callable[[str], BackendCalibration] | None = None
+) -> Session:
+    """Read and check a bundle (module docstring); ``SessionError`` lists every problem by part."""
+    document = source.read_bytes() if isinstance(source, Path) else source
+    raw = document.encode() if isinstance(document, str) else document
+    problem = json_bounds_problem(raw, max_bytes=MAX_SESSION_BYTES)
+    if problem is not None:
+        raise SessionError([f"not read: {problem}"])
+    try:
+        bundle = SessionBundle.model_validate_json(raw)
+    except ValidationError as error:
+        raise SessionError([str(problem) for problem in describe_validation_error(error)]) from None
+    calibration = _calibration(bundle.calibration, resolve_preset)
+    circuit, circuit_problem = _circuit(bundle.circuit)
+    problems = [*_mismatches(bundle, calibration), *([circuit_problem] if circuit_problem else [])]
+    if problems or circuit is None:
+        raise SessionError(problems)
+    return Session(bundle, calibration, circuit)
+
+
+def circuit_fingerprint(reference: str | None, qasm: str | None, expected: Sequence[str]) -> str:
+    """SHA-256 of the circuit's canonical description (reference or program, and the expected outcomes)."""
+    canonical = json.dumps({"reference": reference, "qasm": qasm, "expected": sorted(expected)}, sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def render_schema() -> str:
+    """The bundle's JSON Schema, as shipped in ``session.schema.json``."""
+    return json.dumps(SessionBundle.model_json_schema(), indent=2, sort_keys=True) + "\n"
+
+
+def _circuit_part(circuit: str | tuple[str, Sequence[str]]) -> CircuitPart:
+    if isinstance(circuit, str):
+        parse_reference(circuit)  # a library entry with its arguments (CircuitError now, not at load); no circuit
+        return CircuitPart(reference=circuit, fingerprint=circuit_fingerprint(circuit, None, ()))
+    qasm, expected = circuit
+    return CircuitPart(qasm=qasm, expected=list(expected), fingerprint=circuit_fingerprint(None, qasm, expected))
+
+
+def _calibration(
+    part: CalibrationPart, resolve_preset: Callable[[str], BackendCalibration] | None
+) -> BackendCalibration:
+    try:
+        if part.preset is not None:
+            if resolve_preset is None:
+                raise SessionError([f"calibration: the bundle names preset {part.preset!r}; no preset loader given"])
+            return resolve_preset(part.preset)
+        return load_calibration((part.snapshot or "").encode(), filename=part.filename)
+    except SessionError:
+        raise
+    except NoiseStudioError as error:
+        raise SessionError([f"calibration: {error}"]) from None
+
+
+def _circuit(part: CircuitPart) -> tuple[LibraryCircuit | str | None, str | None]:
+    """The circuit simulate takes, or the problem that stops it."""
+    try:
+        if part.reference is not None:
+            return library_circuit(part.reference), None
+        parsed = parse_circuit(part.qasm or "")
+        if not part.expected:
+            return part.qasm, None
+        return LibraryCircuit(parsed.name, parsed, frozenset(part.expected), "OpenQASM program"), None
+    except NoiseStudioError as error:
+        return None, f"circuit: {error}"
+
+
+def _mismatches(bundle: SessionBundle, calibration: BackendCalibration) -> list[str]:
+    """One line per part whose recorded fingerprint differs from the part as it is."""
+    circuit = bundle.circuit
+    pairs: list[tuple[str, str | None, str | None]] = [
+        ("calibration", bundle.calibration.fingerprint, calibration.fingerprint),
+        ("spec in force", bundle.spec_fingerprint, spec_fingerprint(bundle.spec)),
+        ("circuit", circuit.fingerprint, circuit_fingerprint(circuit.reference, circuit.qasm, circuit.expected)),
+    ]
+    if bundle.derived is not None or bundle.derived_fingerprint is not None:
+        actual = None if bundle.derived is None else spec_fingerprint(bundle.derived)
+        pairs.append(("derived spec", bundle.derived_fingerprint, actual))
+    return [
+        f"{name}: fingerprint mismatch (the bundle records {str(recorded)[:12]}…, the {name} in it is "
+        f"{str(actual)[:12]}…): it was changed after it was saved"
+        for name, recorded, actual in pairs
+        if recorded != actual
+    ]
+
+
+if __name__ == "__main__":
+    SCHEMA_PATH.write_text(render_schema(), encoding="utf-8")
+    print(f"wrote {SCHEMA_PATH}")

@@ -160,6 +160,8 @@ def restore(
     """Put a restored view in force: its device, its model (spec in force, derived spec, options) as saved
     (not derived again), and its circuit and settings."""
     spec, derived, options = model
+    if derived is not None and cached_spec_fingerprint(spec) == cached_spec_fingerprint(derived):
+        spec = derived  # unedited: the pages tell an edit by identity
     st.session_state[_DEVICE] = device
     st.session_state.pop(_UPLOAD_ERROR, None)
     _restart_editors(spec, derived=derived, options=options)

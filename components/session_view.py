@@ -7,6 +7,7 @@ OpenQASM programs are too large for a URL: the bundle carries them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TypeVar, cast
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -14,6 +15,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import streamlit as st
 
 from components.cached import cached_circuit_name, cached_upload, spec_digest
+from components.device_picker import PRESET_KEY, TRANSPORT_LIMIT_MB
 from components.jobs import RestoredSession, RunSettings, library_request, restore_session
 from components.session import (
     ChosenCircuit,
@@ -26,10 +28,12 @@ from components.session import (
     set_workbench,
     workbench,
 )
-from components.simulate_view import widget_state
+from components.simulate_view import widget_state, with_page_defaults
+from components.spec_tables import parse_qubits
 from components.tasks import TaskStopped, run_task
-from noise_core import NoiseStudioError, save_session
+from noise_core import DerivationOptions, NoiseStudioError, save_session
 from noise_core.sessions import MAX_SESSION_BYTES, SESSION_SUFFIX
+from noise_core.simulation.circuits import MAX_LIBRARY_QUBITS
 from noise_core.simulation.methods import METHODS, Method, SimulationLimits
 from noise_core.simulation.references import parse_reference, reference_of
 from presets import list_presets
@@ -60,13 +64,15 @@ def _apply_link(parameters: dict[str, str]) -> list[str]:
         elif preset != current_device().origin.preset:
             try:
                 set_device(preset_device(preset))
+                st.session_state[PRESET_KEY] = preset
             except TaskStopped as error:
                 problems.append(f"The link's preset {preset} was not loaded: {error}")
     bench = workbench()
     circuit, settings = bench.circuit, bench.settings
     if "circuit" in parameters:
         try:
-            request = library_request(*parse_reference(parameters["circuit"]))
+            name, given = parse_reference(parameters["circuit"])
+            request = library_request(name, with_page_defaults(name, given))
             circuit = ChosenCircuit(request, cached_circuit_name(request))
         except (NoiseStudioError, TaskStopped) as error:
             problems.append(f"The link's circuit was not used: {error}")
@@ -115,16 +121,24 @@ def _method(text: str) -> Method:
 
 
 def _layout(text: str) -> tuple[int, ...]:
-    qubits = tuple(int(item) for item in text.split(",") if item.strip())
-    if not qubits or any(q < 0 for q in qubits) or len(set(qubits)) < len(qubits):
+    """Distinct qubit numbers, at most one per qubit of the largest library circuit (``parse_qubits``'s rules)."""
+    if len(text) > 8 * MAX_LIBRARY_QUBITS:
+        raise ValueError
+    qubits = tuple(parse_qubits(text))
+    if not qubits or len(qubits) > MAX_LIBRARY_QUBITS or len(set(qubits)) < len(qubits):
         raise ValueError
     return qubits
 
 
 def render_messages() -> None:
-    """What the last link or restore said (once)."""
+    """What the last link or restore said (once), as plain text: file names and link values are the sender's."""
     for message in st.session_state.pop(_MESSAGES, []):
-        st.warning(message, icon=":material/warning:")
+        st.warning(_plain(message), icon=":material/warning:")
+
+
+def _plain(text: str) -> str:
+    """``text`` with Markdown's special characters escaped, so what a sender wrote shows as written."""
+    return re.sub(r"([\\`*_{}\[\]()#+!|<>~$-])", r"\\\1", text)
 
 
 def _say(*messages: str) -> None:
@@ -136,7 +150,7 @@ def render_restore() -> None:
     with st.sidebar.expander("Restore a session", icon=":material/restore:"):
         st.file_uploader(
             "A session bundle", type=["json"], key=BUNDLE_KEY, on_change=_restore,
-            max_upload_size=MAX_SESSION_BYTES // 2**20, help="A *.noise-studio.json file; a bad one changes nothing.",
+            max_upload_size=TRANSPORT_LIMIT_MB, help="A *.noise-studio.json file; a bad one changes nothing.",
         )  # fmt: skip
 
 
@@ -147,12 +161,16 @@ def render_share(page_path: str) -> None:
         st.download_button(
             f"Download the session ({SESSION_SUFFIX})", data=_bundle_writer(), mime="application/json",
             file_name=f"{current_device().calibration.backend_name}{SESSION_SUFFIX}", key="session_download",
-            icon=":material/download:",
+            icon=":material/download:", on_click="ignore",
             help="Device, model (edits included), circuit, shots, seed, method and layout, with a fingerprint each.",
         )  # fmt: skip
         link = _link(page_path)
         state = noise_state()
-        edited = state.derived is None or spec_digest(state.spec) != spec_digest(state.derived)
+        edited = (
+            state.derived is None
+            or spec_digest(state.spec) != spec_digest(state.derived)
+            or state.options != DerivationOptions()
+        )
         if link is None:
             st.caption("A link needs a preset device and a library circuit: download the session to share this view.")
             return
@@ -173,22 +191,35 @@ def _bundle_writer() -> Callable[[], str]:
         else (request.qasm or "", request.expected)
     )
     origin = device.origin
-    snapshot = None if origin.content is None else origin.content.decode("utf-8", errors="replace")
 
     def write() -> str:
+        """Runs in the download's own thread: no Streamlit state and no Qiskit circuits here."""
         return save_session(
             calibration=device.calibration, spec=state.spec, derived=state.derived, options=state.options,
             circuit=circuit, shots=settings.shots, seed=settings.seed, method=settings.method,
-            initial_layout=settings.initial_layout, preset=origin.preset, snapshot=snapshot, filename=origin.filename,
+            initial_layout=settings.initial_layout, preset=origin.preset, snapshot=_text(origin.content),
+            filename=origin.filename,
         )  # fmt: skip
 
     return write
+
+
+def _text(content: bytes | None) -> str | None:
+    """An uploaded snapshot as text (None: not an upload, or not UTF-8; the bundle then embeds its JSON)."""
+    try:
+        return None if content is None else content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _restore() -> None:
     """The uploaded bundle read in a worker and put in force; a bad one changes nothing and says why."""
     uploaded = st.session_state[BUNDLE_KEY]
     if uploaded is None:
+        return
+    if uploaded.size > MAX_SESSION_BYTES:
+        _say(f"{uploaded.name} was not restored: it is {uploaded.size / 2**20:.3g} MB; the limit is "
+             f"{MAX_SESSION_BYTES // 2**20} MB.")  # fmt: skip
         return
     try:
         restored: RestoredSession = run_task("Reading the session", restore_session, uploaded.getvalue())
@@ -197,13 +228,18 @@ def _restore() -> None:
             if restored.device.preset is not None
             else LoadedDevice(cached_upload(restored.device), restored.device_label, restored.device)
         )
-        circuit = ChosenCircuit(restored.circuit, cached_circuit_name(restored.circuit))
+        request = restored.circuit
+        if request.library is not None:
+            request = library_request(request.library, with_page_defaults(request.library, dict(request.parameters)))
+        circuit = ChosenCircuit(request, cached_circuit_name(request))
     except (NoiseStudioError, TaskStopped) as error:
         _say(f"{uploaded.name} was not restored: {error}")
         return
     restore(device, (restored.spec, restored.derived, restored.options), circuit, restored.settings)
-    st.session_state.update(widget_state(restored.circuit, restored.settings))
-    st.toast(f"Restored {uploaded.name}", icon=":material/restore:")
+    st.session_state.update(widget_state(request, restored.settings))
+    if restored.device.preset is not None:
+        st.session_state[PRESET_KEY] = restored.device.preset
+    st.toast(f"Restored {_plain(uploaded.name)}", icon=":material/restore:")
 
 
 def _view_parameters() -> dict[str, str] | None:

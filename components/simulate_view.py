@@ -73,9 +73,27 @@ def _size_key(name: str) -> str:
     return f"sim_{name}_n"
 
 
+def with_page_defaults(name: str, parameters: dict[str, object]) -> dict[str, object]:
+    """A library entry's parameters with what the page always sets filled in where they are left out (QFT's
+    value 5, Grover's marked all ones), so the page builds the very circuit it is given."""
+    completed = dict(parameters)
+    if name == "QFT":
+        completed.setdefault("value", 5)
+    if name == "Grover" and completed.get("marked") is None:
+        completed["marked"] = "1" * int(completed.get("num_qubits", 3))  # type: ignore[call-overload]
+    return completed
+
+
+WHAT_IF_RESET = {"whatif_gate": 1.0, "whatif_readout": 1.0, "whatif_relaxation": 1.0, "whatif_idle": 1.0,
+                 "whatif_qubit": None, "whatif_p10": 0.0, "whatif_p01": 0.0}  # fmt: skip
+"""The what-if strip at rest: a restored session or a link shows its model as it is."""
+
+
 def widget_state(request: CircuitRequest, settings: RunSettings) -> dict[str, object]:
-    """The Simulate page's widget values that choose ``request`` and ``settings`` (a restored session, a link)."""
+    """The Simulate page's widget values that choose ``request`` and ``settings`` (a restored session, a link),
+    the what-if strip at rest."""
     state: dict[str, object] = {
+        **WHAT_IF_RESET,
         "sim_shots": settings.shots,
         "sim_seed": settings.seed,
         "sim_method": settings.method,

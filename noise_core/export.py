@@ -25,7 +25,7 @@ from noise_core.aer.channels import ChannelIndex, GateChannel
 from noise_core.errors import ClassiqExportError, SpecImportError
 from noise_core.json_bounds import json_bounds_problem
 from noise_core.spec.models import LocalDepolarizingNoiseOnGate, NoiseSpec, describe_target, entry_target
-from noise_core.spec.validation import FieldProblem, describe_validation_error
+from noise_core.spec.validation import FieldProblem, untrusted_problems
 
 CLASSIQ_FIELDS = (
     "basis_gates",
@@ -86,7 +86,7 @@ def spec_from_json(document: str | bytes) -> NoiseSpec:
     except ValidationError as error:
         if _looks_like_calibration(encoded):
             raise SpecImportError([CALIBRATION_SNAPSHOT]) from None
-        raise SpecImportError(_import_problems(error)) from None
+        raise SpecImportError(untrusted_problems(error, document="a noise spec")) from None
 
 
 CALIBRATION_KEYS = frozenset({"backend_name", "backend_version", "last_update_date", "qubits", "gates", "general"})
@@ -97,8 +97,6 @@ CALIBRATION_SNAPSHOT = FieldProblem(
     message="this is a calibration snapshot (IBM BackendProperties: backend_name, qubits, gates), not a noise "
     "spec: load it on the Device page, where the noise model is derived from it",
 )
-MAX_PROBLEM_CHARS = 160
-"""Longest message or path an import problem repeats; what the document holds is never echoed beyond it."""
 
 
 def _looks_like_calibration(encoded: bytes) -> bool:
@@ -108,42 +106,6 @@ def _looks_like_calibration(encoded: bytes) -> bool:
     except ValueError:
         return False
     return isinstance(data, dict) and "backend_name" in data and len(CALIBRATION_KEYS & data.keys()) >= 3
-
-
-def _import_problems(error: ValidationError) -> list[FieldProblem]:
-    """The problems of an imported document, naming fields and rules; values only where short.
-
-    An unknown key is named, not its content; a long value is described by its type and size;
-    every path and message is cut at ``MAX_PROBLEM_CHARS``.
-    """
-    problems = []
-    for detail, problem in zip(error.errors(include_url=False), describe_validation_error(error), strict=True):
-        message = problem.message
-        if detail["type"] == "extra_forbidden":
-            message = "not a field of a noise spec (extra inputs are not permitted)"
-        elif "input" in detail and len(shown := repr(detail["input"])) > MAX_SHOWN_VALUE:
-            message = message.replace(shown, _kind(detail["input"]))
-        problems.append(FieldProblem(_clip(problem.path), problem.rule, _clip(message)))
-    return problems
-
-
-MAX_SHOWN_VALUE = 40
-"""Longest value (as Python writes it) an import problem quotes; a longer one is described instead."""
-
-
-def _kind(value: object) -> str:
-    """'an object with 7 keys', 'a list of 5 items', 'a text of 3000 characters': a value without its content."""
-    if isinstance(value, dict):
-        return f"an object with {len(value)} key{'s' * (len(value) != 1)}"
-    if isinstance(value, list | tuple):
-        return f"a list of {len(value)} item{'s' * (len(value) != 1)}"
-    if isinstance(value, str):
-        return f"a text of {len(value)} characters"
-    return f"a {type(value).__name__}"
-
-
-def _clip(text: str) -> str:
-    return text if len(text) <= MAX_PROBLEM_CHARS else text[: MAX_PROBLEM_CHARS - 1] + "…"
 
 
 def to_classiq_dict(spec: NoiseSpec, *, approximate: bool = False) -> dict[str, Any]:

@@ -7,8 +7,10 @@ reference such as ``ghz:3``, or OpenQASM text with its expected outcomes), and t
 calibration's physics, of each spec's physics, and of the circuit's canonical description.
 
 ``save_session`` writes one; ``load_session`` reads one strictly: its size and nesting bounded,
-every field checked (``SessionBundle``, JSON Schema in ``session.schema.json``), each part rebuilt
-and its fingerprint recomputed. Every problem is reported, each by the part it concerns
+every field checked (``SessionBundle``, JSON Schema in ``session.schema.json``; shots, layout and
+program within the simulator's own limits), each part rebuilt and its fingerprint recomputed. The
+derivation options and the snapshot's file name are carried but not fingerprinted (they change no
+result of the spec in force). Every problem is reported, each by the part it concerns
 ("spec in force: fingerprint mismatch …"), in one ``SessionError``. A preset is named, never a path:
 ``resolve_preset`` (the app's or the command line's preset loader) turns the name into a snapshot.
 ``run_session`` simulates the restored view: the same counts as when it was saved.
@@ -29,16 +31,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from noise_core.calibration import BackendCalibration, load_calibration
 from noise_core.errors import NoiseStudioError, SessionError
 from noise_core.json_bounds import json_bounds_problem
-from noise_core.simulation.circuits import LibraryCircuit
-from noise_core.simulation.methods import Method
+from noise_core.simulation.circuits import MAX_LIBRARY_QUBITS, LibraryCircuit
+from noise_core.simulation.methods import Method, SimulationLimits
 from noise_core.simulation.qasm import parse_circuit
+from noise_core.simulation.qasm_bounds import DEFAULT_QASM_LIMITS
 from noise_core.simulation.references import library_circuit, parse_reference
 from noise_core.simulation.result import SimulationResult
 from noise_core.simulation.simulate import simulate
 from noise_core.spec.fingerprint import spec_fingerprint
 from noise_core.spec.models import NoiseSpec
 from noise_core.spec.provenance import DerivationOptions
-from noise_core.spec.validation import describe_validation_error
+from noise_core.spec.validation import MAX_PROBLEM_CHARS, untrusted_problems
 
 SESSION_FORMAT = "noise-studio-session"
 SESSION_VERSION = 1
@@ -47,6 +50,8 @@ MAX_SESSION_BYTES = 32 * 2**20
 """Largest bundle read: a 156-qubit snapshot (~0.7 MB) and two of its specs (~3 MB each as JSON) fit."""
 SCHEMA_PATH = Path(__file__).with_name("session.schema.json")
 
+MAX_DEVICE_QUBITS = 10_000
+"""Largest physical qubit number a layout may name (the device's own size is checked when it runs)."""
 Fingerprint = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256, hex.")]
 
 
@@ -64,7 +69,9 @@ class CalibrationPart(BundleModel):
     )
     snapshot: str | None = Field(default=None, description="The snapshot document, when it is not a preset.")
     filename: str | None = Field(
-        default=None, max_length=255, description="The snapshot's file name (a CSV's backend and date are in it)."
+        default=None,
+        pattern=r"^[^/\\\x00]{1,255}$",
+        description="The snapshot's file name, no folders (a CSV's backend and date are in it).",
     )
     fingerprint: Fingerprint
 
@@ -79,24 +86,34 @@ class CircuitPart(BundleModel):
     """The circuit: a library reference ('ghz:3'), or OpenQASM text and the outcomes an ideal device returns."""
 
     reference: str | None = Field(default=None, max_length=200)
-    qasm: str | None = None
-    expected: list[str] = Field(default_factory=list, max_length=4096)
+    qasm: str | None = Field(default=None, max_length=DEFAULT_QASM_LIMITS.max_bytes)
+    expected: list[Annotated[str, Field(pattern=r"^[01]{1,10000}$")]] = Field(default_factory=list, max_length=4096)
     fingerprint: Fingerprint
 
     @model_validator(mode="after")
     def _one_source(self) -> CircuitPart:
         if (self.reference is None) == (self.qasm is None):
             raise ValueError("give either reference (a library circuit such as ghz:3) or qasm, not both")
+        if self.reference is not None and self.expected:
+            raise ValueError("expected outcomes go with qasm; a library circuit knows its own")
         return self
 
 
 class RunPart(BundleModel):
-    """How the circuit was simulated."""
+    """How the circuit was simulated: within the simulator's own limits."""
 
-    shots: int = Field(strict=True, ge=1)
+    shots: int = Field(strict=True, ge=1, le=SimulationLimits().max_shots)
     seed: int = Field(strict=True, ge=0, le=2**32 - 1)
     method: Method
-    initial_layout: list[Annotated[int, Field(strict=True, ge=0)]] | None = None
+    initial_layout: list[Annotated[int, Field(strict=True, ge=0, lt=MAX_DEVICE_QUBITS)]] | None = Field(
+        default=None, max_length=MAX_LIBRARY_QUBITS, description="Physical qubit of each circuit qubit, distinct."
+    )
+
+    @model_validator(mode="after")
+    def _distinct(self) -> RunPart:
+        if self.initial_layout is not None and len(set(self.initial_layout)) < len(self.initial_layout):
+            raise ValueError("initial_layout must list distinct physical qubits")
+        return self
 
 
 class SessionBundle(BundleModel):
@@ -181,7 +198,7 @@ def save_session(
             ),
         )
     except ValidationError as error:
-        raise SessionError([str(problem) for problem in describe_validation_error(error)]) from None
+        raise SessionError([str(p) for p in untrusted_problems(error, document="a session bundle")]) from None
     return bundle.model_dump_json(indent=1, exclude_none=True)
 
 
@@ -189,6 +206,8 @@ def load_session(
     source: bytes | str | Path, *, resolve_preset: Callable[[str], BackendCalibration] | None = None
 ) -> Session:
     """Read and check a bundle (module docstring); ``SessionError`` lists every problem by part."""
+    if isinstance(source, Path) and source.stat().st_size > MAX_SESSION_BYTES:
+        raise SessionError([f"not read: {source.name} is over the {MAX_SESSION_BYTES // 2**20} MB limit"])
     document = source.read_bytes() if isinstance(source, Path) else source
     raw = document.encode() if isinstance(document, str) else document
     problem = json_bounds_problem(raw, max_bytes=MAX_SESSION_BYTES)
@@ -197,11 +216,12 @@ def load_session(
     try:
         bundle = SessionBundle.model_validate_json(raw)
     except ValidationError as error:
-        raise SessionError([str(problem) for problem in describe_validation_error(error)]) from None
-    calibration = _calibration(bundle.calibration, resolve_preset)
+        raise SessionError([str(p) for p in untrusted_problems(error, document="a session bundle")]) from None
+    calibration, calibration_problem = _calibration(bundle.calibration, resolve_preset)
     circuit, circuit_problem = _circuit(bundle.circuit)
-    problems = [*_mismatches(bundle, calibration), *([circuit_problem] if circuit_problem else [])]
-    if problems or circuit is None:
+    problems = [problem for problem in (calibration_problem, circuit_problem) if problem is not None]
+    problems += _mismatches(bundle, calibration)
+    if problems or calibration is None or circuit is None:
         raise SessionError(problems)
     return Session(bundle, calibration, circuit)
 
@@ -227,17 +247,16 @@ def _circuit_part(circuit: str | tuple[str, Sequence[str]]) -> CircuitPart:
 
 def _calibration(
     part: CalibrationPart, resolve_preset: Callable[[str], BackendCalibration] | None
-) -> BackendCalibration:
+) -> tuple[BackendCalibration | None, str | None]:
+    """The device, or the problem that stops it."""
+    if part.preset is not None and resolve_preset is None:
+        return None, f"calibration: the bundle names preset {part.preset!r}; no preset loader was given"
     try:
-        if part.preset is not None:
-            if resolve_preset is None:
-                raise SessionError([f"calibration: the bundle names preset {part.preset!r}; no preset loader given"])
-            return resolve_preset(part.preset)
-        return load_calibration((part.snapshot or "").encode(), filename=part.filename)
-    except SessionError:
-        raise
+        if part.preset is not None and resolve_preset is not None:
+            return resolve_preset(part.preset), None
+        return load_calibration((part.snapshot or "").encode(), filename=part.filename), None
     except NoiseStudioError as error:
-        raise SessionError([f"calibration: {error}"]) from None
+        return None, f"calibration: {str(error)[:MAX_PROBLEM_CHARS]}"
 
 
 def _circuit(part: CircuitPart) -> tuple[LibraryCircuit | str | None, str | None]:
@@ -248,28 +267,40 @@ def _circuit(part: CircuitPart) -> tuple[LibraryCircuit | str | None, str | None
         parsed = parse_circuit(part.qasm or "")
         if not part.expected:
             return part.qasm, None
+        if any(len(outcome) != parsed.num_clbits for outcome in part.expected):
+            return None, f"circuit: expected outcomes must have one bit per clbit ({parsed.num_clbits})"
         return LibraryCircuit(parsed.name, parsed, frozenset(part.expected), "OpenQASM program"), None
     except NoiseStudioError as error:
-        return None, f"circuit: {error}"
+        return None, f"circuit: {str(error)[:MAX_PROBLEM_CHARS]}"
 
 
-def _mismatches(bundle: SessionBundle, calibration: BackendCalibration) -> list[str]:
+def _mismatches(bundle: SessionBundle, calibration: BackendCalibration | None) -> list[str]:
     """One line per part whose recorded fingerprint differs from the part as it is."""
     circuit = bundle.circuit
+    problems = []
+    if calibration is not None and calibration.fingerprint != bundle.calibration.fingerprint:
+        where = f"preset {bundle.calibration.preset}" if bundle.calibration.preset else "snapshot in the bundle"
+        problems.append(
+            f"calibration: fingerprint mismatch: the bundle was saved with {bundle.calibration.fingerprint[:12]}…, "
+            f"the {where} is {calibration.fingerprint[:12]}… (edited, or another snapshot of that name)"
+        )
     pairs: list[tuple[str, str | None, str | None]] = [
-        ("calibration", bundle.calibration.fingerprint, calibration.fingerprint),
         ("spec in force", bundle.spec_fingerprint, spec_fingerprint(bundle.spec)),
         ("circuit", circuit.fingerprint, circuit_fingerprint(circuit.reference, circuit.qasm, circuit.expected)),
     ]
     if bundle.derived is not None or bundle.derived_fingerprint is not None:
         actual = None if bundle.derived is None else spec_fingerprint(bundle.derived)
         pairs.append(("derived spec", bundle.derived_fingerprint, actual))
-    return [
-        f"{name}: fingerprint mismatch (the bundle records {str(recorded)[:12]}…, the {name} in it is "
-        f"{str(actual)[:12]}…): it was changed after it was saved"
+    return problems + [
+        f"{name}: fingerprint mismatch (the bundle records {_short(recorded)}, the {name} in it is "
+        f"{_short(actual)}): it was changed after it was saved"
         for name, recorded, actual in pairs
         if recorded != actual
     ]
+
+
+def _short(fingerprint: str | None) -> str:
+    return "none" if fingerprint is None else f"{fingerprint[:12]}…"
 
 
 if __name__ == "__main__":

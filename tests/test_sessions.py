@@ -170,3 +170,65 @@ def test_the_command_line_reproduces_a_bundle_and_exits_1_with_one_line_per_prob
     assert main(["run", str(path), "--presets", str(SNAPSHOT_DIR)]) == 1
     lines = capsys.readouterr().err.splitlines()
     assert [line.split(": ")[1] for line in lines] == ["spec in force", "circuit"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"run": {"shots": 10**12, "seed": 1, "method": "auto"}}, r"run.shots: Input should be less than or equal to"),
+        (
+            {"run": {"shots": 10, "seed": 1, "method": "auto", "initial_layout": [0, 0]}},
+            r"initial_layout must list distinct",
+        ),
+        (
+            {"run": {"shots": 10, "seed": 1, "method": "auto", "initial_layout": list(range(157))}},
+            r"run.initial_layout: ",
+        ),
+        (
+            {"calibration": {"snapshot": "{}", "filename": "../x.csv", "fingerprint": "0" * 64}},
+            r"calibration.filename: ",
+        ),
+        ({"calibration": {"preset": "x" * 5_000_000, "fingerprint": "0" * 64}}, r"a text of 5000000 characters"),
+        ({"surprise": "y" * 5_000_000}, r"surprise: not a field of a session bundle"),
+    ],
+)
+def test_a_bundle_past_the_simulators_limits_is_refused_and_never_echoed_at_length(
+    change: dict[str, object], message: str
+) -> None:
+    document = json.loads(bundle()) | change
+    with pytest.raises(SessionError, match=message) as raised:
+        load_session(json.dumps(document), resolve_preset=load_preset)
+    assert len(str(raised.value)) < 1200
+
+
+def test_expected_outcomes_belong_to_a_program_and_have_one_bit_per_clbit() -> None:
+    document = json.loads(bundle(circuit=(QASM, ["00"])))
+    document["circuit"] |= {"expected": ["000"]}
+    document["circuit"]["fingerprint"] = "0" * 64
+    with pytest.raises(SessionError, match=r"circuit: expected outcomes must have one bit per clbit \(2\)"):
+        load_session(json.dumps(document), resolve_preset=load_preset)
+    with pytest.raises(SessionError, match=r"expected outcomes go with qasm; a library circuit knows its own"):
+        load_session(
+            json.dumps(
+                json.loads(bundle()) | {"circuit": {"reference": "ghz:3", "expected": ["000"], "fingerprint": "0" * 64}}
+            )
+        )
+
+
+def test_a_missing_device_and_a_broken_circuit_are_both_listed() -> None:
+    document = json.loads(bundle())
+    document["circuit"]["reference"] = "ghz:1"
+    with pytest.raises(SessionError) as raised:
+        load_session(json.dumps(document))
+    assert [problem.split(":")[0] for problem in raised.value.problems] == ["calibration", "circuit", "circuit"]
+
+
+def test_writing_a_bundle_builds_no_circuit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app writes bundles in a download's own thread, where Qiskit's compiled code crashed the server."""
+    import qiskit
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a QuantumCircuit was built")
+
+    monkeypatch.setattr(qiskit.QuantumCircuit, "__init__", refuse)
+    assert json.loads(bundle(circuit="grover:3,101"))["circuit"]["reference"] == "grover:3,101"

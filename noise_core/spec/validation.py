@@ -67,3 +67,41 @@ _BUILTIN_RULES_WITHOUT_VALUE = frozenset(
     }
 )
 """Built-in pydantic errors whose message does not quote the offending value."""
+
+
+MAX_PROBLEM_CHARS = 160
+"""Longest message or path a problem with an untrusted document repeats; its content is never echoed beyond it."""
+MAX_SHOWN_VALUE = 40
+"""Longest value (as Python writes it) such a problem quotes; a longer one is described instead."""
+
+
+def untrusted_problems(error: ValidationError, *, document: str) -> list[FieldProblem]:
+    """The problems of an untrusted document (an upload), naming fields and rules; values only where short.
+
+    An unknown key is named, not its content ("not a field of {document}"); a long value is described by
+    its type and size; every path and message is cut at ``MAX_PROBLEM_CHARS``.
+    """
+    problems = []
+    for detail, problem in zip(error.errors(include_url=False), describe_validation_error(error), strict=True):
+        message = problem.message
+        if detail["type"] == "extra_forbidden":
+            message = f"not a field of {document} (extra inputs are not permitted)"
+        elif "input" in detail and len(shown := repr(detail["input"])) > MAX_SHOWN_VALUE:
+            message = message.replace(shown, _kind(detail["input"]))
+        problems.append(FieldProblem(_clip(problem.path), problem.rule, _clip(message)))
+    return problems
+
+
+def _kind(value: object) -> str:
+    """'an object with 7 keys', 'a list of 5 items', 'a text of 3000 characters': a value without its content."""
+    if isinstance(value, dict):
+        return f"an object with {len(value)} key{'s' * (len(value) != 1)}"
+    if isinstance(value, list | tuple):
+        return f"a list of {len(value)} item{'s' * (len(value) != 1)}"
+    if isinstance(value, str):
+        return f"a text of {len(value)} characters"
+    return f"a {type(value).__name__}"
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_PROBLEM_CHARS else text[: MAX_PROBLEM_CHARS - 1] + "…"

@@ -93,10 +93,11 @@ class FactorModel:
     ) -> None:
         if isinstance(max_factor, bool) or not isinstance(max_factor, int | float) or not 1 <= max_factor < math.inf:
             raise FitError(f"max_factor must be a finite number ≥ 1 (1 = the model as it is); got {max_factor!r}")
+        names = _checked_parameters(parameters)  # before any circuit is placed
         self.spec = spec
         self.data = data
         self.circuits = [_measured_circuit(spec, counts, calibration, seed) for counts in data.experiments]
-        self.factors = _factors(_checked_parameters(parameters), spec, self.circuits, float(max_factor))
+        self.factors = _factors(names, self.circuits, float(max_factor))
         self.simulated = [index for index, factor in enumerate(self.factors) if factor.kind in SIMULATED_KINDS]
         self._degree = GRID_DEGREE[len(self.simulated)]
         nodes = [_lobatto_nodes(self._degree)] * len(self.simulated)
@@ -258,14 +259,14 @@ def _checked_parameters(parameters: Sequence[str]) -> list[str]:
     return listed
 
 
-def _factors(names: list[str], spec: NoiseSpec, circuits: list[MeasuredCircuit], max_factor: float) -> list[Factor]:
+def _factors(names: list[str], circuits: list[MeasuredCircuit], max_factor: float) -> list[Factor]:
     """Each named factor with its search range: [0, max_factor], cut at the largest factor the model allows."""
     factors = []
+    restricted = [circuit.experiment.spec() for circuit in circuits]
     for name in names:
         if name == "readout_per_qubit":
             factors += _per_qubit_readout(circuits, max_factor)
             continue
-        restricted = [circuit.experiment.spec() for circuit in circuits]
         if not any(_has_kind(item, name) for item in restricted):
             raise FitError(f"the model has no {name} noise on these circuits' qubits: there is no {name} factor to fit")
         upper = min([max_factor, *(largest_factor(item, name) for item in restricted)])

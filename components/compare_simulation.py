@@ -70,7 +70,9 @@ def _render_both(shown: ShownSimulation, other: SimulationResult, other_name: st
         column.metric(f"Success on {name}", "n/a" if success is None else f"{success:.4f}")
     st.plotly_chart(figure, key="sim_compare_histogram", width="stretch")
     st.caption(
-        f"{other_name}: qubits {list(other.initial_layout)}, method {other.method}, seed {other.seed}. "
+        f"Physical qubits: {shown.backend_name} {list(shown.result.active_qubits)}, {other_name} "
+        f"{list(other.active_qubits)} (circuit qubit i on {list(shown.result.initial_layout)} and "
+        f"{list(other.initial_layout)}). {other_name}: method {other.method}, seed {other.seed}. "
         f"{shown.backend_name} uses the model in force (edits included); {other_name} its model derived with the "
         "same options."
     )

@@ -91,15 +91,17 @@ def test_uploads_of_the_device_draw_its_drift_and_another_device_is_left_out() -
 @pytest.mark.slow
 def test_the_simulate_page_runs_the_circuit_on_another_device_on_the_same_qubits() -> None:
     app = AppTest.from_file(APP, default_timeout=180).run()
-    layout = app.session_state["last_simulation"].result.initial_layout
+    shown = app.session_state["last_simulation"].result
+    assert set(shown.active_qubits) != set(range(3))  # a layout away from 0..2, where indices and qubits differ
     app.session_state["sim_tabs"] = "Compare devices"
     app.run()
     assert not app.exception and not app.error
     values = {metric.label: metric.value for metric in app.metric}
     other = app.selectbox(key="sim_compare_preset").value
     assert f"Success on {other}" in values and float(values["TVD between the two devices"]) > 0
-    caption = next(c.value for c in app.caption if c.value.startswith(f"{other}: qubits"))
-    assert f"qubits {list(layout)}" in caption  # the same physical qubits by default
+    caption = next(c.value for c in app.caption if c.value.startswith("Physical qubits:"))
+    same = list(shown.active_qubits)
+    assert f"ibm_pittsburgh {same}, {other} {same}" in caption  # the same device qubits by default
     figure = json.loads(app.get_by_key("sim_compare_histogram").proto.spec)
     assert [trace["name"] for trace in figure["data"]] == [
         "ideal", "noisy, ibm_pittsburgh (in force)", f"noisy, {other} (derived)"

@@ -78,14 +78,20 @@ def test_changing_the_circuit_to_one_that_waits_keeps_the_old_title_and_marks_it
     assert "GHZ(3), ibm_pittsburgh" in stale and "4,000 shots, seed 7" in stale
 
 
-def test_pinning_the_layout_keeps_the_qubits_when_the_seed_changes(app: AppTest) -> None:
+def test_pinning_the_layout_keeps_the_circuit_on_its_device_qubits_when_the_seed_changes(app: AppTest) -> None:
+    """The pinned box gets the device's qubit numbers the result ran on (once 0,1,2: indices that moved the run)."""
     app.session_state["sim_tabs"] = "Layout on the device"
     app.run()
-    layout = app.session_state["last_simulation"].result.initial_layout
+    before = app.session_state["last_simulation"].result
+    assert set(before.initial_layout) == set(before.active_qubits) != {0, 1, 2}
+    assert f"Active physical qubits: {list(before.active_qubits)}" in " ".join(c.value for c in app.caption)
     app.button(key="sim_pin_layout").click().run()
-    assert app.text_input(key="sim_layout").value == ",".join(map(str, layout))
+    assert app.text_input(key="sim_layout").value == ",".join(map(str, before.initial_layout))
+    pinned = app.session_state["last_simulation"].result
+    assert pinned.active_qubits == before.active_qubits
+    assert pinned.metrics.success_probability == pytest.approx(before.metrics.success_probability, abs=1e-12)
     app.number_input(key="sim_seed").set_value(123).run()
-    assert app.session_state["last_simulation"].result.initial_layout == layout
+    assert app.session_state["last_simulation"].result.active_qubits == before.active_qubits
     app.text_input(key="sim_layout").set_value("0,1,2").run()  # a chain on the first heavy-hex row
     assert app.session_state["last_simulation"].result.initial_layout == (0, 1, 2)
     app.text_input(key="sim_layout").set_value("3,x").run()

@@ -234,6 +234,21 @@ def test_on_a_device_the_layout_avoids_couplers_reported_broken():
     assert any("reported broken" in warning for warning in result.warnings)
 
 
+@pytest.mark.parametrize("idle_noise", [True, False], ids=["scheduled", "unscheduled"])
+def test_the_reported_layout_is_the_device_qubits_and_pinning_it_keeps_the_run_in_place(idle_noise: bool):
+    """Physical qubits are the one currency: the initial layout names device qubits among the active ones, and a
+    run pinned to it lands on the same qubits with the same exact distribution (scheduling once lost the layout)."""
+    calibration, spec = device("ibm_pittsburgh")
+    free = simulate(ghz(4), spec, calibration=calibration, shots=100, seed=7, idle_noise=idle_noise)
+    assert set(free.initial_layout) == set(free.active_qubits) != set(range(4))
+    pinned = simulate(
+        ghz(4), spec, calibration=calibration, shots=100, seed=11, idle_noise=idle_noise,
+        initial_layout=list(free.initial_layout),
+    )  # fmt: skip
+    assert pinned.active_qubits == free.active_qubits and pinned.initial_layout == free.initial_layout
+    assert np.allclose(pinned.noisy_probabilities.sort_index(), free.noisy_probabilities.sort_index(), atol=1e-12)
+
+
 def test_the_target_leaves_out_fractional_gates_unless_asked():
     calibration = load_preset("ibm_fez")
     assert {"rx", "rzz"}.isdisjoint(build_target(calibration).target.operation_names)

@@ -76,26 +76,25 @@ def place_circuit(
         transpiled = _transpile(
             circuit, "the basis " + ", ".join(basis), {"basis_gates": basis, **_options(optimization_level, seed)}
         )
-        left_out: tuple[LeftOut, ...] = ()
-    else:
-        if circuit.num_qubits > calibration.num_qubits:
-            raise SimulationError(
-                f"the circuit needs {circuit.num_qubits} qubits but {calibration.backend_name} has "
-                f"{calibration.num_qubits}; choose a larger device or a smaller circuit"
-            )
-        device = build_target(calibration)
-        if pinned := pinned_to_unusable(device, initial_layout):
-            raise SimulationError(f"could not map the circuit onto {calibration.backend_name}: {pinned}")
-        transpiled = _transpile(
-            circuit,
-            calibration.backend_name,
-            {"target": device.target, "initial_layout": initial_layout, **_options(optimization_level, seed)},
-            explain=lambda: unplaceable_message(device, circuit.num_qubits),
+        return _compacted(transpiled, _layouts(transpiled, circuit.num_qubits), ())
+    if circuit.num_qubits > calibration.num_qubits:
+        raise SimulationError(
+            f"the circuit needs {circuit.num_qubits} qubits but {calibration.backend_name} has "
+            f"{calibration.num_qubits}; choose a larger device or a smaller circuit"
         )
-        if schedule and not has_control_flow(transpiled):  # Qiskit's scheduling passes do not take branches
-            transpiled = schedule_alap(transpiled, device.target)
-        left_out = device.left_out
-    return _compacted(transpiled, circuit.num_qubits, left_out)
+    device = build_target(calibration)
+    if pinned := pinned_to_unusable(device, initial_layout):
+        raise SimulationError(f"could not map the circuit onto {calibration.backend_name}: {pinned}")
+    transpiled = _transpile(
+        circuit,
+        calibration.backend_name,
+        {"target": device.target, "initial_layout": initial_layout, **_options(optimization_level, seed)},
+        explain=lambda: unplaceable_message(device, circuit.num_qubits),
+    )
+    layouts = _layouts(transpiled, circuit.num_qubits)  # read first: the scheduling pass manager drops them
+    if schedule and not has_control_flow(transpiled):  # Qiskit's scheduling passes do not take branches
+        transpiled = schedule_alap(transpiled, device.target)
+    return _compacted(transpiled, layouts, device.left_out)
 
 
 def _options(optimization_level: int, seed: int) -> dict[str, int]:
@@ -147,7 +146,9 @@ def _spec_gate_names(spec: NoiseSpec) -> set[str]:
     return {entry.gate for field in GATE_CHANNEL_FIELDS for entry in getattr(spec, field)}
 
 
-def _compacted(transpiled: QuantumCircuit, num_virtual: int, left_out: tuple[LeftOut, ...]) -> PlacedCircuit:
+def _compacted(
+    transpiled: QuantumCircuit, layouts: tuple[tuple[int, ...], tuple[int, ...]], left_out: tuple[LeftOut, ...]
+) -> PlacedCircuit:
     qubit_index = {bit: index for index, bit in enumerate(transpiled.qubits)}
     clbit_index = {bit: index for index, bit in enumerate(transpiled.clbits)}
     active = sorted(
@@ -166,7 +167,7 @@ def _compacted(transpiled: QuantumCircuit, num_virtual: int, left_out: tuple[Lef
         compact._append(CircuitInstruction(item.operation, qubits, item.clbits))
         if item.operation.name == "measure":
             measurements.append((clbit_index[item.clbits[0]], qubit_index[item.qubits[0]]))
-    initial, final = _layouts(transpiled, num_virtual)
+    initial, final = layouts
     return PlacedCircuit(
         transpiled=transpiled,
         compact=compact,
@@ -200,6 +201,7 @@ def _last_use(transpiled: QuantumCircuit, qubit_index: dict[object, int]) -> dic
 
 
 def _layouts(transpiled: QuantumCircuit, num_virtual: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The physical qubit of each virtual qubit before and after routing (the identity on a bare register)."""
     if transpiled.layout is None:
         identity = tuple(range(num_virtual))
         return identity, identity

@@ -8,6 +8,8 @@ percentile of |log₂| (the title says so); hover shows before → after and the
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -87,15 +89,18 @@ def build_change_map_figure(
     return figure
 
 
-def build_drift_figure(drift: pd.DataFrame, metric: str, qubit: int) -> go.Figure:
-    """``metric`` over calibration time: the median over qubits (with the interquartile band) and one qubit.
+def build_drift_figure(
+    drift: pd.DataFrame, metric: str, one: int | str, *, over: Literal["qubit", "coupler"] = "qubit"
+) -> go.Figure:
+    """``metric`` over calibration time: the median over qubits or couplers (with the interquartile band) and one.
 
-    ``drift`` is ``noise_core.calibration.diff.calibration_drift`` (date, qubit, metric, value).
+    ``drift`` is ``noise_core.calibration.diff.calibration_drift`` (date, qubit, metric, value) with ``one`` a
+    qubit, or ``coupler_drift`` (date, coupler, metric, value) with ``over="coupler"`` and ``one`` as '4,5'.
     """
     rows = drift[drift["metric"] == metric]
     by_date = rows.groupby("date")["value"]
     summary = pd.DataFrame({"median": by_date.median(), "q1": by_date.quantile(0.25), "q3": by_date.quantile(0.75)})
-    one = rows[rows["qubit"] == qubit].set_index("date")["value"]
+    single = rows[rows[over] == one].set_index("date")["value"]
     figure = go.Figure()
     figure.add_trace(
         go.Scatter(
@@ -105,16 +110,16 @@ def build_drift_figure(drift: pd.DataFrame, metric: str, qubit: int) -> go.Figur
     figure.add_trace(
         go.Scatter(
             x=summary.index, y=summary["q1"], mode="lines", line={"width": 0}, fill="tonexty",
-            fillcolor="rgba(42,157,143,0.2)", name="qubits' 25th–75th percentile", hoverinfo="skip",
+            fillcolor="rgba(42,157,143,0.2)", name=f"{over}s' 25th–75th percentile", hoverinfo="skip",
         )
     )  # fmt: skip
     figure.add_trace(
-        go.Scatter(x=summary.index, y=summary["median"], mode="lines+markers", name="median over qubits",
+        go.Scatter(x=summary.index, y=summary["median"], mode="lines+markers", name=f"median over {over}s",
                    line={"color": "#2a9d8f"})
     )  # fmt: skip
     figure.add_trace(
         go.Scatter(
-            x=one.index, y=one.to_numpy(), mode="lines+markers", name=f"qubit {qubit}", line={"color": "#d1495b"}
+            x=single.index, y=single.to_numpy(), mode="lines+markers", name=f"{over} {one}", line={"color": "#d1495b"}
         )
     )
     figure.update_layout(

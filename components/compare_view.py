@@ -12,7 +12,7 @@ from components.session import LoadedDevice
 from components.tasks import TaskStopped
 from noise_core import BackendCalibration, CalibrationDiff, CalibrationError, compare_calibrations
 from noise_core.calibration import UNKNOWN_DATE
-from noise_core.calibration.diff import DEFAULT_THRESHOLD, calibration_drift, utc_time
+from noise_core.calibration.diff import DEFAULT_THRESHOLD, calibration_drift, coupler_drift, utc_time
 from presets import list_presets
 
 
@@ -51,6 +51,11 @@ def render_compare(device: LoadedDevice) -> None:
     st.dataframe(diff.summary, key="compare_summary", width="stretch")
     st.markdown("**Largest changes**")
     st.dataframe(diff.largest_changes(20), key="compare_largest", width="stretch")
+    st.caption(
+        "Ranked by |log₂((after + m) / (before + m))| (column log2_change), m the metric's median nonzero value in "
+        "the two snapshots: a move to or from zero stays finite, and a tiny move of a tiny value cannot outrank a "
+        "large move of a typical one. The ratio is blank where the value rose from zero."
+    )
     gate_changes = diff.gates[diff.gates["status"].isin(["broken", "repaired"])]
     st.markdown(f"**Gates broken or repaired** ({len(gate_changes)}; gate_error = 1 means broken)")
     st.dataframe(gate_changes, key="compare_gates", width="stretch")
@@ -81,28 +86,67 @@ def _uploaded_snapshot(device: LoadedDevice, prefix: str) -> tuple[BackendCalibr
 
 
 def _render_drift(snapshots: list[tuple[BackendCalibration, DeviceSource]]) -> None:
-    """Median over qubits and one chosen qubit of a metric over calibration time, for the snapshots of the
-    device in force (the first) that have a calibration time; the others are named and left out."""
+    """Median over qubits (or couplers) and one chosen qubit (or coupler) of a metric over calibration time, for
+    the distinct snapshots of the device in force (the first) that have a calibration time; the others are named
+    and left out."""
     name = snapshots[0][0].backend_name
-    kept = [(c, o) for c, o in snapshots if c.backend_name == name and c.last_update_date != UNKNOWN_DATE]
-    left_out = [calibration.backend_name for calibration, origin in snapshots if (calibration, origin) not in kept]
+    dated = [(c, o) for c, o in snapshots if c.backend_name == name and c.last_update_date != UNKNOWN_DATE]
+    left_out = [calibration.backend_name for calibration, origin in snapshots if (calibration, origin) not in dated]
     if left_out:
         st.caption(f"Drift is drawn for {name} only, with known calibration times; left out: {', '.join(left_out)}.")
+    kept, repeats = _distinct(dated)
+    if repeats:
+        st.caption(f"Counted once, the same calibration as another snapshot here: {', '.join(repeats)}.")
     if len(kept) < 3:
         st.caption(f"A drift chart needs three snapshots of {name} with calibration times; there are {len(kept)}.")
         return
-    drift = _cached_drift(tuple(origin.key for _, origin in kept), [calibration for calibration, _ in kept])
+    qubits, couplers = _cached_drift(tuple(origin.key for _, origin in kept), [calibration for calibration, _ in kept])
     st.markdown(f"**Drift of {name} over {len(kept)} snapshots**")
     left, right = st.columns([3, 1])
-    metric = left.selectbox("Metric", sorted(drift["metric"].unique()), key="drift_metric")
-    qubit = right.number_input("Qubit", 0, int(drift["qubit"].max()), 0, key="drift_qubit")
-    st.plotly_chart(build_drift_figure(drift, metric, int(qubit)), key="drift_chart", width="stretch")
+    coupler_metrics = sorted(couplers["metric"].unique())
+    metric = left.selectbox(
+        "Metric", [*sorted(qubits["metric"].unique()), *coupler_metrics], key="drift_metric",
+        help="Per qubit, or a two-qubit gate's error per coupler (the median over couplers and one coupler)",
+    )  # fmt: skip
+    if metric in coupler_metrics:
+        listed = couplers.loc[couplers["metric"] == metric, "coupler"].unique()
+        ordered = sorted(listed, key=lambda coupler: tuple(map(int, coupler.split(","))))
+        coupler = right.selectbox("Coupler", ordered, key="drift_coupler")
+        figure = build_drift_figure(couplers, metric, coupler, over="coupler")
+    else:
+        qubit = right.number_input("Qubit", 0, int(qubits["qubit"].max()), 0, key="drift_qubit")
+        figure = build_drift_figure(qubits, metric, int(qubit))
+    st.plotly_chart(figure, key="drift_chart", width="stretch")
+
+
+def _distinct(
+    snapshots: list[tuple[BackendCalibration, DeviceSource]],
+) -> tuple[list[tuple[BackendCalibration, DeviceSource]], list[str]]:
+    """One snapshot per calibration fingerprint (its values, not its name or date), the first kept, and each
+    repeat named with the one it repeats ('b.json (as a.json)'); the first snapshot is the device in force."""
+    first: dict[str, DeviceSource] = {}
+    kept, repeats = [], []
+    for calibration, origin in snapshots:
+        seen = first.setdefault(calibration.fingerprint, origin)
+        if seen is origin:
+            kept.append((calibration, origin))
+            continue
+        name, twin = _file_name(origin), _file_name(seen) + (", in force" if seen is snapshots[0][1] else "")
+        repeats.append(f"{name} (again)" if twin == name else f"{name} (as {twin})")
+    return kept, repeats
+
+
+def _file_name(origin: DeviceSource) -> str:
+    return origin.filename or origin.preset or origin.key
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _cached_drift(source_keys: tuple[str, ...], _calibrations: list[BackendCalibration]) -> pd.DataFrame:
-    """Keyed on where each snapshot came from (an upload's key covers its name, which holds its date)."""
-    return calibration_drift(_calibrations)
+def _cached_drift(
+    source_keys: tuple[str, ...], _calibrations: list[BackendCalibration]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Qubit and coupler drift tables, keyed on where each snapshot came from (an upload's key covers its name,
+    which holds its date)."""
+    return calibration_drift(_calibrations), coupler_drift(_calibrations)
 
 
 def other_snapshot(device: LoadedDevice, prefix: str) -> tuple[BackendCalibration, DeviceSource] | None:

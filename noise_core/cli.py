@@ -188,7 +188,9 @@ def _diff(arguments: argparse.Namespace) -> int:
         print(f"note: {note}")
     print(f"\nper metric (worse/better: moved more than {diff.threshold:.0%} in ratio):")
     print(diff.summary.to_string(float_format=lambda value: f"{value:.4g}"))
-    print(f"\nlargest changes (top {arguments.top}):")
+    print(
+        f"\nlargest changes (top {arguments.top}, by |log2_change| = |log2((after + m)/(before + m))|, m the median):"
+    )
     print(diff.largest_changes(arguments.top).to_string(float_format=lambda value: f"{value:.4g}"))
     if not changed_gates.empty:
         print("\ngates broken or repaired (gate_error = 1 means broken):")

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.change_map import worse_log2
 from noise_core.simulation.result import total_variation_distance
+from presets import load_preset
 
 APP = str(Path(__file__).parents[1] / "app.py")
 SNAPSHOTS = Path(__file__).parents[1] / "presets" / "snapshots"
@@ -48,30 +49,39 @@ def plotted(values: object) -> np.ndarray:
     return np.asarray(values, dtype=float)
 
 
-def week_later(name: str, weeks: int, t1_factor: float) -> tuple[str, bytes, str]:
-    """An upload: the preset as if calibrated ``weeks`` later, every T1 times ``t1_factor``."""
+def week_later(
+    name: str, weeks: int, t1_factor: float, values: dict[tuple[int, str], float] | None = None
+) -> tuple[str, bytes, str]:
+    """An upload: the preset as if calibrated ``weeks`` later, every T1 times ``t1_factor``, and the qubit
+    properties in ``values`` set ({(qubit, 'readout_error'): 0.005})."""
     document = json.loads((SNAPSHOTS / f"{name}.json").read_text())
     moment = datetime.fromisoformat(document["last_update_date"]) + timedelta(weeks=weeks)
     document["last_update_date"] = moment.isoformat()
-    for records in document["qubits"]:
+    for qubit, records in enumerate(document["qubits"]):
         for record in records:
             if record["name"] == "T1":
                 record["value"] *= t1_factor
+            record["value"] = (values or {}).get((qubit, record["name"]), record["value"])
     return f"{name}_week{weeks}.json", json.dumps(document).encode(), "application/json"
 
 
-@pytest.mark.slow
-def test_uploads_of_the_device_draw_its_drift_and_another_device_is_left_out() -> None:
+def device_page_comparing_uploads(files: list[tuple[str, bytes, str]]) -> AppTest:
+    """The Device page on ibm_fez, its comparison tab fed ``files``."""
     app = AppTest.from_file(APP, default_timeout=180).run()
     app.switch_page("pages/device.py").run()
     app.selectbox(key="device_preset").set_value("ibm_fez").run()
     app.session_state["device_tabs"] = "Compare with another snapshot"
     app.run()
     app.segmented_control(key="compare_source").set_value("an upload").run()
-    other = ("ibm_kingston.json", (SNAPSHOTS / "ibm_kingston.json").read_bytes(), "application/json")
-    files = [week_later("ibm_fez", 1, 0.9), week_later("ibm_fez", 2, 0.8), other]
     app.file_uploader(key="compare_upload").set_value(files).run()
     assert not app.exception and not app.error
+    return app
+
+
+@pytest.mark.slow
+def test_uploads_of_the_device_draw_its_drift_and_another_device_is_left_out() -> None:
+    other = ("ibm_kingston.json", (SNAPSHOTS / "ibm_kingston.json").read_bytes(), "application/json")
+    app = device_page_comparing_uploads([week_later("ibm_fez", 1, 0.9), week_later("ibm_fez", 2, 0.8), other])
     drift = json.loads(app.get_by_key("drift_chart").proto.spec)
     assert [trace["name"] for trace in drift["data"][1:]] == [
         "qubits' 25th–75th percentile",
@@ -83,9 +93,46 @@ def test_uploads_of_the_device_draw_its_drift_and_another_device_is_left_out() -
     app.selectbox(key="drift_metric").set_value("T1 (µs)").run()
     t1 = plotted(json.loads(app.get_by_key("drift_chart").proto.spec)["data"][3]["y"])  # qubit 0's T1
     assert t1[1] == pytest.approx(0.9 * t1[0]) and t1[2] == pytest.approx(0.8 * t1[0])
+    app.selectbox(key="drift_metric").set_value("cz error").run()  # the two-qubit gate's error, per coupler
+    app.selectbox(key="drift_coupler").set_value("72,73").run()
+    cz = json.loads(app.get_by_key("drift_chart").proto.spec)
+    assert [trace["name"] for trace in cz["data"][1:]] == [
+        "couplers' 25th–75th percentile",
+        "median over couplers",
+        "coupler 72,73",
+    ]
+    fez = load_preset("ibm_fez").gate_table().query("gate == 'cz'")["gate_error"]
+    assert plotted(cz["data"][2]["y"]) == pytest.approx([fez.median()] * 3)
+    assert plotted(cz["data"][3]["y"]) == pytest.approx([load_preset("ibm_fez").gate_error("cz", [72, 73])] * 3)
     # the latest upload is compared with, and the earlier snapshot is 'before'
     caption = next(c.value for c in app.caption if c.value.startswith("Before (the earlier)"))
     assert caption.index("ibm_fez") < caption.index("after: ibm_kingston")
+
+
+@pytest.mark.slow
+def test_a_snapshot_uploaded_twice_or_equal_to_the_device_in_force_counts_once_in_the_drift() -> None:
+    again = week_later("ibm_fez", 1, 0.9)
+    files = [week_later("ibm_fez", 1, 0.9), ("ibm_fez_week1_again.json", *again[1:]), week_later("ibm_fez", 0, 1.0)]
+    app = device_page_comparing_uploads([*files, week_later("ibm_fez", 2, 0.8)])
+    assert any(md.value == "**Drift of ibm_fez over 3 snapshots**" for md in app.markdown)
+    assert len(json.loads(app.get_by_key("drift_chart").proto.spec)["data"][2]["x"]) == 3
+    assert any(
+        c.value == "Counted once, the same calibration as another snapshot here: "
+        "ibm_fez_week1_again.json (as ibm_fez_week1.json), ibm_fez_week0.json (as ibm_fez, in force)."
+        for c in app.caption
+    )
+
+
+@pytest.mark.slow
+def test_the_largest_changes_rank_a_large_readout_move_above_a_tiny_move_to_zero_and_show_no_infinity() -> None:
+    """fez's worst readout 0.106 → 0.005 against P(1|0) 0.000488 → 0 (ratio 0) and 0 → 0.0498 (ratio ∞)."""
+    values = {(113, "readout_error"): 0.005, (28, "prob_meas1_prep0"): 0.0, (4, "prob_meas1_prep0"): 0.0498}
+    app = device_page_comparing_uploads([week_later("ibm_fez", 1, 1.0, values)])
+    largest = next(table.value for table in app.dataframe if {"before", "after", "ratio"} <= set(table.value.columns))
+    ranking = list(largest.index)
+    assert ranking.index((113, "readout_error")) < ranking.index((28, "P(1|0)"))
+    assert np.isfinite(largest.select_dtypes("number").fillna(0.0).to_numpy()).all()
+    assert any(c.value.startswith("Ranked by |log₂((after + m) / (before + m))|") for c in app.caption)
 
 
 @pytest.mark.slow

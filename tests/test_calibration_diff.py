@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from noise_core.calibration import BackendCalibration, load_calibration
-from noise_core.calibration.diff import calibration_drift, compare_calibrations
+from noise_core.calibration.diff import calibration_drift, compare_calibrations, coupler_drift, utc_time
 from noise_core.cli import main
 from presets import load_preset
 
@@ -99,7 +99,7 @@ def test_the_cli_prints_the_summary_and_the_broken_gate(tmp_path: Path, capsys: 
     path.write_text(json.dumps(after.to_dict()))
     assert main(["diff", str(SNAPSHOTS / "ibm_fez.json"), str(path)]) == 0
     printed = capsys.readouterr().out
-    assert "T1 (µs)" in printed and "broken" in printed
+    assert "T1 (µs)" in printed and "broken" in printed and "by |log2_change|" in printed
     assert main(["diff", str(SNAPSHOTS / "ibm_fez.json"), str(path), "--json", "--top", "3"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["summary"]["T1 (µs)"]["worse"] == 1
@@ -178,3 +178,44 @@ def test_drift_dates_are_utc_whatever_zone_the_snapshot_wrote() -> None:
     drift = calibration_drift([BackendCalibration.from_dict(document), preset("ibm_fez")])
     dates = list(dict.fromkeys(drift["date"]))
     assert dates == [pd.Timestamp(fez_utc), pd.Timestamp(fez_utc + timedelta(hours=6))]
+
+
+def with_qubit_values(values: dict[tuple[int, str], float]) -> BackendCalibration:
+    """ibm_fez with some qubit properties set: {(qubit, 'readout_error'): 0.172, ...}."""
+    document = copy.deepcopy(preset("ibm_fez").to_dict())
+    for (qubit, name), value in values.items():
+        next(record for record in document["qubits"][qubit] if record["name"] == name)["value"] = value
+    return BackendCalibration.from_dict(document)
+
+
+def test_largest_changes_rank_a_large_move_of_a_large_value_above_a_tiny_move_to_zero() -> None:
+    """A ratio ranked 0.0017 → 0 (ratio 0) and 0 → 0.0498 (ratio ∞) above readout 0.172 → 0.005."""
+    before = with_qubit_values({(113, "readout_error"): 0.172, (28, "prob_meas1_prep0"): 0.0017})
+    after = with_qubit_values(
+        {(113, "readout_error"): 0.005, (28, "prob_meas1_prep0"): 0.0, (4, "prob_meas1_prep0"): 0.0498}
+    )
+    diff = compare_calibrations(before, after)
+    ranking = list(diff.largest_changes(20).index)
+    assert ranking.index((113, "readout_error")) < ranking.index((28, "P(1|0)"))
+    largest = diff.largest_changes(20)
+    assert np.isfinite(largest.select_dtypes("number").fillna(0.0).to_numpy()).all()  # no ±inf to show
+    assert np.isnan(largest.loc[(4, "P(1|0)"), "ratio"])  # 0 → 0.0498 has no finite ratio
+    flips = pd.concat([diff.qubits.xs("P(1|0)", level="metric")[side] for side in ("before", "after")])
+    floor = flips[flips > 0].median()  # the metric's typical size on the device
+    assert largest.loc[(4, "P(1|0)"), "log2_change"] == pytest.approx(np.log2((0.0498 + floor) / floor))
+    swapped = compare_calibrations(after, before).largest_changes(20)
+    assert swapped.loc[(4, "P(1|0)"), "log2_change"] == pytest.approx(-np.log2((0.0498 + floor) / floor))
+
+
+def test_coupler_drift_holds_each_coupler_once_per_snapshot_in_time_order() -> None:
+    drift = coupler_drift([preset("ibm_fez"), preset("ibm_kingston")])
+    assert list(drift.columns) == ["date", "coupler", "metric", "value"]
+    assert drift["date"].is_monotonic_increasing and str(drift["date"].dt.tz) == "UTC"
+    assert {"cz error"} <= set(drift["metric"])
+    fez = drift[(drift["date"] == utc_time(preset("ibm_fez").last_update_date)) & (drift["metric"] == "cz error")]
+    assert fez["coupler"].is_unique  # cz on 72,73 and on 73,72 is one coupler
+    assert fez.set_index("coupler").loc["72,73", "value"] == pytest.approx(preset("ibm_fez").gate_error("cz", [72, 73]))
+    assert len(fez) == (preset("ibm_fez").gate_table()["gate"] == "cz").sum() // 2
+    ecr = coupler_drift([preset("ibm_sherbrooke")])  # ecr lists one direction per coupler
+    assert set(ecr["metric"]) == {"ecr error"}
+    assert all(int(a) < int(b) for a, b in ecr["coupler"].str.split(","))

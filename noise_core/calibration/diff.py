@@ -17,7 +17,7 @@ appeared↔disappeared; a snapshot against itself changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,12 +54,37 @@ class CalibrationDiff:
     threshold: float
 
     def largest_changes(self, count: int = 10) -> pd.DataFrame:
-        """The qubit metrics that moved most in ratio (either way; to or from zero first), largest first."""
-        moved = self.qubits.dropna(subset=["ratio"])
-        moved = moved[moved["ratio"] >= 0]
-        with np.errstate(divide="ignore"):
-            size = np.abs(np.log(moved["ratio"].astype(float)))
-        return moved.loc[size.sort_values(ascending=False, kind="stable").index].head(count)
+        """The qubit metrics that moved most, largest first, ranked by |log2_change|: a log-ratio with a floor.
+
+        ``log2_change`` = log₂((after + m) / (before + m)), m the metric's typical size on the device: the
+        median of its nonzero values in both snapshots (the pseudocount of a log fold change, as in
+        RNA-seq's log₂(count + prior)). The plain ratio ranks a tiny move of a tiny value (0.0017 → 0,
+        ratio 0) and any rise from zero (ratio ∞) above a large move of a large value (readout error
+        0.172 → 0.005, ratio 0.03). With the floor a move to or from zero is finite (0 → m scores 1,
+        m → 2m log₂ 1.5 ≈ 0.58), a value far above m keeps its plain log-ratio, every metric is measured
+        against its own typical size (T1 and error rows rank together), and with m taken from both
+        snapshots swapping them negates log2_change. Columns as ``qubits`` with log2_change after the ratio;
+        ``ratio`` is NaN where it is infinite (before = 0). Rows missing a side or with a negative value,
+        or of a metric that is zero everywhere, are left out.
+        """
+        both = self.qubits.dropna(subset=["before", "after"])
+        both = both[(both["before"] >= 0) & (both["after"] >= 0)]
+        floor = both.index.get_level_values("metric").map(_typical_sizes(self.qubits)).to_numpy(dtype=float)
+        ranked = both.assign(ratio=both["ratio"].replace([np.inf, -np.inf], np.nan))
+        ranked.insert(
+            ranked.columns.get_loc("ratio") + 1,
+            "log2_change",
+            np.log2((both["after"] + floor) / (both["before"] + floor)),
+        )
+        ranked = ranked.dropna(subset=["log2_change"])
+        order = ranked["log2_change"].abs().sort_values(ascending=False, kind="stable").index
+        return ranked.loc[order].head(count)
+
+
+def _typical_sizes(qubits: pd.DataFrame) -> pd.Series:
+    """Per metric: the median of its nonzero values before and after (absent when it is zero everywhere)."""
+    values = pd.concat([qubits["before"], qubits["after"]]).astype(float)
+    return values[values > 0].groupby(level="metric").median()
 
 
 def compare_calibrations(
@@ -203,16 +228,43 @@ def calibration_drift(calibrations: Sequence[BackendCalibration]) -> pd.DataFram
     UTC), ``qubit``, ``metric`` (as in ``CalibrationDiff.qubits``), ``value``. For a drift chart:
     the median per date, or one qubit.
     """
+    return _over_time(calibrations, _qubit_values, "qubit")
+
+
+def coupler_drift(calibrations: Sequence[BackendCalibration]) -> pd.DataFrame:
+    """Every snapshot's two-qubit gate errors in one long table sorted by calibration time.
+
+    Columns: ``date`` (UTC, as in ``calibration_drift``), ``coupler`` ('4,5', the lower qubit first),
+    ``metric`` ('cz error', 'ecr error', …: one per two-qubit gate with reported errors), ``value`` (a
+    fraction). A coupler listed both ways (Heron's cz on 4,5 and on 5,4) counts once, with the mean of
+    the errors listed. For a drift chart: the median over couplers per date, or one coupler.
+    """
+    return _over_time(calibrations, _coupler_errors, "coupler")
+
+
+def _over_time(
+    calibrations: Sequence[BackendCalibration], values: Callable[[BackendCalibration], pd.DataFrame], where: str
+) -> pd.DataFrame:
+    """``values`` (columns ``where``, metric, value) of each snapshot, dated in UTC and sorted by date."""
     if not calibrations:
-        raise ValueError("calibration_drift needs at least one snapshot")
-    frames = []
-    for calibration in calibrations:
-        metrics = _qubit_metrics(calibration, calibration.num_qubits)
-        long = metrics.stack(future_stack=True).rename("value").reset_index()
-        long.columns = ["qubit", "metric", "value"]
-        frames.append(long.assign(date=utc_time(calibration.last_update_date)))
+        raise ValueError("a drift table needs at least one snapshot")
+    frames = [values(calibration).assign(date=utc_time(calibration.last_update_date)) for calibration in calibrations]
     table = pd.concat(frames, ignore_index=True).dropna(subset=["value"])
-    return table[["date", "qubit", "metric", "value"]].sort_values(["date", "metric", "qubit"], ignore_index=True)
+    return table[["date", where, "metric", "value"]].sort_values(["date", "metric", where], ignore_index=True)
+
+
+def _qubit_values(calibration: BackendCalibration) -> pd.DataFrame:
+    long = _qubit_metrics(calibration, calibration.num_qubits).stack(future_stack=True).rename("value").reset_index()
+    long.columns = ["qubit", "metric", "value"]
+    return long
+
+
+def _coupler_errors(calibration: BackendCalibration) -> pd.DataFrame:
+    gates = calibration.gate_table()
+    pairs = gates[gates["qubits"].str.count(",") == 1].dropna(subset=["gate_error"])
+    couplers = [",".join(map(str, sorted(map(int, qubits.split(","))))) for qubits in pairs["qubits"]]
+    named = pairs.assign(coupler=couplers, metric=pairs["gate"] + " error", value=pairs["gate_error"].astype(float))
+    return named.groupby(["coupler", "metric"], as_index=False)["value"].mean()
 
 
 def utc_time(moment: object) -> pd.Timestamp:

@@ -14,6 +14,7 @@ reads back exactly.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import pandas as pd
@@ -63,34 +64,28 @@ _HELP = {
     "t2": "Microseconds, one per qubit; T2 ≤ 2·T1; inf = no dephasing",
     "time": "Nanoseconds, one per qubit (or one for all)",
     "excited": "Thermal excited-state population per qubit (0 to 1)",
+    "num_qubits": "How many qubits the gate acts on (a whole number, 1 or more)",
+    "qubit": "The device's qubit number",
+    "p1_given_0": "Probability of reading 1 when 0 was prepared (0 to 1)",
+    "p0_given_1": "Probability of reading 0 when 1 was prepared (0 to 1)",
 }
 _COLUMN_LABELS: dict[str, Any] = {
-    **{
-        column: st.column_config.TextColumn(COLUMN_LABELS[column], help=_HELP.get(column))
-        for column in ("gate", "qubits", "pauli", "t1", "t2", "time", "excited")
-    },
-    "num_qubits": st.column_config.NumberColumn(COLUMN_LABELS["num_qubits"], min_value=1, step=1),
-    "depolarizing": st.column_config.NumberColumn(
-        COLUMN_LABELS["depolarizing"], format="%.3e", help=_HELP["depolarizing"]
-    ),
-    "qubit": st.column_config.NumberColumn(COLUMN_LABELS["qubit"], min_value=0, step=1),
-    "p1_given_0": st.column_config.NumberColumn(
-        COLUMN_LABELS["p1_given_0"], format="%.4f", min_value=0.0, max_value=1.0
-    ),
-    "p0_given_1": st.column_config.NumberColumn(
-        COLUMN_LABELS["p0_given_1"], format="%.4f", min_value=0.0, max_value=1.0
-    ),
+    **{column: st.column_config.TextColumn(label, help=_HELP.get(column)) for column, label in COLUMN_LABELS.items()},
     "source": st.column_config.TextColumn("source", help="calibration = as derived; edited / added by you"),
 }
+"""Every editable column is text: the browser sends what was typed, and the server's rules (the form's) judge it.
+A number column would clamp 2 to its maximum and turn 'abc' into 0 in the browser, before any rule could refuse it."""
 
 
 # --- derive -------------------------------------------------------------------------------
 
 
 def render_derive_form() -> None:
-    """from_backend's options; submitting derives the model again (edits are replaced)."""
+    """from_backend's options; submitting derives the model again, which replaces the model in force: when that
+    holds edits (or is imported, fitted or built by hand) the user must tick that they discard it."""
     state = noise_state()
     options = state.options
+    replaced = _what_deriving_replaces()
     with st.form("derive_form"):
         columns = st.columns(4)
         gate_error = columns[0].toggle(
@@ -104,17 +99,18 @@ def render_derive_form() -> None:
         overrides = st.data_editor(
             pd.DataFrame(
                 [
-                    {"gate": o.gate, "qubits": ",".join(map(str, o.qubits or [])), "value": o.value}
+                    {"gate": o.gate, "qubits": ",".join(map(str, o.qubits or [])), "value": f"{o.value:g}"}
                     for o in options.gate_lengths
                 ],
                 columns=["gate", "qubits", "value"],
-            ).astype({"gate": str, "qubits": str, "value": float}),
+                dtype=object,
+            ),
             num_rows="dynamic",
             key="derive_gate_lengths",
             column_config={
                 "gate": st.column_config.TextColumn("gate"),
                 "qubits": st.column_config.TextColumn("qubits (empty = all)"),
-                "value": st.column_config.NumberColumn("gate length"),
+                "value": st.column_config.TextColumn("gate length", help="In the unit chosen below, 0 or more"),
             },
         )
         choices = list(dict.fromkeys(_ascii_micro(unit) for unit in TIME_UNITS))  # µs and us are one unit
@@ -124,16 +120,40 @@ def render_derive_form() -> None:
             index=choices.index(_ascii_micro(options.gate_length_units)),
             key="derive_units",
         )
+        discard = False
+        if replaced is not None:
+            st.warning(f"Deriving again replaces the model in force, which {replaced}.", icon=":material/warning:")
+            discard = st.checkbox("Discard it and derive", key="derive_discard")
         submitted = st.form_submit_button("Derive from the device", type="primary")
-    if submitted:
+    if submitted and replaced is not None and not discard:
+        st.error(
+            "Not derived; the model in force is unchanged. Tick 'Discard it and derive' to replace it, or download it "
+            "first (Export page).",
+            icon=":material/error:",
+        )
+    elif submitted:
         _derive_with(gate_error, readout, thermal, temperature, overrides, units)
+
+
+def _what_deriving_replaces() -> str | None:
+    """What a new derivation would throw away, in words ('holds 2 edits: 2 readout'), or None when the model in
+    force is the derived one."""
+    state = noise_state()
+    if state.spec is state.derived:
+        return None
+    if state.derived is None:
+        return "was imported or built by hand"
+    changes = cached_changes(spec_json(state.spec), spec_json(state.derived), state.spec, state.derived)
+    if changes.empty:
+        return None
+    return f"holds {len(changes):,} edit{'s' * (len(changes) != 1)} ({'; '.join(summarize_changes(changes))})"
 
 
 def _derive_with(
     gate_error: bool, readout: bool, thermal: bool, temperature: float, overrides: pd.DataFrame, units: str
 ) -> None:
     try:
-        lengths = [_override(row) for row in overrides.to_dict("records") if str(row.get("gate") or "").strip()]
+        lengths = [_override(row, units) for row in overrides.to_dict("records") if str(row.get("gate") or "").strip()]
         options = DerivationOptions(
             gate_error=gate_error,
             readout_error=readout,
@@ -162,13 +182,24 @@ def _ascii_micro(unit: str) -> str:
     return unit.replace("µ", "u")
 
 
-def _override(row: dict[str, Any]) -> dict[str, Any]:
+def _override(row: dict[str, Any], units: str) -> dict[str, Any]:
+    """One gate-length row as ``GateLengthOverride`` fields; a ValueError names the gate and the rule."""
+    gate = str(row["gate"]).strip()
     text = str(row.get("qubits") or "").strip()
     try:
         qubits = parse_qubits(text) if text else None
     except ValueError as error:
-        raise ValueError(f"gate length override for {row['gate']!r}: {error}") from None
-    return {"gate": str(row["gate"]).strip(), "qubits": qubits, "value": row.get("value")}
+        raise ValueError(f"gate length override for {gate!r}: {error}") from None
+    typed = str(row.get("value") or "").strip()
+    try:
+        value = float(typed)
+    except ValueError:
+        value = -1.0
+    if not (math.isfinite(value) and value >= 0.0):
+        raise ValueError(
+            f"gate length override for {gate!r}: the length must be a number of {units}, 0 or more; got {typed!r}"
+        )
+    return {"gate": gate, "qubits": qubits, "value": value}
 
 
 # --- editors ------------------------------------------------------------------------------
@@ -180,6 +211,25 @@ def _editor_key(table: str) -> str:
 
 def _readout_key(part: str) -> str:
     return f"noise_readout_{part}_{noise_state().generation}"
+
+
+def render_origin() -> None:
+    """Which device is in force and where the model in force comes from, derivation options included."""
+    state, device = noise_state(), current_device()
+    if state.derived is None:
+        origin = "edited, based on nothing (built by hand or imported)"
+    else:
+        origin = (
+            "derived from the device"
+            if state.spec is state.derived
+            else "edited, based on the model derived from the device"
+        )
+        overrides = state.options.overrides()
+        origin += f" (derived with {'; '.join(overrides)})" if overrides else ""
+    st.caption(
+        f"Device: {device.calibration.backend_name} ({device.source}). The model in force is {origin}; "
+        "simulations use it."
+    )
 
 
 def render_start_buttons() -> None:
@@ -217,12 +267,10 @@ def render_editors() -> None:
         help="Filters the tables below; edits you made stay in force.",
     )
     visible = {name: _shown_rows(bases[name], name) for name in TABLES}
-    tabs = st.tabs(
-        [tab_title(title, int(visible[name].sum()), len(bases[name])) for name, title in TABLES.items()]
-        + ["Global readout"]
-    )
+    tabs = st.tabs([*TABLES.values(), "Global readout"], key="noise_tabs")  # fixed labels: a filter keeps the tab
     for tab, (name, _title) in zip(tabs, TABLES.items(), strict=False):
         with tab:
+            st.caption(rows_shown(int(visible[name].sum()), len(bases[name])))
             shown = bases[name][visible[name]].drop(columns=[EXACT], errors="ignore").reset_index(drop=True)
             if sources is not None:
                 shown.insert(0, "source", sources[name][visible[name]].to_numpy())
@@ -246,9 +294,10 @@ def render_editors() -> None:
         )
 
 
-def tab_title(title: str, shown: int, total: int) -> str:
-    """'Qubit-specific channels (1,484)', or '(12 of 1,484)' while a filter hides rows."""
-    return f"{title} ({total:,})" if shown == total else f"{title} ({shown:,} of {total:,})"
+def rows_shown(shown: int, total: int) -> str:
+    """'1,484 entries', or '12 of 1,484 entries match the filter' while it hides some."""
+    noun = "entry" if total == 1 else "entries"
+    return f"{total:,} {noun}" if shown == total else f"{shown:,} of {total:,} {noun} match the filter"
 
 
 def _render_global_readout(base: NoiseSpec) -> None:
@@ -346,7 +395,7 @@ def _edited_table(name: str) -> pd.DataFrame:
     Edited and deleted row positions refer to the filtered view, so they are mapped back to the
     base rows shown.
     """
-    table = _bases()[name].copy()
+    table = _bases()[name].astype(object)  # a copy that takes whatever the browser sent
     shown = table.index[_shown_rows(table, name)]
     changes = st.session_state.get(_editor_key(name)) or {}
     for position, values in (changes.get("edited_rows") or {}).items():
@@ -387,9 +436,18 @@ def render_changes() -> None:
     if state.derived is None:
         st.caption("No derived model to compare with: this spec was built from scratch or imported.")
         return
+    overrides = state.options.overrides()
+    if overrides:
+        st.info(
+            "Derived with options that change the calibration's values: " + "; ".join(overrides) + ".",
+            icon=":material/tune:",
+        )
     changes = cached_changes(spec_json(state.spec), spec_json(state.derived), state.spec, state.derived)
     if changes.empty:
-        st.success("Every value comes from the calibration (as derived).")
+        if overrides:
+            st.caption("No edits since deriving with these options.")
+        else:
+            st.success("Every value comes from the calibration (as derived).")
         return
     st.markdown("\n".join(f"- {line}" for line in summarize_changes(changes)))
     listed = _render_change_list(changes)
@@ -437,6 +495,7 @@ def _tables(spec: NoiseSpec) -> dict[str, pd.DataFrame]:
 
 # --- one entry as a form ------------------------------------------------------------------
 
+FORM_FIELDS_PER_ROW = 3
 _FORM_FIELDS = {
     "qubit_specific": ("depolarizing", "pauli", "t1", "t2", "time", "excited"),
     "readout": ("p1_given_0", "p0_given_1"),
@@ -465,9 +524,11 @@ def render_entry_form() -> None:
     shown = {field: _form_text(row[field]) for field in _FORM_FIELDS[name]}
     keys = {field: f"noise_form_{field}_{state.generation}_{chosen}" for field in _FORM_FIELDS[name]}
     with st.form("noise_entry_form"):
-        columns = st.columns(len(_FORM_FIELDS[name]))
-        for field, column in zip(_FORM_FIELDS[name], columns, strict=True):
-            column.text_input(COLUMN_LABELS[field], shown[field], help=_HELP.get(field), key=keys[field])
+        fields = _FORM_FIELDS[name]
+        for start in range(0, len(fields), FORM_FIELDS_PER_ROW):  # wide enough for '2.596e-04' and its label
+            row_fields = fields[start : start + FORM_FIELDS_PER_ROW]
+            for field, column in zip(row_fields, st.columns(FORM_FIELDS_PER_ROW), strict=False):
+                column.text_input(COLUMN_LABELS[field], shown[field], help=_HELP.get(field), key=keys[field])
         st.form_submit_button(  # applied in the callback, before the rerun draws anything
             "Apply to this entry", on_click=_apply_entry, args=(name, position, shown, keys, chosen)
         )

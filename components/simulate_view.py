@@ -17,7 +17,9 @@ from components.session import (
     ChosenCircuit,
     ShownSimulation,
     current_device,
+    noise_state,
     shown_simulation,
+    use_spec,
 )
 from components.spec_tables import parse_qubits
 from components.tasks import TaskStopped
@@ -27,6 +29,7 @@ from noise_core.simulation import METHODS
 from noise_core.simulation.circuits import MAX_CLIFFORD_DEPTH, QUBIT_RANGES
 from noise_core.simulation.methods import Method
 from noise_core.simulation.qasm_bounds import DEFAULT_QASM_LIMITS
+from noise_core.spec.readout import assignment_matrix
 
 HEATMAP_QUBITS = 6
 """Per-qubit assignment heatmaps are drawn for at most this many measured qubits."""
@@ -114,7 +117,10 @@ def _library_parameters(name: str) -> dict[str, object]:
     if name in QUBIT_RANGES:
         default = {"GHZ": 3, "QFT": 4, "Grover": 3, "random Clifford": 4, "mirror": 3}[name]
         low, high = QUBIT_RANGES[name]
-        size = columns[0].number_input("qubits", low, high, default, key=_size_key(name), persist_state="session")
+        size = columns[0].number_input(
+            "qubits", low, high, default, key=_size_key(name), persist_state="session",
+            on_change=_fit_parameters_to_size, args=(name,),
+        )  # fmt: skip
         parameters: dict[str, object] = {"num_qubits": int(size)}
         if name == "QFT":
             value = columns[1].number_input(
@@ -134,6 +140,8 @@ def _library_parameters(name: str) -> dict[str, object]:
             parameters["seed"] = int(
                 columns[2].number_input("circuit seed", 0, None, 1, key=PARAMETER_KEYS["seed"], persist_state="session")
             )
+        if note := st.session_state.pop(_PARAMETER_NOTE, None):
+            st.caption(note)
         return parameters
     if name == "Bernstein–Vazirani":
         return {
@@ -148,6 +156,29 @@ def _library_parameters(name: str) -> dict[str, object]:
             )
         }
     return {}
+
+
+def _fit_parameters_to_size(name: str) -> None:
+    """A new size keeps the parameters that depend on it valid: Grover's marked bitstring is padded or cut to
+    the new width (clbit 0 last, so on the left), and QFT's value read back is brought under 2ⁿ; the page says
+    what changed."""
+    size = int(st.session_state[_size_key(name)])
+    if name == "Grover" and PARAMETER_KEYS["marked"] in st.session_state:
+        marked = str(st.session_state[PARAMETER_KEYS["marked"]]).strip()
+        if len(marked) != size:
+            fitted = marked[-size:].rjust(size, "1")
+            st.session_state[PARAMETER_KEYS["marked"]] = fitted
+            st.session_state[_PARAMETER_NOTE] = f"Marked bitstring {marked!r} became {fitted!r} for {size} qubits."
+    if name == "QFT" and PARAMETER_KEYS["value"] in st.session_state:
+        value = int(st.session_state[PARAMETER_KEYS["value"]])
+        if value >= 2**size:
+            st.session_state[PARAMETER_KEYS["value"]] = 2**size - 1
+            st.session_state[_PARAMETER_NOTE] = (
+                f"Value read back {value} became {2**size - 1}, the largest {size} qubits hold."
+            )
+
+
+_PARAMETER_NOTE = "sim_parameter_note"
 
 
 def _qasm_circuit() -> ChosenCircuit | None:
@@ -235,7 +266,8 @@ def what_if_strip() -> WhatIf:
         }
         qubit = columns[5].selectbox(
             "one qubit's readout", [None, *_qubits_measured_first()], key="whatif_qubit", persist_state="session",
-            format_func=lambda q: "unchanged" if q is None else f"qubit {q}",
+            format_func=lambda q: "unchanged" if q is None else f"qubit {q}", on_change=_start_from_current_readout,
+            help="Its P(1|0) and P(0|1) start at the model in force's values; change one to try another",
         )  # fmt: skip
         p10 = columns[6].number_input(
             "P(1|0)",
@@ -259,13 +291,50 @@ def what_if_strip() -> WhatIf:
             persist_state="session",
             disabled=qubit is None,
         )
+        changed_qubit = None if qubit is None or (p10, p01) == current_readout(qubit) else qubit
         what_if = WhatIf(
-            float(factors["gate"]), float(factors["readout"]), float(factors["relaxation"]), qubit, p10, p01,
+            float(factors["gate"]), float(factors["readout"]), float(factors["relaxation"]), changed_qubit, p10, p01,
             idle=float(factors["idle"]),
         )  # fmt: skip
         if not what_if.is_identity:
-            st.caption("This result uses the scaled model; the model in force is unchanged until you put it in force.")
+            left, right = st.columns([4, 1])
+            left.caption(
+                "This result uses the scaled model; the model in force is unchanged until you put it in force."
+            )
+            right.button(
+                "Put in force", key="whatif_apply", on_click=_put_in_force, args=(what_if,), icon=":material/check:",
+                help="Make this scaled model the model in force (the Noise model page lists it as changes)",
+            )  # fmt: skip
+        if problem := st.session_state.pop(_PUT_IN_FORCE_ERROR, None):
+            st.error(f"Not put in force; the model in force is unchanged: {problem}", icon=":material/error:")
     return what_if
+
+
+def current_readout(qubit: int) -> tuple[float, float]:
+    """(P(1|0), P(0|1)) of ``qubit`` in the model in force."""
+    matrix = assignment_matrix(noise_state().spec, qubit)
+    return float(matrix[0][1]), float(matrix[1][0])
+
+
+def _start_from_current_readout() -> None:
+    """The one-qubit what-if starts from the chosen qubit's values in force: choosing changes nothing."""
+    qubit = st.session_state.get("whatif_qubit")
+    p10, p01 = (0.0, 0.0) if qubit is None else current_readout(qubit)
+    st.session_state["whatif_p10"], st.session_state["whatif_p01"] = p10, p01
+
+
+def _put_in_force(what_if: WhatIf) -> None:
+    """The what-if's model becomes the model in force, and the strip returns to rest (it would apply twice)."""
+    try:
+        use_spec(what_if.apply(noise_state().spec))
+    except NoiseStudioError as error:
+        st.session_state[_PUT_IN_FORCE_ERROR] = str(error)
+        return
+    for key, value in WHAT_IF_RESET.items():
+        st.session_state[key] = value
+
+
+_PUT_IN_FORCE_ERROR = "whatif_apply_error"
 
 
 def _qubits_measured_first() -> list[int]:

@@ -8,12 +8,15 @@ Four tables, one row per thing a user thinks about:
 - ``readout``: one row per qubit: P(1|0) and P(0|1).
 - ``idle``: one row per qubit: T1, T2 and excited population while it waits (idle relaxation).
 
-Units and digits: T1 and T2 are shown in µs and gate times in ns (the spec holds ns), with
-about four significant digits (``humane``). Each gate row also keeps, in its ``exact`` column
-(never shown to the user), the text each relaxation cell was displayed with and the exact
-values behind it: a cell whose text is unchanged reads back exactly, so showing rounded
-numbers never changes the spec in force. Pauli terms are written ``"X:0.01, Z:0.02"``; the
-identity gets the remaining probability unless it is written.
+Every cell is text, read on the server: the browser sends what was typed (a number column there
+would clamp 2 to its maximum or turn 'abc' into 0 before any rule could refuse it), and every
+value goes through the same rules as the one-entry form. Units and digits: T1 and T2 are shown
+in µs and gate times in ns (the spec holds ns), probabilities and λ with about four
+significant digits (``humane``). Each row also keeps, in its ``exact`` column (never shown to
+the user), the text each number cell was displayed with and the exact values behind it: a cell
+left as shown, or retyped as the same numbers ('0.003906' for 0.00390625), reads back exactly,
+so showing rounded numbers never changes the spec in force. Pauli terms are written
+``"X:0.01, Z:0.02"``; the identity gets the remaining probability unless it is written.
 
 ``spec_from_tables`` raises ``SpecEditError`` with one problem per wrong field, naming the entry
 as the user sees it and the column as labelled: "readout of qubit 113: P(1|0) must be between
@@ -81,8 +84,11 @@ COLUMN_LABELS = {
     "p0_given_1": "P(0|1)",
 }
 """Each column as the editor labels it; problems use the same words."""
-NS_PER_SHOWN_UNIT = {"t1": 1000.0, "t2": 1000.0, "time": 1.0, "excited": 1.0}
-"""Spec value (ns for times) per displayed unit: T1/T2 in µs, gate time in ns."""
+SPEC_PER_SHOWN_UNIT = {
+    "t1": 1000.0, "t2": 1000.0, "time": 1.0, "excited": 1.0, "depolarizing": 1.0, "p1_given_0": 1.0,
+    "p0_given_1": 1.0,
+}  # fmt: skip
+"""Spec value (ns for times) per displayed unit of each number column: T1/T2 in µs, gate time in ns."""
 RELAXATION_ATTRIBUTES = {"t1": "t1", "t2": "t2", "time": "time", "excited": "excited_state_population"}
 IDLE_ATTRIBUTES = {"t1": "t1", "t2": "t2", "excited": "excited_state_population"}
 SIGNIFICANT_DIGITS = 4
@@ -113,21 +119,12 @@ def humane(value: float, digits: int = SIGNIFICANT_DIGITS) -> str:
 
 
 def tables_from_spec(spec: NoiseSpec) -> dict[str, pd.DataFrame]:
-    """The spec's channels as the four editable tables (times in display units, exact values kept)."""
+    """The spec's channels as the four editable tables: texts in display units (object columns, which take
+    whatever a browser sends), exact values kept."""
     return {
         "all_qubit": _all_qubit_table(spec),
         "qubit_specific": _qubit_specific_table(spec),
-        "readout": pd.DataFrame(
-            [
-                {
-                    "qubit": entry.qubit,
-                    "p1_given_0": entry.assignment_probabilities[0][1],
-                    "p0_given_1": entry.assignment_probabilities[1][0],
-                }
-                for entry in spec.local_readout_errors
-            ],
-            columns=READOUT_COLUMNS,
-        ),
+        "readout": _readout_table(spec),
         "idle": _idle_table(spec),
     }
 
@@ -206,10 +203,15 @@ def _add_relaxation(
 ) -> None:
     """T1/T2 (µs), time (ns) and excited population as texts, one value per qubit; exact values kept."""
     for column, attribute in attributes.items():
-        values = tuple(getattr(relaxation, attribute) for relaxation in relaxations)
-        text = ", ".join("inf" if value is None else humane(value / NS_PER_SHOWN_UNIT[column]) for value in values)
-        row[column] = text
-        row[EXACT][column] = (text, values)
+        _add_numbers(row, column, tuple(getattr(relaxation, attribute) for relaxation in relaxations))
+
+
+def _add_numbers(row: dict[str, Any], column: str, values: tuple[float | None, ...]) -> dict[str, Any]:
+    """The cell's text in the shown unit ('52.1, inf'), and under ``EXACT`` that text with the exact values."""
+    text = ", ".join("inf" if value is None else humane(value / SPEC_PER_SHOWN_UNIT[column]) for value in values)
+    row[column] = text
+    row[EXACT][column] = (text, values)
+    return row
 
 
 def _add_order(row: dict[str, Any], field: str, index: int) -> dict[str, Any]:
@@ -223,18 +225,17 @@ def _all_qubit_table(spec: NoiseSpec) -> pd.DataFrame:
 
     def row(gate: str, num_qubits: int) -> dict[str, Any]:
         empty: dict[str, Any] = {**dict.fromkeys(ALL_QUBIT_COLUMNS), EXACT: {}}  # a new dict per row
-        return rows.setdefault(gate, {**empty, "gate": gate, "num_qubits": num_qubits})
+        return rows.setdefault(gate, {**empty, "gate": gate, "num_qubits": str(num_qubits)})
 
     for index, depolarizing in enumerate(spec.gate_depolarizing_errors):
         entry = _add_order(row(depolarizing.gate, depolarizing.num_qubits), "gate_depolarizing_errors", index)
-        entry["depolarizing"] = depolarizing.probability
+        _add_numbers(entry, "depolarizing", (depolarizing.probability,))
     for index, pauli in enumerate(spec.gate_pauli_errors):
         entry = _add_order(row(pauli.gate, pauli.num_qubits), "gate_pauli_errors", index)
         entry["pauli"] = _pauli_text(pauli.pauli_terms)
     for index, thermal in enumerate(spec.gate_thermal_relaxation_errors):
         _add_relaxation(_add_order(row(thermal.gate, 1), "gate_thermal_relaxation_errors", index), [thermal])
-    table = pd.DataFrame(list(rows.values()), columns=[*ALL_QUBIT_COLUMNS, EXACT])
-    return table.astype({"depolarizing": float})
+    return pd.DataFrame(list(rows.values()), columns=[*ALL_QUBIT_COLUMNS, EXACT], dtype=object)
 
 
 def _qubit_specific_table(spec: NoiseSpec) -> pd.DataFrame:
@@ -246,7 +247,7 @@ def _qubit_specific_table(spec: NoiseSpec) -> pd.DataFrame:
 
     for index, depolarizing in enumerate(spec.local_depolarizing_errors):
         entry = _add_order(row(depolarizing.gate, depolarizing.qubits), "local_depolarizing_errors", index)
-        entry["depolarizing"] = depolarizing.probability
+        _add_numbers(entry, "depolarizing", (depolarizing.probability,))
     for index, pauli in enumerate(spec.local_pauli_errors):
         entry = _add_order(row(pauli.gate, pauli.qubits), "local_pauli_errors", index)
         entry["pauli"] = _pauli_text(pauli.pauli_terms)
@@ -254,17 +255,26 @@ def _qubit_specific_table(spec: NoiseSpec) -> pd.DataFrame:
         _add_relaxation(
             _add_order(row(thermal.gate, thermal.qubits), "local_thermal_relaxation_errors", index), thermal.relaxations
         )
-    table = pd.DataFrame(list(rows.values()), columns=[*QUBIT_SPECIFIC_COLUMNS, EXACT])
-    return table.astype({"depolarizing": float})
+    return pd.DataFrame(list(rows.values()), columns=[*QUBIT_SPECIFIC_COLUMNS, EXACT], dtype=object)
+
+
+def _readout_table(spec: NoiseSpec) -> pd.DataFrame:
+    rows = []
+    for index, entry in enumerate(spec.local_readout_errors):
+        row: dict[str, Any] = {"qubit": str(entry.qubit), EXACT: {}}
+        _add_numbers(row, "p1_given_0", (entry.assignment_probabilities[0][1],))
+        _add_numbers(row, "p0_given_1", (entry.assignment_probabilities[1][0],))
+        rows.append(_add_order(row, "local_readout_errors", index))
+    return pd.DataFrame(rows, columns=[*READOUT_COLUMNS, EXACT], dtype=object)
 
 
 def _idle_table(spec: NoiseSpec) -> pd.DataFrame:
     rows = []
     for index, entry in enumerate(spec.idle_relaxation_errors):
-        row: dict[str, Any] = {"qubit": entry.qubit, EXACT: {}}
+        row: dict[str, Any] = {"qubit": str(entry.qubit), EXACT: {}}
         _add_relaxation(_add_order(row, "idle_relaxation_errors", index), [entry], IDLE_ATTRIBUTES)
         rows.append(row)
-    return pd.DataFrame(rows, columns=[*IDLE_COLUMNS, EXACT])
+    return pd.DataFrame(rows, columns=[*IDLE_COLUMNS, EXACT], dtype=object)
 
 
 def _pauli_text(terms: Iterable[Any]) -> str:
@@ -419,7 +429,8 @@ class _Cells:
         if not self.present(column):
             self.fail(column, "is empty; enter a number")
             return None
-        number = _to_float(self.row.get(column))
+        unchanged = self.unchanged(column)
+        number = unchanged[0] if unchanged is not None and len(unchanged) == 1 else _to_float(self.row.get(column))
         if number is None:
             self.fail(column, f"must be a number; got {self.shown(column)!r}")
         elif (low is not None and number < low) or (high is not None and number > high):
@@ -491,12 +502,21 @@ class _Cells:
             terms.insert(0, {"pauli": identity, "probability": 1.0 - total})
         return terms
 
+    def unchanged(self, column: str) -> tuple[float | None, ...] | None:
+        """The exact values behind a cell left as it was shown, or retyped as the same numbers; else None."""
+        exact = exact_cells(self.row).get(column)
+        if exact is None or not self.present(column):
+            return None
+        typed, shown = str(self.row.get(column)).strip(), exact[0]
+        same = typed == shown or (_numbers(shown) is not None and _numbers(typed) == _numbers(shown))
+        return exact[1] if same else None
+
     def per_qubit(self, column: str, count: int, *, infinite_allowed: bool) -> list[float | None] | None:
         """One value per qubit in the spec's units (ns): exact when the cell shows what it was given."""
         text = str(self.row.get(column)).strip() if self.present(column) else ""
-        exact = exact_cells(self.row).get(column)
-        if exact is not None and exact[0] == text and len(exact[1]) == count:
-            return list(exact[1])
+        unchanged = self.unchanged(column)
+        if unchanged is not None and len(unchanged) == count:
+            return list(unchanged)
         rule, meaning = _RELAXATION_RULES[column]
         if not text:
             self.fail(column, f"is empty; enter {meaning}")
@@ -517,7 +537,7 @@ class _Cells:
                 hint = " (inf is for qubit-specific rows)" if column in ("t1", "t2") and not infinite_allowed else ""
                 self.fail(column, f"must be {meaning}{hint}; got {part!r}")
                 return None
-            values.append(number * NS_PER_SHOWN_UNIT[column])
+            values.append(number * SPEC_PER_SHOWN_UNIT[column])
         return values
 
     def relaxations(
@@ -542,8 +562,9 @@ class _Cells:
     def t2_within_limit(self, t1: float | None, t2: float | None, where: str = "") -> bool:
         """T2 ≤ 2·T1 (ns, None = ∞), else a problem in the user's units."""
         if t1 is not None and (t2 is None or t2 > 2.0 * t1):
-            shown = "inf" if t2 is None else humane(t2 / NS_PER_SHOWN_UNIT["t2"])
-            self.fail("t2", f"must be at most 2·T1 = {humane(2.0 * t1 / NS_PER_SHOWN_UNIT['t1'])}{where}; got {shown}")
+            shown = "inf" if t2 is None else humane(t2 / SPEC_PER_SHOWN_UNIT["t2"])
+            limit = humane(2.0 * t1 / SPEC_PER_SHOWN_UNIT["t1"])
+            self.fail("t2", f"must be at most 2·T1 = {limit}{where}; got {shown}")
             return False
         return True
 
@@ -554,6 +575,14 @@ _RELAXATION_RULES: dict[str, tuple[Callable[[float], bool], str]] = {
     "time": (lambda value: value >= 0.0, "a number of ns, 0 or more"),
     "excited": (lambda value: 0.0 <= value <= 1.0, "between 0 and 1"),
 }
+
+
+def _numbers(text: str) -> tuple[float, ...] | None:
+    """'52.1, inf' → (52.1, inf): the numbers a cell's text lists, or None when any part is not one."""
+    try:
+        return tuple(float(part) for part in text.replace("∞", "inf").split(","))
+    except ValueError:
+        return None
 
 
 def _to_float(value: Any) -> float | None:

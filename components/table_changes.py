@@ -9,6 +9,7 @@ bulk changes ("1,796 entries removed: 1,484 qubit-specific, 156 readout, 156 idl
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
@@ -19,10 +20,10 @@ import pandas as pd
 from components.spec_tables import (
     COLUMN_LABELS,
     EXACT,
-    NS_PER_SHOWN_UNIT,
     ORDER,
     PER_QUBIT_TABLES,
     SIGNIFICANT_DIGITS,
+    SPEC_PER_SHOWN_UNIT,
     TABLE_KEYS,
     entry_label,
     exact_cells,
@@ -165,7 +166,7 @@ def _shown(row: Row, column: str, *, digits: int = SIGNIFICANT_DIGITS) -> str:
         return "—"
     exact = _exact(row, column)
     if digits > SIGNIFICANT_DIGITS and exact is not None and str(value).strip() == exact[0]:
-        scale = NS_PER_SHOWN_UNIT[column]
+        scale = SPEC_PER_SHOWN_UNIT[column]
         return ", ".join("inf" if item is None else humane(item / scale, digits) for item in exact[1])
     if isinstance(value, int | float | np.number) and not isinstance(value, bool):
         return humane(float(value), digits)
@@ -205,18 +206,26 @@ def reset_entry(
 
 
 def rows_matching(table: pd.DataFrame, name: str, text: str) -> pd.Series:
-    """Rows of ``table`` on any qubit listed in ``text`` or of any gate named there (all when empty)."""
-    words = [word.strip() for word in str(text or "").replace(";", ",").split(",")]
+    """Rows of ``table`` that the filter ``text`` asks for (all when it is empty).
+
+    Terms are separated by commas, semicolons or spaces. Qubit numbers are alternatives, and so are
+    gate names; the two combine: '113, 114' is either qubit, 'cz' every cz entry, '113 cz' the cz
+    entries on qubit 113. A per-qubit table (readout, idle) has no gate: it shows the listed qubits; an
+    all-qubit row acts on every qubit, so only its gate is matched.
+    """
+    words = re.split(r"[,;\s]+", str(text or "").strip())
     qubits = {word for word in words if word.isdigit()}
     gates = {word for word in words if word and not word.isdigit()}
     if not qubits and not gates:
         return pd.Series(True, index=table.index)
     if name in PER_QUBIT_TABLES:
-        row_qubits = [{qubit_label(qubit)} for qubit in table["qubit"]]
-    elif "qubits" in table.columns:
-        row_qubits = [{part.strip() for part in str(text).split(",")} for text in table["qubits"]]
-    else:
-        row_qubits = [set() for _ in range(len(table))]
-    row_gates = list(table["gate"]) if "gate" in table.columns else [None] * len(table)
-    matches = [bool(qubits & mine) or gate in gates for mine, gate in zip(row_qubits, row_gates, strict=True)]
+        return table["qubit"].map(lambda qubit: qubit_label(qubit) in qubits).astype(bool)
+    every_qubit = "qubits" not in table.columns
+    row_qubits = (
+        [set()] * len(table) if every_qubit else [{p.strip() for p in str(q).split(",")} for q in table["qubits"]]
+    )
+    matches = [
+        (not qubits or every_qubit or bool(qubits & mine)) and (not gates or str(gate).strip() in gates)
+        for mine, gate in zip(row_qubits, table["gate"], strict=True)
+    ]
     return pd.Series(matches, index=table.index, dtype=bool)

@@ -9,26 +9,23 @@ from components.noise_editor import (
     render_derive_form,
     render_editors,
     render_entry_form,
+    render_origin,
     render_start_buttons,
 )
-from components.session import current_device, noise_state, workbench
+from components.session import workbench
 
 st.title("Noise model")
-with st.expander("Derive from the device (Aer from_backend options)", expanded=False):
-    render_derive_form()
-render_start_buttons()
 
 
 @st.fragment
 def edit_and_see() -> None:
-    """Editors and the live result: an edit reruns only this, and the result beside it redraws."""
+    """Derive form, editors and the live result: an edit reruns only this, the result beside it redraws, and the
+    derive form knows what a new derivation would replace."""
     apply_pending_edits()
-    state = noise_state()
-    origin = "derived from" if state.spec is state.derived else "edited, based on"
-    st.caption(
-        f"Device: {current_device().calibration.backend_name} ({current_device().source}). The model in force is "
-        f"{origin} {'the device' if state.derived is not None else 'nothing (built by hand)'}; simulations use it."
-    )
+    with st.expander("Derive from the device (Aer from_backend options)", expanded=False):
+        render_derive_form()
+    render_start_buttons()
+    render_origin()
     editors, result = st.columns([3, 2], gap="medium")
     with result:  # drawn first: the browser gets the new metrics before the editors are rebuilt
         bench = workbench()

@@ -59,6 +59,36 @@ def test_one_qubits_readout_what_if_changes_only_that_qubit(app: AppTest) -> Non
     assert metric(app, "Success probability") < 0.8  # |000⟩ half the time read with that bit flipped
 
 
+def test_choosing_a_qubit_for_the_readout_what_if_starts_from_its_values_and_changes_nothing(app: AppTest) -> None:
+    success = metric(app, "Success probability")
+    qubit = sorted(int(q) for q in app.session_state["last_simulation"].result.measured_qubits)[0]
+    entry = next(e for e in app.session_state["noise"].spec.local_readout_errors if e.qubit == qubit)
+    app.selectbox(key="whatif_qubit").set_value(qubit).run()
+    assert app.number_input(key="whatif_p10").value == entry.assignment_probabilities[0][1]
+    assert app.number_input(key="whatif_p01").value == entry.assignment_probabilities[1][0]
+    assert metric(app, "Success probability") == success
+    assert "what-if" not in app.session_state["last_simulation"].described
+    app.number_input(key="whatif_p01").set_value(0.2).run()
+    assert f"qubit {qubit} readout P(1|0) {entry.assignment_probabilities[0][1]:g}, P(0|1) 0.2" in (
+        app.session_state["last_simulation"].described
+    )
+
+
+def test_a_what_if_can_be_put_in_force_and_the_strip_returns_to_rest(app: AppTest) -> None:
+    before = app.session_state["noise"].spec
+    app.number_input(key="whatif_readout").set_value(2.0).run()
+    scaled = metric(app, "Success probability")
+    app.button(key="whatif_apply").click().run()
+    assert not app.exception and not app.error
+    spec = app.session_state["noise"].spec
+    assert spec.local_readout_errors[0].assignment_probabilities[0][1] == pytest.approx(
+        2 * before.local_readout_errors[0].assignment_probabilities[0][1]
+    )
+    assert app.number_input(key="whatif_readout").value == 1.0
+    assert "what-if" not in app.session_state["last_simulation"].described
+    assert metric(app, "Success probability") == scaled  # the same model, now in force
+
+
 def test_log_scale_top_k_order_and_the_sampled_band(app: AppTest) -> None:
     app.toggle(key="sim_log").set_value(True).run()
     assert figure(app, "sim_histogram")["layout"]["yaxis"]["type"] == "log"
@@ -171,3 +201,17 @@ def test_a_table_edit_survives_a_visit_to_another_page(app: AppTest) -> None:
     app.switch_page("pages/simulate.py").run()
     app.switch_page("pages/noise.py").run()
     assert app.session_state["noise"].spec.local_readout_errors[0].assignment_probabilities[0][1] == 0.25
+
+
+def test_a_new_size_keeps_grover_and_qft_parameters_valid_and_says_so(app: AppTest) -> None:
+    app.selectbox(key="sim_library").set_value("Grover").run()
+    app.number_input(key="sim_Grover_n").set_value(4).run()
+    assert not app.error, [error.value for error in app.error]
+    assert app.text_input(key="sim_grover_marked").value == "1111"
+    assert "Marked bitstring '111' became '1111' for 4 qubits." in [caption.value for caption in app.caption]
+    assert app.session_state["last_simulation"].label == "Grover(4)"
+    app.selectbox(key="sim_library").set_value("QFT").run()
+    app.number_input(key="sim_QFT_n").set_value(2).run()
+    assert not app.error, [error.value for error in app.error]
+    assert app.number_input(key="sim_qft_value").value == 3
+    assert "Value read back 5 became 3, the largest 2 qubits hold." in [caption.value for caption in app.caption]

@@ -264,3 +264,21 @@ def test_options_as_a_model_derive_what_the_same_keywords_derive(snapshot) -> No
 def test_options_given_both_ways_are_refused(snapshot) -> None:
     with pytest.raises(NoiseStudioError, match="either as DerivationOptions or as keywords, not both"):
         derive_noise_spec(load_calibration(snapshot), DerivationOptions(), temperature=20.0)
+
+
+def test_options_that_differ_from_from_backends_defaults_are_listed_in_words() -> None:
+    from noise_core import DerivationOptions
+
+    assert DerivationOptions().overrides() == []
+    options = DerivationOptions(
+        thermal_relaxation=False,
+        temperature=20.0,
+        gate_lengths=[{"gate": "cz", "value": 680.0}, {"gate": "sx", "qubits": [4], "value": 0.04}],
+        gate_length_units="us",
+    )
+    assert options.overrides() == [
+        "thermal relaxation off",
+        "temperature 20 mK",
+        "cz length 680 us on every qubit tuple",
+        "sx length 0.04 us on 4",
+    ]

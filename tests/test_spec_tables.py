@@ -16,7 +16,7 @@ from components.spec_tables import (
     spec_with_row,
     tables_from_spec,
 )
-from components.table_changes import changes_from_derived, row_status, summarize_changes
+from components.table_changes import changes_from_derived, row_status, rows_matching, summarize_changes
 from noise_core import NoiseSpec, derive_noise_spec
 from presets import load_preset
 
@@ -78,6 +78,18 @@ def test_an_untouched_row_keeps_its_exact_values_while_an_edited_one_takes_the_t
     assert edited.local_thermal_relaxation_errors[0].relaxations[0].t1 == 80_000.0
     assert edited.local_thermal_relaxation_errors[1:] == spec.local_thermal_relaxation_errors[1:]
     assert edited.local_depolarizing_errors == spec.local_depolarizing_errors
+
+
+@pytest.mark.parametrize("typed", ["0.003906", " 0.0039060 ", "3.906e-3"])
+def test_a_probability_retyped_as_the_number_shown_reads_back_exactly(typed: str) -> None:
+    """Every cell is text; one retyped as the number it shows is no edit (0.003906 stays 0.00390625)."""
+    spec = derived("ibm_pittsburgh")
+    tables = tables_from_spec(spec)
+    assert tables["readout"].loc[113, "p1_given_0"] == "0.003906"
+    tables["readout"].loc[113, "p1_given_0"] = typed
+    tables["qubit_specific"].loc[0, "depolarizing"] = str(tables["qubit_specific"].loc[0, "depolarizing"])
+    assert spec_from_tables(tables, spec) == spec
+    assert spec_with_row(spec, "readout", tables["readout"].loc[113].to_dict()) == spec
 
 
 @pytest.mark.parametrize(
@@ -262,7 +274,7 @@ def test_each_wrong_field_of_a_row_is_reported_once() -> None:
 def test_a_readout_probability_out_of_range_is_one_problem_in_the_users_terms() -> None:
     spec = derived("ibm_pittsburgh")
     tables = tables_from_spec(spec)
-    tables["readout"].loc[113, "p1_given_0"] = 2.0
+    tables["readout"].loc[113, "p1_given_0"] = "2"  # text, as the browser sends it
     with pytest.raises(SpecEditError) as caught:
         spec_from_tables(tables, spec)
     assert caught.value.problems == ["readout of qubit 113: P(1|0) must be between 0 and 1; got 2"]
@@ -299,7 +311,7 @@ def test_row_status_and_the_changes_list_compare_with_the_derived_tables() -> No
     derived_tables = tables_from_spec(derived("ibmq_manila"))
     reference = derived_tables["qubit_specific"]
     edited = reference.copy()
-    edited.loc[0, "depolarizing"] = 0.5
+    edited.loc[0, "depolarizing"] = "0.5"
     edited = edited.drop(index=3)
     added = pd.DataFrame([{"gate": "cx", "qubits": "0,4", "depolarizing": 0.1}], columns=edited.columns)
     edited = pd.concat([edited, added], ignore_index=True)
@@ -308,7 +320,7 @@ def test_row_status_and_the_changes_list_compare_with_the_derived_tables() -> No
     assert (status.iloc[1:-1] == "calibration").all()
     gate, qubits = reference.loc[3, ["gate", "qubits"]]
     changes = changes_from_derived({**derived_tables, "qubit_specific": edited}, derived_tables)
-    old = humane(reference.loc[0, "depolarizing"])
+    old = reference.loc[0, "depolarizing"]  # the text the editor shows
     assert list(changes[["table", "entry", "change", "values"]].itertuples(index=False, name=None)) == [
         ("qubit_specific", entry_label("qubit_specific", reference.loc[0]), "edited", f"depolarizing λ {old} → 0.5"),
         ("qubit_specific", "cx on 0,4", "added", "depolarizing λ 0.1"),
@@ -320,13 +332,13 @@ def test_the_changes_show_old_and_new_values_in_the_editors_units() -> None:
     spec = derived("ibm_pittsburgh")
     reference = tables_from_spec(spec)
     tables = {name: table.copy() for name, table in reference.items()}
-    tables["readout"].loc[113, "p1_given_0"] = 0.3
+    tables["readout"].loc[113, "p1_given_0"] = "0.3"
     tables["qubit_specific"] = tables["qubit_specific"].astype(object)
     tables["qubit_specific"].loc[0, "t1"] = "80"
     tables["qubit_specific"].loc[1, "t1"] = "310.6755"  # shown as 310.7 both before and after
     edited = tables_from_spec(spec_from_tables(tables, spec))
     changes = changes_from_derived(edited, reference).set_index("entry")["values"].to_dict()
-    p10 = humane(reference["readout"].loc[113, "p1_given_0"])
+    p10 = reference["readout"].loc[113, "p1_given_0"]
     assert changes == {
         "id on 0": "T1 (µs) 66.84 → 80",
         "id on 1": "T1 (µs) 310.6755289 → 310.6755",
@@ -343,7 +355,7 @@ def test_starting_from_scratch_is_summarized_by_counts() -> None:
 def test_the_idle_table_edits_idle_relaxation_in_µs_and_explains_a_broken_t2() -> None:
     spec = derive_noise_spec(load_preset("ibmq_manila"))
     tables = tables_from_spec(spec)
-    assert list(tables["idle"]["qubit"]) == [0, 1, 2, 3, 4]
+    assert list(tables["idle"]["qubit"]) == ["0", "1", "2", "3", "4"]
     assert spec_from_tables(tables, spec) == spec  # shown rounded, read back exactly
     edited = {**tables, "idle": tables["idle"].assign(t1=["50", *tables["idle"]["t1"][1:]], t2="inf")}
     with pytest.raises(
@@ -353,3 +365,26 @@ def test_the_idle_table_edits_idle_relaxation_in_µs_and_explains_a_broken_t2() 
     edited["idle"].loc[0, "t2"] = "80"
     changed = spec_from_tables({**edited, "idle": edited["idle"].iloc[:1]}, spec)
     assert [(e.qubit, e.t1, e.t2) for e in changed.idle_relaxation_errors] == [(0, 50_000.0, 80_000.0)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("113 cz", {("cz", "113,114"), ("cz", "112,113")}),  # both terms: cz entries on 113 (AND)
+        ("113, cz", {("cz", "113,114"), ("cz", "112,113")}),
+        ("113", {("cz", "113,114"), ("cz", "112,113"), ("sx", "113")}),
+        ("113 114", {("cz", "113,114"), ("cz", "112,113"), ("sx", "113"), ("sx", "114")}),  # qubits: either
+        ("sx;cz 114", {("cz", "113,114"), ("sx", "114")}),  # gates: either
+        ("", {("cz", "113,114"), ("cz", "112,113"), ("sx", "113"), ("sx", "114"), ("sx", "5")}),
+    ],
+)
+def test_the_filter_combines_qubits_and_gates_and_lists_alternatives_of_each(text: str, expected: set) -> None:
+    table = pd.DataFrame(
+        [("cz", "113,114"), ("cz", "112,113"), ("sx", "113"), ("sx", "114"), ("sx", "5")], columns=["gate", "qubits"]
+    )
+    matched = table[rows_matching(table, "qubit_specific", text)]
+    assert set(matched.itertuples(index=False, name=None)) == expected
+    readout = pd.DataFrame({"qubit": ["112", "113", "114"]})
+    assert list(readout[rows_matching(readout, "readout", text)]["qubit"]) == (
+        [q for q in ("112", "113", "114") if q in text.replace(",", " ").split()] if text else ["112", "113", "114"]
+    )

@@ -50,6 +50,22 @@ class DerivationOptions(SpecModel):
     )
     gate_length_units: TimeUnit = Field(default="ns", description="Unit of the gate_lengths values.")
 
+    def overrides(self) -> list[str]:
+        """Each option that differs from ``from_backend``'s defaults, in words ('cz length 680 ns on every
+        pair', 'temperature 20 mK'): what makes a derived model differ from the calibration as reported."""
+        defaults = DerivationOptions()
+        switches = {
+            "gate_error": "gate errors off", "readout_error": "readout errors off",
+            "thermal_relaxation": "thermal relaxation off", "idle_relaxation": "idle relaxation off",
+        }  # fmt: skip
+        words = [text for name, text in switches.items() if getattr(self, name) != getattr(defaults, name)]
+        if self.temperature != defaults.temperature:
+            words.append(f"temperature {self.temperature:g} mK")
+        for override in self.gate_lengths:
+            where = "on every qubit tuple" if override.qubits is None else f"on {','.join(map(str, override.qubits))}"
+            words.append(f"{override.gate} length {override.value:g} {self.gate_length_units} {where}")
+        return words
+
 
 class NoiseScaling(SpecModel):
     """One what-if scaling applied to a spec (``noise_core.scale_noise``); 1 = unchanged, 0 = removed."""

@@ -1,0 +1,72 @@
+"""AppTest: the Noise model page keeps what the user has: edits are never dropped silently, every cell and field
+goes through the same rules, overrides read as changes, and the filter, tabs and form behave as people expect."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+pytestmark = pytest.mark.slow  # runs the whole app in AppTest
+
+APP = str(Path(__file__).parents[1] / "app.py")
+DERIVE = "FormSubmitter:derive_form-Derive from the device"
+
+
+@pytest.fixture
+def app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    at.switch_page("pages/noise.py").run()
+    assert not at.exception
+    return at
+
+
+def noise(at: AppTest):  # type: ignore[no-untyped-def]
+    return at.session_state["noise"]
+
+
+def edit(at: AppTest, table: str, change: dict) -> AppTest:
+    key = f"noise_editor_{table}_{noise(at).generation}"
+    at.session_state[key] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [], **change}
+    return at.run()
+
+
+def readout_of(at: AppTest, qubit: int) -> list[list[float]]:
+    return next(e.assignment_probabilities for e in noise(at).spec.local_readout_errors if e.qubit == qubit)
+
+
+def test_deriving_again_over_edits_asks_first_and_an_override_reads_as_a_change(app: AppTest) -> None:
+    edit(app, "readout", {"edited_rows": {0: {"p1_given_0": "0.2"}, 1: {"p1_given_0": "0.3"}}})
+    edited = noise(app).spec
+    app.session_state["derive_gate_lengths"] = {
+        "edited_rows": {}, "added_rows": [{"gate": "cz", "qubits": "", "value": "680"}], "deleted_rows": []
+    }  # fmt: skip
+    assert "holds 2 edits (2 entries edited: 2 readout)" in app.warning[0].value
+    app.button(key=DERIVE).click().run()
+    assert noise(app).spec is edited  # not derived: the edits stay in force
+    assert any("Tick 'Discard it and derive'" in error.value for error in app.error)
+    app.checkbox(key="derive_discard").check()
+    app.button(key=DERIVE).click().run()
+    state = noise(app)
+    assert state.spec is state.derived and state.options.gate_lengths[0].value == 680.0
+    assert {r.time for e in state.spec.local_thermal_relaxation_errors if e.gate == "cz" for r in e.relaxations} == {
+        680.0
+    }
+    overrides = next(info.value for info in app.info if info.value.startswith("Derived with options"))
+    assert "cz length 680 ns on every qubit tuple" in overrides
+    assert not any("Every value comes from the calibration" in s.value for s in app.success)
+
+
+def test_a_gate_length_that_is_not_a_number_is_refused_by_name(app: AppTest) -> None:
+    before = noise(app).spec
+    app.session_state["derive_gate_lengths"] = {
+        "edited_rows": {}, "added_rows": [{"gate": "cz", "qubits": "", "value": "abc"}], "deleted_rows": []
+    }  # fmt: skip
+    app.run()
+    app.button(key=DERIVE).click().run()
+    assert any(
+        "gate length override for 'cz': the length must be a number of ns, 0 or more; got 'abc'" in error.value
+        for error in app.error
+    )
+    assert noise(app).spec is before

@@ -18,6 +18,7 @@ from components.figures import build_comparison_histogram
 from components.jobs import NO_WHAT_IF
 from components.session import ShownSimulation, current_device, noise_state
 from components.tasks import TaskStopped
+from components.wording import in_ui_terms
 from noise_core import NoiseStudioError, SimulationResult
 from noise_core.simulation.result import total_variation_distance
 
@@ -42,7 +43,7 @@ def render_device_comparison(shown: ShownSimulation) -> None:
         outcome = cached_live(origin, spec, NO_WHAT_IF, shown.request, settings, COMPARE_SECONDS)
     except (NoiseStudioError, TaskStopped) as error:
         hint = " Turn off 'Same physical qubits' to let it choose its own." if same_qubits else ""
-        st.error(f"Not simulated on {calibration.backend_name}: {error}.{hint}", icon=":material/error:")
+        st.error(f"Not simulated on {calibration.backend_name}: {in_ui_terms(error)}.{hint}", icon=":material/error:")
         return
     if not isinstance(outcome, SimulationResult):
         st.info(

@@ -1,17 +1,21 @@
-"""Draw a loaded calibration: summary metrics, qubit and gate tables, findings."""
+"""Draw a loaded calibration: summary metrics, qubit and gate tables, findings (grouped and filtered)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
 from components.cached import cached_device_map
-from components.map_figure import build_device_map_figure
+from components.map_figure import build_device_map_figure, coupler_summary
 from components.session import LoadedDevice
-from noise_core import BackendCalibration, findings_table
+from noise_core import BackendCalibration, Finding, findings_table
 from noise_core.calibration import calibration_csv_name, calibration_to_csv
+from noise_core.simulation.target import FRACTIONAL_GATES
+from noise_core.spec.gates import is_measurement
 
 
 def render_device_summary(device: LoadedDevice) -> None:
@@ -108,10 +112,59 @@ def _start_filter_on_new_device(key: str, everything: list[str], calibration: Ba
 
 FINDINGS_ROW_HEIGHT = 72
 """Pixels per findings row: above 4rem Streamlit wraps text, so rule and action are read in full, never cut."""
+QUBIT_PROPERTIES = "qubit properties"
+"""What a finding about a qubit's own values (T1, readout...) concerns, beside 'gate cz' and 'device'."""
+MAX_FINDING_GROUPS = 40
+"""Groups drawn at most (a real snapshot has under 20); the filters narrow the rest."""
+
+
+def finding_scope(finding: Finding) -> str:
+    """What a finding concerns, for grouping and filtering: 'gate cz', 'qubit properties' or 'device'."""
+    if finding.gate is not None:
+        return f"gate {finding.gate}"
+    return QUBIT_PROPERTIES if finding.qubits else "device"
+
+
+def gates_not_simulated(gate_names: Iterable[str]) -> list[str]:
+    """The snapshot's gates whose entries no simulation uses, by ``build_target``'s rules: IBM's fractional gates
+    (left out of the transpiler's target, as IBM does by default) and measurements (their noise comes from each
+    qubit's readout properties). Told from the names: Qiskit objects built here, in the server's script thread,
+    crashed the server."""
+    return sorted(gate for gate in set(gate_names) if gate in FRACTIONAL_GATES or is_measurement(gate))
+
+
+@dataclass(frozen=True)
+class FindingGroup:
+    """Findings that concern one gate (or the qubits, or the device) and are of one kind."""
+
+    scope: str
+    kind: str
+    findings: tuple[Finding, ...]
+    simulated: bool
+    """False when the gate is one the simulation does not use: these findings change no result."""
+
+    @property
+    def label(self) -> str:
+        count = len(self.findings)
+        text = f"{self.scope} · {self.kind}: {count} finding{'' if count == 1 else 's'}"
+        return text if self.simulated else f"{text} (a gate the simulation does not use)"
+
+
+def group_findings(findings: Iterable[Finding], not_simulated: Collection[str]) -> list[FindingGroup]:
+    """Findings by scope and kind: groups that can change a result first, then the largest first."""
+    grouped: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        grouped.setdefault((finding_scope(finding), finding.kind.value), []).append(finding)
+    groups = [
+        FindingGroup(scope, kind, tuple(members), members[0].gate not in not_simulated)
+        for (scope, kind), members in grouped.items()
+    ]
+    return sorted(groups, key=lambda group: (not group.simulated, -len(group.findings), group.scope, group.kind))
 
 
 def render_findings(calibration: BackendCalibration) -> None:
-    """The findings table, filtered by kind; rule and action wrap onto several lines instead of being cut."""
+    """The findings grouped by what they concern and their kind, filtered by kind, gate and qubit; those on gates
+    the simulation does not use are said. Rule and action wrap onto several lines instead of being cut."""
     if not calibration.findings:
         st.success("No findings: every value is within its physical rule.")
         return
@@ -119,13 +172,62 @@ def render_findings(calibration: BackendCalibration) -> None:
         "Loading keeps every value as written. Each finding says which rule a value breaks and what the "
         "noise derivation will do about it."
     )
-    table = findings_table(calibration.findings)
-    kinds = sorted(table["kind"].unique())
+    not_simulated = gates_not_simulated(calibration.gate_names)
+    _say_findings_not_simulated(calibration.findings, not_simulated)
+    groups = group_findings(_filtered_findings(calibration), not_simulated)
+    if not groups:
+        st.info("No finding matches these filters.")
+    for index, group in enumerate(groups[:MAX_FINDING_GROUPS]):
+        with st.expander(group.label):
+            _render_findings_table(group.findings, key=f"device_findings_table_{index}")
+    if len(groups) > MAX_FINDING_GROUPS:
+        st.caption(f"… and {len(groups) - MAX_FINDING_GROUPS} more groups: narrow the filters to see them.")
+
+
+def _say_findings_not_simulated(findings: Sequence[Finding], not_simulated: Collection[str]) -> None:
+    """How many findings concern gates the simulation does not use, which, and why (nothing when none do)."""
+    concerned = [finding.gate for finding in findings if finding.gate is not None and finding.gate in not_simulated]
+    if not concerned:
+        return
+    gates = sorted(set(concerned))
+    reasons = []
+    if any(gate in FRACTIONAL_GATES for gate in gates):
+        reasons.append("IBM's fractional gates are left out of the transpiler's target, as IBM does by default")
+    if any(is_measurement(gate) for gate in gates):
+        reasons.append("measurements take their noise from each qubit's readout properties")
+    st.info(
+        f"{len(concerned)} of {len(findings)} findings concern gates the simulation does not use "
+        f"({', '.join(gates)}): {'; '.join(reasons)}; so they change no result.",
+        icon=":material/info:",
+    )
+
+
+def _filtered_findings(calibration: BackendCalibration) -> list[Finding]:
+    """The findings of the kinds and scopes chosen that touch one of the qubits chosen (none chosen: every qubit)."""
+    findings = calibration.findings
+    kinds = sorted({finding.kind.value for finding in findings})
+    scopes = sorted({finding_scope(finding) for finding in findings})
+    qubits = sorted({qubit for finding in findings for qubit in finding.qubits})
     _start_filter_on_new_device("device_findings_filter", kinds, calibration)
-    chosen = st.multiselect("Kinds", kinds, key="device_findings_filter")
+    _start_filter_on_new_device("device_findings_scope", scopes, calibration)
+    _start_filter_on_new_device("device_findings_qubits", [], calibration)
+    left, middle, right = st.columns(3)
+    chosen_kinds = set(left.multiselect("Kinds", kinds, key="device_findings_filter"))
+    chosen_scopes = set(middle.multiselect("Concerning", scopes, key="device_findings_scope"))
+    chosen_qubits = set(right.multiselect("Qubits", qubits, key="device_findings_qubits", placeholder="Every qubit"))
+    return [
+        finding
+        for finding in findings
+        if finding.kind.value in chosen_kinds
+        and finding_scope(finding) in chosen_scopes
+        and (not chosen_qubits or chosen_qubits & set(finding.qubits))
+    ]
+
+
+def _render_findings_table(findings: Sequence[Finding], *, key: str) -> None:
     st.dataframe(
-        table[table["kind"].isin(chosen)],
-        key="device_findings_table",
+        findings_table(findings),
+        key=key,
         width="stretch",
         hide_index=True,
         row_height=FINDINGS_ROW_HEIGHT,
@@ -142,14 +244,15 @@ def render_findings(calibration: BackendCalibration) -> None:
 
 
 def render_device_map(device: LoadedDevice, *, highlight: tuple[int, ...] = (), key: str = "device_map") -> None:
-    """The coupling graph, qubits coloured by a chosen metric and couplers by 2-qubit gate error."""
+    """The coupling graph, qubits coloured by a chosen metric and couplers by 2-qubit gate error (dashed: none
+    reported)."""
     positions, edges, metrics = cached_device_map(device.key, device.calibration)
     names = list(metrics.columns)
     metric = st.segmented_control("Colour qubits by", names, default=names[0], key=f"{key}_metric")
     figure = build_device_map_figure(positions, edges, metrics, metric or names[0], highlight=highlight)
     st.plotly_chart(figure, key=key, width="stretch")
     st.caption(
-        f"{len(positions)} qubits, {len(edges)} couplers; coupler colour = 2-qubit gate error (quintiles, "
+        f"{len(positions)} qubits, {coupler_summary(edges)}; coupler colour = 2-qubit gate error (quintiles, "
         "green lowest). Qubit colour is clipped to the 2nd–98th percentile so one outlier does not wash out "
         "the rest (range in the title), errors on a log scale. Hover a qubit or a coupler for its true values"
         + ("; ringed qubits are the ones the simulated circuit used." if highlight else ".")

@@ -21,6 +21,7 @@ from components.jobs import WhatIf
 from components.session import ShownSimulation, current_device
 from components.simulate_view import WHAT_IF_FACTORS
 from components.tasks import TaskStopped
+from components.wording import in_ui_terms
 from noise_core import ErrorBudget, NoiseStudioError, factor_reaching
 from noise_core.analysis.budget import Metric
 
@@ -62,7 +63,7 @@ def budget_of(shown: ShownSimulation, metric: Metric) -> ErrorBudget | None:
     try:
         return cached_budget(shown.origin, shown.spec, shown.what_if, shown.request, shown.settings, metric)
     except (NoiseStudioError, TaskStopped) as error:
-        st.error(f"No error budget: {error}", icon=":material/error:")
+        st.error(f"No error budget: {in_ui_terms(error)}", icon=":material/error:")
         return None
 
 
@@ -143,7 +144,7 @@ def render_sweep(shown: ShownSimulation) -> None:
     try:
         frame = cached_sweep(shown.origin, shown.spec, shown.what_if, shown.request, shown.settings, kind, values)
     except (NoiseStudioError, TaskStopped) as error:
-        st.error(f"Not swept: {error}", icon=":material/error:")
+        st.error(f"Not swept: {in_ui_terms(error)}", icon=":material/error:")
         return
     current = float(getattr(shown.what_if, kind))
     reached = factor_reaching(frame, factor=kind, target=float(target), metric=metric)

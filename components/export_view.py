@@ -7,11 +7,14 @@ import hashlib
 import streamlit as st
 
 from components.cached import cached_exports, cached_spec_fingerprint
+from components.device_picker import misplaced, misplaced_kind, render_destination
 from components.session import current_device, noise_state, use_spec
 from components.tasks import TaskStopped, run_task
-from noise_core import NoiseSpec, SpecImportError, spec_from_json
+from noise_core import DocumentKind, NoiseSpec, SpecImportError, spec_from_json
 from noise_core.calibration import calibration_mismatch
 from noise_core.export import MAX_SPEC_BYTES
+
+SPEC_KINDS = frozenset({DocumentKind.NOISE_SPEC, DocumentKind.CLASSIQ_SPEC})
 
 
 def render_downloads() -> None:
@@ -77,7 +80,7 @@ def render_import() -> None:
     try:
         spec = run_task("Reading the spec", spec_from_json, content, key=("import", hashlib.sha256(content).digest()))
     except SpecImportError as error:
-        _render_import_problems(uploaded.name, error)
+        _render_import_problems(uploaded.name, content, error)
         return
     except TaskStopped as error:
         st.error(f"{uploaded.name} was not imported; the model in force is unchanged: {error}")
@@ -89,16 +92,16 @@ def render_import() -> None:
         st.success(f"{uploaded.name} is in force: {_summary(spec)}. Edit it on the Noise model page.")
 
 
-def _render_import_problems(name: str, error: SpecImportError) -> None:
-    """The first 20 problems (field names and rules; ``spec_from_json`` keeps values short), and a
-    way to the Device page when the file is a calibration snapshot."""
-    problems = "\n".join(f"- {problem}" for problem in error.problems[:20])
-    more = f"\n- … and {len(error.problems) - 20} more" if len(error.problems) > 20 else ""
-    st.error(f"{name} was not imported; the model in force is unchanged.\n\n{problems}{more}")
-    if any(problem.rule == "calibration_snapshot" for problem in error.problems):
-        st.page_link(
-            "pages/device.py", label="Load a calibration snapshot on the Device page", icon=":material/memory:"
-        )
+def _render_import_problems(name: str, content: bytes, error: SpecImportError) -> None:
+    """Where the file goes when it is another kind of document (a calibration snapshot, a session...), else the
+    first 20 problems (field names and rules; ``spec_from_json`` keeps values short)."""
+    kind = misplaced_kind(content, SPEC_KINDS)
+    problems = [misplaced(kind)] if kind is not None else [str(problem) for problem in error.problems[:20]]
+    more = f"\n- … and {len(error.problems) - 20} more" if kind is None and len(error.problems) > 20 else ""
+    listed = "\n".join(f"- {problem}" for problem in problems)
+    st.error(f"{name} was not imported; the model in force is unchanged.\n\n{listed}{more}")
+    if kind is not None:
+        render_destination(kind)
 
 
 def _confirmed_for_this_device(name: str, spec: NoiseSpec) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 import numpy as np
@@ -31,48 +32,68 @@ def build_histogram_figure(
     table: pd.DataFrame,
     *,
     top: int = 16,
-    order: HistogramOrder = "noisy",
+    order: HistogramOrder | None = "noisy",
     log_scale: bool = False,
     title: str = "",
+    shots: int = 4000,
+    ideal_sampled: bool = False,
+    x_title: str = "outcome (clbit 0 last)",
 ) -> go.Figure:
-    """Grouped bars of ideal and noisy probability for the ``top`` most likely outcomes, in ``order``.
+    """Grouped bars of ideal and noisy probability for the ``top`` most likely rows, in ``order`` (None: all
+    rows in the table's order, as a view gives them).
 
     ``table`` is ``SimulationResult.distribution_table()`` (columns ideal, noisy, ideal_counts,
-    noisy_counts; index outcome), optionally with ``noisy_low``/``noisy_high``: the shot-noise
-    interval of sampled noisy bars, drawn as error bars.
+    noisy_counts; index outcome) or a view of it (``noise_core.simulation.views``), optionally with
+    ``noisy_low``/``noisy_high``: the shot-noise interval of sampled noisy bars, drawn as error bars.
+    ``ideal_sampled``: the ideal column holds frequencies of ``shots`` sampled shots (a dynamic circuit),
+    and its legend says so. A log axis follows ``log_probability_axis``.
     """
-    shown = shown_outcomes(table, top=top, order=order)
+    shown = table if order is None else shown_outcomes(table, top=top, order=order)
     figure = go.Figure()
+    names = {
+        "ideal": f"ideal (sampled, {shots:,} shots)" if ideal_sampled else "ideal",
+        "noisy": "noisy (sampled, 95 % shot-noise band)" if "noisy_low" in shown.columns else "noisy",
+    }
     for column, counts, colour in (("ideal", "ideal_counts", IDEAL_COLOUR), ("noisy", "noisy_counts", NOISY_COLOUR)):
-        band = column == "noisy" and "noisy_low" in shown.columns
         figure.add_trace(
             go.Bar(
                 x=shown.index,
                 y=shown[column],
-                name=column + (" (sampled, 95 % shot-noise band)" if band else ""),
+                name=names[column],
                 marker_color=colour,
                 customdata=shown[counts],
-                error_y=_band(shown) if band else None,
+                error_y=_band(shown) if column == "noisy" and "noisy_low" in shown.columns else None,
                 hovertemplate="%{x}<br>" + column + ": %{y:.4g}<br>counts: %{customdata}<extra></extra>",
             )
         )
     hidden = len(table) - len(shown)
     figure.update_layout(
         barmode="group",
-        title={"text": title + (f" (top {len(shown)} of {len(table)} outcomes)" if hidden > 0 else "")},
-        xaxis={"title": {"text": "outcome (clbit 0 last)"}, "type": "category"},
-        yaxis={
-            "title": {"text": "probability" + (" (log scale)" if log_scale else "")},
-            "type": "log" if log_scale else "linear",
-            **({"dtick": 1, "exponentformat": "power"} if log_scale else {}),  # a tick per decade: 10⁻³
-        },
+        title={"text": title + (f" (top {len(shown)} of {len(table):,} outcomes)" if hidden > 0 else "")},
+        xaxis={"title": {"text": x_title}, "type": "category"},
+        yaxis=log_probability_axis(shown[["ideal", "noisy"]].to_numpy().ravel(), shots)
+        if log_scale
+        else {"title": {"text": "probability"}, "rangemode": "tozero"},
         legend={"orientation": "h", "y": 1.1},
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         height=380,
     )
-    if not log_scale:
-        figure.update_yaxes(rangemode="tozero")
     return figure
+
+
+def log_probability_axis(values: np.ndarray, shots: int) -> dict[str, object]:
+    """A log probability axis that starts at the decade of the smallest bar worth reading, one tick per decade
+    (10⁻³): the smallest positive value shown, but not below a tenth of one shot (1/(10·shots)), where
+    floating-point residue and outcomes no run of ``shots`` would see begin. Exact zeros draw no bar."""
+    positive = values[values > 0]
+    smallest = max(float(positive.min()) if positive.size else 1.0 / shots, 0.1 / shots)
+    return {
+        "title": {"text": "probability (log scale)"},
+        "type": "log",
+        "range": [math.floor(math.log10(smallest)), 0.05],
+        "dtick": 1,
+        "exponentformat": "power",
+    }
 
 
 def _band(shown: pd.DataFrame) -> dict[str, object]:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.figures import IDEAL_COLOUR, NOISY_COLOUR
+from components.figures import IDEAL_COLOUR, NOISY_COLOUR, log_probability_axis
 from noise_core.analysis.compare import CircuitComparison
 
 MEASURED_COLOUR = "#264653"
@@ -48,11 +48,11 @@ def build_counts_figure(
         barmode="group",
         title={"text": f"{fitted.name}: measured ({fitted.shots:,} shots) and modelled", "font": {"size": 14}},
         xaxis={"title": {"text": "outcome (clbit 0 last)"}, "type": "category"},
-        yaxis={
-            "title": {"text": "probability"},
-            "tickformat": ".1~%" if log else ".0%",
-            "type": "log" if log else "linear",
-        },
+        yaxis=log_probability_axis(
+            pd.concat([values.fillna(0.0) for _name, values, _colour in series]).to_numpy(), fitted.shots
+        )
+        if log
+        else {"title": {"text": "probability"}, "tickformat": ".0%"},
         legend={"orientation": "h", "y": -0.25},
         height=380,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},

@@ -12,7 +12,7 @@ from components.cached import (
     cached_plan,
 )
 from components.fit_figures import build_counts_figure, build_residual_figure, estimates_table, summary_table
-from components.jobs import EXAMPLE_FACTORS, counts_upload
+from components.jobs import EXAMPLE_FACTORS, CountsUpload, counts_upload
 from components.session import (
     AcceptedCounts,
     accepted_counts,
@@ -36,6 +36,9 @@ PARAMETER_LABELS = {
 }
 UPLOAD_LIMIT_MB = MAX_COUNTS_BYTES // 2**20
 EXAMPLE_KEY = "fit_example_wanted"
+_LAST_UPLOAD = "fit_counts_last_upload"
+"""The file id of the upload last put in use: the same file is not read again on every rerun, so example counts
+put in use afterwards are not replaced by it."""
 
 
 def render_plan() -> None:
@@ -86,12 +89,32 @@ def _example_counts(column: st.delta_generator.DeltaGenerator, qubits: tuple[int
     except (NoiseStudioError, TaskStopped) as error:
         column.error(f"{error}", icon=":material/error:")
         return
-    column.download_button(
-        f"Example counts (.json): {factors}", example, file_name="example-counts.json", mime="application/json",
+    use, download = column.columns(2)
+    if use.button(
+        "Use them as the counts", key="fit_example_use", icon=":material/input:", type="primary",
+        help="Fit the example counts here, without downloading and uploading them",
+    ):  # fmt: skip
+        _accept(counts_upload(EXAMPLE_NAME, example, workbench().circuit.request, workbench().settings))
+    download.download_button(
+        f"Download them (.json): {factors}", example, file_name=EXAMPLE_NAME, mime="application/json",
         key="fit_example_download", icon=":material/download:",
         help="Drawn from the model in force with these factors, 4000 shots per circuit: a fit should find them.",
         on_click="ignore",
     )  # fmt: skip
+
+
+EXAMPLE_NAME = "example-counts.json"
+
+
+def _accept(candidate: CountsUpload) -> bool:
+    """Read counts in a worker; counts read without error replace those in use, a rejected file leaves them."""
+    try:
+        summary = cached_counts_summary(candidate)
+    except (NoiseStudioError, TaskStopped) as error:
+        st.error(f"{candidate.filename} was not used: {error}", icon=":material/error:")
+        return False
+    set_accepted_counts(AcceptedCounts(candidate if summary.bare else candidate.as_counts_file(), summary))
+    return True
 
 
 def measured_counts() -> AcceptedCounts | None:
@@ -103,14 +126,10 @@ def measured_counts() -> AcceptedCounts | None:
         help="A counts file names each circuit and its qubits (the template from the plan). Bare counts are read "
         "as the circuit chosen on the Simulate page, on its layout.",
     )  # fmt: skip
-    if upload is not None:
+    if upload is not None and upload.file_id != st.session_state.get(_LAST_UPLOAD):
         bench = workbench()
-        candidate = counts_upload(upload.name, upload.getvalue(), bench.circuit.request, bench.settings)
-        try:
-            summary = cached_counts_summary(candidate)
-            set_accepted_counts(AcceptedCounts(candidate if summary.bare else candidate.as_counts_file(), summary))
-        except (NoiseStudioError, TaskStopped) as error:
-            st.error(f"{upload.name} was not used: {error}", icon=":material/error:")
+        if _accept(counts_upload(upload.name, upload.getvalue(), bench.circuit.request, bench.settings)):
+            st.session_state[_LAST_UPLOAD] = upload.file_id
     accepted = accepted_counts()
     if accepted is not None:
         _render_summary(accepted)

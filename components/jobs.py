@@ -224,13 +224,16 @@ NO_WHAT_IF = WhatIf()
 
 @dataclass(frozen=True)
 class RunSettings:
-    """How to simulate: shots, seed (transpilation, noise and sampling), method, and a pinned layout if any."""
+    """How to simulate: shots, seed (transpilation, noise and sampling), method, a pinned layout if any, and whether
+    to keep the circuit off couplers without a reported error."""
 
     shots: int
     seed: int
     method: Method
     initial_layout: tuple[int, ...] | None = None
     """Physical qubit of each circuit qubit; None lets the transpiler choose (it depends on the seed)."""
+    avoid_uncalibrated_couplers: bool = False
+    """``simulate``'s option of that name: offer the transpiler no coupler without a reported error."""
 
 
 @dataclass(frozen=True)
@@ -393,6 +396,7 @@ def _simulation_arguments(
         "shots": settings.shots,
         "seed": settings.seed,
         "initial_layout": layout,
+        "avoid_uncalibrated_couplers": settings.avoid_uncalibrated_couplers,
     }
     return request.build(), spec, keywords
 
@@ -504,7 +508,7 @@ def restore_session(content: bytes) -> RestoredSession:
         circuit = qasm_request(bundle.circuit.qasm or "", bundle.circuit.expected)
     run = bundle.run
     layout = None if run.initial_layout is None else tuple(run.initial_layout)
-    settings = RunSettings(run.shots, run.seed, run.method, layout)
+    settings = RunSettings(run.shots, run.seed, run.method, layout, run.avoid_uncalibrated_couplers)
     return RestoredSession(device, label, bundle.spec, bundle.derived, bundle.options, circuit, settings)
 
 

@@ -27,8 +27,10 @@ from components.session import (
     workbench,
 )
 from components.tasks import TaskStopped
+from components.wording import in_ui_terms
 from noise_core import NoiseStudioError, SimulationResult
 from noise_core.simulation.result import shot_noise_interval
+from noise_core.simulation.views import AXIS_TITLES, VIEWS, WIDE_OUTCOMES_BITS, View, default_view, view_of
 
 LIVE_SECONDS = 1.0
 """Runs estimated under this redraw on every valid change; longer ones wait for the Run button."""
@@ -47,7 +49,7 @@ def live_result(what_if: WhatIf = NO_WHAT_IF, *, key: str) -> ShownSimulation | 
     try:
         outcome = cached_live(device.origin, spec, what_if, bench.circuit.request, settings, LIVE_SECONDS)
     except (NoiseStudioError, TaskStopped) as error:
-        st.error(f"Not simulated: {error}", icon=":material/error:")
+        st.error(f"Not simulated: {in_ui_terms(error)}", icon=":material/error:")
         return _stale(inputs)
     if isinstance(outcome, SimulationResult):
         result = outcome
@@ -62,7 +64,7 @@ def live_result(what_if: WhatIf = NO_WHAT_IF, *, key: str) -> ShownSimulation | 
         try:
             result = cached_simulation(device.origin, spec, what_if, bench.circuit.request, settings)
         except (NoiseStudioError, TaskStopped) as error:
-            st.error(f"Not simulated: {error}", icon=":material/error:")
+            st.error(f"Not simulated: {in_ui_terms(error)}", icon=":material/error:")
             return _stale(inputs)
     shown = ShownSimulation(
         inputs,
@@ -99,18 +101,20 @@ def _stale(inputs: str) -> ShownSimulation | None:
     return shown
 
 
-def render_metrics(result: SimulationResult, *, per_row: int = 4) -> None:
-    """TVD, Hellinger fidelity, success probability and active qubits, ``per_row`` to a row."""
+def render_metrics(shown: ShownSimulation, *, per_row: int = 4) -> None:
+    """TVD, Hellinger fidelity, success probability (± their shot noise when sampled) and active qubits,
+    ``per_row`` to a row; below them the device qubits the circuit ran on and what the transpiler made of it."""
+    result = shown.result
     metrics = result.metrics
-    success = metrics.success_probability
+    noise = "" if metrics.exact else f"; ± one standard error from the {result.shots:,} shots"
     cells = [
-        ("Total variation distance", f"{metrics.total_variation_distance:.4f}", "½·Σ|p_ideal − p_noisy|"),
-        ("Hellinger fidelity", f"{metrics.hellinger_fidelity:.4f}", "(Σ√(p_ideal·p_noisy))²"),
+        ("Total variation distance", metrics.shown("total_variation_distance"), "½·Σ|p_ideal − p_noisy|" + noise),
+        ("Hellinger fidelity", metrics.shown("hellinger_fidelity"), "(Σ√(p_ideal·p_noisy))²" + noise),
         (
             "Success probability",
-            "n/a" if success is None else f"{success:.4f}",
-            "Noisy probability of the circuit's ideal outcomes"
-            if success is not None
+            metrics.shown("success_probability"),
+            "Noisy probability of the circuit's ideal outcomes" + noise
+            if metrics.success_probability is not None
             else "No expected outcomes: give them under the OpenQASM program",
         ),
         ("Active qubits", str(len(result.active_qubits)), "Physical qubits the circuit touches"),
@@ -119,13 +123,19 @@ def render_metrics(result: SimulationResult, *, per_row: int = 4) -> None:
         for column, (label, value, help_text) in zip(st.columns(per_row), cells[start : start + per_row], strict=False):
             column.metric(label, value, help=help_text)
     basis = "exact distributions" if metrics.exact else f"{result.shots:,} sampled shots"
-    st.caption(f"Method {result.method}: {result.method_reason}. Metrics from {basis}; seed {result.seed}.")
+    st.caption(
+        f"Ran on {shown.backend_name} physical qubits {', '.join(map(str, result.active_qubits))} (circuit qubit "
+        f"i on {', '.join(map(str, result.initial_layout))}); transpiled: {result.circuit.describe()}. "
+        f"Method {result.method}: {result.method_reason}. Metrics from {basis}; seed {result.seed}."
+    )
+    for warning in result.warnings:
+        st.warning(in_ui_terms(warning), icon=":material/warning:")
 
 
-def histogram_table(result: SimulationResult, *, sampled: bool) -> pd.DataFrame:
-    """The distribution table; with ``sampled`` (or no exact noisy distribution) the noisy column holds
+def histogram_table(result: SimulationResult, *, sampled: bool, view: View = "outcome") -> pd.DataFrame:
+    """The distribution table in ``view``; with ``sampled`` (or no exact noisy distribution) the noisy column holds
     the sampled frequencies and ``noisy_low``/``noisy_high`` their 95 % shot-noise interval."""
-    table = result.distribution_table()
+    table = view_of(result.distribution_table(), view)
     if not sampled and result.noisy_probabilities is not None:
         return table
     table["noisy"] = table["noisy_counts"] / result.shots
@@ -140,31 +150,69 @@ class HistogramOptions:
     log_scale: bool = False
     sampled: bool = False
     """Noisy bars from the sampled counts, with their shot-noise band, instead of the exact distribution."""
+    view: View | None = None
+    """Outcomes, per-bit P(1), Hamming weight or parity; None: ``default_view`` of the circuit's width."""
 
 
 def render_histogram(shown: ShownSimulation, *, key: str, options: HistogramOptions = HistogramOptions()) -> None:
-    """Ideal vs noisy bars, titled with the circuit the result was computed for."""
-    table = histogram_table(shown.result, sampled=options.sampled)
+    """Ideal vs noisy bars, titled with the circuit the result was computed for, and what the outcomes are."""
+    result = shown.result
+    view = options.view or default_view(outcome_bits(result))
+    table = histogram_table(result, sampled=options.sampled, view=view)
+    name = "" if view == "outcome" else f" by {VIEWS[view]}"
     figure = build_histogram_figure(
-        table, top=options.top, order=options.order, log_scale=options.log_scale, title=f"{shown.label}: ideal vs noisy"
-    )
+        table, top=options.top if view == "outcome" else len(table), order=options.order if view == "outcome" else None,
+        log_scale=options.log_scale,
+        title=f"{shown.label}: ideal vs noisy{name}", shots=result.shots,
+        ideal_sampled=result.ideal_probabilities is None, x_title=AXIS_TITLES[view],
+    )  # fmt: skip
     st.plotly_chart(figure, key=f"{key}_histogram", width="stretch")
+    if view == "outcome" and len(table) > options.top:
+        st.caption(outcomes_seen(result, len(table)))
+
+
+def outcome_bits(result: SimulationResult) -> int:
+    """The classical bits of the circuit's outcomes (read from the counts: the server never reads a transpiled
+    circuit, whose unpickled copy once crashed it)."""
+    return len(str(result.noisy_counts.index[0]))
+
+
+def outcomes_seen(result: SimulationResult, count: int) -> str:
+    """What the histogram's outcomes are: '74 outcomes seen: a nonzero ideal probability or at least one of the
+    4,000 noisy shots'."""
+    ideal = "a nonzero ideal probability" if result.ideal_probabilities is not None else "at least one ideal shot"
+    noisy = (
+        "a nonzero exact noisy probability"
+        if result.noisy_probabilities is not None
+        else f"at least one of the {result.shots:,} noisy shots"
+    )
+    return f"{count:,} outcomes seen: {ideal} or {noisy}."
 
 
 def histogram_options(result: SimulationResult) -> HistogramOptions:
-    """Log scale, how many outcomes, their order, and exact vs sampled noisy bars."""
-    columns = st.columns([1, 1, 1, 2])
-    log_scale = columns[0].toggle(
+    """What the bars show (outcomes or a view of them), log scale, how many outcomes, their order, and exact vs
+    sampled noisy bars."""
+    columns = st.columns([1.3, 1, 1, 1, 2])
+    wide = default_view(outcome_bits(result)) != "outcome"
+    view = columns[0].selectbox(
+        "show", list(VIEWS), format_func=VIEWS.__getitem__, index=list(VIEWS).index("weight" if wide else "outcome"),
+        key=f"sim_view_{'wide' if wide else 'narrow'}", persist_state="session",  # each width starts from its own
+        help=f"Above {WIDE_OUTCOMES_BITS} bits whole outcomes are too many to read: sum them by Hamming weight, "
+        "parity or per bit",
+    )  # fmt: skip
+    log_scale = columns[1].toggle(
         "log scale", key="sim_log", persist_state="session", help="Small probabilities become visible"
     )
-    top = columns[1].number_input(
-        "outcomes shown", 1, 256, 16, key="sim_top", persist_state="session", help="The most likely ones"
-    )
-    order = columns[2].selectbox(
-        "order", HISTOGRAM_ORDERS, key="sim_order", persist_state="session", format_func=lambda o: f"by {o}"
-    )
+    top = columns[2].number_input(
+        "outcomes shown", 1, 256, 16, key="sim_top", persist_state="session", help="The most likely ones",
+        disabled=view != "outcome",
+    )  # fmt: skip
+    order = columns[3].selectbox(
+        "order", HISTOGRAM_ORDERS, key="sim_order", persist_state="session", format_func=lambda o: f"by {o}",
+        disabled=view != "outcome",
+    )  # fmt: skip
     exact = result.noisy_probabilities is not None
-    sampled = columns[3].toggle(
+    sampled = columns[4].toggle(
         "sampled bars ± 95 % shot noise",
         value=not exact,
         disabled=not exact,
@@ -173,7 +221,7 @@ def histogram_options(result: SimulationResult) -> HistogramOptions:
         help=f"Noisy bars from the {result.shots:,} sampled shots, each with its Wilson score interval; the exact "
         "distribution has no shot noise",
     )
-    return HistogramOptions(int(top), order, log_scale, sampled)
+    return HistogramOptions(int(top), order, log_scale, sampled, view)
 
 
 def render_downloads(shown: ShownSimulation) -> None:

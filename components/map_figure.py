@@ -14,6 +14,9 @@ import plotly.graph_objects as go
 HIGHLIGHT_COLOUR = "#111111"
 EDGE_COLOURS = ("#2a9d8f", "#8ab17d", "#e9c46a", "#f4a261", "#e76f51")
 """Couplers from lowest to highest 2-qubit gate error, in quintiles of the device's errors."""
+UNREPORTED_EDGE_COLOUR = "#8c8c8c"
+"""Couplers whose 2-qubit gate has no reported error: grey and dashed (the simulation gives them relaxation only)."""
+UNREPORTED = "no reported error"
 DARK_TEXT, LIGHT_TEXT = "#000000", "#ffffff"
 """Qubit numbers: black or white, whichever contrasts more with the fill (at least 4.6:1, WCAG AA)."""
 MISSING_COLOUR = "#d0d0d0"
@@ -35,7 +38,8 @@ def build_device_map_figure(
     highlight: Collection[int] = (),
     percentiles: tuple[float, float] = CLIP_PERCENTILES,
 ) -> go.Figure:
-    """Coupling graph: qubits coloured by ``metric``, couplers by 2-qubit gate error, ``highlight`` ringed.
+    """Coupling graph: qubits coloured by ``metric``, couplers by 2-qubit gate error (dashed grey without one),
+    ``highlight`` ringed.
 
     ``positions`` (index qubit: x, y), ``edges`` (q0, q1, gate, gate_error) and ``metrics``
     (index qubit, one column per metric, units in the column names) come from
@@ -244,24 +248,46 @@ def _ordinal(number: float) -> str:
     return f"{number:g}{suffix}"
 
 
+def coupler_summary(edges: pd.DataFrame) -> str:
+    """How many couplers the map draws, and how many of them dashed, e.g. "176 couplers (8 without a reported
+    error, dashed)"."""
+    unreported = int(edges["gate_error"].isna().sum())
+    note = f" ({unreported} without a reported error, dashed)" if unreported else ""
+    return f"{len(edges)} coupler{'s' * (len(edges) != 1)}{note}"
+
+
+def _edge_line(positions: pd.DataFrame, chosen: pd.DataFrame) -> tuple[list[float | None], list[float | None]]:
+    """x and y of one line trace drawing every coupler in ``chosen``, each a segment ended by None."""
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for q0, q1 in zip(chosen["q0"], chosen["q1"], strict=True):
+        xs += [positions.at[q0, "x"], positions.at[q1, "x"], None]
+        ys += [positions.at[q0, "y"], positions.at[q1, "y"], None]
+    return xs, ys
+
+
 def _add_edges(figure: go.Figure, positions: pd.DataFrame, edges: pd.DataFrame) -> None:
-    """One line trace per error band (a plotly line has one colour), plus invisible hover points."""
+    """One line trace per error band (a plotly line has one colour), one dashed for couplers without a reported
+    error (when there are any), plus invisible hover points."""
     errors = edges["gate_error"].to_numpy(dtype=float)
     finite = errors[np.isfinite(errors)]
     edges_of_bands = np.quantile(finite, np.linspace(0, 1, len(EDGE_COLOURS) + 1)) if finite.size else np.zeros(6)
     bands = np.clip(np.digitize(errors, edges_of_bands[1:-1]), 0, len(EDGE_COLOURS) - 1)
     for band, colour in enumerate(EDGE_COLOURS):
-        chosen = edges[(bands == band) & np.isfinite(errors)]
-        xs: list[float | None] = []
-        ys: list[float | None] = []
-        for q0, q1 in zip(chosen["q0"], chosen["q1"], strict=True):
-            xs += [positions.at[q0, "x"], positions.at[q1, "x"], None]
-            ys += [positions.at[q0, "y"], positions.at[q1, "y"], None]
+        xs, ys = _edge_line(positions, edges[(bands == band) & np.isfinite(errors)])
         low, high = edges_of_bands[band], edges_of_bands[band + 1]
         figure.add_trace(
             go.Scatter(
                 x=xs, y=ys, mode="lines", line={"color": colour, "width": 4}, hoverinfo="skip",
                 name=f"2q gate error {low:.3g}–{high:.3g}",
+            )
+        )  # fmt: skip
+    if not np.isfinite(errors).all():
+        xs, ys = _edge_line(positions, edges[~np.isfinite(errors)])
+        figure.add_trace(
+            go.Scatter(
+                x=xs, y=ys, mode="lines", line={"color": UNREPORTED_EDGE_COLOUR, "width": 3, "dash": "dash"},
+                hoverinfo="skip", name=f"2q gate: {UNREPORTED}",
             )
         )  # fmt: skip
     middle_x = [
@@ -278,7 +304,7 @@ def _add_edges(figure: go.Figure, positions: pd.DataFrame, edges: pd.DataFrame) 
             mode="markers",
             marker={"size": 6, "color": "rgba(0,0,0,0)"},
             hovertext=[
-                f"{row.gate} {row.q0}–{row.q1}<br>gate_error: {format_value('gate_error', row.gate_error)}"
+                f"{row.gate} {row.q0}–{row.q1}<br>gate_error: {_edge_error(row.gate_error)}"
                 f"<br>gate_length: {format_value('gate_length (ns)', length)}"
                 for row, length in zip(edges.itertuples(), lengths, strict=True)
             ],
@@ -287,3 +313,8 @@ def _add_edges(figure: go.Figure, positions: pd.DataFrame, edges: pd.DataFrame) 
             showlegend=False,
         )
     )
+
+
+def _edge_error(error: float) -> str:
+    """A coupler's error for its hover: the value, or that the snapshot reports none."""
+    return UNREPORTED if np.isnan(error) else format_value("gate_error", error)

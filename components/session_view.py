@@ -15,7 +15,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import streamlit as st
 
 from components.cached import cached_circuit_name, cached_upload, spec_digest
-from components.device_picker import PRESET_KEY, TRANSPORT_LIMIT_MB
+from components.device_picker import PRESET_KEY, misplaced, misplaced_kind, render_destination
 from components.jobs import RestoredSession, RunSettings, library_request, restore_session
 from components.session import (
     ChosenCircuit,
@@ -31,7 +31,7 @@ from components.session import (
 from components.simulate_view import widget_state, with_page_defaults
 from components.spec_tables import parse_qubits
 from components.tasks import TaskStopped, run_task
-from noise_core import DerivationOptions, NoiseStudioError, save_session
+from noise_core import DerivationOptions, DocumentKind, NoiseStudioError, save_session
 from noise_core.sessions import MAX_SESSION_BYTES, SESSION_SUFFIX
 from noise_core.simulation.circuits import MAX_LIBRARY_QUBITS
 from noise_core.simulation.methods import METHODS, Method, SimulationLimits
@@ -41,8 +41,10 @@ from presets import list_presets
 BUNDLE_KEY = "session_bundle_upload"
 _LINK_READ = "session_link_read"
 _MESSAGES = "session_messages"
+_DESTINATIONS = "session_destinations"
+RESTORE_LIMIT_MB = MAX_SESSION_BYTES // 2**20
 Value = TypeVar("Value")
-LINK_PARAMETERS = ("preset", "circuit", "shots", "seed", "method", "layout")
+LINK_PARAMETERS = ("preset", "circuit", "shots", "seed", "method", "layout", "avoid_uncalibrated")
 
 
 def read_link_once() -> None:
@@ -83,7 +85,8 @@ def _apply_link(parameters: dict[str, str]) -> list[str]:
 
 
 def _link_settings(parameters: dict[str, str], settings: RunSettings) -> tuple[RunSettings, list[str]]:
-    """Shots, seed, method and layout from the link, each checked against the Simulate page's own limits."""
+    """Shots, seed, method, layout and avoidance of uncalibrated couplers from the link, each checked against the
+    Simulate page's own limits."""
     problems = []
 
     def checked(name: str, convert: Callable[[str], Value], rule: str, default: Value) -> Value:
@@ -103,6 +106,9 @@ def _link_settings(parameters: dict[str, str], settings: RunSettings) -> tuple[R
         seed=checked("seed", lambda text: _whole(text, 0, 2**32 - 1), "a whole number from 0 to 2³²−1", settings.seed),
         method=checked("method", _method, "one of " + ", ".join(METHODS), settings.method),
         initial_layout=checked("layout", _layout, "distinct qubit numbers like 1,2,3", settings.initial_layout),
+        avoid_uncalibrated_couplers=checked(
+            "avoid_uncalibrated", _switch, "0 or 1", settings.avoid_uncalibrated_couplers
+        ),
     )
     return chosen, problems
 
@@ -112,6 +118,12 @@ def _whole(text: str, low: int, high: int) -> int:
     if not low <= value <= high:
         raise ValueError
     return value
+
+
+def _switch(text: str) -> bool:
+    if text not in ("0", "1"):
+        raise ValueError
+    return text == "1"
 
 
 def _method(text: str) -> Method:
@@ -134,6 +146,8 @@ def render_messages() -> None:
     """What the last link or restore said (once), as plain text: file names and link values are the sender's."""
     for message in st.session_state.pop(_MESSAGES, []):
         st.warning(_plain(message), icon=":material/warning:")
+    for kind in st.session_state.pop(_DESTINATIONS, []):
+        render_destination(kind)
 
 
 def _plain(text: str) -> str:
@@ -149,8 +163,8 @@ def render_restore() -> None:
     """The sidebar's box to restore a session bundle (drawn before the page, so a restore is in force for it)."""
     with st.sidebar.expander("Restore a session", icon=":material/restore:"):
         st.file_uploader(
-            "A session bundle", type=["json"], key=BUNDLE_KEY, on_change=_restore,
-            max_upload_size=TRANSPORT_LIMIT_MB, help="A *.noise-studio.json file; a bad one changes nothing.",
+            f"A session bundle (at most {RESTORE_LIMIT_MB} MB)", type=["json"], key=BUNDLE_KEY, on_change=_restore,
+            max_upload_size=RESTORE_LIMIT_MB, help="A *.noise-studio.json file; a bad one changes nothing.",
         )  # fmt: skip
 
 
@@ -197,7 +211,8 @@ def _bundle_writer() -> Callable[[], str]:
         return save_session(
             calibration=device.calibration, spec=state.spec, derived=state.derived, options=state.options,
             circuit=circuit, shots=settings.shots, seed=settings.seed, method=settings.method,
-            initial_layout=settings.initial_layout, preset=origin.preset, snapshot=_text(origin.content),
+            initial_layout=settings.initial_layout, avoid_uncalibrated_couplers=settings.avoid_uncalibrated_couplers,
+            preset=origin.preset, snapshot=_text(origin.content),
             filename=origin.filename,
         )  # fmt: skip
 
@@ -221,8 +236,9 @@ def _restore() -> None:
         _say(f"{uploaded.name} was not restored: it is {uploaded.size / 2**20:.3g} MB; the limit is "
              f"{MAX_SESSION_BYTES // 2**20} MB.")  # fmt: skip
         return
+    content = uploaded.getvalue()
     try:
-        restored: RestoredSession = run_task("Reading the session", restore_session, uploaded.getvalue())
+        restored: RestoredSession = run_task("Reading the session", restore_session, content)
         device = (
             preset_device(restored.device.preset)
             if restored.device.preset is not None
@@ -232,13 +248,17 @@ def _restore() -> None:
         if request.library is not None:
             request = library_request(request.library, with_page_defaults(request.library, dict(request.parameters)))
         circuit = ChosenCircuit(request, cached_circuit_name(request))
-    except (NoiseStudioError, TaskStopped) as error:
+    except NoiseStudioError as error:
+        kind = misplaced_kind(content, frozenset({DocumentKind.SESSION}))
+        _say(f"{uploaded.name} was not restored: {error if kind is None else misplaced(kind)}")
+        if kind is not None:
+            st.session_state[_DESTINATIONS] = [kind]
+        return
+    except TaskStopped as error:
         _say(f"{uploaded.name} was not restored: {error}")
         return
     restore(device, (restored.spec, restored.derived, restored.options), circuit, restored.settings)
     st.session_state.update(widget_state(request, restored.settings))
-    if restored.device.preset is not None:
-        st.session_state[PRESET_KEY] = restored.device.preset
     st.toast(f"Restored {_plain(uploaded.name)}", icon=":material/restore:")
 
 
@@ -257,6 +277,8 @@ def _view_parameters() -> dict[str, str] | None:
     }
     if settings.initial_layout is not None:
         parameters["layout"] = ",".join(map(str, settings.initial_layout))
+    if settings.avoid_uncalibrated_couplers:
+        parameters["avoid_uncalibrated"] = "1"
     return parameters
 
 

@@ -5,11 +5,13 @@ The live result itself (run, metrics, histogram, downloads) is ``components.live
 
 from __future__ import annotations
 
+import re
 from typing import cast
 
+import pandas as pd
 import streamlit as st
 
-from components.cached import cached_assignment, cached_circuit_name
+from components.cached import cached_assignment, cached_circuit_name, cached_device_map
 from components.device_view import render_device_map
 from components.figures import build_assignment_heatmap, build_timeline_figure
 from components.jobs import CircuitRequest, RunSettings, WhatIf, library_request, qasm_request
@@ -23,6 +25,7 @@ from components.session import (
 )
 from components.spec_tables import parse_qubits
 from components.tasks import TaskStopped
+from components.wording import in_ui_terms
 from noise_core import CIRCUIT_LIBRARY, NoiseStudioError, SimulationLimits, SimulationResult
 from noise_core.errors import CircuitError
 from noise_core.simulation import METHODS
@@ -43,6 +46,7 @@ cx q[1],q[2];
 measure q -> c;
 """
 LAYOUT_KEY = "sim_layout"
+AVOID_KEY = "sim_avoid_uncalibrated"
 PARAMETER_KEYS = {
     "value": "sim_qft_value",
     "marked": "sim_grover_marked",
@@ -67,7 +71,7 @@ def circuit_picker() -> ChosenCircuit | None:
     try:
         label = cached_circuit_name(request)
     except (CircuitError, TaskStopped) as error:
-        st.error(f"{error}", icon=":material/error:")
+        st.error(in_ui_terms(error), icon=":material/error:")
         return None
     return ChosenCircuit(request, label)
 
@@ -101,6 +105,7 @@ def widget_state(request: CircuitRequest, settings: RunSettings) -> dict[str, ob
         "sim_seed": settings.seed,
         "sim_method": settings.method,
         LAYOUT_KEY: ",".join(map(str, settings.initial_layout or ())),
+        AVOID_KEY: settings.avoid_uncalibrated_couplers,
     }
     if request.library is None:
         return state | {
@@ -203,13 +208,26 @@ def _qasm_circuit() -> ChosenCircuit | None:
     try:
         name = cached_circuit_name(request)
     except (CircuitError, TaskStopped) as error:
-        st.error(f"The program was not read: {error}", icon=":material/error:")
+        st.error(f"The program was not read: {in_ui_terms(error)}", icon=":material/error:")
         return None
-    return ChosenCircuit(request, f"OpenQASM program {name!r}" if name else "OpenQASM program")
+    return ChosenCircuit(request, qasm_label(name, request))
+
+
+AUTOMATIC_NAME = re.compile(r"^circuit-\d+(-\d+)?$")
+"""Qiskit's name for a circuit nobody named ('circuit-299-8798'): a new one each parse, so never a title."""
+
+
+def qasm_label(name: str, request: CircuitRequest) -> str:
+    """'OpenQASM program 'bell'' for a named program, else 'OpenQASM program 3f2a91c0' (the start of its text's
+    SHA-256): the same text always gets the same title."""
+    if name and not AUTOMATIC_NAME.match(name):
+        return f"OpenQASM program {name!r}"
+    return f"OpenQASM program {request.key.split(':')[1][:8]}"
 
 
 def settings() -> RunSettings | None:
-    """Shots, seed, method and an optional pinned layout; None (and a message) when the layout is unreadable."""
+    """Shots, seed, method, an optional pinned layout and, on a device with uncalibrated couplers, whether to avoid
+    them; None (and a message) when the layout is unreadable."""
     if _PENDING_LAYOUT in st.session_state:  # "Pin this layout" asked for it in the result fragment
         st.session_state[LAYOUT_KEY] = st.session_state.pop(_PENDING_LAYOUT)
     columns = st.columns([1, 1, 1, 2])
@@ -234,7 +252,25 @@ def settings() -> RunSettings | None:
     except ValueError as error:
         st.error(f"Pinned layout: {error}", icon=":material/error:")
         return None
-    return RunSettings(int(shots), int(seed), cast(Method, method), layout)  # one of METHODS, the only options
+    avoid = _avoid_uncalibrated_couplers()
+    return RunSettings(int(shots), int(seed), cast(Method, method), layout, avoid)  # one of METHODS, the only options
+
+
+def _avoid_uncalibrated_couplers() -> bool:
+    """The toggle that keeps circuits off couplers without a reported error, drawn only on a device that has some
+    (elsewhere there is nothing to avoid: False)."""
+    device = current_device()
+    edges = cached_device_map(device.key, device.calibration)[1]
+    unreported = int(edges["gate_error"].isna().sum())
+    if not unreported:
+        return False
+    return st.toggle(
+        "Avoid uncalibrated couplers", key=AVOID_KEY, persist_state="session",
+        help=f"{unreported} of this device's {len(edges)} couplers have no reported 2-qubit gate error (dashed on "
+        "the device map): a derived model gives them relaxation only and the transpiler's layout scoring counts them "
+        "as error-free, so a circuit on them looks better than the device. On: the transpiler does not use them (a "
+        "pinned layout is routed around them). Off: a run that uses them names them (Noise coverage tab).",
+    )  # fmt: skip
 
 
 WHAT_IF_FACTORS = (
@@ -352,7 +388,7 @@ def render_assignment(shown: ShownSimulation) -> None:
     try:
         report = cached_assignment(shown.origin, shown.spec, shown.what_if, qubits, result.shots, result.seed)
     except (NoiseStudioError, TaskStopped) as error:
-        st.error(f"Not estimated: {error}")
+        st.error(f"Not estimated: {in_ui_terms(error)}", icon=":material/error:")
         return
     st.caption(
         "Row = prepared state, column = recorded outcome. *Specified* comes from the model; *estimated* is what "
@@ -406,18 +442,25 @@ def render_layout(shown: ShownSimulation) -> None:
 
 
 def render_coverage(result: SimulationResult) -> None:
-    for warning in result.warnings:
-        st.warning(warning, icon=":material/warning:")
+    """Which instruction got which channel (the result's warnings are drawn with its metrics)."""
     st.dataframe(
-        result.coverage,
+        coverage_for_people(result.coverage),
         key="sim_coverage",
         hide_index=True,
         width="stretch",
         column_config={
             "infidelity": st.column_config.NumberColumn(format="%.2e"),
-            "reported_error": st.column_config.NumberColumn("reported error", format="%.2e"),
+            "reported_error": st.column_config.TextColumn("reported error"),
         },
     )
+
+
+def coverage_for_people(coverage: pd.DataFrame) -> pd.DataFrame:
+    """The coverage table with the reported error as text: '3.81e-03', 'not reported' for a gate or measurement
+    the calibration gives no error for, blank for a wait (a table of numbers would show the word None)."""
+    waits = coverage["instruction"] == "delay"
+    reported = coverage["reported_error"].map(lambda value: "not reported" if pd.isna(value) else f"{value:.2e}")
+    return coverage.assign(reported_error=reported.where(~waits, ""))
 
 
 def render_schedule(shown: ShownSimulation) -> None:
@@ -442,6 +485,20 @@ def render_schedule(shown: ShownSimulation) -> None:
         + ". Waiting after a qubit's measurement changes no outcome and is not simulated."
     )
     st.plotly_chart(build_timeline_figure(result.schedule), key="sim_schedule", width="stretch")
+
+
+def render_transpiled(result: SimulationResult) -> None:
+    """The circuit as the device runs it: depth, gate counts and routing swaps, and its drawing on device qubits."""
+    facts = result.circuit
+    counts = ", ".join(f"{name} ×{count}" for name, count in facts.operations)
+    st.caption(
+        f"On physical qubits {', '.join(map(str, result.active_qubits))}: {facts.describe()}; {counts}. "
+        "Each routing swap became three two-qubit gates. Waits of the schedule are not drawn."
+    )
+    if facts.drawing is None:
+        st.info("Too many instructions to draw readably; the counts above describe it.", icon=":material/info:")
+    else:
+        st.code(facts.drawing, language=None, wrap_lines=False)
 
 
 def render_details(result: SimulationResult) -> None:

@@ -3,8 +3,8 @@
 Pure Python: never imports streamlit or plotly. Rooms, along the data flow:
 ``spec`` (the models) ← ``calibration`` (snapshots and their findings) → ``derive`` (device
 physics → spec) → ``aer`` (spec → Aer noise model) → ``simulation`` (circuits on a device);
-``export`` (JSON, Classiq, Aer dict), ``sessions`` (a whole view in one file), ``cli`` (the command line),
-``errors`` (one base class).
+``export`` (JSON, Classiq, Aer dict), ``sessions`` (a whole view in one file), ``documents`` (which of
+them a file is), ``cli`` (the command line), ``errors`` (one base class).
 """
 
 from noise_core.aer import build_noise_model
@@ -25,6 +25,7 @@ from noise_core.analysis import (
 from noise_core.calibration import BackendCalibration, load_calibration
 from noise_core.calibration.diff import CalibrationDiff, compare_calibrations
 from noise_core.derive import derive_noise_spec
+from noise_core.documents import DocumentKind, identify_document
 from noise_core.errors import (
     AnalysisError,
     CalibrationError,
@@ -98,6 +99,7 @@ __all__ = [
     "DepolarizingNoiseOnGate",
     "DerivationOptions",
     "DeviceTarget",
+    "DocumentKind",
     "ErrorBudget",
     "FieldProblem",
     "Finding",
@@ -140,6 +142,7 @@ __all__ = [
     "factor_reaching",
     "findings_table",
     "fit_noise",
+    "identify_document",
     "joint_assignment_matrix",
     "load_calibration",
     "load_counts",

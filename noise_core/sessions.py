@@ -3,8 +3,9 @@
 A bundle holds the calibration (a shipped preset by name, or the snapshot itself), the spec in
 force and the derived spec it is compared with, the derivation options, the circuit (a library
 reference such as ``ghz:3``, or OpenQASM text with its expected outcomes), and the run settings
-(shots, seed, method, pinned layout), with the fingerprint of each part: SHA-256 of the
-calibration's physics, of each spec's physics, and of the circuit's canonical description.
+(shots, seed, method, pinned layout, whether uncalibrated couplers were avoided), with the fingerprint
+of each part: SHA-256 of the calibration's physics, of each spec's physics, and of the circuit's
+canonical description.
 
 ``save_session`` writes one; ``load_session`` reads one strictly: its size and nesting bounded,
 every field checked (``SessionBundle``, JSON Schema in ``session.schema.json``; shots, layout and
@@ -108,6 +109,12 @@ class RunPart(BundleModel):
     initial_layout: list[Annotated[int, Field(strict=True, ge=0, lt=MAX_DEVICE_QUBITS)]] | None = Field(
         default=None, max_length=MAX_LIBRARY_QUBITS, description="Physical qubit of each circuit qubit, distinct."
     )
+    avoid_uncalibrated_couplers: bool = Field(
+        default=False,
+        strict=True,
+        description="simulate's option: no coupler without a reported error offered to the transpiler. Absent in "
+        "bundles saved before the option, which ran with them (False).",
+    )
 
     @model_validator(mode="after")
     def _distinct(self) -> RunPart:
@@ -152,6 +159,7 @@ class Session:
             seed=run.seed,
             method=run.method,
             initial_layout=layout,
+            avoid_uncalibrated_couplers=run.avoid_uncalibrated_couplers,
         )
 
 
@@ -164,6 +172,7 @@ def save_session(
     seed: int,
     method: Method = "auto",
     initial_layout: Sequence[int] | None = None,
+    avoid_uncalibrated_couplers: bool = False,
     derived: NoiseSpec | None = None,
     options: DerivationOptions | None = None,
     preset: str | None = None,
@@ -195,11 +204,12 @@ def save_session(
                 seed=seed,
                 method=method,
                 initial_layout=None if initial_layout is None else list(initial_layout),
+                avoid_uncalibrated_couplers=avoid_uncalibrated_couplers,
             ),
         )
     except ValidationError as error:
         raise SessionError([str(p) for p in untrusted_problems(error, document="a session bundle")]) from None
-    return bundle.model_dump_json(indent=1, exclude_none=True)
+    return bundle.model_dump_json(indent=1)  # nulls kept, as in the spec's own JSON: a finding's value may be null
 
 
 def load_session(

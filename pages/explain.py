@@ -24,7 +24,7 @@ def explain_panel() -> None:
         return
     result_column, budget_column = st.columns([2, 3], gap="medium")
     with result_column:
-        render_metrics(shown.result, per_row=2)
+        render_metrics(shown, per_row=2)
         render_histogram(shown, key="explain", options=HistogramOptions(top=8))
     tabs = st.tabs(["Where on the device", "Sweep a factor"], key="explain_tabs", on_change="rerun")
     with budget_column:

@@ -36,7 +36,7 @@ def edit_and_see() -> None:
         )
         shown = live_result(key="noise")
         if shown is not None:
-            render_metrics(shown.result, per_row=2)
+            render_metrics(shown, per_row=2)
             render_histogram(shown, key="noise", options=HistogramOptions(top=8))
     with editors:
         render_editors()

@@ -31,33 +31,22 @@ def result_panel(valid: bool) -> None:
     if shown is None:
         st.info("Choose a valid circuit to see a result.", icon=":material/info:")
         return
-    render_metrics(shown.result)
+    render_metrics(shown)
     render_histogram(shown, key="sim", options=histogram_options(shown.result))
     render_downloads(shown)
-    tabs = st.tabs(
-        ["Plan and timings", "Assignment matrices", "Layout on the device", "Noise coverage", "Schedule",
-         "Compare devices"],
-        key="sim_tabs",
-        on_change="rerun",
-    )  # fmt: skip
-    if tabs[0].open:
-        with tabs[0]:
-            view.render_details(shown.result)
-    if tabs[1].open:
-        with tabs[1]:
-            view.render_assignment(shown)
-    if tabs[2].open:
-        with tabs[2]:
-            view.render_layout(shown)
-    if tabs[3].open:
-        with tabs[3]:
-            view.render_coverage(shown.result)
-    if tabs[4].open:
-        with tabs[4]:
-            view.render_schedule(shown)
-    if tabs[5].open:
-        with tabs[5]:
-            render_device_comparison(shown)
+    parts = {
+        "Plan and timings": lambda: view.render_details(shown.result),
+        "Transpiled circuit": lambda: view.render_transpiled(shown.result),
+        "Assignment matrices": lambda: view.render_assignment(shown),
+        "Layout on the device": lambda: view.render_layout(shown),
+        "Noise coverage": lambda: view.render_coverage(shown.result),
+        "Schedule": lambda: view.render_schedule(shown),
+        "Compare devices": lambda: render_device_comparison(shown),
+    }
+    for tab, render in zip(st.tabs(list(parts), key="sim_tabs", on_change="rerun"), parts.values(), strict=True):
+        if tab.open:  # only the open tab's part runs (the assignment and comparison are simulations)
+            with tab:
+                render()
 
 
 result_panel(isinstance(chosen, ChosenCircuit) and settings is not None)

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.device_picker import TRANSPORT_LIMIT_MB
+from components.device_view import gates_not_simulated
+from noise_core import build_target, derive_noise_spec, spec_to_json
 from noise_core.calibration import MAX_DOCUMENT_BYTES
-from presets import DEFAULT_PRESET, SNAPSHOT_DIR
+from noise_core.spec.gates import is_measurement
+from presets import DEFAULT_PRESET, SNAPSHOT_DIR, list_presets, load_preset
 from tests.conftest import minimal_snapshot
 
 pytestmark = pytest.mark.slow  # runs the app in AppTest
@@ -124,6 +126,7 @@ def test_a_good_upload_after_a_bad_one_clears_the_error(app: AppTest) -> None:
 
 
 def test_an_over_size_upload_gets_its_own_message_and_keeps_the_device(app: AppTest) -> None:
+    """The browser refuses it first (the widget's limit); a client that skips that check gets the loader's rule."""
     before = metrics(app)
     upload(app, "broken.json", b"{")
     assert "broken.json was not loaded" in app.error[0].value
@@ -132,24 +135,103 @@ def test_an_over_size_upload_gets_its_own_message_and_keeps_the_device(app: AppT
     assert len(app.error) == 1  # the previous file's message is replaced, not kept
     message = app.error[0].value
     assert message.startswith(
-        "x.json was not loaded: it is 31 MB; calibration snapshots are under 1 MB and the limit is 20 MB."
+        "x.json was not loaded: the document is 31.0 MB; the limit is 20.0 MB for a calibration snapshot"
     )
     assert f"Still showing preset {DEFAULT_PRESET}" in message
     assert metrics(app) == before
 
 
-def test_the_browser_lets_an_over_size_file_reach_the_server_and_the_help_states_the_limit(app: AppTest) -> None:
+def test_the_upload_states_one_limit_the_loaders_and_the_browser_enforces_it(app: AppTest) -> None:
     config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text())
-    uploader = app.get("file_uploader")[0].proto
-    assert uploader.max_upload_size_mb == TRANSPORT_LIMIT_MB <= config["server"]["maxUploadSize"]
-    assert TRANSPORT_LIMIT_MB * 2**20 > MAX_DOCUMENT_BYTES
+    uploader = app.file_uploader(key="device_upload").proto
+    assert uploader.max_upload_size_mb * 2**20 == MAX_DOCUMENT_BYTES
+    assert uploader.max_upload_size_mb <= config["server"]["maxUploadSize"]
     assert "at most 20 MB" in uploader.label and "The limit is 20 MB" in uploader.help
+    assert "50" not in uploader.label + uploader.help
+
+
+def test_an_upload_in_force_is_said_in_the_preset_box_and_stays_said_when_its_file_is_removed(app: AppTest) -> None:
+    upload(app, "props_manila.json", (SNAPSHOT_DIR / "ibmq_manila.json").read_bytes())
+    box = app.selectbox(key="device_preset")
+    assert box.value is None
+    assert box.proto.placeholder == "In force: ibmq_manila (upload props_manila.json)"
+    app.file_uploader(key="device_upload").set_value(None).run()
+    assert not app.exception and metrics(app)["Backend"] == "ibmq_manila"
+    assert app.selectbox(key="device_preset").value is None
+    said = " ".join(caption.value for caption in app.caption)
+    assert "In force: upload props_manila.json (ibmq_manila, 5 qubits)" in said
+    assert "stays in force until a preset is picked or another file is loaded" in said
+    app.selectbox(key="device_preset").set_value(DEFAULT_PRESET).run()  # the preset shown before is picked again
+    assert metrics(app)["Backend"] == DEFAULT_PRESET
+    assert app.selectbox(key="device_preset").value == DEFAULT_PRESET
+    assert "In force:" not in " ".join(caption.value for caption in app.caption)
+
+
+def test_a_noise_spec_on_the_device_page_is_sent_to_the_export_page(app: AppTest) -> None:
+    spec = spec_to_json(derive_noise_spec(load_preset("ibmq_manila"))).encode()
+    upload(app, "manila.noise_spec.json", spec)
+    assert not app.exception
+    message = app.error[0].value
+    assert message.startswith(
+        "manila.noise_spec.json was not loaded: this is a noise spec (Noise Studio's full format): import it on the "
+        "Export page"
+    )
+    assert "Field required" not in message and f"Still showing preset {DEFAULT_PRESET}" in message
+    assert [link.proto.page for link in app.get("page_link")] == ["export"]
+    assert metrics(app)["Backend"] == DEFAULT_PRESET
 
 
 def test_findings_filter_narrows_the_table(app: AppTest) -> None:
     app.multiselect(key="device_findings_filter").set_value(["gate_error_one"]).run()
     findings_table = app.dataframe[2].value
     assert set(findings_table["kind"]) == {"gate_error_one"}
+
+
+def findings_shown(at: AppTest) -> list[str]:
+    """The subjects of the findings drawn, group after group (the qubit and gate tables come first)."""
+    return [subject for table in at.dataframe[2:] for subject in table.value["subject"]]
+
+
+def test_findings_are_grouped_by_gate_and_kind_and_those_on_gates_the_simulation_leaves_out_are_said(
+    app: AppTest,
+) -> None:
+    app.selectbox(key="device_preset").set_value("ibm_torino").run()
+    assert not app.exception
+    findings = load_preset("ibm_torino").findings
+    unused = sum(finding.gate in {"rx", "rzz"} for finding in findings)
+    said = " ".join(info.value for info in app.info)
+    assert f"{unused} of {len(findings)} findings concern gates the simulation does not use (rx, rzz)" in said
+    assert "they change no result" in said
+    labels = [expander.label for expander in app.expander]
+    assert "gate cz · gate_error_one: 22 findings" in labels
+    assert "gate rzz · gate_error_one: 300 findings (a gate the simulation does not use)" in labels
+    assert labels.index("gate cz · gate_error_one: 22 findings") < labels.index(
+        "gate rzz · gate_error_one: 300 findings (a gate the simulation does not use)"
+    )
+    assert sorted(findings_shown(app)) == sorted(finding.subject for finding in findings)
+
+
+@pytest.mark.parametrize("preset", [info.name for info in list_presets()])
+def test_the_gates_said_not_simulated_are_those_build_target_leaves_out_or_measures_by_readout(preset: str) -> None:
+    calibration = load_preset(preset)
+    offered = build_target(calibration).target.operation_names
+    expected = {gate for gate in calibration.gate_names if gate not in offered or is_measurement(gate)}
+    assert gates_not_simulated(calibration.gate_names) == sorted(expected)
+
+
+def test_findings_filter_by_gate_and_by_qubit(app: AppTest) -> None:
+    app.selectbox(key="device_preset").set_value("ibm_torino").run()
+    findings = load_preset("ibm_torino").findings
+    app.multiselect(key="device_findings_scope").set_value(["gate cz"]).run()
+    assert sorted(findings_shown(app)) == sorted(f.subject for f in findings if f.gate == "cz")
+    qubit = 19  # has findings on cz, rzz and its own properties
+    app.multiselect(key="device_findings_scope").set_value(["gate cz", "qubit properties"])
+    app.multiselect(key="device_findings_qubits").set_value([qubit]).run()
+    expected = [f.subject for f in findings if f.gate in {"cz", None} and f.subject != "device" and qubit in f.qubits]
+    assert sorted(findings_shown(app)) == sorted(expected) and "qubit 19" in expected and "cz on [15, 19]" in expected
+    app.selectbox(key="device_preset").set_value("ibm_fez").run()  # a new device starts with every finding shown
+    assert app.multiselect(key="device_findings_qubits").value == []
+    assert len(findings_shown(app)) == len(load_preset("ibm_fez").findings)
 
 
 def test_a_new_device_shows_all_its_findings_and_gates_whatever_was_filtered_before(app: AppTest) -> None:

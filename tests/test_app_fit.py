@@ -100,3 +100,14 @@ def test_bare_counts_are_read_as_the_simulate_pages_circuit(app: AppTest) -> Non
     assert list(summary.index) == ["circuit 1"]
     assert summary.loc["circuit 1", "from"] == "GHZ(3)"
     assert summary.loc["circuit 1", "device qubits"] == "transpiler's layout"
+
+
+def test_example_counts_can_be_used_at_once_and_a_log_scale_reads_in_decades(app: AppTest) -> None:
+    app.button(key="fit_example_make").click().run()
+    app.button(key="fit_example_use").click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    assert any("Using **example-counts.json**" in caption.value for caption in app.caption)
+    assert app.dataframe[1].value.loc["gate", "identified"] == "yes"  # fitted without a download and upload
+    app.toggle(key="fit_log").set_value(True).run()
+    axis = json.loads(app.get_by_key("fit_counts_chart").proto.spec)["layout"]["yaxis"]
+    assert axis["type"] == "log" and axis["dtick"] == 1 and "tickformat" not in axis  # once every tick read '0 %'

@@ -215,3 +215,15 @@ def test_a_new_size_keeps_grover_and_qft_parameters_valid_and_says_so(app: AppTe
     assert not app.error, [error.value for error in app.error]
     assert app.number_input(key="sim_qft_value").value == 3
     assert "Value read back 5 became 3, the largest 2 qubits hold." in [caption.value for caption in app.caption]
+
+
+def test_pasted_openqasm_keeps_one_title_and_a_missing_measurement_says_what_to_write(app: AppTest) -> None:
+    app.session_state["sim_source"] = "OpenQASM"
+    app.run()
+    title = app.session_state["last_simulation"].label
+    assert title.startswith("OpenQASM program ") and "circuit-" not in title
+    app.number_input(key="sim_seed").set_value(8).run()  # parsed again: the same title
+    assert app.session_state["last_simulation"].label == title
+    app.text_area(key="sim_qasm_text").set_value('OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[1];\nh q[0];\n').run()
+    message = next(error.value for error in app.error if error.value.startswith("Not simulated"))
+    assert "(e.g. `measure q -> c;` in the program)" in message and "measure_all" not in message

@@ -261,6 +261,27 @@ def test_a_calibration_snapshot_on_the_export_page_is_sent_to_the_device_page(ap
     assert [link.proto.page for link in app.get("page_link")] == ["device"]
 
 
+@pytest.mark.parametrize(
+    ("document", "said", "pages"),
+    [
+        (json.dumps({"0101": 480, "1010": 520}).encode(), "this is a counts file (measured counts): upload it on the "
+         "Fit page", ["fit"]),
+        (b'{"format": "noise-studio-session", "version": 1}', "this is a session bundle: open it with 'Restore a "
+         "session' in the sidebar", []),
+    ],
+    ids=["counts", "session"],
+)  # fmt: skip
+def test_another_kind_of_document_on_the_export_page_says_where_it_goes(
+    app: AppTest, document: bytes, said: str, pages: list[str]
+) -> None:
+    app.switch_page("pages/export.py").run()
+    app.file_uploader(key="export_import").set_value(("mine.json", document, "application/json")).run()
+    assert not app.exception
+    message = app.error[0].value
+    assert message == f"mine.json was not imported; the model in force is unchanged.\n\n- {said}"
+    assert [link.proto.page for link in app.get("page_link")] == pages
+
+
 def test_the_readout_table_reports_a_wrong_probability_once_in_the_users_terms(app: AppTest) -> None:
     app.switch_page("pages/noise.py").run()
     app.text_input(key="noise_filter").set_value("113").run()

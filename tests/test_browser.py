@@ -349,20 +349,12 @@ def test_the_schedule_tab_draws_each_qubits_gates_and_waits(page) -> None:  # ty
     assert no_exceptions(page)
 
 
-def test_example_counts_uploaded_on_the_fit_page_are_fitted_and_the_fitted_model_put_in_force(  # type: ignore[no-untyped-def]
-    page, tmp_path: Path
-) -> None:
-    """Make example counts (drawn at gate ×1.8, readout ×1.3), download them, upload them, fit, use the fit."""
+def test_example_counts_used_on_the_fit_page_are_fitted_and_the_fitted_model_put_in_force(page) -> None:  # type: ignore[no-untyped-def]
+    """Make example counts (drawn at gate ×1.8, readout ×1.3), use them, fit, use the fit."""
     wait_until_idle(page)
     open_page(page, "Fit")
     page.get_by_role("button", name="Make example counts").click()
-    download_button = page.get_by_test_id("stDownloadButton").filter(has_text="Example counts")
-    download_button.wait_for(timeout=90_000)
-    with page.expect_download() as download:
-        download_button.click()
-    counts = tmp_path / "example-counts.json"
-    download.value.save_as(counts)
-    page.locator('[data-testid="stMain"] [data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(counts))
+    page.get_by_role("button", name="Use them as the counts").click()
     page.get_by_text("goodness of fit, fitted model").wait_for(timeout=120_000)
     wait_until_idle(page)
     estimates = page.get_by_test_id("stDataFrame").nth(1)
@@ -441,3 +433,63 @@ def test_a_tampered_session_is_refused_by_name_and_the_view_stays(page, tmp_path
     alert.wait_for(timeout=60_000)
     assert "circuit: fingerprint mismatch" in alert.inner_text()
     assert page.get_by_text("Device: ibm_pittsburgh").count() == 1 and no_exceptions(page)
+
+
+def test_a_calibration_snapshot_on_restore_a_session_is_sent_to_the_device_page(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    snapshot = tmp_path / "props_manila.json"
+    snapshot.write_bytes((ROOT / "presets" / "snapshots" / "ibmq_manila.json").read_bytes())
+    page.get_by_test_id("stMetric").first.wait_for(timeout=90_000)
+    wait_until_idle(page)
+    page.get_by_text("Restore a session").click()
+    page.get_by_test_id("stSidebar").get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(snapshot))
+    alert = page.get_by_test_id("stAlert").filter(has_text="props_manila.json was not restored")
+    alert.wait_for(timeout=60_000)
+    said = alert.inner_text()
+    assert "this is a calibration snapshot (IBM BackendProperties JSON): load it on the Device page" in said
+    assert "Field required" not in said
+    page.get_by_text("Load a calibration snapshot on the Device page").click()
+    page.get_by_role("heading", name="Device", exact=True).first.wait_for(timeout=60_000)
+    wait_until_idle(page)
+    assert device_shown(page) == ("ibm_pittsburgh", "156") and no_exceptions(page)
+
+
+def type_in_cell(page, column: int, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type ``text`` into the first row's cell ``column`` (0 = the first column) of the visible data editor."""
+    box = page.locator('[data-testid="stDataFrame"]:visible').first.bounding_box()
+    page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)  # the first row's first cell, under the header
+    page.wait_for_timeout(300)
+    for _ in range(column):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(300)
+    page.keyboard.type(text)  # typing on a selected cell opens its editor with what is typed
+    page.wait_for_timeout(300)
+    page.keyboard.press("Enter")
+    wait_until_idle(page)
+
+
+def test_a_table_cell_gets_the_forms_rules_and_a_filter_keeps_the_tab(page) -> None:  # type: ignore[no-untyped-def]
+    """Typing 2 or 'abc' into P(1|0) is refused with the form's message and nothing is applied (a number column
+    once stored them as 1 and 0); changing the filter keeps the tab the user is on."""
+    page.get_by_test_id("stMetric").first.wait_for(timeout=90_000)
+    wait_until_idle(page)
+    open_page(page, "Noise model")
+    page.get_by_role("tab", name="Per-qubit readout").click()
+    wait_until_idle(page)
+    page.get_by_placeholder("e.g. 113, 114 or cz").fill("113")
+    page.get_by_placeholder("e.g. 113, 114 or cz").press("Enter")
+    wait_until_idle(page)
+    assert page.get_by_role("tab", name="Per-qubit readout").get_attribute("aria-selected") == "true"
+    for typed, rule in (("2", "P(1|0) must be between 0 and 1; got 2"), ("abc", "P(1|0) must be a number; got 'abc'")):
+        type_in_cell(page, 2, typed)  # source, qubit, P(1|0)
+        problem = page.get_by_test_id("stAlert").filter(has_text="This edit is not applied")
+        problem.wait_for(timeout=30_000)
+        assert f"readout of qubit 113: {rule}" in problem.inner_text()
+        assert page.get_by_text("Every value comes from the calibration (as derived).").count() == 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "noise_table_refused.png"), full_page=True)
+    type_in_cell(page, 2, "0.25")
+    page.get_by_test_id("stAlert").filter(has_text="This edit is not applied").wait_for(
+        state="detached", timeout=30_000
+    )
+    assert page.get_by_text("1 entry edited: 1 readout", exact=True).count() == 1  # the list itself is a canvas
+    assert no_exceptions(page)

@@ -30,6 +30,7 @@ ROOMS_MAY_IMPORT = {
     "export": {"aer", "spec", "errors", "json_bounds"},
     "cli": {"calibration", "derive", "export", "spec", "errors", "cli_explain", "cli_fit", "sessions"},
     "sessions": {"calibration", "simulation", "spec", "errors", "json_bounds"},
+    "documents": {"analysis", "calibration", "export", "sessions", "spec", "json_bounds"},
     "cli_explain": {"analysis", "calibration", "derive", "export", "simulation", "spec", "errors"},
     "cli_fit": {"analysis", "calibration", "cli_explain", "export", "errors"},
 }
@@ -134,6 +135,8 @@ PUBLIC_API = [
     "Comparison", "CountsError", "FitError", "FitPlan", "MeasuredCounts", "NoiseFit", "compare_counts", "fit_noise",
     "load_counts", "plan_fit_circuits",
     "Session", "SessionError", "load_session", "save_session",
+    "DocumentKind", "identify_document",
 ]  # fmt: skip
 """What ``from noise_core import ...`` offers: the 47 names before the rooms issue, NoiseStudioError, scale_noise,
-compare_calibrations and CalibrationDiff, the explain issue's analysis names, and the fit issue's, and the sessions issue's (last three lines)."""
+compare_calibrations and CalibrationDiff, the explain issue's analysis names, and the fit issue's, the sessions issue's, and
+what a document is (last four lines)."""

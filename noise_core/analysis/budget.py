@@ -85,6 +85,7 @@ def error_budget(
     limits: SimulationLimits = DEFAULT_LIMITS,
     expected_outcomes: Iterable[str] | None = None,
     idle_noise: bool | None = None,
+    avoid_uncalibrated_couplers: bool = False,
     locations: Iterable[Location] | None = None,
     executor: Executor | None = None,
 ) -> ErrorBudget:
@@ -109,6 +110,7 @@ def error_budget(
         limits=limits,
         expected_outcomes=expected_outcomes,
         idle_noise=idle_noise,
+        avoid_uncalibrated_couplers=avoid_uncalibrated_couplers,
     )
     if metric == "success" and experiment.expected is None:
         raise AnalysisError(

@@ -114,16 +114,18 @@ def prepare_experiment(
     limits: SimulationLimits = DEFAULT_LIMITS,
     expected_outcomes: Iterable[str] | None = None,
     idle_noise: bool | None = None,
+    avoid_uncalibrated_couplers: bool = False,
 ) -> Experiment:
     """Transpile and place ``circuit`` once (``simulate``'s arguments and checks) and run its ideal distribution.
 
     ``expected_outcomes`` overrides the library circuit's (needed for a success metric on OpenQASM);
-    ``idle_noise`` as in ``simulate``.
+    ``idle_noise`` and ``avoid_uncalibrated_couplers`` as in ``simulate``.
     """
     spec = with_idle_choice(spec, idle_noise)
     prepared = prepare_simulation(
-        circuit, spec, calibration, shots, seed, method, optimization_level, initial_layout, limits
-    )
+        circuit, spec, calibration, shots, seed, method, optimization_level, initial_layout, limits,
+        avoid_uncalibrated_couplers,
+    )  # fmt: skip
     placed = prepared.placed
     expected = prepared.expected if expected_outcomes is None else _checked_outcomes(expected_outcomes, placed)
     restricted = restrict_spec(spec, placed.active_qubits)

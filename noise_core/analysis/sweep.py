@@ -45,6 +45,7 @@ def sweep(
     limits: SimulationLimits = DEFAULT_LIMITS,
     expected_outcomes: Iterable[str] | None = None,
     idle_noise: bool | None = None,
+    avoid_uncalibrated_couplers: bool = False,
     executor: Executor | None = None,
     chunks: int | None = None,
 ) -> pd.DataFrame:
@@ -71,6 +72,7 @@ def sweep(
         limits=limits,
         expected_outcomes=expected_outcomes,
         idle_noise=idle_noise,
+        avoid_uncalibrated_couplers=avoid_uncalibrated_couplers,
     )
     restricted = experiment.spec()
     variants = [Variant.of(point) for point in grid]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from noise_core.calibration.checks import usable_value
 from noise_core.calibration.properties import property_value
 from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.spec.units import NANOSECONDS_PER_SECOND
@@ -14,7 +15,11 @@ ONE_QUBIT_METRIC_GATES = ("sx", "x", "u2", "u3")
 
 
 def coupling_edges(calibration: BackendCalibration) -> pd.DataFrame:
-    """One row per coupled pair (q0 < q1): the 2-qubit gate, its mean error over directions, length (ns)."""
+    """One row per coupled pair (q0 < q1): the 2-qubit gate, its mean error over directions, length (ns).
+
+    ``gate_error`` is NaN for a coupler the snapshot reports no usable error for in either direction
+    (missing, NaN or negative: the derivation gives it relaxation only, and the map draws it dashed).
+    """
     rows: dict[tuple[int, int], dict] = {}
     for gate, qubits, properties in calibration.gate_entries():
         if len(qubits) != 2:
@@ -24,7 +29,7 @@ def coupling_edges(calibration: BackendCalibration) -> pd.DataFrame:
         if gate != row["gate"]:
             continue  # Heron also lists the fractional rzz on each pair; the map shows the entangling gate
         for name, target in (("gate_error", "errors"), ("gate_length", "lengths")):
-            value = property_value(properties, name)
+            value = usable_value(properties, name)
             if value is not None:
                 row[target].append(value)
     table = pd.DataFrame(

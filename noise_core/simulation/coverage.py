@@ -18,7 +18,9 @@ from qiskit import QuantumCircuit
 from qiskit.circuit import ControlFlowOp, Instruction
 
 from noise_core.aer.channels import ChannelIndex
+from noise_core.calibration.checks import usable_value
 from noise_core.calibration.snapshot import BackendCalibration
+from noise_core.errors import PropertyNotFoundError
 from noise_core.simulation.idle import delay_nanoseconds, idle_entries, idle_relaxation
 from noise_core.spec.models import NoiseSpec
 from noise_core.spec.readout import assignment_matrix
@@ -30,8 +32,9 @@ COVERAGE_COLUMNS = [
 1 − process fidelity of the gate channel; for ``measure``, the mean assignment error
 (P(1|0) + P(0|1))/2; for ``delay``, of the idle relaxation over the mean idle period.
 ``reported_error``: the calibration's ``gate_error`` (``readout_error`` for measure) of that
-placement, NaN without a calibration or entry. ``idle_ns``: for ``delay``, the qubit's total idle
-time in ns (NaN for other instructions)."""
+placement, NaN without a calibration or entry, or when the gate_error is not usable (missing, NaN or
+negative: the derivation treats it as missing, see ``uncalibrated_couplers``). ``idle_ns``: for
+``delay``, the qubit's total idle time in ns (NaN for other instructions)."""
 
 NOISELESS_BY_DESIGN = frozenset({"delay"})
 """Instructions that need no channel of their own to be covered: a delay is noiseless without idle entries."""
@@ -124,13 +127,23 @@ def uncovered(coverage: pd.DataFrame) -> pd.DataFrame:
     return coverage[no_channel & ~reported_noiseless & ~coverage["instruction"].isin(NOISELESS_BY_DESIGN)]
 
 
+def uncalibrated_couplers(coverage: pd.DataFrame) -> pd.DataFrame:
+    """Two-qubit gate rows of a device's coverage whose placement has no usable reported error (``reported_error``
+    NaN): a derived model gives them thermal relaxation only, so they look better than the device."""
+    two_qubit = coverage["qubits"].str.count(",") == 1
+    return coverage[two_qubit & coverage["reported_error"].isna()]
+
+
 def _reported_error(calibration: BackendCalibration | None, name: str, qubits: tuple[int, ...]) -> float:
     if calibration is None:
         return math.nan
     if name == "measure":
         value = calibration.qubit_value(qubits[0], "readout_error")
     else:
-        value = calibration.gate_value(name, qubits, "gate_error")
+        try:
+            value = usable_value(calibration.gate_property(name, qubits), "gate_error")
+        except PropertyNotFoundError:
+            return math.nan
     return math.nan if value is None else float(value)
 
 

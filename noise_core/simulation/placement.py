@@ -18,6 +18,7 @@ from qiskit.transpiler.exceptions import TranspilerError
 
 from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import SimulationError
+from noise_core.simulation.circuit_facts import SwapCounter
 from noise_core.simulation.idle import schedule_alap
 from noise_core.simulation.target import (
     LeftOut,
@@ -52,7 +53,9 @@ class PlacedCircuit:
     final_layout: tuple[int, ...]
     """Physical qubit holding each virtual qubit's state at the end, after routing swaps."""
     left_out: tuple[LeftOut, ...] = ()
-    """Calibration entries the target left out (broken couplers, unknown gates)."""
+    """Calibration entries the target left out (broken couplers, unknown gates, uncalibrated couplers avoided)."""
+    routing_swaps: int = 0
+    """SWAPs the transpiler's router inserted (``circuit_facts.SwapCounter``)."""
 
 
 def place_circuit(
@@ -64,37 +67,47 @@ def place_circuit(
     seed: int,
     initial_layout: list[int] | None = None,
     schedule: bool = False,
+    avoid_uncalibrated_couplers: bool = False,
 ) -> PlacedCircuit:
     """Transpile ``circuit`` to the device (or the spec's basis on a register) and compact it.
 
     ``schedule``: on a device, schedule it ALAP with the Target's durations, idle periods as
-    delays (``idle.schedule_alap``), for idle noise.
+    delays (``idle.schedule_alap``), for idle noise. ``avoid_uncalibrated_couplers``: offer the
+    transpiler no coupler without a reported error (``target.build_target``).
     """
     _refuse_control_flow(circuit)
+    swaps = SwapCounter(circuit)
     if calibration is None:
         basis = register_basis_gates(spec.basis_gates, _spec_gate_names(spec))
         transpiled = _transpile(
-            circuit, "the basis " + ", ".join(basis), {"basis_gates": basis, **_options(optimization_level, seed)}
+            circuit,
+            "the basis " + ", ".join(basis),
+            {"basis_gates": basis, "callback": swaps, **_options(optimization_level, seed)},
         )
-        return _compacted(transpiled, _layouts(transpiled, circuit.num_qubits), ())
+        return _compacted(transpiled, _layouts(transpiled, circuit.num_qubits), (), swaps.inserted)
     if circuit.num_qubits > calibration.num_qubits:
         raise SimulationError(
             f"the circuit needs {circuit.num_qubits} qubits but {calibration.backend_name} has "
             f"{calibration.num_qubits}; choose a larger device or a smaller circuit"
         )
-    device = build_target(calibration)
+    device = build_target(calibration, avoid_uncalibrated_couplers=avoid_uncalibrated_couplers)
     if pinned := pinned_to_unusable(device, initial_layout):
         raise SimulationError(f"could not map the circuit onto {calibration.backend_name}: {pinned}")
     transpiled = _transpile(
         circuit,
         calibration.backend_name,
-        {"target": device.target, "initial_layout": initial_layout, **_options(optimization_level, seed)},
+        {
+            "target": device.target,
+            "initial_layout": initial_layout,
+            "callback": swaps,
+            **_options(optimization_level, seed),
+        },
         explain=lambda: unplaceable_message(device, circuit.num_qubits),
     )
     layouts = _layouts(transpiled, circuit.num_qubits)  # read first: the scheduling pass manager drops them
     if schedule and not has_control_flow(transpiled):  # Qiskit's scheduling passes do not take branches
         transpiled = schedule_alap(transpiled, device.target)
-    return _compacted(transpiled, layouts, device.left_out)
+    return _compacted(transpiled, layouts, device.left_out, swaps.inserted)
 
 
 def _options(optimization_level: int, seed: int) -> dict[str, int]:
@@ -147,7 +160,10 @@ def _spec_gate_names(spec: NoiseSpec) -> set[str]:
 
 
 def _compacted(
-    transpiled: QuantumCircuit, layouts: tuple[tuple[int, ...], tuple[int, ...]], left_out: tuple[LeftOut, ...]
+    transpiled: QuantumCircuit,
+    layouts: tuple[tuple[int, ...], tuple[int, ...]],
+    left_out: tuple[LeftOut, ...],
+    routing_swaps: int,
 ) -> PlacedCircuit:
     qubit_index = {bit: index for index, bit in enumerate(transpiled.qubits)}
     clbit_index = {bit: index for index, bit in enumerate(transpiled.clbits)}
@@ -177,6 +193,7 @@ def _compacted(
         initial_layout=initial,
         final_layout=final,
         left_out=left_out,
+        routing_swaps=routing_swaps,
     )
 
 

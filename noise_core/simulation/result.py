@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from qiskit import QuantumCircuit
+
+from noise_core.simulation.circuit_facts import CircuitFacts
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,17 @@ class SimulationMetrics:
     ideal_success_probability: float | None
     exact: bool
     """True when computed from exact probabilities; False when from sampled counts."""
+    standard_errors: dict[str, float] = field(default_factory=dict)
+    """One standard error from the shots of each metric computed from sampled counts, by field name
+    (``metric_standard_errors``); empty when the metrics are exact."""
+
+    def shown(self, name: str, digits: int = 4) -> str:
+        """A metric as people read it: '0.0312 ± 0.0021' when sampled, '0.0312' when exact, 'n/a' when undefined."""
+        value = getattr(self, name)
+        if value is None:
+            return "n/a"
+        error = self.standard_errors.get(name)
+        return f"{value:.{digits}f}" if error is None else f"{value:.{digits}f} ± {error:.{digits}f}"
 
 
 @dataclass(frozen=True)
@@ -46,10 +59,15 @@ class SimulationResult:
     initial_layout: tuple[int, ...]
     final_layout: tuple[int, ...]
     transpiled: QuantumCircuit
+    circuit: CircuitFacts
+    """Depth, gate counts and routing swaps of the transpiled circuit on the active qubits."""
     coverage: pd.DataFrame
     """``noise_core.simulation.coverage.noise_coverage`` of the transpiled circuit."""
     timings: pd.Series
     """Seconds per stage, and ``total``."""
+    estimated_seconds: float = 0.0
+    """What the cost model estimated for the stages 'simulate ideal' and 'simulate noisy' before they ran
+    (``SimulationPlan.estimated_seconds``): measured against ``timings``, it calibrates the estimates."""
     warnings: tuple[str, ...] = ()
     schedule: pd.DataFrame | None = None
     """With idle noise on a device: when each instruction ran on each active qubit
@@ -91,6 +109,45 @@ def distribution_metrics(
         ideal_success_probability=ideal_success,
         exact=exact,
     )
+
+
+METRIC_DRAWS = 200
+"""Parametric bootstrap draws behind a sampled metric's standard error (its own relative error ~5 %)."""
+
+
+def metric_standard_errors(
+    ideal_probabilities: pd.Series | None,
+    ideal_counts: pd.Series,
+    noisy_counts: pd.Series,
+    expected: frozenset[str] | None,
+    seed: int,
+) -> dict[str, float]:
+    """One standard error from the shots of each metric ``distribution_metrics`` computes from counts.
+
+    Success probability: the binomial √(p̂(1−p̂)/n) of the noisy shots. TVD and Hellinger fidelity:
+    the spread of the metric over ``METRIC_DRAWS`` parametric-bootstrap draws, each a multinomial
+    resample of the noisy counts (and of the ideal counts when the ideal distribution is sampled too)
+    at their observed frequencies (Efron & Tibshirani 1993, ch. 6), seeded by ``seed``. It is the spread
+    only: a TVD estimated from few shots over many outcomes is also biased upward.
+    """
+    rng = np.random.default_rng([seed, 1])  # a stream of its own: the counts' draws are untouched
+    outcomes = ideal_counts.index.union(noisy_counts.index)
+    noisy = noisy_counts.reindex(outcomes, fill_value=0).to_numpy(dtype=float)
+    shots = noisy.sum()
+    noisy_draws = rng.multinomial(int(shots), noisy / shots, size=METRIC_DRAWS) / shots
+    if ideal_probabilities is not None:
+        ideal_draws = ideal_probabilities.reindex(outcomes, fill_value=0.0).to_numpy(dtype=float)[None, :]
+    else:
+        ideal = ideal_counts.reindex(outcomes, fill_value=0).to_numpy(dtype=float)
+        ideal_draws = rng.multinomial(int(ideal.sum()), ideal / ideal.sum(), size=METRIC_DRAWS) / ideal.sum()
+    errors = {
+        "total_variation_distance": float(np.std(0.5 * np.abs(ideal_draws - noisy_draws).sum(axis=1), ddof=1)),
+        "hellinger_fidelity": float(np.std(np.sqrt(ideal_draws * noisy_draws).sum(axis=1) ** 2, ddof=1)),
+    }
+    if expected is not None:
+        success = float(noisy_counts.reindex(list(expected), fill_value=0).sum()) / shots
+        errors["success_probability"] = float(np.sqrt(success * (1.0 - success) / shots))
+    return errors
 
 
 def total_variation_distance(first: pd.Series, second: pd.Series) -> float:

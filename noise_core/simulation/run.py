@@ -28,6 +28,11 @@ from noise_core.simulation.readout_sampling import apply_assignment, sample_assi
 from noise_core.spec.models import NoiseSpec
 from noise_core.spec.readout import assignment_matrix
 
+IDEAL_RESIDUE = 1e-20
+"""Ideal (statevector) probabilities below this are floating-point residue, not outcomes: amplitudes under
+1e-10, where rounding leaves ~1e-16 per gate (GHZ(3) left 1e-33 on outcomes it never gives). They are exact zeros,
+so the ideal distribution lists only the outcomes the circuit gives."""
+
 
 class AerRun:
     """One simulation's Aer calls and sampling, sharing the compact circuit and model."""
@@ -61,7 +66,7 @@ class AerRun:
         if self.placed.terminal and statevector_bytes(width) <= self.limits.max_statevector_bytes:
             circuit = self._unmeasured(with_measure_noise=False)
             probabilities = _saved_probabilities(AerSimulator(method="statevector"), circuit, self.aer_seeds[0])
-            return self._exact(probabilities, "ideal")
+            return self._exact(np.where(probabilities < IDEAL_RESIDUE, 0.0, probabilities), "ideal")
         method = "stabilizer" if not stabilizer_problem(self.placed, None) else "statevector"
         counts = self._aer_counts(AerSimulator(method=method), self.placed.compact, self.aer_seeds[0])
         return None, counts_series(counts, "ideal")

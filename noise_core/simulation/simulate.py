@@ -33,7 +33,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -42,9 +42,10 @@ from qiskit import QuantumCircuit
 from noise_core.calibration.fingerprint import calibration_mismatch
 from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import SimulationError
+from noise_core.simulation.circuit_facts import circuit_facts
 from noise_core.simulation.circuits import LibraryCircuit
 from noise_core.simulation.cost import estimated_peak_bytes, estimated_seconds
-from noise_core.simulation.coverage import noise_coverage, shot_error_probability, uncovered
+from noise_core.simulation.coverage import noise_coverage, shot_error_probability, uncalibrated_couplers, uncovered
 from noise_core.simulation.idle import schedule_timeline
 from noise_core.simulation.methods import (
     DEFAULT_LIMITS,
@@ -57,7 +58,7 @@ from noise_core.simulation.methods import (
 )
 from noise_core.simulation.placement import PlacedCircuit, has_control_flow, place_circuit
 from noise_core.simulation.qasm import parse_circuit
-from noise_core.simulation.result import SimulationResult, distribution_metrics
+from noise_core.simulation.result import SimulationResult, distribution_metrics, metric_standard_errors
 from noise_core.simulation.run import NOISE_MODELS, AerRun
 from noise_core.simulation.target import summarize_left_out
 from noise_core.spec.models import NoiseSpec
@@ -76,6 +77,7 @@ def simulate(
     limits: SimulationLimits = DEFAULT_LIMITS,
     max_estimated_seconds: float | None = None,
     idle_noise: bool | None = None,
+    avoid_uncalibrated_couplers: bool = False,
 ) -> SimulationResult:
     """Simulate ``circuit`` under ``spec`` on ``calibration``'s device (or an ideal register).
 
@@ -95,6 +97,14 @@ def simulate(
     - ``idle_noise`` (default: on when the spec has ``idle_relaxation_errors``): schedule the
       circuit ALAP on the device and relax each qubit over its idle periods (``idle``); off,
       delays are noiseless.
+    - ``avoid_uncalibrated_couplers``: offer the transpiler no coupler whose two-qubit gate has no
+      usable reported error (``target.build_target``); a pinned layout is then routed around them.
+      Off by default: the device offers these couplers and runs circuits placed on them, a pinned
+      layout means "run here", and results saved before the option (sessions, fits to counts
+      measured on those qubits, scripts) reproduce. Either way the run says so: a run that uses
+      such couplers warns, naming each in physical qubits (a derived model gives them relaxation
+      only, and the layout scoring counts them as error-free, so the result looks better than the
+      device), and a run that avoids them lists them among the entries not offered.
 
     Raises ``SimulationError`` saying what to change, and ``CircuitParseError`` (line, column,
     what was expected) for unreadable OpenQASM.
@@ -103,12 +113,12 @@ def simulate(
     seed = _drawn_seed() if seed is None else seed
     spec = with_idle_choice(spec, idle_noise)
     prepared = prepare_simulation(
-        circuit, spec, calibration, shots, seed, method, optimization_level, initial_layout, limits, stopwatch
-    )
-    if max_estimated_seconds is not None:
-        plan = _plan_of(prepared, shots)
-        if plan.estimated_seconds > max_estimated_seconds:
-            raise OverBudgetError(plan, max_estimated_seconds)
+        circuit, spec, calibration, shots, seed, method, optimization_level, initial_layout, limits,
+        avoid_uncalibrated_couplers, stopwatch,
+    )  # fmt: skip
+    plan = _plan_of(prepared, shots, stopwatch.elapsed())
+    if max_estimated_seconds is not None and plan.estimated_seconds > max_estimated_seconds:
+        raise OverBudgetError(plan, max_estimated_seconds)
     placed = prepared.placed
     rng = np.random.default_rng(seed)
     with stopwatch("noise model"):
@@ -123,9 +133,10 @@ def simulate(
         metrics = distribution_metrics(
             ideal_probabilities, noisy_probabilities, ideal_counts, noisy_counts, prepared.expected
         )
-        warnings = _warnings(
-            placed, prepared.coverage, calibration_mismatch(spec, calibration) if calibration else None
-        )
+        if not metrics.exact:
+            errors = metric_standard_errors(ideal_probabilities, ideal_counts, noisy_counts, prepared.expected, seed)
+            metrics = replace(metrics, standard_errors=errors)
+        warnings = _warnings(placed, prepared.coverage, spec, calibration)
         if spec.idle_relaxation_errors and calibration is not None and has_control_flow(placed.compact):
             warnings += (
                 "A dynamic circuit is not scheduled (Qiskit's scheduling passes do not take branches): idle "
@@ -147,8 +158,10 @@ def simulate(
         initial_layout=placed.initial_layout,
         final_layout=placed.final_layout,
         transpiled=placed.transpiled,
+        circuit=circuit_facts(placed.compact, placed.active_qubits, placed.routing_swaps),
         coverage=prepared.coverage,
         timings=stopwatch.series(),
+        estimated_seconds=plan.estimated_seconds,
         warnings=warnings,
         schedule=_schedule_of(placed, calibration),
     )
@@ -163,8 +176,11 @@ class SimulationPlan:
     active_qubits: tuple[int, ...]
     num_instructions: int
     estimated_seconds: float
+    """The simulation stages (ideal and noisy), from the cost model (``cost.estimated_seconds``)."""
     estimated_bytes: int
     """Peak memory of the simulation beyond the process's own (``methods.estimated_peak_bytes``)."""
+    preparation_seconds: float = 0.0
+    """Measured: parsing, transpiling and the coverage, which a run does again before simulating."""
 
 
 def plan_simulation(
@@ -179,6 +195,7 @@ def plan_simulation(
     initial_layout: list[int] | None = None,
     limits: SimulationLimits = DEFAULT_LIMITS,
     idle_noise: bool | None = None,
+    avoid_uncalibrated_couplers: bool = False,
 ) -> SimulationPlan:
     """Transpile and choose the method as ``simulate`` would, and estimate the simulation time.
 
@@ -187,10 +204,12 @@ def plan_simulation(
     transpilation comes on top. Raises what ``simulate`` would.
     """
     spec = with_idle_choice(spec, idle_noise)
+    stopwatch = _Stopwatch()
     prepared = prepare_simulation(
-        circuit, spec, calibration, shots, seed, method, optimization_level, initial_layout, limits
-    )
-    return _plan_of(prepared, shots)
+        circuit, spec, calibration, shots, seed, method, optimization_level, initial_layout, limits,
+        avoid_uncalibrated_couplers, stopwatch,
+    )  # fmt: skip
+    return _plan_of(prepared, shots, stopwatch.elapsed())
 
 
 class OverBudgetError(SimulationError):
@@ -208,11 +227,13 @@ class OverBudgetError(SimulationError):
         return type(self), (self.plan, self.budget_seconds)  # crosses a process boundary whole
 
 
-def _plan_of(prepared: PreparedSimulation, shots: int) -> SimulationPlan:
+def _plan_of(prepared: PreparedSimulation, shots: int, preparation_seconds: float) -> SimulationPlan:
     width, operations = len(prepared.placed.active_qubits), len(prepared.placed.compact.data)
     seconds = estimated_seconds(prepared.method, width, operations, shots, prepared.error_probability)
     peak = estimated_peak_bytes(prepared.method, width, shots, prepared.error_probability)
-    return SimulationPlan(prepared.method, prepared.reason, prepared.placed.active_qubits, operations, seconds, peak)
+    return SimulationPlan(
+        prepared.method, prepared.reason, prepared.placed.active_qubits, operations, seconds, peak, preparation_seconds
+    )
 
 
 def _schedule_of(placed: PlacedCircuit, calibration: BackendCalibration | None) -> pd.DataFrame | None:
@@ -251,6 +272,7 @@ def prepare_simulation(
     optimization_level: int,
     initial_layout: list[int] | None,
     limits: SimulationLimits,
+    avoid_uncalibrated_couplers: bool,
     stopwatch: _Stopwatch | None = None,
 ) -> PreparedSimulation:
     """Check the settings, parse, transpile (seeded; scheduled when the spec has idle noise), choose the method
@@ -273,6 +295,7 @@ def prepare_simulation(
             seed=seed % 2**31,
             initial_layout=initial_layout,
             schedule=bool(spec.idle_relaxation_errors),
+            avoid_uncalibrated_couplers=avoid_uncalibrated_couplers,
         )
     chosen, reason = choose_method(method, placed, spec, limits)
     with stopwatch("coverage"):
@@ -306,7 +329,10 @@ def _as_circuit(circuit: QuantumCircuit | LibraryCircuit | str) -> tuple[Quantum
     return logical, expected
 
 
-def _warnings(placed: PlacedCircuit, coverage: pd.DataFrame, mismatch: str | None) -> tuple[str, ...]:
+def _warnings(
+    placed: PlacedCircuit, coverage: pd.DataFrame, spec: NoiseSpec, calibration: BackendCalibration | None
+) -> tuple[str, ...]:
+    mismatch = calibration_mismatch(spec, calibration) if calibration else None
     notes = [] if mismatch is None else [mismatch[0].upper() + mismatch[1:]]
     missing = uncovered(coverage)
     if not missing.empty:
@@ -317,7 +343,29 @@ def _warnings(placed: PlacedCircuit, coverage: pd.DataFrame, mismatch: str | Non
             f"for them: {listed}{more}"
         )
     notes += [f"not offered to the transpiler: {line}" for line in summarize_left_out(placed.left_out)]
+    if calibration is not None:
+        notes += _uncalibrated_warning(coverage)
     return tuple(notes)
+
+
+def _uncalibrated_warning(coverage: pd.DataFrame) -> tuple[str, ...]:
+    """The warning naming each coupler without a reported error the circuit uses (physical qubits, smaller first),
+    or nothing."""
+    rows = uncalibrated_couplers(coverage)
+    if rows.empty:
+        return ()
+    uses: dict[tuple[str, tuple[int, ...]], int] = {}
+    for row in rows.itertuples():
+        coupler = (str(row.instruction), tuple(sorted(int(q) for q in str(row.qubits).split(","))))
+        uses[coupler] = uses.get(coupler, 0) + int(row.count)
+    listed = ", ".join(f"{gate} on {a}–{b} ×{count}" for (gate, (a, b)), count in sorted(uses.items()))
+    gates = "/".join(sorted({gate for gate, _qubits in uses}))
+    return (
+        f"Used {len(uses)} coupler{'s' * (len(uses) > 1)} with no reported {gates} error ({listed}): a derived model "
+        "simulates them with relaxation only, so they look better than the device (and the transpiler's layout "
+        "scoring counts them as error-free). To run on couplers with a reported error only, avoid them with "
+        "avoid_uncalibrated_couplers=True",
+    )
 
 
 @dataclass
@@ -332,6 +380,10 @@ class _Stopwatch:
             yield
         finally:
             self.stages[stage] = time.perf_counter() - start
+
+    def elapsed(self) -> float:
+        """Seconds since the stopwatch started."""
+        return time.perf_counter() - self.started
 
     def series(self) -> pd.Series:
         return pd.Series({**self.stages, "total": time.perf_counter() - self.started}, name="seconds")

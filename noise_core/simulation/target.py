@@ -3,7 +3,11 @@
 On a device, the target lists each calibrated gate on the qubits it was calibrated on, with its
 reported duration and error, so the transpiler's layout passes (VF2Layout, VF2PostLayout) can
 prefer good qubits and couplers. Entries reported with ``gate_error ≥ 1`` (IBM's mark for a
-broken qubit or coupler) are left out, so no route uses them. IBM's fractional gates (``rx``,
+broken qubit or coupler) are left out, so no route uses them. A coupler whose two-qubit gate has
+no usable ``gate_error`` (missing, NaN or negative: an *uncalibrated coupler*) is offered with its
+gate's median reported error for the layout passes to score (which would read a missing error as
+a perfect coupler and seek it), while the derived model gives it relaxation only;
+``avoid_uncalibrated_couplers`` leaves such couplers out as well. IBM's fractional gates (``rx``,
 ``rzz`` on Heron) are left out unless asked for, as IBM itself does by default
 (``use_fractional_gates=False``): they accept only restricted angles on hardware.
 
@@ -15,10 +19,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 from qiskit.circuit import Delay, IfElseOp, Measure, Parameter, Reset, SwitchCaseOp
 from qiskit.circuit.library import get_standard_gate_name_mapping
 from qiskit.transpiler import InstructionProperties, QubitProperties, Target
 
+from noise_core.calibration.checks import usable_value
 from noise_core.calibration.snapshot import BackendCalibration, property_value
 from noise_core.spec.gates import NON_UNITARY_GATES, ONE_QUBIT_GATES, TWO_QUBIT_GATES, is_measurement
 
@@ -35,6 +41,7 @@ PHASE_ONLY_GATES = frozenset({"id", "rz", "p", "u1", "z", "s", "sdg", "t", "tdg"
 """One-qubit gates that change no populations: a qubit left with only these cannot be used."""
 
 BROKEN = "reported broken (gate_error ≥ 1)"
+UNCALIBRATED = "without a reported gate_error, avoided as asked (avoid_uncalibrated_couplers=True)"
 UNUSABLE_QUBIT = "on a qubit whose every other gate is reported broken"
 
 
@@ -61,17 +68,23 @@ class DeviceTarget:
         return sorted(name for name in self.target.operation_names if name not in NON_GATE_INSTRUCTIONS)
 
 
-def build_target(calibration: BackendCalibration, *, fractional_gates: bool = False) -> DeviceTarget:
+def build_target(
+    calibration: BackendCalibration, *, fractional_gates: bool = False, avoid_uncalibrated_couplers: bool = False
+) -> DeviceTarget:
     """The device as a transpiler ``Target``: gates with duration (s) and error, measure, reset, delay.
 
     Measurement carries the qubit's ``readout_error`` and ``readout_length`` (Heron's extra
     ``measure_2`` entries are not instructions Qiskit knows). Other gate names Qiskit does not
-    know are left out, as are broken entries (``gate_error ≥ 1``). A qubit left with phase
+    know are left out, as are broken entries (``gate_error ≥ 1``) and, with
+    ``avoid_uncalibrated_couplers``, two-qubit entries without a usable ``gate_error`` (an error that
+    is missing, NaN or negative is offered as None, never as a number). A qubit left with phase
     gates only (IBM's virtual ``rz``) is left out whole, with its couplers and measurement, so
     that no layout picks it.
     """
     standard = get_standard_gate_name_mapping()
-    by_gate, left_out = _offered_gates(calibration, fractional_gates=fractional_gates)
+    by_gate, left_out = _offered_gates(
+        calibration, fractional_gates=fractional_gates, avoid_uncalibrated_couplers=avoid_uncalibrated_couplers
+    )
     unusable = _unusable_qubits(left_out, by_gate)
     for gate, placements in by_gate.items():
         for qubits in [qubits for qubits in placements if set(qubits) & unusable]:
@@ -97,9 +110,10 @@ def build_target(calibration: BackendCalibration, *, fractional_gates: bool = Fa
 
 
 def _offered_gates(
-    calibration: BackendCalibration, *, fractional_gates: bool
+    calibration: BackendCalibration, *, fractional_gates: bool, avoid_uncalibrated_couplers: bool
 ) -> tuple[dict[str, dict[tuple[int, ...], InstructionProperties]], list[LeftOut]]:
-    """Gate → placements with duration (s) and error, and the entries left out (unknown or broken)."""
+    """Gate → placements with duration (s) and error, and the entries left out (unknown, broken, or uncalibrated
+    couplers when avoided)."""
     standard = get_standard_gate_name_mapping()
     left_out: list[LeftOut] = []
     by_gate: dict[str, dict[tuple[int, ...], InstructionProperties]] = {}
@@ -109,14 +123,33 @@ def _offered_gates(
         if gate not in standard:
             left_out.append(LeftOut(gate, qubits, "not a Qiskit standard gate"))
             continue
-        error = property_value(properties, "gate_error")
+        error = usable_value(properties, "gate_error")
         if error is not None and error >= 1.0:
             left_out.append(LeftOut(gate, qubits, BROKEN))
+            continue
+        if error is None and len(qubits) == 2 and avoid_uncalibrated_couplers:
+            left_out.append(LeftOut(gate, qubits, UNCALIBRATED))
             continue
         by_gate.setdefault(gate, {})[qubits] = InstructionProperties(
             duration=_duration(property_value(properties, "gate_length")), error=error
         )
+    _score_uncalibrated_as_typical(by_gate)
     return by_gate, left_out
+
+
+def _score_uncalibrated_as_typical(by_gate: dict[str, dict[tuple[int, ...], InstructionProperties]]) -> None:
+    """Give each two-qubit entry without an error the median error of its gate's reported ones, for layout
+    scoring only (the noise comes from the spec): Qiskit's VF2Layout and VF2PostLayout read a missing error as
+    0, so they chose exactly these couplers (a free GHZ(3) on ibm_fez moved onto the two stripped of their cz
+    errors). Scored as typical, they are used where the circuit needs them, and ``simulate`` warns then."""
+    for placements in by_gate.values():
+        reported = [p.error for qubits, p in placements.items() if len(qubits) == 2 and p is not None and p.error]
+        if not reported:
+            continue
+        typical = float(np.median(reported))
+        for qubits, properties in placements.items():
+            if len(qubits) == 2 and properties is not None and properties.error is None:
+                properties.error = typical
 
 
 def _unusable_qubits(

@@ -11,7 +11,7 @@ from components.jobs import DeviceSource, preset_source, upload_source
 from components.session import LoadedDevice
 from components.tasks import TaskStopped
 from noise_core import BackendCalibration, CalibrationDiff, CalibrationError, compare_calibrations
-from noise_core.calibration import UNKNOWN_DATE
+from noise_core.calibration import MAX_DOCUMENT_BYTES, UNKNOWN_DATE
 from noise_core.calibration.diff import DEFAULT_THRESHOLD, calibration_drift, coupler_drift, utc_time
 from presets import list_presets
 
@@ -66,8 +66,9 @@ def _uploaded_snapshot(device: LoadedDevice, prefix: str) -> tuple[BackendCalibr
     snapshots with the device in force."""
     uploads = st.file_uploader(
         "Snapshots to compare with", type=["json", "csv"], accept_multiple_files=True, key=f"{prefix}_upload",
+        max_upload_size=MAX_DOCUMENT_BYTES // 2**20,
         help="An earlier (or another device's) snapshot; with several of the device in force, its drift over "
-        "time is drawn too. The comparison uses the latest.",
+        f"time is drawn too. The comparison uses the latest. At most {MAX_DOCUMENT_BYTES // 2**20} MB each.",
     )  # fmt: skip
     loaded = []
     for uploaded in uploads or []:

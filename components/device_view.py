@@ -14,7 +14,7 @@ from components.map_figure import build_device_map_figure, coupler_summary
 from components.session import LoadedDevice
 from noise_core import BackendCalibration, Finding, findings_table
 from noise_core.calibration import calibration_csv_name, calibration_to_csv
-from noise_core.simulation.target import FRACTIONAL_GATES
+from noise_core.simulation.target import FRACTIONAL_GATES, not_simulated
 from noise_core.spec.gates import is_measurement
 
 
@@ -126,11 +126,8 @@ def finding_scope(finding: Finding) -> str:
 
 
 def gates_not_simulated(gate_names: Iterable[str]) -> list[str]:
-    """The snapshot's gates whose entries no simulation uses, by ``build_target``'s rules: IBM's fractional gates
-    (left out of the transpiler's target, as IBM does by default) and measurements (their noise comes from each
-    qubit's readout properties). Told from the names: Qiskit objects built here, in the server's script thread,
-    crashed the server."""
-    return sorted(gate for gate in set(gate_names) if gate in FRACTIONAL_GATES or is_measurement(gate))
+    """The snapshot's gates whose entries no simulation uses (``target.not_simulated``)."""
+    return sorted(gate for gate in set(gate_names) if not_simulated(gate))
 
 
 @dataclass(frozen=True)

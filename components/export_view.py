@@ -72,6 +72,7 @@ def render_import() -> None:
     st.subheader("Import a spec")
     uploaded = st.file_uploader(
         "Spec JSON (the full format above, or Classiq's fields)", type=["json"], key="export_import",
+        max_upload_size=MAX_SPEC_BYTES // 2**20,
         help=f"At most {MAX_SPEC_BYTES // 2**20} MB; parsed as JSON and validated in a worker, never executed.",
     )  # fmt: skip
     if uploaded is None:

@@ -140,3 +140,20 @@ PUBLIC_API = [
 """What ``from noise_core import ...`` offers: the 47 names before the rooms issue, NoiseStudioError, scale_noise,
 compare_calibrations and CalibrationDiff, the explain issue's analysis names, and the fit issue's, the sessions issue's, and
 what a document is (last four lines)."""
+
+
+def test_every_uploader_names_its_own_limit_and_the_server_lets_the_largest_through() -> None:
+    """One limit per upload, told by the widget ('Limit 20MB per file') and by its label: the browser refuses a
+    larger file itself; the server's transport limit only has to let the largest of them through."""
+    config = (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    transport = int(re.search(r"^maxUploadSize = (\d+)$", config, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    for path in sorted((ROOT / "components").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for call in ast.walk(tree):
+            if isinstance(call, ast.Call) and getattr(call.func, "attr", None) == "file_uploader":
+                keywords = {keyword.arg for keyword in call.keywords}
+                assert "max_upload_size" in keywords, f"{path.name}:{call.lineno} has no max_upload_size"
+    from noise_core.calibration import MAX_DOCUMENT_BYTES
+    from noise_core.sessions import MAX_SESSION_BYTES
+
+    assert transport == max(MAX_DOCUMENT_BYTES, MAX_SESSION_BYTES) // 2**20

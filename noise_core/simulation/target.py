@@ -118,7 +118,9 @@ def _offered_gates(
     left_out: list[LeftOut] = []
     by_gate: dict[str, dict[tuple[int, ...], InstructionProperties]] = {}
     for gate, qubits, properties in calibration.gate_entries():
-        if is_measurement(gate) or gate == "reset" or (gate in FRACTIONAL_GATES and not fractional_gates):
+        if gate == "reset" or not_simulated(
+            gate, fractional_gates=fractional_gates
+        ):  # reset: an instruction of its own
             continue
         if gate not in standard:
             left_out.append(LeftOut(gate, qubits, "not a Qiskit standard gate"))
@@ -150,6 +152,13 @@ def _score_uncalibrated_as_typical(by_gate: dict[str, dict[tuple[int, ...], Inst
         for qubits, properties in placements.items():
             if len(qubits) == 2 and properties is not None and properties.error is None:
                 properties.error = typical
+
+
+def not_simulated(gate: str, *, fractional_gates: bool = False) -> bool:
+    """Whether a snapshot's entries of ``gate`` change no simulation: a measurement (its noise comes from each
+    qubit's readout properties), or one of IBM's fractional gates left out of the Target unless asked for.
+    By name only: safe where Qiskit objects must not be built (the app's script threads)."""
+    return is_measurement(gate) or (gate in FRACTIONAL_GATES and not fractional_gates)
 
 
 def _unusable_qubits(

@@ -134,10 +134,12 @@ def cached_live(
     request: CircuitRequest,
     settings: RunSettings,
     live_seconds: float,
+    speed: tuple[tuple[str, float], ...] = (),
 ) -> SimulationResult | SimulationPlan:
-    """Plan, and run at once if estimated under ``live_seconds``: one task, one round trip per edit."""
-    key = ("live", device.key, spec_digest(spec), what_if, request.key, settings, live_seconds)
-    arguments = (device, shared_spec(spec), what_if, request, settings, live_seconds)
+    """Plan, and run at once if estimated under ``live_seconds`` on this server (``speed``, ``run_speed``): one
+    task, one round trip per edit."""
+    key = ("live", device.key, spec_digest(spec), what_if, request.key, settings, live_seconds, speed)
+    arguments = (device, shared_spec(spec), what_if, request, settings, live_seconds, speed)
     return run_task("Simulating", jobs.live_simulation, *arguments, key=key)
 
 

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from components.worker_limits import worker_limits
 from noise_core import (
     BackendCalibration,
     DerivationOptions,
@@ -361,12 +362,16 @@ def live_simulation(
     request: CircuitRequest,
     settings: RunSettings,
     live_seconds: float,
+    speed: tuple[tuple[str, float], ...] = (),
 ) -> SimulationResult | SimulationPlan:
-    """The result when the run is estimated under ``live_seconds`` (planned and run in one task, transpiled
-    once), else the plan that says how long it would take."""
+    """The result when the run is estimated under ``live_seconds`` on this server (``speed``: its measured
+    seconds per cost-model second, by method), planned and run in one task, transpiled once; else the plan that
+    says how long it would take. Planned within the memory this worker can still take."""
     arguments = _simulation_arguments(device, _spec_under(spec, what_if), request, settings)
     try:
-        result = simulate(*arguments[:2], **arguments[2], max_estimated_seconds=live_seconds)
+        result = simulate(
+            *arguments[:2], **arguments[2], limits=worker_limits(speed), max_estimated_seconds=live_seconds
+        )
     except OverBudgetError as over:
         return over.plan
     return result
@@ -375,9 +380,9 @@ def live_simulation(
 def run_simulation(
     device: DeviceSource, spec: SharedSpec, what_if: WhatIf, request: CircuitRequest, settings: RunSettings
 ) -> SimulationResult:
-    """``simulate`` the circuit on the device under ``spec`` changed by ``what_if``."""
+    """``simulate`` the circuit on the device under ``spec`` changed by ``what_if``, within this worker's memory."""
     arguments = _simulation_arguments(device, _spec_under(spec, what_if), request, settings)
-    return simulate(*arguments[:2], **arguments[2])
+    return simulate(*arguments[:2], **arguments[2], limits=worker_limits())
 
 
 @lru_cache(maxsize=SPECS_KEPT)
@@ -411,7 +416,7 @@ def explain_budget(
 ) -> ErrorBudget:
     """``error_budget`` of the circuit under ``spec`` changed by ``what_if``: the result shown, explained."""
     circuit, scaled, keywords = _simulation_arguments(device, _spec_under(spec, what_if), request, settings)
-    return error_budget(circuit, scaled, metric=metric, **keywords)
+    return error_budget(circuit, scaled, metric=metric, limits=worker_limits(), **keywords)
 
 
 def explain_sweep(
@@ -427,7 +432,7 @@ def explain_sweep(
     setting relative to the model in force (so the what-if's own value is a point on the curve)."""
     base = what_if.with_factor(kind, 1.0)
     circuit, scaled, keywords = _simulation_arguments(device, _spec_under(spec, base), request, settings)
-    return sweep(circuit, scaled, factors={kind: list(values)}, **keywords)
+    return sweep(circuit, scaled, factors={kind: list(values)}, limits=worker_limits(), **keywords)
 
 
 def estimate_assignment(

@@ -18,6 +18,7 @@ import streamlit as st
 from components.cached import cached_live, cached_simulation, spec_digest
 from components.figures import HISTOGRAM_ORDERS, HistogramOrder, build_histogram_figure
 from components.jobs import NO_WHAT_IF, WhatIf
+from components.run_speed import run_speed
 from components.session import (
     ShownSimulation,
     current_device,
@@ -26,9 +27,10 @@ from components.session import (
     shown_simulation,
     workbench,
 )
-from components.tasks import TaskStopped
+from components.tasks import TaskStopped, task_limits
 from components.wording import in_ui_terms
 from noise_core import NoiseStudioError, SimulationResult
+from noise_core.simulation import SimulationPlan
 from noise_core.simulation.result import shot_noise_interval
 from noise_core.simulation.views import AXIS_TITLES, VIEWS, WIDE_OUTCOMES_BITS, View, default_view, view_of
 
@@ -46,26 +48,27 @@ def live_result(what_if: WhatIf = NO_WHAT_IF, *, key: str) -> ShownSimulation | 
     spec = noise_state().spec
     settings = bench.settings
     inputs = "|".join(map(str, (device.key, spec_digest(spec), what_if, bench.circuit.request.key, settings)))
+    speed = run_speed()
     try:
-        outcome = cached_live(device.origin, spec, what_if, bench.circuit.request, settings, LIVE_SECONDS)
+        outcome = cached_live(
+            device.origin, spec, what_if, bench.circuit.request, settings, LIVE_SECONDS, speed.factors()
+        )
     except (NoiseStudioError, TaskStopped) as error:
         st.error(f"Not simulated: {in_ui_terms(error)}", icon=":material/error:")
         return _stale(inputs)
     if isinstance(outcome, SimulationResult):
         result = outcome
     else:
-        st.caption(
-            f"{outcome.method} on {len(outcome.active_qubits)} active qubits, estimated "
-            f"{outcome.estimated_seconds:.2g} s: "
-            "too long to redraw on every change."
-        )
-        if not st.button("Run simulation", type="primary", key=f"{key}_run", icon=":material/play_arrow:"):
+        if not _runnable(outcome) or not st.button(
+            "Run simulation", type="primary", key=f"{key}_run", icon=":material/play_arrow:"
+        ):
             return _stale(inputs)
         try:
             result = cached_simulation(device.origin, spec, what_if, bench.circuit.request, settings)
         except (NoiseStudioError, TaskStopped) as error:
             st.error(f"Not simulated: {in_ui_terms(error)}", icon=":material/error:")
             return _stale(inputs)
+    speed.record(result)
     shown = ShownSimulation(
         inputs,
         bench.circuit.label,
@@ -79,6 +82,36 @@ def live_result(what_if: WhatIf = NO_WHAT_IF, *, key: str) -> ShownSimulation | 
     )
     set_shown_simulation(shown)
     return shown
+
+
+RUN_LIMIT_FRACTION = 0.8
+"""A run estimated over this share of the task limit is not offered: estimates are within ~2×, and a run that
+passes the limit is lost whole."""
+WHAT_TO_CHANGE = {
+    "density_matrix": "fewer qubits (each one multiplies the time by about 4), or the method 'trajectories'",
+    "trajectories": "fewer shots (the time grows with the shots that meet an error) or fewer qubits; a Clifford "
+    "circuit under Pauli-only noise runs on the stabilizer method (derive with Thermal relaxation off on the Noise "
+    "model page)",
+    "stabilizer": "fewer shots or qubits",
+}
+"""For a run too long for this server, what to change in the page, by method."""
+
+
+def _runnable(plan: SimulationPlan) -> bool:
+    """Say how long the planned run takes on this server; False (and why, and what to change) when it would pass
+    the task limit, so no Run button is offered for a run that cannot finish."""
+    seconds = plan.preparation_seconds + plan.estimated_seconds
+    limit = task_limits().seconds
+    what = f"{plan.method} on {len(plan.active_qubits)} active qubits"
+    if seconds > RUN_LIMIT_FRACTION * limit:
+        st.error(
+            f"Not run: {what} is estimated at {seconds:.2g} s on this server, over its {limit:g} s limit per run. "
+            f"Choose {WHAT_TO_CHANGE.get(plan.method, 'fewer shots or qubits')}.",
+            icon=":material/timer_off:",
+        )
+        return False
+    st.caption(f"{what}, estimated {seconds:.2g} s on this server: too long to redraw on every change.")
+    return True
 
 
 def previous_result() -> ShownSimulation | None:
@@ -106,22 +139,26 @@ def render_metrics(shown: ShownSimulation, *, per_row: int = 4) -> None:
     ``per_row`` to a row; below them the device qubits the circuit ran on and what the transpiler made of it."""
     result = shown.result
     metrics = result.metrics
-    noise = "" if metrics.exact else f"; ± one standard error from the {result.shots:,} shots"
+    noise = "" if metrics.exact else f"; below it, ± one standard error from the {result.shots:,} shots"
     cells = [
-        ("Total variation distance", metrics.shown("total_variation_distance"), "½·Σ|p_ideal − p_noisy|" + noise),
-        ("Hellinger fidelity", metrics.shown("hellinger_fidelity"), "(Σ√(p_ideal·p_noisy))²" + noise),
+        ("Total variation distance", "total_variation_distance", "½·Σ|p_ideal − p_noisy|" + noise),
+        ("Hellinger fidelity", "hellinger_fidelity", "(Σ√(p_ideal·p_noisy))²" + noise),
         (
             "Success probability",
-            metrics.shown("success_probability"),
+            "success_probability",
             "Noisy probability of the circuit's ideal outcomes" + noise
             if metrics.success_probability is not None
             else "No expected outcomes: give them under the OpenQASM program",
         ),
-        ("Active qubits", str(len(result.active_qubits)), "Physical qubits the circuit touches"),
     ]
-    for start in range(0, len(cells), per_row):
-        for column, (label, value, help_text) in zip(st.columns(per_row), cells[start : start + per_row], strict=False):
-            column.metric(label, value, help=help_text)
+    columns = [column for start in range(0, 4, per_row) for column in st.columns(per_row)]
+    for column, (label, name, help_text) in zip(columns, cells, strict=False):
+        value, error = getattr(metrics, name), metrics.standard_errors.get(name)
+        column.metric(
+            label, "n/a" if value is None else f"{value:.4f}", help=help_text,
+            delta=None if error is None else f"± {error:.4f}", delta_color="off", delta_arrow="off",
+        )  # fmt: skip
+    columns[3].metric("Active qubits", str(len(result.active_qubits)), help="Physical qubits the circuit touches")
     basis = "exact distributions" if metrics.exact else f"{result.shots:,} sampled shots"
     st.caption(
         f"Ran on {shown.backend_name} physical qubits {', '.join(map(str, result.active_qubits))} (circuit qubit "

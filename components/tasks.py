@@ -159,7 +159,7 @@ def _outcome(future: concurrent.futures.Future[Result], limits: TaskLimits) -> R
         return future.result()
     except concurrent.futures.TimeoutError:
         raise TaskStopped(
-            f"stopped after {limits.seconds:g} s; use fewer shots or qubits, or raise NOISE_STUDIO_TASK_SECONDS"
+            f"stopped after {limits.seconds:g} s, this server's limit per run; use fewer shots or qubits"
         ) from None
     except ProcessExpired as error:
         if error.exitcode == OUT_OF_MEMORY_EXIT:
@@ -169,6 +169,6 @@ def _outcome(future: concurrent.futures.Future[Result], limits: TaskLimits) -> R
 
 def _memory_message(limits: TaskLimits) -> str:
     return (
-        f"the task ran out of its {limits.memory_bytes / 2**30:.1f} GiB memory limit; use fewer qubits or "
-        "the density-matrix method on fewer qubits, or raise NOISE_STUDIO_TASK_MEMORY_MB"
+        f"the task ran out of this server's {limits.memory_bytes / 2**30:.1f} GiB memory limit per run; use fewer "
+        "qubits or shots"
     )

@@ -87,8 +87,9 @@ def _run(arguments: argparse.Namespace) -> int:
         f"{session.calibration.backend_name}, {session.bundle.circuit.reference or 'OpenQASM program'}, "
         f"{run.shots} shots, seed {run.seed}, {result.method} on qubits {list(result.active_qubits)}"
     )
-    for name, value in dataclasses.asdict(metrics).items():
-        print(f"{name}: {value:.6g}" if isinstance(value, float) else f"{name}: {value}")
+    for name in ("total_variation_distance", "hellinger_fidelity", "success_probability"):
+        print(f"{name}: {metrics.shown(name, digits=6)}")  # ± one standard error from the shots when sampled
+    print(f"exact: {metrics.exact}")
     return 0
 
 

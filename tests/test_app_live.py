@@ -227,3 +227,17 @@ def test_pasted_openqasm_keeps_one_title_and_a_missing_measurement_says_what_to_
     app.text_area(key="sim_qasm_text").set_value('OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[1];\nh q[0];\n').run()
     message = next(error.value for error in app.error if error.value.startswith("Not simulated"))
     assert "(e.g. `measure q -> c;` in the program)" in message and "measure_all" not in message
+
+
+def test_a_run_that_would_pass_the_servers_time_limit_is_refused_before_it_starts(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from components import live_result
+    from components.tasks import TaskLimits
+
+    monkeypatch.setattr(live_result, "task_limits", lambda: TaskLimits(seconds=1.0, memory_bytes=2**34, workers=1))
+    app.number_input(key="sim_GHZ_n").set_value(17).run()  # trajectories, several seconds even on a fast machine
+    refusal = next(error.value for error in app.error if error.value.startswith("Not run:"))
+    assert "on this server, over its 1 s limit per run" in refusal and "fewer shots" in refusal
+    assert not [button for button in app.button if button.key == "sim_run"]  # nothing offered that cannot finish
+    assert "NOISE_STUDIO" not in refusal

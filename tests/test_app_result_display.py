@@ -65,11 +65,11 @@ def test_the_result_names_the_device_qubits_and_what_the_transpiler_made_of_the_
 
 def test_sampled_metrics_carry_their_shot_noise_and_the_outcomes_counted_are_named(app: AppTest) -> None:
     app.selectbox(key="sim_method").set_value("trajectories").run()
-    metrics = {metric.label: metric.value for metric in app.metric}
+    metrics = {metric.label: (metric.value, metric.delta) for metric in app.metric}
     success = app.session_state["last_simulation"].result.metrics
     error = success.standard_errors["success_probability"]
-    assert metrics["Success probability"] == f"{success.success_probability:.4f} ± {error:.4f}"
-    assert " ± " in metrics["Total variation distance"] and " ± " in metrics["Hellinger fidelity"]
+    assert metrics["Success probability"] == (f"{success.success_probability:.4f}", f"± {error:.4f}")
+    assert metrics["Total variation distance"][1].startswith("± ") and metrics["Hellinger fidelity"][1].startswith("± ")
     app.number_input(key="sim_top").set_value(2).run()
     title = figure(app, "sim_histogram")["layout"]["title"]["text"]
     shown = app.session_state["last_simulation"].result.distribution_table()

@@ -163,6 +163,11 @@ def test_the_command_line_reproduces_a_bundle_and_exits_1_with_one_line_per_prob
     )
     assert printed["noisy_counts"] == {k: int(v) for k, v in expected.noisy_counts.items()}
     assert printed["metrics"]["total_variation_distance"] == pytest.approx(expected.metrics.total_variation_distance)
+    assert main(["run", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert (
+        f"total_variation_distance: {expected.metrics.total_variation_distance:.6f}" in lines and "exact: True" in lines
+    )
     document = json.loads(bundle())
     document["spec"]["readout_bit_flip_probability"] = 0.2
     document["circuit"]["reference"] = "ghz:4"

@@ -51,6 +51,14 @@ class SimulationLimits:
     """Trajectories and exact ideal probabilities need 2ⁿ·16 bytes (n ≤ 24)."""
     max_memory_bytes: int = 6 * GiB
     """A run whose estimated peak (``estimated_peak_bytes``) exceeds this is refused before it starts."""
+    speed: tuple[tuple[str, float], ...] = ()
+    """This machine's measured seconds per second of the cost model, by method ((method, factor), …; 1 where
+    absent): the plan's ``estimated_seconds`` are the cost model's times these, so a machine slower or busier
+    than the one the constants were fitted on is planned as it is. An app learns them from its recent runs."""
+
+    def speed_of(self, method: str) -> float:
+        """The factor on the cost model's estimate for ``method`` (1 when none was measured)."""
+        return dict(self.speed).get(method, 1.0)
 
 
 DEFAULT_LIMITS = SimulationLimits()

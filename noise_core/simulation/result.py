@@ -65,9 +65,15 @@ class SimulationResult:
     """``noise_core.simulation.coverage.noise_coverage`` of the transpiled circuit."""
     timings: pd.Series
     """Seconds per stage, and ``total``."""
-    estimated_seconds: float = 0.0
-    """What the cost model estimated for the stages 'simulate ideal' and 'simulate noisy' before they ran
-    (``SimulationPlan.estimated_seconds``): measured against ``timings``, it calibrates the estimates."""
+    model_seconds: float = 0.0
+    """The cost model's estimate (``cost.estimated_seconds``, before any ``SimulationLimits.speed``) of the stages
+    'simulate ideal' and 'simulate noisy': measured against ``timings``, it tells a machine's speed."""
+
+    @property
+    def simulated_seconds(self) -> float:
+        """Measured seconds of the stages the cost model estimates ('simulate ideal' and 'simulate noisy')."""
+        return float(self.timings.get("simulate ideal", 0.0) + self.timings.get("simulate noisy", 0.0))
+
     warnings: tuple[str, ...] = ()
     schedule: pd.DataFrame | None = None
     """With idle noise on a device: when each instruction ran on each active qubit

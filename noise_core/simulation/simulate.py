@@ -116,7 +116,7 @@ def simulate(
         circuit, spec, calibration, shots, seed, method, optimization_level, initial_layout, limits,
         avoid_uncalibrated_couplers, stopwatch,
     )  # fmt: skip
-    plan = _plan_of(prepared, shots, stopwatch.elapsed())
+    plan = _plan_of(prepared, shots, stopwatch.elapsed(), limits)
     if max_estimated_seconds is not None and plan.estimated_seconds > max_estimated_seconds:
         raise OverBudgetError(plan, max_estimated_seconds)
     placed = prepared.placed
@@ -161,7 +161,7 @@ def simulate(
         circuit=circuit_facts(placed.compact, placed.active_qubits, placed.routing_swaps),
         coverage=prepared.coverage,
         timings=stopwatch.series(),
-        estimated_seconds=plan.estimated_seconds,
+        model_seconds=plan.estimated_seconds / limits.speed_of(plan.method),
         warnings=warnings,
         schedule=_schedule_of(placed, calibration),
     )
@@ -176,7 +176,8 @@ class SimulationPlan:
     active_qubits: tuple[int, ...]
     num_instructions: int
     estimated_seconds: float
-    """The simulation stages (ideal and noisy), from the cost model (``cost.estimated_seconds``)."""
+    """The simulation stages (ideal and noisy): the cost model's estimate (``cost.estimated_seconds``) times the
+    machine's measured speed for the method (``SimulationLimits.speed``)."""
     estimated_bytes: int
     """Peak memory of the simulation beyond the process's own (``methods.estimated_peak_bytes``)."""
     preparation_seconds: float = 0.0
@@ -209,7 +210,7 @@ def plan_simulation(
         circuit, spec, calibration, shots, seed, method, optimization_level, initial_layout, limits,
         avoid_uncalibrated_couplers, stopwatch,
     )  # fmt: skip
-    return _plan_of(prepared, shots, stopwatch.elapsed())
+    return _plan_of(prepared, shots, stopwatch.elapsed(), limits)
 
 
 class OverBudgetError(SimulationError):
@@ -227,9 +228,12 @@ class OverBudgetError(SimulationError):
         return type(self), (self.plan, self.budget_seconds)  # crosses a process boundary whole
 
 
-def _plan_of(prepared: PreparedSimulation, shots: int, preparation_seconds: float) -> SimulationPlan:
+def _plan_of(
+    prepared: PreparedSimulation, shots: int, preparation_seconds: float, limits: SimulationLimits
+) -> SimulationPlan:
     width, operations = len(prepared.placed.active_qubits), len(prepared.placed.compact.data)
-    seconds = estimated_seconds(prepared.method, width, operations, shots, prepared.error_probability)
+    model = estimated_seconds(prepared.method, width, operations, shots, prepared.error_probability)
+    seconds = model * limits.speed_of(prepared.method)
     peak = estimated_peak_bytes(prepared.method, width, shots, prepared.error_probability)
     return SimulationPlan(
         prepared.method, prepared.reason, prepared.placed.active_qubits, operations, seconds, peak, preparation_seconds

@@ -1,6 +1,7 @@
 """Edit → redrawn result, in the real app in headless Chromium: p50/p95 over repeated edits.
 
-    .venv/bin/python bench/bench_live.py [--edits 20] [--app-dir DIR] [--journeys whatif,form,ghz8,navigate]
+    .venv/bin/python bench/bench_live.py [--edits 20] [--app-dir DIR] [--journeys whatif,form,table,ghz8,navigate]
+        [--fresh-starts 5]
 
 Starts ``streamlit run app.py`` from ``--app-dir`` (default: this checkout; pass a worktree of
 an older commit to measure it the same way) and drives Debian's Chromium (/usr/bin/chromium).
@@ -14,10 +15,16 @@ Journeys, on the default preset (ibm_pittsburgh) and circuit (GHZ(3)) unless sta
 - ``whatif``: Simulate page, the what-if strip's "readout errors ×" between 1 and 2;
 - ``form``: Noise model page, the one-entry form's P(1|0) of a measured qubit between 0.3 and
   0.05, Apply; the live result beside the editor redraws;
+- ``table``: Noise model page, the per-qubit readout table's P(1|0) cell of a measured qubit typed
+  between 0.3 and 0.05 and Enter (the cell is text, read with the form's rules);
 - ``ghz8``: as ``whatif`` with GHZ(8) (density matrix on 8 qubits);
 - ``navigate``: the journey before the live loop existed: the form edit on the Noise model page,
   then open the Simulate page and wait for the new metrics (run with ``--app-dir`` on an older
   checkout for the figure before; the Noise page is reopened between edits, untimed).
+
+Then ``--fresh-starts`` times a new server each: from opening the page (in a new browser context, as soon as
+``/_stcore/health`` answers) to the first histogram drawn; the goal is under 4 s, and the line below it gives the
+same for a second session on the warm server.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 from tests.test_browser import (  # noqa: E402  (the browser helpers the tests use)
     chromium,
     new_session,
+    open_cell_with,
     open_page,
     streamlit_server,
     success_probability,
@@ -117,6 +125,23 @@ def form_setter(page, qubit: str) -> Callable[[int], float]:  # type: ignore[no-
     return edit
 
 
+def table_setter(page, qubit: str) -> Callable[[int], float]:  # type: ignore[no-untyped-def]
+    """Filter to ``qubit`` and open the per-qubit readout table; each edit types its P(1|0) cell and Enter."""
+    page.get_by_placeholder("e.g. 113, 114 or cz").fill(qubit)
+    page.get_by_placeholder("e.g. 113, 114 or cz").press("Enter")
+    wait_until_idle(page)
+    page.get_by_role("tab", name="Per-qubit readout").click()
+    wait_until_idle(page)
+
+    def edit(index: int) -> float:
+        open_cell_with(page, 2, ("0.3", "0.05")[index % 2])  # source, qubit, P(1|0)
+        committed = time.perf_counter()
+        page.keyboard.press("Enter")
+        return committed
+
+    return edit
+
+
 def choose_entry(page, qubit: str) -> None:  # type: ignore[no-untyped-def]
     page.get_by_test_id("stSelectbox").filter(has_text="Entry").first.click()
     page.keyboard.type(f"readout on qubit {qubit}")
@@ -137,6 +162,8 @@ def run_journey(browser, url: str, journey: str, edits: int) -> tuple[list[float
         return timed_edits(page, edits, number_setter(page, "readout errors ×", (2, 1)), before=before)
     qubit = measured_qubit(page)
     open_page(page, "Noise model")
+    if journey == "table":
+        return timed_edits(page, edits, table_setter(page, qubit), before=before)
     edit = form_setter(page, qubit)
     if journey == "form":
         return timed_edits(page, edits, edit, before=before)
@@ -156,18 +183,43 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--app-dir", type=Path, default=ROOT)
-    parser.add_argument("--journeys", default="whatif,form,ghz8")
+    parser.add_argument("--journeys", default="whatif,form,table,ghz8")
+    parser.add_argument("--fresh-starts", type=int, default=5)
     arguments = parser.parse_args()
     print(f"app: {arguments.app_dir}; {arguments.edits} timed edits per journey (after one untimed)")
     print(f"{'journey':<10} {'to metrics p50':>15} {'p95':>7} {'to idle p50':>12} {'p95':>7}")
     with streamlit_server(arguments.app_dir) as url, chromium() as browser:
-        for journey in arguments.journeys.split(","):
+        for journey in [name for name in arguments.journeys.split(",") if name]:
             to_metrics, to_idle = run_journey(browser, url, journey, arguments.edits)
             print(
                 f"{journey:<10} {statistics.median(to_metrics):>13.2f} s {percentile(to_metrics, 0.95):>5.2f} s "
                 f"{statistics.median(to_idle):>10.2f} s {percentile(to_idle, 0.95):>5.2f} s",
                 flush=True,
             )
+    if arguments.fresh_starts:
+        fresh, warm = first_histograms(arguments.app_dir, arguments.fresh_starts)
+        for name, times in (("fresh server", fresh), ("second session", warm)):
+            print(f"first histogram, {name}: p50 {statistics.median(times):.2f} s, p95 {percentile(times, 0.95):.2f} s")
+
+
+def first_histograms(app_dir: Path, starts: int) -> tuple[list[float], list[float]]:
+    """Seconds from opening the page to its histogram drawn, on a server just started (opened as soon as it answers
+    its health check) and in a second session on it, each in a new browser context (no cached assets)."""
+    fresh, warm = [], []
+    with chromium() as browser:
+        for _ in range(starts):
+            with streamlit_server(app_dir) as url:
+                for times in (fresh, warm):
+                    page = browser.new_context(viewport={"width": 1400, "height": 1600}).new_page()
+                    started = time.perf_counter()
+                    page.goto(url)
+                    page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(
+                        state="attached", timeout=120_000
+                    )
+                    times.append(time.perf_counter() - started)
+                    wait_until_idle(page)
+                    page.context.close()
+    return fresh, warm
 
 
 if __name__ == "__main__":

@@ -32,7 +32,15 @@ from components.map_geometry import qubit_positions
 from components.spec_tables import tables_from_spec
 from components.table_changes import changes_from_derived, row_status
 from components.tasks import run_task
-from noise_core import BackendCalibration, DerivationOptions, ErrorBudget, NoiseFit, NoiseSpec, SimulationResult
+from noise_core import (
+    BackendCalibration,
+    DerivationOptions,
+    ErrorBudget,
+    NoiseFit,
+    NoiseSpec,
+    SimulationResult,
+    derive_noise_spec,
+)
 from noise_core.analysis.budget import Metric
 from noise_core.calibration import coupling_edges, qubit_metrics
 from noise_core.simulation import AssignmentReport, SimulationPlan
@@ -59,9 +67,18 @@ def cached_device_map(device_key: str, _calibration: BackendCalibration) -> tupl
 
 
 def cached_derive(device: DeviceSource, options: DerivationOptions) -> NoiseSpec:
+    """The device's model: a shipped preset's derived here (pure Python on a trusted file, ~0.1 s, so the first page
+    draws before the workers are warm), an upload's in a worker (untrusted work)."""
+    if device.preset is not None:
+        return _derived_preset(device.preset, options.model_dump_json(), options)
     return run_task(
         "Deriving the noise model", jobs.derive, device, options, key=("derive", device.key, options.model_dump_json())
     )
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _derived_preset(name: str, options_json: str, _options: DerivationOptions) -> NoiseSpec:
+    return derive_noise_spec(cached_preset(name), _options)
 
 
 _SPEC_JSON: dict[int, tuple[NoiseSpec, str]] = {}

@@ -462,6 +462,13 @@ def test_a_calibration_snapshot_on_restore_a_session_is_sent_to_the_device_page(
 
 def type_in_cell(page, column: int, text: str) -> None:  # type: ignore[no-untyped-def]
     """Type ``text`` into the first row's cell ``column`` (0 = the first column) of the visible data editor."""
+    open_cell_with(page, column, text)
+    page.keyboard.press("Enter")
+    wait_until_idle(page)
+
+
+def open_cell_with(page, column: int, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Select the first row's cell ``column`` of the visible data editor and type ``text`` into it, uncommitted."""
     box = page.locator('[data-testid="stDataFrame"]:visible').first.bounding_box()
     page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)  # the first row's first cell, under the header
     page.wait_for_timeout(300)
@@ -470,8 +477,6 @@ def type_in_cell(page, column: int, text: str) -> None:  # type: ignore[no-untyp
     page.wait_for_timeout(300)
     page.keyboard.type(text)  # typing on a selected cell opens its editor with what is typed
     page.wait_for_timeout(300)
-    page.keyboard.press("Enter")
-    wait_until_idle(page)
 
 
 def test_a_table_cell_gets_the_forms_rules_and_a_filter_keeps_the_tab(page) -> None:  # type: ignore[no-untyped-def]

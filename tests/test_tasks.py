@@ -21,10 +21,9 @@ def small_limits(monkeypatch: pytest.MonkeyPatch) -> Iterator[TaskLimits]:
     monkeypatch.setenv("NOISE_STUDIO_TASK_SECONDS", "3")
     monkeypatch.setenv("NOISE_STUDIO_TASK_MEMORY_MB", str(3 * 1024))
     monkeypatch.setenv("NOISE_STUDIO_WORKERS", "1")
-    tasks._pools.clear()
+    tasks.stop_pools()
     yield tasks.task_limits()
-    tasks._pools().stop()
-    tasks._pools.clear()
+    tasks.stop_pools()
 
 
 def test_limits_come_from_the_environment(small_limits: TaskLimits) -> None:

@@ -12,7 +12,13 @@ from components.session import LoadedDevice
 from components.tasks import TaskStopped
 from noise_core import BackendCalibration, CalibrationDiff, CalibrationError, compare_calibrations
 from noise_core.calibration import MAX_DOCUMENT_BYTES, UNKNOWN_DATE
-from noise_core.calibration.diff import DEFAULT_THRESHOLD, calibration_drift, coupler_drift, utc_time
+from noise_core.calibration.diff import (
+    DECAY_REFERENCE_US,
+    DEFAULT_THRESHOLD,
+    calibration_drift,
+    coupler_drift,
+    utc_time,
+)
 from presets import list_presets
 
 
@@ -52,9 +58,10 @@ def render_compare(device: LoadedDevice) -> None:
     st.markdown("**Largest changes**")
     st.dataframe(diff.largest_changes(20), key="compare_largest", width="stretch")
     st.caption(
-        "Ranked by |log₂((after + m) / (before + m))| (column log2_change), m the metric's median nonzero value in "
-        "the two snapshots: a move to or from zero stays finite, and a tiny move of a tiny value cannot outrank a "
-        "large move of a typical one. The ratio is blank where the value rose from zero."
+        "Ranked by error_change: how much the error a circuit meets there changed, as a probability (positive: "
+        "worse): an error or readout flip's own change; for T1 and T2 the change of the chance to decay within "
+        f"{DECAY_REFERENCE_US:g} µs. Frequency and readout length have no good direction and are not ranked. The "
+        "ratio is blank where the value rose from zero."
     )
     gate_changes = diff.gates[diff.gates["status"].isin(["broken", "repaired"])]
     st.markdown(f"**Gates broken or repaired** ({len(gate_changes)}; gate_error = 1 means broken)")

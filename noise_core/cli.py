@@ -190,7 +190,8 @@ def _diff(arguments: argparse.Namespace) -> int:
     print(f"\nper metric (worse/better: moved more than {diff.threshold:.0%} in ratio):")
     print(diff.summary.to_string(float_format=lambda value: f"{value:.4g}"))
     print(
-        f"\nlargest changes (top {arguments.top}, by |log2_change| = |log2((after + m)/(before + m))|, m the median):"
+        f"\nlargest changes (top {arguments.top}, by error_change: the error a circuit meets, as a probability; "
+        "T1/T2 as the chance to decay within 1 µs):"
     )
     print(diff.largest_changes(arguments.top).to_string(float_format=lambda value: f"{value:.4g}"))
     if not changed_gates.empty:

@@ -132,7 +132,7 @@ def test_the_largest_changes_rank_a_large_readout_move_above_a_tiny_move_to_zero
     ranking = list(largest.index)
     assert ranking.index((113, "readout_error")) < ranking.index((28, "P(1|0)"))
     assert np.isfinite(largest.select_dtypes("number").fillna(0.0).to_numpy()).all()
-    assert any(c.value.startswith("Ranked by |log₂((after + m) / (before + m))|") for c in app.caption)
+    assert any(c.value.startswith("Ranked by error_change: how much the error") for c in app.caption)
 
 
 @pytest.mark.slow

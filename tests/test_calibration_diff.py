@@ -99,7 +99,7 @@ def test_the_cli_prints_the_summary_and_the_broken_gate(tmp_path: Path, capsys: 
     path.write_text(json.dumps(after.to_dict()))
     assert main(["diff", str(SNAPSHOTS / "ibm_fez.json"), str(path)]) == 0
     printed = capsys.readouterr().out
-    assert "T1 (µs)" in printed and "broken" in printed and "by |log2_change|" in printed
+    assert "T1 (µs)" in printed and "broken" in printed and "by error_change" in printed
     assert main(["diff", str(SNAPSHOTS / "ibm_fez.json"), str(path), "--json", "--top", "3"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["summary"]["T1 (µs)"]["worse"] == 1
@@ -188,23 +188,31 @@ def with_qubit_values(values: dict[tuple[int, str], float]) -> BackendCalibratio
     return BackendCalibration.from_dict(document)
 
 
-def test_largest_changes_rank_a_large_move_of_a_large_value_above_a_tiny_move_to_zero() -> None:
-    """A ratio ranked 0.0017 → 0 (ratio 0) and 0 → 0.0498 (ratio ∞) above readout 0.172 → 0.005."""
-    before = with_qubit_values({(113, "readout_error"): 0.172, (28, "prob_meas1_prep0"): 0.0017})
+def test_largest_changes_rank_by_the_error_a_circuit_meets_so_a_dead_qubit_and_a_readout_move_lead() -> None:
+    """A ratio ranked 0.0017 → 0 (ratio 0) and 0 → 0.0498 (ratio ∞) above readout 0.172 → 0.005; a log-ratio with a
+    median floor put a T1 fallen 40× below a readout error grown 3×. In error probability they order as they matter."""
+    before = with_qubit_values({(113, "readout_error"): 0.172, (28, "prob_meas1_prep0"): 0.0017, (10, "T1"): 168.7})
     after = with_qubit_values(
-        {(113, "readout_error"): 0.005, (28, "prob_meas1_prep0"): 0.0, (4, "prob_meas1_prep0"): 0.0498}
-    )
+        {(113, "readout_error"): 0.005, (28, "prob_meas1_prep0"): 0.0, (4, "prob_meas1_prep0"): 0.0498,
+         (10, "T1"): 4.2, (20, "readout_error"): 0.0154}
+    )  # fmt: skip
     diff = compare_calibrations(before, after)
-    ranking = list(diff.largest_changes(20).index)
-    assert ranking.index((113, "readout_error")) < ranking.index((28, "P(1|0)"))
-    largest = diff.largest_changes(20)
+    largest = diff.largest_changes(200)
+    ranking = list(largest.index)
+    assert ranking[:2] == [(10, "T1 (µs)"), (113, "readout_error")]
+    assert ranking.index((4, "P(1|0)")) < ranking.index((28, "P(1|0)"))
+    assert largest.loc[(10, "T1 (µs)"), "error_change"] == pytest.approx(np.exp(-1 / 168.7) - np.exp(-1 / 4.2))
+    assert largest.loc[(113, "readout_error"), "error_change"] == pytest.approx(0.005 - 0.172)
+    assert largest.loc[(4, "P(1|0)"), "error_change"] == pytest.approx(0.0498 - fez_value(4, "prob_meas1_prep0"))
     assert np.isfinite(largest.select_dtypes("number").fillna(0.0).to_numpy()).all()  # no ±inf to show
-    assert np.isnan(largest.loc[(4, "P(1|0)"), "ratio"])  # 0 → 0.0498 has no finite ratio
-    flips = pd.concat([diff.qubits.xs("P(1|0)", level="metric")[side] for side in ("before", "after")])
-    floor = flips[flips > 0].median()  # the metric's typical size on the device
-    assert largest.loc[(4, "P(1|0)"), "log2_change"] == pytest.approx(np.log2((0.0498 + floor) / floor))
-    swapped = compare_calibrations(after, before).largest_changes(20)
-    assert swapped.loc[(4, "P(1|0)"), "log2_change"] == pytest.approx(-np.log2((0.0498 + floor) / floor))
+    assert largest.loc[(28, "P(1|0)"), "ratio"] == 0.0 and largest.loc[(28, "P(1|0)"), "error_change"] == -0.0017
+    assert not largest.index.get_level_values("metric").isin(["frequency (GHz)", "readout_length (ns)"]).any()
+    swapped = compare_calibrations(after, before).largest_changes(200)
+    assert swapped.loc[(10, "T1 (µs)"), "error_change"] == pytest.approx(-largest.loc[(10, "T1 (µs)"), "error_change"])
+
+
+def fez_value(qubit: int, name: str) -> float:
+    return float(next(r["value"] for r in preset("ibm_fez").to_dict()["qubits"][qubit] if r["name"] == name))
 
 
 def test_coupler_drift_holds_each_coupler_once_per_snapshot_in_time_order() -> None:

@@ -54,37 +54,38 @@ class CalibrationDiff:
     threshold: float
 
     def largest_changes(self, count: int = 10) -> pd.DataFrame:
-        """The qubit metrics that moved most, largest first, ranked by |log2_change|: a log-ratio with a floor.
+        """The qubit metrics that moved most, largest first, by ``error_change``: how much the error a circuit
+        meets there changed, as a probability (positive: worse).
 
-        ``log2_change`` = log₂((after + m) / (before + m)), m the metric's typical size on the device: the
-        median of its nonzero values in both snapshots (the pseudocount of a log fold change, as in
-        RNA-seq's log₂(count + prior)). The plain ratio ranks a tiny move of a tiny value (0.0017 → 0,
-        ratio 0) and any rise from zero (ratio ∞) above a large move of a large value (readout error
-        0.172 → 0.005, ratio 0.03). With the floor a move to or from zero is finite (0 → m scores 1,
-        m → 2m log₂ 1.5 ≈ 0.58), a value far above m keeps its plain log-ratio, every metric is measured
-        against its own typical size (T1 and error rows rank together), and with m taken from both
-        snapshots swapping them negates log2_change. Columns as ``qubits`` with log2_change after the ratio;
-        ``ratio`` is NaN where it is infinite (before = 0). Rows missing a side or with a negative value,
-        or of a metric that is zero everywhere, are left out.
+        For an error or a readout flip it is after − before. For T1 or T2 it is the change of the chance to
+        decay (or dephase) within ``DECAY_REFERENCE_US``, 1 − exp(−t/T) (T = 0 decays at once), so one scale
+        ranks them together: a T1 fallen 168.7 → 4.2 µs (+0.206) beside a readout error fallen 0.172 → 0.005
+        (−0.167), far above a flip gone 0.0017 → 0 (−0.0017). A ratio ranked that last one, and a rise from
+        zero (ratio ∞), first. Metrics with no good direction (frequency, readout length) are not ranked.
+        Columns as ``qubits`` with error_change after the ratio; ``ratio`` is NaN where it is infinite.
         """
-        both = self.qubits.dropna(subset=["before", "after"])
-        both = both[(both["before"] >= 0) & (both["after"] >= 0)]
-        floor = both.index.get_level_values("metric").map(_typical_sizes(self.qubits)).to_numpy(dtype=float)
-        ranked = both.assign(ratio=both["ratio"].replace([np.inf, -np.inf], np.nan))
-        ranked.insert(
-            ranked.columns.get_loc("ratio") + 1,
-            "log2_change",
-            np.log2((both["after"] + floor) / (both["before"] + floor)),
-        )
-        ranked = ranked.dropna(subset=["log2_change"])
-        order = ranked["log2_change"].abs().sort_values(ascending=False, kind="stable").index
+        ranked = self.qubits.dropna(subset=["before", "after"])
+        metrics = ranked.index.get_level_values("metric")
+        ranked = ranked[(ranked["before"] >= 0) & (ranked["after"] >= 0) & ~metrics.isin(NEUTRAL_METRICS)]
+        ranked = ranked.assign(ratio=ranked["ratio"].replace([np.inf, -np.inf], np.nan))
+        change = _error_probability(ranked, "after") - _error_probability(ranked, "before")
+        ranked.insert(ranked.columns.get_loc("ratio") + 1, "error_change", change)
+        order = ranked["error_change"].abs().sort_values(ascending=False, kind="stable").index
         return ranked.loc[order].head(count)
 
 
-def _typical_sizes(qubits: pd.DataFrame) -> pd.Series:
-    """Per metric: the median of its nonzero values before and after (absent when it is zero everywhere)."""
-    values = pd.concat([qubits["before"], qubits["after"]]).astype(float)
-    return values[values > 0].groupby(level="metric").median()
+DECAY_REFERENCE_US = 1.0
+"""T1 and T2 changes are ranked by the chance to decay within this many µs: a few layers of two-qubit gates
+(IBM's take 60–600 ns), the time over which a circuit meets them."""
+
+
+def _error_probability(rows: pd.DataFrame, side: str) -> np.ndarray:
+    """Each row's value as an error probability: itself for errors and flips, 1 − exp(−t/T) for T1/T2 (µs)."""
+    values = rows[side].to_numpy(dtype=float)
+    lifetime = np.array([HIGHER_IS_BETTER.get(metric, False) for metric in rows.index.get_level_values("metric")])
+    with np.errstate(divide="ignore"):
+        decay = np.where(values > 0, 1.0 - np.exp(-DECAY_REFERENCE_US / np.where(values > 0, values, 1.0)), 1.0)
+    return np.where(lifetime, decay, values)
 
 
 def compare_calibrations(

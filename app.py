@@ -1,12 +1,9 @@
-"""Noise Studio: router, shared state and the sidebar's few words on what this is. Run with ``streamlit run app.py``."""
-
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from threading import Thread
+"""Noise Studio: router, shared state and the sidebar's few words on what this is. Run with ``streamlit run app.py``,
+which serves ``app`` (an ``st.App`` whose lifespan starts the workers with the server) and runs ``main`` per session."""
 
 import streamlit as st
 
-from components.forkserver import start_forkserver
+from components.startup import start_with_the_server, start_workers
 
 APP_NAME = "Noise Studio"
 WHAT_IT_DOES = (
@@ -61,28 +58,6 @@ def main() -> None:
     session_view.render_messages()
     navigation.run()
     session_view.render_share(navigation.url_path)
-
-
-def start_workers() -> None:
-    """Start the worker processes (once per server): their forkserver first, which imports qiskit in its own
-    process, then the pools, whose workers warm up in the background."""
-    start_forkserver()
-    from components.tasks import start_pools  # qiskit in this process too (~1.5 s), beside the forkserver's
-
-    start_pools()
-
-
-@asynccontextmanager
-async def start_with_the_server(_app: object) -> AsyncIterator[None]:
-    """At server start, not at the first visit: the workers start and the app's modules load in a thread, so the
-    first visitor finds them warm (``streamlit run app.py`` serves this ``st.App``; a session runs ``main``)."""
-    Thread(target=_load, name="noise-studio-start", daemon=True).start()
-    yield
-
-
-def _load() -> None:
-    start_workers()
-    from components import session_view  # noqa: F401  (the first script run finds it imported)
 
 
 app = st.App("app.py", lifespan=start_with_the_server)

@@ -144,7 +144,7 @@ def device_picker() -> None:
     left.selectbox(
         "Preset device",
         names,
-        index=names.index(in_force) if in_force in presets else None,  # the state, once set, wins
+        index=None,  # the value is the state _show_device_in_force set (a default as well made Streamlit warn)
         format_func=lambda name: presets[name].label,
         placeholder=f"In force: {calibration.backend_name} ({device.source})",
         key=PRESET_KEY,

@@ -14,7 +14,8 @@ from components.map_figure import build_device_map_figure, coupler_summary
 from components.session import LoadedDevice
 from noise_core import BackendCalibration, Finding, findings_table
 from noise_core.calibration import calibration_csv_name, calibration_to_csv
-from noise_core.simulation.target import FRACTIONAL_GATES, not_simulated
+from noise_core.simulation import target
+from noise_core.simulation.target import FRACTIONAL_GATES
 from noise_core.spec.gates import is_measurement
 
 
@@ -127,7 +128,7 @@ def finding_scope(finding: Finding) -> str:
 
 def gates_not_simulated(gate_names: Iterable[str]) -> list[str]:
     """The snapshot's gates whose entries no simulation uses (``target.not_simulated``)."""
-    return sorted(gate for gate in set(gate_names) if not_simulated(gate))
+    return sorted(gate for gate in set(gate_names) if target.not_simulated(gate))
 
 
 @dataclass(frozen=True)
@@ -147,13 +148,13 @@ class FindingGroup:
         return text if self.simulated else f"{text} (a gate the simulation does not use)"
 
 
-def group_findings(findings: Iterable[Finding], not_simulated: Collection[str]) -> list[FindingGroup]:
+def group_findings(findings: Iterable[Finding], unused_gates: Collection[str]) -> list[FindingGroup]:
     """Findings by scope and kind: groups that can change a result first, then the largest first."""
     grouped: dict[tuple[str, str], list[Finding]] = {}
     for finding in findings:
         grouped.setdefault((finding_scope(finding), finding.kind.value), []).append(finding)
     groups = [
-        FindingGroup(scope, kind, tuple(members), members[0].gate not in not_simulated)
+        FindingGroup(scope, kind, tuple(members), members[0].gate not in unused_gates)
         for (scope, kind), members in grouped.items()
     ]
     return sorted(groups, key=lambda group: (not group.simulated, -len(group.findings), group.scope, group.kind))
@@ -169,9 +170,9 @@ def render_findings(calibration: BackendCalibration) -> None:
         "Loading keeps every value as written. Each finding says which rule a value breaks and what the "
         "noise derivation will do about it."
     )
-    not_simulated = gates_not_simulated(calibration.gate_names)
-    _say_findings_not_simulated(calibration.findings, not_simulated)
-    groups = group_findings(_filtered_findings(calibration), not_simulated)
+    unused_gates = gates_not_simulated(calibration.gate_names)
+    _say_findings_not_simulated(calibration.findings, unused_gates)
+    groups = group_findings(_filtered_findings(calibration), unused_gates)
     if not groups:
         st.info("No finding matches these filters.")
     for index, group in enumerate(groups[:MAX_FINDING_GROUPS]):
@@ -181,9 +182,9 @@ def render_findings(calibration: BackendCalibration) -> None:
         st.caption(f"… and {len(groups) - MAX_FINDING_GROUPS} more groups: narrow the filters to see them.")
 
 
-def _say_findings_not_simulated(findings: Sequence[Finding], not_simulated: Collection[str]) -> None:
+def _say_findings_not_simulated(findings: Sequence[Finding], unused_gates: Collection[str]) -> None:
     """How many findings concern gates the simulation does not use, which, and why (nothing when none do)."""
-    concerned = [finding.gate for finding in findings if finding.gate is not None and finding.gate in not_simulated]
+    concerned = [finding.gate for finding in findings if finding.gate is not None and finding.gate in unused_gates]
     if not concerned:
         return
     gates = sorted(set(concerned))

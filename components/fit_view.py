@@ -23,6 +23,7 @@ from components.session import (
     workbench,
 )
 from components.tasks import TaskStopped
+from components.wording import in_ui_terms
 from noise_core import NoiseFit, NoiseStudioError
 from noise_core.analysis.counts import MAX_COUNTS_BYTES
 from noise_core.analysis.planning import MAX_PLANNED_QUBITS, suggest_qubits
@@ -37,8 +38,8 @@ PARAMETER_LABELS = {
 UPLOAD_LIMIT_MB = MAX_COUNTS_BYTES // 2**20
 EXAMPLE_KEY = "fit_example_wanted"
 _LAST_UPLOAD = "fit_counts_last_upload"
-"""The file id of the upload last put in use: the same file is not read again on every rerun, so example counts
-put in use afterwards are not replaced by it."""
+"""The key of the upload last put in use (its content, and for bare counts the Simulate page's circuit, layout and
+seed): it is not read again until one of them changes, so example counts put in use afterwards stay."""
 
 
 def render_plan() -> None:
@@ -57,10 +58,10 @@ def render_plan() -> None:
         plan = cached_plan(device.origin, qubits, depth)
     except ValueError as error:  # not numbers, or FitError (a ValueError) naming the rule
         message = error if isinstance(error, NoiseStudioError) else f"qubits must be numbers like 1,2,3; got {text!r}"
-        st.error(f"{message}", icon=":material/error:")
+        st.error(in_ui_terms(message), icon=":material/error:")
         return
     except TaskStopped as error:
-        st.error(f"{error}", icon=":material/error:")
+        st.error(in_ui_terms(error), icon=":material/error:")
         return
     for note in plan.notes:
         st.warning(note, icon=":material/warning:")
@@ -87,7 +88,7 @@ def _example_counts(column: st.delta_generator.DeltaGenerator, qubits: tuple[int
     try:
         example = cached_example_counts(current_device().origin, noise_state().spec, qubits, depth)
     except (NoiseStudioError, TaskStopped) as error:
-        column.error(f"{error}", icon=":material/error:")
+        column.error(in_ui_terms(error), icon=":material/error:")
         return
     use, download = column.columns(2)
     if use.button(
@@ -111,7 +112,7 @@ def _accept(candidate: CountsUpload) -> bool:
     try:
         summary = cached_counts_summary(candidate)
     except (NoiseStudioError, TaskStopped) as error:
-        st.error(f"{candidate.filename} was not used: {error}", icon=":material/error:")
+        st.error(f"{candidate.filename} was not used: {in_ui_terms(error)}", icon=":material/error:")
         return False
     set_accepted_counts(AcceptedCounts(candidate if summary.bare else candidate.as_counts_file(), summary))
     return True
@@ -126,10 +127,11 @@ def measured_counts() -> AcceptedCounts | None:
         help="A counts file names each circuit and its qubits (the template from the plan). Bare counts are read "
         "as the circuit chosen on the Simulate page, on its layout.",
     )  # fmt: skip
-    if upload is not None and upload.file_id != st.session_state.get(_LAST_UPLOAD):
+    if upload is not None:
         bench = workbench()
-        if _accept(counts_upload(upload.name, upload.getvalue(), bench.circuit.request, bench.settings)):
-            st.session_state[_LAST_UPLOAD] = upload.file_id
+        candidate = counts_upload(upload.name, upload.getvalue(), bench.circuit.request, bench.settings)
+        if candidate.key != st.session_state.get(_LAST_UPLOAD) and _accept(candidate):
+            st.session_state[_LAST_UPLOAD] = candidate.key
     accepted = accepted_counts()
     if accepted is not None:
         _render_summary(accepted)
@@ -168,7 +170,7 @@ def fit_of(accepted: AcceptedCounts, parameters: tuple[str, ...]) -> NoiseFit | 
     try:
         return cached_fit(current_device().origin, noise_state().spec, accepted.upload, parameters)
     except (NoiseStudioError, TaskStopped) as error:
-        st.error(f"{error}", icon=":material/error:")
+        st.error(in_ui_terms(error), icon=":material/error:")
         return None
 
 

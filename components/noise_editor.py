@@ -13,7 +13,6 @@ reads back exactly.
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -44,6 +43,7 @@ from components.spec_tables import (
 )
 from components.table_changes import reset_entry, rows_matching, summarize_changes
 from components.tasks import TaskStopped
+from components.wording import in_ui_terms
 from noise_core import DerivationOptions, NoiseSpec, describe_validation_error
 from noise_core.spec import assignment_from_flips
 from noise_core.spec.units import TIME_UNITS
@@ -167,12 +167,12 @@ def _derive_with(
         st.error(f"The options were not applied; the model in force is unchanged.\n\n{problems}")
         return
     except ValueError as error:
-        st.error(f"The options were not applied: {error}")
+        st.error(f"The options were not applied: {in_ui_terms(error)}")
         return
     try:
         derive(options)
     except TaskStopped as error:
-        st.error(f"The options were not applied; the model in force is unchanged: {error}")
+        st.error(f"The options were not applied; the model in force is unchanged: {in_ui_terms(error)}")
         return
     st.toast(f"Derived from {current_device().calibration.backend_name}", icon=":material/check:")
 
@@ -342,7 +342,7 @@ def apply_pending_edits() -> None:
         # the spec in force, so the editors restart from it instead of undoing them.
         use_spec(noise_state().spec)
         return
-    fingerprint = json.dumps([st.session_state.get(key) for key in keys], sort_keys=True, default=str)
+    fingerprint = repr([st.session_state.get(key) for key in keys])  # any delta a browser sends, mixed keys too
     if st.session_state.get(_LAST_VALIDATED) == (noise_state().generation, fingerprint):
         return
     st.session_state[_LAST_VALIDATED] = (noise_state().generation, fingerprint)
@@ -393,23 +393,39 @@ def _edited_table(name: str) -> pd.DataFrame:
     """The editor's base with its recorded changes applied (streamlit keeps them as a delta).
 
     Edited and deleted row positions refer to the filtered view, so they are mapped back to the
-    base rows shown.
+    base rows shown. Only the shown columns are taken from the delta, as the browser sent them: the
+    hidden exact values stay the server's (a value forged there would skip the cells' rules), a new row
+    has none, and a position that names no shown row is ignored.
     """
     table = _bases()[name].astype(object)  # a copy that takes whatever the browser sent
     shown = table.index[_shown_rows(table, name)]
+    columns = [column for column in table.columns if column != EXACT]
     changes = st.session_state.get(_editor_key(name)) or {}
     for position, values in (changes.get("edited_rows") or {}).items():
-        for column, value in values.items():
-            if column in table.columns:
-                table.loc[shown[int(position)], column] = value
-    table = table.drop(index=shown[list(changes.get("deleted_rows") or [])])
+        row = _shown_row(shown, position)
+        for column, value in (values if row is not None and isinstance(values, dict) else {}).items():
+            if column in columns:
+                table.loc[row, column] = value
+    deleted = [
+        row for position in changes.get("deleted_rows") or [] if (row := _shown_row(shown, position)) is not None
+    ]
+    table = table.drop(index=deleted)
     added = [
-        {column: row.get(column) for column in table.columns}
-        for row in changes.get("added_rows") or []
+        {column: row.get(column) for column in columns}
+        for row in changes.get("added_rows") or [] if isinstance(row, dict)
     ]  # fmt: skip
     if added:
         table = pd.concat([table, pd.DataFrame(added, columns=table.columns)], ignore_index=True)
     return table.reset_index(drop=True)
+
+
+def _shown_row(shown: pd.Index, position: object) -> object | None:
+    """The table row at ``position`` of the filtered view, or None when the position names none."""
+    try:
+        index = int(str(position))
+    except ValueError:
+        return None
+    return shown[index] if 0 <= index < len(shown) else None
 
 
 def _with_global_readout(base: NoiseSpec) -> NoiseSpec:

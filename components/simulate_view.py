@@ -267,9 +267,9 @@ def _avoid_uncalibrated_couplers() -> bool:
     return st.toggle(
         "Avoid uncalibrated couplers", key=AVOID_KEY, persist_state="session",
         help=f"{unreported} of this device's {len(edges)} couplers have no reported 2-qubit gate error (dashed on "
-        "the device map): a derived model gives them relaxation only and the transpiler's layout scoring counts them "
-        "as error-free, so a circuit on them looks better than the device. On: the transpiler does not use them (a "
-        "pinned layout is routed around them). Off: a run that uses them names them (Noise coverage tab).",
+        "the device map): a derived model gives them relaxation only, so a circuit on them looks better than the "
+        "device. On: the transpiler does not use them (a pinned layout is routed around them). Off: they are scored "
+        "as the median coupler, so a free layout does not seek them, and a run that uses them names them.",
     )  # fmt: skip
 
 
@@ -284,6 +284,7 @@ WHAT_IF_FACTORS = (
 
 def what_if_strip() -> WhatIf:
     """Factors on the model in force and one qubit's readout, for this page's result only."""
+    _follow_the_model_in_force()
     with st.expander("What if… (scale the model in force for this result)", expanded=True, icon=":material/tune:"):
         columns = st.columns([1, 1, 1, 1, 0.2, 1.4, 0.9, 0.9])
         factors = {
@@ -357,6 +358,23 @@ def _start_from_current_readout() -> None:
     qubit = st.session_state.get("whatif_qubit")
     p10, p01 = (0.0, 0.0) if qubit is None else current_readout(qubit)
     st.session_state["whatif_p10"], st.session_state["whatif_p01"] = p10, p01
+    st.session_state[_SEEDED] = (qubit, p10, p01)
+
+
+_SEEDED = "whatif_seeded"
+"""(qubit, P(1|0), P(0|1)) the one-qubit what-if was last started from."""
+
+
+def _follow_the_model_in_force() -> None:
+    """Values the user left as started follow the model in force when it changes (an edit, a derivation, another
+    device): left behind, they would quietly undo that change on this result."""
+    seeded = st.session_state.get(_SEEDED)
+    qubit = st.session_state.get("whatif_qubit")
+    left_as_started = seeded is not None and seeded == (
+        qubit, st.session_state.get("whatif_p10"), st.session_state.get("whatif_p01")
+    )  # fmt: skip
+    if seeded is not None and left_as_started and qubit is not None and current_readout(qubit) != seeded[1:]:
+        _start_from_current_readout()
 
 
 def _put_in_force(what_if: WhatIf) -> None:

@@ -30,14 +30,14 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from threading import Lock, Thread
+from threading import Event, Lock, Thread
 from typing import Literal, TypeVar
 
 import streamlit as st
 from pebble import ProcessExpired, ProcessPool
 
-from components.forkserver import worker_context
 from components.jobs import OUT_OF_MEMORY_EXIT, guarded, limit_worker_memory, preset_source, warm_up
+from components.startup import worker_context
 from presets import DEFAULT_PRESET
 
 Lane = Literal["quick", "heavy"]
@@ -93,11 +93,11 @@ class _Pools:
             )
             for lane in ("quick", "heavy")
         }
+        self.stopped = Event()
         quick = [self._warm("quick") for _ in range(limits.workers)]
         Thread(target=self._warm_heavy_after, args=(quick,), name="noise-studio-warm", daemon=True).start()
         self.results: OrderedDict[Hashable, object] = OrderedDict()
         self.lock = Lock()
-        atexit.register(self.stop)
 
     def _warm(self, lane: Lane) -> concurrent.futures.Future[None]:
         """Pay a worker's one-time costs now, not on a user's first request (``jobs.warm_up``)."""
@@ -107,11 +107,13 @@ class _Pools:
         """Warm the heavy lane some seconds after the quick one: on a fresh server the first histogram needs only
         quick workers, and the cores are theirs and the browser's meanwhile (measured: 0.5 s sooner here)."""
         concurrent.futures.wait(quick)
-        time.sleep(HEAVY_WARM_DELAY_SECONDS)
+        if self.stopped.wait(HEAVY_WARM_DELAY_SECONDS):
+            return  # stopped meanwhile: nothing to warm
         for _ in range(self.limits.workers):
             self._warm("heavy")
 
     def stop(self) -> None:
+        self.stopped.set()
         for pool in self.pools.values():
             pool.stop()
 
@@ -135,6 +137,7 @@ def start_pools() -> None:
         Thread(target=_pools, name="noise-studio-pools", daemon=True).start()
 
 
+@atexit.register
 def stop_pools() -> None:
     """Stop the pools and forget them; the next task starts new ones (tests change the limits this way)."""
     with _START_LOCK:

@@ -241,3 +241,16 @@ def test_a_run_that_would_pass_the_servers_time_limit_is_refused_before_it_start
     assert "on this server, over its 1 s limit per run" in refusal and "fewer shots" in refusal
     assert not [button for button in app.button if button.key == "sim_run"]  # nothing offered that cannot finish
     assert "NOISE_STUDIO" not in refusal
+
+
+def test_a_qubit_readout_left_as_started_follows_an_edit_of_the_model_in_force(app: AppTest) -> None:
+    qubit = sorted(int(q) for q in app.session_state["last_simulation"].result.measured_qubits)[0]
+    app.selectbox(key="whatif_qubit").set_value(qubit).run()
+    app.switch_page("pages/noise.py").run()
+    app.text_input(key="noise_filter").set_value(str(qubit)).run()
+    key = f"noise_editor_readout_{app.session_state['noise'].generation}"
+    app.session_state[key] = {"edited_rows": {"0": {"p1_given_0": "0.2"}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    app.switch_page("pages/simulate.py").run()
+    assert app.number_input(key="whatif_p10").value == 0.2  # the edit in force, not the value it started from
+    assert "what-if" not in app.session_state["last_simulation"].described  # nothing undoes the edit

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.spec_tables import humane
+
 pytestmark = pytest.mark.slow  # runs the whole app in AppTest
 
 APP = str(Path(__file__).parents[1] / "app.py")
@@ -70,3 +72,17 @@ def test_a_gate_length_that_is_not_a_number_is_refused_by_name(app: AppTest) -> 
         for error in app.error
     )
     assert noise(app).spec is before
+
+
+def test_a_forged_editor_delta_cannot_set_hidden_values_or_name_rows_that_are_not_there(app: AppTest) -> None:
+    """The browser's delta may carry any column and position: the hidden exact values stay the server's (a forged
+    one read back 0.9 for a P(1|0) shown as 0.003906, or raised AttributeError), positions naming no row are
+    ignored. (Streamlit's own data editor then raises on such a delta, in that session only.)"""
+    before = readout_of(app, 0)
+    edit(app, "readout", {"edited_rows": {"1000000000": {"p1_given_0": "0.5"}, "x": {}}, "deleted_rows": [-1, 10**9]})
+    assert readout_of(app, 0) == before
+    shown = humane(before[0][1])  # the text the cell shows
+    edit(app, "readout", {"edited_rows": {"0": {"p1_given_0": shown, "exact": {"p1_given_0": (shown, (0.9,))}}}})
+    assert readout_of(app, 0) == before  # the exact value behind the shown text, not the forged one
+    edit(app, "readout", {"edited_rows": {"0": {"exact": {"p1_given_0": [{"not": "text"}, [0.5]]}}}})
+    assert readout_of(app, 0) == before and "noise" in app.session_state

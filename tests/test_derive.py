@@ -282,3 +282,12 @@ def test_options_that_differ_from_from_backends_defaults_are_listed_in_words() -
         "cz length 680 us on every qubit tuple",
         "sx length 0.04 us on 4",
     ]
+
+
+def test_a_derivation_takes_a_bounded_number_of_gate_length_overrides() -> None:
+    from pydantic import ValidationError
+
+    from noise_core import DerivationOptions
+
+    with pytest.raises(ValidationError, match=r"gate_lengths\n  List should have at most 256 items"):
+        DerivationOptions(gate_lengths=[{"gate": "cz", "value": 1.0}] * 257)

@@ -59,3 +59,11 @@ def test_a_plan_is_made_in_this_machines_seconds() -> None:
     assert slower.estimated_seconds == pytest.approx(3.0 * model.estimated_seconds)
     result = simulate(ghz(3), spec, shots=100, seed=1, limits=SimulationLimits(speed=(("density_matrix", 3.0),)))
     assert result.model_seconds == pytest.approx(model.estimated_seconds)  # what the learner compares with
+
+
+@pytest.mark.parametrize("factor", [0.0, -1.0, float("nan"), float("inf")])
+def test_a_speed_factor_that_is_not_a_positive_number_is_refused(factor: float) -> None:
+    from noise_core import SimulationError
+
+    with pytest.raises(SimulationError, match=r"speed factors must be finite and positive"):
+        SimulationLimits(speed=(("trajectories", factor),))

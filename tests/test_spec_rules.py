@@ -83,6 +83,10 @@ REJECTED = [
     (("gate_depolarizing_errors", 0, "gate"), "c x", r"gate: String should match pattern"),
     (("local_readout_errors", 0, "qubit"), -1, r"local_readout_errors\[0\]\.qubit: Input should be greater than or equal to 0; got -1"),
     (("basis_gates",), ["sx", "rz", "sx"], r"basis_gates: basis_gates lists \['sx'\] more than once"),
+    # Sizes Aer could not build (a depolarizing channel on n qubits is 4ⁿ Paulis)
+    (("gate_depolarizing_errors", 0, "num_qubits"), 10**12, r"gate_depolarizing_errors\[0\]\.num_qubits: Input should be less than or equal to 5"),
+    (("local_pauli_errors", 0, "qubits"), list(range(6)), r"local_pauli_errors\[0\]\.qubits: List should have at most 5 items"),
+    (("gate_pauli_errors", 0, "pauli_terms", 1, "pauli"), "Z" * 6, r"pauli: String should have at most 5 characters"),
 ]  # fmt: skip
 
 

@@ -388,3 +388,16 @@ def test_the_filter_combines_qubits_and_gates_and_lists_alternatives_of_each(tex
     assert list(readout[rows_matching(readout, "readout", text)]["qubit"]) == (
         [q for q in ("112", "113", "114") if q in text.replace(",", " ").split()] if text else ["112", "113", "114"]
     )
+
+
+def test_a_huge_qubit_count_typed_in_a_cell_is_refused_at_once() -> None:
+    """A text cell takes '1e12': the λ bound is computed in floats (4ⁿ as an integer would take the server's
+    memory) and the count is refused by the spec's rule, in the user's terms."""
+    tables = tables_from_spec(NoiseSpec())
+    tables["all_qubit"] = pd.DataFrame(
+        [{"gate": "mygate", "num_qubits": "1e12", "depolarizing": "0.1"}], columns=tables["all_qubit"].columns
+    )
+    with pytest.raises(
+        SpecEditError, match=r"mygate on every qubit: qubits \(n\): Input should be less than or equal to 5"
+    ):
+        spec_from_tables(tables, NoiseSpec())

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from noise_core.calibration.checks import usable_value
 from noise_core.calibration.snapshot import BackendCalibration
 
 BROKEN_ERROR = 1.0
@@ -261,11 +262,15 @@ def _qubit_values(calibration: BackendCalibration) -> pd.DataFrame:
 
 
 def _coupler_errors(calibration: BackendCalibration) -> pd.DataFrame:
-    gates = calibration.gate_table()
-    pairs = gates[gates["qubits"].str.count(",") == 1].dropna(subset=["gate_error"])
-    couplers = [",".join(map(str, sorted(map(int, qubits.split(","))))) for qubits in pairs["qubits"]]
-    named = pairs.assign(coupler=couplers, metric=pairs["gate"] + " error", value=pairs["gate_error"].astype(float))
-    return named.groupby(["coupler", "metric"], as_index=False)["value"].mean()
+    """Each two-qubit gate's usable reported error per coupler ('4,5'), the mean over its listed directions (the
+    rule the map and the Target use: ``checks.usable_value``; a missing, NaN or negative error is left out)."""
+    rows = [
+        {"coupler": f"{min(qubits)},{max(qubits)}", "metric": f"{gate} error", "value": error}
+        for gate, qubits, properties in calibration.gate_entries()
+        if len(qubits) == 2 and (error := usable_value(properties, "gate_error")) is not None
+    ]
+    table = pd.DataFrame(rows, columns=["coupler", "metric", "value"])
+    return table.groupby(["coupler", "metric"], as_index=False)["value"].mean()
 
 
 def utc_time(moment: object) -> pd.Timestamp:

@@ -19,7 +19,7 @@ from noise_core.errors import CalibrationError
 from noise_core.json_bounds import json_bounds_problem
 
 MAX_DOCUMENT_BYTES = 20 * 2**20
-"""Largest snapshot accepted, as Streamlit's ``maxUploadSize = 20`` (the biggest real one is 0.7 MB)."""
+"""Largest snapshot accepted (the Device page's uploader says so; the biggest real one is 0.7 MB)."""
 _EXPECTED = "expected a BackendProperties JSON object or an IBM calibration CSV"
 
 

@@ -56,6 +56,13 @@ class SimulationLimits:
     absent): the plan's ``estimated_seconds`` are the cost model's times these, so a machine slower or busier
     than the one the constants were fitted on is planned as it is. An app learns them from its recent runs."""
 
+    def __post_init__(self) -> None:
+        bad = [(method, factor) for method, factor in self.speed if not (math.isfinite(factor) and factor > 0)]
+        if bad:
+            raise SimulationError(
+                f"speed factors must be finite and positive (seconds per estimated second); got {bad}"
+            )
+
     def speed_of(self, method: str) -> float:
         """The factor on the cost model's estimate for ``method`` (1 when none was measured)."""
         return dict(self.speed).get(method, 1.0)

@@ -140,15 +140,20 @@ def metric_standard_errors(
     outcomes = ideal_counts.index.union(noisy_counts.index)
     noisy = noisy_counts.reindex(outcomes, fill_value=0).to_numpy(dtype=float)
     shots = noisy.sum()
-    noisy_draws = rng.multinomial(int(shots), noisy / shots, size=METRIC_DRAWS) / shots
-    if ideal_probabilities is not None:
-        ideal_draws = ideal_probabilities.reindex(outcomes, fill_value=0.0).to_numpy(dtype=float)[None, :]
-    else:
-        ideal = ideal_counts.reindex(outcomes, fill_value=0).to_numpy(dtype=float)
-        ideal_draws = rng.multinomial(int(ideal.sum()), ideal / ideal.sum(), size=METRIC_DRAWS) / ideal.sum()
+    ideal = ideal_counts.reindex(outcomes, fill_value=0).to_numpy(dtype=float)
+    ideal_shots = ideal.sum()
+    exact = None if ideal_probabilities is None else ideal_probabilities.reindex(outcomes, fill_value=0.0).to_numpy()
+    distances, fidelities = np.empty(METRIC_DRAWS), np.empty(METRIC_DRAWS)
+    for draw in range(METRIC_DRAWS):  # one draw at a time: memory follows the outcomes, not draws × outcomes
+        noisy_draw = rng.multinomial(int(shots), noisy / shots) / shots
+        ideal_draw = (
+            exact if exact is not None else rng.multinomial(int(ideal_shots), ideal / ideal_shots) / ideal_shots
+        )
+        distances[draw] = 0.5 * np.abs(ideal_draw - noisy_draw).sum()
+        fidelities[draw] = np.sqrt(ideal_draw * noisy_draw).sum() ** 2
     errors = {
-        "total_variation_distance": float(np.std(0.5 * np.abs(ideal_draws - noisy_draws).sum(axis=1), ddof=1)),
-        "hellinger_fidelity": float(np.std(np.sqrt(ideal_draws * noisy_draws).sum(axis=1) ** 2, ddof=1)),
+        "total_variation_distance": float(np.std(distances, ddof=1)),
+        "hellinger_fidelity": float(np.std(fidelities, ddof=1)),
     }
     if expected is not None:
         success = float(noisy_counts.reindex(list(expected), fill_value=0).sum()) / shots

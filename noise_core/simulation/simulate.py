@@ -103,8 +103,9 @@ def simulate(
       layout means "run here", and results saved before the option (sessions, fits to counts
       measured on those qubits, scripts) reproduce. Either way the run says so: a run that uses
       such couplers warns, naming each in physical qubits (a derived model gives them relaxation
-      only, and the layout scoring counts them as error-free, so the result looks better than the
-      device), and a run that avoids them lists them among the entries not offered.
+      only, so the result looks better than the device; the layout passes score them as their
+      gate's median coupler, so a free layout does not seek them), and a run that avoids them
+      lists them among the entries not offered.
 
     Raises ``SimulationError`` saying what to change, and ``CircuitParseError`` (line, column,
     what was expected) for unreadable OpenQASM.
@@ -366,9 +367,8 @@ def _uncalibrated_warning(coverage: pd.DataFrame) -> tuple[str, ...]:
     gates = "/".join(sorted({gate for gate, _qubits in uses}))
     return (
         f"Used {len(uses)} coupler{'s' * (len(uses) > 1)} with no reported {gates} error ({listed}): a derived model "
-        "simulates them with relaxation only, so they look better than the device (and the transpiler's layout "
-        "scoring counts them as error-free). To run on couplers with a reported error only, avoid them with "
-        "avoid_uncalibrated_couplers=True",
+        "simulates them with relaxation only, so they look better than the device. To run on couplers with a "
+        "reported error only, avoid them with avoid_uncalibrated_couplers=True",
     )
 
 

@@ -76,8 +76,9 @@ def build_target(
     Measurement carries the qubit's ``readout_error`` and ``readout_length`` (Heron's extra
     ``measure_2`` entries are not instructions Qiskit knows). Other gate names Qiskit does not
     know are left out, as are broken entries (``gate_error ≥ 1``) and, with
-    ``avoid_uncalibrated_couplers``, two-qubit entries without a usable ``gate_error`` (an error that
-    is missing, NaN or negative is offered as None, never as a number). A qubit left with phase
+    ``avoid_uncalibrated_couplers``, two-qubit entries without a usable ``gate_error`` (missing, NaN
+    or negative); without it they are offered with their gate's median reported error, for the
+    layout passes to score (the noise comes from the spec). A qubit left with phase
     gates only (IBM's virtual ``rz``) is left out whole, with its couplers and measurement, so
     that no layout picks it.
     """
@@ -145,7 +146,9 @@ def _score_uncalibrated_as_typical(by_gate: dict[str, dict[tuple[int, ...], Inst
     0, so they chose exactly these couplers (a free GHZ(3) on ibm_fez moved onto the two stripped of their cz
     errors). Scored as typical, they are used where the circuit needs them, and ``simulate`` warns then."""
     for placements in by_gate.values():
-        reported = [p.error for qubits, p in placements.items() if len(qubits) == 2 and p is not None and p.error]
+        reported = [
+            p.error for qubits, p in placements.items() if len(qubits) == 2 and p is not None and p.error is not None
+        ]
         if not reported:
             continue
         typical = float(np.median(reported))

@@ -73,4 +73,9 @@ GateName = Annotated[
         description="Instruction name as Qiskit/Aer spell it, e.g. 'sx', 'cx', 'ecr'.",
     ),
 ]
-NumQubits = Annotated[int, Field(strict=True, ge=1, description="Number of qubits the gate acts on.")]
+MAX_GATE_QUBITS = 5
+"""Qubits a gate of a spec may act on: Qiskit's standard gates act on at most 5 (``C4XGate``), and Aer builds a
+depolarizing channel on n qubits from its 4ⁿ Paulis (1,024 at 5), so a larger n is refused, not built."""
+NumQubits = Annotated[
+    int, Field(strict=True, ge=1, le=MAX_GATE_QUBITS, description="Number of qubits the gate acts on.")
+]

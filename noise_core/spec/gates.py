@@ -99,8 +99,7 @@ def max_depolarizing_probability(num_qubits: int) -> float:
     At this λ the channel is the uniform mixture of the 4ⁿ−1 non-identity Paulis (process
     fidelity 0); it is the cap Aer's ``from_backend`` applies (``_device_depolarizing_error``).
     """
-    dimension_squared = 4**num_qubits
-    return dimension_squared / (dimension_squared - 1)
+    return 1.0 / (1.0 - 4.0**-num_qubits)  # in floats: a typed n of 10¹² must not build a 4ⁿ integer
 
 
 def depolarizing_error_limit(num_qubits: int) -> float:
@@ -109,5 +108,4 @@ def depolarizing_error_limit(num_qubits: int) -> float:
     Average gate fidelity F = (d·F_pro + 1)/(d + 1) is smallest at F_pro = 0, giving error
     d/(d+1): 2/3 for one qubit, 4/5 for two (Nielsen, Phys. Lett. A 303, 249 (2002)).
     """
-    dimension = 2**num_qubits
-    return dimension / (dimension + 1)
+    return 1.0 / (1.0 + 2.0**-num_qubits)

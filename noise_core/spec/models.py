@@ -35,6 +35,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from noise_core.spec.base import (
+    MAX_GATE_QUBITS,
     GateName,
     NumQubits,
     Probability,
@@ -111,7 +112,9 @@ class DepolarizingNoiseOnGate(SpecModel):
 class LocalDepolarizingNoiseOnGate(DepolarizingNoiseOnGate):
     """Depolarizing noise only when ``gate`` acts on exactly ``qubits`` (ordered)."""
 
-    qubits: list[QubitIndex] = Field(description="Ordered qubit tuple; len(qubits) == num_qubits.")
+    qubits: list[QubitIndex] = Field(
+        max_length=MAX_GATE_QUBITS, description="Ordered qubit tuple; len(qubits) == num_qubits."
+    )
 
     @model_validator(mode="after")
     def _check_qubits(self) -> LocalDepolarizingNoiseOnGate:
@@ -131,6 +134,7 @@ class PauliNoiseTerm(SpecModel):
     pauli: str = Field(
         strict=True,
         pattern=r"^[IXYZ]+$",
+        max_length=MAX_GATE_QUBITS,
         description="Uppercase I/X/Y/Z, one per qubit; the last character acts on the gate's first qubit.",
     )
     probability: Probability
@@ -184,7 +188,9 @@ class LocalPauliNoiseOnGate(SpecModel):
     """Local extension: a Pauli mixture only when ``gate`` acts on exactly ``qubits``."""
 
     gate: GateName
-    qubits: list[QubitIndex] = Field(min_length=1, description="Ordered qubit tuple the gate acts on.")
+    qubits: list[QubitIndex] = Field(
+        min_length=1, max_length=MAX_GATE_QUBITS, description="Ordered qubit tuple the gate acts on."
+    )
     pauli_terms: PauliTerms
 
     @model_validator(mode="after")
@@ -226,7 +232,9 @@ class LocalThermalRelaxationNoiseOnGate(SpecModel):
     """
 
     gate: GateName
-    qubits: list[QubitIndex] = Field(min_length=1, description="Ordered qubit tuple the gate acts on.")
+    qubits: list[QubitIndex] = Field(
+        min_length=1, max_length=MAX_GATE_QUBITS, description="Ordered qubit tuple the gate acts on."
+    )
     relaxations: list[ThermalRelaxationParameters] = Field(description="One entry per qubit, in qubits order.")
 
     @model_validator(mode="after")

@@ -26,6 +26,11 @@ class GateLengthOverride(SpecModel):
     value: Annotated[float, Field(strict=True, ge=0.0, description="Duration in the options' gate_length_units.")]
 
 
+MAX_GATE_LENGTH_OVERRIDES = 256
+"""Gate-length overrides one derivation takes (each is matched against every gate entry: 256 on a 156-qubit
+device cost ~0.02 s; an unbounded list sent by a browser would stall the server)."""
+
+
 class DerivationOptions(SpecModel):
     """The options of ``derive_noise_spec``, named and defaulted as in Aer's ``from_backend``."""
 
@@ -46,7 +51,9 @@ class DerivationOptions(SpecModel):
         default=0.0, strict=True, ge=0.0, description="Qubit temperature in mK; sets the excited-state population."
     )
     gate_lengths: list[GateLengthOverride] = Field(
-        default_factory=list, description="Durations that override the snapshot's gate_length; the first match wins."
+        default_factory=list,
+        max_length=MAX_GATE_LENGTH_OVERRIDES,
+        description="Durations that override the snapshot's gate_length; the first match wins.",
     )
     gate_length_units: TimeUnit = Field(default="ns", description="Unit of the gate_lengths values.")
 

@@ -32,6 +32,7 @@ from components.wording import in_ui_terms
 from noise_core import NoiseStudioError, SimulationResult
 from noise_core.simulation import SimulationPlan
 from noise_core.simulation.result import shot_noise_interval
+from noise_core.simulation.simulate import LEFT_OUT_NOTE
 from noise_core.simulation.views import AXIS_TITLES, VIEWS, WIDE_OUTCOMES_BITS, View, default_view, view_of
 
 LIVE_SECONDS = 1.0
@@ -166,7 +167,8 @@ def render_metrics(shown: ShownSimulation, *, per_row: int = 4) -> None:
         f"Method {result.method}: {result.method_reason}. Metrics from {basis}; seed {result.seed}."
     )
     for warning in result.warnings:
-        st.warning(in_ui_terms(warning), icon=":material/warning:")
+        if not warning.startswith(LEFT_OUT_NOTE):  # about the device, whatever runs: on the Noise coverage tab
+            st.warning(in_ui_terms(warning), icon=":material/warning:")
 
 
 def histogram_table(result: SimulationResult, *, sampled: bool, view: View = "outcome") -> pd.DataFrame:

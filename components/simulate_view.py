@@ -32,6 +32,7 @@ from noise_core.simulation import METHODS
 from noise_core.simulation.circuits import MAX_CLIFFORD_DEPTH, QUBIT_RANGES
 from noise_core.simulation.methods import Method
 from noise_core.simulation.qasm_bounds import DEFAULT_QASM_LIMITS
+from noise_core.simulation.simulate import LEFT_OUT_NOTE
 from noise_core.spec.readout import assignment_matrix
 
 HEATMAP_QUBITS = 6
@@ -460,7 +461,10 @@ def render_layout(shown: ShownSimulation) -> None:
 
 
 def render_coverage(result: SimulationResult) -> None:
-    """Which instruction got which channel (the result's warnings are drawn with its metrics)."""
+    """Which instruction got which channel, and what the device's Target left out (the run's own warnings are
+    drawn with its metrics)."""
+    for note in (warning for warning in result.warnings if warning.startswith(LEFT_OUT_NOTE)):
+        st.caption(f":material/info: {in_ui_terms(note[0].upper() + note[1:])}")
     st.dataframe(
         coverage_for_people(result.coverage),
         key="sim_coverage",

@@ -214,6 +214,11 @@ def plan_simulation(
     return _plan_of(prepared, shots, stopwatch.elapsed(), limits)
 
 
+LEFT_OUT_NOTE = "not offered to the transpiler: "
+"""How a warning about the device starts (entries the Target left out, whichever circuit runs), so that a page can
+tell it from the warnings about the run."""
+
+
 class OverBudgetError(SimulationError):
     """``simulate(..., max_estimated_seconds=...)`` stopped before simulating: the plan says it would take longer."""
 
@@ -347,7 +352,7 @@ def _warnings(
             f"{int(missing['count'].sum())} instruction(s) ran without noise because the spec has no channel "
             f"for them: {listed}{more}"
         )
-    notes += [f"not offered to the transpiler: {line}" for line in summarize_left_out(placed.left_out)]
+    notes += [f"{LEFT_OUT_NOTE}{line}" for line in summarize_left_out(placed.left_out)]
     if calibration is not None:
         notes += _uncalibrated_warning(coverage)
     return tuple(notes)

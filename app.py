@@ -3,7 +3,7 @@ which serves ``app`` (an ``st.App`` whose lifespan starts the workers with the s
 
 import streamlit as st
 
-from components.startup import start_with_the_server, start_workers
+from components.startup import load_app, start_with_the_server
 
 APP_NAME = "Noise Studio"
 WHAT_IT_DOES = (
@@ -36,7 +36,7 @@ def render_sidebar_intro() -> None:
 
 
 def main() -> None:
-    start_workers()
+    load_app()
     from components import session_view  # imported here, not at the top: multiprocessing imports this script
     from components.session import init_session  # again in every worker, which need none of it
 

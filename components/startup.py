@@ -4,19 +4,22 @@ Workers fork from a multiprocessing forkserver that has imported qiskit and Aer 
 (``components.jobs``, ~1.5 s). Starting it first, before the server imports its own modules (also
 ~1.5 s), lets both imports run side by side, and the first histogram waits for the longer of the
 two instead of their sum. ``app.py`` is an ``st.App`` whose lifespan (``start_with_the_server``)
-does this when the server starts; each session's script calls ``start_workers`` too (a no-op once
-they run), so AppTest and a page opened first still get them. This module imports only the
-standard library; the pools and the pages' modules are imported when the workers start.
+does this when the server starts; each session's script calls ``load_app`` too (a no-op once it
+has run), so AppTest and a page opened first still get them. This module imports only the
+standard library; the pools and the pages' modules are imported by ``load_app``.
 """
 
 from __future__ import annotations
 
+import ast
+import importlib
 import multiprocessing
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from multiprocessing import forkserver
 from multiprocessing.context import ForkServerContext
-from threading import Thread
+from pathlib import Path
+from threading import RLock, Thread
 
 PRELOAD = ["components.jobs"]
 """What the forkserver imports before it forks a worker: qiskit, Aer and the jobs."""
@@ -35,23 +38,41 @@ def start_forkserver() -> None:
     forkserver.ensure_running()
 
 
-def start_workers() -> None:
-    """Start the worker processes (once per server): their forkserver first, which imports qiskit in its own
-    process, then the pools, whose workers warm up in the background."""
-    start_forkserver()
-    from components.tasks import start_pools  # qiskit in this process too (~1.5 s), beside the forkserver's
+def load_app() -> None:
+    """Start the workers and import every module the pages use, once per server, in whichever thread comes first
+    (the server's start, or a first session); another waits until it is done. Two threads importing one package
+    graph at the same time can meet in Python's per-module import locks and see a module half initialized."""
+    with _LOADING:
+        if _LOADED:
+            return
+        start_forkserver()
+        from components.tasks import start_pools  # qiskit in this process too (~1.5 s), beside the forkserver's
 
-    start_pools()
+        start_pools()
+        for name in ["components.session_view", *page_modules()]:  # what app.py and the pages import
+            importlib.import_module(name)
+        _LOADED.append(True)
+
+
+_LOADING = RLock()
+_LOADED: list[bool] = []
+PAGES = Path(__file__).parents[1] / "pages"
+
+
+def page_modules() -> list[str]:
+    """The ``components`` modules the pages (``pages/*.py``) import, read from their source."""
+    names = set()
+    for page in PAGES.glob("*.py"):
+        for node in ast.walk(ast.parse(page.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("components"):
+                names.add(node.module)
+                names.update(f"{node.module}.{alias.name}" for alias in node.names if node.module == "components")
+    return sorted(names)
 
 
 @asynccontextmanager
 async def start_with_the_server(_app: object) -> AsyncIterator[None]:
     """At server start, not at the first visit: the workers start and the app's modules load in a thread, so the
     first visitor finds them warm."""
-    Thread(target=_load, name="noise-studio-start", daemon=True).start()
+    Thread(target=load_app, name="noise-studio-start", daemon=True).start()
     yield
-
-
-def _load() -> None:
-    start_workers()
-    from components import session_view  # noqa: F401  (the first script run finds it imported)

@@ -45,8 +45,10 @@ def streamlit_server(app_dir: Path = ROOT, **environment: str) -> Iterator[str]:
         "--server.address", "127.0.0.1", "--server.port", str(port),
         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = (ARTIFACTS / f"streamlit-{port}.log").open("w")  # what the server said, to read after a failure
     server = subprocess.Popen(
-        command, cwd=app_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **environment}
+        command, cwd=app_dir, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **environment}
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -59,6 +61,7 @@ def streamlit_server(app_dir: Path = ROOT, **environment: str) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=20)
+        log.close()
 
 
 def healthy(url: str) -> bool:

@@ -157,3 +157,18 @@ def test_every_uploader_names_its_own_limit_and_the_server_lets_the_largest_thro
     from noise_core.sessions import MAX_SESSION_BYTES
 
     assert transport == max(MAX_DOCUMENT_BYTES, MAX_SESSION_BYTES) // 2**20
+
+
+def test_the_server_loads_every_module_the_pages_import_before_a_session_does() -> None:
+    """``load_app`` imports them once at start: sessions importing them side by side could meet in Python's import
+    locks. Checked against the pages' own imports."""
+    from components.startup import page_modules
+
+    imported = set()
+    for page in (ROOT / "pages").glob("*.py"):
+        imported |= set(re.findall(r"^from (components\.\w+) import", page.read_text(encoding="utf-8"), re.MULTILINE))
+        imported |= {
+            f"components.{name}"
+            for name in re.findall(r"^from components import (\w+)", page.read_text(encoding="utf-8"), re.MULTILINE)
+        }
+    assert imported and imported <= set(page_modules())

@@ -39,6 +39,7 @@ from noise_core.simulation.qasm_bounds import DEFAULT_QASM_LIMITS
 from noise_core.simulation.references import library_circuit, parse_reference
 from noise_core.simulation.result import SimulationResult
 from noise_core.simulation.simulate import simulate
+from noise_core.spec.base import MAX_DEVICE_QUBITS
 from noise_core.spec.fingerprint import spec_fingerprint
 from noise_core.spec.models import NoiseSpec
 from noise_core.spec.provenance import DerivationOptions
@@ -51,8 +52,6 @@ MAX_SESSION_BYTES = 32 * 2**20
 """Largest bundle read: a 156-qubit snapshot (~0.7 MB) and two of its specs (~3 MB each as JSON) fit."""
 SCHEMA_PATH = Path(__file__).with_name("session.schema.json")
 
-MAX_DEVICE_QUBITS = 10_000
-"""Largest physical qubit number a layout may name (the device's own size is checked when it runs)."""
 Fingerprint = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256, hex.")]
 
 

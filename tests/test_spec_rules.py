@@ -87,6 +87,7 @@ REJECTED = [
     (("gate_depolarizing_errors", 0, "num_qubits"), 10**12, r"gate_depolarizing_errors\[0\]\.num_qubits: Input should be less than or equal to 5"),
     (("local_pauli_errors", 0, "qubits"), list(range(6)), r"local_pauli_errors\[0\]\.qubits: List should have at most 5 items"),
     (("gate_pauli_errors", 0, "pauli_terms", 1, "pauli"), "Z" * 6, r"pauli: String should have at most 5 characters"),
+    (("local_readout_errors", 0, "qubit"), 10**300, r"local_readout_errors\[0\]\.qubit: Input should be less than 10000"),
 ]  # fmt: skip
 
 

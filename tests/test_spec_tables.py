@@ -401,3 +401,11 @@ def test_a_huge_qubit_count_typed_in_a_cell_is_refused_at_once() -> None:
         SpecEditError, match=r"mygate on every qubit: qubits \(n\): Input should be less than or equal to 5"
     ):
         spec_from_tables(tables, NoiseSpec())
+
+
+def test_a_qubit_number_past_any_device_typed_in_a_cell_is_refused() -> None:
+    spec = derived("ibm_pittsburgh")
+    tables = tables_from_spec(spec)
+    tables["readout"].loc[113, "qubit"] = "1e300"  # a whole number as a float: once a 10³⁰⁰ qubit in the spec
+    with pytest.raises(SpecEditError, match=r"qubit: Input should be less than 10000"):
+        spec_from_tables(tables, spec)

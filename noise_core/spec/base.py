@@ -64,7 +64,10 @@ class SpecModel(BaseModel):
 
 
 Probability = Annotated[float, Field(strict=True, ge=0.0, le=1.0)]
-QubitIndex = Annotated[int, Field(strict=True, ge=0, description="Simulator qubit index.")]
+MAX_DEVICE_QUBITS = 10_000
+"""Qubit numbers run below this (the largest devices have 156): a number typed or imported past it is refused
+before it reaches Aer, whose channels take C++ integers."""
+QubitIndex = Annotated[int, Field(strict=True, ge=0, lt=MAX_DEVICE_QUBITS, description="Simulator qubit index.")]
 GateName = Annotated[
     str,
     Field(

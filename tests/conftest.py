@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import qiskit_ibm_runtime.fake_provider as fake_provider
+from streamlit.testing.v1 import AppTest
 
 REAL_SNAPSHOTS = sorted((Path(fake_provider.__file__).parent / "backends").glob("*/props_*.json"))
 DATE = "2024-05-01T10:00:00+00:00"
@@ -92,3 +93,11 @@ def classiq_example_with_local_extensions() -> dict[str, Any]:
             }
         ],
     }
+
+
+@pytest.fixture
+def app() -> AppTest:
+    """The app run once on its default view (``tests.apptest.started_app``)."""
+    from tests.apptest import started_app
+
+    return started_app()

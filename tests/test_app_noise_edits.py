@@ -3,35 +3,22 @@ goes through the same rules, overrides read as changes, and the filter, tabs and
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.spec_tables import humane
+from tests.apptest import edit, noise, started_app
 
 pytestmark = pytest.mark.slow  # runs the whole app in AppTest
 
-APP = str(Path(__file__).parents[1] / "app.py")
 DERIVE = "FormSubmitter:derive_form-Derive from the device"
 
 
 @pytest.fixture
 def app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180).run()
+    at = started_app()
     at.switch_page("pages/noise.py").run()
-    assert not at.exception
     return at
-
-
-def noise(at: AppTest):  # type: ignore[no-untyped-def]
-    return at.session_state["noise"]
-
-
-def edit(at: AppTest, table: str, change: dict) -> AppTest:
-    key = f"noise_editor_{table}_{noise(at).generation}"
-    at.session_state[key] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [], **change}
-    return at.run()
 
 
 def readout_of(at: AppTest, qubit: int) -> list[list[float]]:

@@ -15,10 +15,10 @@ from streamlit.testing.v1 import AppTest
 
 from noise_core import NoiseSpec, derive_noise_spec, spec_to_json
 from presets import load_preset
+from tests.apptest import edit, figure, noise
 
 pytestmark = pytest.mark.slow  # runs the whole app in AppTest
 
-APP = str(Path(__file__).parents[1] / "app.py")
 PAGES = [
     "pages/device.py",
     "pages/noise.py",
@@ -29,29 +29,8 @@ PAGES = [
 ]
 
 
-@pytest.fixture
-def app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180).run()
-    assert not at.exception
-    return at
-
-
-def figure(at: AppTest, key: str) -> dict:
-    return json.loads(at.get_by_key(key).proto.spec)
-
-
 def metrics(at: AppTest) -> dict[str, str]:
     return {metric.label: metric.value for metric in at.metric}
-
-
-def noise(at: AppTest):  # type: ignore[no-untyped-def]
-    return at.session_state["noise"]
-
-
-def edit(at: AppTest, table: str, change: dict) -> AppTest:
-    key = f"noise_editor_{table}_{noise(at).generation}"
-    at.session_state[key] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [], **change}
-    return at.run()
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -5,27 +5,14 @@ and the device qubits it ran on."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.live_result import result_json
+from tests.apptest import figure
 
 pytestmark = pytest.mark.slow  # runs the whole app in AppTest
-
-APP = str(Path(__file__).parents[1] / "app.py")
-
-
-@pytest.fixture
-def app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180).run()
-    assert not at.exception
-    return at
-
-
-def figure(at: AppTest, key: str) -> dict:
-    return json.loads(at.get_by_key(key).proto.spec)
 
 
 def values(trace: dict) -> list[float]:

@@ -169,6 +169,15 @@ def cached_simulation(
     return run_task("Simulating", jobs.run_simulation, *arguments, lane="heavy", key=key)
 
 
+def cached_drawing(
+    device: DeviceSource, spec: NoiseSpec, what_if: WhatIf, request: CircuitRequest, settings: RunSettings
+) -> str | None:
+    """The shown run's transpiled circuit drawn on device qubits (placed again in a worker, on demand)."""
+    key = ("drawing", device.key, spec_digest(spec), what_if, request.key, settings)
+    arguments = (device, shared_spec(spec), what_if, request, settings)
+    return run_task("Drawing the circuit", jobs.draw_circuit, *arguments, key=key)
+
+
 def cached_assignment(
     device: DeviceSource, spec: NoiseSpec, what_if: WhatIf, qubits: tuple[int, ...], shots: int, seed: int
 ) -> AssignmentReport:

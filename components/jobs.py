@@ -52,9 +52,10 @@ from noise_core.analysis.budget import Metric
 from noise_core.errors import BareCountsError, CircuitError
 from noise_core.gc_pause import garbage_collection_paused
 from noise_core.simulation import CIRCUIT_LIBRARY, AssignmentReport, SimulationPlan
+from noise_core.simulation.circuit_facts import draw_on_device
 from noise_core.simulation.methods import Method
 from noise_core.simulation.references import parse_reference
-from noise_core.simulation.simulate import OverBudgetError
+from noise_core.simulation.simulate import DEFAULT_LEVEL, OverBudgetError, prepare_simulation
 from noise_core.spec.readout import with_qubit_readout
 from noise_core.spec.scaling import scale_noise_on
 from presets import load_preset
@@ -375,6 +376,19 @@ def live_simulation(
     except OverBudgetError as over:
         return over.plan
     return result
+
+
+def draw_circuit(
+    device: DeviceSource, spec: SharedSpec, what_if: WhatIf, request: CircuitRequest, settings: RunSettings
+) -> str | None:
+    """The transpiled circuit of that run drawn on device qubits (``draw_on_device``): placed again as
+    ``simulate`` places it (the seed fixes the layout), on demand, since drawing costs more than many runs."""
+    circuit, scaled, keywords = _simulation_arguments(device, _spec_under(spec, what_if), request, settings)
+    prepared = prepare_simulation(
+        circuit, scaled, keywords["calibration"], settings.shots, settings.seed, settings.method, DEFAULT_LEVEL,
+        keywords["initial_layout"], worker_limits(), settings.avoid_uncalibrated_couplers,
+    )  # fmt: skip
+    return draw_on_device(prepared.placed.transpiled)
 
 
 def run_simulation(

@@ -11,7 +11,7 @@ from typing import cast
 import pandas as pd
 import streamlit as st
 
-from components.cached import cached_assignment, cached_circuit_name, cached_device_map
+from components.cached import cached_assignment, cached_circuit_name, cached_device_map, cached_drawing
 from components.device_view import render_device_map
 from components.figures import build_assignment_heatmap, build_timeline_figure
 from components.jobs import CircuitRequest, RunSettings, WhatIf, library_request, qasm_request
@@ -509,18 +509,24 @@ def render_schedule(shown: ShownSimulation) -> None:
     st.plotly_chart(build_timeline_figure(result.schedule), key="sim_schedule", width="stretch")
 
 
-def render_transpiled(result: SimulationResult) -> None:
+def render_transpiled(shown: ShownSimulation) -> None:
     """The circuit as the device runs it: depth, gate counts and routing swaps, and its drawing on device qubits."""
+    result = shown.result
     facts = result.circuit
     counts = ", ".join(f"{name} ×{count}" for name, count in facts.operations)
     st.caption(
         f"On physical qubits {', '.join(map(str, result.active_qubits))}: {facts.describe()}; {counts}. "
         "Each routing swap became three two-qubit gates. Waits of the schedule are not drawn."
     )
-    if facts.drawing is None:
+    try:
+        drawing = cached_drawing(shown.origin, shown.spec, shown.what_if, shown.request, shown.settings)
+    except (NoiseStudioError, TaskStopped) as error:
+        st.error(f"Not drawn: {in_ui_terms(error)}", icon=":material/error:")
+        return
+    if drawing is None:
         st.info("Too many instructions to draw readably; the counts above describe it.", icon=":material/info:")
     else:
-        st.code(facts.drawing, language=None, wrap_lines=False)
+        st.code(drawing, language=None, wrap_lines=False)
 
 
 def render_details(result: SimulationResult) -> None:

@@ -36,7 +36,7 @@ def result_panel(valid: bool) -> None:
     render_downloads(shown)
     parts = {
         "Plan and timings": lambda: view.render_details(shown.result),
-        "Transpiled circuit": lambda: view.render_transpiled(shown.result),
+        "Transpiled circuit": lambda: view.render_transpiled(shown),
         "Assignment matrices": lambda: view.render_assignment(shown),
         "Layout on the device": lambda: view.render_layout(shown),
         "Noise coverage": lambda: view.render_coverage(shown.result),

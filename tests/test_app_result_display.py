@@ -45,7 +45,7 @@ def test_the_result_names_the_device_qubits_and_what_the_transpiler_made_of_the_
     app.run()
     assert f"On physical qubits {qubits}: depth" in " ".join(caption.value for caption in app.caption)
     drawing = app.code[0].value
-    assert all(f"q{qubit}:" in drawing for qubit in result.active_qubits)
+    assert all(f" q_{qubit}: " in drawing for qubit in result.active_qubits)  # wires named by device qubit
     app.switch_page("pages/noise.py").run()  # the live result beside the editors says it too
     assert any(caption.value.startswith(f"Ran on ibm_pittsburgh physical qubits {qubits}") for caption in app.caption)
 

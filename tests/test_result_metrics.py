@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from noise_core import derive_noise_spec, simulate
+from noise_core.simulation.circuit_facts import draw_on_device
 from noise_core.simulation.circuits import ghz, qft
 from noise_core.simulation.result import distribution_metrics, metric_standard_errors
 from presets import load_preset
@@ -72,7 +73,8 @@ def test_the_result_counts_the_transpiled_circuits_two_qubit_gates_and_routing_s
     line = simulate(ghz(4), spec, calibration=calibration, shots=10, seed=7)  # a path on the lattice: no swap
     assert line.circuit.routing_swaps == 0 and line.circuit.two_qubit_gates == 3
     assert dict(line.circuit.operations)["cz"] == 3 and line.circuit.depth >= 4
-    assert all(f"q{qubit}:" in line.circuit.drawing for qubit in line.active_qubits)  # wires named by device qubit
+    drawing = draw_on_device(line.transpiled)
+    assert drawing is not None and all(f" q_{qubit}: " in drawing for qubit in line.active_qubits)  # device qubits
     routed = simulate(qft(5), spec, calibration=calibration, shots=10, seed=7)  # all-to-all phases on a lattice
     assert routed.circuit.routing_swaps > 0
     assert routed.circuit.two_qubit_gates == dict(routed.circuit.operations)["cz"]

@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from qiskit import ClassicalRegister, QuantumCircuit, QuantumRegister
-from qiskit.circuit import CircuitInstruction, ControlFlowOp
+from qiskit import QuantumCircuit
 
 NOT_GATES = frozenset({"barrier", "delay", "measure", "reset"})
 """Instructions that are not gates (not counted as one- or two-qubit gates)."""
@@ -38,9 +37,6 @@ class CircuitFacts:
     two_qubit_gates: int
     routing_swaps: int
     """SWAPs the router inserted (each became three two-qubit gates); 0 when the layout needed none."""
-    drawing: str | None
-    """Qiskit's text drawing with each wire named by its device qubit ('q73'); None above
-    ``MAX_DRAWN_OPERATIONS`` instructions."""
 
     def describe(self) -> str:
         """'depth 9, 3 two-qubit gates, 0 routing swaps'."""
@@ -62,31 +58,24 @@ class SwapCounter:
         self._before = now
 
 
-def circuit_facts(circuit: QuantumCircuit, physical: tuple[int, ...], routing_swaps: int) -> CircuitFacts:
-    """Depth, counts, two-qubit gates and drawing of a compact ``circuit`` whose qubit i is device qubit
-    ``physical[i]``; ``routing_swaps`` from its ``SwapCounter``. The drawing costs ~10 ms per 100 instructions."""
+def circuit_facts(circuit: QuantumCircuit, routing_swaps: int) -> CircuitFacts:
+    """Depth, counts and two-qubit gates of ``circuit``; ``routing_swaps`` from its ``SwapCounter``."""
     counts = {name: int(count) for name, count in circuit.count_ops().items() if name not in TIMELESS}
     two_qubit = sum(1 for item in circuit.data if item.operation.name not in NOT_GATES and len(item.qubits) == 2)
     depth = circuit.depth(filter_function=lambda item: item.operation.name not in TIMELESS)
     ordered = tuple(sorted(counts.items(), key=lambda pair: (-pair[1], pair[0])))
-    return CircuitFacts(depth, ordered, two_qubit, routing_swaps, draw_on_device(circuit, physical))
+    return CircuitFacts(depth, ordered, two_qubit, routing_swaps)
 
 
-def draw_on_device(circuit: QuantumCircuit, physical: tuple[int, ...]) -> str | None:
-    """A text drawing of a compact circuit with each wire named by its device qubit ('q73'), without the
-    delays of the schedule; None when it has more than ``MAX_DRAWN_OPERATIONS`` instructions."""
-    kept = [item for item in circuit.data if item.operation.name != "delay"]
-    if len(kept) > MAX_DRAWN_OPERATIONS:
+def draw_on_device(transpiled: QuantumCircuit) -> str | None:
+    """Qiskit's text drawing of a transpiled circuit (``SimulationResult.transpiled``) on the qubits it uses, each
+    wire named by its device qubit ('q_73', the device register's own label), without the schedule's waits and
+    the barriers; None above ``MAX_DRAWN_OPERATIONS`` instructions. ~10 ms per 100 instructions: made on demand,
+    not in every ``simulate``."""
+    shown = transpiled.copy_empty_like()
+    for item in transpiled.data:
+        if item.operation.name not in TIMELESS:
+            shown._append(item)
+    if len(shown.data) > MAX_DRAWN_OPERATIONS:
         return None
-    if any(isinstance(item.operation, ControlFlowOp) for item in kept):  # branches name the circuit's own bits
-        legend = ", ".join(f"q_{index} = q{qubit}" for index, qubit in enumerate(physical))
-        return f"{legend}\n" + str(circuit.draw(output="text", fold=DRAWING_FOLD, idle_wires=False))
-    wires = [QuantumRegister(1, f"q{qubit}") for qubit in physical]
-    named = QuantumCircuit(*wires, *(ClassicalRegister(register.size, register.name) for register in circuit.cregs))
-    qubit_of = {bit: named.qubits[index] for index, bit in enumerate(circuit.qubits)}
-    clbit_of = {bit: named.clbits[index] for index, bit in enumerate(circuit.clbits)}
-    for item in kept:
-        qubits = tuple(qubit_of[bit] for bit in item.qubits)
-        clbits = tuple(clbit_of[bit] for bit in item.clbits)
-        named._append(CircuitInstruction(item.operation, qubits, clbits))
-    return str(named.draw(output="text", fold=DRAWING_FOLD, idle_wires=False))
+    return str(shown.draw(output="text", fold=DRAWING_FOLD, idle_wires=False))

@@ -63,6 +63,9 @@ from noise_core.simulation.run import NOISE_MODELS, AerRun
 from noise_core.simulation.target import summarize_left_out
 from noise_core.spec.models import NoiseSpec
 
+DEFAULT_LEVEL = 2
+"""Qiskit's transpiler optimization level ``simulate`` uses unless told otherwise."""
+
 
 def simulate(
     circuit: QuantumCircuit | LibraryCircuit | str,
@@ -72,7 +75,7 @@ def simulate(
     shots: int = 4000,
     seed: int | None = None,
     method: Method = "auto",
-    optimization_level: int = 2,
+    optimization_level: int = DEFAULT_LEVEL,
     initial_layout: list[int] | None = None,
     limits: SimulationLimits = DEFAULT_LIMITS,
     max_estimated_seconds: float | None = None,
@@ -159,7 +162,7 @@ def simulate(
         initial_layout=placed.initial_layout,
         final_layout=placed.final_layout,
         transpiled=placed.transpiled,
-        circuit=circuit_facts(placed.compact, placed.active_qubits, placed.routing_swaps),
+        circuit=circuit_facts(placed.compact, placed.routing_swaps),
         coverage=prepared.coverage,
         timings=stopwatch.series(),
         model_seconds=plan.estimated_seconds / limits.speed_of(plan.method),

@@ -10,7 +10,7 @@ what to change. Catch ``NoiseStudioError`` to handle them all. Building a model 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from noise_core.spec.validation import FieldProblem
@@ -35,16 +35,25 @@ class UnitError(CalibrationError):
     """A unit that is unknown, or of the wrong dimension for its property."""
 
 
-class SpecImportError(NoiseStudioError):
-    """A spec document that is not valid JSON or breaks a rule; ``problems`` has one line each."""
+class ProblemsError(NoiseStudioError):
+    """A document with one or more broken rules: ``problems`` lists each as a ``FieldProblem`` (the part or field,
+    the rule, the message), the one shape every library error with a list of problems uses."""
+
+    prefix = "not usable"
 
     def __init__(self, problems: list[FieldProblem]) -> None:
         self.problems = problems
-        super().__init__(f"not a valid noise spec: {summarize(problems)}")
+        super().__init__(f"{self.prefix}: {summarize(problems)}")
 
-    def __reduce__(self) -> tuple[type[SpecImportError], tuple[list[FieldProblem]]]:
+    def __reduce__(self) -> tuple[type[ProblemsError], tuple[list[FieldProblem]]]:
         """Pickled with its problems (it crosses from a worker process), so the message is rebuilt the same."""
         return type(self), (self.problems,)
+
+
+class SpecImportError(ProblemsError):
+    """A spec document that is not valid JSON or breaks a rule; ``problems`` has one entry each."""
+
+    prefix = "not a valid noise spec"
 
 
 class ClassiqExportError(NoiseStudioError):
@@ -102,16 +111,39 @@ class FitError(NoiseStudioError):
     """A comparison or fit asked for something the data or the model cannot give (a factor, a size, a method)."""
 
 
-class SessionError(NoiseStudioError):
-    """A session bundle that cannot be restored; ``problems`` has one line per problem, each naming its part."""
+class SessionError(ProblemsError):
+    """A session bundle that cannot be restored; ``problems`` has one entry per problem, its path naming the part
+    (calibration, circuit, spec in force, derived spec) or the bundle's field."""
 
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__(f"not a usable session bundle: {summarize(problems)}")
+    prefix = "not a usable session bundle"
 
-    def __reduce__(self) -> tuple[type[SessionError], tuple[list[str]]]:
-        """Pickled with its problems (it crosses from a worker process)."""
-        return type(self), (self.problems,)
+
+class SimulationPlanLike(Protocol):
+    """What ``OverBudgetError`` reads of the plan it carries (``noise_core.simulation.SimulationPlan``)."""
+
+    @property
+    def method(self) -> str: ...
+    @property
+    def active_qubits(self) -> tuple[int, ...]: ...
+    @property
+    def estimated_seconds(self) -> float: ...
+
+
+class OverBudgetError(SimulationError):
+    """``simulate(..., max_estimated_seconds=...)`` stopped before simulating: the plan says it would take longer.
+
+    ``plan`` is the ``SimulationPlan`` of the run it did not make."""
+
+    def __init__(self, plan: SimulationPlanLike, budget_seconds: float) -> None:
+        self.plan = plan
+        self.budget_seconds = budget_seconds
+        super().__init__(
+            f"estimated {plan.estimated_seconds:.2g} s ({plan.method} on {len(plan.active_qubits)} qubits), "
+            f"over the {budget_seconds:g} s asked for"
+        )
+
+    def __reduce__(self) -> tuple[type[OverBudgetError], tuple[SimulationPlanLike, float]]:
+        return type(self), (self.plan, self.budget_seconds)  # crosses a process boundary whole
 
 
 def summarize(problems: Sequence[object]) -> str:

@@ -43,7 +43,7 @@ from noise_core.spec.base import MAX_DEVICE_QUBITS
 from noise_core.spec.fingerprint import spec_fingerprint
 from noise_core.spec.models import NoiseSpec
 from noise_core.spec.provenance import DerivationOptions
-from noise_core.spec.validation import MAX_PROBLEM_CHARS, untrusted_problems
+from noise_core.spec.validation import MAX_PROBLEM_CHARS, FieldProblem, untrusted_problems
 
 SESSION_FORMAT = "noise-studio-session"
 SESSION_VERSION = 1
@@ -207,7 +207,7 @@ def save_session(
             ),
         )
     except ValidationError as error:
-        raise SessionError([str(p) for p in untrusted_problems(error, document="a session bundle")]) from None
+        raise SessionError(untrusted_problems(error, document="a session bundle")) from None
     return bundle.model_dump_json(indent=1)  # nulls kept, as in the spec's own JSON: a finding's value may be null
 
 
@@ -216,16 +216,22 @@ def load_session(
 ) -> Session:
     """Read and check a bundle (module docstring); ``SessionError`` lists every problem by part."""
     if isinstance(source, Path) and source.stat().st_size > MAX_SESSION_BYTES:
-        raise SessionError([f"not read: {source.name} is over the {MAX_SESSION_BYTES // 2**20} MB limit"])
+        raise SessionError(
+            [
+                FieldProblem(
+                    "", "document_bounds", f"not read: {source.name} is over the {MAX_SESSION_BYTES // 2**20} MB limit"
+                )
+            ]
+        )
     document = source.read_bytes() if isinstance(source, Path) else source
     raw = document.encode() if isinstance(document, str) else document
     problem = json_bounds_problem(raw, max_bytes=MAX_SESSION_BYTES)
     if problem is not None:
-        raise SessionError([f"not read: {problem}"])
+        raise SessionError([FieldProblem("", "document_bounds", f"not read: {problem}")])
     try:
         bundle = SessionBundle.model_validate_json(raw)
     except ValidationError as error:
-        raise SessionError([str(p) for p in untrusted_problems(error, document="a session bundle")]) from None
+        raise SessionError(untrusted_problems(error, document="a session bundle")) from None
     calibration, calibration_problem = _calibration(bundle.calibration, resolve_preset)
     circuit, circuit_problem = _circuit(bundle.circuit)
     problems = [problem for problem in (calibration_problem, circuit_problem) if problem is not None]
@@ -256,19 +262,20 @@ def _circuit_part(circuit: str | tuple[str, Sequence[str]]) -> CircuitPart:
 
 def _calibration(
     part: CalibrationPart, resolve_preset: Callable[[str], BackendCalibration] | None
-) -> tuple[BackendCalibration | None, str | None]:
+) -> tuple[BackendCalibration | None, FieldProblem | None]:
     """The device, or the problem that stops it."""
     if part.preset is not None and resolve_preset is None:
-        return None, f"calibration: the bundle names preset {part.preset!r}; no preset loader was given"
+        message = f"the bundle names preset {part.preset!r}; no preset loader was given"
+        return None, FieldProblem("calibration", "no_preset_loader", message)
     try:
         if part.preset is not None and resolve_preset is not None:
             return resolve_preset(part.preset), None
         return load_calibration((part.snapshot or "").encode(), filename=part.filename), None
     except NoiseStudioError as error:
-        return None, f"calibration: {str(error)[:MAX_PROBLEM_CHARS]}"
+        return None, FieldProblem("calibration", "unusable", str(error)[:MAX_PROBLEM_CHARS])
 
 
-def _circuit(part: CircuitPart) -> tuple[LibraryCircuit | str | None, str | None]:
+def _circuit(part: CircuitPart) -> tuple[LibraryCircuit | str | None, FieldProblem | None]:
     """The circuit simulate takes, or the problem that stops it."""
     try:
         if part.reference is not None:
@@ -277,21 +284,26 @@ def _circuit(part: CircuitPart) -> tuple[LibraryCircuit | str | None, str | None
         if not part.expected:
             return part.qasm, None
         if any(len(outcome) != parsed.num_clbits for outcome in part.expected):
-            return None, f"circuit: expected outcomes must have one bit per clbit ({parsed.num_clbits})"
+            message = f"expected outcomes must have one bit per clbit ({parsed.num_clbits})"
+            return None, FieldProblem("circuit", "expected_outcomes", message)
         return LibraryCircuit(parsed.name, parsed, frozenset(part.expected), "OpenQASM program"), None
     except NoiseStudioError as error:
-        return None, f"circuit: {str(error)[:MAX_PROBLEM_CHARS]}"
+        return None, FieldProblem("circuit", "unusable", str(error)[:MAX_PROBLEM_CHARS])
 
 
-def _mismatches(bundle: SessionBundle, calibration: BackendCalibration | None) -> list[str]:
+def _mismatches(bundle: SessionBundle, calibration: BackendCalibration | None) -> list[FieldProblem]:
     """One line per part whose recorded fingerprint differs from the part as it is."""
     circuit = bundle.circuit
     problems = []
     if calibration is not None and calibration.fingerprint != bundle.calibration.fingerprint:
         where = f"preset {bundle.calibration.preset}" if bundle.calibration.preset else "snapshot in the bundle"
         problems.append(
-            f"calibration: fingerprint mismatch: the bundle was saved with {bundle.calibration.fingerprint[:12]}…, "
-            f"the {where} is {calibration.fingerprint[:12]}… (edited, or another snapshot of that name)"
+            FieldProblem(
+                "calibration",
+                "fingerprint_mismatch",
+                f"fingerprint mismatch: the bundle was saved with {bundle.calibration.fingerprint[:12]}…, "
+                f"the {where} is {calibration.fingerprint[:12]}… (edited, or another snapshot of that name)",
+            )
         )
     pairs: list[tuple[str, str | None, str | None]] = [
         ("spec in force", bundle.spec_fingerprint, spec_fingerprint(bundle.spec)),
@@ -301,8 +313,12 @@ def _mismatches(bundle: SessionBundle, calibration: BackendCalibration | None) -
         actual = None if bundle.derived is None else spec_fingerprint(bundle.derived)
         pairs.append(("derived spec", bundle.derived_fingerprint, actual))
     return problems + [
-        f"{name}: fingerprint mismatch (the bundle records {_short(recorded)}, the {name} in it is "
-        f"{_short(actual)}): it was changed after it was saved"
+        FieldProblem(
+            name,
+            "fingerprint_mismatch",
+            f"fingerprint mismatch (the bundle records {_short(recorded)}, the {name} in it is "
+            f"{_short(actual)}): it was changed after it was saved",
+        )
         for name, recorded, actual in pairs
         if recorded != actual
     ]

@@ -16,6 +16,7 @@ import pytest
 from noise_core.calibration import BackendCalibration, load_calibration
 from noise_core.calibration.diff import calibration_drift, compare_calibrations, coupler_drift, utc_time
 from noise_core.cli import main
+from noise_core.errors import CalibrationError
 from presets import load_preset
 
 SNAPSHOTS = Path(__file__).parents[1] / "presets" / "snapshots"
@@ -76,7 +77,7 @@ def test_a_planted_change_is_found_with_its_direction() -> None:
 def test_the_threshold_decides_what_counts_as_worse() -> None:
     after, _ = planted()
     assert compare_calibrations(preset("ibm_fez"), after, threshold=1.5).summary.loc["T1 (µs)", "worse"] == 0
-    with pytest.raises(ValueError, match="threshold must be a fraction ≥ 0"):
+    with pytest.raises(CalibrationError, match="threshold must be a fraction ≥ 0"):
         compare_calibrations(preset("ibm_fez"), after, threshold=-0.1)
 
 
@@ -124,7 +125,7 @@ def test_the_drift_table_holds_each_snapshot_in_time_order() -> None:
     fez_t1 = drift[(drift["date"] == drift["date"].min()) & (drift["metric"] == "T1 (µs)")].set_index("qubit")["value"]
     assert fez_t1.loc[0] == pytest.approx(preset("ibm_fez").qubit_table().loc[0, "T1 (µs)"])
     assert len(drift["date"].unique()) == 3
-    with pytest.raises(ValueError, match="at least one snapshot"):
+    with pytest.raises(CalibrationError, match="at least one snapshot"):
         calibration_drift([])
 
 

@@ -10,9 +10,10 @@ import pytest
 from components.figures import build_histogram_figure, shown_outcomes
 from components.jobs import NO_WHAT_IF, WhatIf
 from noise_core import NoiseSpec
+from noise_core.errors import OverBudgetError
 from noise_core.simulation.circuits import ghz
 from noise_core.simulation.result import shot_noise_interval
-from noise_core.simulation.simulate import OverBudgetError, plan_simulation
+from noise_core.simulation.simulate import plan_simulation
 
 
 def test_the_shot_noise_band_is_the_wilson_interval_and_covers_the_frequency() -> None:

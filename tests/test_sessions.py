@@ -114,7 +114,7 @@ def test_every_changed_part_is_listed_not_only_the_first() -> None:
     document["circuit"]["reference"] = "ghz:4"
     with pytest.raises(SessionError) as raised:
         load_session(json.dumps(document), resolve_preset=load_preset)
-    assert [problem.split(":")[0] for problem in raised.value.problems] == ["spec in force", "circuit"]
+    assert [problem.path for problem in raised.value.problems] == ["spec in force", "circuit"]
 
 
 @pytest.mark.parametrize(
@@ -225,7 +225,7 @@ def test_a_missing_device_and_a_broken_circuit_are_both_listed() -> None:
     document["circuit"]["reference"] = "ghz:1"
     with pytest.raises(SessionError) as raised:
         load_session(json.dumps(document))
-    assert [problem.split(":")[0] for problem in raised.value.problems] == ["calibration", "circuit", "circuit"]
+    assert [problem.path for problem in raised.value.problems] == ["calibration", "circuit", "circuit"]
 
 
 def test_writing_a_bundle_builds_no_circuit(monkeypatch: pytest.MonkeyPatch) -> None:

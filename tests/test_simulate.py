@@ -20,12 +20,12 @@ from noise_core import (
     joint_assignment_matrix,
     simulate,
 )
+from noise_core.errors import OverBudgetError
 from noise_core.simulation import build_target, plan_simulation
 from noise_core.simulation.circuits import bell, ghz, qft, random_clifford
 from noise_core.simulation.cost import PROCESS_OVERHEAD_BYTES, estimated_peak_bytes, expected_branches
 from noise_core.simulation.coverage import noise_coverage, shot_error_probability
 from noise_core.simulation.run import NoiseModelCache
-from noise_core.simulation.simulate import OverBudgetError
 from presets import load_preset
 from tests.statistics import lumped_tvd, tvd_bound
 

@@ -25,6 +25,7 @@ import pandas as pd
 
 from noise_core.calibration.checks import usable_value
 from noise_core.calibration.snapshot import BackendCalibration
+from noise_core.errors import CalibrationError
 
 BROKEN_ERROR = 1.0
 """A reported gate_error of 1: IBM marks a gate it cannot run this way."""
@@ -94,7 +95,7 @@ def compare_calibrations(
 ) -> CalibrationDiff:
     """Compare two snapshots (of one device over time, or two devices of one family)."""
     if not threshold >= 0:
-        raise ValueError(f"threshold must be a fraction ≥ 0 (0.2 = 20 %); got {threshold!r}")
+        raise CalibrationError(f"threshold must be a fraction ≥ 0 (0.2 = 20 %); got {threshold!r}")
     shared = min(before.num_qubits, after.num_qubits)
     qubits = _qubit_changes(_qubit_metrics(before, shared), _qubit_metrics(after, shared), threshold)
     gates = _gate_changes(before, after)
@@ -249,7 +250,7 @@ def _over_time(
 ) -> pd.DataFrame:
     """``values`` (columns ``where``, metric, value) of each snapshot, dated in UTC and sorted by date."""
     if not calibrations:
-        raise ValueError("a drift table needs at least one snapshot")
+        raise CalibrationError("a drift table needs at least one snapshot")
     frames = [values(calibration).assign(date=utc_time(calibration.last_update_date)) for calibration in calibrations]
     table = pd.concat(frames, ignore_index=True).dropna(subset=["value"])
     return table[["date", where, "metric", "value"]].sort_values(["date", "metric", where], ignore_index=True)

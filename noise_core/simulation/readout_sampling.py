@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from noise_core.errors import SimulationError
+
 
 def apply_assignment(probabilities: np.ndarray, matrices: Sequence[np.ndarray]) -> np.ndarray:
     """Push a distribution over n bits through per-bit assignment matrices (bit 0 = ``matrices[0]``).
@@ -21,7 +23,8 @@ def apply_assignment(probabilities: np.ndarray, matrices: Sequence[np.ndarray]) 
     """
     mixed = np.array(probabilities, dtype=float)
     if mixed.shape != (2 ** len(matrices),):
-        raise ValueError(f"{len(matrices)} assignment matrices need 2^{len(matrices)} probabilities; got {mixed.shape}")
+        count = len(matrices)
+        raise SimulationError(f"{count} assignment matrices need 2^{count} probabilities; got {mixed.shape}")
     for bit, matrix in enumerate(matrices):
         view = mixed.reshape(-1, 2, 2**bit)
         zero, one = view[:, 0, :].copy(), view[:, 1, :].copy()

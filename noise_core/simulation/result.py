@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from qiskit import QuantumCircuit
 
+from noise_core.errors import SimulationError
 from noise_core.simulation.circuit_facts import CircuitFacts
 
 
@@ -184,7 +185,7 @@ def shot_noise_interval(counts: pd.Series, shots: int, z: float = SHOT_NOISE_Z) 
     (Wilson 1927). Unlike p̂ ± z·√(p̂(1−p̂)/n) it stays inside [0, 1] and is not empty at k = 0.
     """
     if shots < 1:
-        raise ValueError(f"shots must be at least 1; got {shots}")
+        raise SimulationError(f"shots must be at least 1; got {shots}")
     frequency = counts.astype(float) / shots
     denominator = 1.0 + z**2 / shots
     centre = (frequency + z**2 / (2 * shots)) / denominator

@@ -41,7 +41,7 @@ from qiskit import QuantumCircuit
 
 from noise_core.calibration.fingerprint import calibration_mismatch
 from noise_core.calibration.snapshot import BackendCalibration
-from noise_core.errors import SimulationError
+from noise_core.errors import OverBudgetError, SimulationError
 from noise_core.simulation.circuit_facts import circuit_facts
 from noise_core.simulation.circuits import LibraryCircuit
 from noise_core.simulation.cost import estimated_peak_bytes, estimated_seconds
@@ -220,21 +220,6 @@ def plan_simulation(
 LEFT_OUT_NOTE = "not offered to the transpiler: "
 """How a warning about the device starts (entries the Target left out, whichever circuit runs), so that a page can
 tell it from the warnings about the run."""
-
-
-class OverBudgetError(SimulationError):
-    """``simulate(..., max_estimated_seconds=...)`` stopped before simulating: the plan says it would take longer."""
-
-    def __init__(self, plan: SimulationPlan, budget_seconds: float) -> None:
-        self.plan = plan
-        self.budget_seconds = budget_seconds
-        super().__init__(
-            f"estimated {plan.estimated_seconds:.2g} s ({plan.method} on {len(plan.active_qubits)} qubits), "
-            f"over the {budget_seconds:g} s asked for"
-        )
-
-    def __reduce__(self) -> tuple[type[OverBudgetError], tuple[SimulationPlan, float]]:
-        return type(self), (self.plan, self.budget_seconds)  # crosses a process boundary whole
 
 
 def _plan_of(

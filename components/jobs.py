@@ -49,13 +49,13 @@ from noise_core import (
     to_classiq_dict,
 )
 from noise_core.analysis.budget import Metric
-from noise_core.errors import BareCountsError, CircuitError
+from noise_core.errors import BareCountsError, CircuitError, OverBudgetError
 from noise_core.gc_pause import garbage_collection_paused
 from noise_core.simulation import CIRCUIT_LIBRARY, AssignmentReport, SimulationPlan
 from noise_core.simulation.circuit_facts import draw_on_device
 from noise_core.simulation.methods import Method
 from noise_core.simulation.references import parse_reference
-from noise_core.simulation.simulate import DEFAULT_LEVEL, OverBudgetError, prepare_simulation
+from noise_core.simulation.simulate import DEFAULT_LEVEL, prepare_simulation
 from noise_core.spec.readout import with_qubit_readout
 from noise_core.spec.scaling import scale_noise_on
 from presets import load_preset
@@ -374,6 +374,8 @@ def live_simulation(
             *arguments[:2], **arguments[2], limits=worker_limits(speed), max_estimated_seconds=live_seconds
         )
     except OverBudgetError as over:
+        if not isinstance(over.plan, SimulationPlan):  # errors.py names the plan by what it reads of it
+            raise
         return over.plan
     return result
 

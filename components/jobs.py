@@ -54,8 +54,9 @@ from noise_core.gc_pause import garbage_collection_paused
 from noise_core.simulation import CIRCUIT_LIBRARY, AssignmentReport, SimulationPlan
 from noise_core.simulation.circuit_facts import draw_on_device
 from noise_core.simulation.methods import Method
+from noise_core.simulation.options import RunOptions
 from noise_core.simulation.references import parse_reference
-from noise_core.simulation.simulate import DEFAULT_LEVEL, prepare_simulation
+from noise_core.simulation.simulate import prepare_simulation
 from noise_core.spec.readout import with_qubit_readout
 from noise_core.spec.scaling import scale_noise_on
 from presets import load_preset
@@ -386,10 +387,8 @@ def draw_circuit(
     """The transpiled circuit of that run drawn on device qubits (``draw_on_device``): placed again as
     ``simulate`` places it (the seed fixes the layout), on demand, since drawing costs more than many runs."""
     circuit, scaled, keywords = _simulation_arguments(device, _spec_under(spec, what_if), request, settings)
-    prepared = prepare_simulation(
-        circuit, scaled, keywords["calibration"], settings.shots, settings.seed, settings.method, DEFAULT_LEVEL,
-        keywords["initial_layout"], worker_limits(), settings.avoid_uncalibrated_couplers,
-    )  # fmt: skip
+    calibration = keywords.pop("calibration")
+    prepared = prepare_simulation(circuit, scaled, calibration, RunOptions(limits=worker_limits(), **keywords))
     return draw_on_device(prepared.placed.transpiled)
 
 
@@ -410,13 +409,12 @@ def _spec_under(spec: SharedSpec, what_if: WhatIf) -> NoiseSpec:
 def _simulation_arguments(
     device: DeviceSource, spec: NoiseSpec, request: CircuitRequest, settings: RunSettings
 ) -> tuple[LibraryCircuit | str, NoiseSpec, dict[str, Any]]:
-    layout = list(settings.initial_layout) if settings.initial_layout is not None else None
     keywords = {
         "calibration": calibration_of(device),
         "method": settings.method,
         "shots": settings.shots,
         "seed": settings.seed,
-        "initial_layout": layout,
+        "initial_layout": None if settings.initial_layout is None else tuple(settings.initial_layout),
         "avoid_uncalibrated_couplers": settings.avoid_uncalibrated_couplers,
     }
     return request.build(), spec, keywords

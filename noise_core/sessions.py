@@ -34,6 +34,7 @@ from noise_core.errors import NoiseStudioError, SessionError
 from noise_core.json_bounds import json_bounds_problem
 from noise_core.simulation.circuits import MAX_LIBRARY_QUBITS, LibraryCircuit
 from noise_core.simulation.methods import Method, SimulationLimits
+from noise_core.simulation.options import RunOptions, checked_layout
 from noise_core.simulation.qasm import parse_circuit
 from noise_core.simulation.qasm_bounds import DEFAULT_QASM_LIMITS
 from noise_core.simulation.references import library_circuit, parse_reference
@@ -117,9 +118,19 @@ class RunPart(BundleModel):
 
     @model_validator(mode="after")
     def _distinct(self) -> RunPart:
-        if self.initial_layout is not None and len(set(self.initial_layout)) < len(self.initial_layout):
-            raise ValueError("initial_layout must list distinct physical qubits")
+        checked_layout(self.initial_layout)
         return self
+
+    def options(self) -> RunOptions:
+        """The run's options (the rest at their defaults, as when it was saved)."""
+        layout = None if self.initial_layout is None else tuple(self.initial_layout)
+        return RunOptions(
+            shots=self.shots,
+            seed=self.seed,
+            method=self.method,
+            initial_layout=layout,
+            avoid_uncalibrated_couplers=self.avoid_uncalibrated_couplers,
+        )
 
 
 class SessionBundle(BundleModel):
@@ -148,18 +159,7 @@ class Session:
 
     def simulate(self) -> SimulationResult:
         """The saved view's simulation: the same circuit, model, device and settings, so the same counts."""
-        run = self.bundle.run
-        layout = None if run.initial_layout is None else list(run.initial_layout)
-        return simulate(
-            self.circuit,
-            self.bundle.spec,
-            calibration=self.calibration,
-            shots=run.shots,
-            seed=run.seed,
-            method=run.method,
-            initial_layout=layout,
-            avoid_uncalibrated_couplers=run.avoid_uncalibrated_couplers,
-        )
+        return simulate(self.circuit, self.bundle.spec, self.bundle.run.options(), calibration=self.calibration)
 
 
 def save_session(

@@ -30,13 +30,14 @@ from typing import Literal
 
 import pandas as pd
 from qiskit import QuantumCircuit
+from typing_extensions import Unpack
 
 from noise_core.analysis.experiment import KINDS, Experiment, Variant, prepare_experiment, run_variants
 from noise_core.analysis.explicit import Location, location_of
 from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import AnalysisError
 from noise_core.simulation.circuits import LibraryCircuit
-from noise_core.simulation.methods import DEFAULT_LIMITS, Method, SimulationLimits
+from noise_core.simulation.options import RunOptions, RunShortcuts
 from noise_core.simulation.result import SimulationMetrics
 from noise_core.spec.models import NoiseSpec
 
@@ -64,6 +65,8 @@ class ErrorBudget:
     method: str
     active_qubits: tuple[int, ...]
     shots: int
+    seed: int
+    """The seed it ran with (drawn when none was given): the same seed gives the same budget."""
 
     @property
     def location_figure(self) -> str:
@@ -74,44 +77,25 @@ class ErrorBudget:
 def error_budget(
     circuit: QuantumCircuit | LibraryCircuit | str,
     spec: NoiseSpec,
+    options: RunOptions | None = None,
     *,
     calibration: BackendCalibration | None = None,
     metric: Metric = "success",
-    shots: int = 4000,
-    seed: int = 0,
-    method: Method = "auto",
-    optimization_level: int = 2,
-    initial_layout: list[int] | None = None,
-    limits: SimulationLimits = DEFAULT_LIMITS,
-    expected_outcomes: Iterable[str] | None = None,
-    idle_noise: bool | None = None,
-    avoid_uncalibrated_couplers: bool = False,
     locations: Iterable[Location] | None = None,
     executor: Executor | None = None,
+    **shortcuts: Unpack[RunShortcuts],
 ) -> ErrorBudget:
     """The error budget of ``circuit`` under ``spec`` on ``calibration``'s device (module docstring).
 
-    Takes ``simulate``'s arguments; the circuit is transpiled once. ``expected_outcomes`` gives the
-    success outcomes of an OpenQASM circuit (library circuits know theirs). ``locations``: the
+    Takes ``simulate``'s arguments (``RunOptions``, or its fields as keywords); the circuit is transpiled
+    once. ``RunOptions.expected_outcomes`` gives the success outcomes of an OpenQASM circuit (library
+    circuits know theirs). ``locations``: the
     locations to evaluate (default: every qubit and coupler the circuit uses). ``executor``: any
     ``concurrent.futures.Executor`` to run the variants on (see ``run_variants``).
     """
     if metric not in METRICS:
         raise AnalysisError(f"metric must be one of {', '.join(METRICS)}; got {metric!r}")
-    experiment = prepare_experiment(
-        circuit,
-        spec,
-        calibration=calibration,
-        shots=shots,
-        seed=seed,
-        method=method,
-        optimization_level=optimization_level,
-        initial_layout=initial_layout,
-        limits=limits,
-        expected_outcomes=expected_outcomes,
-        idle_noise=idle_noise,
-        avoid_uncalibrated_couplers=avoid_uncalibrated_couplers,
-    )
+    experiment = prepare_experiment(circuit, spec, options, calibration=calibration, **shortcuts)
     if metric == "success" and experiment.expected is None:
         raise AnalysisError(
             "metric 'success' needs the circuit's expected outcomes; give expected_outcomes or use metric='tvd'"
@@ -132,7 +116,8 @@ def error_budget(
         simulations=1 + runs,
         method=experiment.method,
         active_qubits=experiment.placed.active_qubits,
-        shots=shots,
+        shots=experiment.shots,
+        seed=experiment.seed,
     )
 
 

@@ -22,7 +22,7 @@ own ``executor=`` option no longer splits work (qiskit-aer PR 2187), so the spli
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
@@ -31,18 +31,20 @@ import pandas as pd
 from qiskit import QuantumCircuit
 from qiskit_aer import AerSimulator
 from qiskit_aer.noise import NoiseModel
+from typing_extensions import Unpack
 
 from noise_core.aer import build_noise_model
 from noise_core.analysis.explicit import Location, explicit_noise_circuit
 from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import AnalysisError, SimulationError
 from noise_core.simulation.circuits import LibraryCircuit
-from noise_core.simulation.methods import DEFAULT_LIMITS, Method, SimulationLimits
+from noise_core.simulation.methods import SimulationLimits
+from noise_core.simulation.options import RunOptions, RunShortcuts, run_options
 from noise_core.simulation.placement import PlacedCircuit
 from noise_core.simulation.readout_sampling import apply_assignment
 from noise_core.simulation.result import SimulationMetrics, distribution_metrics
 from noise_core.simulation.run import AerRun, MeasuredBits
-from noise_core.simulation.simulate import prepare_simulation, with_idle_choice
+from noise_core.simulation.simulate import prepare_simulation
 from noise_core.spec.models import NoiseSpec
 from noise_core.spec.restriction import restrict_spec
 from noise_core.spec.scaling import scale_noise
@@ -104,57 +106,36 @@ class Experiment:
 def prepare_experiment(
     circuit: QuantumCircuit | LibraryCircuit | str,
     spec: NoiseSpec,
+    options: RunOptions | None = None,
     *,
     calibration: BackendCalibration | None = None,
-    shots: int = 4000,
-    seed: int = 0,
-    method: Method = "auto",
-    optimization_level: int = 2,
-    initial_layout: list[int] | None = None,
-    limits: SimulationLimits = DEFAULT_LIMITS,
-    expected_outcomes: Iterable[str] | None = None,
-    idle_noise: bool | None = None,
-    avoid_uncalibrated_couplers: bool = False,
+    **shortcuts: Unpack[RunShortcuts],
 ) -> Experiment:
     """Transpile and place ``circuit`` once (``simulate``'s arguments and checks) and run its ideal distribution.
 
-    ``expected_outcomes`` overrides the library circuit's (needed for a success metric on OpenQASM);
-    ``idle_noise`` and ``avoid_uncalibrated_couplers`` as in ``simulate``.
+    ``RunOptions.expected_outcomes`` gives the success outcomes of an OpenQASM circuit (library
+    circuits know theirs); a seed left None is drawn and kept in ``Experiment.seed``.
     """
-    spec = with_idle_choice(spec, idle_noise)
-    prepared = prepare_simulation(
-        circuit, spec, calibration, shots, seed, method, optimization_level, initial_layout, limits,
-        avoid_uncalibrated_couplers,
-    )  # fmt: skip
-    placed = prepared.placed
-    expected = prepared.expected if expected_outcomes is None else _checked_outcomes(expected_outcomes, placed)
-    restricted = restrict_spec(spec, placed.active_qubits)
-    rng = np.random.default_rng(seed)
+    prepared = prepare_simulation(circuit, spec, calibration, run_options(options, shortcuts))
+    placed, options = prepared.placed, prepared.options
+    assert options.seed is not None  # prepare_simulation seeded it
+    restricted = restrict_spec(prepared.spec, placed.active_qubits)
+    rng = np.random.default_rng(options.seed)
     aer_seeds = [int(value) for value in rng.integers(0, 2**31 - 1, size=2)]
-    ideal_probabilities, ideal_counts = AerRun(placed, restricted, NoiseModel(), shots, rng, aer_seeds, limits).ideal()
+    ideal_run = AerRun(placed, restricted, NoiseModel(), options.shots, rng, aer_seeds, options.limits)
+    ideal_probabilities, ideal_counts = ideal_run.ideal()
     return Experiment(
         placed=placed,
         spec_json=restricted.model_dump_json(),
-        expected=expected,
+        expected=prepared.expected,
         method=prepared.method,
         coverage=prepared.coverage,
         ideal_probabilities=ideal_probabilities,
         ideal_counts=ideal_counts,
-        shots=shots,
-        seed=seed,
-        limits=limits,
+        shots=options.shots,
+        seed=options.seed,
+        limits=options.limits,
     )
-
-
-def _checked_outcomes(outcomes: Iterable[str], placed: PlacedCircuit) -> frozenset[str]:
-    """Expected outcomes given by the caller: at least one, each a bitstring with one bit per clbit."""
-    width = placed.compact.num_clbits
-    listed = [outcomes] if isinstance(outcomes, str) else list(outcomes)
-    bad = [o for o in listed if not isinstance(o, str) or len(o) != width or set(o) - {"0", "1"}]
-    if not listed or bad:
-        shown = f"; got {bad[0]!r:.40}" if bad else ""
-        raise AnalysisError(f"expected outcomes must be one or more bitstrings of {width} bits (clbit 0 last){shown}")
-    return frozenset(listed)
 
 
 def evaluate_variants(

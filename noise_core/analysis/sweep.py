@@ -18,12 +18,13 @@ from concurrent.futures import Executor
 import numpy as np
 import pandas as pd
 from qiskit import QuantumCircuit
+from typing_extensions import Unpack
 
 from noise_core.analysis.experiment import KINDS, Variant, prepare_experiment, run_variants
 from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import AnalysisError
 from noise_core.simulation.circuits import LibraryCircuit
-from noise_core.simulation.methods import DEFAULT_LIMITS, Method, SimulationLimits
+from noise_core.simulation.options import RunOptions, RunShortcuts
 from noise_core.spec.models import NoiseSpec
 from noise_core.spec.scaling import scale_noise
 
@@ -34,46 +35,26 @@ MAX_SWEEP_POINTS = 441
 def sweep(
     circuit: QuantumCircuit | LibraryCircuit | str,
     spec: NoiseSpec,
+    options: RunOptions | None = None,
     *,
     factors: Mapping[str, Sequence[float]],
     calibration: BackendCalibration | None = None,
-    shots: int = 4000,
-    seed: int = 0,
-    method: Method = "auto",
-    optimization_level: int = 2,
-    initial_layout: list[int] | None = None,
-    limits: SimulationLimits = DEFAULT_LIMITS,
-    expected_outcomes: Iterable[str] | None = None,
-    idle_noise: bool | None = None,
-    avoid_uncalibrated_couplers: bool = False,
     executor: Executor | None = None,
     chunks: int | None = None,
+    **shortcuts: Unpack[RunShortcuts],
 ) -> pd.DataFrame:
     """The metrics of ``circuit`` at every combination of ``factors`` (e.g. ``{"gate": [0, 0.5, 1, 2]}``).
 
     ``factors`` maps gate, readout and/or relaxation to their values (finite, ≥ 0). Returns
     one row per point: the swept factors, then success_probability (NaN without expected outcomes),
     total_variation_distance, hellinger_fidelity, and exact (density matrix, else sampled with
-    ``shots``). ``frame.attrs`` holds method, active_qubits and simulations. Every point is checked
-    with ``scale_noise`` (on the spec restricted to the circuit's qubits) before any noisy run: a
-    factor past a channel's limit raises ``ScalingError`` naming the entry and the largest allowed
-    factor.
+    ``shots``). ``frame.attrs`` holds method, active_qubits, simulations and seed (drawn when none was
+    given). Every point is checked with ``scale_noise`` (on the spec restricted to the circuit's
+    qubits) before any noisy run: a factor past a channel's limit raises ``ScalingError`` naming the
+    entry and the largest allowed factor.
     """
     grid = _grid(factors)
-    experiment = prepare_experiment(
-        circuit,
-        spec,
-        calibration=calibration,
-        shots=shots,
-        seed=seed,
-        method=method,
-        optimization_level=optimization_level,
-        initial_layout=initial_layout,
-        limits=limits,
-        expected_outcomes=expected_outcomes,
-        idle_noise=idle_noise,
-        avoid_uncalibrated_couplers=avoid_uncalibrated_couplers,
-    )
+    experiment = prepare_experiment(circuit, spec, options, calibration=calibration, **shortcuts)
     restricted = experiment.spec()
     variants = [Variant.of(point) for point in grid]
     for variant in variants:
@@ -87,7 +68,10 @@ def sweep(
     frame["hellinger_fidelity"] = [m.hellinger_fidelity for m in results]
     frame["exact"] = [m.exact for m in results]
     frame.attrs.update(
-        method=experiment.method, active_qubits=list(experiment.placed.active_qubits), simulations=1 + runs
+        method=experiment.method,
+        active_qubits=list(experiment.placed.active_qubits),
+        simulations=1 + runs,
+        seed=experiment.seed,
     )
     return frame
 

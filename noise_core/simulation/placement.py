@@ -111,8 +111,7 @@ def place_circuit(
 
 
 def _options(optimization_level: int, seed: int) -> dict[str, int]:
-    if optimization_level not in (0, 1, 2, 3):
-        raise SimulationError(f"optimization_level must be 0, 1, 2 or 3; got {optimization_level!r}")
+    """Qiskit's transpile keywords (the level is checked by ``RunOptions``)."""
     return {"optimization_level": optimization_level, "seed_transpiler": seed}
 
 

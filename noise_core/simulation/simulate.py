@@ -38,6 +38,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 from qiskit import QuantumCircuit
+from typing_extensions import Unpack
 
 from noise_core.calibration.fingerprint import calibration_mismatch
 from noise_core.calibration.snapshot import BackendCalibration
@@ -47,15 +48,8 @@ from noise_core.simulation.circuits import LibraryCircuit
 from noise_core.simulation.cost import estimated_peak_bytes, estimated_seconds
 from noise_core.simulation.coverage import noise_coverage, shot_error_probability, uncalibrated_couplers, uncovered
 from noise_core.simulation.idle import schedule_timeline
-from noise_core.simulation.methods import (
-    DEFAULT_LIMITS,
-    Method,
-    SimulationLimits,
-    check_memory,
-    check_settings,
-    choose_method,
-    transpile_level,
-)
+from noise_core.simulation.methods import check_memory, choose_method, transpile_level
+from noise_core.simulation.options import RunOptions, RunShortcuts, run_options
 from noise_core.simulation.placement import PlacedCircuit, has_control_flow, place_circuit
 from noise_core.simulation.qasm import parse_circuit
 from noise_core.simulation.result import SimulationResult, distribution_metrics, metric_standard_errors
@@ -63,67 +57,49 @@ from noise_core.simulation.run import NOISE_MODELS, AerRun
 from noise_core.simulation.target import summarize_left_out
 from noise_core.spec.models import NoiseSpec
 
-DEFAULT_LEVEL = 2
-"""Qiskit's transpiler optimization level ``simulate`` uses unless told otherwise."""
-
 
 def simulate(
     circuit: QuantumCircuit | LibraryCircuit | str,
     spec: NoiseSpec,
+    options: RunOptions | None = None,
     *,
     calibration: BackendCalibration | None = None,
-    shots: int = 4000,
-    seed: int | None = None,
-    method: Method = "auto",
-    optimization_level: int = DEFAULT_LEVEL,
-    initial_layout: list[int] | None = None,
-    limits: SimulationLimits = DEFAULT_LIMITS,
     max_estimated_seconds: float | None = None,
-    idle_noise: bool | None = None,
-    avoid_uncalibrated_couplers: bool = False,
+    **shortcuts: Unpack[RunShortcuts],
 ) -> SimulationResult:
     """Simulate ``circuit`` under ``spec`` on ``calibration``'s device (or an ideal register).
 
     - ``circuit``: a measured ``QuantumCircuit``, a ``circuits`` library entry (its expected
       outcomes give the success probability), or OpenQASM 2/3 text.
+    - ``options``: shots, seed, method, transpiler level and layout, limits, expected outcomes,
+      idle noise and uncalibrated couplers (``RunOptions``, where each is described); its fields
+      may also be given as keywords (``shots=100, seed=1``), which replace those of ``options``.
     - ``calibration``: transpile to this device's ``Target`` and read its physical qubits'
       noise from ``spec``; None simulates the circuit's own qubits with the spec's basis.
-    - ``seed`` (None: drawn, and reported in the result) reproduces the transpilation, the
-      simulator's noise draws and the sampled counts exactly.
-    - ``method``: "auto" (see ``choose_method``), "density_matrix", "trajectories" or "stabilizer".
-    - ``optimization_level``, ``initial_layout`` (physical qubit of each circuit qubit): passed to
-      Qiskit's ``transpile``.
-    - ``limits``: memory and shot limits (``SimulationLimits``).
     - ``max_estimated_seconds``: when the plan (``plan_simulation``'s estimate) exceeds it, raise
       ``OverBudgetError`` carrying the plan instead of simulating: a live loop plans and runs in
       one call, transpiling once.
-    - ``idle_noise`` (default: on when the spec has ``idle_relaxation_errors``): schedule the
-      circuit ALAP on the device and relax each qubit over its idle periods (``idle``); off,
-      delays are noiseless.
-    - ``avoid_uncalibrated_couplers``: offer the transpiler no coupler whose two-qubit gate has no
-      usable reported error (``target.build_target``); a pinned layout is then routed around them.
-      Off by default: the device offers these couplers and runs circuits placed on them, a pinned
-      layout means "run here", and results saved before the option (sessions, fits to counts
-      measured on those qubits, scripts) reproduce. Either way the run says so: a run that uses
-      such couplers warns, naming each in physical qubits (a derived model gives them relaxation
-      only, so the result looks better than the device; the layout passes score them as their
-      gate's median coupler, so a free layout does not seek them), and a run that avoids them
-      lists them among the entries not offered.
+
+    Uncalibrated couplers (``RunOptions.avoid_uncalibrated_couplers``) are offered by default: the
+    device offers them and runs circuits placed on them, a pinned layout means "run here", and
+    results saved before the option (sessions, fits to counts measured on those qubits, scripts)
+    reproduce. Either way the run says so: a run that uses such couplers warns, naming each in
+    physical qubits (a derived model gives them relaxation only, so the result looks better than the
+    device; the layout passes score them as their gate's median coupler, so a free layout does not
+    seek them), and a run that avoids them lists them among the entries not offered.
 
     Raises ``SimulationError`` saying what to change, and ``CircuitParseError`` (line, column,
     what was expected) for unreadable OpenQASM.
     """
-    stopwatch = _Stopwatch()
-    seed = _drawn_seed() if seed is None else seed
-    spec = with_idle_choice(spec, idle_noise)
-    prepared = prepare_simulation(
-        circuit, spec, calibration, shots, seed, method, optimization_level, initial_layout, limits,
-        avoid_uncalibrated_couplers, stopwatch,
-    )  # fmt: skip
-    plan = _plan_of(prepared, shots, stopwatch.elapsed(), limits)
+    started = time.perf_counter()
+    prepared = prepare_simulation(circuit, spec, calibration, run_options(options, shortcuts))
+    plan = _plan_of(prepared, time.perf_counter() - started)
     if max_estimated_seconds is not None and plan.estimated_seconds > max_estimated_seconds:
         raise OverBudgetError(plan, max_estimated_seconds)
-    placed = prepared.placed
+    stopwatch = _Stopwatch(dict(prepared.timings), started)
+    placed, spec, options = prepared.placed, prepared.spec, prepared.options
+    seed, shots, limits = options.seed, options.shots, options.limits
+    assert seed is not None  # prepare_simulation seeded it
     rng = np.random.default_rng(seed)
     with stopwatch("noise model"):
         model = NOISE_MODELS.get(spec, placed.active_qubits, readout=not placed.terminal)
@@ -191,16 +167,10 @@ class SimulationPlan:
 def plan_simulation(
     circuit: QuantumCircuit | LibraryCircuit | str,
     spec: NoiseSpec,
+    options: RunOptions | None = None,
     *,
     calibration: BackendCalibration | None = None,
-    method: Method = "auto",
-    shots: int = 4000,
-    seed: int = 0,
-    optimization_level: int = 2,
-    initial_layout: list[int] | None = None,
-    limits: SimulationLimits = DEFAULT_LIMITS,
-    idle_noise: bool | None = None,
-    avoid_uncalibrated_couplers: bool = False,
+    **shortcuts: Unpack[RunShortcuts],
 ) -> SimulationPlan:
     """Transpile and choose the method as ``simulate`` would, and estimate the simulation time.
 
@@ -208,13 +178,9 @@ def plan_simulation(
     ``simulate`` makes with the same seed. The estimates (``cost``) cover the simulation stages;
     transpilation comes on top. Raises what ``simulate`` would.
     """
-    spec = with_idle_choice(spec, idle_noise)
-    stopwatch = _Stopwatch()
-    prepared = prepare_simulation(
-        circuit, spec, calibration, shots, seed, method, optimization_level, initial_layout, limits,
-        avoid_uncalibrated_couplers, stopwatch,
-    )  # fmt: skip
-    return _plan_of(prepared, shots, stopwatch.elapsed(), limits)
+    started = time.perf_counter()
+    prepared = prepare_simulation(circuit, spec, calibration, run_options(options, shortcuts))
+    return _plan_of(prepared, time.perf_counter() - started)
 
 
 LEFT_OUT_NOTE = "not offered to the transpiler: "
@@ -222,9 +188,8 @@ LEFT_OUT_NOTE = "not offered to the transpiler: "
 tell it from the warnings about the run."""
 
 
-def _plan_of(
-    prepared: PreparedSimulation, shots: int, preparation_seconds: float, limits: SimulationLimits
-) -> SimulationPlan:
+def _plan_of(prepared: PreparedSimulation, preparation_seconds: float) -> SimulationPlan:
+    shots, limits = prepared.options.shots, prepared.options.limits
     width, operations = len(prepared.placed.active_qubits), len(prepared.placed.compact.data)
     model = estimated_seconds(prepared.method, width, operations, shots, prepared.error_probability)
     seconds = model * limits.speed_of(prepared.method)
@@ -241,66 +206,62 @@ def _schedule_of(placed: PlacedCircuit, calibration: BackendCalibration | None) 
     return schedule_timeline(placed.compact, calibration, physical=placed.active_qubits)
 
 
-def _drawn_seed() -> int:
-    """A fresh seed from the operating system's entropy, reported in the result so the run can be repeated."""
-    return int(np.random.SeedSequence().generate_state(1, dtype=np.uint32)[0])
-
-
 @dataclass(frozen=True)
 class PreparedSimulation:
     """A circuit placed on the device and the method chosen for it: what ``simulate``, ``plan_simulation``
     and the analyses (``noise_core.analysis``) share, so one transpilation serves many runs."""
 
     placed: PlacedCircuit
+    spec: NoiseSpec
+    """The spec as it runs (``with_idle_choice`` applied)."""
+    options: RunOptions
+    """The options it was prepared with, seeded (a seed left None is drawn)."""
     expected: frozenset[str] | None
     method: str
     reason: str
     coverage: pd.DataFrame
     """``noise_coverage`` of the transpiled circuit: the report's table and the per-shot error chance."""
     error_probability: float
+    timings: dict[str, float]
+    """Seconds taken by each stage: parse, transpile, coverage."""
 
 
 def prepare_simulation(
     circuit: QuantumCircuit | LibraryCircuit | str,
     spec: NoiseSpec,
     calibration: BackendCalibration | None,
-    shots: int,
-    seed: int,
-    method: str,
-    optimization_level: int,
-    initial_layout: list[int] | None,
-    limits: SimulationLimits,
-    avoid_uncalibrated_couplers: bool,
-    stopwatch: _Stopwatch | None = None,
+    options: RunOptions,
 ) -> PreparedSimulation:
-    """Check the settings, parse, transpile (seeded; scheduled when the spec has idle noise), choose the method
-    and check its memory.
+    """Parse, transpile (seeded; scheduled when the spec has idle noise), choose the method and check its memory.
 
-    Takes ``simulate``'s arguments (positionally, in its order; ``with_idle_choice`` applied to ``spec``);
-    ``stopwatch`` times the stages.
+    Takes ``simulate``'s arguments; the options were checked when they were made.
     """
-    stopwatch = stopwatch or _Stopwatch()
-    check_settings(shots, seed, method, limits)
+    options = options.seeded()
+    assert options.seed is not None  # seeded
+    spec = with_idle_choice(spec, options.idle_noise)
+    stopwatch = _Stopwatch()
     with stopwatch("parse"):
-        logical, expected = _as_circuit(circuit)
-    level, level_note = transpile_level(logical, optimization_level, method, limits)
+        logical, expected = _as_circuit(circuit, options.expected_outcomes)
+    level, level_note = transpile_level(logical, options.optimization_level, options.method, options.limits)
     with stopwatch("transpile"):
         placed = place_circuit(
             logical,
             spec,
             calibration,
             optimization_level=level,
-            seed=seed % 2**31,
-            initial_layout=initial_layout,
+            seed=options.seed % 2**31,
+            initial_layout=None if options.initial_layout is None else list(options.initial_layout),
             schedule=bool(spec.idle_relaxation_errors),
-            avoid_uncalibrated_couplers=avoid_uncalibrated_couplers,
+            avoid_uncalibrated_couplers=options.avoid_uncalibrated_couplers,
         )
-    chosen, reason = choose_method(method, placed, spec, limits)
+    chosen, reason = choose_method(options.method, placed, spec, options.limits)
     with stopwatch("coverage"):
         coverage = noise_coverage(placed.compact, spec, calibration, physical=placed.active_qubits)
     error_probability = shot_error_probability(coverage)
-    check_memory(chosen, len(placed.active_qubits), shots, error_probability, limits)
-    return PreparedSimulation(placed, expected, chosen, reason + level_note, coverage, error_probability)
+    check_memory(chosen, len(placed.active_qubits), options.shots, error_probability, options.limits)
+    return PreparedSimulation(
+        placed, spec, options, expected, chosen, reason + level_note, coverage, error_probability, stopwatch.stages
+    )
 
 
 def with_idle_choice(spec: NoiseSpec, idle_noise: bool | None) -> NoiseSpec:
@@ -313,7 +274,11 @@ def with_idle_choice(spec: NoiseSpec, idle_noise: bool | None) -> NoiseSpec:
     return spec
 
 
-def _as_circuit(circuit: QuantumCircuit | LibraryCircuit | str) -> tuple[QuantumCircuit, frozenset[str] | None]:
+def _as_circuit(
+    circuit: QuantumCircuit | LibraryCircuit | str, expected_outcomes: frozenset[str] | None
+) -> tuple[QuantumCircuit, frozenset[str] | None]:
+    """The circuit to transpile and its success outcomes: ``expected_outcomes`` when given, else a library
+    circuit's own."""
     if isinstance(circuit, LibraryCircuit):
         logical, expected = circuit.circuit, circuit.expected_outcomes
     elif isinstance(circuit, str):
@@ -324,6 +289,13 @@ def _as_circuit(circuit: QuantumCircuit | LibraryCircuit | str) -> tuple[Quantum
         raise SimulationError(f"circuit must be a QuantumCircuit or OpenQASM text; got {type(circuit).__name__}")
     if not any(item.operation.name == "measure" for item in logical.data):
         raise SimulationError("the circuit measures nothing; add measurements (e.g. circuit.measure_all())")
+    if expected_outcomes is not None:
+        width = logical.num_clbits
+        wrong = sorted(o for o in expected_outcomes if len(o) != width)
+        if wrong:
+            shown = f"{wrong[0]!r:.40}"
+            raise SimulationError(f"expected outcomes must be bitstrings of {width} bits (clbit 0 last); got {shown}")
+        expected = expected_outcomes
     return logical, expected
 
 
@@ -367,6 +339,8 @@ def _uncalibrated_warning(coverage: pd.DataFrame) -> tuple[str, ...]:
 
 @dataclass
 class _Stopwatch:
+    """Seconds per stage, and since ``started`` (``time.perf_counter``)."""
+
     stages: dict[str, float] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
 
@@ -377,10 +351,6 @@ class _Stopwatch:
             yield
         finally:
             self.stages[stage] = time.perf_counter() - start
-
-    def elapsed(self) -> float:
-        """Seconds since the stopwatch started."""
-        return time.perf_counter() - self.started
 
     def series(self) -> pd.Series:
         return pd.Series({**self.stages, "total": time.perf_counter() - self.started}, name="seconds")

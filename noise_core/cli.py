@@ -1,4 +1,4 @@
-"""Command line: derive a spec from a snapshot, validate a spec, export it, compare or convert snapshots.
+"""Command line: derive, validate and export specs; compare and convert snapshots; explain, fit and replay runs.
 
     python -m noise_core derive PROPS.json -o spec.json [--temperature MK] [--gate-length GATE[@Q,Q]=VALUE ...]
     python -m noise_core validate spec.json
@@ -223,8 +223,9 @@ def _write(text: str, output: str | None) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
+    """Every command, each registered once: the help's command list is argparse's, from the registered names."""
     parser = argparse.ArgumentParser(prog="python -m noise_core", description=(__doc__ or "").splitlines()[0])
-    commands = parser.add_subparsers(required=True, metavar="{derive,validate,export,diff,convert,budget,sweep}")
+    commands = parser.add_subparsers(title="commands", required=True)
 
     derive = commands.add_parser("derive", help="derive a noise spec from a BackendProperties JSON snapshot")
     derive.add_argument("properties", help="BackendProperties JSON file")

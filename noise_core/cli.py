@@ -1,5 +1,7 @@
 """Command line: derive, validate and export specs; compare and convert snapshots; explain, fit and replay runs.
 
+``noise-studio COMMAND`` where the package is installed (``pip install .``), ``python -m noise_core COMMAND`` too:
+
     python -m noise_core derive PROPS.json -o spec.json [--temperature MK] [--gate-length GATE[@Q,Q]=VALUE ...]
     python -m noise_core validate spec.json
     python -m noise_core export --format classiq|aer spec.json [-o out.json] [--approximate]
@@ -49,9 +51,12 @@ from presets import load_preset
 INVALID_INPUT = 1
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command (``argv`` defaults to ``sys.argv[1:]``); returns the exit status."""
-    arguments = _parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None, *, prog: str = "noise-studio") -> int:
+    """Run one command (``argv`` defaults to ``sys.argv[1:]``); returns the exit status.
+
+    ``prog``: the name the usage lines show, the console script's unless ``__main__`` passes ``python -m noise_core``.
+    """
+    arguments = _parser(prog).parse_args(argv)
     try:
         return arguments.run(arguments)
     except (ValueError, OSError) as error:  # NoiseStudioError, and pydantic's errors for bad options
@@ -225,9 +230,9 @@ def _write(text: str, output: str | None) -> None:
         Path(output).write_text(text + "\n", encoding="utf-8")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(prog: str) -> argparse.ArgumentParser:
     """Every command, each registered once: the help's command list is argparse's, from the registered names."""
-    parser = argparse.ArgumentParser(prog="python -m noise_core", description=(__doc__ or "").splitlines()[0])
+    parser = argparse.ArgumentParser(prog=prog, description=(__doc__ or "").splitlines()[0])
     commands = parser.add_subparsers(title="commands", required=True)
 
     derive = commands.add_parser("derive", help="derive a noise spec from a BackendProperties JSON snapshot")

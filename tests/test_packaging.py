@@ -1,5 +1,5 @@
-"""The library as shipped: its dependencies and version, the command line's help, and the wheel (its files, its
-entry point, and an install that runs from outside the clone)."""
+"""The library as shipped: its dependencies and version, the command line's help, the API reference, and the wheel
+(its files, its entry point, and an install that runs from outside the clone)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ import pytest
 import noise_core
 from noise_core import cli, derive_noise_spec, save_session
 from presets import list_presets, load_preset
+from scripts import api_docs
 from tests.test_project import imported_modules
 
 ROOT = Path(__file__).parents[1]
@@ -111,6 +112,25 @@ def test_the_help_lists_every_registered_command(capsys: pytest.CaptureFixture[s
     assert usage is not None and usage.group(1).split(",") == commands
     listed = re.findall(r"^ {4}([a-z]+) ", help_text, re.MULTILINE)
     assert listed == commands
+
+
+def test_the_committed_api_reference_is_a_fresh_generation() -> None:
+    check = [sys.executable, "-m", "scripts.api_docs", "--check"]  # its own process, as CI runs it
+    done = subprocess.run(check, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_api_reference_check_names_changed_missing_and_extra_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(api_docs, "render", lambda: {"index.html": "a", "noise_core.html": "b", "sub/x.html": "c"})
+    (tmp_path / "index.html").write_text("a", encoding="utf-8")
+    (tmp_path / "noise_core.html").write_text("b, before a docstring changed", encoding="utf-8")
+    (tmp_path / "gone.html").write_text("a module made private", encoding="utf-8")
+    assert api_docs.stale_files(tmp_path) == ["gone.html", "noise_core.html", "sub/x.html"]
+    api_docs.write(tmp_path)
+    assert api_docs.stale_files(tmp_path) == []
+    assert (tmp_path / "sub" / "x.html").read_text(encoding="utf-8") == "c" and not (tmp_path / "gone.html").exists()
 
 
 @pytest.fixture(scope="module")

@@ -85,6 +85,9 @@ from noise_core.spec import (
     scale_noise,
 )
 
+__version__ = "0.2.0"
+"""This release (``CHANGELOG.md``): the one place the version is written; the wheel's, read by hatchling."""
+
 __all__ = [
     "CIRCUIT_LIBRARY",
     "AnalysisError",

@@ -5,4 +5,4 @@ import sys
 from noise_core.cli import main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(prog="python -m noise_core"))

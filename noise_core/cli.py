@@ -1,4 +1,6 @@
-"""Command line: derive a spec from a snapshot, validate a spec, export it, compare or convert snapshots.
+"""Command line: derive, validate and export specs; compare and convert snapshots; explain, fit and replay runs.
+
+``noise-studio COMMAND`` where the package is installed (``pip install .``), ``python -m noise_core COMMAND`` too:
 
     python -m noise_core derive PROPS.json -o spec.json [--temperature MK] [--gate-length GATE[@Q,Q]=VALUE ...]
     python -m noise_core validate spec.json
@@ -24,11 +26,11 @@ import argparse
 import dataclasses
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from noise_core import cli_explain, cli_fit
-from noise_core.calibration import UNKNOWN_DATE, calibration_to_csv, load_calibration
+from noise_core.calibration import UNKNOWN_DATE, BackendCalibration, calibration_to_csv, load_calibration
 from noise_core.calibration.diff import DEFAULT_THRESHOLD, compare_calibrations
 from noise_core.derive import derive_noise_spec
 from noise_core.errors import NoiseStudioError, SessionError, SpecImportError
@@ -44,15 +46,17 @@ from noise_core.sessions import load_session
 from noise_core.spec.fingerprint import spec_fingerprint
 from noise_core.spec.models import GATE_CHANNEL_FIELDS
 from noise_core.spec.units import TIME_UNITS
+from presets import load_preset
 
 INVALID_INPUT = 1
-PRESET_SNAPSHOTS = Path(__file__).resolve().parents[1] / "presets" / "snapshots"
-"""Where ``run`` finds a bundle's preset by default: the repository's shipped snapshots (``--presets`` overrides)."""
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command (``argv`` defaults to ``sys.argv[1:]``); returns the exit status."""
-    arguments = _parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None, *, prog: str = "noise-studio") -> int:
+    """Run one command (``argv`` defaults to ``sys.argv[1:]``); returns the exit status.
+
+    ``prog``: the name the usage lines show, the console script's unless ``__main__`` passes ``python -m noise_core``.
+    """
+    arguments = _parser(prog).parse_args(argv)
     try:
         return arguments.run(arguments)
     except (ValueError, OSError) as error:  # NoiseStudioError, and pydantic's errors for bad options
@@ -62,11 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(arguments: argparse.Namespace) -> int:
     """Load the bundle (every problem on its own line, exit 1), simulate it, print its metrics."""
-    folder = Path(arguments.presets)
     try:
-        session = load_session(
-            Path(arguments.bundle), resolve_preset=lambda name: load_calibration(folder / f"{name}.json")
-        )
+        session = load_session(Path(arguments.bundle), resolve_preset=_preset_loader(arguments.presets))
     except SessionError as error:
         for problem in error.problems:
             print(f"{arguments.bundle}: {problem}", file=sys.stderr)
@@ -91,6 +92,13 @@ def _run(arguments: argparse.Namespace) -> int:
         print(f"{name}: {metrics.shown(name, digits=6)}")  # ± one standard error from the shots when sampled
     print(f"exact: {metrics.exact}")
     return 0
+
+
+def _preset_loader(folder: str | None) -> Callable[[str], BackendCalibration]:
+    """The ``presets`` package's loader (installed beside ``noise_core``), or NAME.json in ``--presets DIR``."""
+    if folder is None:
+        return load_preset
+    return lambda name: load_calibration(Path(folder) / f"{name}.json")
 
 
 def _derive(arguments: argparse.Namespace) -> int:
@@ -222,9 +230,10 @@ def _write(text: str, output: str | None) -> None:
         Path(output).write_text(text + "\n", encoding="utf-8")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m noise_core", description=(__doc__ or "").splitlines()[0])
-    commands = parser.add_subparsers(required=True, metavar="{derive,validate,export,diff,convert,budget,sweep}")
+def _parser(prog: str) -> argparse.ArgumentParser:
+    """Every command, each registered once: the help's command list is argparse's, from the registered names."""
+    parser = argparse.ArgumentParser(prog=prog, description=(__doc__ or "").splitlines()[0])
+    commands = parser.add_subparsers(title="commands", required=True)
 
     derive = commands.add_parser("derive", help="derive a noise spec from a BackendProperties JSON snapshot")
     derive.add_argument("properties", help="BackendProperties JSON file")
@@ -269,7 +278,9 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="reproduce a session bundle's simulation and print its metrics")
     run.add_argument("bundle", help="a *.noise-studio.json session bundle")
-    run.add_argument("--presets", default=str(PRESET_SNAPSHOTS), help="folder of preset snapshots (NAME.json)")
+    run.add_argument(
+        "--presets", metavar="DIR", help="folder of preset snapshots (NAME.json); default: the shipped presets"
+    )
     run.add_argument("--json", action="store_true", help="print metrics and counts as JSON")
     run.set_defaults(run=_run)
     cli_explain.add_commands(commands)

@@ -14,6 +14,9 @@ FORBIDDEN_IMPORTS = {
     "presets": {"streamlit", "plotly", "components", "pages"},
     "components": {"pages"},
 }
+ALLOWED_EXCEPTIONS = {"noise_core/cli.py": {"presets"}}
+"""Modules let past their folder's rule: the command line's ``run`` resolves a bundle's preset with
+``presets.load_preset`` (both packages ship in the wheel); the rest of the library never reads the presets."""
 
 
 ROOMS_MAY_IMPORT = {
@@ -93,8 +96,14 @@ def test_folders_import_only_what_the_design_allows(folder: str) -> None:
     for path in (ROOT / folder).rglob("*.py"):
         if folder == "presets" and path.name == "generate.py":
             continue  # the offline generator may use test dependencies
-        bad = imported_modules(path) & FORBIDDEN_IMPORTS[folder]
+        allowed = ALLOWED_EXCEPTIONS.get(path.relative_to(ROOT).as_posix(), set())
+        bad = imported_modules(path) & (FORBIDDEN_IMPORTS[folder] - allowed)
         assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
+
+
+def test_every_exception_to_the_import_rules_is_in_use() -> None:
+    for module, allowed in ALLOWED_EXCEPTIONS.items():
+        assert allowed <= imported_modules(ROOT / module), f"{module} no longer imports {sorted(allowed)}: drop it"
 
 
 def readme_commands() -> list[str]:

@@ -177,6 +177,18 @@ def test_the_command_line_reproduces_a_bundle_and_exits_1_with_one_line_per_prob
     assert [line.split(": ")[1] for line in lines] == ["spec in force", "circuit"]
 
 
+def test_the_command_line_reads_a_named_preset_from_the_presets_package_or_the_folder_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "view.noise-studio.json"
+    path.write_text(bundle(preset="ibm_nowhere"))
+    assert main(["run", str(path)]) == 1
+    assert capsys.readouterr().err.startswith(f"{path}: calibration: no preset named 'ibm_nowhere'; available: ")
+    (tmp_path / "ibm_nowhere.json").write_bytes((SNAPSHOT_DIR / "ibmq_manila.json").read_bytes())
+    assert main(["run", str(path), "--presets", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.startswith("ibmq_manila, ghz:3, 1000 shots, seed 5")
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

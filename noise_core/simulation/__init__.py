@@ -9,6 +9,7 @@ from noise_core.simulation.assignment import (
 from noise_core.simulation.circuits import CIRCUIT_LIBRARY, LibraryCircuit
 from noise_core.simulation.coverage import noise_coverage
 from noise_core.simulation.methods import METHODS, SimulationLimits, choose_method
+from noise_core.simulation.options import RunOptions
 from noise_core.simulation.qasm import parse_circuit
 from noise_core.simulation.result import SimulationMetrics, SimulationResult
 from noise_core.simulation.run import clear_caches
@@ -21,6 +22,7 @@ __all__ = [
     "AssignmentReport",
     "DeviceTarget",
     "LibraryCircuit",
+    "RunOptions",
     "SimulationLimits",
     "SimulationMetrics",
     "SimulationPlan",

@@ -57,6 +57,7 @@ from noise_core.simulation.methods import Method
 from noise_core.simulation.options import RunOptions
 from noise_core.simulation.references import parse_reference
 from noise_core.simulation.simulate import prepare_simulation
+from noise_core.spec.factors import NoiseFactors
 from noise_core.spec.readout import with_qubit_readout
 from noise_core.spec.scaling import scale_noise_on
 from presets import load_preset
@@ -216,7 +217,7 @@ class WhatIf:
 
     def apply(self, spec: NoiseSpec) -> NoiseSpec:
         """The spec the what-if describes (``ScalingError`` for a factor past a channel's limit)."""
-        scaled = scale_noise(spec, **self.factors())
+        scaled = scale_noise(spec, NoiseFactors.of(self.factors()))
         if self.qubit is None:
             return scaled
         return with_qubit_readout(scaled, self.qubit, self.p1_given_0, self.p0_given_1)
@@ -495,7 +496,7 @@ def example_counts(device: DeviceSource, spec: SharedSpec, qubits: tuple[int, ..
     counts to try the page with, whose true factors are known."""
     calibration = calibration_of(device)
     plan = plan_fit_circuits(calibration, qubits, mirror_depth=depth)
-    truth = scale_noise_on(spec.spec(), qubits, **EXAMPLE_FACTORS)
+    truth = scale_noise_on(spec.spec(), qubits, NoiseFactors.of(EXAMPLE_FACTORS))
     return json.dumps(plan.simulated_counts(truth, calibration=calibration, seed=0), indent=1).encode()
 
 

@@ -23,7 +23,6 @@ import numpy as np
 import pandas as pd
 
 from noise_core.analysis.budget import METRICS, error_budget
-from noise_core.analysis.experiment import KINDS
 from noise_core.analysis.sweep import MAX_SWEEP_POINTS, factor_reaching, sweep
 from noise_core.calibration import load_calibration
 from noise_core.calibration.snapshot import BackendCalibration
@@ -33,6 +32,7 @@ from noise_core.export import spec_from_json
 from noise_core.simulation.circuits import LibraryCircuit
 from noise_core.simulation.qasm_bounds import QasmLimits
 from noise_core.simulation.references import library_circuit
+from noise_core.spec.factors import FACTOR_KINDS
 from noise_core.spec.models import NoiseSpec
 
 
@@ -46,7 +46,7 @@ def add_commands(commands: Any) -> None:
 
     sweep_parser = commands.add_parser("sweep", help="metrics as gate/readout/relaxation factors vary")
     _common_arguments(sweep_parser)
-    for kind in KINDS:
+    for kind in FACTOR_KINDS:
         sweep_parser.add_argument(f"--{kind}", metavar="VALUES", help=f"{kind} factors: 0.5,1,2 or 0:2:21")
     sweep_parser.add_argument("--target", type=float, help="1-D: the factor at which success reaches this value")
     sweep_parser.add_argument("--scheduler", metavar="ADDRESS", help="run the points on a Dask cluster (tcp://…)")
@@ -111,7 +111,9 @@ def _budget(arguments: argparse.Namespace) -> int:
 
 
 def _sweep(arguments: argparse.Namespace) -> int:
-    factors = {kind: _values(kind, text) for kind in KINDS if (text := getattr(arguments, kind)) is not None}
+    factors: dict[str, list[float]] = {
+        kind: _values(kind, text) for kind in FACTOR_KINDS if (text := getattr(arguments, kind)) is not None
+    }
     if arguments.target is not None and (len(factors) != 1 or not 0.0 <= arguments.target <= 1.0):
         raise NoiseStudioError("--target needs a 1-D sweep (one factor) and a success probability from 0 to 1")
     spec, calibration = model_and_device(arguments.model, arguments.calibration)

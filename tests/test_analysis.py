@@ -24,9 +24,10 @@ from noise_core.aer.channels import ChannelIndex
 from noise_core.analysis import Variant, prepare_experiment, run_variants
 from noise_core.calibration import BackendCalibration
 from noise_core.cli import main
-from noise_core.errors import AnalysisError, ScalingError
+from noise_core.errors import AnalysisError, NoiseStudioError, ScalingError
 from noise_core.export import spec_to_json
 from noise_core.simulation.circuits import bell, ghz, qft
+from noise_core.spec.factors import NoiseFactors
 from noise_core.spec.restriction import restrict_spec
 from presets import SNAPSHOT_DIR, load_preset
 
@@ -97,7 +98,7 @@ def test_all_factors_zero_give_the_ideal_distribution_exactly() -> None:
 def test_results_do_not_depend_on_how_the_variants_are_split_into_tasks() -> None:
     calibration, spec = device()
     experiment = prepare_experiment(ghz(3), spec, calibration=calibration)
-    variants = [Variant(gate=g, readout=r) for g in (0.0, 1.0, 2.0) for r in (0.5, 1.0)]
+    variants = [Variant(NoiseFactors(gate=g, readout=r)) for g in (0.0, 1.0, 2.0) for r in (0.5, 1.0)]
     here, runs_here = run_variants(experiment, variants)
     with ThreadPoolExecutor(max_workers=2) as executor:
         split, runs_split = run_variants(experiment, variants, executor=executor, chunks=6)
@@ -109,7 +110,7 @@ def test_results_do_not_depend_on_how_the_variants_are_split_into_tasks() -> Non
 def test_sampled_variants_do_not_depend_on_the_split_either() -> None:
     calibration, spec = device()
     experiment = prepare_experiment(ghz(3), spec, calibration=calibration, method="trajectories", seed=4)
-    variants = [Variant(gate=g, readout=r) for g in (0.0, 1.0) for r in (0.5, 1.0)]
+    variants = [Variant(NoiseFactors(gate=g, readout=r)) for g in (0.0, 1.0) for r in (0.5, 1.0)]
     here, _runs = run_variants(experiment, variants)
     with ThreadPoolExecutor(max_workers=2) as executor:
         split, runs = run_variants(experiment, variants, executor=executor, chunks=3)
@@ -183,7 +184,7 @@ def test_every_kind_costs_something_and_readout_variants_share_their_runs() -> N
     calibration, spec = device()
     budget = error_budget(ghz(4), spec, calibration=calibration)
     assert budget.exact and budget.method == "density_matrix"
-    assert list(budget.by_kind.index) == ["gate", "relaxation", "readout", "idle", "interaction"]
+    assert list(budget.by_kind.index) == ["gate", "readout", "relaxation", "idle", "interaction"]
     assert (budget.by_kind.drop(index="interaction") > 1e-5).all().all()
     # the full model and "readout removed" differ only in readout, so they share a density-matrix run; so do
     # "gate removed" and "relaxation alone"... : (gate, relaxation, idle) takes 8 distinct values among the 9 kinds'
@@ -194,7 +195,7 @@ def test_every_kind_costs_something_and_readout_variants_share_their_runs() -> N
 def test_without_idle_noise_the_budget_has_no_idle_kind() -> None:
     calibration, spec = device()
     budget = error_budget(ghz(4), scale_noise(spec, idle=0), calibration=calibration)
-    assert list(budget.by_kind.index) == ["gate", "relaxation", "readout", "interaction"]
+    assert list(budget.by_kind.index) == ["gate", "readout", "relaxation", "interaction"]
 
 
 def test_removing_a_location_the_circuit_never_touches_changes_nothing() -> None:
@@ -246,7 +247,7 @@ def test_a_factor_past_a_channels_limit_is_refused_before_anything_runs() -> Non
         ({"temperature": [1]}, "unknown factor 'temperature'"),
         ({"gate": "12"}, "gate factors must be a list of numbers; got '12'"),
         ({"gate": 1.0}, "gate factors must be a list of numbers; got 1.0"),
-        ([("gate", [1])], "factors must map gate, relaxation, readout or idle to lists of values"),
+        ([("gate", [1])], "factors must map gate, readout, relaxation or idle to lists of values"),
         ({"gate": []}, "factor 'gate' has no values"),
         ({"gate": [-1]}, r"gate factor must be a finite number ≥ 0 .* got -1"),
         ({"readout": [math.nan]}, "readout factor must be a finite number"),
@@ -255,7 +256,7 @@ def test_a_factor_past_a_channels_limit_is_refused_before_anything_runs() -> Non
     ],
 )
 def test_bad_sweep_factors_are_refused_with_the_rule(factors: dict, message: str) -> None:
-    with pytest.raises(AnalysisError, match=message):
+    with pytest.raises(NoiseStudioError, match=message):  # a bad value breaks the factors' own rule (ScalingError)
         sweep(bell(), flip_spec(0.01), factors=factors)
 
 

@@ -12,6 +12,7 @@ from qiskit_aer.noise import thermal_relaxation_error
 from noise_core import LocalDepolarizingNoiseOnGate, NoiseSpec, build_noise_model, derive_noise_spec, scale_noise
 from noise_core.errors import ScalingError
 from noise_core.spec import assignment_matrix
+from noise_core.spec.factors import FACTOR_KINDS, NoiseFactors
 from noise_core.spec.gates import max_depolarizing_probability
 from noise_core.spec.models import describe_target, entry_target
 from noise_core.spec.restriction import restrict_spec
@@ -200,10 +201,36 @@ def test_a_readout_factor_past_probability_one_is_refused() -> None:
         scale_noise(pauli_spec(0.1), gate=11.0)
 
 
-@pytest.mark.parametrize("bad", [-1.0, math.nan, math.inf, "two"])
-def test_a_factor_that_is_not_a_finite_non_negative_number_is_refused(bad: object) -> None:
-    with pytest.raises(ScalingError, match="finite numbers ≥ 0"):
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        (-1.0, r"relaxation factor must be a finite number ≥ 0 \(1 = unchanged, 0 = removed\); got -1.0"),
+        (math.nan, r"relaxation factor must be a finite number ≥ 0 .*; got nan"),
+        (math.inf, r"relaxation factor must be a finite number ≥ 0 .*; got inf"),
+        (True, r"relaxation factor must be a finite number ≥ 0 .*; got True"),
+        ("two", r"relaxation factor 'two' is not a number"),
+    ],
+)
+def test_a_factor_that_is_not_a_finite_non_negative_number_is_refused(bad: object, message: str) -> None:
+    with pytest.raises(ScalingError, match=message):
         scale_noise(derived(), relaxation=bad)  # type: ignore[arg-type]
+    with pytest.raises(ScalingError, match=message):
+        NoiseFactors(relaxation=bad)  # type: ignore[arg-type]
+
+
+def test_noise_factors_name_the_kinds_and_scale_noise_takes_them_or_keywords_alike() -> None:
+    assert FACTOR_KINDS == ("gate", "readout", "relaxation", "idle")
+    factors = NoiseFactors.of({"gate": 2, "idle": 0})
+    assert factors.as_dict() == {"gate": 2.0, "readout": 1.0, "relaxation": 1.0, "idle": 0.0}
+    assert factors.with_factor("readout", 3).readout == 3.0 and not factors.is_identity and NoiseFactors().is_identity
+    assert scale_noise(derived(), factors) == scale_noise(derived(), gate=2, idle=0)
+    assert scale_noise(derived(), factors, gate=1) == scale_noise(derived(), idle=0)  # keywords replace fields
+    with pytest.raises(
+        ScalingError, match="unknown factor 'temperature'; the factors are gate, readout, relaxation, idle"
+    ):
+        NoiseFactors.of({"temperature": 2})
+    with pytest.raises(ScalingError, match="unknown factor 'crosstalk'"):
+        factors.with_factor("crosstalk", 2)
 
 
 def test_scaling_on_some_qubits_scales_their_entries_and_leaves_every_other_qubits_as_they_were() -> None:

@@ -32,13 +32,14 @@ import pandas as pd
 from qiskit import QuantumCircuit
 from typing_extensions import Unpack
 
-from noise_core.analysis.experiment import KINDS, Experiment, Variant, prepare_experiment, run_variants
+from noise_core.analysis.experiment import Experiment, Variant, prepare_experiment, run_variants
 from noise_core.analysis.explicit import Location, location_of
 from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import AnalysisError
 from noise_core.simulation.circuits import LibraryCircuit
 from noise_core.simulation.options import RunOptions, RunShortcuts
 from noise_core.simulation.result import SimulationMetrics
+from noise_core.spec.factors import FACTOR_KINDS
 from noise_core.spec.models import NoiseSpec
 
 Metric = Literal["success", "tvd"]
@@ -122,17 +123,17 @@ def error_budget(
 
 
 def _kinds_present(experiment: Experiment) -> tuple[str, ...]:
-    """gate, relaxation and readout always; idle when the circuit waits on a qubit with idle relaxation."""
+    """gate, readout and relaxation always; idle when the circuit waits on a qubit with idle relaxation."""
     has_idle = any(row.source == "idle" for row in experiment.coverage.itertuples())
-    return KINDS if has_idle else tuple(kind for kind in KINDS if kind != "idle")
+    return FACTOR_KINDS if has_idle else tuple(kind for kind in FACTOR_KINDS if kind != "idle")
 
 
 def _kind_variants(kinds: tuple[str, ...]) -> list[Variant]:
-    """For each kind: that kind removed, then that kind alone (every other kind of ``KINDS`` at 0)."""
+    """For each kind: that kind removed, then that kind alone (every other kind of ``FACTOR_KINDS`` at 0)."""
     variants = []
     for kind in kinds:
         variants.append(Variant.of({kind: 0.0}))
-        variants.append(Variant.of({other: 0.0 for other in KINDS if other != kind}))
+        variants.append(Variant.of({other: 0.0 for other in FACTOR_KINDS if other != kind}))
     return variants
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -45,36 +45,23 @@ from noise_core.simulation.readout_sampling import apply_assignment
 from noise_core.simulation.result import SimulationMetrics, distribution_metrics
 from noise_core.simulation.run import AerRun, MeasuredBits
 from noise_core.simulation.simulate import prepare_simulation
+from noise_core.spec.factors import NoiseFactors
 from noise_core.spec.models import NoiseSpec
 from noise_core.spec.restriction import restrict_spec
 from noise_core.spec.scaling import scale_noise
 
-KINDS = ("gate", "relaxation", "readout", "idle")
-"""The kinds of noise a factor scales (``scale_noise``'s keywords): depolarizing/Pauli, T1/T2 over gates,
-readout, T1/T2 while idle."""
-
 
 @dataclass(frozen=True)
 class Variant:
-    """The spec scaled by these factors (``scale_noise``), with ``without``'s noise removed when given."""
+    """The spec scaled by ``factors`` (``scale_noise``), with ``without``'s noise removed when given."""
 
-    gate: float = 1.0
-    readout: float = 1.0
-    relaxation: float = 1.0
-    idle: float = 1.0
+    factors: NoiseFactors = field(default_factory=NoiseFactors)
     without: Location | None = None
 
     @classmethod
     def of(cls, factors: Mapping[str, float]) -> Variant:
         """The variant with these factors by kind (the kinds not named stay 1)."""
-        gate, readout, relaxation, idle = (
-            float(factors.get(kind, 1.0)) for kind in ("gate", "readout", "relaxation", "idle")
-        )
-        return cls(gate=gate, readout=readout, relaxation=relaxation, idle=idle)
-
-    def factors(self) -> dict[str, float]:
-        """``scale_noise``'s keywords."""
-        return {"gate": self.gate, "readout": self.readout, "relaxation": self.relaxation, "idle": self.idle}
+        return cls(NoiseFactors.of(factors))
 
 
 @dataclass(frozen=True)
@@ -146,7 +133,7 @@ def evaluate_variants(
     The index seeds a sampled variant. Exact variants that differ only in readout share one run.
     """
     spec = experiment.spec()
-    scaled = [(index, variant, scale_noise(spec, **variant.factors())) for index, variant in variants]
+    scaled = [(index, variant, scale_noise(spec, variant.factors)) for index, variant in variants]
     if experiment.exact:
         return _exact_metrics(experiment, [(variant, variant_spec) for _index, variant, variant_spec in scaled])
     metrics = [_sampled_metrics(experiment, index, variant, variant_spec) for index, variant, variant_spec in scaled]
@@ -225,7 +212,8 @@ def before_readout(
 
 def _circuit_key(variant: Variant) -> tuple[float, float, float, Location | None]:
     """What the circuit of a variant depends on: everything but the readout factor."""
-    return variant.gate, variant.relaxation, variant.idle, variant.without
+    factors = variant.factors
+    return factors.gate, factors.relaxation, factors.idle, variant.without
 
 
 def _sampled_metrics(experiment: Experiment, index: int, variant: Variant, spec: NoiseSpec) -> SimulationMetrics:

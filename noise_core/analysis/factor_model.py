@@ -33,6 +33,7 @@ from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import FitError, NoiseStudioError
 from noise_core.simulation.readout_sampling import apply_assignment
 from noise_core.simulation.run import MeasuredBits
+from noise_core.spec.factors import NoiseFactors
 from noise_core.spec.models import NoiseSpec
 from noise_core.spec.scaling import largest_factor, scale_noise, scale_noise_on, scale_qubit_readout
 
@@ -157,7 +158,7 @@ class FactorModel:
         counts say something about; ``scale_noise(qubits=)``), and per-qubit readout factors to their qubits."""
         values = [float(value) for value in np.asarray(theta, dtype=float)]
         by_kind = {f.kind: v for f, v in zip(self.factors, values, strict=True) if f.qubit is None}
-        scaled = scale_noise_on(spec, self.qubits, **by_kind)
+        scaled = scale_noise_on(spec, self.qubits, NoiseFactors.of(by_kind))
         per_qubit = {f.qubit: v for f, v in zip(self.factors, values, strict=True) if f.qubit is not None}
         return scale_qubit_readout(scaled, per_qubit) if per_qubit else scaled
 
@@ -172,7 +173,7 @@ class FactorModel:
 
     def _before_readout(self, circuit: MeasuredCircuit, points: list[dict[str, float]]) -> list[np.ndarray]:
         spec = circuit.experiment.spec()
-        variants = [(Variant.of(point), scale_noise(spec, **point)) for point in points]
+        variants = [(variant, scale_noise(spec, variant.factors)) for variant in map(Variant.of, points)]
         before, runs = before_readout(circuit.experiment, variants)
         self.simulations += runs
         return before
@@ -276,7 +277,7 @@ def _factors(names: list[str], circuits: list[MeasuredCircuit], max_factor: floa
 
 def _has_kind(spec: NoiseSpec, kind: str) -> bool:
     """True when removing ``kind`` (factor 0) changes the physics of ``spec``."""
-    removed = scale_noise(spec, **{kind: 0.0})
+    removed = scale_noise(spec, NoiseFactors.of({kind: 0.0}))
     return removed.model_copy(update={"provenance": None}) != spec.model_copy(update={"provenance": None})
 
 

@@ -20,11 +20,12 @@ import pandas as pd
 from qiskit import QuantumCircuit
 from typing_extensions import Unpack
 
-from noise_core.analysis.experiment import KINDS, Variant, prepare_experiment, run_variants
+from noise_core.analysis.experiment import Variant, prepare_experiment, run_variants
 from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import AnalysisError
 from noise_core.simulation.circuits import LibraryCircuit
 from noise_core.simulation.options import RunOptions, RunShortcuts
+from noise_core.spec.factors import FACTOR_KINDS, checked_factor
 from noise_core.spec.models import NoiseSpec
 from noise_core.spec.scaling import scale_noise
 
@@ -58,7 +59,7 @@ def sweep(
     restricted = experiment.spec()
     variants = [Variant.of(point) for point in grid]
     for variant in variants:
-        scale_noise(restricted, **variant.factors())
+        scale_noise(restricted, variant.factors)
     results, runs = run_variants(experiment, variants, executor=executor, chunks=chunks)
     frame = pd.DataFrame(grid)
     frame["success_probability"] = [
@@ -79,16 +80,18 @@ def sweep(
 def _grid(factors: Mapping[str, Sequence[float]]) -> list[dict[str, float]]:
     """Every combination of the factor values, the first factor varying slowest."""
     if not isinstance(factors, Mapping):
-        raise AnalysisError(f"factors must map {', '.join(KINDS[:-1])} or idle to lists of values; got {factors!r:.60}")
+        raise AnalysisError(
+            f"factors must map {', '.join(FACTOR_KINDS[:-1])} or idle to lists of values; got {factors!r:.60}"
+        )
     if not factors:
-        raise AnalysisError(f"sweep at least one factor of {', '.join(KINDS)}")
-    unknown = sorted(set(factors) - set(KINDS))
+        raise AnalysisError(f"sweep at least one factor of {', '.join(FACTOR_KINDS)}")
+    unknown = sorted(set(factors) - set(FACTOR_KINDS))
     if unknown:
-        raise AnalysisError(f"unknown factor {unknown[0]!r}; sweep {', '.join(KINDS)}")
+        raise AnalysisError(f"unknown factor {unknown[0]!r}; sweep {', '.join(FACTOR_KINDS)}")
     for name, listed in factors.items():
         if isinstance(listed, (str, bytes)) or not isinstance(listed, Iterable):
             raise AnalysisError(f"{name} factors must be a list of numbers; got {listed!r:.60}")
-    values = {name: [_factor_value(name, value) for value in factors[name]] for name in factors}
+    values = {name: [checked_factor(name, value) for value in factors[name]] for name in factors}
     for name, listed in values.items():
         if not listed:
             raise AnalysisError(f"factor {name!r} has no values; give at least one")
@@ -97,16 +100,6 @@ def _grid(factors: Mapping[str, Sequence[float]]) -> list[dict[str, float]]:
         raise AnalysisError(f"{size} sweep points is over the limit of {MAX_SWEEP_POINTS}; use fewer values")
     names = list(values)
     return [dict(zip(names, point, strict=True)) for point in itertools.product(*values.values())]
-
-
-def _factor_value(name: str, value: object) -> float:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise AnalysisError(f"{name} factor {value!r} is not a number") from None
-    if not math.isfinite(number) or number < 0:
-        raise AnalysisError(f"{name} factor must be a finite number ≥ 0 (1 = unchanged, 0 = removed); got {value!r}")
-    return number
 
 
 def factor_reaching(

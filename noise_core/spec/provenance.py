@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from noise_core.spec.base import GateName, QubitIndex, SpecModel
+from noise_core.spec.factors import FACTOR_MEANINGS
 from noise_core.spec.findings import Finding
 from noise_core.spec.units import SPEC_TIME_UNIT, TimeUnit
 
@@ -75,14 +76,13 @@ class DerivationOptions(SpecModel):
 
 
 class NoiseScaling(SpecModel):
-    """One what-if scaling applied to a spec (``noise_core.scale_noise``); 1 = unchanged, 0 = removed."""
+    """One what-if scaling applied to a spec (``noise_core.scale_noise``): the ``NoiseFactors`` it applied, as
+    recorded in the spec; 1 = unchanged, 0 = removed."""
 
-    gate: float = Field(strict=True, ge=0.0, description="Factor on depolarizing λ and non-identity Pauli terms.")
-    readout: float = Field(strict=True, ge=0.0, description="Factor on off-diagonal assignment probabilities.")
-    relaxation: float = Field(strict=True, ge=0.0, description="Factor on the rates 1/T1 and 1/T2 of gate relaxation.")
-    idle: float = Field(
-        default=1.0, strict=True, ge=0.0, description="Factor on the rates 1/T1 and 1/T2 of idle relaxation."
-    )
+    gate: float = Field(strict=True, ge=0.0, description=FACTOR_MEANINGS["gate"])
+    readout: float = Field(strict=True, ge=0.0, description=FACTOR_MEANINGS["readout"])
+    relaxation: float = Field(strict=True, ge=0.0, description=FACTOR_MEANINGS["relaxation"])
+    idle: float = Field(default=1.0, strict=True, ge=0.0, description=FACTOR_MEANINGS["idle"])
     kept_at_maximum: list[str] = Field(
         default_factory=list,
         description="Entries already at their physical maximum (gates reported broken), left there by a factor > 1.",

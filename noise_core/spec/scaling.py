@@ -26,25 +26,24 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from pydantic import ValidationError
-
 from noise_core.errors import ScalingError
+from noise_core.spec.factors import NoiseFactors
 from noise_core.spec.gates import max_depolarizing_probability
 from noise_core.spec.models import GATE_CHANNEL_FIELDS, NoiseSpec, describe_target, is_identity_pauli
 from noise_core.spec.provenance import NoiseScaling
 from noise_core.spec.readout import assignment_matrix, with_qubit_readout
 from noise_core.spec.restriction import restrict_spec
-from noise_core.spec.validation import describe_validation_error
 
 Document = dict[str, Any]
 
 
-def scale_noise(
-    spec: NoiseSpec, *, gate: float = 1.0, readout: float = 1.0, relaxation: float = 1.0, idle: float = 1.0
-) -> NoiseSpec:
-    """``spec`` with gate, readout, relaxation and idle noise scaled by these factors (module docstring)."""
-    factors = _checked_factors(gate, readout, relaxation, idle)
-    if (factors.gate, factors.readout, factors.relaxation, factors.idle) == (1.0, 1.0, 1.0, 1.0):
+def scale_noise(spec: NoiseSpec, factors: NoiseFactors | None = None, **shortcuts: float) -> NoiseSpec:
+    """``spec`` with gate, readout, relaxation and idle noise scaled by ``factors`` (module docstring).
+
+    The factors' fields may be given as keywords (``gate=2``), which replace those of ``factors``.
+    """
+    factors = _factors(factors, shortcuts)
+    if factors.is_identity:
         return spec
     document = spec.model_dump(mode="json")
     kept = _scale("gate", factors.gate, _gate_knobs(document))
@@ -53,18 +52,21 @@ def scale_noise(
     _scale_relaxation(document, factors.relaxation)
     _scale_idle(document, factors.idle)
     if document.get("provenance") is not None:
-        document["provenance"]["scalings"].append({**factors.model_dump(mode="json"), "kept_at_maximum": kept})
+        record = NoiseScaling(**factors.as_dict(), kept_at_maximum=kept)
+        document["provenance"]["scalings"].append(record.model_dump(mode="json"))
     return NoiseSpec.model_validate(document)
 
 
-def scale_noise_on(spec: NoiseSpec, qubits: Iterable[int], **factors: float) -> NoiseSpec:
+def scale_noise_on(
+    spec: NoiseSpec, qubits: Iterable[int], factors: NoiseFactors | None = None, **shortcuts: float
+) -> NoiseSpec:
     """``scale_noise`` of only the entries that act on ``qubits`` alone (the entries ``restrict_spec`` keeps:
     qubit-specific ones whose qubits are all listed, and the all-qubit ones); every other qubit-specific
     entry stays as it is, and only the scaled entries limit the factors. The scaling's provenance record
     lists ``qubits``."""
     kept = frozenset(qubits)
     restricted = restrict_spec(spec, kept)
-    scaled = scale_noise(restricted, **factors)
+    scaled = scale_noise(restricted, factors, **shortcuts)
     if scaled is not restricted and scaled.provenance is not None:  # a new scaling record: say where it acted
         last = scaled.provenance.scalings[-1].model_copy(update={"qubits": sorted(kept)})
         scaled = scaled.model_copy(
@@ -111,16 +113,12 @@ def scale_qubit_readout(spec: NoiseSpec, factors: Mapping[int, float]) -> NoiseS
     return spec
 
 
-def _checked_factors(gate: float, readout: float, relaxation: float, idle: float) -> NoiseScaling:
-    try:
-        return NoiseScaling(gate=float(gate), readout=float(readout), relaxation=float(relaxation), idle=float(idle))
-    except (ValidationError, TypeError, ValueError) as error:
-        problems = (
-            [str(p) for p in describe_validation_error(error)] if isinstance(error, ValidationError) else [str(error)]
-        )
-        raise ScalingError(
-            "scaling factors must be finite numbers ≥ 0 (1 = unchanged, 0 = removed): " + "; ".join(problems)
-        ) from None
+def _factors(factors: NoiseFactors | None, shortcuts: dict[str, float]) -> NoiseFactors:
+    """``factors`` (default: all 1) with the keyword shortcuts replacing its fields, checked."""
+    base = NoiseFactors() if factors is None else factors
+    if not isinstance(base, NoiseFactors):
+        raise ScalingError(f"factors must be a NoiseFactors; got {type(base).__name__}")
+    return NoiseFactors.of({**base.as_dict(), **shortcuts}) if shortcuts else base
 
 
 @dataclass(frozen=True)
@@ -225,7 +223,7 @@ def _matrix_writer(matrix: list[list[float]], row: int) -> Callable[[float], Non
     return write
 
 
-def _remove_zeroed(document: Document, factors: NoiseScaling) -> None:
+def _remove_zeroed(document: Document, factors: NoiseFactors) -> None:
     """A factor of 0 removes its kind's entries (rather than leaving channels of strength 0)."""
     if factors.gate == 0.0:
         for field in (

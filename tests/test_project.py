@@ -133,7 +133,7 @@ PUBLIC_API = [
     "CIRCUIT_LIBRARY", "AssignmentReport", "BackendCalibration", "CalibrationDiff", "CalibrationError", "CircuitParseError",
     "ClassiqExportError", "DepolarizingNoiseOnGate", "DerivationOptions", "DeviceTarget", "FieldProblem",
     "Finding", "FindingKind", "GateLengthOverride", "LibraryCircuit", "LocalDepolarizingNoiseOnGate",
-    "LocalPauliNoiseOnGate", "LocalReadoutNoise", "LocalThermalRelaxationNoiseOnGate", "NoiseSpec",
+    "LocalPauliNoiseOnGate", "LocalReadoutNoise", "LocalThermalRelaxationNoiseOnGate", "NoiseFactors", "NoiseSpec",
     "NoiseStudioError", "OverBudgetError", "PauliNoiseOnGate", "PauliNoiseTerm", "PropertyNotFoundError", "Provenance",
     "RunOptions", "SimulationError", "SimulationLimits", "SimulationMetrics", "SimulationResult", "SpecImportError",
     "ThermalRelaxationNoiseOnGate", "ThermalRelaxationParameters", "approximate_for_classiq", "assignment_matrix",

@@ -1,5 +1,6 @@
 """The noise specification: channel models, their shared base, provenance, findings, schema, gate arity."""
 
+from noise_core.spec.factors import FACTOR_KINDS, NoiseFactors
 from noise_core.spec.findings import Finding, FindingKind, findings_table
 from noise_core.spec.fingerprint import spec_fingerprint
 from noise_core.spec.models import (
@@ -22,6 +23,7 @@ from noise_core.spec.scaling import scale_noise
 from noise_core.spec.validation import FieldProblem, describe_validation_error
 
 __all__ = [
+    "FACTOR_KINDS",
     "GATE_CHANNEL_FIELDS",
     "DepolarizingNoiseOnGate",
     "DerivationOptions",
@@ -34,6 +36,7 @@ __all__ = [
     "LocalPauliNoiseOnGate",
     "LocalReadoutNoise",
     "LocalThermalRelaxationNoiseOnGate",
+    "NoiseFactors",
     "NoiseScaling",
     "NoiseSpec",
     "PauliNoiseOnGate",

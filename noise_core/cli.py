@@ -58,7 +58,8 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "noise-studio") -> in
     """
     arguments = _parser(prog).parse_args(argv)
     try:
-        return arguments.run(arguments)
+        status: int = arguments.run(arguments)
+        return status
     except (ValueError, OSError) as error:  # NoiseStudioError, and pydantic's errors for bad options
         print(f"error: {error}", file=sys.stderr)
         return INVALID_INPUT

@@ -122,7 +122,8 @@ def _sweep(arguments: argparse.Namespace) -> int:
         if arguments.scheduler:
             from distributed import Client  # only a cluster run needs Dask's client
 
-            executor = stack.enter_context(Client(arguments.scheduler)).get_executor()
+            client = Client(arguments.scheduler)  # type: ignore[no-untyped-call]  # distributed is untyped
+            executor = stack.enter_context(client).get_executor()
         frame = sweep(
             read_circuit(arguments.circuit),
             spec,

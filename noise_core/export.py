@@ -119,7 +119,8 @@ def to_classiq_dict(spec: NoiseSpec, *, approximate: bool = False) -> dict[str, 
 
 def to_aer_dict(spec: NoiseSpec, *, qubits: Iterable[int] | None = None) -> dict[str, Any]:
     """Aer's ``NoiseModel.to_dict(serializable=True)`` of the spec's model (JSON-ready)."""
-    return build_noise_model(spec, qubits=qubits).to_dict(serializable=True)
+    document: dict[str, Any] = build_noise_model(spec, qubits=qubits).to_dict(serializable=True)
+    return document
 
 
 def noise_model_from_aer_dict(document: dict[str, Any]) -> NoiseModel:
@@ -141,7 +142,7 @@ def noise_model_from_aer_dict(document: dict[str, Any]) -> NoiseModel:
         return NoiseModel.from_dict(decoded)
 
 
-def _complex_matrix(rows: list) -> np.ndarray:
+def _complex_matrix(rows: list[Any]) -> np.ndarray:
     array = np.asarray(rows, dtype=float)
     return array[..., 0] + 1j * array[..., 1] if array.ndim == 3 else array.astype(complex)
 

@@ -89,7 +89,7 @@ def relaxation_process_fidelity(relaxations: Iterable[Relaxation]) -> float:
 
 def average_gate_fidelity(process_fidelity: float, num_qubits: int) -> float:
     """F = (d·F_pro + 1)/(d + 1), d = 2ⁿ (Horodecki et al., Phys. Rev. A 60, 1888 (1999))."""
-    dimension = 2**num_qubits
+    dimension = 2.0**num_qubits
     return (dimension * process_fidelity + 1.0) / (dimension + 1.0)
 
 

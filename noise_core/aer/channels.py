@@ -17,7 +17,8 @@ import numpy as np
 from qiskit.quantum_info import Pauli
 
 from noise_core.physics import Relaxation
-from noise_core.spec.models import NoiseSpec, PauliNoiseTerm, ThermalRelaxationParameters, is_identity_pauli
+from noise_core.spec.models import NoiseSpec, PauliNoiseTerm, is_identity_pauli
+from noise_core.spec.relaxation import ThermalRelaxationParameters
 
 PauliProbabilities = dict[str, float]
 """Pauli label (Qiskit order: last letter on the gate's first qubit) → probability."""
@@ -48,7 +49,7 @@ class GateChannel:
             probability * sum(abs(np.trace(k @ _pauli_matrix(label))) ** 2 for k in kraus)
             for label, probability in self.paulis
         )
-        return total / dimension**2
+        return float(total / dimension**2)
 
     def superoperator(self) -> np.ndarray:
         """The channel as a 4ⁿ×4ⁿ superoperator in Qiskit's convention (``qiskit.quantum_info.SuperOp``).
@@ -252,7 +253,7 @@ def _tensor_kraus(relaxations: Sequence[Relaxation | None]) -> list[np.ndarray]:
 
 @cache
 def _pauli_matrix(label: str) -> np.ndarray:
-    return Pauli(label).to_matrix()
+    return np.asarray(Pauli(label).to_matrix(), dtype=complex)
 
 
 def _relaxation(parameters: ThermalRelaxationParameters) -> Relaxation:

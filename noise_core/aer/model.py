@@ -84,7 +84,7 @@ def _build(
     return model
 
 
-class _StoredError(QuantumError):
+class _StoredError(QuantumError):  # type: ignore[misc]  # qiskit-aer ships no type information
     """A ``QuantumError`` Aer must keep as given.
 
     ``NoiseModel.add_quantum_error`` silently skips errors it finds ideal. That includes the

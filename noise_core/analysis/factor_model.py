@@ -76,7 +76,7 @@ class MeasuredCircuit:
     def ideal(self) -> np.ndarray:
         """The ideal distribution over ``labels``."""
         assert self.experiment.ideal_probabilities is not None  # exact experiments only
-        return self.experiment.ideal_probabilities.reindex(self.labels, fill_value=0.0).to_numpy()
+        return np.asarray(self.experiment.ideal_probabilities.reindex(self.labels, fill_value=0.0), dtype=float)
 
 
 class FactorModel:
@@ -188,7 +188,7 @@ class FactorModel:
             for matrix, qubit in zip(circuit.matrices, circuit.qubits, strict=True)
         ]
         probabilities = np.clip(apply_assignment(before, matrices), 0.0, None)
-        return probabilities / probabilities.sum()
+        return np.asarray(probabilities / probabilities.sum(), dtype=float)
 
 
 def _kron(matrices: list[np.ndarray]) -> np.ndarray:

@@ -206,7 +206,7 @@ def _flat_directions(information: np.ndarray) -> np.ndarray:
     eigenvalue below 1e-9 of the largest, component above 0.1)."""
     values, vectors = np.linalg.eigh(information)
     flat = vectors[:, values <= 1e-9 * max(values.max(), 1e-300)]
-    return np.any(np.abs(flat) > 0.1, axis=1)
+    return np.asarray(np.any(np.abs(flat) > 0.1, axis=1), dtype=bool)
 
 
 def _correlations(information: np.ndarray, names: list[str]) -> pd.DataFrame:

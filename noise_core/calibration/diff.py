@@ -276,5 +276,5 @@ def _coupler_errors(calibration: BackendCalibration) -> pd.DataFrame:
 
 def utc_time(moment: object) -> pd.Timestamp:
     """A calibration time in UTC; a time without a zone is read as UTC (as IBM's file names write it)."""
-    stamp = pd.Timestamp(moment)  # type: ignore[arg-type]
+    stamp = pd.Timestamp(moment)
     return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")

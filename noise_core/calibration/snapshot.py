@@ -154,23 +154,23 @@ class BackendCalibration:
 
     def t1(self, qubit: int) -> float:
         """T1 of ``qubit`` in seconds."""
-        return self.qubit_property(qubit, "T1")[0]
+        return float(self.qubit_property(qubit, "T1")[0])
 
     def t2(self, qubit: int) -> float:
         """T2 of ``qubit`` in seconds."""
-        return self.qubit_property(qubit, "T2")[0]
+        return float(self.qubit_property(qubit, "T2")[0])
 
     def frequency(self, qubit: int) -> float:
         """Qubit frequency in Hz (absent on Heron snapshots)."""
-        return self.qubit_property(qubit, "frequency")[0]
+        return float(self.qubit_property(qubit, "frequency")[0])
 
     def readout_error(self, qubit: int) -> float:
         """Average readout error of ``qubit`` (probability)."""
-        return self.qubit_property(qubit, "readout_error")[0]
+        return float(self.qubit_property(qubit, "readout_error")[0])
 
     def readout_length(self, qubit: int) -> float:
         """Readout duration of ``qubit`` in seconds."""
-        return self.qubit_property(qubit, "readout_length")[0]
+        return float(self.qubit_property(qubit, "readout_length")[0])
 
     def qubit_value(self, qubit: int, name: str) -> float | None:
         """SI value of a qubit property, or ``None`` when the snapshot lacks it."""
@@ -203,11 +203,11 @@ class BackendCalibration:
 
     def gate_error(self, gate: str, qubits: int | tuple[int, ...] | list[int]) -> float:
         """Reported average gate error (probability)."""
-        return self.gate_property(gate, qubits, "gate_error")[0]
+        return float(self.gate_property(gate, qubits, "gate_error")[0])
 
     def gate_length(self, gate: str, qubits: int | tuple[int, ...] | list[int]) -> float:
         """Gate duration in seconds."""
-        return self.gate_property(gate, qubits, "gate_length")[0]
+        return float(self.gate_property(gate, qubits, "gate_length")[0])
 
     def gate_entries(self) -> Iterator[tuple[str, tuple[int, ...], dict[str, Timestamped]]]:
         """Every (gate, qubits, {name: (si, date)}) in the snapshot, after last-entry-wins merging."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -20,7 +22,7 @@ def coupling_edges(calibration: BackendCalibration) -> pd.DataFrame:
     ``gate_error`` is NaN for a coupler the snapshot reports no usable error for in either direction
     (missing, NaN or negative: the derivation gives it relaxation only, and the map draws it dashed).
     """
-    rows: dict[tuple[int, int], dict] = {}
+    rows: dict[tuple[int, int], dict[str, Any]] = {}
     for gate, qubits, properties in calibration.gate_entries():
         if len(qubits) != 2:
             continue

@@ -22,7 +22,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 from noise_core.calibration.checks import effective_t2, missing_frequency_finding, t2_limit_finding, usable_value
-from noise_core.calibration.snapshot import BackendCalibration, Timestamped
+from noise_core.calibration.properties import Timestamped
+from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import NoiseStudioError
 from noise_core.gc_pause import garbage_collection_paused
 from noise_core.physics import (
@@ -36,15 +37,14 @@ from noise_core.physics import (
 from noise_core.spec.findings import Finding, FindingKind, Subject, make_finding
 from noise_core.spec.gates import depolarizing_error_limit, is_measurement, is_non_unitary, max_depolarizing_probability
 from noise_core.spec.models import (
-    IdleRelaxationNoise,
     LocalDepolarizingNoiseOnGate,
     LocalReadoutNoise,
     LocalThermalRelaxationNoiseOnGate,
     NoiseSpec,
-    ThermalRelaxationParameters,
 )
 from noise_core.spec.provenance import DerivationOptions, GateLengthOverride, Provenance
 from noise_core.spec.readout import assignment_from_flips
+from noise_core.spec.relaxation import IdleRelaxationNoise, ThermalRelaxationParameters
 from noise_core.spec.units import MICROSECONDS_PER_SECOND, NANOSECONDS_PER_SECOND, TimeUnit, nanoseconds
 
 DERIVED_BY = "noise_core.derive_noise_spec (the physics of qiskit-aer 0.18 NoiseModel.from_backend)"

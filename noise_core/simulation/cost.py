@@ -47,12 +47,12 @@ STABILIZER_SECONDS_PER_QUBIT_OP_SHOT = 2e-8
 
 def statevector_bytes(num_qubits: int) -> int:
     """Memory of one complex128 statevector: 2ⁿ · 16 bytes."""
-    return 16 * 2**num_qubits
+    return 16 << num_qubits  # 16·2ⁿ
 
 
 def density_matrix_bytes(num_qubits: int) -> int:
     """Memory of one complex128 density matrix: 4ⁿ · 16 bytes."""
-    return 16 * 4**num_qubits
+    return 16 << (2 * num_qubits)  # 16·4ⁿ
 
 
 def expected_branches(shots: int, error_probability: float) -> int:
@@ -79,10 +79,10 @@ def estimated_seconds(method: str, width: int, operations: int, shots: int, erro
     """Seconds of the simulation stages (ideal and noisy) on this kind of machine, from the constants above."""
     overhead = RUN_OVERHEAD_SECONDS.get(method, RUN_OVERHEAD_SECONDS["trajectories"])
     if method == "density_matrix":
-        return overhead + operations * (SECONDS_PER_INSTRUCTION + DENSITY_MATRIX_SECONDS_PER_ELEMENT_OP * 4**width)
+        return overhead + operations * (SECONDS_PER_INSTRUCTION + DENSITY_MATRIX_SECONDS_PER_ELEMENT_OP * 4.0**width)
     if method == "stabilizer":
         return overhead + STABILIZER_SECONDS_PER_QUBIT_OP_SHOT * width * operations * shots
     branches = expected_branches(shots, error_probability)
     if width < PARALLEL_STATE_QUBITS:
-        return overhead + TRAJECTORY_SECONDS_PER_AMPLITUDE_OP_BRANCH * 2**width * operations * branches
-    return overhead + TRAJECTORY_SECONDS_PER_AMPLITUDE_OP_ROOT_BRANCH * 2**width * operations * math.sqrt(branches)
+        return overhead + TRAJECTORY_SECONDS_PER_AMPLITUDE_OP_BRANCH * 2.0**width * operations * branches
+    return overhead + TRAJECTORY_SECONDS_PER_AMPLITUDE_OP_ROOT_BRANCH * 2.0**width * operations * math.sqrt(branches)

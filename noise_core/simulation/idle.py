@@ -21,7 +21,8 @@ from noise_core.aer.model import relaxation_instruction
 from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import SimulationError
 from noise_core.physics import Relaxation
-from noise_core.spec.models import IdleRelaxationNoise, NoiseSpec
+from noise_core.spec.models import NoiseSpec
+from noise_core.spec.relaxation import IdleRelaxationNoise
 
 NANOSECONDS_PER_UNIT = {"s": 1e9, "ms": 1e6, "us": 1e3, "µs": 1e3, "ns": 1.0, "ps": 1e-3}
 """Delay units Qiskit writes, in ns (``dt`` needs the device's sample time, which snapshots lack)."""
@@ -32,7 +33,7 @@ def schedule_alap(transpiled: QuantumCircuit, target: Target) -> QuantumCircuit:
     return PassManager([_ALAPInSeconds(target=target), PadDelay(target=target)]).run(transpiled)
 
 
-class _ALAPInSeconds(ALAPScheduleAnalysis):
+class _ALAPInSeconds(ALAPScheduleAnalysis):  # type: ignore[misc]  # Qiskit ships no type information
     """Qiskit's ALAP analysis with every node's duration a float (our Target has durations in s, no ``dt``).
 
     Qiskit 2.x's ``NodeDurations`` takes its number type from the first node, and a barrier's duration

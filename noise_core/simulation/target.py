@@ -25,7 +25,8 @@ from qiskit.circuit.library import get_standard_gate_name_mapping
 from qiskit.transpiler import InstructionProperties, QubitProperties, Target
 
 from noise_core.calibration.checks import usable_value
-from noise_core.calibration.snapshot import BackendCalibration, property_value
+from noise_core.calibration.properties import property_value
+from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.spec.gates import NON_UNITARY_GATES, ONE_QUBIT_GATES, TWO_QUBIT_GATES, is_measurement
 
 FRACTIONAL_GATES = frozenset({"rx", "rzz"})

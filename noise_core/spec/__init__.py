@@ -6,7 +6,6 @@ from noise_core.spec.fingerprint import spec_fingerprint
 from noise_core.spec.models import (
     GATE_CHANNEL_FIELDS,
     DepolarizingNoiseOnGate,
-    IdleRelaxationNoise,
     LocalDepolarizingNoiseOnGate,
     LocalPauliNoiseOnGate,
     LocalReadoutNoise,
@@ -15,10 +14,10 @@ from noise_core.spec.models import (
     PauliNoiseOnGate,
     PauliNoiseTerm,
     ThermalRelaxationNoiseOnGate,
-    ThermalRelaxationParameters,
 )
 from noise_core.spec.provenance import DerivationOptions, GateLengthOverride, NoiseScaling, Provenance
 from noise_core.spec.readout import assignment_from_flips, assignment_matrix
+from noise_core.spec.relaxation import IdleRelaxationNoise, ThermalRelaxationParameters
 from noise_core.spec.scaling import scale_noise
 from noise_core.spec.validation import FieldProblem, describe_validation_error
 

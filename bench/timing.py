@@ -9,10 +9,15 @@ from collections.abc import Callable
 
 def median_seconds(action: Callable[[], object], repeats: int) -> float:
     """Median wall time of ``repeats`` calls of ``action``, after one untimed warm-up call."""
+    return statistics.median(wall_times(action, repeats))
+
+
+def wall_times(action: Callable[[], object], repeats: int) -> list[float]:
+    """Wall time (s) of each of ``repeats`` calls of ``action``, after one untimed warm-up call."""
     action()
     samples = []
     for _ in range(repeats):
         start = time.perf_counter()
         action()
         samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+    return samples

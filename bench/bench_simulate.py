@@ -119,8 +119,9 @@ def goal_cases(repeats: int, name: str = "ibm_fez") -> None:
             exact = exact_reference(result, model, lambda qubit: assignment_matrix(spec, qubit))
             distance, bound = tvd_to_exact(result, exact)
             median = statistics.median(mine)
+            switch = "on" if idle else "off"
             print(
-                f"{circuit.name:<9}{'on' if idle else 'off':<6}{result.method:<16}{theirs:>9.2f} s{median * 1e3:>7.0f} ms"
+                f"{circuit.name:<9}{switch:<6}{result.method:<16}{theirs:>9.2f} s{median * 1e3:>7.0f} ms"
                 f"{theirs / median:>7.1f}×{max(mine) / min(mine):>7.2f}×{distance:>8.4f}{bound:>8.4f}"
             )
             gc.collect()

@@ -16,6 +16,7 @@ from noise_core import (
     NoiseSpec,
     SimulationError,
     SimulationLimits,
+    build_noise_model,
     derive_noise_spec,
     joint_assignment_matrix,
     simulate,
@@ -25,7 +26,10 @@ from noise_core.simulation import build_target, plan_simulation
 from noise_core.simulation.circuits import bell, ghz, qft, random_clifford
 from noise_core.simulation.cost import PROCESS_OVERHEAD_BYTES, estimated_peak_bytes, expected_branches
 from noise_core.simulation.coverage import noise_coverage, shot_error_probability
+from noise_core.simulation.options import RunOptions
+from noise_core.simulation.placement import PlacedCircuit
 from noise_core.simulation.run import NoiseModelCache
+from noise_core.simulation.simulate import prepare_simulation
 from presets import load_preset
 from tests.statistics import lumped_tvd, tvd_bound
 
@@ -300,15 +304,32 @@ def test_a_channel_on_measure_acts_before_the_readout_in_the_exact_path():
     assert distance < tvd_bound(categories, 20_000)
 
 
-def test_noise_models_are_reused_per_spec_and_register_and_the_oldest_is_dropped():
-    _calibration, spec = device("ibmq_manila")
+def test_noise_models_are_reused_per_spec_and_circuit_placement_and_the_oldest_is_dropped():
+    calibration, spec = device("ibmq_manila")
+
+    def placed(layout: list[int]) -> PlacedCircuit:
+        return prepare_simulation(bell(), spec, calibration, RunOptions(seed=1, initial_layout=layout)).placed
+
     cache = NoiseModelCache(size=2)
-    first = cache.get(spec, (0, 1), readout=False)
-    assert cache.get(spec, (0, 1), readout=False) is first
-    assert cache.get(spec, (0, 2), readout=False) is not first
+    first = cache.get(spec, placed([0, 1]), readout=False)
+    assert cache.get(spec, placed([0, 1]), readout=False) is first
+    assert cache.get(spec, placed([1, 2]), readout=False) is not first
     edited = spec.model_copy(update={"readout_bit_flip_probability": 0.1, "local_readout_errors": []})
-    assert cache.get(edited, (0, 1), readout=False) is not first
-    assert cache.get(spec, (0, 1), readout=False) is not first  # evicted: size 2 and two newer keys
+    assert cache.get(edited, placed([0, 1]), readout=False) is not first
+    assert cache.get(spec, placed([0, 1]), readout=False) is not first  # evicted: size 2 and two newer keys
+
+
+def test_a_circuits_noise_model_holds_only_the_errors_it_meets():
+    """Aer converts every error of a model on each run; a model for one circuit keeps the placements it applies."""
+    calibration, spec = device("ibm_fez")
+    placed = prepare_simulation(ghz(12), spec, calibration, RunOptions(seed=2026, idle_noise=False)).placed
+    full = build_noise_model(spec, qubits=placed.active_qubits, compact=True, readout=False)
+    model = NoiseModelCache().get(spec, placed, readout=False)
+    renumber = {physical: index for index, physical in enumerate(placed.active_qubits)}
+    met = {(gate, tuple(renumber[q] for q in qubits)) for gate, qubits in placed.placements() or ()}
+    kept = {(gate, tuple(qubits)) for gate, by_qubits in model._local_quantum_errors.items() for qubits in by_qubits}
+    assert kept and kept <= met
+    assert len(model.to_dict()["errors"]) < len(full.to_dict()["errors"]) / 3  # 23 of 104 on this circuit
 
 
 def test_the_distribution_table_lines_up_ideal_and_noisy_outcomes():

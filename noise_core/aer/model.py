@@ -35,6 +35,9 @@ from noise_core.physics import Relaxation
 from noise_core.spec.models import NoiseSpec, is_identity_pauli
 from noise_core.spec.readout import global_assignment
 
+Placements = frozenset[tuple[str, tuple[int, ...]]]
+"""(gate, physical qubits) pairs: where a circuit applies each of its instructions."""
+
 
 def build_noise_model(
     spec: NoiseSpec,
@@ -42,6 +45,7 @@ def build_noise_model(
     qubits: Iterable[int] | None = None,
     compact: bool = False,
     readout: bool = True,
+    placements: Placements | None = None,
 ) -> NoiseModel:
     """Every channel of ``spec`` as an Aer ``NoiseModel``, optionally restricted to ``qubits``.
 
@@ -51,6 +55,10 @@ def build_noise_model(
     issues 1087, 2379). With ``compact=True`` the kept qubits are renumbered in the order
     given (``qubits[i]`` becomes qubit ``i``), for a circuit laid out on just those qubits.
     ``readout=False`` leaves readout errors out (the simulator then applies them itself).
+    ``placements`` (a circuit's, ``PlacedCircuit.placements``) keeps only the errors the circuit
+    meets: qubit-specific ones on those placements and all-qubit ones of those gates. Aer converts
+    every error of a model to C++ on each run (through JSON): on a 12-qubit GHZ circuit on ibm_fez
+    that was 104 errors where the circuit meets 23.
 
     Built ``QuantumError``s are cached process-wide by channel, so rebuilding after an edit
     only builds the channels that changed.
@@ -60,19 +68,28 @@ def build_noise_model(
     register = None if qubits is None else list(dict.fromkeys(qubits))
     renumber = {physical: index for index, physical in enumerate(register)} if compact and register else None
     with garbage_collection_paused():
-        return _build(spec, None if register is None else frozenset(register), renumber, readout)
+        return _build(spec, None if register is None else frozenset(register), renumber, readout, placements)
 
 
 def _build(
-    spec: NoiseSpec, keep: frozenset[int] | None, renumber: Mapping[int, int] | None, readout: bool
+    spec: NoiseSpec,
+    keep: frozenset[int] | None,
+    renumber: Mapping[int, int] | None,
+    readout: bool,
+    placements: Placements | None,
 ) -> NoiseModel:
     model = NoiseModel(basis_gates=spec.basis_gates) if spec.basis_gates else NoiseModel()
     channels = ChannelIndex.of(spec)
+    gates = None if placements is None else {gate for gate, _qubits in placements}
     for gate, channel in channels.all_qubit_channels():
+        if gates is not None and gate not in gates:
+            continue
         error = quantum_error(channel)
         if error is not None:
             model.add_all_qubit_quantum_error(error, gate, warnings=False)
     for (gate, gate_qubits), channel in channels.local_channels(within=keep):
+        if placements is not None and (gate, gate_qubits) not in placements:
+            continue
         error = quantum_error(channel)
         if error is None and channels.has_all_qubit_channel(gate):
             error = _identity_error(len(gate_qubits))

@@ -223,7 +223,9 @@ def _sampled_metrics(experiment: Experiment, index: int, variant: Variant, spec:
     placed = experiment.placed
     rng = np.random.default_rng([experiment.seed, index])
     aer_seeds = [int(value) for value in rng.integers(0, 2**31 - 1, size=2)]
-    model = build_noise_model(spec, qubits=placed.active_qubits, compact=True, readout=not placed.terminal)
+    model = build_noise_model(
+        spec, qubits=placed.active_qubits, compact=True, readout=not placed.terminal, placements=placed.placements()
+    )
     run = AerRun(placed, spec, model, experiment.shots, rng, aer_seeds, experiment.limits)
     _none, noisy_counts = run.noisy(experiment.method)
     return distribution_metrics(

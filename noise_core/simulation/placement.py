@@ -57,6 +57,17 @@ class PlacedCircuit:
     routing_swaps: int = 0
     """SWAPs the transpiler's router inserted (``circuit_facts.SwapCounter``)."""
 
+    def placements(self) -> frozenset[tuple[str, tuple[int, ...]]] | None:
+        """Each (instruction, physical qubits) the compact circuit applies; None for a dynamic circuit (its
+        branches' instructions sit inside control-flow blocks)."""
+        if has_control_flow(self.compact):
+            return None
+        position = {bit: index for index, bit in enumerate(self.compact.qubits)}
+        return frozenset(
+            (item.operation.name, tuple(self.active_qubits[position[q]] for q in item.qubits))
+            for item in self.compact.data
+        )
+
 
 def place_circuit(
     circuit: QuantumCircuit,

@@ -102,7 +102,7 @@ def simulate(
     assert seed is not None  # prepare_simulation seeded it
     rng = np.random.default_rng(seed)
     with stopwatch("noise model"):
-        model = NOISE_MODELS.get(spec, placed.active_qubits, readout=not placed.terminal)
+        model = NOISE_MODELS.get(spec, placed, readout=not placed.terminal)
     aer_seeds = [int(value) for value in rng.integers(0, 2**31 - 1, size=2)]
     run = AerRun(placed, spec, model, shots, rng, aer_seeds, limits)
     with stopwatch("simulate ideal"):

@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.test_browser import (  # noqa: E402  (the browser helpers the tests use)
+from harness.browser import (  # noqa: E402  (the browser moves the tests make)
     chromium,
     new_session,
     open_cell_with,

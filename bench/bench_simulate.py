@@ -40,27 +40,18 @@ import pandas as pd
 from qiskit import QuantumCircuit, transpile
 from qiskit_aer import AerSimulator
 from qiskit_aer.noise import NoiseModel
-from qiskit_ibm_runtime import fake_provider
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 from timing import median_seconds, wall_times
 
+from harness.aer_reference import fake_backend, with_exact_channels
+from harness.statistics import lumped_tvd, tvd_bound
 from noise_core import derive_noise_spec, load_calibration, simulate
 from noise_core.simulation import SimulationResult, clear_caches
 from noise_core.simulation.circuits import LibraryCircuit, ghz, qft
 from noise_core.spec.readout import assignment_matrix
-from tests.aer_reference import with_exact_channels
-from tests.statistics import lumped_tvd, tvd_bound
 
 SNAPSHOTS = Path(__file__).resolve().parent.parent / "presets" / "snapshots"
-FAKE = {
-    "ibmq_manila": "FakeManilaV2",
-    "ibm_algiers": "FakeAlgiers",
-    "ibm_sherbrooke": "FakeSherbrooke",
-    "ibm_pittsburgh": "FakePittsburgh",
-    "ibm_kingston": "FakeKingston",
-    "ibm_fez": "FakeFez",
-}
 SHOTS = 4000
 SEED = 2026
 
@@ -106,7 +97,7 @@ def goal_cases(repeats: int, name: str = "ibm_fez") -> None:
     header = f"{'circuit':<9}{'idle':<6}{'method':<16}{'reference':>11}{'ours':>10}{'ratio':>8}{'spread':>8}"
     print(header + f"{'TVD':>8}{'bound':>8}")
     path = SNAPSHOTS / f"{name}.json"
-    backend = getattr(fake_provider, FAKE[name])()
+    backend = fake_backend(name)
     model = NoiseModel.from_backend(backend)
     spec = derive_noise_spec(load_calibration(path))
     for idle in (False, True):
@@ -150,7 +141,7 @@ def device_size_scaling(repeats: int) -> None:
         path = SNAPSHOTS / f"{name}.json"
         mine = median_seconds(lambda path=path: ours(path, circuit), repeats)
         gc.collect()
-        backend = getattr(fake_provider, FAKE[name])()
+        backend = fake_backend(name)
         theirs = median_seconds(lambda backend=backend: reference(backend, circuit.circuit), repeats)
         print(f"{name:<16}{backend.num_qubits:>7}{theirs:>9.2f} s{mine * 1e3:>7.0f} ms{theirs / mine:>7.1f}×")
         del backend

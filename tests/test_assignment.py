@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from qiskit import QuantumCircuit
 
+from harness.statistics import FAILURE_PROBABILITY
 from noise_core import NoiseSpec, assignment_matrix, assignment_report, derive_noise_spec, simulate
 from noise_core.simulation.assignment import exact_recorded_marginals
 from presets import load_preset
-from tests.statistics import FAILURE_PROBABILITY
 
 SHOTS = 20_000
 HOEFFDING = math.sqrt(math.log(2 / FAILURE_PROBABILITY) / (2 * SHOTS))

@@ -23,9 +23,9 @@ from qiskit_aer.noise import NoiseModel
 from qiskit_aer.noise.device.models import basic_device_readout_errors
 from qiskit_ibm_runtime.models import BackendProperties
 
+from harness.aer_reference import FAKE_BACKENDS, fake_backend
 from noise_core import build_noise_model, derive_noise_spec
 from presets import SNAPSHOT_DIR, load_preset
-from tests.aer_reference import FAKE_BACKENDS, fake_backend
 from tests.channel_math import superoperator
 
 pytestmark = pytest.mark.slow  # parity with Aer's from_backend on real snapshots

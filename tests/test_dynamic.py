@@ -18,12 +18,12 @@ from qiskit_aer.noise import NoiseModel
 from qiskit_aer.noise.device.models import basic_device_readout_errors
 from qiskit_ibm_runtime.models import BackendProperties
 
+from harness.aer_reference import fake_backend
+from harness.statistics import tvd_bound
 from noise_core import NoiseSpec, derive_noise_spec, simulate
 from noise_core.errors import SimulationError
 from noise_core.simulation.circuits import teleportation
 from presets import SNAPSHOT_DIR, load_preset
-from tests.aer_reference import fake_backend
-from tests.statistics import tvd_bound
 
 SHOTS = 20_000
 

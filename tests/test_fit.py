@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import zipfile
 from functools import cache
 from pathlib import Path
@@ -18,6 +17,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from harness.fit_coverage import QUBITS, TRUTH
 from noise_core import (
     FitError,
     NoiseSpec,
@@ -37,7 +37,6 @@ from noise_core.analysis.planning import suggest_qubits
 from noise_core.calibration import BackendCalibration
 from noise_core.spec.scaling import scale_noise_on, scale_qubit_readout
 from presets import SNAPSHOT_DIR
-from tests.fit_coverage import QUBITS, TRUTH, coverage_study
 
 Device = tuple[BackendCalibration, NoiseSpec]
 
@@ -249,13 +248,6 @@ def test_a_plan_needs_distinct_device_qubits(qubits: list[int]) -> None:
     calibration, _spec = manila()
     with pytest.raises(FitError, match=r"choose 1 to 8 distinct qubits of ibmq_manila \(0 to 4\)"):
         plan_fit_circuits(calibration, qubits)
-
-
-@pytest.mark.slow
-def test_95_percent_intervals_contain_the_true_factors_in_88_to_100_of_100_repetitions() -> None:
-    study = coverage_study(100)
-    assert all(88 <= covered <= 100 for covered in study.covered.values()), study.covered
-    assert all(math.isfinite(width) for widths in study.widths.values() for width in widths)
 
 
 def test_the_command_line_plans_fits_and_compares(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

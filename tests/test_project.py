@@ -10,9 +10,12 @@ import pytest
 
 ROOT = Path(__file__).parents[1]
 FORBIDDEN_IMPORTS = {
-    "noise_core": {"streamlit", "plotly", "components", "pages", "presets"},
-    "presets": {"streamlit", "plotly", "components", "pages"},
-    "components": {"pages"},
+    "noise_core": {"streamlit", "plotly", "components", "pages", "presets", "harness", "tests", "bench"},
+    "presets": {"streamlit", "plotly", "components", "pages", "harness", "tests", "bench"},
+    "components": {"pages", "harness", "tests", "bench"},
+    "pages": {"harness", "tests", "bench"},
+    "harness": {"tests", "bench", "components", "pages"},
+    "bench": {"tests"},
 }
 ALLOWED_EXCEPTIONS = {"noise_core/cli.py": {"presets"}}
 """Modules let past their folder's rule: the command line's ``run`` resolves a bundle's preset with

@@ -11,6 +11,7 @@ import pytest
 from qiskit import QuantumCircuit
 from qiskit.circuit.classical import expr
 
+from harness.statistics import lumped_tvd, tvd_bound
 from noise_core import (
     CircuitParseError,
     NoiseSpec,
@@ -31,7 +32,6 @@ from noise_core.simulation.placement import PlacedCircuit
 from noise_core.simulation.run import NoiseModelCache
 from noise_core.simulation.simulate import prepare_simulation
 from presets import load_preset
-from tests.statistics import lumped_tvd, tvd_bound
 
 READOUT_ONLY = NoiseSpec(
     local_readout_errors=[

@@ -30,10 +30,10 @@ from qiskit_aer.noise import NoiseModel, QuantumError
 from qiskit_aer.noise.device.models import basic_device_readout_errors
 from qiskit_ibm_runtime.models import BackendProperties
 
+from harness.aer_reference import fake_backend, with_exact_channels
 from noise_core import derive_noise_spec, simulate
 from noise_core.simulation.circuits import bernstein_vazirani, ghz, grover, qft, random_clifford
 from presets import SNAPSHOT_DIR, load_preset
-from tests.aer_reference import fake_backend, with_exact_channels
 
 pytestmark = pytest.mark.slow  # parity with Aer on real devices
 

@@ -1,4 +1,5 @@
-"""Coverage study of ``fit_noise``'s 95 % intervals, shared by the slow test and ``bench/bench_fit.py``.
+"""Coverage study of ``fit_noise``'s 95 % intervals (``bench/bench_fit.py`` runs it and fails outside 88–100 %;
+the tests draw their synthetic counts at the same ``TRUTH`` on the same ``QUBITS``).
 
 Counts are drawn from a model with known factors (gate ×1.8, readout ×1.3): the exact probabilities
 come from ``simulate`` on the scaled spec (the NoiseModel path, independent of the fit's

@@ -1,0 +1,169 @@
+"""Driving the app in headless Chromium: a Streamlit server of its own, a browser, and the moves the browser
+tests and ``bench/bench_live.py`` make (open a page, a tab, type in a table cell, read the metrics).
+
+Needs Debian's Chromium at /usr/bin/chromium (``.ci/run`` installs it); never ``playwright install``.
+Each server's log goes to ``artifacts/streamlit-PORT.log``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).parents[1]
+ARTIFACTS = ROOT / "artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(app_dir: Path = ROOT, **environment: str) -> Iterator[str]:
+    """``streamlit run app.py`` in ``app_dir`` on a free local port with ``environment`` added; its URL once healthy."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = (ARTIFACTS / f"streamlit-{port}.log").open("w")  # what the server said, to read after a failure
+    server = subprocess.Popen(
+        command, cwd=app_dir, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **environment}
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while not healthy(url):
+            if time.monotonic() > deadline:
+                raise TimeoutError("streamlit did not answer /_stcore/health within 60 s")
+            time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+            return answer.read() == b"ok"
+    except OSError:
+        return False
+
+
+@contextmanager
+def chromium():  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def new_session(browser, url: str):  # type: ignore[no-untyped-def]
+    """A page in its own browser context: a separate Streamlit session."""
+    page = browser.new_context(viewport={"width": 1400, "height": 1600}, accept_downloads=True).new_page()
+    page.goto(url)
+    return page
+
+
+def wait_until_idle(page) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_timeout(300)  # a rerun triggered just before may not have started yet
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+
+
+def metric_values(page) -> list[str]:  # type: ignore[no-untyped-def]
+    return page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+
+
+def device_shown(page) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """The Device page's backend name (its heading) and qubit count (its first metric)."""
+    heading = page.locator('[data-testid="stHeading"]').nth(1).inner_text().strip()  # after the page title
+    return heading, metric_values(page)[0]
+
+
+def open_page(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_test_id("stSidebarNavLink").filter(has_text=name).click()
+    page.get_by_role("heading", name=name, exact=True).first.wait_for(timeout=60_000)
+    wait_until_idle(page)
+
+
+def open_tab(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("tab", name=name).click()
+    page.wait_for_timeout(300)
+
+
+def success_probability(page) -> str:  # type: ignore[no-untyped-def]
+    metric = page.get_by_test_id("stMetric").filter(has_text="Success probability")
+    return metric.get_by_test_id("stMetricValue").inner_text()
+
+
+def choose_entry(page, label: str) -> None:  # type: ignore[no-untyped-def]
+    """Pick an entry in the Noise page's one-entry form by typing its label into the select box."""
+    page.get_by_test_id("stSelectbox").filter(has_text="Entry").click()
+    page.keyboard.type(label)
+    page.keyboard.press("Enter")  # the first option matching what was typed
+    wait_until_idle(page)
+
+
+def no_exceptions(page) -> bool:  # type: ignore[no-untyped-def]
+    return page.locator('[data-testid="stException"]').count() == 0
+
+
+def set_number(page, label: str, value: int) -> None:  # type: ignore[no-untyped-def]
+    field = page.get_by_test_id("stNumberInput").filter(has_text=label).locator("input")
+    field.fill(str(value))
+    field.press("Enter")
+
+
+def download(page, name: str, path: Path) -> Path:  # type: ignore[no-untyped-def]
+    """Click the download button labelled ``name`` and save what it sends to ``path``."""
+    wait_until_idle(page)
+    with page.expect_download(timeout=90_000) as started:
+        page.get_by_test_id("stDownloadButton").filter(has_text=name).click()
+    started.value.save_as(path)
+    return path
+
+
+def shown_counts(page, path: Path) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """The Simulate page's noisy counts, from its result JSON download."""
+    return json.loads(download(page, "Download JSON", path).read_text())["noisy_counts"]
+
+
+def type_in_cell(page, column: int, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type ``text`` into the first row's cell ``column`` (0 = the first column) of the visible data editor."""
+    open_cell_with(page, column, text)
+    page.keyboard.press("Enter")
+    wait_until_idle(page)
+
+
+def open_cell_with(page, column: int, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Select the first row's cell ``column`` of the visible data editor and type ``text`` into it, uncommitted."""
+    box = page.locator('[data-testid="stDataFrame"]:visible').first.bounding_box()
+    page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)  # the first row's first cell, under the header
+    page.wait_for_timeout(300)
+    for _ in range(column):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(300)
+    page.keyboard.type(text)  # typing on a selected cell opens its editor with what is typed
+    page.wait_for_timeout(300)

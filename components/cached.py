@@ -28,9 +28,9 @@ from components.jobs import (
     SharedSpec,
     WhatIf,
 )
-from components.map_geometry import qubit_positions
-from components.spec_tables import tables_from_spec
-from components.table_changes import changes_from_derived, row_status
+from components.logic.map_geometry import qubit_positions
+from components.logic.spec_tables import tables_from_spec
+from components.logic.table_changes import changes_from_derived, row_status
 from components.tasks import run_task
 from noise_core import (
     BackendCalibration,

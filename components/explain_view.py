@@ -18,10 +18,10 @@ from components.explain_figures import (
     percent,
 )
 from components.jobs import WhatIf
+from components.logic.wording import in_ui_terms
 from components.session import ShownSimulation, current_device
 from components.simulate_view import WHAT_IF_FACTORS
 from components.tasks import TaskStopped
-from components.wording import in_ui_terms
 from noise_core import ErrorBudget, NoiseStudioError, factor_reaching
 from noise_core.analysis.budget import Metric
 

@@ -13,6 +13,7 @@ from components.cached import (
 )
 from components.fit_figures import build_counts_figure, build_residual_figure, estimates_table, summary_table
 from components.jobs import EXAMPLE_FACTORS, CountsUpload, counts_upload
+from components.logic.wording import in_ui_terms
 from components.session import (
     AcceptedCounts,
     accepted_counts,
@@ -23,7 +24,6 @@ from components.session import (
     workbench,
 )
 from components.tasks import TaskStopped
-from components.wording import in_ui_terms
 from noise_core import NoiseFit, NoiseStudioError
 from noise_core.analysis.counts import MAX_COUNTS_BYTES
 from noise_core.analysis.planning import MAX_PLANNED_QUBITS, suggest_qubits

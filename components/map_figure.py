@@ -43,7 +43,7 @@ def build_device_map_figure(
 
     ``positions`` (index qubit: x, y), ``edges`` (q0, q1, gate, gate_error) and ``metrics``
     (index qubit, one column per metric, units in the column names) come from
-    ``noise_core.calibration.tables`` and ``components.map_geometry``. The colour scale is
+    ``noise_core.calibration.tables`` and ``components.logic.map_geometry``. The colour scale is
     clipped to ``percentiles`` of the metric and the title says so; errors are coloured on a
     log scale (they spread over decades); hover shows true values.
     """

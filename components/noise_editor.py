@@ -2,7 +2,7 @@
 
 Editing model: each table is a ``st.data_editor`` started from ``NoiseState.editor_base``.
 After any change, every table is rebuilt from its base plus the editor's recorded changes and
-validated as one spec (``components.spec_tables.spec_from_tables``). A valid result becomes the spec
+validated as one spec (``components.logic.spec_tables.spec_from_tables``). A valid result becomes the spec
 in force; an invalid one leaves the last valid spec in force and its problems are shown under
 the tables, one per wrong field, naming the entry and the column as labelled here.
 
@@ -21,6 +21,18 @@ import streamlit as st
 from pydantic import ValidationError
 
 from components.cached import cached_changes, cached_sources, cached_tables, spec_json
+from components.logic.spec_tables import (
+    COLUMN_LABELS,
+    EXACT,
+    SpecEditError,
+    entry_label,
+    humane,
+    parse_qubits,
+    spec_from_tables,
+    spec_with_row,
+)
+from components.logic.table_changes import reset_entry, rows_matching, summarize_changes
+from components.logic.wording import in_ui_terms
 from components.session import (
     apply_edit,
     current_device,
@@ -31,19 +43,7 @@ from components.session import (
     start_from_scratch,
     use_spec,
 )
-from components.spec_tables import (
-    COLUMN_LABELS,
-    EXACT,
-    SpecEditError,
-    entry_label,
-    humane,
-    parse_qubits,
-    spec_from_tables,
-    spec_with_row,
-)
-from components.table_changes import reset_entry, rows_matching, summarize_changes
 from components.tasks import TaskStopped
-from components.wording import in_ui_terms
 from noise_core import DerivationOptions, NoiseSpec, describe_validation_error
 from noise_core.spec import assignment_from_flips
 from noise_core.spec.units import TIME_UNITS

@@ -7,7 +7,7 @@ from functools import cache
 import pandas as pd
 import pytest
 
-from components.spec_tables import (
+from components.logic.spec_tables import (
     EXACT,
     SpecEditError,
     entry_label,
@@ -16,7 +16,7 @@ from components.spec_tables import (
     spec_with_row,
     tables_from_spec,
 )
-from components.table_changes import changes_from_derived, row_status, rows_matching, summarize_changes
+from components.logic.table_changes import changes_from_derived, row_status, rows_matching, summarize_changes
 from noise_core import NoiseSpec, derive_noise_spec
 from presets import load_preset
 

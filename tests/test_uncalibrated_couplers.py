@@ -11,7 +11,7 @@ import pytest
 
 from components import map_figure
 from components.jobs import RunSettings, restore_session
-from components.map_geometry import qubit_positions
+from components.logic.map_geometry import qubit_positions
 from components.session_view import _link_settings
 from noise_core import (
     BackendCalibration,

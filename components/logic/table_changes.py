@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from components.spec_tables import (
+from components.logic.spec_tables import (
     COLUMN_LABELS,
     EXACT,
     ORDER,

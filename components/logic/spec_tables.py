@@ -20,7 +20,7 @@ so showing rounded numbers never changes the spec in force. Pauli terms are writ
 
 ``spec_from_tables`` raises ``SpecEditError`` with one problem per wrong field, naming the entry
 as the user sees it and the column as labelled: "readout of qubit 113: P(1|0) must be between
-0 and 1; got 2". What differs from the derived tables is ``components.table_changes``' concern.
+0 and 1; got 2". What differs from the derived tables is ``components.logic.table_changes``' concern.
 """
 
 from __future__ import annotations

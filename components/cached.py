@@ -16,22 +16,13 @@ from typing import cast
 import pandas as pd
 import streamlit as st
 
-from components import jobs
-from components.jobs import (
-    CircuitRequest,
-    CountsSummary,
-    CountsUpload,
-    DeviceSource,
-    Exports,
-    PlanDownload,
-    RunSettings,
-    SharedSpec,
-    WhatIf,
-)
 from components.logic.map_geometry import qubit_positions
 from components.logic.spec_tables import tables_from_spec
 from components.logic.table_changes import changes_from_derived, row_status
 from components.tasks import run_task
+from components.work import jobs
+from components.work.replies import CountsSummary, Exports, PlanDownload
+from components.work.requests import CircuitRequest, CountsUpload, DeviceSource, RunSettings, SharedSpec, WhatIf
 from noise_core import (
     BackendCalibration,
     DerivationOptions,

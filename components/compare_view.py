@@ -7,9 +7,9 @@ import streamlit as st
 
 from components.cached import cached_device_map, cached_preset, cached_upload
 from components.change_map import build_change_map_figure, build_drift_figure
-from components.jobs import DeviceSource, preset_source, upload_source
 from components.session import LoadedDevice
 from components.tasks import TaskStopped
+from components.work.requests import DeviceSource, preset_source, upload_source
 from noise_core import BackendCalibration, CalibrationDiff, CalibrationError, compare_calibrations
 from noise_core.calibration import MAX_DOCUMENT_BYTES, UNKNOWN_DATE
 from noise_core.calibration.diff import (

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import streamlit as st
 
 from components.cached import cached_upload
-from components.jobs import upload_source
 from components.session import (
     LoadedDevice,
     current_device,
@@ -22,6 +21,7 @@ from components.session import (
     upload_error,
 )
 from components.tasks import TaskStopped, run_task
+from components.work.requests import upload_source
 from noise_core import CalibrationError, DocumentKind, identify_document
 from noise_core.calibration import MAX_DOCUMENT_BYTES
 from presets import list_presets

@@ -17,11 +17,11 @@ from components.explain_figures import (
     build_sweep_figure,
     percent,
 )
-from components.jobs import WhatIf
 from components.logic.wording import in_ui_terms
 from components.session import ShownSimulation, current_device
 from components.simulate_view import WHAT_IF_FACTORS
 from components.tasks import TaskStopped
+from components.work.requests import WhatIf
 from noise_core import ErrorBudget, NoiseStudioError, factor_reaching
 from noise_core.analysis.budget import Metric
 

@@ -12,7 +12,6 @@ from components.cached import (
     cached_plan,
 )
 from components.fit_figures import build_counts_figure, build_residual_figure, estimates_table, summary_table
-from components.jobs import EXAMPLE_FACTORS, CountsUpload, counts_upload
 from components.logic.wording import in_ui_terms
 from components.session import (
     AcceptedCounts,
@@ -24,6 +23,8 @@ from components.session import (
     workbench,
 )
 from components.tasks import TaskStopped
+from components.work.jobs import EXAMPLE_FACTORS
+from components.work.requests import CountsUpload, counts_upload
 from noise_core import NoiseFit, NoiseStudioError
 from noise_core.analysis.counts import MAX_COUNTS_BYTES
 from noise_core.analysis.planning import MAX_PLANNED_QUBITS, suggest_qubits

@@ -17,7 +17,6 @@ import streamlit as st
 
 from components.cached import cached_live, cached_simulation, spec_digest
 from components.figures import HISTOGRAM_ORDERS, HistogramOrder, build_histogram_figure
-from components.jobs import NO_WHAT_IF, WhatIf
 from components.logic.wording import in_ui_terms
 from components.run_speed import run_speed
 from components.session import (
@@ -29,6 +28,7 @@ from components.session import (
     workbench,
 )
 from components.tasks import TaskStopped, task_limits
+from components.work.requests import NO_WHAT_IF, WhatIf
 from noise_core import NoiseStudioError, SimulationResult
 from noise_core.simulation import SimulationPlan
 from noise_core.simulation.result import shot_noise_interval

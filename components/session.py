@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 import streamlit as st
 
 from components.cached import cached_derive, cached_preset, cached_spec_fingerprint
-from components.jobs import (
+from components.work.replies import CountsSummary
+from components.work.requests import (
     CircuitRequest,
-    CountsSummary,
     CountsUpload,
     DeviceSource,
     RunSettings,

@@ -16,7 +16,6 @@ import streamlit as st
 
 from components.cached import cached_circuit_name, cached_upload, spec_digest
 from components.device_picker import PRESET_KEY, misplaced, misplaced_kind, render_destination
-from components.jobs import RestoredSession, RunSettings, library_request, restore_session
 from components.logic.spec_tables import parse_qubits
 from components.session import (
     ChosenCircuit,
@@ -31,6 +30,9 @@ from components.session import (
 )
 from components.simulate_view import widget_state, with_page_defaults
 from components.tasks import TaskStopped, run_task
+from components.work.jobs import restore_session
+from components.work.replies import RestoredSession
+from components.work.requests import RunSettings, library_request
 from noise_core import DerivationOptions, DocumentKind, NoiseStudioError, save_session
 from noise_core.sessions import MAX_SESSION_BYTES, SESSION_SUFFIX
 from noise_core.simulation.circuits import MAX_LIBRARY_QUBITS

@@ -14,7 +14,6 @@ import streamlit as st
 from components.cached import cached_assignment, cached_circuit_name, cached_device_map, cached_drawing
 from components.device_view import render_device_map
 from components.figures import build_assignment_heatmap, build_timeline_figure
-from components.jobs import CircuitRequest, RunSettings, WhatIf, library_request, qasm_request
 from components.logic.spec_tables import parse_qubits
 from components.logic.wording import in_ui_terms
 from components.session import (
@@ -26,6 +25,7 @@ from components.session import (
     use_spec,
 )
 from components.tasks import TaskStopped
+from components.work.requests import CircuitRequest, RunSettings, WhatIf, library_request, qasm_request
 from noise_core import CIRCUIT_LIBRARY, NoiseStudioError, SimulationLimits, SimulationResult
 from noise_core.errors import CircuitError
 from noise_core.simulation import METHODS

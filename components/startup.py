@@ -1,7 +1,7 @@
 """Starting the worker processes with the server, before anything heavy is imported.
 
 Workers fork from a multiprocessing forkserver that has imported qiskit and Aer once
-(``components.jobs``, ~1.5 s). Starting it first, before the server imports its own modules (also
+(``components.work.jobs``, ~1.5 s). Starting it first, before the server imports its own modules (also
 ~1.5 s), lets both imports run side by side, and the first histogram waits for the longer of the
 two instead of their sum. ``app.py`` is an ``st.App`` whose lifespan (``start_with_the_server``)
 does this when the server starts; each session's script calls ``load_app`` too (a no-op once it
@@ -21,7 +21,7 @@ from multiprocessing.context import ForkServerContext
 from pathlib import Path
 from threading import RLock, Thread
 
-PRELOAD = ["components.jobs"]
+PRELOAD = ["components.work.jobs"]
 """What the forkserver imports before it forks a worker: qiskit, Aer and the jobs."""
 
 

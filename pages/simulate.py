@@ -4,7 +4,6 @@ import streamlit as st
 
 from components import simulate_view as view
 from components.compare_simulation import render_device_comparison
-from components.jobs import WhatIf
 from components.live_result import (
     histogram_options,
     live_result,
@@ -14,6 +13,7 @@ from components.live_result import (
     render_metrics,
 )
 from components.session import ChosenCircuit, current_device, set_workbench
+from components.work.requests import WhatIf
 
 st.title("Simulate")
 st.caption(f"Device: {current_device().calibration.backend_name}. Edit the noise on the Noise model page.")

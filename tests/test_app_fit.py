@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.jobs import EXAMPLE_FACTORS
+from components.work.jobs import EXAMPLE_FACTORS
 from noise_core import NoiseFit, NoiseSpec, derive_noise_spec, fit_noise, load_counts, plan_fit_circuits, scale_noise
 from presets import DEFAULT_PRESET, load_preset
 

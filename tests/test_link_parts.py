@@ -6,8 +6,8 @@ import inspect
 
 import pytest
 
-from components.jobs import RunSettings, library_request
 from components.simulate_view import PARAMETER_KEYS, WHAT_IF_RESET, widget_state, with_page_defaults
+from components.work.requests import RunSettings, library_request
 from noise_core import CIRCUIT_LIBRARY
 from noise_core.errors import CircuitError
 from noise_core.simulation.references import parse_reference, reference_of

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from components.figures import build_histogram_figure, shown_outcomes
-from components.jobs import NO_WHAT_IF, WhatIf
+from components.work.requests import NO_WHAT_IF, WhatIf
 from noise_core import NoiseSpec
 from noise_core.simulation.circuits import ghz
 from noise_core.simulation.result import shot_noise_interval

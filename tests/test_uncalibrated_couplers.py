@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 
 from components import map_figure
-from components.jobs import RunSettings, restore_session
 from components.logic.map_geometry import qubit_positions
 from components.session_view import _link_settings
+from components.work.jobs import restore_session
+from components.work.requests import RunSettings
 from noise_core import (
     BackendCalibration,
     NoiseSpec,

@@ -3,7 +3,7 @@ which serves ``app`` (an ``st.App`` whose lifespan starts the workers with the s
 
 import streamlit as st
 
-from components.startup import load_app, start_with_the_server
+from components.runtime.startup import load_app, start_with_the_server
 
 APP_NAME = "Noise Studio"
 WHAT_IT_DOES = (
@@ -38,7 +38,7 @@ def render_sidebar_intro() -> None:
 def main() -> None:
     load_app()
     from components import session_view  # imported here, not at the top: multiprocessing imports this script
-    from components.session import init_session  # again in every worker, which need none of it
+    from components.runtime.session import init_session  # again in every worker, which need none of it
 
     st.set_page_config(page_title=APP_NAME, page_icon=":material/graphic_eq:", layout="wide")
     init_session()

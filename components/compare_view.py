@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.cached import cached_device_map, cached_preset, cached_upload
 from components.change_map import build_change_map_figure, build_drift_figure
-from components.session import LoadedDevice
-from components.tasks import TaskStopped
+from components.runtime.cached import cached_device_map, cached_preset, cached_upload
+from components.runtime.session import LoadedDevice
+from components.runtime.tasks import TaskStopped
 from components.work.requests import DeviceSource, preset_source, upload_source
 from noise_core import BackendCalibration, CalibrationDiff, CalibrationError, compare_calibrations
 from noise_core.calibration import MAX_DOCUMENT_BYTES, UNKNOWN_DATE

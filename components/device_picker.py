@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from components.cached import cached_upload
-from components.session import (
+from components.runtime.cached import cached_upload
+from components.runtime.session import (
     LoadedDevice,
     current_device,
     preset_device,
@@ -20,7 +20,7 @@ from components.session import (
     set_upload_error,
     upload_error,
 )
-from components.tasks import TaskStopped, run_task
+from components.runtime.tasks import TaskStopped, run_task
 from components.work.requests import upload_source
 from noise_core import CalibrationError, DocumentKind, identify_document
 from noise_core.calibration import MAX_DOCUMENT_BYTES

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from components.cached import cached_device_map
 from components.map_figure import build_device_map_figure, coupler_summary
-from components.session import LoadedDevice
+from components.runtime.cached import cached_device_map
+from components.runtime.session import LoadedDevice
 from noise_core import BackendCalibration, Finding, findings_table
 from noise_core.calibration import calibration_csv_name, calibration_to_csv
 from noise_core.simulation import target

@@ -7,7 +7,6 @@ from typing import cast
 import numpy as np
 import streamlit as st
 
-from components.cached import cached_budget, cached_device_map, cached_sweep
 from components.explain_figures import (
     FACTOR_LABELS,
     LOSS_LABELS,
@@ -18,9 +17,10 @@ from components.explain_figures import (
     percent,
 )
 from components.logic.wording import in_ui_terms
-from components.session import ShownSimulation, current_device
+from components.runtime.cached import cached_budget, cached_device_map, cached_sweep
+from components.runtime.session import ShownSimulation, current_device
+from components.runtime.tasks import TaskStopped
 from components.simulate_view import WHAT_IF_FACTORS
-from components.tasks import TaskStopped
 from components.work.requests import WhatIf
 from noise_core import ErrorBudget, NoiseStudioError, factor_reaching
 from noise_core.analysis.budget import Metric

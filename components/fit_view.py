@@ -5,15 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.cached import (
+from components.fit_figures import build_counts_figure, build_residual_figure, estimates_table, summary_table
+from components.logic.wording import in_ui_terms
+from components.runtime.cached import (
     cached_counts_summary,
     cached_example_counts,
     cached_fit,
     cached_plan,
 )
-from components.fit_figures import build_counts_figure, build_residual_figure, estimates_table, summary_table
-from components.logic.wording import in_ui_terms
-from components.session import (
+from components.runtime.session import (
     AcceptedCounts,
     accepted_counts,
     current_device,
@@ -22,7 +22,7 @@ from components.session import (
     use_spec,
     workbench,
 )
-from components.tasks import TaskStopped
+from components.runtime.tasks import TaskStopped
 from components.work.jobs import EXAMPLE_FACTORS
 from components.work.requests import CountsUpload, counts_upload
 from noise_core import NoiseFit, NoiseStudioError

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from components.cached import cached_live, cached_simulation, spec_digest
 from components.figures import HISTOGRAM_ORDERS, HistogramOrder, build_histogram_figure
 from components.logic.wording import in_ui_terms
-from components.run_speed import run_speed
-from components.session import (
+from components.runtime.cached import cached_live, cached_simulation, spec_digest
+from components.runtime.run_speed import run_speed
+from components.runtime.session import (
     ShownSimulation,
     current_device,
     noise_state,
@@ -27,7 +27,7 @@ from components.session import (
     shown_simulation,
     workbench,
 )
-from components.tasks import TaskStopped, task_limits
+from components.runtime.tasks import TaskStopped, task_limits
 from components.work.requests import NO_WHAT_IF, WhatIf
 from noise_core import NoiseStudioError, SimulationResult
 from noise_core.simulation import SimulationPlan

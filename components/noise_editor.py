@@ -20,7 +20,6 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
-from components.cached import cached_changes, cached_sources, cached_tables, spec_json
 from components.logic.spec_tables import (
     COLUMN_LABELS,
     EXACT,
@@ -33,7 +32,8 @@ from components.logic.spec_tables import (
 )
 from components.logic.table_changes import reset_entry, rows_matching, summarize_changes
 from components.logic.wording import in_ui_terms
-from components.session import (
+from components.runtime.cached import cached_changes, cached_sources, cached_tables, spec_json
+from components.runtime.session import (
     apply_edit,
     current_device,
     derive,
@@ -43,7 +43,7 @@ from components.session import (
     start_from_scratch,
     use_spec,
 )
-from components.tasks import TaskStopped
+from components.runtime.tasks import TaskStopped
 from noise_core import DerivationOptions, NoiseSpec, describe_validation_error
 from noise_core.spec import assignment_from_flips
 from noise_core.spec.units import TIME_UNITS

@@ -14,10 +14,10 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
-from components.cached import cached_circuit_name, cached_upload, spec_digest
 from components.device_picker import PRESET_KEY, misplaced, misplaced_kind, render_destination
 from components.logic.spec_tables import parse_qubits
-from components.session import (
+from components.runtime.cached import cached_circuit_name, cached_upload, spec_digest
+from components.runtime.session import (
     ChosenCircuit,
     LoadedDevice,
     current_device,
@@ -28,8 +28,8 @@ from components.session import (
     set_workbench,
     workbench,
 )
+from components.runtime.tasks import TaskStopped, run_task
 from components.simulate_view import widget_state, with_page_defaults
-from components.tasks import TaskStopped, run_task
 from components.work.jobs import restore_session
 from components.work.replies import RestoredSession
 from components.work.requests import RunSettings, library_request

@@ -11,12 +11,12 @@ from typing import cast
 import pandas as pd
 import streamlit as st
 
-from components.cached import cached_assignment, cached_circuit_name, cached_device_map, cached_drawing
 from components.device_view import render_device_map
 from components.figures import build_assignment_heatmap, build_timeline_figure
 from components.logic.spec_tables import parse_qubits
 from components.logic.wording import in_ui_terms
-from components.session import (
+from components.runtime.cached import cached_assignment, cached_circuit_name, cached_device_map, cached_drawing
+from components.runtime.session import (
     ChosenCircuit,
     ShownSimulation,
     current_device,
@@ -24,7 +24,7 @@ from components.session import (
     shown_simulation,
     use_spec,
 )
-from components.tasks import TaskStopped
+from components.runtime.tasks import TaskStopped
 from components.work.requests import CircuitRequest, RunSettings, WhatIf, library_request, qasm_request
 from noise_core import CIRCUIT_LIBRARY, NoiseStudioError, SimulationLimits, SimulationResult
 from noise_core.errors import CircuitError

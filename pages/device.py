@@ -11,7 +11,7 @@ from components.device_view import (
     render_gate_table,
     render_qubit_table,
 )
-from components.session import current_device
+from components.runtime.session import current_device
 
 st.title("Device")
 device_picker()

@@ -4,7 +4,7 @@ import streamlit as st
 
 from components import explain_view as view
 from components.live_result import HistogramOptions, live_result, render_histogram, render_metrics
-from components.session import current_device, workbench
+from components.runtime.session import current_device, workbench
 
 st.title("Explain")
 bench = workbench()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from components import fit_view as view
-from components.session import current_device
+from components.runtime.session import current_device
 
 st.title("Fit")
 st.caption(

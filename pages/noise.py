@@ -12,7 +12,7 @@ from components.noise_editor import (
     render_origin,
     render_start_buttons,
 )
-from components.session import workbench
+from components.runtime.session import workbench
 
 st.title("Noise model")
 

@@ -12,7 +12,7 @@ from components.live_result import (
     render_histogram,
     render_metrics,
 )
-from components.session import ChosenCircuit, current_device, set_workbench
+from components.runtime.session import ChosenCircuit, current_device, set_workbench
 from components.work.requests import WhatIf
 
 st.title("Simulate")

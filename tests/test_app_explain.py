@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.session import DEFAULT_SETTINGS
+from components.runtime.session import DEFAULT_SETTINGS
 from noise_core import ErrorBudget, NoiseSpec, derive_noise_spec, error_budget, scale_noise
 from noise_core.simulation.circuits import ghz
 from noise_core.spec.readout import with_qubit_readout

@@ -221,7 +221,7 @@ def test_a_run_that_would_pass_the_servers_time_limit_is_refused_before_it_start
     app: AppTest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from components import live_result
-    from components.tasks import TaskLimits
+    from components.runtime.tasks import TaskLimits
 
     monkeypatch.setattr(live_result, "task_limits", lambda: TaskLimits(seconds=1.0, memory_bytes=2**34, workers=1))
     app.number_input(key="sim_GHZ_n").set_value(17).run()  # trajectories, several seconds even on a fast machine

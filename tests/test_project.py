@@ -162,7 +162,7 @@ def test_every_uploader_names_its_own_limit_and_the_server_lets_the_largest_thro
 def test_the_server_loads_every_module_the_pages_import_before_a_session_does() -> None:
     """``load_app`` imports them once at start: sessions importing them side by side could meet in Python's import
     locks. Checked against the pages' own imports."""
-    from components.startup import page_modules
+    from components.runtime.startup import page_modules
 
     imported = set()
     for page in (ROOT / "pages").glob("*.py"):

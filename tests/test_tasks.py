@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from components import tasks
-from components.tasks import TaskLimits, TaskStopped, run_task
+from components.runtime import tasks
+from components.runtime.tasks import TaskLimits, TaskStopped, run_task
 from noise_core import NoiseSpec, SimulationError, simulate
 from tests import task_jobs
 

@@ -46,7 +46,7 @@ def load_app() -> None:
         if _LOADED:
             return
         start_forkserver()
-        from components.tasks import start_pools  # qiskit in this process too (~1.5 s), beside the forkserver's
+        from components.runtime.tasks import start_pools  # qiskit in this process too (~1.5 s), beside the forkserver's
 
         start_pools()
         for name in ["components.session_view", *page_modules()]:  # what app.py and the pages import
@@ -56,7 +56,7 @@ def load_app() -> None:
 
 _LOADING = RLock()
 _LOADED: list[bool] = []
-PAGES = Path(__file__).parents[1] / "pages"
+PAGES = Path(__file__).parents[2] / "pages"
 
 
 def page_modules() -> list[str]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from components.cached import cached_derive, cached_preset, cached_spec_fingerprint
+from components.runtime.cached import cached_derive, cached_preset, cached_spec_fingerprint
 from components.work.replies import CountsSummary
 from components.work.requests import (
     CircuitRequest,

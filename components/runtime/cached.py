@@ -19,7 +19,7 @@ import streamlit as st
 from components.logic.map_geometry import qubit_positions
 from components.logic.spec_tables import tables_from_spec
 from components.logic.table_changes import changes_from_derived, row_status
-from components.tasks import run_task
+from components.runtime.tasks import run_task
 from components.work import jobs
 from components.work.replies import CountsSummary, Exports, PlanDownload
 from components.work.requests import CircuitRequest, CountsUpload, DeviceSource, RunSettings, SharedSpec, WhatIf

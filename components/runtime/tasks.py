@@ -36,7 +36,7 @@ from typing import Literal, TypeVar
 import streamlit as st
 from pebble import ProcessExpired, ProcessPool
 
-from components.startup import worker_context
+from components.runtime.startup import worker_context
 from components.work.requests import preset_source
 from components.work.worker import OUT_OF_MEMORY_EXIT, guarded, limit_worker_memory, warm_up
 from presets import DEFAULT_PRESET

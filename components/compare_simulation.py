@@ -13,7 +13,7 @@ from dataclasses import replace
 import streamlit as st
 
 from components.compare_view import other_snapshot
-from components.figures import build_comparison_histogram
+from components.figures.results import build_comparison_histogram
 from components.logic.wording import in_ui_terms
 from components.runtime.cached import cached_derive, cached_live
 from components.runtime.session import ShownSimulation, current_device, noise_state

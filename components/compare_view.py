@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.change_map import build_change_map_figure, build_drift_figure
+from components.figures.change_map import build_change_map_figure, build_drift_figure
 from components.runtime.cached import cached_device_map, cached_preset, cached_upload
 from components.runtime.session import LoadedDevice
 from components.runtime.tasks import TaskStopped

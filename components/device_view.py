@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from components.map_figure import build_device_map_figure, coupler_summary
+from components.figures.device_map import build_device_map_figure, coupler_summary
 from components.runtime.cached import cached_device_map
 from components.runtime.session import LoadedDevice
 from noise_core import BackendCalibration, Finding, findings_table

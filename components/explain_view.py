@@ -7,7 +7,7 @@ from typing import cast
 import numpy as np
 import streamlit as st
 
-from components.explain_figures import (
+from components.figures.explain import (
     FACTOR_LABELS,
     LOSS_LABELS,
     METRIC_LABELS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.fit_figures import build_counts_figure, build_residual_figure, estimates_table, summary_table
+from components.figures.fit import build_counts_figure, build_residual_figure, estimates_table, summary_table
 from components.logic.wording import in_ui_terms
 from components.runtime.cached import (
     cached_counts_summary,

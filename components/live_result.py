@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from components.figures import HISTOGRAM_ORDERS, HistogramOrder, build_histogram_figure
+from components.figures.results import HISTOGRAM_ORDERS, HistogramOrder, build_histogram_figure
 from components.logic.wording import in_ui_terms
 from components.runtime.cached import cached_live, cached_simulation, spec_digest
 from components.runtime.run_speed import run_speed

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.change_map import worse_log2
+from components.figures.change_map import worse_log2
 from noise_core.simulation.result import total_variation_distance
 from presets import load_preset
 

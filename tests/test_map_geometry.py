@@ -7,9 +7,9 @@ import pandas as pd
 import plotly.colors as pcolors
 import pytest
 
-from components.figures import build_assignment_heatmap, build_histogram_figure
+from components.figures.device_map import MISSING_COLOUR, build_device_map_figure, contrast_ratio, format_value
+from components.figures.results import build_assignment_heatmap, build_histogram_figure
 from components.logic.map_geometry import grid_layout, is_grid_drawing, qubit_positions
-from components.map_figure import MISSING_COLOUR, build_device_map_figure, contrast_ratio, format_value
 from noise_core.calibration import coupling_edges, qubit_metrics
 from presets import load_preset
 

@@ -9,7 +9,7 @@ from functools import cache
 import numpy as np
 import pytest
 
-from components import map_figure
+from components.figures import device_map
 from components.logic.map_geometry import qubit_positions
 from components.session_view import _link_settings
 from components.work.jobs import restore_session
@@ -135,7 +135,7 @@ def test_coupling_edges_mark_an_invalid_error_as_not_reported(value: float) -> N
 def test_the_map_draws_couplers_without_an_error_dashed_and_counts_what_it_draws() -> None:
     calibration, _spec = device()
     edges = coupling_edges(calibration)
-    figure = map_figure.build_device_map_figure(
+    figure = device_map.build_device_map_figure(
         qubit_positions(calibration, edges), edges, qubit_metrics(calibration), "T1 (µs)"
     )
     lines = [trace for trace in figure.data if trace.mode == "lines"]
@@ -146,7 +146,7 @@ def test_the_map_draws_couplers_without_an_error_dashed_and_counts_what_it_draws
     assert dashed.name == "2q gate: no reported error"
     hover = next(trace for trace in figure.data if trace.name == "couplers").hovertext
     assert sum("no reported error" in text for text in hover) == 2
-    assert map_figure.coupler_summary(edges) == "176 couplers (2 without a reported error, dashed)"
+    assert device_map.coupler_summary(edges) == "176 couplers (2 without a reported error, dashed)"
 
 
 def test_a_session_bundle_carries_the_choice_and_reproduces_the_avoiding_run() -> None:

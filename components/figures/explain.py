@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from components.map_figure import label_colours, lattice_layout
+from components.figures.device_map import label_colours, lattice_layout
 
 KIND_LABELS = {
     "gate": "gate errors (depolarizing, Pauli)",

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.figures import IDEAL_COLOUR, NOISY_COLOUR, log_probability_axis
+from components.figures.results import IDEAL_COLOUR, NOISY_COLOUR, log_probability_axis
 from noise_core.analysis.compare import CircuitComparison
 
 MEASURED_COLOUR = "#264653"

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.map_figure import format_value, label_colours, lattice_layout
+from components.figures.device_map import format_value, label_colours, lattice_layout
 from noise_core.calibration.diff import HIGHER_IS_BETTER, NEUTRAL_METRICS
 
 CHANGE_SCALE = "RdBu_r"

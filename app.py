@@ -37,12 +37,12 @@ def render_sidebar_intro() -> None:
 
 def main() -> None:
     load_app()
-    from components import session_view  # imported here, not at the top: multiprocessing imports this script
     from components.runtime.session import init_session  # again in every worker, which need none of it
+    from components.views import sharing  # imported here, not at the top: multiprocessing imports this script
 
     st.set_page_config(page_title=APP_NAME, page_icon=":material/graphic_eq:", layout="wide")
     init_session()
-    session_view.read_link_once()
+    sharing.read_link_once()
     navigation = st.navigation(
         [
             st.Page("pages/device.py", title="Device", icon=":material/memory:"),
@@ -54,10 +54,10 @@ def main() -> None:
         ]
     )
     render_sidebar_intro()
-    session_view.render_restore()
-    session_view.render_messages()
+    sharing.render_restore()
+    sharing.render_messages()
     navigation.run()
-    session_view.render_share(navigation.url_path)
+    sharing.render_share(navigation.url_path)
 
 
 app = st.App("app.py", lifespan=start_with_the_server)

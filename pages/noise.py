@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from components.live_result import HistogramOptions, live_result, render_histogram, render_metrics
-from components.noise_editor import (
+from components.runtime.session import workbench
+from components.views.live_result import HistogramOptions, live_result, render_histogram, render_metrics
+from components.views.noise_editor import (
     apply_pending_edits,
     render_changes,
     render_derive_form,
@@ -12,7 +13,6 @@ from components.noise_editor import (
     render_origin,
     render_start_buttons,
 )
-from components.runtime.session import workbench
 
 st.title("Noise model")
 

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from components import simulate_view as view
-from components.compare_simulation import render_device_comparison
-from components.live_result import (
+from components.runtime.session import ChosenCircuit, current_device, set_workbench
+from components.views import simulate as view
+from components.views.compare_simulation import render_device_comparison
+from components.views.live_result import (
     histogram_options,
     live_result,
     previous_result,
@@ -12,7 +13,6 @@ from components.live_result import (
     render_histogram,
     render_metrics,
 )
-from components.runtime.session import ChosenCircuit, current_device, set_workbench
 from components.work.requests import WhatIf
 
 st.title("Simulate")

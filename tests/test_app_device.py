@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.device_view import gates_not_simulated
+from components.views.device import gates_not_simulated
 from noise_core import build_target, derive_noise_spec, spec_to_json
 from noise_core.calibration import MAX_DOCUMENT_BYTES
 from noise_core.spec.gates import is_measurement

@@ -136,7 +136,7 @@ def test_assignment_matrices_are_computed_only_when_their_tab_is_open(app: AppTe
 
 def test_the_downloads_hold_the_counts_and_the_inputs(app: AppTest) -> None:
     shown = app.session_state["last_simulation"]
-    from components.live_result import result_json
+    from components.views.live_result import result_json
 
     document = json.loads(result_json(shown))
     assert sum(document["noisy_counts"].values()) == 4000
@@ -220,8 +220,8 @@ def test_pasted_openqasm_keeps_one_title_and_a_missing_measurement_says_what_to_
 def test_a_run_that_would_pass_the_servers_time_limit_is_refused_before_it_starts(
     app: AppTest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from components import live_result
     from components.runtime.tasks import TaskLimits
+    from components.views import live_result
 
     monkeypatch.setattr(live_result, "task_limits", lambda: TaskLimits(seconds=1.0, memory_bytes=2**34, workers=1))
     app.number_input(key="sim_GHZ_n").set_value(17).run()  # trajectories, several seconds even on a fast machine

@@ -9,7 +9,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.live_result import result_json
+from components.views.live_result import result_json
 from tests.apptest import figure
 
 pytestmark = pytest.mark.slow  # runs the whole app in AppTest

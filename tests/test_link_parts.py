@@ -6,7 +6,7 @@ import inspect
 
 import pytest
 
-from components.simulate_view import PARAMETER_KEYS, WHAT_IF_RESET, widget_state, with_page_defaults
+from components.views.simulate import PARAMETER_KEYS, WHAT_IF_RESET, widget_state, with_page_defaults
 from components.work.requests import RunSettings, library_request
 from noise_core import CIRCUIT_LIBRARY
 from noise_core.errors import CircuitError

@@ -11,7 +11,7 @@ import pytest
 
 from components.figures import device_map
 from components.logic.map_geometry import qubit_positions
-from components.session_view import _link_settings
+from components.views.sharing import _link_settings
 from components.work.jobs import restore_session
 from components.work.requests import RunSettings
 from noise_core import (

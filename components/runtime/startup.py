@@ -49,25 +49,33 @@ def load_app() -> None:
         from components.runtime.tasks import start_pools  # qiskit in this process too (~1.5 s), beside the forkserver's
 
         start_pools()
-        for name in ["components.session_view", *page_modules()]:  # what app.py and the pages import
+        for name in ["components.views.sharing", *page_modules()]:  # what app.py and the pages import
             importlib.import_module(name)
         _LOADED.append(True)
 
 
 _LOADING = RLock()
 _LOADED: list[bool] = []
-PAGES = Path(__file__).parents[2] / "pages"
+ROOT = Path(__file__).parents[2]
+PAGES = ROOT / "pages"
 
 
 def page_modules() -> list[str]:
-    """The ``components`` modules the pages (``pages/*.py``) import, read from their source."""
+    """The ``components`` modules the pages (``pages/*.py``) import, read from their source: ``from X import Y``
+    counts X, and X.Y too where Y is a module (``from components.views import fit as view``)."""
     names = set()
     for page in PAGES.glob("*.py"):
         for node in ast.walk(ast.parse(page.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("components"):
                 names.add(node.module)
-                names.update(f"{node.module}.{alias.name}" for alias in node.names if node.module == "components")
+                names.update(
+                    f"{node.module}.{alias.name}" for alias in node.names if _is_module(f"{node.module}.{alias.name}")
+                )
     return sorted(names)
+
+
+def _is_module(name: str) -> bool:
+    return ROOT.joinpath(*name.split(".")).with_suffix(".py").is_file()
 
 
 @asynccontextmanager

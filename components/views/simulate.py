@@ -1,6 +1,6 @@
 """The Simulate page's parts: circuit choice, run settings, the what-if strip, and the result's tabs.
 
-The live result itself (run, metrics, histogram, downloads) is ``components.live_result``.
+The live result itself (run, metrics, histogram, downloads) is ``components.views.live_result``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from typing import cast
 import pandas as pd
 import streamlit as st
 
-from components.device_view import render_device_map
 from components.figures.results import build_assignment_heatmap, build_timeline_figure
 from components.logic.spec_tables import parse_qubits
 from components.logic.wording import in_ui_terms
@@ -25,6 +24,7 @@ from components.runtime.session import (
     use_spec,
 )
 from components.runtime.tasks import TaskStopped
+from components.views.device import render_device_map
 from components.work.requests import CircuitRequest, RunSettings, WhatIf, library_request, qasm_request
 from noise_core import CIRCUIT_LIBRARY, NoiseStudioError, SimulationLimits, SimulationResult
 from noise_core.errors import CircuitError

@@ -6,10 +6,10 @@ import hashlib
 
 import streamlit as st
 
-from components.device_picker import misplaced, misplaced_kind, render_destination
 from components.runtime.cached import cached_exports, cached_spec_fingerprint
 from components.runtime.session import current_device, noise_state, use_spec
 from components.runtime.tasks import TaskStopped, run_task
+from components.views.device_picker import misplaced, misplaced_kind, render_destination
 from noise_core import DocumentKind, NoiseSpec, SpecImportError, spec_from_json
 from noise_core.calibration import calibration_mismatch
 from noise_core.export import MAX_SPEC_BYTES

@@ -14,7 +14,6 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
-from components.device_picker import PRESET_KEY, misplaced, misplaced_kind, render_destination
 from components.logic.spec_tables import parse_qubits
 from components.runtime.cached import cached_circuit_name, cached_upload, spec_digest
 from components.runtime.session import (
@@ -29,7 +28,8 @@ from components.runtime.session import (
     workbench,
 )
 from components.runtime.tasks import TaskStopped, run_task
-from components.simulate_view import widget_state, with_page_defaults
+from components.views.device_picker import PRESET_KEY, misplaced, misplaced_kind, render_destination
+from components.views.simulate import widget_state, with_page_defaults
 from components.work.jobs import restore_session
 from components.work.replies import RestoredSession
 from components.work.requests import RunSettings, library_request

@@ -12,12 +12,12 @@ from dataclasses import replace
 
 import streamlit as st
 
-from components.compare_view import other_snapshot
 from components.figures.results import build_comparison_histogram
 from components.logic.wording import in_ui_terms
 from components.runtime.cached import cached_derive, cached_live
 from components.runtime.session import ShownSimulation, current_device, noise_state
 from components.runtime.tasks import TaskStopped
+from components.views.compare import other_snapshot
 from components.work.requests import NO_WHAT_IF
 from noise_core import NoiseStudioError, SimulationResult
 from noise_core.simulation.result import total_variation_distance

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.logic.spec_tables import humane
+from components.logic.cells import humane
 from tests.apptest import edit, noise, started_app
 
 pytestmark = pytest.mark.slow  # runs the whole app in AppTest

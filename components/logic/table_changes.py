@@ -1,6 +1,6 @@
 """What an edited spec changed against the derived one, row by row; resets; the table filter.
 
-Rows are compared by their key columns (``spec_tables.TABLE_KEYS``): a row equal to the
+Rows are compared by their key columns (``cells.TABLE_KEYS``): a row equal to the
 derived row with the same key came from the calibration, a different one was edited, a new
 key was added, a missing one removed. Each change lists its values in the editor's units and
 labels ("P(1|0) 0.003906 → 0.3", "T1 (µs) 120.3 → 80"); ``summarize_changes`` counts them for
@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from components.logic.spec_tables import (
+from components.logic.cells import (
     COLUMN_LABELS,
     EXACT,
     ORDER,

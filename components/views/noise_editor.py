@@ -2,12 +2,12 @@
 
 Editing model: each table is a ``st.data_editor`` started from ``NoiseState.editor_base``.
 After any change, every table is rebuilt from its base plus the editor's recorded changes and
-validated as one spec (``components.logic.spec_tables.spec_from_tables``). A valid result becomes the spec
+validated as one spec (``components.logic.table_parsing.spec_from_tables``). A valid result becomes the spec
 in force; an invalid one leaves the last valid spec in force and its problems are shown under
 the tables, one per wrong field, naming the entry and the column as labelled here.
 
 Numbers: T1/T2 in µs and gate times in ns with about four significant digits; the exact values
-stay on the server (``spec_tables.EXACT``, never sent to the browser), so a cell left alone
+stay on the server (``cells.EXACT``, never sent to the browser), so a cell left alone
 reads back exactly.
 """
 
@@ -20,17 +20,9 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
-from components.logic.spec_tables import (
-    COLUMN_LABELS,
-    EXACT,
-    SpecEditError,
-    entry_label,
-    humane,
-    parse_qubits,
-    spec_from_tables,
-    spec_with_row,
-)
+from components.logic.cells import COLUMN_LABELS, EXACT, entry_label, humane, parse_qubits
 from components.logic.table_changes import reset_entry, rows_matching, summarize_changes
+from components.logic.table_parsing import SpecEditError, spec_from_tables, spec_with_row
 from components.logic.wording import in_ui_terms
 from components.runtime.cached import cached_changes, cached_sources, cached_tables, spec_json
 from components.runtime.session import (

@@ -14,7 +14,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
-from components.logic.spec_tables import parse_qubits
+from components.logic.cells import parse_qubits
 from components.runtime.cached import cached_circuit_name, cached_upload, spec_digest
 from components.runtime.session import (
     ChosenCircuit,

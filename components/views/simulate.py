@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from components.figures.results import build_assignment_heatmap, build_timeline_figure
-from components.logic.spec_tables import parse_qubits
+from components.logic.cells import parse_qubits
 from components.logic.wording import in_ui_terms
 from components.runtime.cached import cached_assignment, cached_circuit_name, cached_device_map, cached_drawing
 from components.runtime.session import (

@@ -6,7 +6,8 @@ import inspect
 
 import pytest
 
-from components.views.simulate import PARAMETER_KEYS, WHAT_IF_RESET, widget_state, with_page_defaults
+from components.views.simulate_inputs import PARAMETER_KEYS, widget_state, with_page_defaults
+from components.views.what_if import WHAT_IF_RESET
 from components.work.requests import RunSettings, library_request
 from noise_core import CIRCUIT_LIBRARY
 from noise_core.errors import CircuitError

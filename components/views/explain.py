@@ -20,7 +20,7 @@ from components.logic.wording import in_ui_terms
 from components.runtime.cached import cached_budget, cached_device_map, cached_sweep
 from components.runtime.session import ShownSimulation, current_device
 from components.runtime.tasks import TaskStopped
-from components.views.simulate import WHAT_IF_FACTORS
+from components.views.what_if import WHAT_IF_FACTORS
 from components.work.requests import WhatIf
 from noise_core import ErrorBudget, NoiseStudioError, factor_reaching
 from noise_core.analysis.budget import Metric

@@ -29,7 +29,7 @@ from components.runtime.session import (
 )
 from components.runtime.tasks import TaskStopped, run_task
 from components.views.device_picker import PRESET_KEY, misplaced, misplaced_kind, render_destination
-from components.views.simulate import widget_state, with_page_defaults
+from components.views.simulate_inputs import widget_state, with_page_defaults
 from components.work.jobs import restore_session
 from components.work.replies import RestoredSession
 from components.work.requests import RunSettings, library_request

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.figures.device_map import format_value, label_colours, lattice_layout
+from components.figures.device_map import coupler_segments, format_value, label_colours, lattice_layout, qubit_markers
 from noise_core.calibration.diff import HIGHER_IS_BETTER, NEUTRAL_METRICS
 
 CHANGE_SCALE = "RdBu_r"
@@ -38,11 +38,7 @@ def build_change_map_figure(
 ) -> go.Figure:
     """Qubits coloured by the change of ``metric`` (``changes``: index qubit; before, after, ratio), couplers grey."""
     figure = go.Figure()
-    xs: list[float | None] = []
-    ys: list[float | None] = []
-    for q0, q1 in zip(edges["q0"], edges["q1"], strict=True):
-        xs += [positions.at[q0, "x"], positions.at[q1, "x"], None]
-        ys += [positions.at[q0, "y"], positions.at[q1, "y"], None]
+    xs, ys = coupler_segments(positions, edges)
     figure.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#c8c8c8", "width": 3}, hoverinfo="skip"))
     rows = changes.reindex(positions.index)
     colour = worse_log2(metric, rows["ratio"])
@@ -57,30 +53,15 @@ def build_change_map_figure(
         for qubit, row in zip(rows.index, rows.itertuples(), strict=True)
     ]
     direction = "change" if metric in NEUTRAL_METRICS else "worse (red) / better (blue)"
-    figure.add_trace(
-        go.Scatter(
-            x=positions["x"],
-            y=positions["y"],
-            mode="markers+text",
-            text=[str(qubit) for qubit in positions.index],
-            textfont={"size": 8, "color": label_colours(shown.fillna(0.0).to_numpy(), CHANGE_SCALE, (-limit, limit))},
-            hovertext=hover,
-            hoverinfo="text",
-            marker={
-                "size": 18,
-                "color": shown.fillna(0.0).to_numpy(),
-                "colorscale": CHANGE_SCALE,
-                "cmin": -limit,
-                "cmax": limit,
-                "showscale": True,
-                "colorbar": {"title": {"text": f"log₂ {direction}"}, "len": 0.8},
-                "line": {  # no comparison (missing on one side, or 0 → 0): a thick grey ring
-                    "width": [2.5 if missing else 0.5 for missing in shown.isna()],
-                    "color": ["#999999" if missing else "#555555" for missing in shown.isna()],
-                },
-            },
-        )
-    )
+    fill = shown.fillna(0.0).to_numpy()
+    colouring = {
+        "color": fill, "colorscale": CHANGE_SCALE, "cmin": -limit, "cmax": limit, "showscale": True,
+        "colorbar": {"title": {"text": f"log₂ {direction}"}, "len": 0.8},
+    }  # fmt: skip
+    missing = list(shown.isna())  # no comparison (missing on one side, or 0 → 0): a thick grey ring
+    rings = ([2.5 if gap else 0.5 for gap in missing], ["#999999" if gap else "#555555" for gap in missing])
+    text_colours = label_colours(fill, CHANGE_SCALE, (-limit, limit))
+    figure.add_trace(qubit_markers(positions, colouring, text_colours, hover, rings=rings))
     figure.update_layout(
         title={"text": f"{metric}: after vs before, colour clipped at ±{limit:.2g} (×{2**limit:.3g}), {basis}"},
         showlegend=False,

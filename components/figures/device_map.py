@@ -27,6 +27,9 @@ LOG_FLOOR = 1e-6
 """Errors are coloured by log10, floored here (an error of 0 has no logarithm)."""
 UNIT_FORMATS = {"µs": "{:.1f} µs", "GHz": "{:.4f} GHz", "ns": "{:.0f} ns"}
 """How a value is written by the unit in its column name, e.g. ``T1 (µs)``; unitless values get 3 significant digits."""
+QUBIT_MARKER_SIZE = 20
+QUBIT_LABEL_SIZE = 9
+"""Every map of the lattice draws its qubits this size, numbered in this font size (``qubit_markers``)."""
 
 
 def build_device_map_figure(
@@ -128,26 +131,44 @@ def _add_qubits(
             "colorbar": colouring.colour_bar,
         }
     figure.add_trace(
-        go.Scatter(
-            x=positions["x"],
-            y=positions["y"],
-            mode="markers+text",
-            text=[str(qubit) for qubit in positions.index],
-            textfont={"size": 9, "color": text_colours},
-            hovertext=hover,
-            hoverinfo="text",
+        qubit_markers(
+            positions,
+            {"color": fill, **scale},
+            text_colours,
+            hover,
+            rings=([3 if ring else 0.5 for ring in ringed], [HIGHLIGHT_COLOUR if ring else "white" for ring in ringed]),
             name="qubits" if colouring is not None else "qubits without a value",
             showlegend=colouring is None,
-            marker={
-                "size": 20,
-                "color": fill,
-                **scale,
-                "line": {
-                    "width": [3 if ring else 0.5 for ring in ringed],
-                    "color": [HIGHLIGHT_COLOUR if ring else "white" for ring in ringed],
-                },
-            },
         )
+    )
+
+
+def qubit_markers(
+    positions: pd.DataFrame,
+    colouring: dict[str, object],
+    text_colours: list[str],
+    hover: list[str],
+    *,
+    rings: tuple[list[float], list[str]],
+    **trace: object,
+) -> go.Scatter:
+    """The qubits of a map of the lattice: one marker per qubit of ``positions``, numbered in ``text_colours``.
+
+    ``colouring`` is the marker's fill (``color`` and, for a colour scale, ``colorscale``, ``cmin``…),
+    ``rings`` the width and colour of each qubit's outline, ``trace`` further trace properties (name,
+    legend). Size and font are the same on every map (``QUBIT_MARKER_SIZE``, ``QUBIT_LABEL_SIZE``).
+    """
+    widths, colours = rings
+    return go.Scatter(
+        x=positions["x"],
+        y=positions["y"],
+        mode="markers+text",
+        text=[str(qubit) for qubit in positions.index],
+        textfont={"size": QUBIT_LABEL_SIZE, "color": text_colours},
+        hovertext=hover,
+        hoverinfo="text",
+        marker={"size": QUBIT_MARKER_SIZE, **colouring, "line": {"width": widths, "color": colours}},
+        **trace,
     )
 
 
@@ -256,7 +277,7 @@ def coupler_summary(edges: pd.DataFrame) -> str:
     return f"{len(edges)} coupler{'s' * (len(edges) != 1)}{note}"
 
 
-def _edge_line(positions: pd.DataFrame, chosen: pd.DataFrame) -> tuple[list[float | None], list[float | None]]:
+def coupler_segments(positions: pd.DataFrame, chosen: pd.DataFrame) -> tuple[list[float | None], list[float | None]]:
     """x and y of one line trace drawing every coupler in ``chosen``, each a segment ended by None."""
     xs: list[float | None] = []
     ys: list[float | None] = []
@@ -274,7 +295,7 @@ def _add_edges(figure: go.Figure, positions: pd.DataFrame, edges: pd.DataFrame) 
     edges_of_bands = np.quantile(finite, np.linspace(0, 1, len(EDGE_COLOURS) + 1)) if finite.size else np.zeros(6)
     bands = np.clip(np.digitize(errors, edges_of_bands[1:-1]), 0, len(EDGE_COLOURS) - 1)
     for band, colour in enumerate(EDGE_COLOURS):
-        xs, ys = _edge_line(positions, edges[(bands == band) & np.isfinite(errors)])
+        xs, ys = coupler_segments(positions, edges[(bands == band) & np.isfinite(errors)])
         low, high = edges_of_bands[band], edges_of_bands[band + 1]
         figure.add_trace(
             go.Scatter(
@@ -283,7 +304,7 @@ def _add_edges(figure: go.Figure, positions: pd.DataFrame, edges: pd.DataFrame) 
             )
         )  # fmt: skip
     if not np.isfinite(errors).all():
-        xs, ys = _edge_line(positions, edges[~np.isfinite(errors)])
+        xs, ys = coupler_segments(positions, edges[~np.isfinite(errors)])
         figure.add_trace(
             go.Scatter(
                 x=xs, y=ys, mode="lines", line={"color": UNREPORTED_EDGE_COLOUR, "width": 3, "dash": "dash"},

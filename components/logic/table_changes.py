@@ -10,13 +10,13 @@ bulk changes ("1,796 entries removed: 1,484 qubit-specific, 156 readout, 156 idl
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from components.logic.caches import SharedCache
 from components.logic.cells import (
     COLUMN_LABELS,
     EXACT,
@@ -49,8 +49,9 @@ def row_status(edited: pd.DataFrame, derived: pd.DataFrame, table: str) -> pd.Se
     return pd.Series(statuses, index=edited.index, name="source", dtype=object)
 
 
-_SIGNATURES: OrderedDict[tuple[int, str], tuple[pd.DataFrame, list[Any]]] = OrderedDict()
 _SIGNATURES_KEPT = 16
+_SIGNATURES: SharedCache[tuple[pd.DataFrame, list[Any]]] = SharedCache(_SIGNATURES_KEPT, "first in")
+"""(table, its rows' signatures) by (id of the table, its name), shared by every session (first in out)."""
 
 
 def _signatures(table: pd.DataFrame, name: str, *, unique: bool = True) -> Any:
@@ -60,14 +61,7 @@ def _signatures(table: pd.DataFrame, name: str, *, unique: bool = True) -> Any:
     place), so the derived tables and a new spec's tables are read once for both the editors'
     source column and the changes list (~0.1 s each at 156 qubits).
     """
-    known = _SIGNATURES.get((id(table), name))
-    if known is not None and known[0] is table:
-        pairs = known[1]
-    else:
-        pairs = _read_signatures(table, name)
-        _SIGNATURES[(id(table), name)] = (table, pairs)
-        if len(_SIGNATURES) > _SIGNATURES_KEPT:
-            _SIGNATURES.popitem(last=False)
+    pairs = _SIGNATURES.get_or_compute((id(table), name), lambda: (table, _read_signatures(table, name)))[1]
     return dict(pairs) if unique else pairs
 
 

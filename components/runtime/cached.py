@@ -10,12 +10,12 @@ results are kept under the same kind of keys.
 from __future__ import annotations
 
 import hashlib
-from contextlib import suppress
 from typing import cast
 
 import pandas as pd
 import streamlit as st
 
+from components.logic.caches import SharedCache
 from components.logic.map_geometry import qubit_positions
 from components.logic.spec_tables import tables_from_spec
 from components.logic.table_changes import changes_from_derived, row_status
@@ -72,25 +72,18 @@ def _derived_preset(name: str, options_json: str, _options: DerivationOptions) -
     return derive_noise_spec(cached_preset(name), _options)
 
 
-_SPEC_JSON: dict[int, tuple[NoiseSpec, str]] = {}
 _SPEC_JSON_SIZE = 16
+_SPEC_JSON: SharedCache[tuple[NoiseSpec, str]] = SharedCache(_SPEC_JSON_SIZE, "first in")
+"""Spec texts by the spec's id, shared by every session (first in out)."""
 
 
 def spec_json(spec: NoiseSpec) -> str:
     """``spec.model_dump_json()``, computed once per spec object (specs are frozen; ~4 ms at 156 qubits).
 
-    A rerun asks for the same spec's key several times; the memo holds the object, so an id is
-    never reused for another spec while its entry lives.
+    A rerun asks for the same spec's key several times. Each entry holds its spec, so while it is
+    kept no other object can have that id: an entry found under ``id(spec)`` is ``spec``'s.
     """
-    known = _SPEC_JSON.get(id(spec))
-    if known is not None and known[0] is spec:
-        return known[1]
-    if len(_SPEC_JSON) >= _SPEC_JSON_SIZE:
-        with suppress(StopIteration, RuntimeError):  # sessions run in threads: another may have dropped it
-            _SPEC_JSON.pop(next(iter(_SPEC_JSON)), None)
-    text = spec.model_dump_json()
-    _SPEC_JSON[id(spec)] = (spec, text)
-    return text
+    return _SPEC_JSON.get_or_compute(id(spec), lambda: (spec, spec.model_dump_json()))[1]
 
 
 def spec_digest(spec: NoiseSpec) -> str:

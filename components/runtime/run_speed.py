@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections import OrderedDict, deque
+from collections import deque
 from threading import Lock
 
 import streamlit as st
 
+from components.logic.caches import SharedCache
 from noise_core import SimulationResult
 
 RECENT_RUNS = 16
@@ -35,20 +36,17 @@ class RunSpeed:
 
     def __init__(self) -> None:
         self._ratios: dict[str, deque[float]] = {}
-        self._seen: OrderedDict[int, SimulationResult] = OrderedDict()
-        """Results learned from, held so that their ids are not reused by new ones."""
+        self._seen: SharedCache[SimulationResult] = SharedCache(4 * RECENT_RUNS, "first in")
+        """Results learned from, by id, held so that their ids are not reused by new ones."""
         self._lock = Lock()
 
     def record(self, result: SimulationResult) -> None:
         """Learn from ``result`` once (results come back from caches again and again)."""
         if result.model_seconds < LEARN_FROM_SECONDS:
             return
+        if not self._seen.add(id(result), result):
+            return
         with self._lock:
-            if id(result) in self._seen:
-                return
-            self._seen[id(result)] = result
-            if len(self._seen) > 4 * RECENT_RUNS:
-                self._seen.popitem(last=False)
             ratios = self._ratios.setdefault(result.method, deque(maxlen=RECENT_RUNS))
             ratios.append(result.simulated_seconds / result.model_seconds)
 

@@ -27,7 +27,6 @@ import atexit
 import concurrent.futures
 import os
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from threading import Event, Lock, Thread
@@ -36,6 +35,7 @@ from typing import Literal, TypeVar
 import streamlit as st
 from pebble import ProcessExpired, ProcessPool
 
+from components.logic.caches import SharedCache
 from components.runtime.startup import worker_context
 from components.work.requests import preset_source
 from components.work.worker import OUT_OF_MEMORY_EXIT, guarded, limit_worker_memory, warm_up
@@ -97,8 +97,7 @@ class _Pools:
         self.stopped = Event()
         quick = [self._warm("quick") for _ in range(limits.workers)]
         Thread(target=self._warm_heavy_after, args=(quick,), name="noise-studio-warm", daemon=True).start()
-        self.results: OrderedDict[Hashable, object] = OrderedDict()
-        self.lock = Lock()
+        self.results: SharedCache[object] = SharedCache(RESULTS_KEPT)
 
     def _warm(self, lane: Lane) -> concurrent.futures.Future[None]:
         """Pay a worker's one-time costs now, not on a user's first request (``jobs.warm_up``)."""
@@ -159,19 +158,14 @@ def run_task(
     or a dead worker raises ``TaskStopped``.
     """
     pools = _pools()
-    if key is not None:
-        with pools.lock:
-            if key in pools.results:
-                pools.results.move_to_end(key)
-                return pools.results[key]  # type: ignore[return-value]
-    future = pools.pools[lane].schedule(guarded, args=(function, *args), timeout=pools.limits.seconds)
-    result = _wait(label, future, pools.limits)
-    if key is not None:
-        with pools.lock:
-            pools.results[key] = result
-            if len(pools.results) > RESULTS_KEPT:
-                pools.results.popitem(last=False)
-    return result
+
+    def run() -> Result:
+        future = pools.pools[lane].schedule(guarded, args=(function, *args), timeout=pools.limits.seconds)
+        return _wait(label, future, pools.limits)
+
+    if key is None:
+        return run()
+    return pools.results.get_or_compute(key, run)  # type: ignore[return-value]
 
 
 def _wait(label: str, future: concurrent.futures.Future[Result], limits: TaskLimits) -> Result:

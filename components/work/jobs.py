@@ -8,11 +8,11 @@ forkserver imports it (``components.runtime.startup.PRELOAD``), with qiskit and 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 
+from components.logic.caches import SharedCache
 from components.work.limits import worker_limits
 from components.work.replies import CountsSummary, Exports, PlanDownload, RestoredSession
 from components.work.requests import (
@@ -122,10 +122,13 @@ def run_simulation(
     return simulate(*arguments[:2], **arguments[2], limits=worker_limits())
 
 
-@lru_cache(maxsize=SPECS_KEPT)
 def _spec_under(spec: SharedSpec, what_if: WhatIf) -> NoiseSpec:
-    """``spec`` changed by ``what_if``, kept: the assignment tab and a value toggled back reuse it."""
-    return what_if.apply(spec.spec())
+    """``spec`` changed by ``what_if``, kept (least recently used out): the assignment tab and a value toggled back
+    reuse it."""
+    return _SPECS_UNDER.get_or_compute((spec, what_if), lambda: what_if.apply(spec.spec()))
+
+
+_SPECS_UNDER: SharedCache[NoiseSpec] = SharedCache(SPECS_KEPT)
 
 
 def _simulation_arguments(

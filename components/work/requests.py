@@ -10,10 +10,10 @@ imports streamlit: worker processes import it.
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from components.logic.caches import SharedCache
 from noise_core import (
     BackendCalibration,
     LibraryCircuit,
@@ -111,20 +111,17 @@ class SharedSpec:
     text: str
 
     def spec(self) -> NoiseSpec:
-        """The spec, from this worker's cache when it has seen the digest."""
-        known = _specs.get(self.digest)
-        if known is None:
-            with garbage_collection_paused():  # thousands of small objects, no cycles (~30 ms, not ~170)
-                known = NoiseSpec.model_validate_json(self.text)
-            _specs[self.digest] = known
-            if len(_specs) > SPECS_KEPT:
-                _specs.popitem(last=False)
-        _specs.move_to_end(self.digest)
-        return known
+        """The spec, from this worker's cache when it has seen the digest (least recently used out)."""
+        return _SPECS.get_or_compute(self.digest, self._validated)
+
+    def _validated(self) -> NoiseSpec:
+        with garbage_collection_paused():  # thousands of small objects, no cycles (~30 ms, not ~170)
+            return NoiseSpec.model_validate_json(self.text)
 
 
 SPECS_KEPT = 8
-_specs: OrderedDict[str, NoiseSpec] = OrderedDict()
+"""Specs each worker keeps validated, by digest."""
+_SPECS: SharedCache[NoiseSpec] = SharedCache(SPECS_KEPT)
 
 
 @dataclass(frozen=True)

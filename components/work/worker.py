@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 import resource
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
+from components.logic.caches import SharedCache
 from components.work.requests import DeviceSource
 from noise_core import BackendCalibration, NoiseSpec, simulate
 from noise_core.simulation import CIRCUIT_LIBRARY
@@ -49,16 +49,9 @@ def warm_up(device: DeviceSource) -> None:
     calibration_of(device)
 
 
-_calibrations: OrderedDict[str, BackendCalibration] = OrderedDict()
+_CALIBRATIONS: SharedCache[BackendCalibration] = SharedCache(CALIBRATIONS_KEPT)
 
 
 def calibration_of(device: DeviceSource) -> BackendCalibration:
     """The device's calibration, loaded on this worker's first use and kept (least recently used out)."""
-    if device.key in _calibrations:
-        _calibrations.move_to_end(device.key)
-        return _calibrations[device.key]
-    calibration = device.load()
-    _calibrations[device.key] = calibration
-    if len(_calibrations) > CALIBRATIONS_KEPT:
-        _calibrations.popitem(last=False)
-    return calibration
+    return _CALIBRATIONS.get_or_compute(device.key, device.load)

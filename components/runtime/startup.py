@@ -58,6 +58,8 @@ _LOADING = RLock()
 _LOADED: list[bool] = []
 ROOT = Path(__file__).parents[2]
 PAGES = ROOT / "pages"
+"""The pages' scripts: app.py routes to them and views link to them by absolute path, whatever the main script's
+folder (AppTest runs the router from its own)."""
 
 
 def page_modules() -> list[str]:

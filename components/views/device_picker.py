@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
@@ -20,6 +21,7 @@ from components.runtime.session import (
     set_upload_error,
     upload_error,
 )
+from components.runtime.startup import PAGES
 from components.runtime.tasks import TaskStopped, run_task
 from components.work.requests import upload_source
 from noise_core import CalibrationError, DocumentKind, identify_document
@@ -39,21 +41,21 @@ class Destination:
     """Where a kind of document goes: what to tell the user, and the page to link (None: the sidebar)."""
 
     advice: str
-    page: str | None = None
+    page: Path | None = None
     label: str = ""
     icon: str | None = None
 
 
 _DEVICE_PAGE = Destination(
-    "load it on the Device page", "pages/device.py", "Load a calibration snapshot on the Device page",
+    "load it on the Device page", PAGES / "device.py", "Load a calibration snapshot on the Device page",
     ":material/memory:",
 )  # fmt: skip
 _EXPORT_PAGE = Destination(
-    "import it on the Export page ('Import a spec')", "pages/export.py", "Import a spec on the Export page",
+    "import it on the Export page ('Import a spec')", PAGES / "export.py", "Import a spec on the Export page",
     ":material/download:",
 )  # fmt: skip
 _FIT_PAGE = Destination(
-    "upload it on the Fit page", "pages/fit.py", "Compare or fit measured counts on the Fit page",
+    "upload it on the Fit page", PAGES / "fit.py", "Compare or fit measured counts on the Fit page",
     ":material/query_stats:",
 )  # fmt: skip
 _AER_DICT = Destination(

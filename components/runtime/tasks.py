@@ -100,7 +100,7 @@ class _Pools:
         self.results: SharedCache[object] = SharedCache(RESULTS_KEPT)
 
     def _warm(self, lane: Lane) -> concurrent.futures.Future[None]:
-        """Pay a worker's one-time costs now, not on a user's first request (``jobs.warm_up``)."""
+        """Pay a worker's one-time costs now, not on a user's first request (``components.work.worker.warm_up``)."""
         return self.pools[lane].schedule(warm_up, args=(DEFAULT_DEVICE,), timeout=self.limits.seconds)
 
     def _warm_heavy_after(self, quick: list[concurrent.futures.Future[None]]) -> None:

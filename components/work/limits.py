@@ -1,7 +1,7 @@
 """The limits a simulation plans under inside a worker process: the memory the worker can still take, and
 this server's measured speed.
 
-A worker runs under an address-space cap (``RLIMIT_AS``, set by ``tasks`` from
+A worker runs under an address-space cap (``RLIMIT_AS``, set by ``components.runtime.tasks`` from
 ``NOISE_STUDIO_TASK_MEMORY_MB``). After importing qiskit and Aer and running once, a worker already
 holds ~3 GB of address space (thread pools and allocator arenas reserve it; measured here 3.05 GB
 with 0.3 GB resident), so a 4,000 MB cap leaves about 1 GB for a simulation's states. Planning with

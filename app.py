@@ -3,7 +3,7 @@ which serves ``app`` (an ``st.App`` whose lifespan starts the workers with the s
 
 import streamlit as st
 
-from components.startup import load_app, start_with_the_server
+from components.runtime.startup import PAGES, load_app, start_with_the_server
 
 APP_NAME = "Noise Studio"
 WHAT_IT_DOES = (
@@ -37,27 +37,29 @@ def render_sidebar_intro() -> None:
 
 def main() -> None:
     load_app()
-    from components import session_view  # imported here, not at the top: multiprocessing imports this script
-    from components.session import init_session  # again in every worker, which need none of it
+    from components.runtime.session import init_session  # again in every worker, which need none of it
+    from components.views import sharing  # imported here, not at the top: multiprocessing imports this script
 
     st.set_page_config(page_title=APP_NAME, page_icon=":material/graphic_eq:", layout="wide")
     init_session()
-    session_view.read_link_once()
+    sharing.read_link_once()
+    # Pages by absolute path: the router works from whatever folder the main script runs in. AppTest runs main from
+    # its own folder (tests/apptest.py): beside pages/, it would run a page's script alone after the first run.
     navigation = st.navigation(
         [
-            st.Page("pages/device.py", title="Device", icon=":material/memory:"),
-            st.Page("pages/noise.py", title="Noise model", icon=":material/tune:"),
-            st.Page("pages/simulate.py", title="Simulate", icon=":material/bar_chart:", default=True),
-            st.Page("pages/explain.py", title="Explain", icon=":material/troubleshoot:"),
-            st.Page("pages/fit.py", title="Fit", icon=":material/query_stats:"),
-            st.Page("pages/export.py", title="Export", icon=":material/download:"),
+            st.Page(PAGES / "device.py", title="Device", icon=":material/memory:"),
+            st.Page(PAGES / "noise.py", title="Noise model", icon=":material/tune:"),
+            st.Page(PAGES / "simulate.py", title="Simulate", icon=":material/bar_chart:", default=True),
+            st.Page(PAGES / "explain.py", title="Explain", icon=":material/troubleshoot:"),
+            st.Page(PAGES / "fit.py", title="Fit", icon=":material/query_stats:"),
+            st.Page(PAGES / "export.py", title="Export", icon=":material/download:"),
         ]
     )
     render_sidebar_intro()
-    session_view.render_restore()
-    session_view.render_messages()
+    sharing.render_restore()
+    sharing.render_messages()
     navigation.run()
-    session_view.render_share(navigation.url_path)
+    sharing.render_share(navigation.url_path)
 
 
 app = st.App("app.py", lifespan=start_with_the_server)

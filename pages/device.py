@@ -2,16 +2,16 @@
 
 import streamlit as st
 
-from components.compare_view import render_compare
-from components.device_picker import device_picker
-from components.device_view import (
+from components.runtime.session import current_device
+from components.views.compare import render_compare
+from components.views.device import (
     render_device_map,
     render_device_summary,
     render_findings,
     render_gate_table,
     render_qubit_table,
 )
-from components.session import current_device
+from components.views.device_picker import device_picker
 
 st.title("Device")
 device_picker()

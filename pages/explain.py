@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from components import explain_view as view
-from components.live_result import HistogramOptions, live_result, render_histogram, render_metrics
-from components.session import current_device, workbench
+from components.runtime.session import current_device, workbench
+from components.views import explain as view
+from components.views.live_result import HistogramOptions, live_result, render_histogram, render_metrics
 
 st.title("Explain")
 bench = workbench()

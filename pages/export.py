@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components.export_view import render_downloads, render_import
+from components.views.export import render_downloads, render_import
 
 st.title("Export")
 render_downloads()

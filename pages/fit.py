@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from components import fit_view as view
-from components.session import current_device
+from components.runtime.session import current_device
+from components.views import fit as view
 
 st.title("Fit")
 st.caption(

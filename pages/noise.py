@@ -2,17 +2,12 @@
 
 import streamlit as st
 
-from components.live_result import HistogramOptions, live_result, render_histogram, render_metrics
-from components.noise_editor import (
-    apply_pending_edits,
-    render_changes,
-    render_derive_form,
-    render_editors,
-    render_entry_form,
-    render_origin,
-    render_start_buttons,
-)
-from components.session import workbench
+from components.runtime.session import workbench
+from components.views.live_result import HistogramOptions, live_result, render_histogram, render_metrics
+from components.views.noise_changes import render_changes
+from components.views.noise_derive import render_derive_form
+from components.views.noise_entry_form import render_entry_form
+from components.views.noise_tables import apply_pending_edits, render_editors, render_origin, render_start_buttons
 
 st.title("Noise model")
 

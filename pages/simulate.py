@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from components import simulate_view as view
-from components.compare_simulation import render_device_comparison
-from components.jobs import WhatIf
-from components.live_result import (
+from components.runtime.session import ChosenCircuit, current_device, set_workbench
+from components.views import simulate_inputs, simulate_tabs
+from components.views.compare_simulation import render_device_comparison
+from components.views.live_result import (
     histogram_options,
     live_result,
     previous_result,
@@ -13,12 +13,13 @@ from components.live_result import (
     render_histogram,
     render_metrics,
 )
-from components.session import ChosenCircuit, current_device, set_workbench
+from components.views.what_if import what_if_strip
+from components.work.requests import WhatIf
 
 st.title("Simulate")
 st.caption(f"Device: {current_device().calibration.backend_name}. Edit the noise on the Noise model page.")
-chosen = view.circuit_picker()
-settings = view.settings()
+chosen = simulate_inputs.circuit_picker()
+settings = simulate_inputs.settings()
 if chosen is not None and settings is not None:
     set_workbench(chosen, settings)
 
@@ -26,7 +27,7 @@ if chosen is not None and settings is not None:
 @st.fragment
 def result_panel(valid: bool) -> None:
     """What-if, result and tabs: a what-if or display change reruns only this."""
-    what_if: WhatIf = view.what_if_strip()
+    what_if: WhatIf = what_if_strip()
     shown = live_result(what_if, key="sim") if valid else previous_result()
     if shown is None:
         st.info("Choose a valid circuit to see a result.", icon=":material/info:")
@@ -35,12 +36,12 @@ def result_panel(valid: bool) -> None:
     render_histogram(shown, key="sim", options=histogram_options(shown.result))
     render_downloads(shown)
     parts = {
-        "Plan and timings": lambda: view.render_details(shown.result),
-        "Transpiled circuit": lambda: view.render_transpiled(shown),
-        "Assignment matrices": lambda: view.render_assignment(shown),
-        "Layout on the device": lambda: view.render_layout(shown),
-        "Noise coverage": lambda: view.render_coverage(shown.result),
-        "Schedule": lambda: view.render_schedule(shown),
+        "Plan and timings": lambda: simulate_tabs.render_details(shown.result),
+        "Transpiled circuit": lambda: simulate_tabs.render_transpiled(shown),
+        "Assignment matrices": lambda: simulate_tabs.render_assignment(shown),
+        "Layout on the device": lambda: simulate_tabs.render_layout(shown),
+        "Noise coverage": lambda: simulate_tabs.render_coverage(shown.result),
+        "Schedule": lambda: simulate_tabs.render_schedule(shown),
         "Compare devices": lambda: render_device_comparison(shown),
     }
     for tab, render in zip(st.tabs(list(parts), key="sim_tabs", on_change="rerun"), parts.values(), strict=True):

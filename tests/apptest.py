@@ -1,4 +1,5 @@
-"""What the AppTest files share: the app opened on its default view, a figure as sent, the model state, an edit."""
+"""What the AppTest files share: the app as served, opened on its default view or another page, a figure as sent,
+the model state, an edit."""
 
 from __future__ import annotations
 
@@ -8,14 +9,43 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).parents[1] / "app.py")
+PAGES = Path(__file__).parents[1] / "pages"
 
 
-def started_app() -> AppTest:
+SERVED_APP = """
+if __name__ == "__main__":  # every worker process imports the main script too, as __mp_main__
+    from app import main
+
+    main()
+"""
+"""AppTest's main script: ``app.main``, the router, run first on every rerun as ``streamlit run app.py`` runs it.
+
+Not ``AppTest.from_file("app.py")``: before each run AppTest resets Streamlit's "pages directory" flag
+(``PagesManager.uses_pages_directory``), which is then set again from whether a ``pages/`` folder lies beside
+the main script, and with it set every run after the first runs the chosen page's script alone, without the
+router (its sidebar, session set-up, messages). A server clears that flag for good when ``st.navigation`` first
+runs; no config option turns the folder's meaning off. This script lives in AppTest's own folder, which holds
+no ``pages/``, so the router always runs first and no Streamlit internals are patched; app.py names its pages by
+absolute path for this. (``AppTest.from_function`` would append an unguarded call, which each worker would run.)
+"""
+
+
+def app_test(timeout: float = 180) -> AppTest:
+    """The app as served, not yet run."""
+    return AppTest.from_string(SERVED_APP, default_timeout=timeout)
+
+
+def started_app(timeout: float = 180) -> AppTest:
     """The app run once: the default preset, its derived model and GHZ(3) simulated on the Simulate page."""
-    at = AppTest.from_file(APP, default_timeout=180).run()
+    at = app_test(timeout).run()
     assert not at.exception
     return at
+
+
+def open_page(at: AppTest, page: str) -> AppTest:
+    """Switch to ``pages/<page>.py`` and run: the router, then that page (by absolute path: the main script is not
+    beside pages/)."""
+    return at.switch_page(str(PAGES / f"{page}.py")).run()
 
 
 def figure(at: AppTest, key: str) -> dict:

@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.change_map import worse_log2
+from components.figures.change_map import worse_log2
 from noise_core.simulation.result import total_variation_distance
 from presets import load_preset
+from tests.apptest import open_page, started_app
 
-APP = str(Path(__file__).parents[1] / "app.py")
 SNAPSHOTS = Path(__file__).parents[1] / "presets" / "snapshots"
 
 
@@ -29,8 +29,8 @@ def test_worse_is_positive_for_errors_up_and_coherence_down() -> None:
 
 @pytest.mark.slow
 def test_the_device_page_compares_with_a_preset_of_the_same_size_first() -> None:
-    app = AppTest.from_file(APP, default_timeout=180).run()
-    app.switch_page("pages/device.py").run()
+    app = started_app(180)
+    open_page(app, "device")
     app.session_state["device_tabs"] = "Compare with another snapshot"
     app.run()
     assert not app.exception and not app.error
@@ -67,8 +67,8 @@ def week_later(
 
 def device_page_comparing_uploads(files: list[tuple[str, bytes, str]]) -> AppTest:
     """The Device page on ibm_fez, its comparison tab fed ``files``."""
-    app = AppTest.from_file(APP, default_timeout=180).run()
-    app.switch_page("pages/device.py").run()
+    app = started_app(180)
+    open_page(app, "device")
     app.selectbox(key="device_preset").set_value("ibm_fez").run()
     app.session_state["device_tabs"] = "Compare with another snapshot"
     app.run()
@@ -137,7 +137,7 @@ def test_the_largest_changes_rank_a_large_readout_move_above_a_tiny_move_to_zero
 
 @pytest.mark.slow
 def test_the_simulate_page_runs_the_circuit_on_another_device_on_the_same_qubits() -> None:
-    app = AppTest.from_file(APP, default_timeout=180).run()
+    app = started_app(180)
     shown = app.session_state["last_simulation"].result
     assert set(shown.active_qubits) != set(range(3))  # a layout away from 0..2, where indices and qubits differ
     app.session_state["sim_tabs"] = "Compare devices"

@@ -9,22 +9,23 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.device_view import gates_not_simulated
+from components.views.device import gates_not_simulated
 from noise_core import build_target, derive_noise_spec, spec_to_json
 from noise_core.calibration import MAX_DOCUMENT_BYTES
 from noise_core.spec.gates import is_measurement
 from presets import DEFAULT_PRESET, SNAPSHOT_DIR, list_presets, load_preset
+from tests.apptest import open_page, started_app
 from tests.conftest import minimal_snapshot
 
 pytestmark = pytest.mark.slow  # runs the app in AppTest
 
-APP = str(Path(__file__).parents[1] / "app.py")
+ROOT = Path(__file__).parents[1]
 
 
 @pytest.fixture
 def app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120).run()
-    at.switch_page("pages/device.py").run()
+    at = started_app(120)
+    open_page(at, "device")
     assert not at.exception
     return at
 
@@ -142,7 +143,7 @@ def test_an_over_size_upload_gets_its_own_message_and_keeps_the_device(app: AppT
 
 
 def test_the_upload_states_one_limit_the_loaders_and_the_browser_enforces_it(app: AppTest) -> None:
-    config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text())
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     uploader = app.file_uploader(key="device_upload").proto
     assert uploader.max_upload_size_mb * 2**20 == MAX_DOCUMENT_BYTES
     assert uploader.max_upload_size_mb <= config["server"]["maxUploadSize"]

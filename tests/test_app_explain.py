@@ -10,27 +10,25 @@ import base64
 import json
 from dataclasses import replace
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.session import DEFAULT_SETTINGS
+from components.runtime.session import DEFAULT_SETTINGS
 from noise_core import ErrorBudget, NoiseSpec, derive_noise_spec, error_budget, scale_noise
 from noise_core.simulation.circuits import ghz
 from noise_core.spec.readout import with_qubit_readout
 from presets import DEFAULT_PRESET, load_preset
+from tests.apptest import open_page, started_app
 
 pytestmark = pytest.mark.slow  # runs the whole app in AppTest
-
-APP = str(Path(__file__).parents[1] / "app.py")
 
 
 @pytest.fixture
 def app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180).run()
-    at.switch_page("pages/explain.py").run()
+    at = started_app(180)
+    open_page(at, "explain")
     assert not at.exception and not at.error
     return at
 

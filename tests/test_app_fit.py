@@ -5,25 +5,24 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.jobs import EXAMPLE_FACTORS
+from components.work.jobs import EXAMPLE_FACTORS
 from noise_core import NoiseFit, NoiseSpec, derive_noise_spec, fit_noise, load_counts, plan_fit_circuits, scale_noise
 from presets import DEFAULT_PRESET, load_preset
+from tests.apptest import open_page, started_app
 
 pytestmark = pytest.mark.slow  # runs the whole app in AppTest, and fits
 
-APP = str(Path(__file__).parents[1] / "app.py")
 QUBITS = (0, 1, 2)
 
 
 @pytest.fixture
 def app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=240).run()
-    at.switch_page("pages/fit.py").run()
+    at = started_app(240)
+    open_page(at, "fit")
     assert not at.exception and not at.error
     return at
 
@@ -37,7 +36,7 @@ def model() -> NoiseSpec:
 def example_counts() -> bytes:
     calibration = load_preset(DEFAULT_PRESET)
     document = plan_fit_circuits(calibration, QUBITS).simulated_counts(
-        scale_noise(model(), **EXAMPLE_FACTORS), calibration=calibration, seed=5
+        scale_noise(model(), EXAMPLE_FACTORS), calibration=calibration, seed=5
     )
     return json.dumps(document).encode()
 

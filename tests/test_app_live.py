@@ -7,7 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import figure
+from tests.apptest import figure, open_page
 
 pytestmark = pytest.mark.slow  # runs the whole app in AppTest
 
@@ -136,7 +136,7 @@ def test_assignment_matrices_are_computed_only_when_their_tab_is_open(app: AppTe
 
 def test_the_downloads_hold_the_counts_and_the_inputs(app: AppTest) -> None:
     shown = app.session_state["last_simulation"]
-    from components.live_result import result_json
+    from components.views.live_result import result_json
 
     document = json.loads(result_json(shown))
     assert sum(document["noisy_counts"].values()) == 4000
@@ -144,7 +144,7 @@ def test_the_downloads_hold_the_counts_and_the_inputs(app: AppTest) -> None:
 
 
 def test_an_edit_on_the_noise_page_redraws_the_result_beside_the_editor(app: AppTest) -> None:
-    app.switch_page("pages/noise.py").run()
+    open_page(app, "noise")
     success = metric(app, "Success probability")
     assert figure(app, "noise_histogram")
     state = app.session_state["noise"]
@@ -172,22 +172,22 @@ def test_an_invalid_input_offers_no_run_button_and_keeps_the_last_result_labelle
 def test_the_simulate_choices_survive_a_visit_to_another_page(app: AppTest) -> None:
     app.number_input(key="sim_GHZ_n").set_value(5).run()
     app.number_input(key="sim_seed").set_value(11).run()
-    app.switch_page("pages/noise.py").run()
+    open_page(app, "noise")
     assert "GHZ(5)" in app.markdown[0].value or any("GHZ(5)" in m.value for m in app.markdown)
-    app.switch_page("pages/simulate.py").run()
+    open_page(app, "simulate")
     assert app.number_input(key="sim_GHZ_n").value == 5 and app.number_input(key="sim_seed").value == 11
     assert app.session_state["last_simulation"].result.seed == 11
 
 
 def test_a_table_edit_survives_a_visit_to_another_page(app: AppTest) -> None:
-    app.switch_page("pages/noise.py").run()
+    open_page(app, "noise")
     key = f"noise_editor_readout_{app.session_state['noise'].generation}"
     app.session_state[key] = {"edited_rows": {"0": {"p1_given_0": 0.25}}, "added_rows": [], "deleted_rows": []}
     app.run()
     edited = app.session_state["noise"].spec
     assert edited.local_readout_errors[0].assignment_probabilities[0][1] == 0.25
-    app.switch_page("pages/simulate.py").run()
-    app.switch_page("pages/noise.py").run()
+    open_page(app, "simulate")
+    open_page(app, "noise")
     assert app.session_state["noise"].spec.local_readout_errors[0].assignment_probabilities[0][1] == 0.25
 
 
@@ -220,8 +220,8 @@ def test_pasted_openqasm_keeps_one_title_and_a_missing_measurement_says_what_to_
 def test_a_run_that_would_pass_the_servers_time_limit_is_refused_before_it_starts(
     app: AppTest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from components import live_result
-    from components.tasks import TaskLimits
+    from components.runtime.tasks import TaskLimits
+    from components.views import live_result
 
     monkeypatch.setattr(live_result, "task_limits", lambda: TaskLimits(seconds=1.0, memory_bytes=2**34, workers=1))
     app.number_input(key="sim_GHZ_n").set_value(17).run()  # trajectories, several seconds even on a fast machine
@@ -234,11 +234,11 @@ def test_a_run_that_would_pass_the_servers_time_limit_is_refused_before_it_start
 def test_a_qubit_readout_left_as_started_follows_an_edit_of_the_model_in_force(app: AppTest) -> None:
     qubit = sorted(int(q) for q in app.session_state["last_simulation"].result.measured_qubits)[0]
     app.selectbox(key="whatif_qubit").set_value(qubit).run()
-    app.switch_page("pages/noise.py").run()
+    open_page(app, "noise")
     app.text_input(key="noise_filter").set_value(str(qubit)).run()
     key = f"noise_editor_readout_{app.session_state['noise'].generation}"
     app.session_state[key] = {"edited_rows": {"0": {"p1_given_0": "0.2"}}, "added_rows": [], "deleted_rows": []}
     app.run()
-    app.switch_page("pages/simulate.py").run()
+    open_page(app, "simulate")
     assert app.number_input(key="whatif_p10").value == 0.2  # the edit in force, not the value it started from
     assert "what-if" not in app.session_state["last_simulation"].described  # nothing undoes the edit

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.spec_tables import humane
-from tests.apptest import edit, noise, started_app
+from components.logic.cells import humane
+from tests.apptest import edit, noise, open_page, started_app
 
 pytestmark = pytest.mark.slow  # runs the whole app in AppTest
 
@@ -17,7 +17,7 @@ DERIVE = "FormSubmitter:derive_form-Derive from the device"
 @pytest.fixture
 def app() -> AppTest:
     at = started_app()
-    at.switch_page("pages/noise.py").run()
+    open_page(at, "noise")
     return at
 
 

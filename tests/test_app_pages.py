@@ -15,18 +15,11 @@ from streamlit.testing.v1 import AppTest
 
 from noise_core import NoiseSpec, derive_noise_spec, spec_to_json
 from presets import load_preset
-from tests.apptest import edit, figure, noise
+from tests.apptest import edit, figure, noise, open_page
 
 pytestmark = pytest.mark.slow  # runs the whole app in AppTest
 
-PAGES = [
-    "pages/device.py",
-    "pages/noise.py",
-    "pages/simulate.py",
-    "pages/explain.py",
-    "pages/fit.py",
-    "pages/export.py",
-]
+PAGES = ["device", "noise", "simulate", "explain", "fit", "export"]
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -35,7 +28,7 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_without_an_exception_or_error(app: AppTest, page: str) -> None:
-    app.switch_page(page).run()
+    open_page(app, page)
     assert not app.exception
     assert not app.error
 
@@ -64,7 +57,7 @@ def test_assignment_heatmaps_show_specified_and_estimated_matrices(app: AppTest)
 
 
 def test_the_device_map_colours_qubits_and_couplers(app: AppTest) -> None:
-    app.switch_page("pages/device.py").run()
+    open_page(app, "device")
     traces = figure(app, "device_map")["data"]
     qubits = next(trace for trace in traces if trace["name"] == "qubits")
     assert len(qubits["text"]) == 156
@@ -73,7 +66,7 @@ def test_the_device_map_colours_qubits_and_couplers(app: AppTest) -> None:
 
 
 def test_an_invalid_edit_names_the_row_rule_and_value_and_keeps_the_last_valid_spec(app: AppTest) -> None:
-    app.switch_page("pages/noise.py").run()
+    open_page(app, "noise")
     before = noise(app).spec
     edit(app, "qubit_specific", {"edited_rows": {0: {"depolarizing": 1.5}}})
     assert not app.exception
@@ -87,14 +80,14 @@ def test_an_invalid_edit_names_the_row_rule_and_value_and_keeps_the_last_valid_s
 
 
 def test_a_value_that_is_not_a_number_is_named_with_its_row(app: AppTest) -> None:
-    app.switch_page("pages/noise.py").run()
+    open_page(app, "noise")
     edit(app, "qubit_specific", {"edited_rows": {2: {"t2": "fast"}}})
     assert "id on qubit 2: T2 (µs) must be a positive number of µs; got 'fast'" in app.error[0].value
 
 
 def test_a_valid_edit_shows_in_the_changes_and_in_the_next_simulation(app: AppTest) -> None:
     baseline = float(metrics(app)["Success probability"])
-    app.switch_page("pages/noise.py").run()
+    open_page(app, "noise")
     gen = noise(app).generation
     app.radio(key=f"noise_readout_mode_{gen}").set_value("bit flip").run()
     app.number_input(key=f"noise_readout_flip_{gen}").set_value(0.2).run()
@@ -102,24 +95,24 @@ def test_a_valid_edit_shows_in_the_changes_and_in_the_next_simulation(app: AppTe
     assert noise(app).spec.readout_bit_flip_probability == 0.2
     changes = app.dataframe[-1].value
     assert set(changes["change"]) == {"removed"}
-    app.switch_page("pages/simulate.py").run()
+    open_page(app, "simulate")
     assert float(metrics(app)["Success probability"]) < baseline - 0.2
 
 
 def test_reset_all_and_start_from_scratch(app: AppTest) -> None:
-    app.switch_page("pages/noise.py").run()
+    open_page(app, "noise")
     edit(app, "qubit_specific", {"edited_rows": {0: {"depolarizing": 0.5}}})
     app.button(key="noise_scratch").click().run()
     assert noise(app).spec.is_ideal
-    app.switch_page("pages/simulate.py").run()
+    open_page(app, "simulate")
     assert float(metrics(app)["Total variation distance"]) == 0.0
-    app.switch_page("pages/noise.py").run()
+    open_page(app, "noise")
     app.button(key="noise_reset_all").click().run()
     assert noise(app).spec is noise(app).derived
 
 
 def test_one_edited_entry_can_be_reset_to_its_derived_value(app: AppTest) -> None:
-    app.switch_page("pages/noise.py").run()
+    open_page(app, "noise")
     derived = noise(app).derived
     edit(app, "qubit_specific", {"edited_rows": {0: {"depolarizing": 0.5}}})
     app.button(key="noise_reset_entry").click().run()
@@ -129,7 +122,7 @@ def test_one_edited_entry_can_be_reset_to_its_derived_value(app: AppTest) -> Non
 
 
 def test_deriving_with_other_options_replaces_the_model(app: AppTest) -> None:
-    app.switch_page("pages/noise.py").run()
+    open_page(app, "noise")
     app.toggle[2].set_value(False)  # thermal relaxation
     app.button(key="FormSubmitter:derive_form-Derive from the device").click().run()
     assert not app.exception
@@ -159,8 +152,8 @@ def test_bad_openqasm_names_the_line_and_keeps_the_last_result(app: AppTest) -> 
 
 
 def test_a_spec_json_imports_on_the_export_page_and_a_bad_one_is_refused(app: AppTest) -> None:
-    app.switch_page("pages/export.py").run()
-    assert [button.label for button in app.get("download_button")] == [
+    open_page(app, "export")
+    assert [button.label for button in app.main.get("download_button")] == [  # the sidebar offers the session
         "Download spec JSON",
         "Download Classiq JSON",
         "Download Aer noise-model dict",
@@ -180,7 +173,7 @@ def test_a_spec_json_imports_on_the_export_page_and_a_bad_one_is_refused(app: Ap
 
 def test_a_spec_from_another_device_needs_confirmation_naming_both_snapshots(app: AppTest) -> None:
     foreign = derive_noise_spec(load_preset("ibm_fez"))
-    app.switch_page("pages/export.py").run()
+    open_page(app, "export")
     app.file_uploader(key="export_import").set_value(("fez.json", spec_to_json(foreign).encode(), "application/json"))
     app.run()
     warning = app.warning[0].value
@@ -194,7 +187,7 @@ def test_a_spec_from_another_device_needs_confirmation_naming_both_snapshots(app
 
 
 def test_a_filtered_table_edits_the_rows_it_shows(app: AppTest) -> None:
-    app.switch_page("pages/noise.py").run()
+    open_page(app, "noise")
     app.text_input(key="noise_filter").set_value("113").run()
     assert not app.exception
     assert [tab.label for tab in app.tabs][:3] == ["Qubit-specific channels", "All-qubit channels", "Per-qubit readout"]
@@ -209,7 +202,7 @@ def test_a_filtered_table_edits_the_rows_it_shows(app: AppTest) -> None:
 
 
 def test_the_one_entry_form_explains_an_invalid_value_and_applies_a_valid_one(app: AppTest) -> None:
-    app.switch_page("pages/noise.py").run()
+    open_page(app, "noise")
     app.text_input(key="noise_filter").set_value("113").run()
     app.selectbox(key="noise_form_entry").set_value("readout on qubit 113").run()
     p10 = next(box for box in app.text_input if box.label == "P(1|0)")
@@ -228,7 +221,7 @@ def test_the_one_entry_form_explains_an_invalid_value_and_applies_a_valid_one(ap
 
 
 def test_a_calibration_snapshot_on_the_export_page_is_sent_to_the_device_page(app: AppTest) -> None:
-    app.switch_page("pages/export.py").run()
+    open_page(app, "export")
     snapshot = (Path(__file__).parents[1] / "presets" / "snapshots" / "ibmq_manila.json").read_bytes()
     app.file_uploader(key="export_import").set_value(("props_manila.json", snapshot, "application/json"))
     app.run()
@@ -253,7 +246,7 @@ def test_a_calibration_snapshot_on_the_export_page_is_sent_to_the_device_page(ap
 def test_another_kind_of_document_on_the_export_page_says_where_it_goes(
     app: AppTest, document: bytes, said: str, pages: list[str]
 ) -> None:
-    app.switch_page("pages/export.py").run()
+    open_page(app, "export")
     app.file_uploader(key="export_import").set_value(("mine.json", document, "application/json")).run()
     assert not app.exception
     message = app.error[0].value
@@ -262,7 +255,7 @@ def test_another_kind_of_document_on_the_export_page_says_where_it_goes(
 
 
 def test_the_readout_table_reports_a_wrong_probability_once_in_the_users_terms(app: AppTest) -> None:
-    app.switch_page("pages/noise.py").run()
+    open_page(app, "noise")
     app.text_input(key="noise_filter").set_value("113").run()
     edit(app, "readout", {"edited_rows": {0: {"p1_given_0": 2}}})
     message = app.error[0].value
@@ -274,7 +267,7 @@ def test_the_readout_table_reports_a_wrong_probability_once_in_the_users_terms(a
 def test_the_editor_shows_times_in_microseconds_and_nanoseconds_and_a_form_change_keeps_the_rest_exact(
     app: AppTest,
 ) -> None:
-    app.switch_page("pages/noise.py").run()
+    open_page(app, "noise")
     app.text_input(key="noise_filter").set_value("id").run()
     app.selectbox(key="noise_form_entry").set_value("id on 0").run()
     shown = {box.label: box.value for box in app.text_input if box.label in ("T1 (µs)", "T2 (µs)", "gate time (ns)")}
@@ -290,7 +283,7 @@ def test_the_editor_shows_times_in_microseconds_and_nanoseconds_and_a_form_chang
 
 
 def test_the_changes_list_shows_old_and_new_values_and_summarizes_a_bulk_change(app: AppTest) -> None:
-    app.switch_page("pages/noise.py").run()
+    open_page(app, "noise")
     app.text_input(key="noise_filter").set_value("113").run()
     edit(app, "readout", {"edited_rows": {0: {"p1_given_0": 0.3}}})
     assert any(md.value == "- 1 entry edited: 1 readout" for md in app.markdown)

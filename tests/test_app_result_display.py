@@ -9,8 +9,8 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.live_result import result_json
-from tests.apptest import figure
+from components.views.live_result import result_json
+from tests.apptest import figure, open_page
 
 pytestmark = pytest.mark.slow  # runs the whole app in AppTest
 
@@ -46,7 +46,7 @@ def test_the_result_names_the_device_qubits_and_what_the_transpiler_made_of_the_
     assert f"On physical qubits {qubits}: depth" in " ".join(caption.value for caption in app.caption)
     drawing = app.code[0].value
     assert all(f" q_{qubit}: " in drawing for qubit in result.active_qubits)  # wires named by device qubit
-    app.switch_page("pages/noise.py").run()  # the live result beside the editors says it too
+    open_page(app, "noise")  # the live result beside the editors says it too
     assert any(caption.value.startswith(f"Ran on ibm_pittsburgh physical qubits {qubits}") for caption in app.caption)
 
 
@@ -77,10 +77,10 @@ def test_outcomes_of_more_than_sixteen_bits_are_shown_by_hamming_weight_parity_o
     app.selectbox(key="sim_library").set_value("basis state").run()
     app.text_input(key="sim_basis_state").set_value("10110011100011110").run()
     app.selectbox(key="sim_method").set_value("stabilizer").run()
-    app.switch_page("pages/noise.py").run()  # the stabilizer needs Pauli-only noise: derive without relaxation
+    open_page(app, "noise")  # the stabilizer needs Pauli-only noise: derive without relaxation
     app.toggle[2].set_value(False)
     app.button(key="FormSubmitter:derive_form-Derive from the device").click().run()
-    app.switch_page("pages/simulate.py").run()
+    open_page(app, "simulate")
     assert not app.exception and not app.error, [error.value for error in app.error]
     histogram = figure(app, "sim_histogram")
     assert histogram["layout"]["xaxis"]["title"]["text"] == "Hamming weight (bits reading 1)"

@@ -5,7 +5,6 @@ a sidebar widget that ``app.py`` draws around ``st.navigation``.)"""
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -13,10 +12,9 @@ from streamlit.testing.v1 import AppTest
 from noise_core import NoiseSpec, derive_noise_spec, simulate
 from noise_core.simulation.references import library_circuit
 from presets import load_preset
+from tests.apptest import app_test
 
 pytestmark = pytest.mark.slow  # runs the whole app in AppTest
-
-APP = str(Path(__file__).parents[1] / "app.py")
 
 
 @cache
@@ -29,7 +27,7 @@ def shown_counts(at: AppTest) -> dict[str, int]:
 
 
 def test_a_link_opens_its_preset_circuit_and_settings() -> None:
-    at = AppTest.from_file(APP, default_timeout=180)
+    at = app_test(180)
     at.query_params.update(
         {"preset": "ibmq_manila", "circuit": "ghz:4", "shots": "2000", "seed": "5", "method": "auto"}
     )
@@ -43,7 +41,7 @@ def test_a_link_opens_its_preset_circuit_and_settings() -> None:
 
 
 def test_a_links_bad_parameters_are_each_said_and_the_rest_used() -> None:
-    at = AppTest.from_file(APP, default_timeout=180)
+    at = app_test(180)
     at.query_params.update({"preset": "../etc", "circuit": "ghz:x", "shots": "-3", "seed": "5"})
     at.run()
     assert not at.exception

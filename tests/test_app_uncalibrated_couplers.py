@@ -4,22 +4,20 @@ and the Simulate page's toggle keeps the run off them."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest import open_page, started_app
 from tests.test_uncalibrated_couplers import fez_without_cz_errors
 
 pytestmark = pytest.mark.slow  # runs the whole app in AppTest
 
-APP = str(Path(__file__).parents[1] / "app.py")
-
 
 @pytest.fixture
 def app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180).run()
-    at.switch_page("pages/device.py").run()
+    at = started_app(180)
+    open_page(at, "device")
     document = json.dumps(fez_without_cz_errors(((5, 6),))).encode()
     at.file_uploader(key="device_upload").set_value(("fez_uncalibrated.json", document, "application/json")).run()
     assert not at.exception
@@ -34,7 +32,7 @@ def test_the_map_draws_them_dashed_and_its_caption_counts_what_it_draws(app: App
 
 
 def test_a_run_pinned_onto_one_warns_and_avoiding_them_moves_it(app: AppTest) -> None:
-    app.switch_page("pages/simulate.py").run()
+    open_page(app, "simulate")
     app.session_state["sim_tabs"] = "Noise coverage"
     app.text_input(key="sim_layout").set_value("5,6,7").run()
     assert not app.exception
@@ -60,6 +58,6 @@ def test_a_run_pinned_onto_one_warns_and_avoiding_them_moves_it(app: AppTest) ->
 
 
 def test_presets_have_none_and_show_no_toggle() -> None:
-    app = AppTest.from_file(APP, default_timeout=180).run()
+    app = started_app(180)
     assert not app.exception
     assert not [toggle for toggle in app.toggle if toggle.key == "sim_avoid_uncalibrated"]

@@ -409,10 +409,9 @@ def test_calibration_from_csv_puts_the_file_findings_after_the_snapshot_s() -> N
 
 @pytest.mark.slow
 def test_the_device_page_loads_an_uploaded_csv_with_its_name_and_date() -> None:
-    from streamlit.testing.v1 import AppTest
+    from tests.apptest import open_page, started_app
 
-    app = AppTest.from_file(str(Path(__file__).parents[1] / "app.py"), default_timeout=120).run()
-    app.switch_page("pages/device.py").run()
+    app = open_page(started_app(120), "device")
     app.file_uploader(key="device_upload").set_value((NIGHTHAWK.name, NIGHTHAWK.read_bytes(), "text/csv")).run()
     assert not app.exception and not app.error
     assert app.subheader[0].value == "ibm_miami"

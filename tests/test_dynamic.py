@@ -104,9 +104,9 @@ def test_teleportation_statistics_match_aer_running_from_backends_model_directly
 
 @pytest.mark.slow
 def test_the_dashboard_simulates_the_teleportation_example_live() -> None:
-    from streamlit.testing.v1 import AppTest
+    from tests.apptest import started_app
 
-    app = AppTest.from_file(str(SNAPSHOT_DIR.parents[1] / "app.py"), default_timeout=180).run()
+    app = started_app(180)
     app.selectbox(key="sim_library").set_value("teleportation").run()
     assert not app.exception and not app.error
     metrics = {metric.label: metric.value for metric in app.metric}

@@ -4,37 +4,16 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from app import APP_NAME, STEPS
+from tests.apptest import open_page
 
 pytestmark = pytest.mark.slow  # runs the app in AppTest
 
 ROOT = Path(__file__).parents[1]
-
-
-@pytest.fixture
-def app(monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    """The app run as ``streamlit run`` runs it: app.py (router and sidebar) first on every rerun.
-
-    AppTest resets Streamlit's "pages directory" flag before each run, and with a pages/ folder
-    next to app.py it then runs a page's script alone after the first run; the server clears
-    that flag for good once ``st.navigation`` has run. The patch does the same here.
-    """
-    original = PagesManager.__init__
-
-    def served(self: PagesManager, *args: Any, **kwargs: Any) -> None:
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", served)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    assert not at.exception
-    return at
 
 
 def sidebar_text(at: AppTest) -> str:
@@ -43,11 +22,11 @@ def sidebar_text(at: AppTest) -> str:
 
 @pytest.mark.parametrize(
     ("page", "title"),
-    [("pages/simulate.py", "Simulate"), ("pages/device.py", "Device"), ("pages/noise.py", "Noise model"),
-     ("pages/explain.py", "Explain"), ("pages/fit.py", "Fit"), ("pages/export.py", "Export")],
+    [("simulate", "Simulate"), ("device", "Device"), ("noise", "Noise model"), ("explain", "Explain"), ("fit", "Fit"),
+     ("export", "Export")],
 )  # fmt: skip
 def test_every_page_names_the_app_and_its_five_steps_in_the_sidebar(app: AppTest, page: str, title: str) -> None:
-    app.switch_page(page).run()
+    open_page(app, page)
     assert not app.exception
     assert app.title[0].value == title
     text = sidebar_text(app)

@@ -6,10 +6,12 @@ import inspect
 
 import pytest
 
-from components.jobs import RunSettings, library_request
-from components.simulate_view import PARAMETER_KEYS, WHAT_IF_RESET, widget_state, with_page_defaults
+from components.views.simulate_inputs import PARAMETER_KEYS, widget_state, with_page_defaults
+from components.views.what_if import WHAT_IF_RESET
+from components.work.requests import library_request
 from noise_core import CIRCUIT_LIBRARY
 from noise_core.errors import CircuitError
+from noise_core.simulation.options import RunOptions
 from noise_core.simulation.references import parse_reference, reference_of
 
 EXAMPLES = {
@@ -30,7 +32,7 @@ def test_a_reference_names_its_entry_and_parameters_and_back(name: str, paramete
 
 @pytest.mark.parametrize(("name", "parameters"), EXAMPLES.items())
 def test_every_parameter_of_every_entry_has_a_simulate_widget(name: str, parameters: dict[str, object]) -> None:
-    settings = RunSettings(shots=123, seed=4, method="density_matrix", initial_layout=(3, 1))
+    settings = RunOptions(shots=123, seed=4, method="density_matrix", initial_layout=(3, 1))
     state = widget_state(library_request(name, parameters), settings)
     assert (state["sim_source"], state["sim_library"], state["sim_shots"], state["sim_layout"]) == (
         "Library",

@@ -7,8 +7,8 @@ import pickle
 import pandas as pd
 import pytest
 
-from components.figures import build_histogram_figure, shown_outcomes
-from components.jobs import NO_WHAT_IF, WhatIf
+from components.figures.results import build_histogram_figure, shown_outcomes
+from components.work.requests import NO_WHAT_IF, WhatIf
 from noise_core import NoiseSpec
 from noise_core.errors import OverBudgetError
 from noise_core.simulation.circuits import ghz

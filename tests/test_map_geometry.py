@@ -7,9 +7,17 @@ import pandas as pd
 import plotly.colors as pcolors
 import pytest
 
-from components.figures import build_assignment_heatmap, build_histogram_figure
-from components.map_figure import MISSING_COLOUR, build_device_map_figure, contrast_ratio, format_value
-from components.map_geometry import grid_layout, is_grid_drawing, qubit_positions
+from components.figures.change_map import build_change_map_figure
+from components.figures.device_map import (
+    MISSING_COLOUR,
+    QUBIT_LABEL_SIZE,
+    QUBIT_MARKER_SIZE,
+    build_device_map_figure,
+    contrast_ratio,
+    format_value,
+)
+from components.figures.results import build_assignment_heatmap, build_histogram_figure
+from components.logic.map_geometry import grid_layout, is_grid_drawing, qubit_positions
 from noise_core.calibration import coupling_edges, qubit_metrics
 from presets import load_preset
 
@@ -103,6 +111,22 @@ def test_the_device_map_figure_has_qubits_error_bands_and_highlights() -> None:
     qubits = next(trace for trace in figure.data if trace.name == "qubits")
     assert list(qubits.marker.line.width) == [0.5, 3, 3, 0.5, 0.5]
     assert sum(len([x for x in trace.x if x is not None]) // 2 for trace in figure.data if trace.mode == "lines") == 4
+
+
+def test_the_device_map_and_the_change_map_draw_the_same_qubit_markers() -> None:
+    """One marker builder for both maps (they had drifted: font 8 and markers 18 on the change map)."""
+    calibration = load_preset("ibmq_manila")
+    edges = coupling_edges(calibration)
+    positions = qubit_positions(calibration, edges)
+    metrics = qubit_metrics(calibration)
+    changes = pd.DataFrame({"before": metrics["T1 (µs)"], "after": metrics["T1 (µs)"] * 0.5, "ratio": 0.5})
+    device = build_device_map_figure(positions, edges, metrics, "T1 (µs)")
+    change = build_change_map_figure(positions, edges, changes, "T1 (µs)")
+    for figure in (device, change):
+        qubits = next(trace for trace in figure.data if trace.mode == "markers+text")
+        assert (qubits.marker.size, qubits.textfont.size) == (QUBIT_MARKER_SIZE, QUBIT_LABEL_SIZE) == (20, 9)
+        assert list(qubits.text) == [str(qubit) for qubit in positions.index]
+        assert list(qubits.x) == list(positions["x"]) and list(qubits.y) == list(positions["y"])
 
 
 @pytest.mark.parametrize("metric", ["T1 (µs)", "readout_error", "sx gate_error"])

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
+from graphlib import TopologicalSorter
 from pathlib import Path
 
 import pytest
@@ -42,6 +45,19 @@ ROOMS_MAY_IMPORT = {
 }
 """The rooms of ``noise_core`` along the data flow, and the rooms each may import from."""
 MAX_MODULE_LINES = 420
+"""For ``noise_core`` and ``components`` alike."""
+LAYERS_MAY_IMPORT = {
+    "logic": set(),
+    "work": {"logic"},
+    "figures": {"logic"},
+    "runtime": {"work", "logic"},
+    "views": {"runtime", "figures", "logic", "work"},
+}
+"""The layers of ``components``, bottom to top, and the other layers each may import from (a layer's modules may
+import each other)."""
+LAYERS_MAY_USE = {"streamlit": {"runtime", "views"}, "plotly": {"figures"}}
+"""The only layers that may import streamlit, and plotly: worker processes import ``work`` and what it imports."""
+COMPONENT_MODULES = sorted((ROOT / "components").glob("*/*.py"))
 
 
 def imported_modules(path: Path, depth: int = 1) -> set[str]:
@@ -69,13 +85,80 @@ def test_noise_core_rooms_import_only_along_the_data_flow(path: Path) -> None:
     assert used <= ROOMS_MAY_IMPORT[room], f"{path.relative_to(ROOT)} imports {sorted(used - ROOMS_MAY_IMPORT[room])}"
 
 
-def test_noise_core_modules_are_short_enough_to_read_in_one_sitting() -> None:
+@pytest.mark.parametrize("folder", ["noise_core", "components"])
+def test_modules_are_short_enough_to_read_in_one_sitting(folder: str) -> None:
     long = {
         str(path.relative_to(ROOT)): length
-        for path in (ROOT / "noise_core").rglob("*.py")
+        for path in (ROOT / folder).rglob("*.py")
         if (length := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
     }
     assert not long
+
+
+def layer_of(path: Path) -> str:
+    return path.relative_to(ROOT / "components").parts[0]
+
+
+def test_every_components_module_lives_in_a_layer() -> None:
+    assert [path.name for path in (ROOT / "components").glob("*.py")] == ["__init__.py"]
+    assert {
+        path.name for path in (ROOT / "components").iterdir() if path.is_dir() and path.name != "__pycache__"
+    } == set(LAYERS_MAY_IMPORT)
+    assert all((ROOT / "components" / layer / "__init__.py").is_file() for layer in LAYERS_MAY_IMPORT)
+    assert len(COMPONENT_MODULES) > 30
+
+
+@pytest.mark.parametrize("path", COMPONENT_MODULES, ids=lambda path: f"{path.parent.name}/{path.name}")
+def test_components_layers_import_only_downwards(path: Path) -> None:
+    """views → runtime, figures, work, logic; runtime → work, logic; figures → logic; work → logic; logic → none."""
+    layer = layer_of(path)
+    used = {name.split(".")[1] for name in imported_modules(path, depth=2) if name.startswith("components.")}
+    allowed = LAYERS_MAY_IMPORT[layer] | {layer}
+    assert used <= allowed, f"{path.relative_to(ROOT)} imports {sorted(used - allowed)}"
+
+
+@pytest.mark.parametrize("path", COMPONENT_MODULES, ids=lambda path: f"{path.parent.name}/{path.name}")
+def test_only_the_runtime_and_views_use_streamlit_and_only_figures_plotly(path: Path) -> None:
+    for library in sorted(imported_modules(path) & set(LAYERS_MAY_USE)):
+        assert layer_of(path) in LAYERS_MAY_USE[library], f"{path.relative_to(ROOT)} imports {library}"
+
+
+def test_the_layers_and_the_components_modules_import_each_other_without_a_cycle() -> None:
+    """Layers by the rules above; modules by what they import when they load (imports inside a function, such as
+    ``load_app``'s, run later and may close a loop)."""
+    tuple(TopologicalSorter(LAYERS_MAY_IMPORT).static_order())  # CycleError on a loop
+    graph = {module_name(path): loaded_components_modules(path) for path in COMPONENT_MODULES}
+    order = tuple(TopologicalSorter(graph).static_order())
+    assert "components.logic.cells" in order and "components.views.fit" in order
+
+
+def module_name(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+
+
+def loaded_components_modules(path: Path) -> set[str]:
+    """The ``components`` modules ``path`` imports at its top level (``from components.work import jobs`` is the
+    module ``components.work.jobs``)."""
+    names = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("components"):
+            imported = {f"{node.module}.{alias.name}" for alias in node.names}
+            submodules = {name for name in imported if (ROOT / name.replace(".", "/")).with_suffix(".py").is_file()}
+            names |= submodules if submodules == imported else submodules | {node.module}
+    return names
+
+
+def test_worker_processes_load_their_jobs_without_streamlit_or_plotly() -> None:
+    """The forkserver imports ``PRELOAD`` (the jobs) and every worker forks from it: a streamlit or plotly
+    import there would load in every worker, and streamlit's is ~1 s and a runtime the workers must not have."""
+    from components.runtime.startup import PRELOAD
+
+    check = (
+        f"import sys; import {', '.join(PRELOAD)}; "
+        "print(sorted({name.split('.')[0] for name in sys.modules} & {'streamlit', 'plotly', 'components'}))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "['components']"
 
 
 def test_every_library_error_is_a_noise_studio_error() -> None:
@@ -159,12 +242,15 @@ def test_every_uploader_names_its_own_limit_and_the_server_lets_the_largest_thro
     larger file itself; the server's transport limit only has to let the largest of them through."""
     config = (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
     transport = int(re.search(r"^maxUploadSize = (\d+)$", config, re.MULTILINE).group(1))  # type: ignore[union-attr]
-    for path in sorted((ROOT / "components").glob("*.py")):
+    uploaders = 0
+    for path in sorted((ROOT / "components").rglob("*.py")):  # every layer: the uploaders are in views/
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for call in ast.walk(tree):
             if isinstance(call, ast.Call) and getattr(call.func, "attr", None) == "file_uploader":
                 keywords = {keyword.arg for keyword in call.keywords}
                 assert "max_upload_size" in keywords, f"{path.name}:{call.lineno} has no max_upload_size"
+                uploaders += 1
+    assert uploaders >= 6  # snapshot, comparison, spec import, OpenQASM, counts, session bundle
     from noise_core.calibration import MAX_DOCUMENT_BYTES
     from noise_core.sessions import MAX_SESSION_BYTES
 
@@ -174,13 +260,14 @@ def test_every_uploader_names_its_own_limit_and_the_server_lets_the_largest_thro
 def test_the_server_loads_every_module_the_pages_import_before_a_session_does() -> None:
     """``load_app`` imports them once at start: sessions importing them side by side could meet in Python's import
     locks. Checked against the pages' own imports."""
-    from components.startup import page_modules
+    from components.runtime.startup import page_modules
 
     imported = set()
     for page in (ROOT / "pages").glob("*.py"):
-        imported |= set(re.findall(r"^from (components\.\w+) import", page.read_text(encoding="utf-8"), re.MULTILINE))
-        imported |= {
-            f"components.{name}"
-            for name in re.findall(r"^from components import (\w+)", page.read_text(encoding="utf-8"), re.MULTILINE)
-        }
-    assert imported and imported <= set(page_modules())
+        text = page.read_text(encoding="utf-8")
+        for module, name in re.findall(r"^from (components[\w.]*) import \(?\s*(\w+)", text, re.MULTILINE):
+            imported.add(module)
+            if (ROOT / module.replace(".", "/") / f"{name}.py").is_file():  # a module: from components.views import fit
+                imported.add(f"{module}.{name}")
+    assert {"components.views.fit", "components.views.device"} <= imported
+    assert imported <= set(page_modules())

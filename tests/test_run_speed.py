@@ -9,7 +9,7 @@ from functools import cache
 import pandas as pd
 import pytest
 
-from components.run_speed import FACTOR_BOUNDS, LEARN_FROM_SECONDS, RunSpeed
+from components.runtime.run_speed import FACTOR_BOUNDS, LEARN_FROM_SECONDS, RunSpeed
 from noise_core import NoiseSpec, SimulationResult, simulate
 from noise_core.simulation import plan_simulation
 from noise_core.simulation.circuits import ghz

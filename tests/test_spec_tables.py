@@ -7,16 +7,10 @@ from functools import cache
 import pandas as pd
 import pytest
 
-from components.spec_tables import (
-    EXACT,
-    SpecEditError,
-    entry_label,
-    humane,
-    spec_from_tables,
-    spec_with_row,
-    tables_from_spec,
-)
-from components.table_changes import changes_from_derived, row_status, rows_matching, summarize_changes
+from components.logic.cells import EXACT, entry_label, humane
+from components.logic.spec_tables import tables_from_spec
+from components.logic.table_changes import changes_from_derived, row_status, rows_matching, summarize_changes
+from components.logic.table_parsing import SpecEditError, spec_from_tables, spec_with_row
 from noise_core import NoiseSpec, derive_noise_spec
 from presets import load_preset
 

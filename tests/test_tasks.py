@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from components import tasks
-from components.tasks import TaskLimits, TaskStopped, run_task
+from components.runtime import tasks
+from components.runtime.tasks import TaskLimits, TaskStopped, run_task
 from noise_core import NoiseSpec, SimulationError, simulate
 from tests import task_jobs
 
@@ -87,8 +87,9 @@ def test_a_session_that_moves_on_cancels_its_task_and_frees_the_worker(
 
 PLAN_UNDER_A_CAP = """
 import resource, sys
-from components.jobs import limit_worker_memory, preset_source, warm_up
-from components.worker_limits import worker_limits
+from components.work.requests import preset_source
+from components.work.worker import limit_worker_memory, warm_up
+from components.work.limits import worker_limits
 limit_worker_memory(4000 * 2**20)  # NOISE_STUDIO_TASK_MEMORY_MB=4000, as a worker starts
 warm_up(preset_source("ibm_pittsburgh"))
 from noise_core import NoiseStudioError, derive_noise_spec, simulate

@@ -9,10 +9,10 @@ from functools import cache
 import numpy as np
 import pytest
 
-from components import map_figure
-from components.jobs import RunSettings, restore_session
-from components.map_geometry import qubit_positions
-from components.session_view import _link_settings
+from components.figures import device_map
+from components.logic.map_geometry import qubit_positions
+from components.views.sharing import _link_settings
+from components.work.jobs import restore_session
 from noise_core import (
     BackendCalibration,
     NoiseSpec,
@@ -26,6 +26,7 @@ from noise_core.analysis.experiment import prepare_experiment
 from noise_core.calibration import coupling_edges, qubit_metrics
 from noise_core.simulation import build_target, plan_simulation
 from noise_core.simulation.circuits import ghz
+from noise_core.simulation.options import RunOptions
 from noise_core.simulation.result import SimulationResult
 from presets import SNAPSHOT_DIR
 
@@ -134,7 +135,7 @@ def test_coupling_edges_mark_an_invalid_error_as_not_reported(value: float) -> N
 def test_the_map_draws_couplers_without_an_error_dashed_and_counts_what_it_draws() -> None:
     calibration, _spec = device()
     edges = coupling_edges(calibration)
-    figure = map_figure.build_device_map_figure(
+    figure = device_map.build_device_map_figure(
         qubit_positions(calibration, edges), edges, qubit_metrics(calibration), "T1 (µs)"
     )
     lines = [trace for trace in figure.data if trace.mode == "lines"]
@@ -145,7 +146,7 @@ def test_the_map_draws_couplers_without_an_error_dashed_and_counts_what_it_draws
     assert dashed.name == "2q gate: no reported error"
     hover = next(trace for trace in figure.data if trace.name == "couplers").hovertext
     assert sum("no reported error" in text for text in hover) == 2
-    assert map_figure.coupler_summary(edges) == "176 couplers (2 without a reported error, dashed)"
+    assert device_map.coupler_summary(edges) == "176 couplers (2 without a reported error, dashed)"
 
 
 def test_a_session_bundle_carries_the_choice_and_reproduces_the_avoiding_run() -> None:
@@ -165,7 +166,7 @@ def test_a_session_bundle_carries_the_choice_and_reproduces_the_avoiding_run() -
 
 
 def test_a_link_carries_the_choice_checked_like_the_others() -> None:
-    settings = RunSettings(shots=100, seed=7, method="auto")
+    settings = RunOptions(shots=100, seed=7, method="auto")
     chosen, problems = _link_settings({"avoid_uncalibrated": "1"}, settings)
     assert chosen.avoid_uncalibrated_couplers is True and not problems
     kept, problems = _link_settings({"avoid_uncalibrated": "yes"}, settings)

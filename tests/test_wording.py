@@ -1,4 +1,4 @@
-"""The library's advice reaches a browser user as UI steps: each phrase of ``components.wording.UI_STEPS`` is
+"""The library's advice reaches a browser user as UI steps: each phrase of ``components.logic.wording.UI_STEPS`` is
 raised for real by ``noise_core`` (so a reworded message fails here) and comes out in the dashboard's terms."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from functools import cache
 import pytest
 from qiskit import QuantumCircuit
 
-from components.wording import UI_STEPS, in_ui_terms
+from components.logic.wording import UI_STEPS, in_ui_terms
 from noise_core import NoiseSpec, NoiseStudioError, derive_noise_spec, simulate
 from noise_core.simulation.circuits import ghz, qft, teleportation
 from presets import load_preset

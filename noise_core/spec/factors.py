@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from noise_core.errors import ScalingError
 
@@ -44,7 +44,7 @@ class NoiseFactors:
             object.__setattr__(self, kind, checked_factor(kind, getattr(self, kind)))
 
     @classmethod
-    def of(cls, factors: Mapping[str, object]) -> NoiseFactors:
+    def of(cls, factors: Mapping[Any, object]) -> NoiseFactors:
         """The factors named in ``factors`` (the kinds not named stay 1); an unknown kind is refused."""
         unknown = sorted(set(factors) - set(FACTOR_KINDS))
         if unknown:

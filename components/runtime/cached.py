@@ -1,0 +1,233 @@
+"""``noise_core`` calls for the pages: cached, and run in worker processes where qiskit or Aer is involved.
+
+Pure-Python work on data the server already holds (tables, changes, map geometry) runs here,
+cached with ``st.cache_resource`` on cheap string keys (the objects they stand for are passed
+with a leading underscore so streamlit does not hash them). Everything that transpiles,
+simulates, derives an upload or builds an Aer model runs through ``tasks.run_task``, whose
+results are kept under the same kind of keys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import cast
+
+import pandas as pd
+import streamlit as st
+
+from components.logic.caches import SharedCache
+from components.logic.map_geometry import qubit_positions
+from components.logic.spec_tables import tables_from_spec
+from components.logic.table_changes import changes_from_derived, row_status
+from components.runtime.tasks import run_task
+from components.work import jobs
+from components.work.replies import CountsSummary, Exports, PlanDownload
+from components.work.requests import CircuitRequest, CountsUpload, DeviceSource, SharedSpec, WhatIf
+from noise_core import (
+    BackendCalibration,
+    DerivationOptions,
+    ErrorBudget,
+    NoiseFit,
+    NoiseSpec,
+    SimulationResult,
+    derive_noise_spec,
+)
+from noise_core.analysis.budget import Metric
+from noise_core.calibration import coupling_edges, qubit_metrics
+from noise_core.simulation import AssignmentReport, SimulationPlan
+from noise_core.simulation.options import RunOptions
+from noise_core.spec import spec_fingerprint
+from presets import load_preset
+
+
+@st.cache_resource(show_spinner="Loading calibration snapshot…")
+def cached_preset(name: str) -> BackendCalibration:
+    """A shipped snapshot, parsed here (pure Python, trusted files)."""
+    return load_preset(name)
+
+
+def cached_upload(device: DeviceSource) -> BackendCalibration:
+    """Parse uploaded bytes in a worker (size and nesting bounded); a rejected document raises."""
+    return run_task("Reading the uploaded snapshot", jobs.load_upload, device, key=("upload", device.key))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def cached_device_map(device_key: str, _calibration: BackendCalibration) -> tuple[pd.DataFrame, ...]:
+    """(positions, edges, metrics) of a device; computed once per device."""
+    edges = coupling_edges(_calibration)
+    return qubit_positions(_calibration, edges), edges, qubit_metrics(_calibration)
+
+
+def cached_derive(device: DeviceSource, options: DerivationOptions) -> NoiseSpec:
+    """The device's model: a shipped preset's derived here (pure Python on a trusted file, ~0.1 s, so the first page
+    draws before the workers are warm), an upload's in a worker (untrusted work)."""
+    if device.preset is not None:
+        return _derived_preset(device.preset, options.model_dump_json(), options)
+    return run_task(
+        "Deriving the noise model", jobs.derive, device, options, key=("derive", device.key, options.model_dump_json())
+    )
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _derived_preset(name: str, options_json: str, _options: DerivationOptions) -> NoiseSpec:
+    return derive_noise_spec(cached_preset(name), _options)
+
+
+_SPEC_JSON_SIZE = 16
+_SPEC_JSON: SharedCache[tuple[NoiseSpec, str]] = SharedCache(_SPEC_JSON_SIZE, "first in")
+"""Spec texts by the spec's id, shared by every session (first in out)."""
+
+
+def spec_json(spec: NoiseSpec) -> str:
+    """``spec.model_dump_json()``, computed once per spec object (specs are frozen; ~4 ms at 156 qubits).
+
+    A rerun asks for the same spec's key several times. Each entry holds its spec, so while it is
+    kept no other object can have that id: an entry found under ``id(spec)`` is ``spec``'s.
+    """
+    return _SPEC_JSON.get_or_compute(id(spec), lambda: (spec, spec.model_dump_json()))[1]
+
+
+def spec_digest(spec: NoiseSpec) -> str:
+    """SHA-256 of the spec's JSON (provenance included): the key its task results are kept under."""
+    return hashlib.sha256(spec_json(spec).encode()).hexdigest()
+
+
+def shared_spec(spec: NoiseSpec) -> SharedSpec:
+    """How a task receives a spec: its JSON and digest (memoized here), validated once per worker."""
+    return SharedSpec(spec_digest(spec), spec_json(spec))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def cached_sources(base_json: str, derived_json: str, _base: NoiseSpec, _derived: NoiseSpec) -> dict[str, pd.Series]:
+    """Per table, each editor row's source ('calibration', 'edited', 'added') against the derived model."""
+    base, derived = cached_tables(base_json, _base), cached_tables(derived_json, _derived)
+    return {name: row_status(base[name], derived[name], name) for name in base}
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def cached_changes(spec_json: str, derived_json: str, _spec: NoiseSpec, _derived: NoiseSpec) -> pd.DataFrame:
+    return changes_from_derived(cached_tables(spec_json, _spec), cached_tables(derived_json, _derived))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def cached_tables(spec_json: str, _spec: NoiseSpec) -> dict[str, pd.DataFrame]:
+    return tables_from_spec(_spec)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _spec_fingerprint(digest: str, _spec: NoiseSpec) -> str:
+    return spec_fingerprint(_spec)
+
+
+def cached_spec_fingerprint(spec: NoiseSpec) -> str:
+    """``spec_fingerprint``, computed once per spec (~30 ms at 156 qubits)."""
+    return _spec_fingerprint(spec_digest(spec), spec)
+
+
+def cached_circuit_name(request: CircuitRequest) -> str:
+    """Build (library) or parse (OpenQASM) the circuit in a worker: its name, or the error that explains it."""
+    return run_task("Reading the circuit", jobs.describe_circuit, request, key=("circuit", request.key))
+
+
+def cached_live(
+    device: DeviceSource,
+    spec: NoiseSpec,
+    what_if: WhatIf,
+    request: CircuitRequest,
+    settings: RunOptions,
+    live_seconds: float,
+    speed: tuple[tuple[str, float], ...] = (),
+) -> SimulationResult | SimulationPlan:
+    """Plan, and run at once if estimated under ``live_seconds`` on this server (``speed``, ``run_speed``): one
+    task, one round trip per edit."""
+    key = ("live", device.key, spec_digest(spec), what_if, request.key, settings, live_seconds, speed)
+    arguments = (device, shared_spec(spec), what_if, request, settings, live_seconds, speed)
+    return run_task("Simulating", jobs.live_simulation, *arguments, key=key)
+
+
+def cached_simulation(
+    device: DeviceSource, spec: NoiseSpec, what_if: WhatIf, request: CircuitRequest, settings: RunOptions
+) -> SimulationResult:
+    """A run too long for the live loop, on the heavy lane (started by the Run button)."""
+    key = ("simulate", device.key, spec_digest(spec), what_if, request.key, settings)
+    arguments = (device, shared_spec(spec), what_if, request, settings)
+    return run_task("Simulating", jobs.run_simulation, *arguments, lane="heavy", key=key)
+
+
+def cached_drawing(
+    device: DeviceSource, spec: NoiseSpec, what_if: WhatIf, request: CircuitRequest, settings: RunOptions
+) -> str | None:
+    """The shown run's transpiled circuit drawn on device qubits (placed again in a worker, on demand)."""
+    key = ("drawing", device.key, spec_digest(spec), what_if, request.key, settings)
+    arguments = (device, shared_spec(spec), what_if, request, settings)
+    return run_task("Drawing the circuit", jobs.draw_circuit, *arguments, key=key)
+
+
+def cached_assignment(
+    device: DeviceSource, spec: NoiseSpec, what_if: WhatIf, qubits: tuple[int, ...], shots: int, seed: int
+) -> AssignmentReport:
+    key = ("assignment", device.key, spec_digest(spec), what_if, qubits, shots, seed)
+    arguments = (device, shared_spec(spec), what_if, qubits, shots, seed)
+    return run_task("Estimating assignment matrices", jobs.estimate_assignment, *arguments, key=key)
+
+
+def cached_budget(
+    device: DeviceSource,
+    spec: NoiseSpec,
+    what_if: WhatIf,
+    request: CircuitRequest,
+    settings: RunOptions,
+    metric: Metric,
+) -> ErrorBudget:
+    """The error budget of the result shown (one batched run per kind and location; seconds at 11 qubits)."""
+    key = ("budget", device.key, spec_digest(spec), what_if, request.key, settings, metric)
+    arguments = (device, shared_spec(spec), what_if, request, settings, metric)
+    return run_task("Computing the error budget", jobs.explain_budget, *arguments, lane="heavy", key=key)
+
+
+def cached_sweep(
+    device: DeviceSource,
+    spec: NoiseSpec,
+    what_if: WhatIf,
+    request: CircuitRequest,
+    settings: RunOptions,
+    kind: str,
+    values: tuple[float, ...],
+) -> pd.DataFrame:
+    """A sweep of one factor around the result shown (one transpilation, the points as one batch)."""
+    key = ("sweep", device.key, spec_digest(spec), what_if, request.key, settings, kind, values)
+    arguments = (device, shared_spec(spec), what_if, request, settings, kind, values)
+    return run_task("Sweeping", jobs.explain_sweep, *arguments, lane="heavy", key=key)
+
+
+def cached_counts_summary(upload: CountsUpload) -> CountsSummary:
+    """Read uploaded counts in a worker (their circuits are built there): what they hold, or the ``CountsError``."""
+    return run_task("Reading the counts", jobs.read_counts, upload, lane="heavy", key=("counts", upload.key))
+
+
+def cached_fit(device: DeviceSource, spec: NoiseSpec, upload: CountsUpload, parameters: tuple[str, ...]) -> NoiseFit:
+    """The fit of ``parameters`` to the counts (exact simulations on a grid, then likelihood maximisation)."""
+    key = ("fit", device.key, spec_digest(spec), upload.key, parameters)
+    arguments = (device, shared_spec(spec), upload, parameters)
+    return run_task("Fitting the model to the counts", jobs.fit_counts, *arguments, lane="heavy", key=key)
+
+
+def cached_plan(device: DeviceSource, qubits: tuple[int, ...], depth: int) -> PlanDownload:
+    """The circuits a fit needs on ``qubits``, zipped as OpenQASM with a counts template."""
+    return run_task(
+        "Planning the circuits", jobs.plan_download, device, qubits, depth, key=("plan", device.key, qubits, depth)
+    )
+
+
+def cached_example_counts(device: DeviceSource, spec: NoiseSpec, qubits: tuple[int, ...], depth: int) -> bytes:
+    """Example counts of the plan, drawn from the model at known factors (4 exact simulations)."""
+    key = ("example_counts", device.key, spec_digest(spec), qubits, depth)
+    arguments = (device, shared_spec(spec), qubits, depth)
+    return run_task("Drawing example counts", jobs.example_counts, *arguments, lane="heavy", key=key)
+
+
+def cached_exports(spec: NoiseSpec) -> Exports:
+    """The three export documents of a spec (the Aer dict builds the whole model: ~1 s at 156 qubits)."""
+    return cast(
+        Exports, run_task("Preparing the exports", jobs.exports, spec, lane="heavy", key=("exports", spec_digest(spec)))
+    )

@@ -15,7 +15,7 @@ median of ``--repeats`` runs (``--aer-repeats`` for plain Aer) after one untimed
 
 Ratios are the other path's time over the sweep's. The sweep's points are checked against the
 independent ``simulate`` calls (largest difference of success probability; exact paths agree to
-~1e-9, the size of the terms Aer drops from a noise model, see ``tests/test_simulate_parity.py``).
+~1e-9, the size of the terms Aer drops from a noise model, see ``tests/noise_core/simulation/test_simulate_parity.py``).
 
 Dask: the same kind of sweep with ``--dask-points`` points on a ``LocalCluster`` of 1 and then 2
 worker processes (one thread each), through ``Client.get_executor()``; throughput in points per

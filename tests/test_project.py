@@ -34,7 +34,7 @@ ROOMS_MAY_IMPORT = {
     "calibration": {"calibration", "spec", "errors", "gc_pause", "json_bounds"},
     "derive": {"derive", "calibration", "spec", "physics", "errors", "gc_pause"},
     "aer": {"aer", "spec", "physics", "errors", "gc_pause"},
-    "simulation": {"simulation", "calibration", "aer", "spec", "physics", "errors"},
+    "simulation": {"simulation", "calibration", "aer", "spec", "physics", "errors", "gc_pause"},
     "analysis": {"analysis", "simulation", "calibration", "aer", "spec", "errors", "json_bounds"},
     "export": {"aer", "spec", "errors", "json_bounds"},
     "cli": {"calibration", "derive", "export", "spec", "errors", "cli_explain", "cli_fit", "sessions"},

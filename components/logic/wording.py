@@ -3,7 +3,7 @@ to a notebook user says where to click to a browser user.
 
 ``noise_core`` writes its messages for people calling it from Python (they name keyword arguments).
 Every such phrase that can reach a page is listed once here with the UI step that does the same;
-``tests/test_wording.py`` raises each of those errors for real and checks that its phrase is
+``tests/components/logic/test_wording.py`` raises each of those errors for real and checks that its phrase is
 still there, so a reworded message cannot slip past this table.
 """
 

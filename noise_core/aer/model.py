@@ -140,7 +140,7 @@ def quantum_error(channel: GateChannel) -> QuantumError | None:
             circuit._append(CircuitInstruction(PauliGate(label), wires))
         elif not relaxations:
             # Never an empty circuit: with shot branching, Aer 0.18 drops a whole error whose
-            # first circuit is empty (pinned in tests/test_aer_model.py).
+            # first circuit is empty (pinned in tests/noise_core/aer/test_aer_model.py).
             circuit._append(CircuitInstruction(IGate(), wires[:1]))
         for instruction in relaxations:
             circuit._append(instruction)

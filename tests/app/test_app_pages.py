@@ -222,7 +222,7 @@ def test_the_one_entry_form_explains_an_invalid_value_and_applies_a_valid_one(ap
 
 def test_a_calibration_snapshot_on_the_export_page_is_sent_to_the_device_page(app: AppTest) -> None:
     open_page(app, "export")
-    snapshot = (Path(__file__).parents[1] / "presets" / "snapshots" / "ibmq_manila.json").read_bytes()
+    snapshot = (Path(__file__).parents[2] / "presets" / "snapshots" / "ibmq_manila.json").read_bytes()
     app.file_uploader(key="export_import").set_value(("props_manila.json", snapshot, "application/json"))
     app.run()
     assert not app.exception

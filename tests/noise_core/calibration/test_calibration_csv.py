@@ -28,7 +28,7 @@ from noise_core.calibration import (
 from presets import list_presets, load_preset
 from tests.conftest import REAL_SNAPSHOTS
 
-CSV_DIR = Path(__file__).parent / "data" / "csv"
+CSV_DIR = Path(__file__).parents[2] / "data" / "csv"
 EAGLE = CSV_DIR / "ibm_kyiv_calibrations_2025-02-03T08_12_45Z.csv"
 HERON_2025 = CSV_DIR / "ibm_fez_calibrations_2025-01-13T16_54_24Z.csv"
 HERON_RZZ = CSV_DIR / "ibm_marrakesh_calibrations_2025-06-20T09_05_11Z.csv"

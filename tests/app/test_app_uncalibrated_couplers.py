@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.apptest import open_page, started_app
-from tests.test_uncalibrated_couplers import fez_without_cz_errors
+from tests.noise_core.simulation.test_uncalibrated_couplers import fez_without_cz_errors
 
 pytestmark = pytest.mark.slow  # runs the whole app in AppTest
 

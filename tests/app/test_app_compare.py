@@ -17,7 +17,7 @@ from noise_core.simulation.result import total_variation_distance
 from presets import load_preset
 from tests.apptest import open_page, started_app
 
-SNAPSHOTS = Path(__file__).parents[1] / "presets" / "snapshots"
+SNAPSHOTS = Path(__file__).parents[2] / "presets" / "snapshots"
 
 
 def test_worse_is_positive_for_errors_up_and_coherence_down() -> None:

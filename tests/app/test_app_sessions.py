@@ -1,5 +1,5 @@
 """AppTest: a link's query parameters open a view; bad ones are each said. (Restoring a bundle from the sidebar
-is tested in a real browser, ``tests/test_browser.py``: AppTest does not run the app script after a callback of
+is tested in a real browser, ``tests/app/test_browser.py``: AppTest does not run the app script after a callback of
 a sidebar widget that ``app.py`` draws around ``st.navigation``.)"""
 
 from __future__ import annotations

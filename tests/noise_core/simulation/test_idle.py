@@ -18,7 +18,7 @@ from noise_core.simulation.circuits import ghz, qft
 from noise_core.simulation.idle import idle_relaxation
 from noise_core.spec import IdleRelaxationNoise
 from presets import SNAPSHOT_DIR, load_preset
-from tests.test_simulate_parity import reference_probabilities
+from tests.noise_core.simulation.test_simulate_parity import reference_probabilities
 
 EXACT = 1e-12
 

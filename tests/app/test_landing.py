@@ -13,7 +13,7 @@ from tests.apptest import open_page
 
 pytestmark = pytest.mark.slow  # runs the app in AppTest
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 
 
 def sidebar_text(at: AppTest) -> str:

@@ -19,7 +19,7 @@ from tests.conftest import minimal_snapshot
 
 pytestmark = pytest.mark.slow  # runs the app in AppTest
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 
 
 @pytest.fixture

@@ -116,7 +116,7 @@ def test_a_worker_plans_within_the_memory_left_under_its_cap() -> None:
 
     done = subprocess.run(
         [sys.executable, "-c", PLAN_UNDER_A_CAP], capture_output=True, text=True, timeout=300,
-        cwd=Path(__file__).parents[1],
+        cwd=Path(__file__).parents[3],
     )  # fmt: skip
     lines = dict(line.split(" ", 1) for line in done.stdout.splitlines() if " " in line)
     assert done.returncode == 0, done.stderr[-2000:]

@@ -19,7 +19,7 @@ from noise_core.cli import main
 from noise_core.errors import CalibrationError
 from presets import load_preset
 
-SNAPSHOTS = Path(__file__).parents[1] / "presets" / "snapshots"
+SNAPSHOTS = Path(__file__).parents[3] / "presets" / "snapshots"
 
 
 @cache
@@ -129,7 +129,7 @@ def test_the_drift_table_holds_each_snapshot_in_time_order() -> None:
         calibration_drift([])
 
 
-CSV_FIXTURES = Path(__file__).parent / "data" / "csv"
+CSV_FIXTURES = Path(__file__).parents[2] / "data" / "csv"
 
 
 def test_convert_turns_an_ibm_csv_into_backendproperties_json(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow  # runs the whole app in AppTest
 
 
 def values(trace: dict) -> list[float]:
-    from tests.test_app_compare import plotted
+    from tests.app.test_app_compare import plotted
 
     return plotted(trace["y"]).tolist()
 

@@ -176,7 +176,7 @@ def test_a_newcomer_journey_from_default_result_to_imported_spec(page, tmp_path:
 def test_a_long_task_in_one_session_neither_stalls_another_nor_the_server() -> None:
     """Session A runs GHZ(16) at 20,000 shots (trajectories, several seconds); B edits meanwhile and is answered
     while A runs. Then A asks for a run that cannot fit the server: it is refused before it starts, with no Run
-    button (a run past the limit is stopped by the pool: ``tests/test_tasks.py``)."""
+    button (a run past the limit is stopped by the pool: ``tests/components/runtime/test_tasks.py``)."""
     ARTIFACTS.mkdir(exist_ok=True)
     with streamlit_server() as url, chromium() as browser:
         first, second = new_session(browser, url), new_session(browser, url)

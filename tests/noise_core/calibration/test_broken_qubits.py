@@ -17,7 +17,7 @@ from noise_core.simulation.placement import place_circuit
 from noise_core.simulation.target import broken_parts
 from presets import load_preset
 
-MANILA = Path(__file__).parents[1] / "presets" / "snapshots" / "ibmq_manila.json"
+MANILA = Path(__file__).parents[3] / "presets" / "snapshots" / "ibmq_manila.json"
 
 
 @cache

@@ -38,7 +38,7 @@ RAISED_BY = {
 
 def uncalibrated_warnings(**options: object) -> str:
     """The warnings of GHZ(3) pinned across ibm_fez's couplers 5–6 and 6–7, stripped of their cz errors."""
-    from tests.test_uncalibrated_couplers import device
+    from tests.noise_core.simulation.test_uncalibrated_couplers import device
 
     calibration, spec = device()
     options = {"initial_layout": [5, 6, 7], **options}

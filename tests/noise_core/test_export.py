@@ -35,7 +35,7 @@ from presets import SNAPSHOT_DIR, load_preset
 from tests.channel_math import superoperator
 from tests.conftest import classiq_combining_channels, classiq_example_with_local_extensions
 
-CLASSIQ_SCHEMA = json.loads((Path(__file__).parent / "data" / "classiq_1.34.0_noise_spec.schema.json").read_text())
+CLASSIQ_SCHEMA = json.loads((Path(__file__).parents[1] / "data" / "classiq_1.34.0_noise_spec.schema.json").read_text())
 """``ClassiqSimulatorNoiseSpecification.model_json_schema()`` from classiq 1.34.0 (which cannot be
 installed beside our pandas/plotly; ``scripts/check_with_classiq.py`` runs the SDK itself)."""
 

@@ -145,7 +145,7 @@ def render_sweep(shown: ShownSimulation) -> None:
     except (NoiseStudioError, TaskStopped) as error:
         st.error(f"Not swept: {in_ui_terms(error)}", icon=":material/error:")
         return
-    current = float(getattr(shown.what_if, kind))
+    current = shown.what_if.factors.as_dict()[kind]
     reached = factor_reaching(frame, factor=kind, target=float(target), metric=metric)
     answer = (
         f"{METRIC_LABELS[metric]} reaches {target:g} at {FACTOR_LABELS[kind]} **×{reached:.3g}**"

@@ -76,7 +76,7 @@ def test_a_slider_rescales_the_result_and_its_budget(app: AppTest) -> None:
     after = {metric.label: metric.value for metric in app.metric}
     assert float(after["Success probability"]) > float(before["Success probability"])
     shown = bars(app)
-    assert shown["alone"][2] == 0.0 and shown["removed (the rest kept)"][2] == 0.0  # readout is the third kind
+    assert shown["alone"][1] == 0.0 and shown["removed (the rest kept)"][1] == 0.0  # readout is the second kind
     expected = budget_of(scale_noise(model(), readout=0.0))
     assert shown["alone"] == pytest.approx(expected.by_kind["alone"].to_numpy(), abs=1e-12)
 

@@ -92,6 +92,8 @@ from components.work.worker import limit_worker_memory, warm_up
 from components.work.limits import worker_limits
 limit_worker_memory(4000 * 2**20)  # NOISE_STUDIO_TASK_MEMORY_MB=4000, as a worker starts
 warm_up(preset_source("ibm_pittsburgh"))
+import gc
+print("frozen", gc.get_freeze_count())
 from noise_core import NoiseStudioError, derive_noise_spec, simulate
 from noise_core.simulation.circuits import ghz
 from presets import load_preset
@@ -121,5 +123,6 @@ def test_a_worker_plans_within_the_memory_left_under_its_cap() -> None:
     lines = dict(line.split(" ", 1) for line in done.stdout.splitlines() if " " in line)
     assert done.returncode == 0, done.stderr[-2000:]
     assert 0 < int(lines["limit"]) < 1.5 * 2**30 and "ghz12" in lines
+    assert int(lines["frozen"]) > 100_000  # what warm-up left alive is out of the collector's reach
     assert lines["refused"].startswith("trajectories on 18 active qubits would need about")
     assert "(limit " in lines["refused"] and "6 GiB" not in lines["refused"]

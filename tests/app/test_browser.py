@@ -266,7 +266,8 @@ def test_example_counts_used_on_the_fit_page_are_fitted_and_the_fitted_model_put
     page.get_by_text("goodness of fit, fitted model").wait_for(timeout=120_000)
     wait_until_idle(page)
     estimates = page.get_by_test_id("stDataFrame").nth(1)
-    estimates.get_by_text("yes", exact=True).nth(1).wait_for(timeout=30_000)  # the grid draws after the page is idle
+    # the grid fills its (hidden, accessible) cells after the page is idle
+    estimates.get_by_text("yes", exact=True).nth(1).wait_for(state="attached", timeout=30_000)
     assert estimates.get_by_text("yes", exact=True).count() == 2  # gate and readout identified
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "fit.png"), full_page=True)

@@ -94,7 +94,7 @@ def live_simulation(
     seconds per cost-model second, by method), planned and run in one task, transpiled once; else the plan that
     says how long it would take. Planned within the memory this worker can still take."""
     scaled = _spec_under(spec, what_if)
-    options = replace(settings, limits=worker_limits(speed))
+    options = _within_this_worker(settings, speed)
     try:
         result = simulate(
             request.build(), scaled, options, calibration=calibration_of(device), max_estimated_seconds=live_seconds
@@ -111,7 +111,7 @@ def draw_circuit(
 ) -> str | None:
     """The transpiled circuit of that run drawn on device qubits (``draw_on_device``): placed again as
     ``simulate`` places it (the seed fixes the layout), on demand, since drawing costs more than many runs."""
-    options = replace(settings, limits=worker_limits())
+    options = _within_this_worker(settings)
     prepared = prepare_simulation(request.build(), _spec_under(spec, what_if), calibration_of(device), options)
     return draw_on_device(prepared.placed.transpiled)
 
@@ -120,8 +120,13 @@ def run_simulation(
     device: DeviceSource, spec: SharedSpec, what_if: WhatIf, request: CircuitRequest, settings: RunOptions
 ) -> SimulationResult:
     """``simulate`` the circuit on the device under ``spec`` changed by ``what_if``, within this worker's memory."""
-    options = replace(settings, limits=worker_limits())
+    options = _within_this_worker(settings)
     return simulate(request.build(), _spec_under(spec, what_if), options, calibration=calibration_of(device))
+
+
+def _within_this_worker(settings: RunOptions, speed: tuple[tuple[str, float], ...] = ()) -> RunOptions:
+    """The run settings a page sent, planned within the memory this worker can still take (``worker_limits``)."""
+    return replace(settings, limits=worker_limits(speed))
 
 
 def _spec_under(spec: SharedSpec, what_if: WhatIf) -> NoiseSpec:
@@ -142,7 +147,7 @@ def explain_budget(
     metric: Metric,
 ) -> ErrorBudget:
     """``error_budget`` of the circuit under ``spec`` changed by ``what_if``: the result shown, explained."""
-    options = replace(settings, limits=worker_limits())
+    options = _within_this_worker(settings)
     scaled = _spec_under(spec, what_if)
     return error_budget(request.build(), scaled, options, calibration=calibration_of(device), metric=metric)
 
@@ -159,7 +164,7 @@ def explain_sweep(
     """``sweep`` of one factor, the others as ``what_if`` sets them: each value is that factor's absolute
     setting relative to the model in force (so the what-if's own value is a point on the curve)."""
     base = what_if.with_factor(kind, 1.0)
-    options = replace(settings, limits=worker_limits())
+    options = _within_this_worker(settings)
     scaled = _spec_under(spec, base)
     return sweep(request.build(), scaled, options, calibration=calibration_of(device), factors={kind: list(values)})
 

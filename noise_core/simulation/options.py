@@ -84,14 +84,8 @@ def run_options(options: RunOptions | None = None, shortcuts: RunShortcuts | Non
     base = RunOptions() if options is None else options
     if not isinstance(base, RunOptions):
         raise SimulationError(f"options must be a RunOptions; got {type(base).__name__}")
-    if not shortcuts:
-        return base
-    changes: dict[str, Any] = dict(shortcuts)
-    if changes.get("initial_layout") is not None:
-        changes["initial_layout"] = tuple(changes["initial_layout"])
-    if changes.get("expected_outcomes") is not None and not isinstance(changes["expected_outcomes"], str):
-        changes["expected_outcomes"] = frozenset(changes["expected_outcomes"])
-    return replace(base, **changes)
+    changes: dict[str, Any] = dict(shortcuts or {})  # a layout or outcomes of any iterable: __post_init__ converts
+    return replace(base, **changes) if changes else base
 
 
 def drawn_seed() -> int:

@@ -13,8 +13,6 @@ that a shot meets any error (``coverage.shot_error_probability``): light noise (
 
 from __future__ import annotations
 
-import math
-
 MiB = 2**20
 GiB = 2**30
 
@@ -26,21 +24,19 @@ and 1.6 (QFT(14)); GHZ(24) held 23.6 GB when the kernel stopped it."""
 PROCESS_OVERHEAD_BYTES = 128 * MiB
 """Memory a simulation adds besides its states (circuits, noise model, sampling)."""
 
-RUN_OVERHEAD_SECONDS = {"density_matrix": 0.03, "trajectories": 0.5, "stabilizer": 0.1}
+RUN_OVERHEAD_SECONDS = {"density_matrix": 0.009, "trajectories": 0.14, "stabilizer": 0.1}
 """Fixed cost of one run: the ideal reference, readout, Aer's set-up."""
-SECONDS_PER_INSTRUCTION = 5e-4
+SECONDS_PER_INSTRUCTION = 4.3e-5
 """Density matrix: per instruction, whatever the width (noise application, Aer's dispatch)."""
-DENSITY_MATRIX_SECONDS_PER_ELEMENT_OP = 3e-9
-"""Density matrix: per (element × instruction); GHZ(10) 0.40 s (67 instructions), QFT(10) 1.5 s (754)."""
-PARALLEL_STATE_QUBITS = 14
-"""Aer's ``statevector_parallel_threshold``: from this width it spreads each state's updates over the
-cores; below it, the cost of trajectories was measured to grow with the branches, above it with √branches."""
-TRAJECTORY_SECONDS_PER_AMPLITUDE_OP_BRANCH = 2.5e-9
-"""Trajectories below ``PARALLEL_STATE_QUBITS``: per (amplitude × instruction × branch); GHZ(12) 0.56 s,
-QFT(12) 45 s (1468 branches)."""
-TRAJECTORY_SECONDS_PER_AMPLITUDE_OP_ROOT_BRANCH = 3e-8
-"""Trajectories from ``PARALLEL_STATE_QUBITS``: per (amplitude × instruction × √branches); GHZ(20) 57 s
-(167 branches), QFT(16) 212 s (2520 branches)."""
+DENSITY_MATRIX_SECONDS_PER_ELEMENT_OP = 1.8e-9
+"""Density matrix: per (element × instruction). With the two constants above, a least-squares fit in log time to
+GHZ(n) and QFT(n), n = 3…10: within 1.8× of each (GHZ(10) 0.14 s, 84 instructions; QFT(10) 2.8 s, 1151)."""
+TRAJECTORY_SECONDS_PER_OP_BRANCH = 6.5e-7
+"""Trajectories: per (instruction × branch), whatever the width (Aer's dispatch and noise sampling)."""
+TRAJECTORY_SECONDS_PER_AMPLITUDE_OP_BRANCH = 2.1e-10
+"""Trajectories: per (amplitude × instruction × branch), with gates fused (``run.TRAJECTORY_FUSION_THRESHOLD``).
+With the two constants above, a least-squares fit in log time to GHZ(n) and QFT(n), n = 3…16, plus GHZ(18):
+within 1.2× of each (GHZ(12) 0.21 s, 228 branches; QFT(12) 3.8 s, 2084 branches; QFT(16) 158 s; GHZ(18) 3.9 s)."""
 STABILIZER_SECONDS_PER_QUBIT_OP_SHOT = 2e-8
 """Stabilizer: per (qubit × instruction × shot); GHZ(40) 0.5 s with 1000 shots."""
 
@@ -82,7 +78,5 @@ def estimated_seconds(method: str, width: int, operations: int, shots: int, erro
         return overhead + operations * (SECONDS_PER_INSTRUCTION + DENSITY_MATRIX_SECONDS_PER_ELEMENT_OP * 4.0**width)
     if method == "stabilizer":
         return overhead + STABILIZER_SECONDS_PER_QUBIT_OP_SHOT * width * operations * shots
-    branches = expected_branches(shots, error_probability)
-    if width < PARALLEL_STATE_QUBITS:
-        return overhead + TRAJECTORY_SECONDS_PER_AMPLITUDE_OP_BRANCH * 2.0**width * operations * branches
-    return overhead + TRAJECTORY_SECONDS_PER_AMPLITUDE_OP_ROOT_BRANCH * 2.0**width * operations * math.sqrt(branches)
+    per_operation = TRAJECTORY_SECONDS_PER_OP_BRANCH + TRAJECTORY_SECONDS_PER_AMPLITUDE_OP_BRANCH * 2.0**width
+    return overhead + per_operation * operations * expected_branches(shots, error_probability)

@@ -34,6 +34,16 @@ from noise_core.simulation.readout_sampling import apply_assignment, sample_assi
 from noise_core.spec.models import NoiseSpec
 from noise_core.spec.readout import assignment_matrix
 
+TRAJECTORY_FUSION_THRESHOLD = 1
+"""Aer's ``fusion_threshold`` for trajectories: fuse runs of gates into larger unitaries at every width.
+
+Aer's default (14 qubits) suits one ideal pass, where fusing costs more than it saves on a small state; a
+trajectory run applies every gate once per branch, so fusing pays at any width. Measured on ibm_fez's
+derived model, 4000 shots, idle noise on, Aer 0.18, this machine: GHZ(12) 564 → 194 ms, GHZ(9) 374 → 136 ms,
+QFT(10) 48 → 3.2 s, GHZ(3) 108 → 91 ms; a dynamic circuit (no shot branching) 144 → 141 ms. The counts of
+GHZ(8), QFT(6) and QFT(8) with 40,000 shots stayed within the sampling bound of the exact distribution
+(``test_trajectories_fuse_gates_and_keep_the_exact_distribution``)."""
+
 IDEAL_RESIDUE = 1e-20
 """Ideal (statevector) probabilities below this are floating-point residue, not outcomes: amplitudes under
 1e-10, where rounding leaves ~1e-16 per gate (GHZ(3) left 1e-33 on outcomes it never gives). They are exact zeros,
@@ -90,6 +100,7 @@ class AerRun:
             simulator = AerSimulator(
                 method="statevector",
                 noise_model=self.model,
+                fusion_threshold=TRAJECTORY_FUSION_THRESHOLD,
                 shot_branching_enable=self.placed.terminal,
                 shot_branching_sampling_enable=self.placed.terminal and "measure" not in self.model.noise_instructions,
             )

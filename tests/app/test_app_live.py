@@ -90,7 +90,7 @@ def test_log_scale_top_k_order_and_the_sampled_band(app: AppTest) -> None:
 
 
 def test_changing_the_circuit_to_one_that_waits_keeps_the_old_title_and_marks_it_stale(app: AppTest) -> None:
-    app.number_input(key="sim_GHZ_n").set_value(14).run()
+    app.number_input(key="sim_GHZ_n").set_value(17).run()
     assert "GHZ(3): ideal vs noisy" in figure(app, "sim_histogram")["layout"]["title"]["text"]
     stale = next(w.value for w in app.warning if w.value.startswith("Stale"))
     assert "GHZ(3), ibm_pittsburgh" in stale and "4,000 shots, seed 7" in stale
@@ -162,7 +162,7 @@ def test_an_edit_on_the_noise_page_redraws_the_result_beside_the_editor(app: App
 
 
 def test_an_invalid_input_offers_no_run_button_and_keeps_the_last_result_labelled(app: AppTest) -> None:
-    app.number_input(key="sim_GHZ_n").set_value(14).run()
+    app.number_input(key="sim_GHZ_n").set_value(17).run()
     assert app.button(key="sim_run")  # a long run waits for the button
     app.text_input(key="sim_layout").set_value("3,x").run()
     assert not [button for button in app.button if button.key == "sim_run"]
@@ -224,7 +224,7 @@ def test_a_run_that_would_pass_the_servers_time_limit_is_refused_before_it_start
     from components.views import live_result
 
     monkeypatch.setattr(live_result, "task_limits", lambda: TaskLimits(seconds=1.0, memory_bytes=2**34, workers=1))
-    app.number_input(key="sim_GHZ_n").set_value(17).run()  # trajectories, several seconds even on a fast machine
+    app.number_input(key="sim_GHZ_n").set_value(17).run()  # trajectories, estimated ~2 s here
     refusal = next(error.value for error in app.error if error.value.startswith("Not run:"))
     assert "on this server, over its 1 s limit per run" in refusal and "fewer shots" in refusal
     assert not [button for button in app.button if button.key == "sim_run"]  # nothing offered that cannot finish

@@ -132,12 +132,12 @@ def test_deriving_with_other_options_replaces_the_model(app: AppTest) -> None:
 
 
 def test_an_expensive_run_waits_for_the_button_and_the_old_result_is_marked_stale(app: AppTest) -> None:
-    app.number_input(key="sim_GHZ_n").set_value(14).run()
+    app.number_input(key="sim_GHZ_n").set_value(17).run()
     assert any("Stale" in warning.value for warning in app.warning)
     assert app.button(key="sim_run")
     app.button(key="sim_run").click().run()
     assert not app.exception
-    assert metrics(app)["Active qubits"] == "14"
+    assert metrics(app)["Active qubits"] == "17"
     assert not any("Stale" in warning.value for warning in app.warning)
 
 

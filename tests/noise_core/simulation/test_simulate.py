@@ -121,6 +121,20 @@ def test_trajectories_agree_with_the_exact_distribution(library_circuit, noise):
     assert distance < tvd_bound(categories, sampled.shots)
 
 
+def test_trajectories_fuse_gates_and_keep_the_exact_distribution():
+    """Trajectories fuse gates at every width (``TRAJECTORY_FUSION_THRESHOLD``): a gate-dense circuit with idle
+    relaxation between its gates still samples the exact distribution."""
+    calibration, spec = device("ibm_fez")
+    exact = simulate(qft(6), spec, calibration=calibration, seed=12, idle_noise=True)
+    shots = 20_000
+    sampled = simulate(
+        qft(6), spec, calibration=calibration, shots=shots, seed=12, idle_noise=True, method="trajectories"
+    )
+    assert sampled.active_qubits == exact.active_qubits
+    distance, categories = lumped_tvd(sampled.noisy_counts, exact.noisy_probabilities, shots)
+    assert distance < tvd_bound(categories, shots)
+
+
 def test_stabilizer_agrees_with_the_exact_distribution_for_a_clifford_circuit_with_pauli_noise():
     calibration = load_preset("ibm_algiers")
     spec = pauli_only("ibm_algiers")

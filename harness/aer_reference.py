@@ -9,10 +9,13 @@ superoperator instead. Shared by the parity tests and ``bench/bench_simulate.py`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
+import numpy as np
 from qiskit import QuantumCircuit
 from qiskit.circuit import Instruction
+from qiskit.circuit.library import UnitaryGate
 from qiskit_aer.noise import NoiseModel
 from qiskit_ibm_runtime import fake_provider
 
@@ -34,8 +37,15 @@ def fake_backend(name: str):
     return getattr(fake_provider, FAKE_BACKENDS[name])()
 
 
-def with_exact_channels(transpiled: QuantumCircuit, model: NoiseModel) -> QuantumCircuit:
+def with_exact_channels(
+    transpiled: QuantumCircuit,
+    model: NoiseModel,
+    unitary_after: Callable[[str, tuple[int, ...]], np.ndarray | None] | None = None,
+) -> QuantumCircuit:
     """The circuit without measurements, each gate followed by its from_backend error as a superoperator.
+
+    ``unitary_after(gate, qubits)``: a unitary to apply right after the gate, before its error (a coherent error
+    built by the caller), or None.
 
     A delay (a scheduled circuit's idle period) is followed by the relaxation ``from_backend``'s
     ``RelaxationNoisePass`` gives it, also as a superoperator; a delay after the qubit's measurement
@@ -57,6 +67,9 @@ def with_exact_channels(transpiled: QuantumCircuit, model: NoiseModel) -> Quantu
         else:
             error = model._local_quantum_errors.get(item.operation.name, {}).get(qubits)
         circuit.append(item.operation, item.qubits)
+        unitary = None if unitary_after is None else unitary_after(item.operation.name, qubits)
+        if unitary is not None:
+            circuit.append(UnitaryGate(unitary), item.qubits)
         if error is not None:
             superoperator = error.to_quantumchannel().data
             circuit.append(Instruction("superop", len(item.qubits), 0, [superoperator]), item.qubits)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import json
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -24,7 +24,13 @@ from noise_core.aer import build_noise_model
 from noise_core.aer.channels import ChannelIndex, GateChannel
 from noise_core.errors import ClassiqExportError, SpecImportError
 from noise_core.json_bounds import json_bounds_problem
-from noise_core.spec.models import LocalDepolarizingNoiseOnGate, NoiseSpec, describe_target, entry_target
+from noise_core.spec.models import (
+    DepolarizingNoiseOnGate,
+    LocalDepolarizingNoiseOnGate,
+    NoiseSpec,
+    describe_target,
+    entry_target,
+)
 from noise_core.spec.validation import FieldProblem, untrusted_problems
 
 CLASSIQ_FIELDS = (
@@ -42,13 +48,21 @@ MAX_SPEC_BYTES = 20 * 2**20
 """Largest spec document imported (a derived 156-qubit spec is ~0.5 MB)."""
 CLASSIQ_MAX_GATE_QUBITS = 2
 """Classiq's ``num_qubits`` is ``Literal[1, 2]`` (classiq 1.34)."""
+LOCAL_EXTENSIONS = (
+    "local_pauli_errors",
+    "local_thermal_relaxation_errors",
+    "idle_relaxation_errors",
+    "gate_coherent_errors",
+    "local_coherent_errors",
+)
+"""Our fields Classiq's schema lacks."""
 
 
 def classiq_incompatibilities(spec: NoiseSpec) -> list[str]:
     """Entries Classiq's schema cannot express (valid here), one line each; empty if none.
 
     Classiq accepts depolarizing λ ≤ 1 on 1- or 2-qubit gates, Pauli noise on 1- or 2-qubit
-    gates, and has no local Pauli or local thermal-relaxation lists.
+    gates, and has no local Pauli, local thermal-relaxation, idle or coherent lists.
     """
     problems = [
         f"{field}[{index}]: depolarizing probability {entry.probability!r} > 1 (Classiq accepts λ ≤ 1)"
@@ -64,7 +78,7 @@ def classiq_incompatibilities(spec: NoiseSpec) -> list[str]:
     ]
     problems += [
         f"{field}[{index}]: {field} is a local extension for {describe_target(entry_target(entry))}"
-        for field in ("local_pauli_errors", "local_thermal_relaxation_errors", "idle_relaxation_errors")
+        for field in LOCAL_EXTENSIONS
         for index, entry in enumerate(getattr(spec, field))
     ]
     return problems
@@ -150,12 +164,15 @@ def _complex_matrix(rows: list[Any]) -> np.ndarray:
 def approximate_for_classiq(spec: NoiseSpec) -> tuple[NoiseSpec, list[str]]:
     """A spec Classiq accepts, and one line per approximation made to get there.
 
-    Each gate placement with something Classiq cannot express (local Pauli or thermal entries,
-    λ > 1) gets one local depolarizing entry instead, with λ chosen so that the placement keeps
-    its process fidelity F together with the all-qubit channels that still apply there in
-    Classiq: for a channel E of fidelity f after depolarizing, F = (1 − λ)·f + λ/d², so
-    λ = (f − F)/(f − 1/d²), clamped to [0, 1]. Without relaxation this is what
-    ``from_backend(thermal_relaxation=False)`` does. Entries on more than 2 qubits, and idle
+    Each gate placement with something Classiq cannot express (local Pauli, thermal or coherent
+    entries, an all-qubit coherent error on its gate, λ > 1) gets one local depolarizing entry
+    instead, and an all-qubit coherent error becomes the all-qubit depolarizing λ of its gate
+    (depolarizing, not a Pauli twirl: Classiq has no local Pauli list). λ is chosen so that the
+    placement or gate keeps its process fidelity F (so its average gate fidelity too) with the
+    all-qubit channels that still apply there in Classiq: for a channel E of fidelity f after
+    depolarizing, F = (1 − λ)·f + λ/d², so λ = (f − F)/(f − 1/d²), clamped to [0, 1]. Without
+    relaxation this is what ``from_backend(thermal_relaxation=False)`` does. Entries on more
+    than 2 qubits, and idle
     relaxation (Classiq has no idle channel), are dropped.
     """
     index = ChannelIndex.of(spec)
@@ -165,7 +182,10 @@ def approximate_for_classiq(spec: NoiseSpec) -> tuple[NoiseSpec, list[str]]:
         "gate_pauli_errors": [],
         "local_depolarizing_errors": [],
     }
+    coherent_gates = {entry.gate for entry in spec.gate_coherent_errors}
     for entry in spec.gate_depolarizing_errors:
+        if entry.gate in coherent_gates:
+            continue  # matched below, with the coherent error
         if entry.num_qubits > CLASSIQ_MAX_GATE_QUBITS:
             approximations.append(
                 f"gate_depolarizing_errors {entry.gate!r}: dropped (acts on {entry.num_qubits} qubits)"
@@ -180,6 +200,11 @@ def approximate_for_classiq(spec: NoiseSpec) -> tuple[NoiseSpec, list[str]]:
             approximations.append(f"gate_pauli_errors {pauli.gate!r}: dropped (acts on {pauli.num_qubits} qubits)")
         else:
             kept["gate_pauli_errors"].append(pauli)
+    for gate, channel in index.all_qubit_channels():
+        if gate in coherent_gates:
+            matched, note = _matched_depolarizing(gate, None, channel, index.all_qubit_channel_except_depolarizing)
+            kept["gate_depolarizing_errors"].append(matched)
+            approximations.append(note)
     folded = _placements_to_fold(spec)
     for entry in spec.local_depolarizing_errors:
         if (entry.gate, tuple(entry.qubits)) not in folded:
@@ -190,17 +215,14 @@ def approximate_for_classiq(spec: NoiseSpec) -> tuple[NoiseSpec, list[str]]:
         if len(qubits) > CLASSIQ_MAX_GATE_QUBITS:
             approximations.append(f"{gate} on {list(qubits)}: dropped (acts on {len(qubits)} qubits)")
             continue
-        remaining = index.all_qubit_channel_except_depolarizing(gate, len(qubits))
-        entry, note = _matched_local_depolarizing(gate, qubits, channel, remaining)
+        entry, note = _matched_depolarizing(gate, qubits, channel, index.all_qubit_channel_except_depolarizing)
         kept["local_depolarizing_errors"].append(entry)
         approximations.append(note)
     if spec.idle_relaxation_errors:
         approximations.append(
             f"idle_relaxation_errors: dropped ({len(spec.idle_relaxation_errors)} qubits; Classiq has no idle channel)"
         )
-    update: dict[str, list[Any]] = {
-        "local_pauli_errors": [], "local_thermal_relaxation_errors": [], "idle_relaxation_errors": []
-    }  # fmt: skip
+    update: dict[str, list[Any]] = {field: [] for field in LOCAL_EXTENSIONS}
     approximated = spec.model_copy(update={**kept, **update, "provenance": None})
     return NoiseSpec.model_validate(approximated.model_dump()), approximations
 
@@ -208,6 +230,14 @@ def approximate_for_classiq(spec: NoiseSpec) -> tuple[NoiseSpec, list[str]]:
 def _placements_to_fold(spec: NoiseSpec) -> set[tuple[str, tuple[int, ...]]]:
     placements = {(e.gate, tuple(e.qubits)) for e in spec.local_pauli_errors}
     placements |= {(e.gate, tuple(e.qubits)) for e in spec.local_thermal_relaxation_errors}
+    placements |= {(e.gate, tuple(e.qubits)) for e in spec.local_coherent_errors}
+    coherent_gates = {e.gate for e in spec.gate_coherent_errors}
+    placements |= {
+        (e.gate, tuple(e.qubits))
+        for field in ("local_depolarizing_errors", "local_pauli_errors")
+        for e in getattr(spec, field)
+        if e.gate in coherent_gates
+    }
     placements |= {
         (e.gate, tuple(e.qubits))
         for e in spec.local_depolarizing_errors
@@ -216,21 +246,27 @@ def _placements_to_fold(spec: NoiseSpec) -> set[tuple[str, tuple[int, ...]]]:
     return placements
 
 
-def _matched_local_depolarizing(
-    gate: str, qubits: tuple[int, ...], channel: GateChannel, remaining: GateChannel
-) -> tuple[LocalDepolarizingNoiseOnGate, str]:
-    """The local λ that keeps ``channel``'s process fidelity given the ``remaining`` all-qubit channels."""
-    dimension_squared = 4 ** len(qubits)
-    target, remaining_fidelity = channel.process_fidelity(), remaining.process_fidelity()
+def _matched_depolarizing(
+    gate: str,
+    qubits: tuple[int, ...] | None,
+    channel: GateChannel,
+    remaining_of: Callable[[str, int], GateChannel],
+) -> tuple[Any, str]:
+    """The depolarizing λ that keeps ``channel``'s process fidelity given the all-qubit channels Classiq keeps
+    (``remaining_of``): a local entry on ``qubits``, or the all-qubit entry of ``gate`` when ``qubits`` is None."""
+    num_qubits = channel.num_qubits
+    dimension_squared = 4**num_qubits
+    target, remaining_fidelity = channel.process_fidelity(), remaining_of(gate, num_qubits).process_fidelity()
     exact = (remaining_fidelity - target) / (remaining_fidelity - 1.0 / dimension_squared)
     probability = min(max(exact, 0.0), 1.0)
+    where = f"{gate} on every qubit tuple" if qubits is None else f"{gate} on {list(qubits)}"
     note = (
-        f"{gate} on {list(qubits)}: folded into local depolarizing λ = {probability:.6g} "
+        f"{where}: folded into {'all-qubit' if qubits is None else 'local'} depolarizing λ = {probability:.6g} "
         f"(process fidelity {target:.6g} kept"
         + ("" if probability == exact else f"; λ {exact:.6g} clamped to [0, 1], fidelity not kept")
         + ")"
     )
-    entry = LocalDepolarizingNoiseOnGate(
-        gate=gate, qubits=list(qubits), num_qubits=len(qubits), probability=probability
-    )
+    if qubits is None:
+        return DepolarizingNoiseOnGate(gate=gate, num_qubits=num_qubits, probability=probability), note
+    entry = LocalDepolarizingNoiseOnGate(gate=gate, qubits=list(qubits), num_qubits=num_qubits, probability=probability)
     return entry, note

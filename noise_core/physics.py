@@ -126,3 +126,39 @@ def match_depolarizing(gate_error: float | None, relaxation_fidelity: float, num
     probability = cap if denominator <= 0 else min(dimension * (clipped - relaxation_error) / denominator, cap)
     model_fidelity = relaxation_fidelity - probability * denominator / dimension
     return MatchedDepolarizing(probability, 1.0 - model_fidelity, relaxation_error, clipped)
+
+
+@dataclass(frozen=True)
+class CoherentRotation:
+    """A coherent error as a unitary (``noise_core.spec.coherent``): RX, RY or RZ(ε) on one qubit, or RZZ(ε) then
+    RZ(φ₀) ⊗ RZ(φ₁) on two, with Qiskit's conventions (R_P(θ) = exp(−iθP/2)) and qubit order (the gate's first
+    qubit least significant). Angles in rad."""
+
+    axis: str
+    angle: float
+    phases: tuple[float, ...] = ()
+
+    @property
+    def is_identity(self) -> bool:
+        return self.angle == 0.0 and not any(self.phases)
+
+    def matrix(self) -> np.ndarray:
+        """The unitary, 2×2 or 4×4."""
+        if self.axis != "zz":
+            return _rotation(_PAULIS[self.axis], self.angle)
+        conditional = _rotation(np.kron(_PAULIS["z"], _PAULIS["z"]), self.angle)
+        first, second = (self.phases or (0.0, 0.0))[:2]
+        local = np.kron(_rotation(_PAULIS["z"], second), _rotation(_PAULIS["z"], first))
+        return np.asarray(local @ conditional, dtype=complex)
+
+
+_PAULIS = {
+    "x": np.array([[0, 1], [1, 0]], dtype=complex),
+    "y": np.array([[0, -1j], [1j, 0]], dtype=complex),
+    "z": np.array([[1, 0], [0, -1]], dtype=complex),
+}
+
+
+def _rotation(pauli: np.ndarray, angle: float) -> np.ndarray:
+    """exp(−i·angle·P/2) = cos(angle/2)·I − i·sin(angle/2)·P for a Pauli (product) P."""
+    return np.asarray(math.cos(angle / 2) * np.eye(len(pauli)) - 1j * math.sin(angle / 2) * pauli, dtype=complex)

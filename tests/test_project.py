@@ -217,9 +217,9 @@ def test_pages_stay_thin() -> None:
 
 PUBLIC_API = [
     "CIRCUIT_LIBRARY", "AssignmentReport", "BackendCalibration", "CalibrationDiff", "CalibrationError", "CircuitParseError",
-    "ClassiqExportError", "DepolarizingNoiseOnGate", "DerivationOptions", "DeviceTarget", "FieldProblem",
+    "ClassiqExportError", "CoherentErrorOnGate", "DepolarizingNoiseOnGate", "DerivationOptions", "DeviceTarget", "FieldProblem",
     "Finding", "FindingKind", "GateLengthOverride", "LibraryCircuit", "LocalDepolarizingNoiseOnGate",
-    "LocalPauliNoiseOnGate", "LocalReadoutNoise", "LocalThermalRelaxationNoiseOnGate", "NoiseFactors", "NoiseSpec",
+    "LocalCoherentErrorOnGate", "LocalPauliNoiseOnGate", "LocalReadoutNoise", "LocalThermalRelaxationNoiseOnGate", "NoiseFactors", "NoiseSpec",
     "NoiseStudioError", "OverBudgetError", "PauliNoiseOnGate", "PauliNoiseTerm", "PropertyNotFoundError", "Provenance",
     "RunOptions", "SimulationError", "SimulationLimits", "SimulationMetrics", "SimulationResult", "SpecImportError",
     "ThermalRelaxationNoiseOnGate", "ThermalRelaxationParameters", "approximate_for_classiq", "assignment_matrix",

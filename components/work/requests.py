@@ -169,6 +169,7 @@ FACTOR_LABELS = {
     "readout": "readout errors",
     "relaxation": "T1/T2 rates (gates)",
     "idle": "T1/T2 rates (idle)",
+    "coherent": "coherent angles",
 }
 """How the app names each of ``FACTOR_KINDS`` (the what-if strip, the sliders, a what-if's description)."""
 

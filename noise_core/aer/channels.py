@@ -1,8 +1,9 @@
 """A spec resolved per gate placement: which channels act there, after precedence, merged.
 
 ``ChannelIndex`` applies the spec's precedence (a qubit-specific entry replaces the all-qubit
-entry of the same kind) and composition order (depolarizing → Pauli → thermal relaxation);
-each placement becomes one ``GateChannel``: a Pauli mixture followed by per-qubit relaxation.
+entry of the same kind) and composition order (coherent → depolarizing → Pauli → thermal
+relaxation); each placement becomes one ``GateChannel``: a coherent rotation, then a Pauli
+mixture, then per-qubit relaxation.
 ``build_noise_model`` turns these into Aer errors; the Classiq export reads their fidelities.
 """
 
@@ -10,13 +11,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 import numpy as np
 from qiskit.quantum_info import Pauli
 
-from noise_core.physics import Relaxation
+from noise_core.physics import CoherentRotation, Relaxation
+from noise_core.spec.coherent import CoherentErrorOnGate, coherent_axis
 from noise_core.spec.models import NoiseSpec, PauliNoiseTerm, is_identity_pauli
 from noise_core.spec.relaxation import ThermalRelaxationParameters
 
@@ -26,27 +28,37 @@ PauliProbabilities = dict[str, float]
 
 @dataclass(frozen=True)
 class GateChannel:
-    """The noise on one gate placement: merged Pauli mixture, then per-qubit relaxation."""
+    """The noise on one gate placement: a coherent rotation, a merged Pauli mixture, then per-qubit relaxation."""
 
     num_qubits: int
     paulis: tuple[tuple[str, float], ...]
     relaxations: tuple[Relaxation | None, ...]
+    coherent: CoherentRotation | None = None
 
     @property
     def is_identity(self) -> bool:
         only_identity = all(is_identity_pauli(label) for label, p in self.paulis if p > 0)
-        return only_identity and all(r is None or r.is_identity for r in self.relaxations)
+        no_rotation = self.coherent is None or self.coherent.is_identity
+        return only_identity and no_rotation and all(r is None or r.is_identity for r in self.relaxations)
+
+    @property
+    def is_pauli(self) -> bool:
+        """Only a Pauli mixture acts (no relaxation, no coherent rotation): what the stabilizer method can run."""
+        no_rotation = self.coherent is None or self.coherent.is_identity
+        return no_rotation and all(r is None or r.is_identity for r in self.relaxations)
 
     def process_fidelity(self) -> float:
-        """F_pro = Σ_P p_P Σ_k |Tr(K_k σ_P)|² / d², K_k the Kraus operators of the relaxations' tensor.
+        """F_pro = Σ_P p_P Σ_k |Tr(K_k σ_P U)|² / d², K_k the Kraus operators of the relaxations' tensor, U the
+        coherent rotation (the identity without one).
 
-        The superoperator trace of R∘σ_P is Σ_k |Tr(K_k σ_P)|²; its average over d² gives the
-        process fidelity (Nielsen, Phys. Lett. A 303, 249 (2002)).
+        The Kraus operators of the whole channel are √p_P·K_k·σ_P·U, and F_pro = Σ |Tr(A)|² / d² over
+        Kraus operators A (Nielsen, Phys. Lett. A 303, 249 (2002)).
         """
         kraus = _tensor_kraus(self.relaxations)
         dimension = 2**self.num_qubits
+        rotation = np.eye(dimension, dtype=complex) if self.coherent is None else self.coherent.matrix()
         total = math.fsum(
-            probability * sum(abs(np.trace(k @ _pauli_matrix(label))) ** 2 for k in kraus)
+            probability * sum(abs(np.trace(k @ _pauli_matrix(label) @ rotation)) ** 2 for k in kraus)
             for label, probability in self.paulis
         )
         return float(total / dimension**2)
@@ -54,10 +66,10 @@ class GateChannel:
     def superoperator(self) -> np.ndarray:
         """The channel as a 4ⁿ×4ⁿ superoperator in Qiskit's convention (``qiskit.quantum_info.SuperOp``).
 
-        S = S_relax · S_Pauli with S_Pauli = Σ_P p_P · P̄ ⊗ P and S_relax = Σ_k K̄_k ⊗ K_k over the
-        Kraus operators of the relaxations' tensor (column-stacking vectorisation, Watrous, *The
-        Theory of Quantum Information*, §2.2). Built directly from the numbers, with no Choi
-        decomposition, so it is exact to rounding.
+        S = S_relax · S_Pauli · S_U with S_U = Ū ⊗ U for the coherent rotation U, S_Pauli = Σ_P p_P · P̄ ⊗ P
+        and S_relax = Σ_k K̄_k ⊗ K_k over the Kraus operators of the relaxations' tensor (column-stacking
+        vectorisation, Watrous, *The Theory of Quantum Information*, §2.2). Built directly from the numbers, with
+        no Choi decomposition, so it is exact to rounding.
         """
         pauli_part = np.sum(
             [
@@ -68,7 +80,10 @@ class GateChannel:
             axis=0,
         )
         relaxation_part = np.sum([np.kron(np.conj(k), k) for k in _tensor_kraus(self.relaxations)], axis=0)
-        return np.asarray(relaxation_part @ pauli_part, dtype=complex)
+        if self.coherent is None:
+            return np.asarray(relaxation_part @ pauli_part, dtype=complex)
+        rotation = self.coherent.matrix()
+        return np.asarray(relaxation_part @ pauli_part @ np.kron(np.conj(rotation), rotation), dtype=complex)
 
 
 @dataclass(frozen=True)
@@ -96,6 +111,8 @@ class ChannelIndex:
     local_depolarizing: dict[tuple[str, tuple[int, ...]], float] = field(default_factory=dict)
     local_pauli: dict[tuple[str, tuple[int, ...]], list[PauliNoiseTerm]] = field(default_factory=dict)
     local_thermal: dict[tuple[str, tuple[int, ...]], list[ThermalRelaxationParameters]] = field(default_factory=dict)
+    coherent: dict[str, CoherentErrorOnGate] = field(default_factory=dict)
+    local_coherent: dict[tuple[str, tuple[int, ...]], CoherentErrorOnGate] = field(default_factory=dict)
 
     @classmethod
     def of(cls, spec: NoiseSpec) -> ChannelIndex:
@@ -106,10 +123,12 @@ class ChannelIndex:
         index.local_depolarizing = {(e.gate, tuple(e.qubits)): e.probability for e in spec.local_depolarizing_errors}
         index.local_pauli = {(e.gate, tuple(e.qubits)): e.pauli_terms for e in spec.local_pauli_errors}
         index.local_thermal = {(e.gate, tuple(e.qubits)): e.relaxations for e in spec.local_thermal_relaxation_errors}
+        index.coherent = {e.gate: e for e in spec.gate_coherent_errors}
+        index.local_coherent = {(e.gate, tuple(e.qubits)): e for e in spec.local_coherent_errors}
         return index
 
     def all_qubit_channels(self) -> Iterable[tuple[str, GateChannel]]:
-        for gate in {**self.depolarizing, **self.pauli, **self.thermal}:
+        for gate in {**self.depolarizing, **self.pauli, **self.thermal, **self.coherent}:
             num_qubits = self._arity(gate)
             yield gate, self._channel(gate, num_qubits, None, None, None)
 
@@ -117,7 +136,8 @@ class ChannelIndex:
         self, within: frozenset[int] | None = None
     ) -> Iterable[tuple[tuple[str, tuple[int, ...]], GateChannel]]:
         """Each placement with a qubit-specific entry (all its qubits in ``within``, if given)."""
-        for gate, qubits in {**self.local_depolarizing, **self.local_pauli, **self.local_thermal}:
+        local = {**self.local_depolarizing, **self.local_pauli, **self.local_thermal, **self.local_coherent}
+        for gate, qubits in local:
             if within is not None and not within.issuperset(qubits):
                 continue
             key = (gate, qubits)
@@ -129,6 +149,7 @@ class ChannelIndex:
                     self.local_depolarizing.get(key),
                     self.local_pauli.get(key),
                     self.local_thermal.get(key),
+                    self.local_coherent.get(key),
                 ),
             )
 
@@ -141,6 +162,7 @@ class ChannelIndex:
                 ("depolarizing", self.local_depolarizing),
                 ("Pauli", self.local_pauli),
                 ("thermal relaxation", self.local_thermal),
+                ("coherent", self.local_coherent),
             )
             if key in entries
         ]
@@ -150,6 +172,7 @@ class ChannelIndex:
                 ("depolarizing", self.depolarizing),
                 ("Pauli", self.pauli),
                 ("thermal relaxation", self.thermal),
+                ("coherent", self.coherent),
             )
             if gate in entries and kind not in local_kinds
         ]
@@ -160,6 +183,7 @@ class ChannelIndex:
                 self.local_depolarizing.get(key),
                 self.local_pauli.get(key),
                 self.local_thermal.get(key),
+                self.local_coherent.get(key),
             )
             return Placement("qubit-specific", tuple(local_kinds), tuple(global_kinds), channel)
         if global_kinds:
@@ -168,17 +192,20 @@ class ChannelIndex:
         return Placement("none", (), (), None)
 
     def all_qubit_channel_except_depolarizing(self, gate: str, num_qubits: int) -> GateChannel:
-        """The all-qubit Pauli and thermal channels of ``gate``: what a local depolarizing entry leaves."""
-        return self._channel(gate, num_qubits, 0.0, None, None)
+        """The all-qubit Pauli and thermal channels of ``gate``: what a local depolarizing entry leaves where a
+        spec holds no coherent errors (Classiq's)."""
+        return replace(self._channel(gate, num_qubits, 0.0, None, None), coherent=None)
 
     def has_all_qubit_channel(self, gate: str) -> bool:
-        return gate in self.depolarizing or gate in self.pauli or gate in self.thermal
+        return gate in self.depolarizing or gate in self.pauli or gate in self.thermal or gate in self.coherent
 
     def _arity(self, gate: str) -> int:
         if gate in self.depolarizing:
             return self.depolarizing[gate][0]
         if gate in self.pauli:
             return self.pauli[gate][0]
+        if gate in self.coherent:
+            return self.coherent[gate].num_qubits
         return 1
 
     def _channel(
@@ -188,6 +215,7 @@ class ChannelIndex:
         local_depolarizing: float | None,
         local_pauli: list[PauliNoiseTerm] | None,
         local_thermal: Sequence[ThermalRelaxationParameters] | None,
+        local_coherent: CoherentErrorOnGate | None = None,
     ) -> GateChannel:
         """Each kind from the local entry when there is one, else from the all-qubit entry."""
         depolarizing = (
@@ -200,7 +228,8 @@ class ChannelIndex:
         if local_thermal is None and gate in self.thermal:
             local_thermal = [self.thermal[gate]]
         relaxations = tuple(_relaxation(p) for p in local_thermal) if local_thermal else (None,) * num_qubits
-        return GateChannel(num_qubits, tuple(sorted(paulis.items())), relaxations)
+        coherent = _rotation(local_coherent if local_coherent is not None else self.coherent.get(gate))
+        return GateChannel(num_qubits, tuple(sorted(paulis.items())), relaxations, coherent)
 
 
 def depolarizing_paulis(probability: float, num_qubits: int) -> PauliProbabilities:
@@ -254,6 +283,14 @@ def _tensor_kraus(relaxations: Sequence[Relaxation | None]) -> list[np.ndarray]:
 @cache
 def _pauli_matrix(label: str) -> np.ndarray:
     return np.asarray(Pauli(label).to_matrix(), dtype=complex)
+
+
+def _rotation(entry: CoherentErrorOnGate | None) -> CoherentRotation | None:
+    """The entry's unitary; None without an entry or for a zero one (no rotation)."""
+    axis = None if entry is None else coherent_axis(entry.gate)
+    if entry is None or axis is None or entry.is_identity:
+        return None
+    return CoherentRotation(axis, entry.angle, tuple(entry.phases or ()))
 
 
 def _relaxation(parameters: ThermalRelaxationParameters) -> Relaxation:

@@ -6,10 +6,11 @@ readout matrix replaces the global readout setting on its qubit. Aer applies a l
 *instead of* the all-qubit error of that gate, so each placement with any local entry gets one
 error that already contains the all-qubit kinds it keeps.
 
-Composition on one gate occurrence: depolarizing → Pauli → thermal relaxation (the order of
-``from_backend``'s "depolarizing followed by thermal relaxation"). Depolarizing and Pauli
-channels are both Pauli mixtures, so they are merged into one mixture; the relaxation of each
-qubit follows every term as a Kraus instruction. The result equals Aer's own
+Composition on one gate occurrence: coherent → depolarizing → Pauli → thermal relaxation (the
+order of ``from_backend``'s "depolarizing followed by thermal relaxation", after the coherent
+error that makes the gate the one the device applies). Depolarizing and Pauli channels are both
+Pauli mixtures, so they are merged into one mixture; every term starts with the coherent
+rotation as a unitary and ends with the relaxation of each qubit as a Kraus instruction. The result equals Aer's own
 ``depolarizing_error(λ, n).compose(thermal_relaxation_error(...).expand(...))`` as a channel
 (tests compare superoperators) and builds about 5× faster, which is what lets a restricted
 model be rebuilt per circuit.
@@ -24,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 from qiskit.circuit import CircuitInstruction, Instruction, QuantumCircuit
-from qiskit.circuit.library import IGate, PauliGate
+from qiskit.circuit.library import IGate, PauliGate, UnitaryGate
 from qiskit.quantum_info import Kraus
 from qiskit_aer.noise import NoiseModel, QuantumError, ReadoutError
 
@@ -117,7 +118,8 @@ class _StoredError(QuantumError):  # type: ignore[misc]  # qiskit-aer ships no t
 
 @lru_cache(maxsize=4096)
 def quantum_error(channel: GateChannel) -> QuantumError | None:
-    """The channel as a mixture of circuits: one Pauli, then each qubit's relaxation; None if identity.
+    """The channel as a mixture of circuits: the coherent rotation, one Pauli, then each qubit's relaxation; None
+    if identity.
 
     Cached: equal channels (x, sx and id often are; an unchanged entry after an edit always
     is) share one ``QuantumError``. Aer only reads the errors it is given.
@@ -131,14 +133,19 @@ def quantum_error(channel: GateChannel) -> QuantumError | None:
         for index, relaxation in enumerate(channel.relaxations)
         if relaxation is not None and not relaxation.is_identity
     ]
+    rotation = None
+    if channel.coherent is not None and not channel.coherent.is_identity:
+        rotation = CircuitInstruction(UnitaryGate(channel.coherent.matrix(), check_input=False), wires)
     mixture = []
     for label, probability in channel.paulis:
         if probability <= 0:
             continue
         circuit = template.copy_empty_like()
+        if rotation is not None:
+            circuit._append(rotation)
         if not is_identity_pauli(label):
             circuit._append(CircuitInstruction(PauliGate(label), wires))
-        elif not relaxations:
+        elif not relaxations and rotation is None:
             # Never an empty circuit: with shot branching, Aer 0.18 drops a whole error whose
             # first circuit is empty (pinned in tests/noise_core/aer/test_aer_model.py).
             circuit._append(CircuitInstruction(IGate(), wires[:1]))

@@ -81,7 +81,8 @@ def _grid(factors: Mapping[str, Sequence[float]]) -> list[dict[str, float]]:
     """Every combination of the factor values, the first factor varying slowest."""
     if not isinstance(factors, Mapping):
         raise AnalysisError(
-            f"factors must map {', '.join(FACTOR_KINDS[:-1])} or idle to lists of values; got {factors!r:.60}"
+            f"factors must map {', '.join(FACTOR_KINDS[:-1])} or {FACTOR_KINDS[-1]} to lists of values; "
+            f"got {factors!r:.60}"
         )
     if not factors:
         raise AnalysisError(f"sweep at least one factor of {', '.join(FACTOR_KINDS)}")

@@ -188,8 +188,9 @@ def stabilizer_problem(placed: PlacedCircuit, spec: NoiseSpec | None) -> str | N
         for item in placed.compact.data
     }:
         channel = channels.placement(name, physical).channel
-        if channel is not None and any(r is not None and not r.is_identity for r in channel.relaxations):
-            return f"{name} on {list(physical)} has thermal relaxation, which is not a Pauli channel"
+        if channel is not None and not channel.is_pauli:
+            kind = "a coherent error" if channel.coherent is not None else "thermal relaxation"
+            return f"{name} on {list(physical)} has {kind}, which is not a Pauli channel"
     idle = idle_entries(spec)
     for item in placed.compact.data:
         if item.operation.name != "delay":

@@ -1,5 +1,6 @@
 """The noise specification: channel models, their shared base, provenance, findings, schema, gate arity."""
 
+from noise_core.spec.coherent import CoherentErrorOnGate, LocalCoherentErrorOnGate
 from noise_core.spec.factors import FACTOR_KINDS, NoiseFactors
 from noise_core.spec.findings import Finding, FindingKind, findings_table
 from noise_core.spec.fingerprint import spec_fingerprint
@@ -24,6 +25,7 @@ from noise_core.spec.validation import FieldProblem, describe_validation_error
 __all__ = [
     "FACTOR_KINDS",
     "GATE_CHANNEL_FIELDS",
+    "CoherentErrorOnGate",
     "DepolarizingNoiseOnGate",
     "DerivationOptions",
     "FieldProblem",
@@ -31,6 +33,7 @@ __all__ = [
     "FindingKind",
     "GateLengthOverride",
     "IdleRelaxationNoise",
+    "LocalCoherentErrorOnGate",
     "LocalDepolarizingNoiseOnGate",
     "LocalPauliNoiseOnGate",
     "LocalReadoutNoise",

@@ -16,6 +16,8 @@ from noise_core.spec.models import GATE_CHANNEL_FIELDS, NoiseSpec
 
 UNORDERED_SPEC_FIELDS = ("basis_gates", *GATE_CHANNEL_FIELDS, "local_readout_errors", "idle_relaxation_errors")
 """Spec fields that are sets in meaning: their order is not part of the fingerprint."""
+FIELDS_ADDED_LATER = ("idle_relaxation_errors", "gate_coherent_errors", "local_coherent_errors")
+"""Spec fields added after fingerprints were first stored (sessions, bundles): left out of the digest when empty."""
 
 
 def canonical_json(value: Any) -> str:
@@ -31,10 +33,9 @@ def canonical_digest(value: Any) -> str:
 def spec_fingerprint(spec: NoiseSpec) -> str:
     """The spec's physics (every channel and readout setting; not its provenance) as a SHA-256 digest."""
     document = spec.model_dump(mode="json", exclude={"provenance"})
-    if not document["idle_relaxation_errors"]:
-        del document[
-            "idle_relaxation_errors"
-        ]  # a spec without idle noise keeps the fingerprint it had before it existed
+    for field in FIELDS_ADDED_LATER:
+        if not document[field]:
+            del document[field]  # a spec without that kind keeps the fingerprint it had before the field existed
     for field in UNORDERED_SPEC_FIELDS:
         if document.get(field) is not None:
             document[field] = sorted(document[field], key=canonical_json)

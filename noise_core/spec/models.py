@@ -5,8 +5,9 @@ ClassiqSimulatorNoiseSpecification``, classiq 1.34; its JSON Schema is in
 ``tests/data/classiq_1.34.0_noise_spec.schema.json``) so that the Classiq subset of a spec is
 accepted there as is; ``noise_core.export`` holds what that subset cannot express. Two local
 extensions carry what a device-derived model needs and Classiq's schema lacks:
-``local_pauli_errors``, ``local_thermal_relaxation_errors`` and ``idle_relaxation_errors``
-(relaxation models: ``relaxation.py``).
+``local_pauli_errors``, ``local_thermal_relaxation_errors``, ``idle_relaxation_errors``
+(relaxation models: ``relaxation.py``) and ``gate_coherent_errors`` / ``local_coherent_errors``
+(``coherent.py``).
 
 Semantics, shared with Aer (``qiskit_aer.noise.errors.standard_errors``):
 
@@ -20,7 +21,7 @@ Semantics, shared with Aer (``qiskit_aer.noise.errors.standard_errors``):
 - Assignment matrices: row = prepared state, column = recorded outcome,
   ``[[P(0|0), P(1|0)], [P(0|1), P(1|1)]]``.
 - Precedence: a qubit-specific entry replaces the all-qubit entry of the same kind on that
-  gate and those qubits. Composition on one gate occurrence: depolarizing → Pauli → thermal.
+  gate and those qubits. Composition on one gate occurrence: coherent → depolarizing → Pauli → thermal.
 
 The models are stricter than Classiq's (which silently accepts these): unknown keys, NaN/±inf,
 booleans as numbers, malformed or duplicated Pauli labels, repeated qubits, duplicated
@@ -44,6 +45,7 @@ from noise_core.spec.base import (
     normalize_distribution,
     rule_error,
 )
+from noise_core.spec.coherent import CoherentErrorOnGate, LocalCoherentErrorOnGate
 from noise_core.spec.gates import known_gate_arity, max_depolarizing_probability
 from noise_core.spec.provenance import Provenance
 from noise_core.spec.relaxation import IdleRelaxationNoise, ThermalRelaxationParameters
@@ -264,6 +266,7 @@ GateChannel = (
     | ThermalRelaxationNoiseOnGate
     | LocalPauliNoiseOnGate
     | LocalThermalRelaxationNoiseOnGate
+    | CoherentErrorOnGate
 )
 
 
@@ -290,6 +293,8 @@ GATE_CHANNEL_FIELDS = (
     "local_pauli_errors",
     "gate_thermal_relaxation_errors",
     "local_thermal_relaxation_errors",
+    "gate_coherent_errors",
+    "local_coherent_errors",
 )
 
 
@@ -307,6 +312,12 @@ class NoiseSpec(SpecModel):
     )
     gate_thermal_relaxation_errors: list[ThermalRelaxationNoiseOnGate] = Field(default_factory=list)
     local_thermal_relaxation_errors: list[LocalThermalRelaxationNoiseOnGate] = Field(
+        default_factory=list, description="Local extension (not in Classiq's schema)."
+    )
+    gate_coherent_errors: list[CoherentErrorOnGate] = Field(
+        default_factory=list, description="Local extension (not in Classiq's schema): a unitary error after a gate."
+    )
+    local_coherent_errors: list[LocalCoherentErrorOnGate] = Field(
         default_factory=list, description="Local extension (not in Classiq's schema)."
     )
     readout_bit_flip_probability: Probability | None = Field(

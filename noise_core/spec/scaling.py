@@ -8,7 +8,9 @@
   global bit-flip probability); each row stays stochastic;
 - ``relaxation`` multiplies the rates 1/T1 and 1/T2 of gate relaxation, so T1 → T1/s and
   T2 → T2/s (T2 ≤ 2·T1 still holds); the gate time and the excited-state population stay;
-- ``idle`` does the same for the idle relaxation (``idle_relaxation_errors``).
+- ``idle`` does the same for the idle relaxation (``idle_relaxation_errors``);
+- ``coherent`` multiplies every coherent angle ε and phase φ (``gate_coherent_errors``,
+  ``local_coherent_errors``), keeping each sign; each must stay within ±π.
 
 A factor of 0 removes that kind of noise (its entries are dropped). A factor that would push a
 channel past its physical limit (λ above 4ⁿ/(4ⁿ−1), a probability above 1) is refused with the
@@ -48,6 +50,7 @@ def scale_noise(spec: NoiseSpec, factors: NoiseFactors | None = None, **shortcut
     document = spec.model_dump(mode="json")
     kept = _scale("gate", factors.gate, _gate_knobs(document))
     kept += _scale("readout", factors.readout, _readout_knobs(document))
+    kept += _scale("coherent", factors.coherent, _coherent_knobs(document))
     _remove_zeroed(document, factors)
     _scale_relaxation(document, factors.relaxation)
     _scale_idle(document, factors.idle)
@@ -91,7 +94,7 @@ def scale_noise_on(
 def largest_factor(spec: NoiseSpec, kind: str) -> float:
     """The largest ``kind`` factor ``scale_noise`` accepts on ``spec``: ∞ for relaxation and idle (rates have
     no upper limit) and where no entry of that kind is below its maximum."""
-    knobs = {"gate": _gate_knobs, "readout": _readout_knobs}.get(kind)
+    knobs = {"gate": _gate_knobs, "readout": _readout_knobs, "coherent": _coherent_knobs}.get(kind)
     if knobs is None:
         return math.inf
     live = [knob for knob in knobs(spec.model_dump(mode="json")) if 0.0 < knob.value < knob.maximum]
@@ -209,6 +212,29 @@ def _readout_knobs(document: Document) -> list[_Knob]:
     return knobs
 
 
+def _coherent_knobs(document: Document) -> list[_Knob]:
+    """|ε| and each |φ| of every coherent entry, at most π; written back with their sign."""
+    knobs = []
+    for entry in (*document["gate_coherent_errors"], *document["local_coherent_errors"]):
+        name = _entry_name(entry)
+        knobs.append(_Knob(abs(entry["angle"]), math.pi, f"angle ε of {name}", _signed_writer(entry, "angle")))
+        knobs += [
+            _Knob(abs(phase), math.pi, f"phase φ{index} of {name}", _signed_writer(entry["phases"], index))
+            for index, phase in enumerate(entry["phases"] or ())
+        ]
+    return knobs
+
+
+def _signed_writer(container: Any, key: Any) -> Callable[[float], None]:
+    """Writes a magnitude back with the sign the value had."""
+    sign = math.copysign(1.0, container[key])
+
+    def write(value: float) -> None:
+        container[key] = sign * value
+
+    return write
+
+
 def _item_writer(document: Document, key: str) -> Callable[[float], None]:
     def write(value: float) -> None:
         document[key] = value
@@ -241,6 +267,8 @@ def _remove_zeroed(document: Document, factors: NoiseFactors) -> None:
         document.update(gate_thermal_relaxation_errors=[], local_thermal_relaxation_errors=[])
     if factors.idle == 0.0:
         document["idle_relaxation_errors"] = []
+    if factors.coherent == 0.0:
+        document.update(gate_coherent_errors=[], local_coherent_errors=[])
 
 
 def _scale_relaxation(document: Document, factor: float) -> None:

@@ -7,7 +7,15 @@ import re
 
 import pytest
 
-from noise_core import NoiseSpec, derive_noise_spec, load_calibration, simulate, spec_from_json, spec_to_json
+from noise_core import (
+    CoherentErrorOnGate,
+    NoiseSpec,
+    derive_noise_spec,
+    load_calibration,
+    simulate,
+    spec_from_json,
+    spec_to_json,
+)
 from noise_core.calibration import calibration_mismatch
 from noise_core.simulation.circuits import ghz
 from noise_core.spec import spec_fingerprint
@@ -64,6 +72,14 @@ def test_spec_fingerprint_ignores_entry_order_and_provenance_and_sees_every_valu
     derived = derive_noise_spec(load_preset("ibmq_manila"))
     assert spec_fingerprint(derived) == spec_fingerprint(derived.model_copy(update={"provenance": None}))
     assert spec_fingerprint(spec_from_json(spec_to_json(derived))) == spec_fingerprint(derived)
+
+
+def test_a_spec_without_the_later_kinds_keeps_the_fingerprint_it_had_before_they_existed() -> None:
+    """The digest of manila's derived spec as computed before idle and coherent fields (stored in old bundles)."""
+    derived = derive_noise_spec(load_preset("ibmq_manila"))
+    assert spec_fingerprint(derived) == "937c0de6ab28db0e97b18bc06b26443dcd1dee70bdb4345d73eb0e6632eef617"
+    coherent = derived.model_copy(update={"gate_coherent_errors": [CoherentErrorOnGate(gate="sx", angle=0.01)]})
+    assert spec_fingerprint(coherent) != spec_fingerprint(derived)
 
 
 def test_a_derived_spec_records_its_calibration_and_fits_only_that_one() -> None:

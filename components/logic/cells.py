@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from noise_core.spec.coherent import COHERENT_AXES, coherent_axis
 from noise_core.spec.gates import known_gate_arity, max_depolarizing_probability
 
 PER_QUBIT_TABLES = frozenset({"readout", "idle"})
@@ -44,6 +45,8 @@ COLUMN_LABELS = {
     "t2": "T2 (µs)",
     "time": "gate time (ns)",
     "excited": "excited pop.",
+    "coherent": "coherent ε (rad)",
+    "phases": "phases φ0, φ1 (rad)",
     "qubit": "qubit",
     "p1_given_0": "P(1|0)",
     "p0_given_1": "P(0|1)",
@@ -51,7 +54,7 @@ COLUMN_LABELS = {
 """Each column as the editor labels it; problems use the same words."""
 SPEC_PER_SHOWN_UNIT = {
     "t1": 1000.0, "t2": 1000.0, "time": 1.0, "excited": 1.0, "depolarizing": 1.0, "p1_given_0": 1.0,
-    "p0_given_1": 1.0,
+    "p0_given_1": 1.0, "coherent": 1.0, "phases": 1.0,
 }  # fmt: skip
 """Spec value (ns for times) per displayed unit of each number column: T1/T2 in µs, gate time in ns."""
 SIGNIFICANT_DIGITS = 4
@@ -176,6 +179,25 @@ class RowCells:
                 return None
             terms.insert(0, {"pauli": identity, "probability": 1.0 - total})
         return terms
+
+    def coherent(self, gate: str | None) -> dict[str, Any] | None:
+        """The row's coherent error (ε and, on two-qubit gates, φ0, φ1; rad, within ±π) as entry fields."""
+        axis = coherent_axis(gate) if gate else None
+        if gate and axis is None:
+            self.fail("coherent", f"needs a gate with a rotation axis ({', '.join(sorted(COHERENT_AXES))}); got {gate}")
+            return None
+        angle = self.number("coherent", low=-math.pi, high=math.pi)
+        if not self.present("phases"):
+            return None if angle is None else {"angle": angle, "phases": None}
+        if axis != "zz":
+            self.fail("phases", f"are for two-qubit gates (cz, ecr, cx, rzz, cp); clear the cell for {gate}")
+            return None
+        unchanged = self.unchanged("phases")
+        phases = list(unchanged) if unchanged is not None else _numbers(str(self.row.get("phases")))
+        if phases is None or len(phases) != 2 or not all(p is not None and abs(p) <= math.pi for p in phases):
+            self.fail("phases", f"are two angles in rad within ±π, e.g. '0.01, -0.02'; got {self.shown('phases')!r}")
+            return None
+        return None if angle is None else {"angle": angle, "phases": phases}
 
     def unchanged(self, column: str) -> tuple[float | None, ...] | None:
         """The exact values behind a cell left as it was shown, or retyped as the same numbers; else None."""

@@ -2,7 +2,8 @@
 
 Four tables, one row per thing a user thinks about:
 
-- ``all_qubit``: one row per gate: depolarizing λ, Pauli terms, thermal relaxation.
+- ``all_qubit``: one row per gate: depolarizing λ, Pauli terms, thermal relaxation, coherent
+  error (ε and the two-qubit phases φ0, φ1 in rad).
 - ``qubit_specific``: one row per (gate, qubits): the same kinds, per placement; relaxation
   values are listed per qubit ("52.1, 61.3"), ``inf`` for an infinite T1/T2.
 - ``readout``: one row per qubit: P(1|0) and P(0|1).
@@ -34,8 +35,19 @@ from components.logic.cells import EXACT, ORDER, SPEC_PER_SHOWN_UNIT, humane
 from noise_core import NoiseSpec
 from noise_core.spec.models import is_identity_pauli
 
-ALL_QUBIT_COLUMNS = ["gate", "num_qubits", "depolarizing", "pauli", "t1", "t2", "time", "excited"]
-QUBIT_SPECIFIC_COLUMNS = ["gate", "qubits", "depolarizing", "pauli", "t1", "t2", "time", "excited"]
+ALL_QUBIT_COLUMNS = ["gate", "num_qubits", "depolarizing", "pauli", "t1", "t2", "time", "excited", "coherent", "phases"]
+QUBIT_SPECIFIC_COLUMNS = [
+    "gate",
+    "qubits",
+    "depolarizing",
+    "pauli",
+    "t1",
+    "t2",
+    "time",
+    "excited",
+    "coherent",
+    "phases",
+]
 READOUT_COLUMNS = ["qubit", "p1_given_0", "p0_given_1"]
 IDLE_COLUMNS = ["qubit", "t1", "t2", "excited"]
 RELAXATION_ATTRIBUTES = {"t1": "t1", "t2": "t2", "time": "time", "excited": "excited_state_population"}
@@ -69,6 +81,13 @@ def _add_numbers(row: dict[str, Any], column: str, values: tuple[float | None, .
     return row
 
 
+def _add_coherent(row: dict[str, Any], entry: Any) -> None:
+    """ε and, when set, the phases φ0, φ1 (rad) as texts; exact values kept."""
+    _add_numbers(row, "coherent", (entry.angle,))
+    if entry.phases is not None:
+        _add_numbers(row, "phases", tuple(entry.phases))
+
+
 def _add_order(row: dict[str, Any], field: str, index: int) -> dict[str, Any]:
     """Remember that the row holds entry ``index`` of the spec's ``field`` (so it reads back in place)."""
     row[EXACT].setdefault(ORDER, {})[field] = index
@@ -90,6 +109,8 @@ def _all_qubit_table(spec: NoiseSpec) -> pd.DataFrame:
         entry["pauli"] = _pauli_text(pauli.pauli_terms)
     for index, thermal in enumerate(spec.gate_thermal_relaxation_errors):
         _add_relaxation(_add_order(row(thermal.gate, 1), "gate_thermal_relaxation_errors", index), [thermal])
+    for index, coherent in enumerate(spec.gate_coherent_errors):
+        _add_coherent(_add_order(row(coherent.gate, coherent.num_qubits), "gate_coherent_errors", index), coherent)
     return pd.DataFrame(list(rows.values()), columns=[*ALL_QUBIT_COLUMNS, EXACT], dtype=object)
 
 
@@ -110,6 +131,8 @@ def _qubit_specific_table(spec: NoiseSpec) -> pd.DataFrame:
         _add_relaxation(
             _add_order(row(thermal.gate, thermal.qubits), "local_thermal_relaxation_errors", index), thermal.relaxations
         )
+    for index, coherent in enumerate(spec.local_coherent_errors):
+        _add_coherent(_add_order(row(coherent.gate, coherent.qubits), "local_coherent_errors", index), coherent)
     return pd.DataFrame(list(rows.values()), columns=[*QUBIT_SPECIFIC_COLUMNS, EXACT], dtype=object)
 
 

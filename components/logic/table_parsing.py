@@ -33,8 +33,10 @@ from components.logic.cells import (
 )
 from noise_core import NoiseSpec, NoiseStudioError, describe_validation_error
 from noise_core.spec import (
+    CoherentErrorOnGate,
     DepolarizingNoiseOnGate,
     IdleRelaxationNoise,
+    LocalCoherentErrorOnGate,
     LocalDepolarizingNoiseOnGate,
     LocalPauliNoiseOnGate,
     LocalReadoutNoise,
@@ -174,6 +176,9 @@ def _all_qubit_entries(cells: RowCells) -> dict[str, list[dict[str, Any]]]:
     if any(cells.present(column) for column in ("t1", "t2", "time")):
         relaxation = cells.relaxations(1, infinite_allowed=False)
         entries["gate_thermal_relaxation_errors"] = [{"gate": gate, **relaxation[0]}] if relaxation else []
+    if cells.present("coherent") or cells.present("phases"):
+        coherent = cells.coherent(gate)
+        entries["gate_coherent_errors"] = [{"gate": gate, **coherent}] if coherent else []
     return entries
 
 
@@ -193,6 +198,9 @@ def _qubit_specific_entries(cells: RowCells) -> dict[str, list[dict[str, Any]]]:
     if any(cells.present(column) for column in ("t1", "t2", "time")) and count:
         relaxations = cells.relaxations(count, infinite_allowed=True, qubits=qubits)
         entries["local_thermal_relaxation_errors"] = [{"gate": gate, "qubits": qubits, "relaxations": relaxations}]
+    if cells.present("coherent") or cells.present("phases"):
+        coherent = cells.coherent(gate)
+        entries["local_coherent_errors"] = [{"gate": gate, "qubits": qubits, **coherent}] if coherent else []
     return entries
 
 
@@ -223,8 +231,18 @@ _ROW_PARSERS: dict[str, RowParser] = {
     "idle": _idle_entries,
 }
 _TABLE_FIELDS = {
-    "all_qubit": ("gate_depolarizing_errors", "gate_pauli_errors", "gate_thermal_relaxation_errors"),
-    "qubit_specific": ("local_depolarizing_errors", "local_pauli_errors", "local_thermal_relaxation_errors"),
+    "all_qubit": (
+        "gate_depolarizing_errors",
+        "gate_pauli_errors",
+        "gate_thermal_relaxation_errors",
+        "gate_coherent_errors",
+    ),
+    "qubit_specific": (
+        "local_depolarizing_errors",
+        "local_pauli_errors",
+        "local_thermal_relaxation_errors",
+        "local_coherent_errors",
+    ),
     "readout": ("local_readout_errors",),
     "idle": ("idle_relaxation_errors",),
 }
@@ -235,6 +253,8 @@ _ENTRY_MODELS: dict[str, type[SpecModel]] = {
     "local_depolarizing_errors": LocalDepolarizingNoiseOnGate,
     "local_pauli_errors": LocalPauliNoiseOnGate,
     "local_thermal_relaxation_errors": LocalThermalRelaxationNoiseOnGate,
+    "gate_coherent_errors": CoherentErrorOnGate,
+    "local_coherent_errors": LocalCoherentErrorOnGate,
     "local_readout_errors": LocalReadoutNoise,
     "idle_relaxation_errors": IdleRelaxationNoise,
 }
@@ -254,6 +274,8 @@ _FIELD_COLUMNS = {
     "t2": "t2",
     "time": "time",
     "excited_state_population": "excited",
+    "angle": "coherent",
+    "phases": "phases",
     "qubit": "qubit",
 }
 _ENTRY_REFERENCE = re.compile(r"\b(\w+_errors)\[(\d+)\]")

@@ -15,7 +15,7 @@ from components.views.noise_tables import COLUMN_HELP, rows_matching_filter, spe
 
 FORM_FIELDS_PER_ROW = 3
 _FORM_FIELDS = {
-    "qubit_specific": ("depolarizing", "pauli", "t1", "t2", "time", "excited"),
+    "qubit_specific": ("depolarizing", "pauli", "t1", "t2", "time", "excited", "coherent", "phases"),
     "readout": ("p1_given_0", "p0_given_1"),
 }
 

@@ -52,6 +52,8 @@ COLUMN_HELP = {
     "t2": "Microseconds, one per qubit; T2 ≤ 2·T1; inf = no dephasing",
     "time": "Nanoseconds, one per qubit (or one for all)",
     "excited": "Thermal excited-state population per qubit (0 to 1)",
+    "coherent": "Over-rotation ε in rad (|ε| ≤ π) after the gate: RX(ε) on x, sx; RZ(ε) on rz; RZZ(ε) on cz, ecr",
+    "phases": "Two-qubit gates only: RZ(φ0), RZ(φ1) in rad on the gate's first and second qubit, e.g. 0.01, -0.02",
     "num_qubits": "How many qubits the gate acts on (a whole number, 1 or more)",
     "qubit": "The device's qubit number",
     "p1_given_0": "Probability of reading 1 when 0 was prepared (0 to 1)",

@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.logic.cells import humane
+from components.logic.spec_tables import tables_from_spec
 from tests.apptest import edit, noise, open_page, started_app
 
 pytestmark = pytest.mark.slow  # runs the whole app in AppTest
@@ -73,3 +74,36 @@ def test_a_forged_editor_delta_cannot_set_hidden_values_or_name_rows_that_are_no
     assert readout_of(app, 0) == before  # the exact value behind the shown text, not the forged one
     edit(app, "readout", {"edited_rows": {"0": {"exact": {"p1_given_0": [{"not": "text"}, [0.5]]}}}})
     assert readout_of(app, 0) == before and "noise" in app.session_state
+
+
+def success(at: AppTest) -> float:
+    return float(next(m.value for m in at.metric if m.label == "Success probability"))
+
+
+def test_coherent_errors_typed_in_the_tables_move_the_live_result_and_a_bad_angle_is_refused(app: AppTest) -> None:
+    before = success(app)
+    result = app.session_state["last_simulation"].result
+    cz = next(item for item in result.transpiled.data if item.operation.name == "cz")
+    coupler = ",".join(str(result.transpiled.find_bit(qubit).index) for qubit in cz.qubits)
+    edit(app, "all_qubit", {"added_rows": [{"gate": "sx", "num_qubits": "1", "coherent": "0.5"}]})
+    assert [(e.gate, e.angle) for e in noise(app).spec.gate_coherent_errors] == [("sx", 0.5)]
+    assert success(app) < before
+    rows = tables_from_spec(noise(app).editor_base)["qubit_specific"]
+    position = int(rows.index[(rows["gate"] == "cz") & (rows["qubits"] == coupler)][0])
+    edit(app, "qubit_specific", {"edited_rows": {position: {"coherent": "0.3", "phases": "0.1, -0.2"}}})
+    (local,) = noise(app).spec.local_coherent_errors
+    assert (local.gate, local.qubits, local.angle, local.phases) == (
+        "cz",
+        list(map(int, coupler.split(","))),
+        0.3,
+        [0.1, -0.2],
+    )
+    in_force = noise(app).spec
+    edit(app, "all_qubit", {"added_rows": [{"gate": "sx", "num_qubits": "1", "coherent": "4"}]})
+    assert noise(app).spec is in_force  # the last valid model stays
+    assert any(
+        "sx on every qubit: coherent ε (rad) must be between -3.14159 and 3.14159; got 4" in error.value
+        for error in app.error
+    )
+    edit(app, "all_qubit", {"added_rows": [{"gate": "h", "num_qubits": "1", "coherent": "0.1"}]})
+    assert any("h on every qubit: coherent ε (rad) needs a gate with a rotation axis" in e.value for e in app.error)

@@ -40,12 +40,12 @@ def fake_backend(name: str):
 def with_exact_channels(
     transpiled: QuantumCircuit,
     model: NoiseModel,
-    unitary_after: Callable[[str, tuple[int, ...]], np.ndarray | None] | None = None,
+    unitary_after: Callable[[Instruction, tuple[int, ...]], np.ndarray | None] | None = None,
 ) -> QuantumCircuit:
     """The circuit without measurements, each gate followed by its from_backend error as a superoperator.
 
-    ``unitary_after(gate, qubits)``: a unitary to apply right after the gate, before its error (a coherent error
-    built by the caller), or None.
+    ``unitary_after(operation, qubits)``: a unitary to apply right after the operation (a gate or a kept delay),
+    before its error (a coherent error or a detuning built by the caller), or None.
 
     A delay (a scheduled circuit's idle period) is followed by the relaxation ``from_backend``'s
     ``RelaxationNoisePass`` gives it, also as a superoperator; a delay after the qubit's measurement
@@ -67,7 +67,7 @@ def with_exact_channels(
         else:
             error = model._local_quantum_errors.get(item.operation.name, {}).get(qubits)
         circuit.append(item.operation, item.qubits)
-        unitary = None if unitary_after is None else unitary_after(item.operation.name, qubits)
+        unitary = None if unitary_after is None else unitary_after(item.operation, qubits)
         if unitary is not None:
             circuit.append(UnitaryGate(unitary), item.qubits)
         if error is not None:

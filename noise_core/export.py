@@ -5,7 +5,8 @@
   (classiq 1.34). What that schema cannot express raises ``ClassiqExportError`` listing the
   entries, or, with ``approximate=True``, is folded into local depolarizing entries matched to
   the same process fidelity (``approximate_for_classiq`` returns the list of approximations).
-- Aer: ``to_aer_dict`` is ``NoiseModel.to_dict(serializable=True)`` of ``build_noise_model``.
+- Aer: ``to_aer_dict`` is ``NoiseModel.to_dict(serializable=True)`` of ``build_noise_model`` (coherent errors as
+  unitary errors); ``aer_dict_omissions`` lists what it cannot hold (noise on the schedule's waits).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ LOCAL_EXTENSIONS = (
     "local_pauli_errors",
     "local_thermal_relaxation_errors",
     "idle_relaxation_errors",
+    "idle_detuning_errors",
     "gate_coherent_errors",
     "local_coherent_errors",
 )
@@ -137,6 +139,21 @@ def to_aer_dict(spec: NoiseSpec, *, qubits: Iterable[int] | None = None) -> dict
     return document
 
 
+def aer_dict_omissions(spec: NoiseSpec) -> list[str]:
+    """What Aer's noise-model dict leaves out of ``spec``, one line each: noise bound to the schedule's waits, which
+    a ``NoiseModel`` has no entry for (``simulate`` puts it after each delay of the scheduled circuit; Aer's own
+    ``from_backend`` does it for relaxation through a transpiler pass that the dict does not carry)."""
+    waits = {
+        "idle_relaxation_errors": "relaxation while waiting",
+        "idle_detuning_errors": "detuning and T2* while waiting",
+    }
+    return [
+        f"{field} ({len(getattr(spec, field))} qubits): {what} acts on the scheduled circuit's delays, not in the dict"
+        for field, what in waits.items()
+        if getattr(spec, field)
+    ]
+
+
 def noise_model_from_aer_dict(document: dict[str, Any]) -> NoiseModel:
     """Read an Aer noise-model dict back, including Kraus operators.
 
@@ -218,10 +235,9 @@ def approximate_for_classiq(spec: NoiseSpec) -> tuple[NoiseSpec, list[str]]:
         entry, note = _matched_depolarizing(gate, qubits, channel, index.all_qubit_channel_except_depolarizing)
         kept["local_depolarizing_errors"].append(entry)
         approximations.append(note)
-    if spec.idle_relaxation_errors:
-        approximations.append(
-            f"idle_relaxation_errors: dropped ({len(spec.idle_relaxation_errors)} qubits; Classiq has no idle channel)"
-        )
+    for field in ("idle_relaxation_errors", "idle_detuning_errors"):
+        if getattr(spec, field):
+            approximations.append(f"{field}: dropped ({len(getattr(spec, field))} qubits; Classiq has no idle channel)")
     update: dict[str, list[Any]] = {field: [] for field in LOCAL_EXTENSIONS}
     approximated = spec.model_copy(update={**kept, **update, "provenance": None})
     return NoiseSpec.model_validate(approximated.model_dump()), approximations

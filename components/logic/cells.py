@@ -47,6 +47,8 @@ COLUMN_LABELS = {
     "excited": "excited pop.",
     "coherent": "coherent ε (rad)",
     "phases": "phases φ0, φ1 (rad)",
+    "detuning": "detuning δ (kHz)",
+    "t2_star": "T2* (µs)",
     "qubit": "qubit",
     "p1_given_0": "P(1|0)",
     "p0_given_1": "P(0|1)",
@@ -54,9 +56,9 @@ COLUMN_LABELS = {
 """Each column as the editor labels it; problems use the same words."""
 SPEC_PER_SHOWN_UNIT = {
     "t1": 1000.0, "t2": 1000.0, "time": 1.0, "excited": 1.0, "depolarizing": 1.0, "p1_given_0": 1.0,
-    "p0_given_1": 1.0, "coherent": 1.0, "phases": 1.0,
+    "p0_given_1": 1.0, "coherent": 1.0, "phases": 1.0, "detuning": 1.0, "t2_star": 1000.0,
 }  # fmt: skip
-"""Spec value (ns for times) per displayed unit of each number column: T1/T2 in µs, gate time in ns."""
+"""Spec value (ns for times) per displayed unit of each number column: T1/T2/T2* in µs, gate time in ns."""
 SIGNIFICANT_DIGITS = 4
 
 
@@ -256,12 +258,12 @@ class RowCells:
             relaxations.append({"t1": t1, "t2": t2, "time": time, "excited_state_population": population})
         return relaxations
 
-    def t2_within_limit(self, t1: float | None, t2: float | None, where: str = "") -> bool:
-        """T2 ≤ 2·T1 (ns, None = ∞), else a problem in the user's units."""
+    def t2_within_limit(self, t1: float | None, t2: float | None, where: str = "", column: str = "t2") -> bool:
+        """T2 (or T2*, ``column``) ≤ 2·T1 (ns, None = ∞), else a problem in the user's units."""
         if t1 is not None and (t2 is None or t2 > 2.0 * t1):
-            shown = "inf" if t2 is None else humane(t2 / SPEC_PER_SHOWN_UNIT["t2"])
+            shown = "inf" if t2 is None else humane(t2 / SPEC_PER_SHOWN_UNIT[column])
             limit = humane(2.0 * t1 / SPEC_PER_SHOWN_UNIT["t1"])
-            self.fail("t2", f"must be at most 2·T1 = {limit}{where}; got {shown}")
+            self.fail(column, f"must be at most 2·T1 = {limit}{where}; got {shown}")
             return False
         return True
 
@@ -269,6 +271,7 @@ class RowCells:
 _RELAXATION_RULES: dict[str, tuple[Callable[[float], bool], str]] = {
     "t1": (lambda value: value > 0.0, "a positive number of µs"),
     "t2": (lambda value: value > 0.0, "a positive number of µs"),
+    "t2_star": (lambda value: value > 0.0, "a positive number of µs"),
     "time": (lambda value: value >= 0.0, "a number of ns, 0 or more"),
     "excited": (lambda value: 0.0 <= value <= 1.0, "between 0 and 1"),
 }
@@ -332,7 +335,7 @@ def row_label(table: str, position: int, row: pd.Series | dict[str, Any]) -> str
     if not is_present(row.get(TABLE_KEYS[table][0])):
         return f"new {table.replace('_', '-')} row {position + 1}"
     if table in PER_QUBIT_TABLES:
-        return f"{table} of qubit {qubit_label(row.get('qubit'))}".replace("idle of", "idle relaxation of")
+        return f"{table} of qubit {qubit_label(row.get('qubit'))}".replace("idle of", "waits of")
     gate = str(row.get("gate")).strip()
     if table == "all_qubit":
         return f"{gate} on every qubit"

@@ -7,7 +7,8 @@ Four tables, one row per thing a user thinks about:
 - ``qubit_specific``: one row per (gate, qubits): the same kinds, per placement; relaxation
   values are listed per qubit ("52.1, 61.3"), ``inf`` for an infinite T1/T2.
 - ``readout``: one row per qubit: P(1|0) and P(0|1).
-- ``idle``: one row per qubit: T1, T2 and excited population while it waits (idle relaxation).
+- ``idle``: one row per qubit: T1, T2 and excited population while it waits (idle relaxation),
+  and its free evolution: detuning δ (kHz) and Ramsey T2* (µs).
 
 Every cell is text, read on the server: the browser sends what was typed (a number column there
 would clamp 2 to its maximum or turn 'abc' into 0 before any rule could refuse it), and every
@@ -49,7 +50,7 @@ QUBIT_SPECIFIC_COLUMNS = [
     "phases",
 ]
 READOUT_COLUMNS = ["qubit", "p1_given_0", "p0_given_1"]
-IDLE_COLUMNS = ["qubit", "t1", "t2", "excited"]
+IDLE_COLUMNS = ["qubit", "t1", "t2", "excited", "detuning", "t2_star"]
 RELAXATION_ATTRIBUTES = {"t1": "t1", "t2": "t2", "time": "time", "excited": "excited_state_population"}
 IDLE_ATTRIBUTES = {"t1": "t1", "t2": "t2", "excited": "excited_state_population"}
 
@@ -147,12 +148,20 @@ def _readout_table(spec: NoiseSpec) -> pd.DataFrame:
 
 
 def _idle_table(spec: NoiseSpec) -> pd.DataFrame:
-    rows = []
+    rows: dict[int, dict[str, Any]] = {}
+
+    def row(qubit: int) -> dict[str, Any]:
+        return rows.setdefault(qubit, {**dict.fromkeys(IDLE_COLUMNS), "qubit": str(qubit), EXACT: {}})
+
     for index, entry in enumerate(spec.idle_relaxation_errors):
-        row: dict[str, Any] = {"qubit": str(entry.qubit), EXACT: {}}
-        _add_relaxation(_add_order(row, "idle_relaxation_errors", index), [entry], IDLE_ATTRIBUTES)
-        rows.append(row)
-    return pd.DataFrame(rows, columns=[*IDLE_COLUMNS, EXACT], dtype=object)
+        _add_relaxation(_add_order(row(entry.qubit), "idle_relaxation_errors", index), [entry], IDLE_ATTRIBUTES)
+    for index, detuning in enumerate(spec.idle_detuning_errors):
+        cells = _add_numbers(
+            _add_order(row(detuning.qubit), "idle_detuning_errors", index), "detuning", (detuning.detuning,)
+        )
+        if detuning.t2_star is not None:
+            _add_numbers(cells, "t2_star", (detuning.t2_star,))
+    return pd.DataFrame(list(rows.values()), columns=[*IDLE_COLUMNS, EXACT], dtype=object)
 
 
 def _pauli_text(terms: Iterable[Any]) -> str:

@@ -35,6 +35,7 @@ from noise_core import NoiseSpec, NoiseStudioError, describe_validation_error
 from noise_core.spec import (
     CoherentErrorOnGate,
     DepolarizingNoiseOnGate,
+    IdleDetuningNoise,
     IdleRelaxationNoise,
     LocalCoherentErrorOnGate,
     LocalDepolarizingNoiseOnGate,
@@ -47,6 +48,7 @@ from noise_core.spec import (
 )
 from noise_core.spec.base import SpecModel
 from noise_core.spec.models import entry_target
+from noise_core.spec.relaxation import MAX_DETUNING_KHZ
 
 NEW_ROWS_AFTER = 1e12
 """Rows without a recorded place come after every entry that has one."""
@@ -216,12 +218,34 @@ def _readout_entries(cells: RowCells) -> dict[str, list[dict[str, Any]]]:
 
 def _idle_entries(cells: RowCells) -> dict[str, list[dict[str, Any]]]:
     qubit = cells.integer("qubit", low=0)
+    entries: dict[str, list[dict[str, Any]]] = {}
+    if any(cells.present(column) for column in ("t1", "t2", "excited")):
+        entries["idle_relaxation_errors"] = _idle_relaxation(cells, qubit)
+    if cells.present("detuning") or cells.present("t2_star"):
+        entries["idle_detuning_errors"] = _idle_detuning(cells, qubit, entries.get("idle_relaxation_errors"))
+    return entries
+
+
+def _idle_detuning(cells: RowCells, qubit: int | None, relaxation: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """δ (kHz, 0 when blank) and T2* (µs → ns, blank or inf = the echo T2), T2* ≤ 2·T1 of the row."""
+    detuning = (
+        cells.number("detuning", low=-MAX_DETUNING_KHZ, high=MAX_DETUNING_KHZ) if cells.present("detuning") else 0.0
+    )
+    t2_star = cells.per_qubit("t2_star", 1, infinite_allowed=True) if cells.present("t2_star") else [None]
+    if detuning is None or t2_star is None:
+        return []
+    t1 = relaxation[0]["t1"] if relaxation else None
+    if t2_star[0] is not None and not cells.t2_within_limit(t1, t2_star[0], column="t2_star"):
+        return []
+    return [{"qubit": qubit, "detuning": detuning, "t2_star": t2_star[0]}]
+
+
+def _idle_relaxation(cells: RowCells, qubit: int | None) -> list[dict[str, Any]]:
     t1, t2 = (cells.per_qubit(column, 1, infinite_allowed=True) for column in ("t1", "t2"))
     excited = cells.per_qubit("excited", 1, infinite_allowed=False) if cells.present("excited") else [0.0]
     if t1 is None or t2 is None or excited is None or not cells.t2_within_limit(t1[0], t2[0]):
-        return {}
-    entry = {"qubit": qubit, "t1": t1[0], "t2": t2[0], "excited_state_population": excited[0]}
-    return {"idle_relaxation_errors": [entry]}
+        return []
+    return [{"qubit": qubit, "t1": t1[0], "t2": t2[0], "excited_state_population": excited[0]}]
 
 
 _ROW_PARSERS: dict[str, RowParser] = {
@@ -244,7 +268,7 @@ _TABLE_FIELDS = {
         "local_coherent_errors",
     ),
     "readout": ("local_readout_errors",),
-    "idle": ("idle_relaxation_errors",),
+    "idle": ("idle_relaxation_errors", "idle_detuning_errors"),
 }
 _ENTRY_MODELS: dict[str, type[SpecModel]] = {
     "gate_depolarizing_errors": DepolarizingNoiseOnGate,
@@ -257,6 +281,7 @@ _ENTRY_MODELS: dict[str, type[SpecModel]] = {
     "local_coherent_errors": LocalCoherentErrorOnGate,
     "local_readout_errors": LocalReadoutNoise,
     "idle_relaxation_errors": IdleRelaxationNoise,
+    "idle_detuning_errors": IdleDetuningNoise,
 }
 
 
@@ -276,6 +301,8 @@ _FIELD_COLUMNS = {
     "excited_state_population": "excited",
     "angle": "coherent",
     "phases": "phases",
+    "detuning": "detuning",
+    "t2_star": "t2_star",
     "qubit": "qubit",
 }
 _ENTRY_REFERENCE = re.compile(r"\b(\w+_errors)\[(\d+)\]")

@@ -57,7 +57,7 @@ def render_downloads() -> None:
             st.write("\n".join(f"- {note}" for note in notes[:200]) or "None: the spec is exactly expressible.")
     with aer:
         st.subheader("Qiskit Aer")
-        st.caption("NoiseModel.to_dict(serializable=True) of the whole model.")
+        st.caption("NoiseModel.to_dict(serializable=True) of the whole model; coherent errors as unitary errors.")
         st.download_button(
             "Download Aer noise-model dict",
             exports.aer,
@@ -66,6 +66,8 @@ def render_downloads() -> None:
             key="export_aer",
             on_click="ignore",
         )
+        with st.expander(f"{len(exports.aer_notes)} left out"):
+            st.write("\n".join(f"- {note}" for note in exports.aer_notes) or "None: Aer's dict holds the whole model.")
 
 
 def render_import() -> None:

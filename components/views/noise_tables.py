@@ -40,7 +40,7 @@ TABLES = {
     "qubit_specific": "Qubit-specific channels",
     "all_qubit": "All-qubit channels",
     "readout": "Per-qubit readout",
-    "idle": "Idle relaxation",
+    "idle": "Idle (waits)",
 }
 READOUT_MODES = ("none", "bit flip", "matrix")
 COLUMN_HELP = {
@@ -54,6 +54,8 @@ COLUMN_HELP = {
     "excited": "Thermal excited-state population per qubit (0 to 1)",
     "coherent": "Over-rotation ε in rad (|ε| ≤ π) after the gate: RX(ε) on x, sx; RZ(ε) on rz; RZZ(ε) on cz, ecr",
     "phases": "Two-qubit gates only: RZ(φ0), RZ(φ1) in rad on the gate's first and second qubit, e.g. 0.01, -0.02",
+    "detuning": "Frequency offset δ in kHz (either sign): a wait of t turns the qubit by RZ(2π·δ·t)",
+    "t2_star": "Ramsey dephasing time in µs for waits (≤ 2·T1); empty = the echo T2 of the T2 column",
     "num_qubits": "How many qubits the gate acts on (a whole number, 1 or more)",
     "qubit": "The device's qubit number",
     "p1_given_0": "Probability of reading 1 when 0 was prepared (0 to 1)",

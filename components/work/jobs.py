@@ -52,6 +52,7 @@ from noise_core import (
 )
 from noise_core.analysis.budget import Metric
 from noise_core.errors import OverBudgetError
+from noise_core.export import aer_dict_omissions
 from noise_core.simulation import AssignmentReport, SimulationPlan
 from noise_core.simulation.circuit_facts import draw_on_device
 from noise_core.simulation.options import RunOptions
@@ -232,4 +233,5 @@ def exports(spec: NoiseSpec) -> Exports:
         classiq=json.dumps(to_classiq_dict(approximated), indent=2),
         classiq_notes=notes,
         aer=json.dumps(to_aer_dict(spec)),
+        aer_notes=aer_dict_omissions(spec),
     )

@@ -24,12 +24,14 @@ class CountsSummary:
 
 @dataclass(frozen=True)
 class Exports:
-    """The three documents of a spec, as text, and the approximations the Classiq one needed."""
+    """The three documents of a spec, as text, the approximations the Classiq one needed and what the Aer one
+    leaves out."""
 
     full: str
     classiq: str
     classiq_notes: list[str]
     aer: str
+    aer_notes: list[str]
 
 
 @dataclass(frozen=True)

@@ -170,6 +170,7 @@ FACTOR_LABELS = {
     "relaxation": "T1/T2 rates (gates)",
     "idle": "T1/T2 rates (idle)",
     "coherent": "coherent angles",
+    "detuning": "detuning δ",
 }
 """How the app names each of ``FACTOR_KINDS`` (the what-if strip, the sliders, a what-if's description)."""
 

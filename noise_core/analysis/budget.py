@@ -6,7 +6,7 @@ ideal and noisy distributions. Both are 0 without noise.
 
 - **By kind** (gate = depolarizing and Pauli, relaxation = T1/T2 over gates, readout, idle =
   T1/T2 while waiting, when the circuit waits on a qubit with idle relaxation, and coherent = the
-  rotations after gates, when the circuit meets one): each kind's loss is
+  rotations after gates, and detuning = the turn of waiting qubits, when the circuit meets them): each kind's loss is
   computed twice, exactly, through ``scale_noise``: *removed* (the full loss minus the loss with
   that kind's factor at 0) and *alone* (the loss with every other kind at 0). Kinds interact (an
   error after an error is not counted twice), so neither column sums to the full loss; the row
@@ -55,8 +55,8 @@ class ErrorBudget:
     total_loss: float
     """The loss with all noise: ideal − noisy success, or the TVD."""
     by_kind: pd.DataFrame
-    """Index: gate, readout, relaxation, (idle,) (coherent,) interaction. Columns: removed, alone (each sums to
-    ``total_loss``); losses are probabilities (0–1)."""
+    """Index: gate, readout, relaxation, (idle,) (coherent,) (detuning,) interaction. Columns: removed, alone
+    (each sums to ``total_loss``); losses are probabilities (0–1)."""
     by_location: pd.DataFrame
     """One row per location, largest loss first. Columns: location ('q3', 'q3–q4'), kind ('qubit'/'coupler'),
     qubits (tuple), loss (exact, NaN where not computed), first_order (estimate)."""
@@ -125,11 +125,12 @@ def error_budget(
 
 def _kinds_present(experiment: Experiment) -> tuple[str, ...]:
     """gate, readout and relaxation always; idle when the circuit waits on a qubit with idle relaxation; coherent
-    when an instruction of the circuit has a coherent error."""
+    and detuning when an instruction or a wait of the circuit has one."""
     rows = list(experiment.coverage.itertuples())
     present = {
-        "idle": any(row.source == "idle" for row in rows),
+        "idle": any("idle relaxation" in str(row.channels) for row in rows),
         "coherent": any("coherent" in str(row.channels) for row in rows),
+        "detuning": any("detuning" in str(row.channels) for row in rows),
     }
     return tuple(kind for kind in FACTOR_KINDS if present.get(kind, True))
 

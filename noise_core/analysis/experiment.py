@@ -197,7 +197,7 @@ def before_readout(
     The readout factor changes no channel in the circuit, so variants equal in every other factor and in the
     location removed share one run (a readout sweep is one run).
     """
-    run_of: dict[tuple[float, float, float, float, Location | None], int] = {}
+    run_of: dict[tuple[float | Location | None, ...], int] = {}
     circuits: list[QuantumCircuit] = []
     for variant, spec in variants:
         if _circuit_key(variant) not in run_of:
@@ -210,10 +210,10 @@ def before_readout(
     return [runs[run_of[_circuit_key(variant)]] for variant, _spec in variants], len(circuits)
 
 
-def _circuit_key(variant: Variant) -> tuple[float, float, float, float, Location | None]:
+def _circuit_key(variant: Variant) -> tuple[float | Location | None, ...]:
     """What the circuit of a variant depends on: everything but the readout factor."""
-    factors = variant.factors
-    return factors.gate, factors.relaxation, factors.idle, factors.coherent, variant.without
+    factors = {kind: value for kind, value in variant.factors.as_dict().items() if kind != "readout"}
+    return (*factors.values(), variant.without)
 
 
 def _sampled_metrics(experiment: Experiment, index: int, variant: Variant, spec: NoiseSpec) -> SimulationMetrics:

@@ -19,7 +19,7 @@ from qiskit.circuit import Instruction
 from qiskit.quantum_info import SuperOp
 
 from noise_core.aer.channels import ChannelIndex, GateChannel
-from noise_core.simulation.idle import delay_nanoseconds, idle_entries, idle_relaxation
+from noise_core.simulation.idle import IdleEntries, delay_nanoseconds
 from noise_core.simulation.placement import PlacedCircuit
 from noise_core.simulation.run import MeasuredBits
 from noise_core.spec.models import NoiseSpec
@@ -43,7 +43,7 @@ def explicit_noise_circuit(
     location whose channels are left out (its readout is the caller's, who applies readout).
     """
     channels = ChannelIndex.of(spec)
-    idle = idle_entries(spec)
+    idle = IdleEntries.of(spec)
     circuit = placed.compact.copy_empty_like()
     for item in placed.compact.data:
         if item.operation.name == "measure":
@@ -54,8 +54,7 @@ def explicit_noise_circuit(
         if without is not None and location_of(physical) == without:
             continue
         if item.operation.name == "delay":
-            relaxation = idle_relaxation(idle.get(physical[0]), delay_nanoseconds(item.operation))
-            channel = None if relaxation is None else GateChannel(1, (("I", 1.0),), (relaxation,))
+            channel = idle.channel(physical[0], delay_nanoseconds(item.operation))
         else:
             channel = channels.placement(item.operation.name, physical).channel
         _append_superoperator(circuit, channel, positions)

@@ -17,11 +17,11 @@ import pandas as pd
 from qiskit import QuantumCircuit
 from qiskit.circuit import ControlFlowOp, Instruction
 
-from noise_core.aer.channels import ChannelIndex
+from noise_core.aer.channels import ChannelIndex, GateChannel
 from noise_core.calibration.checks import usable_value
 from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import PropertyNotFoundError
-from noise_core.simulation.idle import delay_nanoseconds, idle_entries, idle_relaxation
+from noise_core.simulation.idle import IdleEntries, delay_nanoseconds
 from noise_core.spec.models import NoiseSpec
 from noise_core.spec.readout import assignment_matrix
 
@@ -60,17 +60,17 @@ def noise_coverage(
     for operation, qubits in flat:
         if operation.name == "delay":
             idle_ns[qubits[0]] = idle_ns.get(qubits[0], 0.0) + delay_nanoseconds(operation)
-    idle = idle_entries(spec)
+    idle = IdleEntries.of(spec)
     channels = ChannelIndex.of(spec)
     local_readout = {entry.qubit for entry in spec.local_readout_errors}
     rows = []
     for (name, qubits), count in sorted(occurrences.items()):
         if name == "delay":
             total = idle_ns[qubits[0]]
-            relaxation = idle_relaxation(idle.get(qubits[0]), total / count)
-            fidelity = 1.0 if relaxation is None else relaxation.process_fidelity
+            channel = idle.channel(qubits[0], total / count)
+            fidelity = 1.0 if channel is None else channel.process_fidelity()
             rows.append(
-                [name, str(qubits[0]), count, "idle" if relaxation else "none", "idle relaxation" if relaxation else "",
+                [name, str(qubits[0]), count, "idle" if channel else "none", _idle_kinds(channel),
                  1.0 - fidelity, math.nan, total]
             )  # fmt: skip
             continue
@@ -157,3 +157,11 @@ def _readout_row(spec: NoiseSpec, qubit: int, local_readout: set[int]) -> tuple[
     if spec.readout_assignment_probabilities is not None:
         return "global readout", "readout matrix", error
     return "none", "", 0.0
+
+
+def _idle_kinds(channel: GateChannel | None) -> str:
+    """'idle relaxation', 'detuning' or both, for a wait's channel."""
+    if channel is None:
+        return ""
+    kinds = ["idle relaxation" if channel.relaxations[0] is not None else "", "detuning" if channel.coherent else ""]
+    return " + ".join(filter(None, kinds))

@@ -5,24 +5,32 @@ IBM schedules a circuit as late as possible (ALAP) and a qubit waits while other
 and ``PadDelay``): each idle period becomes a ``delay``. A gate without a duration takes 0 (IBM's
 virtual ``rz``). Each delay of d ns on a qubit with an ``idle_relaxation_errors`` entry then gets
 ``thermal_relaxation_error(T1, T2, d, p₁)``, as the ``RelaxationNoisePass`` of ``from_backend``
-does; user-written delays get the same.
+does; user-written delays get the same. A qubit with an ``idle_detuning_errors`` entry also turns by
+RZ(2π·δ·d) and dephases with its T2* instead of T2 (``IdleDetuningNoise``); the relaxation channel is
+phase-covariant, so the order of the two does not matter.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
 import pandas as pd
 from qiskit import QuantumCircuit
 from qiskit.circuit import CircuitInstruction, Instruction
 from qiskit.dagcircuit import DAGCircuit, DAGOpNode
+from qiskit.quantum_info import Kraus
 from qiskit.transpiler import PassManager, Target
 from qiskit.transpiler.passes import ALAPScheduleAnalysis, PadDelay
 
-from noise_core.aer.model import relaxation_instruction
+from noise_core.aer.channels import GateChannel
 from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import SimulationError
-from noise_core.physics import Relaxation
+from noise_core.physics import CoherentRotation, Relaxation
 from noise_core.spec.models import NoiseSpec
-from noise_core.spec.relaxation import IdleRelaxationNoise
+from noise_core.spec.relaxation import IdleDetuningNoise, IdleRelaxationNoise
 
 NANOSECONDS_PER_UNIT = {"s": 1e9, "ms": 1e6, "us": 1e3, "µs": 1e3, "ns": 1.0, "ps": 1e-3}
 """Delay units Qiskit writes, in ns (``dt`` needs the device's sample time, which snapshots lack)."""
@@ -56,25 +64,68 @@ def delay_nanoseconds(operation: Instruction) -> float:
         raise SimulationError(f"a delay needs a numeric duration; got {operation.duration!r}") from None
 
 
-def idle_entries(spec: NoiseSpec) -> dict[int, IdleRelaxationNoise]:
-    """The spec's idle entries by qubit."""
-    return {entry.qubit: entry for entry in spec.idle_relaxation_errors}
+@dataclass(frozen=True)
+class IdleEntries:
+    """A spec's waiting noise by qubit: idle relaxation and free evolution (detuning, T2*)."""
+
+    relaxation: dict[int, IdleRelaxationNoise]
+    detuning: dict[int, IdleDetuningNoise]
+
+    @classmethod
+    def of(cls, spec: NoiseSpec) -> IdleEntries:
+        return cls(
+            {entry.qubit: entry for entry in spec.idle_relaxation_errors},
+            {entry.qubit: entry for entry in spec.idle_detuning_errors},
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.relaxation or self.detuning)
+
+    def channel(self, qubit: int, nanoseconds: float) -> GateChannel | None:
+        """What a wait of ``nanoseconds`` does to ``qubit``: RZ(2π·δ·t), then relaxation with T2* in place of T2
+        when given; None when it is the identity."""
+        relaxation = idle_relaxation(self.relaxation.get(qubit), nanoseconds, self.detuning.get(qubit))
+        detuning = self.detuning.get(qubit)
+        angle = 0.0 if detuning is None else 2.0 * math.pi * detuning.detuning * nanoseconds * KHZ_NS
+        rotation = CoherentRotation("z", math.remainder(angle, 2.0 * math.pi)) if angle else None
+        if relaxation is None and rotation is None:
+            return None
+        return GateChannel(1, (("I", 1.0),), (relaxation,), rotation)
 
 
-def idle_relaxation(entry: IdleRelaxationNoise | None, nanoseconds: float) -> Relaxation | None:
-    """The relaxation of one idle period on a qubit with ``entry``; None when it is the identity."""
-    if entry is None:
+KHZ_NS = 1e-6
+"""kHz × ns in cycles."""
+
+
+def idle_relaxation(
+    entry: IdleRelaxationNoise | None, nanoseconds: float, detuning: IdleDetuningNoise | None = None
+) -> Relaxation | None:
+    """The relaxation of one idle period on a qubit with ``entry`` (T2* of ``detuning`` in place of T2 when set);
+    None when it is the identity."""
+    t2_star = None if detuning is None else detuning.t2_star
+    if entry is None and t2_star is None:
         return None
-    relaxation = Relaxation(entry.t1, entry.t2, nanoseconds, entry.excited_state_population)
+    t1, t2, population = (None, None, 0.0) if entry is None else (entry.t1, entry.t2, entry.excited_state_population)
+    relaxation = Relaxation(t1, t2 if t2_star is None else t2_star, nanoseconds, population)
     return None if relaxation.is_identity else relaxation
 
 
+@lru_cache(maxsize=4096)
+def idle_instruction(channel: GateChannel) -> Instruction:
+    """A wait's channel as one Aer-readable Kraus instruction: K_k·U over the relaxation's Kraus operators K_k and
+    the rotation U (a gate would pick up the model's errors of its name). Cached: waits of one length repeat."""
+    rotation = np.eye(2, dtype=complex) if channel.coherent is None else channel.coherent.matrix()
+    relaxation = channel.relaxations[0]
+    kraus = [np.eye(2, dtype=complex)] if relaxation is None else relaxation.kraus_operators()
+    return Kraus([operator @ rotation for operator in kraus]).to_instruction()
+
+
 def with_idle_noise(circuit: QuantumCircuit, active_qubits: tuple[int, ...], spec: NoiseSpec) -> QuantumCircuit:
-    """``circuit`` (compact: qubit i is physical ``active_qubits[i]``) with each delay followed by its relaxation.
+    """``circuit`` (compact: qubit i is physical ``active_qubits[i]``) with each delay followed by its waiting noise.
 
     Returns ``circuit`` itself when the spec has no idle entry or the circuit no delay.
     """
-    entries = idle_entries(spec)
+    entries = IdleEntries.of(spec)
     if not entries or not any(item.operation.name == "delay" for item in circuit.data):
         return circuit
     noisy = circuit.copy_empty_like()
@@ -82,9 +133,9 @@ def with_idle_noise(circuit: QuantumCircuit, active_qubits: tuple[int, ...], spe
         noisy._append(item)
         if item.operation.name == "delay":
             physical = active_qubits[circuit.find_bit(item.qubits[0]).index]
-            relaxation = idle_relaxation(entries.get(physical), delay_nanoseconds(item.operation))
-            if relaxation is not None:
-                noisy._append(CircuitInstruction(relaxation_instruction(relaxation), item.qubits))
+            channel = entries.channel(physical, delay_nanoseconds(item.operation))
+            if channel is not None:
+                noisy._append(CircuitInstruction(idle_instruction(channel), item.qubits))
     return noisy
 
 

@@ -28,7 +28,7 @@ from noise_core.simulation.cost import (
     expected_branches,
     statevector_bytes,
 )
-from noise_core.simulation.idle import delay_nanoseconds, idle_entries, idle_relaxation
+from noise_core.simulation.idle import IdleEntries, delay_nanoseconds
 from noise_core.simulation.placement import PlacedCircuit
 from noise_core.spec.models import NoiseSpec
 
@@ -191,13 +191,15 @@ def stabilizer_problem(placed: PlacedCircuit, spec: NoiseSpec | None) -> str | N
         if channel is not None and not channel.is_pauli:
             kind = "a coherent error" if channel.coherent is not None else "thermal relaxation"
             return f"{name} on {list(physical)} has {kind}, which is not a Pauli channel"
-    idle = idle_entries(spec)
+    idle = IdleEntries.of(spec)
     for item in placed.compact.data:
         if item.operation.name != "delay":
             continue
         qubit = placed.active_qubits[placed.compact.find_bit(item.qubits[0]).index]
-        if idle_relaxation(idle.get(qubit), delay_nanoseconds(item.operation)) is not None:
-            return f"qubit {qubit} relaxes while idle, which is not a Pauli channel"
+        channel = idle.channel(qubit, delay_nanoseconds(item.operation))
+        if channel is not None:
+            what = "relaxes" if channel.relaxations[0] is not None else "turns (detuning)"
+            return f"qubit {qubit} {what} while idle, which is not a Pauli channel"
     return None
 
 

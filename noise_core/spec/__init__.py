@@ -18,7 +18,7 @@ from noise_core.spec.models import (
 )
 from noise_core.spec.provenance import DerivationOptions, GateLengthOverride, NoiseScaling, Provenance
 from noise_core.spec.readout import assignment_from_flips, assignment_matrix
-from noise_core.spec.relaxation import IdleRelaxationNoise, ThermalRelaxationParameters
+from noise_core.spec.relaxation import IdleDetuningNoise, IdleRelaxationNoise, ThermalRelaxationParameters
 from noise_core.spec.scaling import scale_noise
 from noise_core.spec.validation import FieldProblem, describe_validation_error
 
@@ -32,6 +32,7 @@ __all__ = [
     "Finding",
     "FindingKind",
     "GateLengthOverride",
+    "IdleDetuningNoise",
     "IdleRelaxationNoise",
     "LocalCoherentErrorOnGate",
     "LocalDepolarizingNoiseOnGate",

@@ -15,15 +15,16 @@ from typing import Any, Literal, get_args
 
 from noise_core.errors import ScalingError
 
-FactorKind = Literal["gate", "readout", "relaxation", "idle", "coherent"]
+FactorKind = Literal["gate", "readout", "relaxation", "idle", "coherent", "detuning"]
 FACTOR_KINDS: tuple[FactorKind, ...] = get_args(FactorKind)
 """The kinds of noise a factor scales, in the order the app shows them."""
 FACTOR_MEANINGS: dict[FactorKind, str] = {
     "gate": "Multiplies every depolarizing λ and non-identity Pauli probability; 0 removes them",
     "readout": "Multiplies P(1|0) and P(0|1) of every qubit (and the global flip probability); 0 removes them",
     "relaxation": "Multiplies the rates 1/T1 and 1/T2 during gates (2 halves T1 and T2); 0 removes that relaxation",
-    "idle": "Multiplies the rates 1/T1 and 1/T2 while qubits wait (2 halves T1 and T2); 0 removes idle relaxation",
+    "idle": "Multiplies the rates 1/T1, 1/T2 and 1/T2* while qubits wait (2 halves them); 0 removes idle relaxation",
     "coherent": "Multiplies every coherent angle ε and phase φ (each stays within ±π); 0 removes coherent errors",
+    "detuning": "Multiplies every qubit's detuning δ (signs kept); 0 removes it",
 }
 """What each factor does, in one line: the spec's field descriptions and the app's help read it."""
 
@@ -40,6 +41,7 @@ class NoiseFactors:
     relaxation: float = 1.0
     idle: float = 1.0
     coherent: float = 1.0
+    detuning: float = 1.0
 
     def __post_init__(self) -> None:
         for kind in FACTOR_KINDS:

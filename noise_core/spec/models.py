@@ -48,7 +48,12 @@ from noise_core.spec.base import (
 from noise_core.spec.coherent import CoherentErrorOnGate, LocalCoherentErrorOnGate
 from noise_core.spec.gates import known_gate_arity, max_depolarizing_probability
 from noise_core.spec.provenance import Provenance
-from noise_core.spec.relaxation import IdleRelaxationNoise, ThermalRelaxationParameters
+from noise_core.spec.relaxation import (
+    IdleDetuningNoise,
+    IdleRelaxationNoise,
+    ThermalRelaxationParameters,
+    check_t2_star_limits,
+)
 
 
 def _check_assignment_matrix(matrix: list[list[float]]) -> list[list[float]]:
@@ -280,7 +285,7 @@ def _gate_arity_of(entry: GateChannel) -> int:
 
 def entry_target(entry: Any) -> tuple[Any, ...]:
     """What an entry applies to: (gate,), (gate, qubits) or (qubit,)."""
-    if isinstance(entry, (LocalReadoutNoise, IdleRelaxationNoise)):
+    if isinstance(entry, (LocalReadoutNoise, IdleRelaxationNoise, IdleDetuningNoise)):
         return (entry.qubit,)
     qubits = getattr(entry, "qubits", None)
     return (entry.gate,) if qubits is None else (entry.gate, tuple(qubits))
@@ -296,6 +301,10 @@ GATE_CHANNEL_FIELDS = (
     "gate_coherent_errors",
     "local_coherent_errors",
 )
+
+
+QUBIT_FIELDS = ("local_readout_errors", "idle_relaxation_errors", "idle_detuning_errors")
+"""Spec fields with one entry per qubit."""
 
 
 class NoiseSpec(SpecModel):
@@ -331,6 +340,10 @@ class NoiseSpec(SpecModel):
         default_factory=list,
         description="Local extension (not in Classiq's schema): relaxation of each qubit while it idles, times in ns.",
     )
+    idle_detuning_errors: list[IdleDetuningNoise] = Field(
+        default_factory=list,
+        description="Local extension (not in Classiq's schema): detuning (kHz) and T2* (ns) of each qubit's waits.",
+    )
     provenance: Provenance | None = Field(
         default=None, description="Source snapshot, options and adjustments of a derived spec (not in Classiq's)."
     )
@@ -353,9 +366,10 @@ class NoiseSpec(SpecModel):
                 f"got {self.readout_bit_flip_probability!r} and {self.readout_assignment_probabilities!r}",
                 field="readout_assignment_probabilities",
             )
-        for field in (*GATE_CHANNEL_FIELDS, "local_readout_errors", "idle_relaxation_errors"):
+        for field in (*GATE_CHANNEL_FIELDS, *QUBIT_FIELDS):
             self._check_no_duplicate_targets(field)
         self._check_consistent_arity()
+        check_t2_star_limits(self.idle_relaxation_errors, self.idle_detuning_errors)
         return self
 
     def _check_no_duplicate_targets(self, field: str) -> None:
@@ -386,9 +400,7 @@ class NoiseSpec(SpecModel):
     @property
     def is_ideal(self) -> bool:
         """True when no channel is set: simulating this spec is noise-free."""
-        has_channel = any(
-            getattr(self, field) for field in (*GATE_CHANNEL_FIELDS, "local_readout_errors", "idle_relaxation_errors")
-        )
+        has_channel = any(getattr(self, field) for field in (*GATE_CHANNEL_FIELDS, *QUBIT_FIELDS))
         has_global_readout = (
             self.readout_bit_flip_probability is not None or self.readout_assignment_probabilities is not None
         )

@@ -84,6 +84,7 @@ class NoiseScaling(SpecModel):
     relaxation: float = Field(strict=True, ge=0.0, description=FACTOR_MEANINGS["relaxation"])
     idle: float = Field(default=1.0, strict=True, ge=0.0, description=FACTOR_MEANINGS["idle"])
     coherent: float = Field(default=1.0, strict=True, ge=0.0, description=FACTOR_MEANINGS["coherent"])
+    detuning: float = Field(default=1.0, strict=True, ge=0.0, description=FACTOR_MEANINGS["detuning"])
     kept_at_maximum: list[str] = Field(
         default_factory=list,
         description="Entries already at their physical maximum (gates reported broken), left there by a factor > 1.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from noise_core.spec.models import GATE_CHANNEL_FIELDS, NoiseSpec
+from noise_core.spec.models import GATE_CHANNEL_FIELDS, QUBIT_FIELDS, NoiseSpec
 
 
 def restrict_spec(spec: NoiseSpec, qubits: Iterable[int]) -> NoiseSpec:
@@ -20,6 +20,6 @@ def restrict_spec(spec: NoiseSpec, qubits: Iterable[int]) -> NoiseSpec:
         field: [entry for entry in getattr(spec, field) if kept.issuperset(getattr(entry, "qubits", ()))]
         for field in GATE_CHANNEL_FIELDS
     }
-    update["local_readout_errors"] = [entry for entry in spec.local_readout_errors if entry.qubit in kept]
-    update["idle_relaxation_errors"] = [entry for entry in spec.idle_relaxation_errors if entry.qubit in kept]
+    for field in QUBIT_FIELDS:
+        update[field] = [entry for entry in getattr(spec, field) if entry.qubit in kept]
     return spec.model_copy(update=update)

@@ -8,9 +8,10 @@
   global bit-flip probability); each row stays stochastic;
 - ``relaxation`` multiplies the rates 1/T1 and 1/T2 of gate relaxation, so T1 → T1/s and
   T2 → T2/s (T2 ≤ 2·T1 still holds); the gate time and the excited-state population stay;
-- ``idle`` does the same for the idle relaxation (``idle_relaxation_errors``);
+- ``idle`` does the same for the idle relaxation (``idle_relaxation_errors``) and T2* of waits;
 - ``coherent`` multiplies every coherent angle ε and phase φ (``gate_coherent_errors``,
-  ``local_coherent_errors``), keeping each sign; each must stay within ±π.
+  ``local_coherent_errors``), keeping each sign; each must stay within ±π;
+- ``detuning`` multiplies every qubit's detuning δ (``idle_detuning_errors``), keeping its sign.
 
 A factor of 0 removes that kind of noise (its entries are dropped). A factor that would push a
 channel past its physical limit (λ above 4ⁿ/(4ⁿ−1), a probability above 1) is refused with the
@@ -31,9 +32,10 @@ from typing import Any
 from noise_core.errors import ScalingError
 from noise_core.spec.factors import NoiseFactors
 from noise_core.spec.gates import max_depolarizing_probability
-from noise_core.spec.models import GATE_CHANNEL_FIELDS, NoiseSpec, describe_target, is_identity_pauli
+from noise_core.spec.models import GATE_CHANNEL_FIELDS, QUBIT_FIELDS, NoiseSpec, describe_target, is_identity_pauli
 from noise_core.spec.provenance import NoiseScaling
 from noise_core.spec.readout import assignment_matrix, with_qubit_readout
+from noise_core.spec.relaxation import MAX_DETUNING_KHZ
 from noise_core.spec.restriction import restrict_spec
 
 Document = dict[str, Any]
@@ -51,6 +53,7 @@ def scale_noise(spec: NoiseSpec, factors: NoiseFactors | None = None, **shortcut
     kept = _scale("gate", factors.gate, _gate_knobs(document))
     kept += _scale("readout", factors.readout, _readout_knobs(document))
     kept += _scale("coherent", factors.coherent, _coherent_knobs(document))
+    kept += _scale("detuning", factors.detuning, _detuning_knobs(document))
     _remove_zeroed(document, factors)
     _scale_relaxation(document, factors.relaxation)
     _scale_idle(document, factors.idle)
@@ -86,7 +89,7 @@ def scale_noise_on(
         ]
         for field in GATE_CHANNEL_FIELDS
     }
-    for field in ("local_readout_errors", "idle_relaxation_errors"):
+    for field in QUBIT_FIELDS:
         update[field] = [*getattr(scaled, field), *(e for e in getattr(spec, field) if e.qubit not in kept)]
     return NoiseSpec.model_validate(scaled.model_copy(update=update).model_dump())
 
@@ -94,7 +97,9 @@ def scale_noise_on(
 def largest_factor(spec: NoiseSpec, kind: str) -> float:
     """The largest ``kind`` factor ``scale_noise`` accepts on ``spec``: ∞ for relaxation and idle (rates have
     no upper limit) and where no entry of that kind is below its maximum."""
-    knobs = {"gate": _gate_knobs, "readout": _readout_knobs, "coherent": _coherent_knobs}.get(kind)
+    knobs = {
+        "gate": _gate_knobs, "readout": _readout_knobs, "coherent": _coherent_knobs, "detuning": _detuning_knobs
+    }.get(kind)  # fmt: skip
     if knobs is None:
         return math.inf
     live = [knob for knob in knobs(spec.model_dump(mode="json")) if 0.0 < knob.value < knob.maximum]
@@ -225,6 +230,19 @@ def _coherent_knobs(document: Document) -> list[_Knob]:
     return knobs
 
 
+def _detuning_knobs(document: Document) -> list[_Knob]:
+    """|δ| of every qubit, at most ``MAX_DETUNING_KHZ``; written back with its sign."""
+    return [
+        _Knob(
+            abs(entry["detuning"]),
+            MAX_DETUNING_KHZ,
+            f"detuning of qubit {entry['qubit']}",
+            _signed_writer(entry, "detuning"),
+        )
+        for entry in document["idle_detuning_errors"]
+    ]
+
+
 def _signed_writer(container: Any, key: Any) -> Callable[[float], None]:
     """Writes a magnitude back with the sign the value had."""
     sign = math.copysign(1.0, container[key])
@@ -269,6 +287,14 @@ def _remove_zeroed(document: Document, factors: NoiseFactors) -> None:
         document["idle_relaxation_errors"] = []
     if factors.coherent == 0.0:
         document.update(gate_coherent_errors=[], local_coherent_errors=[])
+    for entry in document["idle_detuning_errors"]:
+        if factors.detuning == 0.0:
+            entry["detuning"] = 0.0
+        if factors.idle == 0.0:
+            entry["t2_star"] = None
+    document["idle_detuning_errors"] = [
+        entry for entry in document["idle_detuning_errors"] if entry["detuning"] or entry["t2_star"] is not None
+    ]
 
 
 def _scale_relaxation(document: Document, factor: float) -> None:
@@ -283,9 +309,12 @@ def _scale_relaxation(document: Document, factor: float) -> None:
 
 
 def _scale_idle(document: Document, factor: float) -> None:
-    """T1 → T1/s and T2 → T2/s on every idle relaxation."""
-    if factor != 0.0:
+    """T1 → T1/s and T2 → T2/s on every idle relaxation, T2* → T2*/s on every wait."""
+    if factor not in (0.0, 1.0):
         _divide_times(document["idle_relaxation_errors"], factor)
+        for entry in document["idle_detuning_errors"]:
+            if entry["t2_star"] is not None:
+                entry["t2_star"] /= factor
 
 
 def _divide_times(parameters: list[Document], factor: float) -> None:

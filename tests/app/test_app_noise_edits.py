@@ -107,3 +107,28 @@ def test_coherent_errors_typed_in_the_tables_move_the_live_result_and_a_bad_angl
     )
     edit(app, "all_qubit", {"added_rows": [{"gate": "h", "num_qubits": "1", "coherent": "0.1"}]})
     assert any("h on every qubit: coherent ε (rad) needs a gate with a rotation axis" in e.value for e in app.error)
+
+
+def test_a_detuning_typed_in_the_idle_table_moves_the_live_result_and_a_t2_star_past_2t1_is_refused(
+    app: AppTest,
+) -> None:
+    open_page(app, "simulate")
+    app.selectbox(key="sim_library").set_value("Grover").run()  # interference: phases show in its counts
+    open_page(app, "noise")
+    before = success(app)
+    result = app.session_state["last_simulation"].result
+    waiting = {
+        result.transpiled.find_bit(item.qubits[0]).index
+        for item in result.transpiled.data
+        if item.operation.name == "delay"
+    }
+    qubit = min(waiting & {int(q) for q in result.measured_qubits})
+    rows = tables_from_spec(noise(app).editor_base)["idle"]
+    position = int(rows.index[rows["qubit"] == str(qubit)][0])
+    edit(app, "idle", {"edited_rows": {position: {"detuning": "400"}}})
+    assert [(e.qubit, e.detuning, e.t2_star) for e in noise(app).spec.idle_detuning_errors] == [(qubit, 400.0, None)]
+    assert success(app) != before
+    in_force = noise(app).spec
+    edit(app, "idle", {"edited_rows": {position: {"detuning": "400", "t2_star": "1e9"}}})
+    assert noise(app).spec is in_force
+    assert any(f"waits of qubit {qubit}: T2* (µs) must be at most 2·T1 = " in error.value for error in app.error)

@@ -352,9 +352,7 @@ def test_the_idle_table_edits_idle_relaxation_in_µs_and_explains_a_broken_t2() 
     assert list(tables["idle"]["qubit"]) == ["0", "1", "2", "3", "4"]
     assert spec_from_tables(tables, spec) == spec  # shown rounded, read back exactly
     edited = {**tables, "idle": tables["idle"].assign(t1=["50", *tables["idle"]["t1"][1:]], t2="inf")}
-    with pytest.raises(
-        SpecEditError, match=r"idle relaxation of qubit 0: T2 \(µs\) must be at most 2·T1 = 100; got inf"
-    ):
+    with pytest.raises(SpecEditError, match=r"waits of qubit 0: T2 \(µs\) must be at most 2·T1 = 100; got inf"):
         spec_from_tables(edited, spec)
     edited["idle"].loc[0, "t2"] = "80"
     changed = spec_from_tables({**edited, "idle": edited["idle"].iloc[:1]}, spec)

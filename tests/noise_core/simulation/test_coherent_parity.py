@@ -16,6 +16,7 @@ from functools import reduce
 import numpy as np
 import pytest
 from qiskit import QuantumCircuit
+from qiskit.circuit import Instruction
 from qiskit.quantum_info import Operator
 from qiskit_aer import AerSimulator
 from qiskit_aer.noise import NoiseModel
@@ -63,7 +64,8 @@ def reference_unitary(two_qubit: str, spec: NoiseSpec):
     local = {(e.gate, tuple(e.qubits)): e for e in spec.local_coherent_errors}
     everywhere = {e.gate: e for e in spec.gate_coherent_errors}
 
-    def unitary(gate: str, qubits: tuple[int, ...]) -> np.ndarray | None:
+    def unitary(operation: Instruction, qubits: tuple[int, ...]) -> np.ndarray | None:
+        gate = operation.name
         entry = local.get((gate, qubits), everywhere.get(gate))
         if entry is None:
             return None

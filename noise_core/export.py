@@ -148,10 +148,15 @@ def aer_dict_omissions(spec: NoiseSpec) -> list[str]:
         "idle_detuning_errors": "detuning and T2* while waiting",
     }
     return [
-        f"{field} ({len(getattr(spec, field))} qubits): {what} acts on the scheduled circuit's delays, not in the dict"
+        f"{field} ({_qubits(len(getattr(spec, field)))}): {what} acts on the scheduled circuit's delays, "
+        "not in the dict"
         for field, what in waits.items()
         if getattr(spec, field)
     ]
+
+
+def _qubits(count: int) -> str:
+    return f"{count} qubit" if count == 1 else f"{count} qubits"
 
 
 def noise_model_from_aer_dict(document: dict[str, Any]) -> NoiseModel:
@@ -237,7 +242,9 @@ def approximate_for_classiq(spec: NoiseSpec) -> tuple[NoiseSpec, list[str]]:
         approximations.append(note)
     for field in ("idle_relaxation_errors", "idle_detuning_errors"):
         if getattr(spec, field):
-            approximations.append(f"{field}: dropped ({len(getattr(spec, field))} qubits; Classiq has no idle channel)")
+            approximations.append(
+                f"{field}: dropped ({_qubits(len(getattr(spec, field)))}; Classiq has no idle channel)"
+            )
     update: dict[str, list[Any]] = {field: [] for field in LOCAL_EXTENSIONS}
     approximated = spec.model_copy(update={**kept, **update, "provenance": None})
     return NoiseSpec.model_validate(approximated.model_dump()), approximations

@@ -14,6 +14,8 @@ KIND_LABELS = {
     "relaxation": "relaxation in gates (T1, T2)",
     "readout": "readout",
     "idle": "idle relaxation (T1, T2)",
+    "coherent": "coherent errors (over-rotations, phases)",
+    "detuning": "detuning of waiting qubits (δ)",
     "interaction": "interaction (remainder)",
 }
 LOSS_LABELS = {"success": "success probability lost", "tvd": "total variation distance"}
@@ -26,6 +28,8 @@ FACTOR_LABELS = {
     "readout": "readout-error factor",
     "relaxation": "T1/T2-rate factor (gates)",
     "idle": "T1/T2-rate factor (idle)",
+    "coherent": "coherent-angle factor",
+    "detuning": "detuning factor",
 }
 METRIC_LABELS = {
     "success_probability": "success probability",

@@ -11,8 +11,9 @@ from noise_core import NoiseStudioError
 from noise_core.spec.factors import FACTOR_KINDS, FACTOR_MEANINGS, NoiseFactors
 from noise_core.spec.readout import assignment_matrix
 
-WHAT_IF_RESET = {"whatif_gate": 1.0, "whatif_readout": 1.0, "whatif_relaxation": 1.0, "whatif_idle": 1.0,
-                 "whatif_qubit": None, "whatif_p10": 0.0, "whatif_p01": 0.0}  # fmt: skip
+WHAT_IF_RESET = {
+    **{f"whatif_{kind}": 1.0 for kind in FACTOR_KINDS}, "whatif_qubit": None, "whatif_p10": 0.0, "whatif_p01": 0.0
+}  # fmt: skip
 """The what-if strip at rest: a restored session or a link shows its model as it is."""
 
 
@@ -25,7 +26,7 @@ def what_if_strip() -> WhatIf:
     """Factors on the model in force and one qubit's readout, for this page's result only."""
     _follow_the_model_in_force()
     with st.expander("What if… (scale the model in force for this result)", expanded=True, icon=":material/tune:"):
-        columns = st.columns([1, 1, 1, 1, 0.2, 1.4, 0.9, 0.9])
+        columns = st.columns(len(WHAT_IF_FACTORS))
         factors = {
             name: columns[index].number_input(
                 f"{label} ×",
@@ -40,12 +41,13 @@ def what_if_strip() -> WhatIf:
             )
             for index, (name, label, help_text) in enumerate(WHAT_IF_FACTORS)
         }
-        qubit = columns[5].selectbox(
+        columns = st.columns([1.4, 0.9, 0.9, 2.8])
+        qubit = columns[0].selectbox(
             "one qubit's readout", [None, *_qubits_measured_first()], key="whatif_qubit", persist_state="session",
             format_func=lambda q: "unchanged" if q is None else f"qubit {q}", on_change=_start_from_current_readout,
             help="Its P(1|0) and P(0|1) start at the model in force's values; change one to try another",
         )  # fmt: skip
-        p10 = columns[6].number_input(
+        p10 = columns[1].number_input(
             "P(1|0)",
             0.0,
             1.0,
@@ -56,7 +58,7 @@ def what_if_strip() -> WhatIf:
             persist_state="session",
             disabled=qubit is None,
         )
-        p01 = columns[7].number_input(
+        p01 = columns[2].number_input(
             "P(0|1)",
             0.0,
             1.0,

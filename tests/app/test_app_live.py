@@ -7,6 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from noise_core.spec.factors import FACTOR_KINDS
 from tests.apptest import figure, open_page
 
 pytestmark = pytest.mark.slow  # runs the whole app in AppTest
@@ -64,6 +65,8 @@ def test_choosing_a_qubit_for_the_readout_what_if_starts_from_its_values_and_cha
 
 def test_a_what_if_can_be_put_in_force_and_the_strip_returns_to_rest(app: AppTest) -> None:
     before = app.session_state["noise"].spec
+    app.number_input(key="whatif_coherent").set_value(2.0)
+    app.number_input(key="whatif_detuning").set_value(3.0)
     app.number_input(key="whatif_readout").set_value(2.0).run()
     scaled = metric(app, "Success probability")
     app.button(key="whatif_apply").click().run()
@@ -72,7 +75,7 @@ def test_a_what_if_can_be_put_in_force_and_the_strip_returns_to_rest(app: AppTes
     assert spec.local_readout_errors[0].assignment_probabilities[0][1] == pytest.approx(
         2 * before.local_readout_errors[0].assignment_probabilities[0][1]
     )
-    assert app.number_input(key="whatif_readout").value == 1.0
+    assert all(app.number_input(key=f"whatif_{kind}").value == 1.0 for kind in FACTOR_KINDS)  # every factor at rest
     assert "what-if" not in app.session_state["last_simulation"].described
     assert metric(app, "Success probability") == scaled  # the same model, now in force
 

@@ -135,12 +135,12 @@ def test_the_detuning_and_idle_factors_scale_delta_and_t2_star() -> None:
 def test_exports_say_the_aer_dict_leaves_waits_out_and_classiq_drops_them() -> None:
     spec = spec_with(idle_detuning_errors=[{"qubit": 0, "detuning": 30.0}])
     assert aer_dict_omissions(spec) == [
-        "idle_detuning_errors (1 qubits): detuning and T2* while waiting acts on the scheduled circuit's delays, "
+        "idle_detuning_errors (1 qubit): detuning and T2* while waiting acts on the scheduled circuit's delays, "
         "not in the dict"
     ]
     folded, notes = approximate_for_classiq(spec)
     assert not folded.idle_detuning_errors
-    assert notes == ["idle_detuning_errors: dropped (1 qubits; Classiq has no idle channel)"]
+    assert notes == ["idle_detuning_errors: dropped (1 qubit; Classiq has no idle channel)"]
 
 
 @pytest.mark.slow

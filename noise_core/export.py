@@ -274,7 +274,7 @@ def _matched_depolarizing(
     qubits: tuple[int, ...] | None,
     channel: GateChannel,
     remaining_of: Callable[[str, int], GateChannel],
-) -> tuple[Any, str]:
+) -> tuple[DepolarizingNoiseOnGate, str]:
     """The depolarizing λ that keeps ``channel``'s process fidelity given the all-qubit channels Classiq keeps
     (``remaining_of``): a local entry on ``qubits``, or the all-qubit entry of ``gate`` when ``qubits`` is None."""
     num_qubits = channel.num_qubits

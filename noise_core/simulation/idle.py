@@ -84,8 +84,8 @@ class IdleEntries:
     def channel(self, qubit: int, nanoseconds: float) -> GateChannel | None:
         """What a wait of ``nanoseconds`` does to ``qubit``: RZ(2π·δ·t), then relaxation with T2* in place of T2
         when given; None when it is the identity."""
-        relaxation = idle_relaxation(self.relaxation.get(qubit), nanoseconds, self.detuning.get(qubit))
         detuning = self.detuning.get(qubit)
+        relaxation = idle_relaxation(self.relaxation.get(qubit), nanoseconds, detuning)
         angle = 0.0 if detuning is None else 2.0 * math.pi * detuning.detuning * nanoseconds * KHZ_NS
         rotation = CoherentRotation("z", math.remainder(angle, 2.0 * math.pi)) if angle else None
         if relaxation is None and rotation is None:

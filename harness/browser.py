@@ -40,9 +40,8 @@ def streamlit_server(app_dir: Path = ROOT, **environment: str) -> Iterator[str]:
     ]  # fmt: skip
     ARTIFACTS.mkdir(exist_ok=True)
     log = (ARTIFACTS / f"streamlit-{port}.log").open("w")  # what the server said, to read after a failure
-    server = subprocess.Popen(
-        command, cwd=app_dir, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **environment}
-    )
+    environment = {**os.environ, "PYTHONUNBUFFERED": "1", **environment}  # its log arrives as it is written
+    server = subprocess.Popen(command, cwd=app_dir, stdout=log, stderr=subprocess.STDOUT, env=environment)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -55,6 +54,28 @@ def streamlit_server(app_dir: Path = ROOT, **environment: str) -> Iterator[str]:
         server.terminate()
         server.wait(timeout=20)
         log.close()
+
+
+def first_result(page, timeout_s: float = 120) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the page's first chart (the default result); if none comes, fail with what the page showed instead
+    (its alerts and exceptions) and the end of the server's log, so a failure on CI can be read without a rerun."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=timeout_s * 1000)
+    except PlaywrightTimeout:
+        shown = page.locator('[data-testid="stAlert"], [data-testid="stException"], [data-testid="stCaptionContainer"]')
+        raise AssertionError(
+            f"no chart after {timeout_s:g} s on {page.url}\npage shows: {shown.all_inner_texts()}\n"
+            f"server log ends:\n{server_log_tail(page.url)}"
+        ) from None
+
+
+def server_log_tail(url: str, lines: int = 40) -> str:
+    """The last ``lines`` of the log ``streamlit_server`` keeps for the server at ``url``."""
+    port = url.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[1]
+    log = ARTIFACTS / f"streamlit-{port}.log"
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) if log.exists() else f"({log} is missing)"
 
 
 def healthy(url: str) -> bool:

@@ -25,6 +25,7 @@ from noise_core.aer import build_noise_model
 from noise_core.aer.channels import ChannelIndex, GateChannel
 from noise_core.errors import ClassiqExportError, SpecImportError
 from noise_core.json_bounds import json_bounds_problem
+from noise_core.spec.crosstalk import ZZCrosstalkNoise
 from noise_core.spec.models import (
     DepolarizingNoiseOnGate,
     LocalDepolarizingNoiseOnGate,
@@ -56,6 +57,7 @@ LOCAL_EXTENSIONS = (
     "idle_detuning_errors",
     "gate_coherent_errors",
     "local_coherent_errors",
+    "zz_crosstalk_errors",
 )
 """Our fields Classiq's schema lacks."""
 
@@ -79,11 +81,18 @@ def classiq_incompatibilities(spec: NoiseSpec) -> list[str]:
         if entry.num_qubits > CLASSIQ_MAX_GATE_QUBITS
     ]
     problems += [
-        f"{field}[{index}]: {field} is a local extension for {describe_target(entry_target(entry))}"
+        f"{field}[{index}]: {field} is a local extension for {_described(entry)}"
         for field in LOCAL_EXTENSIONS
         for index, entry in enumerate(getattr(spec, field))
     ]
     return problems
+
+
+def _described(entry: Any) -> str:
+    """What an entry applies to, in words: a pair of qubits for ZZ crosstalk, else ``describe_target``."""
+    if isinstance(entry, ZZCrosstalkNoise):
+        return f"qubits {list(entry.pair)}"
+    return describe_target(entry_target(entry))
 
 
 def spec_to_json(spec: NoiseSpec) -> str:
@@ -147,12 +156,22 @@ def aer_dict_omissions(spec: NoiseSpec) -> list[str]:
         "idle_relaxation_errors": "relaxation while waiting",
         "idle_detuning_errors": "detuning and T2* while waiting",
     }
-    return [
+    omitted = [
         f"{field} ({_qubits(len(getattr(spec, field)))}): {what} acts on the scheduled circuit's delays, "
         "not in the dict"
         for field, what in waits.items()
         if getattr(spec, field)
     ]
+    if spec.zz_crosstalk_errors:
+        omitted.append(
+            f"zz_crosstalk_errors ({_pairs(len(spec.zz_crosstalk_errors))}): ZZ crosstalk acts over the scheduled "
+            "circuit's time, not in the dict"
+        )
+    return omitted
+
+
+def _pairs(count: int) -> str:
+    return f"{count} pair" if count == 1 else f"{count} pairs"
 
 
 def _qubits(count: int) -> str:
@@ -245,6 +264,10 @@ def approximate_for_classiq(spec: NoiseSpec) -> tuple[NoiseSpec, list[str]]:
             approximations.append(
                 f"{field}: dropped ({_qubits(len(getattr(spec, field)))}; Classiq has no idle channel)"
             )
+    if spec.zz_crosstalk_errors:
+        approximations.append(
+            f"zz_crosstalk_errors: dropped ({_pairs(len(spec.zz_crosstalk_errors))}; Classiq has no crosstalk channel)"
+        )
     update: dict[str, list[Any]] = {field: [] for field in LOCAL_EXTENSIONS}
     approximated = spec.model_copy(update={**kept, **update, "provenance": None})
     return NoiseSpec.model_validate(approximated.model_dump()), approximations

@@ -16,6 +16,7 @@ KIND_LABELS = {
     "idle": "idle relaxation (T1, T2)",
     "coherent": "coherent errors (over-rotations, phases)",
     "detuning": "detuning of waiting qubits (δ)",
+    "crosstalk": "ZZ crosstalk of coupled pairs (ξ)",
     "interaction": "interaction (remainder)",
 }
 LOSS_LABELS = {"success": "success probability lost", "tvd": "total variation distance"}
@@ -30,6 +31,7 @@ FACTOR_LABELS = {
     "idle": "T1/T2-rate factor (idle)",
     "coherent": "coherent-angle factor",
     "detuning": "detuning factor",
+    "crosstalk": "ZZ-crosstalk factor",
 }
 METRIC_LABELS = {
     "success_probability": "success probability",

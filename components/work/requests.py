@@ -171,6 +171,7 @@ FACTOR_LABELS = {
     "idle": "T1/T2 rates (idle)",
     "coherent": "coherent angles",
     "detuning": "detuning δ",
+    "crosstalk": "ZZ crosstalk ξ",
 }
 """How the app names each of ``FACTOR_KINDS`` (the what-if strip, the sliders, a what-if's description)."""
 

@@ -6,7 +6,8 @@ ideal and noisy distributions. Both are 0 without noise.
 
 - **By kind** (gate = depolarizing and Pauli, relaxation = T1/T2 over gates, readout, idle =
   T1/T2 while waiting, when the circuit waits on a qubit with idle relaxation, and coherent = the
-  rotations after gates, and detuning = the turn of waiting qubits, when the circuit meets them): each kind's loss is
+  rotations after gates, detuning = the turn of waiting qubits, and crosstalk = the ZZ phase of coupled pairs,
+  when the circuit meets them): each kind's loss is
   computed twice, exactly, through ``scale_noise``: *removed* (the full loss minus the loss with
   that kind's factor at 0) and *alone* (the loss with every other kind at 0). Kinds interact (an
   error after an error is not counted twice), so neither column sums to the full loss; the row
@@ -38,6 +39,7 @@ from noise_core.analysis.explicit import Location, location_of
 from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import AnalysisError
 from noise_core.simulation.circuits import LibraryCircuit
+from noise_core.simulation.coverage import ZZ_INSTRUCTION
 from noise_core.simulation.options import RunOptions, RunShortcuts
 from noise_core.simulation.result import SimulationMetrics
 from noise_core.spec.factors import FACTOR_KINDS
@@ -55,8 +57,8 @@ class ErrorBudget:
     total_loss: float
     """The loss with all noise: ideal − noisy success, or the TVD."""
     by_kind: pd.DataFrame
-    """Index: gate, readout, relaxation, (idle,) (coherent,) (detuning,) interaction. Columns: removed, alone
-    (each sums to ``total_loss``); losses are probabilities (0–1)."""
+    """Index: gate, readout, relaxation, (idle,) (coherent,) (detuning,) (crosstalk,) interaction. Columns:
+    removed, alone (each sums to ``total_loss``); losses are probabilities (0–1)."""
     by_location: pd.DataFrame
     """One row per location, largest loss first. Columns: location ('q3', 'q3–q4'), kind ('qubit'/'coupler'),
     qubits (tuple), loss (exact, NaN where not computed), first_order (estimate)."""
@@ -125,12 +127,13 @@ def error_budget(
 
 def _kinds_present(experiment: Experiment) -> tuple[str, ...]:
     """gate, readout and relaxation always; idle when the circuit waits on a qubit with idle relaxation; coherent
-    and detuning when an instruction or a wait of the circuit has one."""
+    and detuning when an instruction or a wait of the circuit has one; crosstalk when a pair picks up ZZ."""
     rows = list(experiment.coverage.itertuples())
     present = {
         "idle": any("idle relaxation" in str(row.channels) for row in rows),
         "coherent": any("coherent" in str(row.channels) for row in rows),
         "detuning": any("detuning" in str(row.channels) for row in rows),
+        "crosstalk": any(row.instruction == ZZ_INSTRUCTION for row in rows),
     }
     return tuple(kind for kind in FACTOR_KINDS if present.get(kind, True))
 
@@ -174,12 +177,15 @@ def _by_kind(kinds: tuple[str, ...], total: float, losses: list[float]) -> pd.Da
 
 
 def _used_locations(experiment: Experiment) -> list[Location]:
-    """Every qubit and coupler the placed circuit touches (measurements and delays included), sorted."""
+    """Every qubit and coupler the placed circuit touches (measurements and delays included) and every pair with
+    ZZ crosstalk in it, sorted."""
     placed = experiment.placed
     found = {
         location_of(tuple(placed.active_qubits[placed.compact.find_bit(q).index] for q in item.qubits))
         for item in placed.compact.data
     }
+    zz_rows = experiment.coverage[experiment.coverage["instruction"] == ZZ_INSTRUCTION]
+    found.update(location_of(tuple(int(q) for q in str(qubits).split(","))) for qubits in zz_rows["qubits"])
     return sorted(found, key=lambda location: (len(location), location))
 
 

@@ -6,8 +6,9 @@ circuits they can: the variants of a budget or a sweep go to Aer as one batch of
 runs. The channels are the ones ``noise_core.aer.build_noise_model`` gives the same spec
 (``ChannelIndex.placement``: precedence and composition included), each as its exact
 superoperator (``GateChannel.superoperator``); a channel on ``measure`` acts just before the
-measurement, as in Aer; a delay gets its qubit's idle relaxation (``simulation.idle``). Readout stays
-outside (``readout_sampling.apply_assignment``).
+measurement, as in Aer; a delay gets its qubit's idle relaxation (``simulation.idle``); a coupler's ZZ
+crosstalk is its ZZPhase gates (``simulation.crosstalk``). Readout stays outside
+(``readout_sampling.apply_assignment``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from qiskit.circuit import Instruction
 from qiskit.quantum_info import SuperOp
 
 from noise_core.aer.channels import ChannelIndex, GateChannel
+from noise_core.simulation.crosstalk import ZZPhaseGate, timed_circuit
 from noise_core.simulation.idle import IdleEntries, delay_nanoseconds
 from noise_core.simulation.placement import PlacedCircuit
 from noise_core.simulation.run import MeasuredBits
@@ -44,14 +46,17 @@ def explicit_noise_circuit(
     """
     channels = ChannelIndex.of(spec)
     idle = IdleEntries.of(spec)
-    circuit = placed.compact.copy_empty_like()
-    for item in placed.compact.data:
+    timed = timed_circuit(placed, spec)
+    circuit = timed.copy_empty_like()
+    for item in timed.data:
         if item.operation.name == "measure":
             continue
-        circuit._append(item)
-        positions = tuple(placed.compact.find_bit(qubit).index for qubit in item.qubits)
+        positions = tuple(timed.find_bit(qubit).index for qubit in item.qubits)
         physical = tuple(placed.active_qubits[position] for position in positions)
-        if without is not None and location_of(physical) == without:
+        removed = without is not None and location_of(physical) == without
+        if not (removed and isinstance(item.operation, ZZPhaseGate)):
+            circuit._append(item)
+        if removed or isinstance(item.operation, ZZPhaseGate):
             continue
         if item.operation.name == "delay":
             channel = idle.channel(physical[0], delay_nanoseconds(item.operation))

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from noise_core.calibration.checks import effective_t2, missing_frequency_finding, t2_limit_finding, usable_value
 from noise_core.calibration.properties import Timestamped
 from noise_core.calibration.snapshot import BackendCalibration
+from noise_core.derive.crosstalk import snapshot_zz
 from noise_core.errors import NoiseStudioError
 from noise_core.gc_pause import garbage_collection_paused
 from noise_core.physics import (
@@ -65,6 +66,7 @@ def derive_noise_spec(
     temperature: float = 0.0,
     gate_lengths: GateLengthsArgument = None,
     gate_length_units: TimeUnit = "ns",
+    zz_crosstalk: bool = False,
 ) -> NoiseSpec:
     """The noise model ``NoiseModel.from_backend`` builds from ``calibration``, as a ``NoiseSpec``.
 
@@ -73,7 +75,8 @@ def derive_noise_spec(
     ``[(gate, value), ...]`` or ``[(gate, qubits, value), ...]`` (``qubits`` None = every tuple)
     in ``gate_length_units`` ('ns', 'us', 'µs', 'ms', 's'), overriding the snapshot's durations,
     first match winning. ``idle_relaxation`` adds each qubit's relaxation while it idles
-    (``idle_relaxation_errors``; ``from_backend`` puts it on delays). Invalid options raise
+    (``idle_relaxation_errors``; ``from_backend`` puts it on delays). ``zz_crosstalk`` (not in ``from_backend``)
+    adds the static ZZ of each coupler the snapshot reports (``derive.crosstalk``). Invalid options raise
     ``pydantic.ValidationError`` (a ``ValueError``) naming the option.
     """
     keywords = DerivationOptions(
@@ -84,6 +87,7 @@ def derive_noise_spec(
         temperature=float(temperature),
         gate_lengths=_gate_length_overrides(gate_lengths),
         gate_length_units=gate_length_units,
+        zz_crosstalk=zz_crosstalk,
     )
     if options is not None and keywords != DerivationOptions():
         raise NoiseStudioError("pass the derivation options either as DerivationOptions or as keywords, not both")
@@ -124,12 +128,15 @@ class _Derivation:
         depolarizing, relaxation = self._gate_channels()
         readout = self._readout_errors() if self.options.readout_error else []
         self._report_unused_overrides()
+        zz_entries, zz_findings = snapshot_zz(self.calibration) if self.options.zz_crosstalk else ([], [])
+        self.findings += zz_findings
         return NoiseSpec(
             basis_gates=sorted(name for name in self.calibration.gate_names if not is_non_unitary(name)),
             local_depolarizing_errors=depolarizing,
             local_thermal_relaxation_errors=relaxation,
             local_readout_errors=readout,
             idle_relaxation_errors=self._idle_relaxations(),
+            zz_crosstalk_errors=zz_entries,
             provenance=Provenance(
                 backend_name=self.calibration.backend_name,
                 backend_version=self.calibration.backend_version,

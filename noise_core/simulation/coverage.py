@@ -34,7 +34,14 @@ COVERAGE_COLUMNS = [
 ``reported_error``: the calibration's ``gate_error`` (``readout_error`` for measure) of that
 placement, NaN without a calibration or entry, or when the gate_error is not usable (missing, NaN or
 negative: the derivation treats it as missing, see ``uncalibrated_couplers``). ``idle_ns``: for
-``delay``, the qubit's total idle time in ns (NaN for other instructions)."""
+``delay``, the qubit's total idle time in ns (NaN for other instructions).
+
+A pair with ZZ crosstalk gets a row of its own: instruction 'zz', the pair, count 1 (its phases over the
+schedule, ``simulation.crosstalk``, add up to one), source 'crosstalk', the total phase Φ in the channels, infidelity
+1 − |Tr U|²/16 = 3·(1 − cos Φ)/8 of U = diag(1, 1, 1, e^{−iΦ}), and in ``idle_ns`` the time it acted."""
+
+ZZ_INSTRUCTION = "zz"
+"""The coverage row of a pair's ZZ crosstalk (not a gate: the phase its qubits pick up over the schedule)."""
 
 NOISELESS_BY_DESIGN = frozenset({"delay"})
 """Instructions that need no channel of their own to be covered: a delay is noiseless without idle entries."""
@@ -46,12 +53,14 @@ def noise_coverage(
     calibration: BackendCalibration | None = None,
     *,
     physical: tuple[int, ...] | None = None,
+    crosstalk: Mapping[tuple[int, int], tuple[float, float]] | None = None,
 ) -> pd.DataFrame:
     """One row per (instruction, physical qubits) of ``circuit`` (inside ``if_else``/``switch`` blocks too), with its
     count and noise.
 
     ``physical``: the physical qubit of each circuit qubit (a compact circuit's ``active_qubits``);
-    default, circuit qubit i is physical qubit i.
+    default, circuit qubit i is physical qubit i. ``crosstalk``: each pair's ZZ phase (rad) and time (ns)
+    (``crosstalk.zz_totals``), a row each.
     """
     qubit_index = {bit: index if physical is None else physical[index] for index, bit in enumerate(circuit.qubits)}
     flat = list(_flattened(circuit, qubit_index))
@@ -88,6 +97,11 @@ def noise_coverage(
             infidelity = 0.0 if placement.channel is None else 1.0 - placement.channel.process_fidelity()
         reported = _reported_error(calibration, name, qubits)
         rows.append([name, ",".join(map(str, qubits)), count, source, kinds, infidelity, reported, math.nan])
+    for (first, second), (phase, nanoseconds) in sorted((crosstalk or {}).items()):
+        rows.append(
+            [ZZ_INSTRUCTION, f"{first},{second}", 1, "crosstalk", f"ZZ crosstalk (Φ = {phase:.3g} rad)",
+             3.0 * (1.0 - math.cos(phase)) / 8.0, math.nan, nanoseconds]
+        )  # fmt: skip
     return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
 
 

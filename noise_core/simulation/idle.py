@@ -32,6 +32,16 @@ from noise_core.physics import CoherentRotation, Relaxation
 from noise_core.spec.models import NoiseSpec
 from noise_core.spec.relaxation import IdleDetuningNoise, IdleRelaxationNoise
 
+TIME_BOUND_FIELDS = ("idle_relaxation_errors", "idle_detuning_errors", "zz_crosstalk_errors")
+"""Spec fields of noise that acts over time on the schedule: a spec with any of them is scheduled ALAP, and
+``idle_noise=False`` leaves them all out."""
+
+
+def is_time_bound(spec: NoiseSpec) -> bool:
+    """True when the spec has noise that needs the circuit's schedule (``TIME_BOUND_FIELDS``)."""
+    return any(getattr(spec, field) for field in TIME_BOUND_FIELDS)
+
+
 NANOSECONDS_PER_UNIT = {"s": 1e9, "ms": 1e6, "us": 1e3, "µs": 1e3, "ns": 1.0, "ps": 1e-3}
 """Delay units Qiskit writes, in ns (``dt`` needs the device's sample time, which snapshots lack)."""
 
@@ -51,6 +61,35 @@ class _ALAPInSeconds(ALAPScheduleAnalysis):  # type: ignore[misc]  # Qiskit ship
 
     def _get_node_duration(self, node: DAGOpNode, dag: DAGCircuit) -> float:
         return float(super()._get_node_duration(node, dag))
+
+
+Timing = tuple[tuple[float, float], ...]
+"""(start, duration) in ns of each instruction of a scheduled circuit, in the order of its ``data``."""
+
+
+def scheduled_times(scheduled: QuantumCircuit, target: Target) -> Timing:
+    """When each instruction of ``schedule_alap``'s output starts and how long it lasts (ns), from ``target``'s
+    durations (a gate without one takes 0) and the delays'. Every qubit's time is filled with gates and delays,
+    so each instruction starts when its qubits' previous ones end (the ALAP start times); barriers take none."""
+    clock: dict[int, float] = {}
+    times = []
+    for item in scheduled.data:
+        qubits = [scheduled.find_bit(qubit).index for qubit in item.qubits]
+        duration = _duration_ns(target, item.operation, tuple(qubits))
+        start = max((clock.get(qubit, 0.0) for qubit in qubits), default=0.0)
+        clock.update(dict.fromkeys(qubits, start + duration))
+        times.append((start, duration))
+    return tuple(times)
+
+
+def _duration_ns(target: Target, operation: Instruction, qubits: tuple[int, ...]) -> float:
+    if operation.name == "delay":
+        return delay_nanoseconds(operation)
+    if operation.name == "barrier" or operation.name not in target:
+        return 0.0
+    properties = target[operation.name].get(qubits)
+    duration = None if properties is None else properties.duration
+    return 0.0 if duration is None else float(duration) * 1e9
 
 
 def delay_nanoseconds(operation: Instruction) -> float:

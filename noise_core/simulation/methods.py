@@ -28,6 +28,7 @@ from noise_core.simulation.cost import (
     expected_branches,
     statevector_bytes,
 )
+from noise_core.simulation.crosstalk import zz_totals
 from noise_core.simulation.idle import IdleEntries, delay_nanoseconds
 from noise_core.simulation.placement import PlacedCircuit
 from noise_core.spec.models import NoiseSpec
@@ -200,7 +201,16 @@ def stabilizer_problem(placed: PlacedCircuit, spec: NoiseSpec | None) -> str | N
         if channel is not None:
             what = "relaxes" if channel.relaxations[0] is not None else "turns (detuning)"
             return f"qubit {qubit} {what} while idle, which is not a Pauli channel"
-    return None
+    return _crosstalk_problem(placed, spec)
+
+
+def _crosstalk_problem(placed: PlacedCircuit, spec: NoiseSpec) -> str | None:
+    """ZZ crosstalk turns a pair by angles that are not multiples of π/2 (``simulation.crosstalk``)."""
+    totals = zz_totals(placed, spec)
+    if not totals:
+        return None
+    pair, (phase, _nanoseconds) = next(iter(totals.items()))
+    return f"qubits {list(pair)} pick up a ZZ crosstalk phase ({phase:.3g} rad in all), which is not a Clifford gate"
 
 
 def non_clifford_gate(circuit: QuantumCircuit) -> str | None:

@@ -51,8 +51,9 @@ class RunOptions:
     - ``limits``: memory, shot and speed limits (``SimulationLimits``).
     - ``expected_outcomes``: the success outcomes (bitstrings, clbit 0 last) of a circuit that does
       not know its own; a library circuit's are used when None.
-    - ``idle_noise`` (None: on when the spec has ``idle_relaxation_errors``): schedule the circuit
-      ALAP and relax each qubit while it waits; False runs without the idle entries.
+    - ``idle_noise`` (None: on when the spec has time-bound noise, ``idle.TIME_BOUND_FIELDS``): schedule the
+      circuit ALAP, relax and detune each qubit while it waits and let coupled pairs pick up their ZZ phase;
+      False runs without those entries.
     - ``avoid_uncalibrated_couplers``: offer the transpiler no coupler whose two-qubit gate has no
       usable reported error (``target.build_target``).
     """

@@ -19,7 +19,7 @@ from qiskit.transpiler.exceptions import TranspilerError
 from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import SimulationError
 from noise_core.simulation.circuit_facts import SwapCounter
-from noise_core.simulation.idle import schedule_alap
+from noise_core.simulation.idle import Timing, schedule_alap, scheduled_times
 from noise_core.simulation.target import (
     LeftOut,
     build_target,
@@ -56,6 +56,8 @@ class PlacedCircuit:
     """Calibration entries the target left out (broken couplers, unknown gates, uncalibrated couplers avoided)."""
     routing_swaps: int = 0
     """SWAPs the transpiler's router inserted (``circuit_facts.SwapCounter``)."""
+    timing: Timing | None = None
+    """(start, duration) in ns of each ``compact`` instruction on the ALAP schedule; None when not scheduled."""
 
     def placements(self) -> frozenset[tuple[str, tuple[int, ...]]] | None:
         """Each (instruction, physical qubits) the compact circuit applies; None for a dynamic circuit (its
@@ -118,6 +120,9 @@ def place_circuit(
     layouts = _layouts(transpiled, circuit.num_qubits)  # read first: the scheduling pass manager drops them
     if schedule and not has_control_flow(transpiled):  # Qiskit's scheduling passes do not take branches
         transpiled = schedule_alap(transpiled, device.target)
+        return _compacted(
+            transpiled, layouts, device.left_out, swaps.inserted, scheduled_times(transpiled, device.target)
+        )
     return _compacted(transpiled, layouts, device.left_out, swaps.inserted)
 
 
@@ -174,7 +179,9 @@ def _compacted(
     layouts: tuple[tuple[int, ...], tuple[int, ...]],
     left_out: tuple[LeftOut, ...],
     routing_swaps: int,
+    times: Timing | None = None,
 ) -> PlacedCircuit:
+    """``transpiled`` on its active qubits; ``times``: the schedule of ``transpiled``, kept for what stays."""
     qubit_index = {bit: index for index, bit in enumerate(transpiled.qubits)}
     clbit_index = {bit: index for index, bit in enumerate(transpiled.clbits)}
     active = sorted(
@@ -184,6 +191,7 @@ def _compacted(
     position = {physical: index for index, physical in enumerate(active)}
     measurements: list[tuple[int, int]] = []
     last_use = _last_use(transpiled, qubit_index)
+    kept_times = []
     for index, item in enumerate(transpiled.data):
         if item.operation.name == "barrier":
             continue
@@ -191,6 +199,8 @@ def _compacted(
             continue  # waiting after a qubit's last instruction (or on an unused qubit) changes nothing measured
         qubits = tuple(compact.qubits[position[qubit_index[q]]] for q in item.qubits)
         compact._append(CircuitInstruction(item.operation, qubits, item.clbits))
+        if times is not None:
+            kept_times.append(times[index])
         if item.operation.name == "measure":
             measurements.append((clbit_index[item.clbits[0]], qubit_index[item.qubits[0]]))
     initial, final = layouts
@@ -204,6 +214,7 @@ def _compacted(
         final_layout=final,
         left_out=left_out,
         routing_swaps=routing_swaps,
+        timing=None if times is None else tuple(kept_times),
     )
 
 

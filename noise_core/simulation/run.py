@@ -27,6 +27,7 @@ from noise_core.aer.model import Placements
 from noise_core.errors import SimulationError
 from noise_core.gc_pause import garbage_collection_paused
 from noise_core.simulation.cost import statevector_bytes
+from noise_core.simulation.crosstalk import timed_circuit
 from noise_core.simulation.idle import with_idle_noise
 from noise_core.simulation.methods import SimulationLimits, stabilizer_problem
 from noise_core.simulation.placement import PlacedCircuit
@@ -70,8 +71,9 @@ class AerRun:
         self.rng = rng
         self.aer_seeds = aer_seeds
         self.limits = limits
-        self.noisy_circuit = with_idle_noise(placed.compact, placed.active_qubits, spec)
-        """The compact circuit with each delay followed by its idle relaxation (the compact one without idle noise)."""
+        self.noisy_circuit = with_idle_noise(timed_circuit(placed, spec), placed.active_qubits, spec)
+        """The compact circuit with its ZZ crosstalk, and each delay followed by its waiting noise (the compact one
+        without time-bound noise)."""
         self.bits = MeasuredBits(placed)
         self.num_clbits = self.bits.num_clbits
         self.measured = self.bits.measured

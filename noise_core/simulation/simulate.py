@@ -47,7 +47,8 @@ from noise_core.simulation.circuit_facts import circuit_facts
 from noise_core.simulation.circuits import LibraryCircuit
 from noise_core.simulation.cost import estimated_peak_bytes, estimated_seconds
 from noise_core.simulation.coverage import noise_coverage, shot_error_probability, uncalibrated_couplers, uncovered
-from noise_core.simulation.idle import schedule_timeline
+from noise_core.simulation.crosstalk import zz_totals
+from noise_core.simulation.idle import TIME_BOUND_FIELDS, is_time_bound, schedule_timeline
 from noise_core.simulation.methods import check_memory, choose_method, transpile_level
 from noise_core.simulation.options import RunOptions, RunShortcuts, run_options
 from noise_core.simulation.placement import PlacedCircuit, has_control_flow, place_circuit
@@ -117,10 +118,10 @@ def simulate(
             errors = metric_standard_errors(ideal_probabilities, ideal_counts, noisy_counts, prepared.expected, seed)
             metrics = replace(metrics, standard_errors=errors)
         warnings = _warnings(placed, prepared.coverage, spec, calibration)
-        if spec.idle_relaxation_errors and calibration is not None and has_control_flow(placed.compact):
+        if is_time_bound(spec) and calibration is not None and has_control_flow(placed.compact):
             warnings += (
                 "A dynamic circuit is not scheduled (Qiskit's scheduling passes do not take branches): idle "
-                "relaxation acts only on the delays it contains",
+                "relaxation and detuning act only on the delays it contains, and ZZ crosstalk not at all",
             )
     return SimulationResult(
         ideal_counts=ideal_counts,
@@ -251,12 +252,14 @@ def prepare_simulation(
             optimization_level=level,
             seed=options.seed % 2**31,
             initial_layout=None if options.initial_layout is None else list(options.initial_layout),
-            schedule=bool(spec.idle_relaxation_errors),
+            schedule=is_time_bound(spec),
             avoid_uncalibrated_couplers=options.avoid_uncalibrated_couplers,
         )
     chosen, reason = choose_method(options.method, placed, spec, options.limits)
     with stopwatch("coverage"):
-        coverage = noise_coverage(placed.compact, spec, calibration, physical=placed.active_qubits)
+        coverage = noise_coverage(
+            placed.compact, spec, calibration, physical=placed.active_qubits, crosstalk=zz_totals(placed, spec)
+        )
     error_probability = shot_error_probability(coverage)
     check_memory(chosen, len(placed.active_qubits), options.shots, error_probability, options.limits)
     return PreparedSimulation(
@@ -265,12 +268,13 @@ def prepare_simulation(
 
 
 def with_idle_choice(spec: NoiseSpec, idle_noise: bool | None) -> NoiseSpec:
-    """``spec`` as ``simulate`` runs it: without its idle entries when ``idle_noise`` is False.
+    """``spec`` as ``simulate`` runs it: without its time-bound entries (idle relaxation, detuning, ZZ crosstalk:
+    ``idle.TIME_BOUND_FIELDS``) when ``idle_noise`` is False.
 
-    A spec with idle entries is scheduled (``prepare_simulation``); one without runs unscheduled.
+    A spec with any of them is scheduled (``prepare_simulation``); one without runs unscheduled.
     """
-    if idle_noise is False and spec.idle_relaxation_errors:
-        return spec.model_copy(update={"idle_relaxation_errors": []})
+    if idle_noise is False and is_time_bound(spec):
+        return spec.model_copy(update={field: [] for field in TIME_BOUND_FIELDS})
     return spec
 
 

@@ -1,6 +1,7 @@
 """The noise specification: channel models, their shared base, provenance, findings, schema, gate arity."""
 
 from noise_core.spec.coherent import CoherentErrorOnGate, LocalCoherentErrorOnGate
+from noise_core.spec.crosstalk import ZZCrosstalkNoise
 from noise_core.spec.factors import FACTOR_KINDS, NoiseFactors
 from noise_core.spec.findings import Finding, FindingKind, findings_table
 from noise_core.spec.fingerprint import spec_fingerprint
@@ -47,6 +48,7 @@ __all__ = [
     "Provenance",
     "ThermalRelaxationNoiseOnGate",
     "ThermalRelaxationParameters",
+    "ZZCrosstalkNoise",
     "assignment_from_flips",
     "assignment_matrix",
     "describe_validation_error",

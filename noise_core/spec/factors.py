@@ -15,7 +15,7 @@ from typing import Any, Literal, get_args
 
 from noise_core.errors import ScalingError
 
-FactorKind = Literal["gate", "readout", "relaxation", "idle", "coherent", "detuning"]
+FactorKind = Literal["gate", "readout", "relaxation", "idle", "coherent", "detuning", "crosstalk"]
 FACTOR_KINDS: tuple[FactorKind, ...] = get_args(FactorKind)
 """The kinds of noise a factor scales, in the order the app shows them."""
 FACTOR_MEANINGS: dict[FactorKind, str] = {
@@ -25,6 +25,7 @@ FACTOR_MEANINGS: dict[FactorKind, str] = {
     "idle": "Multiplies the rates 1/T1, 1/T2 and 1/T2* while qubits wait (2 halves them); 0 removes idle relaxation",
     "coherent": "Multiplies every coherent angle ε and phase φ (each stays within ±π); 0 removes coherent errors",
     "detuning": "Multiplies every qubit's detuning δ (signs kept); 0 removes it",
+    "crosstalk": "Multiplies every pair's ZZ coupling ξ (signs kept); 0 removes ZZ crosstalk",
 }
 """What each factor does, in one line: the spec's field descriptions and the app's help read it."""
 
@@ -42,6 +43,7 @@ class NoiseFactors:
     idle: float = 1.0
     coherent: float = 1.0
     detuning: float = 1.0
+    crosstalk: float = 1.0
 
     def __post_init__(self) -> None:
         for kind in FACTOR_KINDS:

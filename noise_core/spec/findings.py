@@ -33,6 +33,7 @@ class FindingKind(StrEnum):
     FUTURE_DATE = "future_date"
     BELOW_COHERENCE_LIMIT = "gate_error_below_relaxation_limit"
     SKIPPED_ENTRY = "skipped_entry"
+    ZZ_REPORTED = "zz_reported"
 
 
 class Finding(BaseModel):

@@ -3,11 +3,9 @@
 Field names and shapes follow Classiq's SDK (``from classiq import
 ClassiqSimulatorNoiseSpecification``, classiq 1.34; its JSON Schema is in
 ``tests/data/classiq_1.34.0_noise_spec.schema.json``) so that the Classiq subset of a spec is
-accepted there as is; ``noise_core.export`` holds what that subset cannot express. Two local
-extensions carry what a device-derived model needs and Classiq's schema lacks:
-``local_pauli_errors``, ``local_thermal_relaxation_errors``, ``idle_relaxation_errors``
-(relaxation models: ``relaxation.py``) and ``gate_coherent_errors`` / ``local_coherent_errors``
-(``coherent.py``).
+accepted there as is; ``noise_core.export`` holds what that subset cannot express. Local extensions carry
+what a device-derived model needs and Classiq's schema lacks (``export.LOCAL_EXTENSIONS``): relaxation and
+detuning (``relaxation.py``), coherent errors (``coherent.py``) and ZZ crosstalk (``crosstalk.py``).
 
 Semantics, shared with Aer (``qiskit_aer.noise.errors.standard_errors``):
 
@@ -46,6 +44,7 @@ from noise_core.spec.base import (
     rule_error,
 )
 from noise_core.spec.coherent import CoherentErrorOnGate, LocalCoherentErrorOnGate
+from noise_core.spec.crosstalk import ZZCrosstalkNoise, check_one_entry_per_pair
 from noise_core.spec.gates import known_gate_arity, max_depolarizing_probability
 from noise_core.spec.provenance import Provenance
 from noise_core.spec.relaxation import (
@@ -305,6 +304,7 @@ GATE_CHANNEL_FIELDS = (
 
 QUBIT_FIELDS = ("local_readout_errors", "idle_relaxation_errors", "idle_detuning_errors")
 """Spec fields with one entry per qubit."""
+PAIR_FIELDS = ("zz_crosstalk_errors",)  # one entry per pair of qubits (``entry.pair``)
 
 
 class NoiseSpec(SpecModel):
@@ -344,6 +344,9 @@ class NoiseSpec(SpecModel):
         default_factory=list,
         description="Local extension (not in Classiq's schema): detuning (kHz) and T2* (ns) of each qubit's waits.",
     )
+    zz_crosstalk_errors: list[ZZCrosstalkNoise] = Field(
+        default_factory=list, description="Local extension (not in Classiq's schema): static ZZ of qubit pairs (kHz)."
+    )
     provenance: Provenance | None = Field(
         default=None, description="Source snapshot, options and adjustments of a derived spec (not in Classiq's)."
     )
@@ -370,6 +373,7 @@ class NoiseSpec(SpecModel):
             self._check_no_duplicate_targets(field)
         self._check_consistent_arity()
         check_t2_star_limits(self.idle_relaxation_errors, self.idle_detuning_errors)
+        check_one_entry_per_pair(self.zz_crosstalk_errors)
         return self
 
     def _check_no_duplicate_targets(self, field: str) -> None:
@@ -400,7 +404,7 @@ class NoiseSpec(SpecModel):
     @property
     def is_ideal(self) -> bool:
         """True when no channel is set: simulating this spec is noise-free."""
-        has_channel = any(getattr(self, field) for field in (*GATE_CHANNEL_FIELDS, *QUBIT_FIELDS))
+        has_channel = any(getattr(self, field) for field in (*GATE_CHANNEL_FIELDS, *QUBIT_FIELDS, *PAIR_FIELDS))
         has_global_readout = (
             self.readout_bit_flip_probability is not None or self.readout_assignment_probabilities is not None
         )

@@ -51,6 +51,11 @@ class DerivationOptions(SpecModel):
     temperature: float = Field(
         default=0.0, strict=True, ge=0.0, description="Qubit temperature in mK; sets the excited-state population."
     )
+    zz_crosstalk: bool = Field(
+        default=False,
+        strict=True,
+        description="Static ZZ per coupler from the snapshot's general zz_ab entries (not in from_backend).",
+    )
     gate_lengths: list[GateLengthOverride] = Field(
         default_factory=list,
         max_length=MAX_GATE_LENGTH_OVERRIDES,
@@ -67,6 +72,8 @@ class DerivationOptions(SpecModel):
             "thermal_relaxation": "thermal relaxation off", "idle_relaxation": "idle relaxation off",
         }  # fmt: skip
         words = [text for name, text in switches.items() if getattr(self, name) != getattr(defaults, name)]
+        if self.zz_crosstalk:
+            words.append("ZZ crosstalk from the snapshot")
         if self.temperature != defaults.temperature:
             words.append(f"temperature {self.temperature:g} mK")
         for override in self.gate_lengths:
@@ -85,6 +92,7 @@ class NoiseScaling(SpecModel):
     idle: float = Field(default=1.0, strict=True, ge=0.0, description=FACTOR_MEANINGS["idle"])
     coherent: float = Field(default=1.0, strict=True, ge=0.0, description=FACTOR_MEANINGS["coherent"])
     detuning: float = Field(default=1.0, strict=True, ge=0.0, description=FACTOR_MEANINGS["detuning"])
+    crosstalk: float = Field(default=1.0, strict=True, ge=0.0, description=FACTOR_MEANINGS["crosstalk"])
     kept_at_maximum: list[str] = Field(
         default_factory=list,
         description="Entries already at their physical maximum (gates reported broken), left there by a factor > 1.",

@@ -11,7 +11,8 @@
 - ``idle`` does the same for the idle relaxation (``idle_relaxation_errors``) and T2* of waits;
 - ``coherent`` multiplies every coherent angle ε and phase φ (``gate_coherent_errors``,
   ``local_coherent_errors``), keeping each sign; each must stay within ±π;
-- ``detuning`` multiplies every qubit's detuning δ (``idle_detuning_errors``), keeping its sign.
+- ``detuning`` multiplies every qubit's detuning δ (``idle_detuning_errors``), keeping its sign;
+- ``crosstalk`` multiplies every pair's ZZ coupling ξ (``zz_crosstalk_errors``), keeping its sign.
 
 A factor of 0 removes that kind of noise (its entries are dropped). A factor that would push a
 channel past its physical limit (λ above 4ⁿ/(4ⁿ−1), a probability above 1) is refused with the
@@ -30,9 +31,17 @@ from functools import partial
 from typing import Any
 
 from noise_core.errors import ScalingError
+from noise_core.spec.crosstalk import MAX_ZZ_KHZ
 from noise_core.spec.factors import NoiseFactors
 from noise_core.spec.gates import max_depolarizing_probability
-from noise_core.spec.models import GATE_CHANNEL_FIELDS, QUBIT_FIELDS, NoiseSpec, describe_target, is_identity_pauli
+from noise_core.spec.models import (
+    GATE_CHANNEL_FIELDS,
+    PAIR_FIELDS,
+    QUBIT_FIELDS,
+    NoiseSpec,
+    describe_target,
+    is_identity_pauli,
+)
 from noise_core.spec.provenance import NoiseScaling
 from noise_core.spec.readout import assignment_matrix, with_qubit_readout
 from noise_core.spec.relaxation import MAX_DETUNING_KHZ
@@ -54,6 +63,7 @@ def scale_noise(spec: NoiseSpec, factors: NoiseFactors | None = None, **shortcut
     kept += _scale("readout", factors.readout, _readout_knobs(document))
     kept += _scale("coherent", factors.coherent, _coherent_knobs(document))
     kept += _scale("detuning", factors.detuning, _detuning_knobs(document))
+    kept += _scale("crosstalk", factors.crosstalk, _crosstalk_knobs(document))
     _remove_zeroed(document, factors)
     _scale_relaxation(document, factors.relaxation)
     _scale_idle(document, factors.idle)
@@ -91,6 +101,8 @@ def scale_noise_on(
     }
     for field in QUBIT_FIELDS:
         update[field] = [*getattr(scaled, field), *(e for e in getattr(spec, field) if e.qubit not in kept)]
+    for field in PAIR_FIELDS:
+        update[field] = [*getattr(scaled, field), *(e for e in getattr(spec, field) if not kept.issuperset(e.pair))]
     return NoiseSpec.model_validate(scaled.model_copy(update=update).model_dump())
 
 
@@ -98,7 +110,8 @@ def largest_factor(spec: NoiseSpec, kind: str) -> float:
     """The largest ``kind`` factor ``scale_noise`` accepts on ``spec``: ∞ for relaxation and idle (rates have
     no upper limit) and where no entry of that kind is below its maximum."""
     knobs = {
-        "gate": _gate_knobs, "readout": _readout_knobs, "coherent": _coherent_knobs, "detuning": _detuning_knobs
+        "gate": _gate_knobs, "readout": _readout_knobs, "coherent": _coherent_knobs, "detuning": _detuning_knobs,
+        "crosstalk": _crosstalk_knobs,
     }.get(kind)  # fmt: skip
     if knobs is None:
         return math.inf
@@ -243,6 +256,14 @@ def _detuning_knobs(document: Document) -> list[_Knob]:
     ]
 
 
+def _crosstalk_knobs(document: Document) -> list[_Knob]:
+    """|ξ| of every pair, at most ``MAX_ZZ_KHZ``; written back with its sign."""
+    return [
+        _Knob(abs(entry["zz"]), MAX_ZZ_KHZ, f"ZZ of qubits {entry['qubits']}", _signed_writer(entry, "zz"))
+        for entry in document["zz_crosstalk_errors"]
+    ]
+
+
 def _signed_writer(container: Any, key: Any) -> Callable[[float], None]:
     """Writes a magnitude back with the sign the value had."""
     sign = math.copysign(1.0, container[key])
@@ -287,6 +308,8 @@ def _remove_zeroed(document: Document, factors: NoiseFactors) -> None:
         document["idle_relaxation_errors"] = []
     if factors.coherent == 0.0:
         document.update(gate_coherent_errors=[], local_coherent_errors=[])
+    if factors.crosstalk == 0.0:
+        document["zz_crosstalk_errors"] = []
     for entry in document["idle_detuning_errors"]:
         if factors.detuning == 0.0:
             entry["detuning"] = 0.0

@@ -21,6 +21,7 @@ from harness.browser import (
     chromium,
     device_shown,
     download,
+    first_result,
     healthy,
     new_session,
     no_exceptions,
@@ -55,7 +56,7 @@ def page(app_url: str):  # type: ignore[no-untyped-def]
 
 def test_device_page_opens_on_default_preset_and_survives_a_bad_upload(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(exist_ok=True)
-    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=120_000)
+    first_result(page)
     wait_until_idle(page)
     open_page(page, "Device")
     assert device_shown(page) == ("ibm_pittsburgh", "156")
@@ -85,7 +86,7 @@ def test_a_newcomer_journey_from_default_result_to_imported_spec(page, tmp_path:
     """Default histogram → an edit redraws the result beside the editor → upload → derive → invalid edit → fix →
     simulate → export → import."""
     ARTIFACTS.mkdir(exist_ok=True)
-    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=120_000)
+    first_result(page)
     wait_until_idle(page)
     assert page.get_by_role("heading", name="Simulate").count() == 1
     default_success = success_probability(page)
@@ -181,7 +182,7 @@ def test_a_long_task_in_one_session_neither_stalls_another_nor_the_server() -> N
     with streamlit_server() as url, chromium() as browser:
         first, second = new_session(browser, url), new_session(browser, url)
         for session in (first, second):
-            session.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=120_000)
+            first_result(session)
             wait_until_idle(session)
         set_number(first, "shots", 20000)
         wait_until_idle(first)
@@ -212,7 +213,7 @@ def test_a_page_opened_by_its_own_url_on_a_fresh_server_renders() -> None:
     with streamlit_server() as url, chromium() as browser:
         page = new_session(browser, f"{url}/noise")
         page.get_by_role("heading", name="Noise model").first.wait_for(timeout=120_000)
-        page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=120_000)  # the live result
+        first_result(page)  # the live result
         wait_until_idle(page)
         assert no_exceptions(page)
         assert "ibm_pittsburgh" in page.get_by_text("Device: ibm_pittsburgh").first.inner_text()

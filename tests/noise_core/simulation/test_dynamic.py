@@ -74,8 +74,8 @@ def test_teleportation_is_ideal_without_noise_and_costs_its_branches_noise_on_a_
     corrections = noisy.coverage[noisy.coverage["instruction"].isin(["x", "z", "rz"])]
     assert not corrections.empty  # the gates inside the if_else blocks are counted with their noise
     assert noisy.warnings == (
-        "A dynamic circuit is not scheduled (Qiskit's scheduling passes do not take branches): idle relaxation acts "
-        "only on the delays it contains",
+        "A dynamic circuit is not scheduled (Qiskit's scheduling passes do not take branches): idle relaxation "
+        "and detuning act only on the delays it contains, and ZZ crosstalk not at all",
     )
 
 

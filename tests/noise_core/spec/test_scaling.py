@@ -219,7 +219,7 @@ def test_a_factor_that_is_not_a_finite_non_negative_number_is_refused(bad: objec
 
 
 def test_noise_factors_name_the_kinds_and_scale_noise_takes_them_or_keywords_alike() -> None:
-    assert FACTOR_KINDS == ("gate", "readout", "relaxation", "idle", "coherent", "detuning")
+    assert FACTOR_KINDS == ("gate", "readout", "relaxation", "idle", "coherent", "detuning", "crosstalk")
     factors = NoiseFactors.of({"gate": 2, "idle": 0})
     assert factors.as_dict() == {
         "gate": 2.0,
@@ -228,6 +228,7 @@ def test_noise_factors_name_the_kinds_and_scale_noise_takes_them_or_keywords_ali
         "idle": 0.0,
         "coherent": 1.0,
         "detuning": 1.0,
+        "crosstalk": 1.0,
     }
     assert factors.with_factor("readout", 3).readout == 3.0 and not factors.is_identity and NoiseFactors().is_identity
     assert scale_noise(derived(), factors) == scale_noise(derived(), gate=2, idle=0)

@@ -235,11 +235,12 @@ def test_noise_factors_name_the_kinds_and_scale_noise_takes_them_or_keywords_ali
     assert scale_noise(derived(), factors, gate=1) == scale_noise(derived(), idle=0)  # keywords replace fields
     with pytest.raises(
         ScalingError,
-        match="unknown factor 'temperature'; the factors are gate, readout, relaxation, idle, coherent, detuning",
+        match="unknown factor 'temperature'; the factors are gate, readout, relaxation, idle, coherent, detuning, "
+        "crosstalk",
     ):
         NoiseFactors.of({"temperature": 2})
-    with pytest.raises(ScalingError, match="unknown factor 'crosstalk'"):
-        factors.with_factor("crosstalk", 2)
+    with pytest.raises(ScalingError, match="unknown factor 'readout_correlation'"):
+        factors.with_factor("readout_correlation", 2)
 
 
 def test_scaling_on_some_qubits_scales_their_entries_and_leaves_every_other_qubits_as_they_were() -> None:

@@ -24,6 +24,8 @@ from noise_core.spec.gates import known_gate_arity, max_depolarizing_probability
 
 PER_QUBIT_TABLES = frozenset({"readout", "idle"})
 """Tables with one row per qubit (keyed by ``qubit``)."""
+PAIR_TABLES = frozenset({"crosstalk"})
+"""Tables with one row per pair of qubits (keyed by ``qubits``) and no gate."""
 EXACT = "exact"
 """Hidden column of the gate tables: {column: (displayed text, exact values in the spec's units)} and,
 under ``ORDER``, {spec field: index of the row's entry in the spec it was built from}."""
@@ -33,6 +35,7 @@ TABLE_KEYS = {
     "qubit_specific": ("gate", "qubits"),
     "readout": ("qubit",),
     "idle": ("qubit",),
+    "crosstalk": ("qubits",),
 }
 """Columns that identify a row when comparing with the derived tables."""
 COLUMN_LABELS = {
@@ -49,6 +52,7 @@ COLUMN_LABELS = {
     "phases": "phases φ0, φ1 (rad)",
     "detuning": "detuning δ (kHz)",
     "t2_star": "T2* (µs)",
+    "zz": "ZZ ξ (kHz)",
     "qubit": "qubit",
     "p1_given_0": "P(1|0)",
     "p0_given_1": "P(0|1)",
@@ -57,6 +61,7 @@ COLUMN_LABELS = {
 SPEC_PER_SHOWN_UNIT = {
     "t1": 1000.0, "t2": 1000.0, "time": 1.0, "excited": 1.0, "depolarizing": 1.0, "p1_given_0": 1.0,
     "p0_given_1": 1.0, "coherent": 1.0, "phases": 1.0, "detuning": 1.0, "t2_star": 1000.0,
+    "zz": 1.0,
 }  # fmt: skip
 """Spec value (ns for times) per displayed unit of each number column: T1/T2/T2* in µs, gate time in ns."""
 SIGNIFICANT_DIGITS = 4
@@ -324,6 +329,8 @@ def entry_label(table: str, row: pd.Series | dict[str, Any]) -> str:
         return f"qubit {qubit_label(row.get('qubit'))}"
     if table == "qubit_specific":
         return f"{row.get('gate')} on {row.get('qubits')}"
+    if table in PAIR_TABLES:
+        return f"ZZ of qubits {row.get('qubits')}"
     return str(row.get("gate"))
 
 
@@ -336,6 +343,8 @@ def row_label(table: str, position: int, row: pd.Series | dict[str, Any]) -> str
         return f"new {table.replace('_', '-')} row {position + 1}"
     if table in PER_QUBIT_TABLES:
         return f"{table} of qubit {qubit_label(row.get('qubit'))}".replace("idle of", "waits of")
+    if table in PAIR_TABLES:
+        return f"ZZ of qubits {str(row.get('qubits')).strip()}"
     gate = str(row.get("gate")).strip()
     if table == "all_qubit":
         return f"{gate} on every qubit"

@@ -1,6 +1,6 @@
-"""A spec as the four editable tables, in the units a physicist reads.
+"""A spec as the five editable tables, in the units a physicist reads.
 
-Four tables, one row per thing a user thinks about:
+Five tables, one row per thing a user thinks about:
 
 - ``all_qubit``: one row per gate: depolarizing λ, Pauli terms, thermal relaxation, coherent
   error (ε and the two-qubit phases φ0, φ1 in rad).
@@ -9,6 +9,7 @@ Four tables, one row per thing a user thinks about:
 - ``readout``: one row per qubit: P(1|0) and P(0|1).
 - ``idle``: one row per qubit: T1, T2 and excited population while it waits (idle relaxation),
   and its free evolution: detuning δ (kHz) and Ramsey T2* (µs).
+- ``crosstalk``: one row per pair of qubits: its static ZZ coupling ξ (kHz).
 
 Every cell is text, read on the server: the browser sends what was typed (a number column there
 would clamp 2 to its maximum or turn 'abc' into 0 before any rule could refuse it), and every
@@ -51,18 +52,20 @@ QUBIT_SPECIFIC_COLUMNS = [
 ]
 READOUT_COLUMNS = ["qubit", "p1_given_0", "p0_given_1"]
 IDLE_COLUMNS = ["qubit", "t1", "t2", "excited", "detuning", "t2_star"]
+CROSSTALK_COLUMNS = ["qubits", "zz"]
 RELAXATION_ATTRIBUTES = {"t1": "t1", "t2": "t2", "time": "time", "excited": "excited_state_population"}
 IDLE_ATTRIBUTES = {"t1": "t1", "t2": "t2", "excited": "excited_state_population"}
 
 
 def tables_from_spec(spec: NoiseSpec) -> dict[str, pd.DataFrame]:
-    """The spec's channels as the four editable tables: texts in display units (object columns, which take
+    """The spec's channels as the five editable tables: texts in display units (object columns, which take
     whatever a browser sends), exact values kept."""
     return {
         "all_qubit": _all_qubit_table(spec),
         "qubit_specific": _qubit_specific_table(spec),
         "readout": _readout_table(spec),
         "idle": _idle_table(spec),
+        "crosstalk": _crosstalk_table(spec),
     }
 
 
@@ -162,6 +165,14 @@ def _idle_table(spec: NoiseSpec) -> pd.DataFrame:
         if detuning.t2_star is not None:
             _add_numbers(cells, "t2_star", (detuning.t2_star,))
     return pd.DataFrame(list(rows.values()), columns=[*IDLE_COLUMNS, EXACT], dtype=object)
+
+
+def _crosstalk_table(spec: NoiseSpec) -> pd.DataFrame:
+    rows = []
+    for index, entry in enumerate(spec.zz_crosstalk_errors):
+        row: dict[str, Any] = {"qubits": ",".join(map(str, entry.qubits)), EXACT: {}}
+        rows.append(_add_order(_add_numbers(row, "zz", (entry.zz,)), "zz_crosstalk_errors", index))
+    return pd.DataFrame(rows, columns=[*CROSSTALK_COLUMNS, EXACT], dtype=object)
 
 
 def _pauli_text(terms: Iterable[Any]) -> str:

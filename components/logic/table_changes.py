@@ -21,6 +21,7 @@ from components.logic.cells import (
     COLUMN_LABELS,
     EXACT,
     ORDER,
+    PAIR_TABLES,
     PER_QUBIT_TABLES,
     SIGNIFICANT_DIGITS,
     SPEC_PER_SHOWN_UNIT,
@@ -36,7 +37,10 @@ CHANGE_COLUMNS = ["table", "entry", "change", "values", "gate", "qubits"]
 """One row per changed entry; ``gate`` and ``qubits`` ("3,4", "" for all-qubit rows) serve the filter."""
 Row = Mapping[str, Any]
 """A table row as a dict (``DataFrame.to_dict('records')``)."""
-TABLE_WORDS = {"qubit_specific": "qubit-specific", "all_qubit": "all-qubit", "readout": "readout", "idle": "idle"}
+TABLE_WORDS = {
+    "qubit_specific": "qubit-specific", "all_qubit": "all-qubit", "readout": "readout", "idle": "idle",
+    "crosstalk": "ZZ crosstalk",
+}  # fmt: skip
 
 
 def row_status(edited: pd.DataFrame, derived: pd.DataFrame, table: str) -> pd.Series:
@@ -117,7 +121,7 @@ def changes_from_derived(current: dict[str, pd.DataFrame], derived: dict[str, pd
 
 def _change_row(table: str, row: Row, change: str, values: str) -> dict[str, Any]:
     qubits = qubit_label(row.get("qubit")) if table in PER_QUBIT_TABLES else str(row.get("qubits") or "")
-    gate = None if table in PER_QUBIT_TABLES else row.get("gate")
+    gate = None if table in PER_QUBIT_TABLES | PAIR_TABLES else row.get("gate")
     return {
         "table": table,
         "entry": entry_label(table, row),
@@ -214,6 +218,17 @@ def rows_matching(table: pd.DataFrame, name: str, text: str) -> pd.Series:
         return pd.Series(True, index=table.index)
     if name in PER_QUBIT_TABLES:
         return table["qubit"].map(lambda qubit: qubit_label(qubit) in qubits).astype(bool)
+    if name in PAIR_TABLES:  # no gate: a pair matches its qubits, and the word 'zz'
+        return (
+            table["qubits"]
+            .map(
+                lambda pair: (
+                    (not qubits or bool(qubits & {p.strip() for p in str(pair).split(",")}))
+                    and (not gates or "zz" in gates)
+                )
+            )
+            .astype(bool)
+        )
     every_qubit = "qubits" not in table.columns
     row_qubits = (
         [set()] * len(table) if every_qubit else [{p.strip() for p in str(q).split(",")} for q in table["qubits"]]

@@ -21,6 +21,7 @@ from components.logic.cells import (
     COLUMN_LABELS,
     EXACT,
     ORDER,
+    PAIR_TABLES,
     PER_QUBIT_TABLES,
     TABLE_KEYS,
     RowCells,
@@ -47,6 +48,7 @@ from noise_core.spec import (
     assignment_from_flips,
 )
 from noise_core.spec.base import SpecModel
+from noise_core.spec.crosstalk import MAX_ZZ_KHZ, ZZCrosstalkNoise
 from noise_core.spec.models import entry_target
 from noise_core.spec.relaxation import MAX_DETUNING_KHZ
 
@@ -76,6 +78,7 @@ def spec_from_tables(tables: dict[str, pd.DataFrame], base: NoiseSpec) -> NoiseS
     _collect(pending, problems, "qubit_specific", tables["qubit_specific"], _qubit_specific_entries)
     _collect(pending, problems, "readout", tables["readout"], _readout_entries)
     _collect(pending, problems, "idle", tables["idle"], _idle_entries)
+    _collect(pending, problems, "crosstalk", tables["crosstalk"], _crosstalk_entries)
     if problems:
         raise SpecEditError(problems)
     origins: dict[str, list[str]] = {}
@@ -113,14 +116,21 @@ def spec_with_row(spec: NoiseSpec, table_name: str, row: dict[str, Any]) -> Nois
     updates: dict[str, list[Any]] = {}
     for field in _TABLE_FIELDS[table_name]:
         current = getattr(spec, field)
-        place = next((index for index, entry in enumerate(current) if entry_target(entry) == target), len(current))
-        kept = [entry for entry in current if entry_target(entry) != target]
+        place = next((index for index, entry in enumerate(current) if _target(entry) == target), len(current))
+        kept = [entry for entry in current if _target(entry) != target]
         updates[field] = [*kept[:place], *entries.get(field, []), *kept[place:]]
     return spec.model_copy(update=updates)
 
 
+def _target(entry: Any) -> tuple[Any, ...]:
+    """What an entry applies to: its pair for ZZ crosstalk, else ``entry_target``."""
+    return entry.pair if isinstance(entry, ZZCrosstalkNoise) else entry_target(entry)
+
+
 def _row_target(table_name: str, row: dict[str, Any]) -> tuple[Any, ...]:
-    """The ``entry_target`` of a row's entries: (qubit,), (gate,) or (gate, qubits)."""
+    """The ``_target`` of a row's entries: (qubit,), (gate,), (gate, qubits) or a pair in increasing order."""
+    if table_name in PAIR_TABLES:
+        return tuple(sorted(parse_qubits(row["qubits"])))
     if table_name in PER_QUBIT_TABLES:
         return (int(row["qubit"]),)
     if table_name == "all_qubit":
@@ -240,6 +250,17 @@ def _idle_detuning(cells: RowCells, qubit: int | None, relaxation: list[dict[str
     return [{"qubit": qubit, "detuning": detuning, "t2_star": t2_star[0]}]
 
 
+def _crosstalk_entries(cells: RowCells) -> dict[str, list[dict[str, Any]]]:
+    """A pair of qubits and its ZZ ξ (kHz, |ξ| ≤ ``MAX_ZZ_KHZ``)."""
+    qubits = cells.qubits()
+    if qubits is not None and len(qubits) != 2:
+        cells.fail("qubits", f"must list two qubits, e.g. 3,4; got {cells.shown('qubits')}")
+    zz = cells.number("zz", low=-MAX_ZZ_KHZ, high=MAX_ZZ_KHZ)
+    if qubits is None or len(qubits) != 2 or zz is None:
+        return {}
+    return {"zz_crosstalk_errors": [{"qubits": qubits, "zz": zz}]}
+
+
 def _idle_relaxation(cells: RowCells, qubit: int | None) -> list[dict[str, Any]]:
     t1, t2 = (cells.per_qubit(column, 1, infinite_allowed=True) for column in ("t1", "t2"))
     excited = cells.per_qubit("excited", 1, infinite_allowed=False) if cells.present("excited") else [0.0]
@@ -253,6 +274,7 @@ _ROW_PARSERS: dict[str, RowParser] = {
     "qubit_specific": _qubit_specific_entries,
     "readout": _readout_entries,
     "idle": _idle_entries,
+    "crosstalk": _crosstalk_entries,
 }
 _TABLE_FIELDS = {
     "all_qubit": (
@@ -269,6 +291,7 @@ _TABLE_FIELDS = {
     ),
     "readout": ("local_readout_errors",),
     "idle": ("idle_relaxation_errors", "idle_detuning_errors"),
+    "crosstalk": ("zz_crosstalk_errors",),
 }
 _ENTRY_MODELS: dict[str, type[SpecModel]] = {
     "gate_depolarizing_errors": DepolarizingNoiseOnGate,
@@ -282,6 +305,7 @@ _ENTRY_MODELS: dict[str, type[SpecModel]] = {
     "local_readout_errors": LocalReadoutNoise,
     "idle_relaxation_errors": IdleRelaxationNoise,
     "idle_detuning_errors": IdleDetuningNoise,
+    "zz_crosstalk_errors": ZZCrosstalkNoise,
 }
 
 
@@ -303,6 +327,7 @@ _FIELD_COLUMNS = {
     "phases": "phases",
     "detuning": "detuning",
     "t2_star": "t2_star",
+    "zz": "zz",
     "qubit": "qubit",
 }
 _ENTRY_REFERENCE = re.compile(r"\b(\w+_errors)\[(\d+)\]")

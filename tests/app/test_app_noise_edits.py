@@ -132,3 +132,27 @@ def test_a_detuning_typed_in_the_idle_table_moves_the_live_result_and_a_t2_star_
     edit(app, "idle", {"edited_rows": {position: {"detuning": "400", "t2_star": "1e9"}}})
     assert noise(app).spec is in_force
     assert any(f"waits of qubit {qubit}: T2* (µs) must be at most 2·T1 = " in error.value for error in app.error)
+
+
+def test_a_zz_coupling_typed_in_the_crosstalk_table_moves_the_live_result_and_a_bad_pair_is_refused(
+    app: AppTest,
+) -> None:
+    open_page(app, "simulate")
+    app.selectbox(key="sim_library").set_value("Grover").run()  # interference: phases show in its counts
+    open_page(app, "noise")
+    before = success(app)
+    result = app.session_state["last_simulation"].result
+    two_qubit = next(item for item in result.transpiled.data if item.operation.num_qubits == 2)
+    pair = ",".join(str(result.transpiled.find_bit(qubit).index) for qubit in two_qubit.qubits)
+    edit(app, "crosstalk", {"added_rows": [{"qubits": pair, "zz": "300"}]})
+    assert [(e.qubits, e.zz) for e in noise(app).spec.zz_crosstalk_errors] == [
+        (tuple(map(int, pair.split(","))), 300.0)
+    ]
+    assert success(app) != before
+    assert tables_from_spec(noise(app).spec)["crosstalk"]["zz"].tolist() == ["300"]  # read back as typed
+    in_force = noise(app).spec
+    edit(app, "crosstalk", {"added_rows": [{"qubits": pair, "zz": "300"}, {"qubits": "5", "zz": "2e4"}]})
+    assert noise(app).spec is in_force  # the last valid model stays
+    problems = " ".join(error.value for error in app.error)
+    assert "ZZ of qubits 5: qubits must list two qubits, e.g. 3,4; got 5" in problems
+    assert "ZZ of qubits 5: ZZ ξ (kHz) must be between -10000 and 10000; got 2e4" in problems

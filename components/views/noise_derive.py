@@ -4,7 +4,7 @@ the model in force only when the user agrees to discard what it holds."""
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -27,13 +27,18 @@ def render_derive_form() -> None:
     options = state.options
     replaced = _what_deriving_replaces()
     with st.form("derive_form"):
-        columns = st.columns(4)
+        columns = st.columns(5)
         gate_error = columns[0].toggle(
             "Gate errors", value=options.gate_error, help="Depolarizing matched to gate_error"
         )
         readout = columns[1].toggle("Readout errors", value=options.readout_error)
         thermal = columns[2].toggle("Thermal relaxation", value=options.thermal_relaxation, help="T1/T2 over gate time")
-        temperature = columns[3].number_input(
+        zz = columns[3].toggle(
+            "ZZ crosstalk",
+            value=options.zz_crosstalk,
+            help="Static ZZ per coupler from the snapshot's zz_ab entries (GHz → kHz); not in from_backend",
+        )
+        temperature = columns[4].number_input(
             "Temperature (mK)", min_value=0.0, value=options.temperature, step=5.0, help="Sets the excited population"
         )
         overrides = st.data_editor(
@@ -72,7 +77,7 @@ def render_derive_form() -> None:
             icon=":material/error:",
         )
     elif submitted:
-        _derive_with(gate_error, readout, thermal, temperature, overrides, units)
+        _derive_with(DerivationSwitches(gate_error, readout, thermal, zz), temperature, overrides, units)
 
 
 def _what_deriving_replaces() -> str | None:
@@ -89,15 +94,20 @@ def _what_deriving_replaces() -> str | None:
     return f"holds {len(changes):,} edit{'s' * (len(changes) != 1)} ({'; '.join(summarize_changes(changes))})"
 
 
-def _derive_with(
-    gate_error: bool, readout: bool, thermal: bool, temperature: float, overrides: pd.DataFrame, units: str
-) -> None:
+class DerivationSwitches(NamedTuple):
+    """The derive form's on/off options."""
+
+    gate_error: bool
+    readout_error: bool
+    thermal_relaxation: bool
+    zz_crosstalk: bool
+
+
+def _derive_with(switches: DerivationSwitches, temperature: float, overrides: pd.DataFrame, units: str) -> None:
     try:
         lengths = [_override(row, units) for row in overrides.to_dict("records") if str(row.get("gate") or "").strip()]
         options = DerivationOptions(
-            gate_error=gate_error,
-            readout_error=readout,
-            thermal_relaxation=thermal,
+            **switches._asdict(),
             temperature=float(temperature),
             gate_lengths=lengths,
             gate_length_units=units,

@@ -156,3 +156,17 @@ def test_a_zz_coupling_typed_in_the_crosstalk_table_moves_the_live_result_and_a_
     problems = " ".join(error.value for error in app.error)
     assert "ZZ of qubits 5: qubits must list two qubits, e.g. 3,4; got 5" in problems
     assert "ZZ of qubits 5: ZZ ξ (kHz) must be between -10000 and 10000; got 2e4" in problems
+
+
+def test_deriving_with_zz_crosstalk_fills_the_crosstalk_table_from_the_snapshot(app: AppTest) -> None:
+    """ibm_pittsburgh reports zz_ab for its couplers (GHz): the toggle derives them as ξ in kHz, and says so."""
+    next(toggle for toggle in app.toggle if toggle.label == "ZZ crosstalk").set_value(
+        True
+    )  # in the form: sent on submit
+    app.button(key=DERIVE).click().run()
+    state = noise(app)
+    assert state.options.zz_crosstalk and len(state.spec.zz_crosstalk_errors) == 174
+    crosstalk = tables_from_spec(state.spec)["crosstalk"]
+    assert len(crosstalk) == 174 and crosstalk["qubits"].str.count(",").eq(1).all()
+    overrides = next(info.value for info in app.info if info.value.startswith("Derived with options"))
+    assert "ZZ crosstalk from the snapshot" in overrides

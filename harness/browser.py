@@ -178,6 +178,29 @@ def type_in_cell(page, column: int, text: str) -> None:  # type: ignore[no-untyp
     wait_until_idle(page)
 
 
+def add_table_row(page) -> None:  # type: ignore[no-untyped-def]
+    """Add an empty row to the visible data editor with its toolbar's "Add row" button."""
+    page.locator('[data-testid="stDataFrame"]:visible').first.hover()
+    page.locator('[data-testid="stElementToolbar"]:visible').get_by_role("button", name="Add row").click()
+    wait_until_idle(page)  # the new row reruns the script; keys typed meanwhile are lost
+
+
+def fill_empty_cell(page, column: int, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type ``text`` into the empty first-row cell ``column`` of a row just added: Enter opens its editor, which is
+    filled once it shows (keys typed on a new row's cell before it opens are lost), and Enter commits."""
+    box = page.locator('[data-testid="stDataFrame"]:visible').first.bounding_box()
+    page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)
+    page.wait_for_timeout(300)
+    for _ in range(column):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    editor = page.locator("textarea:visible").last  # the grid's overlay editor, a textarea outside the canvas
+    editor.wait_for(timeout=10_000)
+    editor.fill(text)
+    editor.press("Enter")
+    wait_until_idle(page)
+
+
 def open_cell_with(page, column: int, text: str) -> None:  # type: ignore[no-untyped-def]
     """Select the first row's cell ``column`` of the visible data editor and type ``text`` into it, uncommitted."""
     box = page.locator('[data-testid="stDataFrame"]:visible').first.bounding_box()

@@ -144,7 +144,7 @@ def uncovered(coverage: pd.DataFrame) -> pd.DataFrame:
 def uncalibrated_couplers(coverage: pd.DataFrame) -> pd.DataFrame:
     """Two-qubit gate rows of a device's coverage whose placement has no usable reported error (``reported_error``
     NaN): a derived model gives them thermal relaxation only, so they look better than the device."""
-    two_qubit = coverage["qubits"].str.count(",") == 1
+    two_qubit = (coverage["qubits"].str.count(",") == 1) & (coverage["instruction"] != ZZ_INSTRUCTION)
     return coverage[two_qubit & coverage["reported_error"].isna()]
 
 

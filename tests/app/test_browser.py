@@ -17,10 +17,12 @@ from harness.browser import (
     ARTIFACTS,
     CHROMIUM,
     ROOT,
+    add_table_row,
     choose_entry,
     chromium,
     device_shown,
     download,
+    fill_empty_cell,
     first_result,
     healthy,
     new_session,
@@ -34,6 +36,7 @@ from harness.browser import (
     type_in_cell,
     wait_until_idle,
 )
+from presets import load_preset
 
 pytestmark = [
     pytest.mark.browser,
@@ -376,3 +379,39 @@ def test_a_table_cell_gets_the_forms_rules_and_a_filter_keeps_the_tab(page) -> N
     )
     assert page.get_by_text("1 entry edited: 1 readout", exact=True).count() == 1  # the list itself is a canvas
     assert no_exceptions(page)
+
+
+def test_a_zz_coupling_typed_in_the_crosstalk_table_moves_the_live_result(app_url: str) -> None:
+    """Grover(3) opened by a link; a row added to the ZZ table with 3000 kHz on a coupler the circuit uses: the
+    success probability beside the editor falls and the change is listed; a one-qubit pair was refused by name."""
+    calibration = load_preset("ibm_pittsburgh")
+    couplers = {frozenset(qubits) for _gate, qubits, _p in calibration.gate_entries() if len(qubits) == 2}
+    with chromium() as browser:
+        page = new_session(browser, f"{app_url}/?circuit=grover:3")
+        first_result(page)
+        wait_until_idle(page)
+        open_tab(page, "Layout on the device")
+        layout = page.get_by_text("Active physical qubits:").first.inner_text()
+        active = [int(q) for q in layout.split("[", 1)[1].split("]", 1)[0].split(",")]
+        pair = next(f"{a},{b}" for a in active for b in active if a < b and frozenset((a, b)) in couplers)
+        before = float(success_probability(page))
+        open_page(page, "Noise model")
+        page.get_by_role("tab", name="ZZ crosstalk (pairs)").click()
+        wait_until_idle(page)
+        add_table_row(page)
+        fill_empty_cell(page, 2, "3000")  # source, qubits, ZZ ξ (kHz)
+        type_in_cell(page, 1, pair.split(",")[1])
+        problem = page.get_by_test_id("stAlert").filter(has_text="This edit is not applied")
+        problem.wait_for(timeout=30_000)
+        assert f"qubits must list two qubits, e.g. 3,4; got {pair.split(',')[1]}" in problem.inner_text()
+        type_in_cell(page, 1, pair)
+        problem.wait_for(state="detached", timeout=30_000)
+        deadline = time.monotonic() + 60
+        while float(success_probability(page)) >= before - 0.1 and time.monotonic() < deadline:
+            page.wait_for_timeout(200)
+        wait_until_idle(page)
+        assert float(success_probability(page)) < before - 0.1
+        assert page.get_by_text("1 entry added: 1 ZZ crosstalk", exact=True).count() == 1
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "noise_zz_crosstalk.png"), full_page=True)
+        assert no_exceptions(page)

@@ -12,6 +12,7 @@ from qiskit import QuantumCircuit
 
 from noise_core import NoiseSpec, SimulationError, derive_noise_spec, error_budget, scale_noise, simulate
 from noise_core.export import aer_dict_omissions, approximate_for_classiq, classiq_incompatibilities
+from noise_core.simulation.coverage import uncalibrated_couplers, uncovered
 from noise_core.simulation.crosstalk import ZZPhaseGate, timed_circuit, zz_totals
 from noise_core.simulation.options import RunOptions
 from noise_core.simulation.simulate import prepare_simulation
@@ -122,6 +123,8 @@ def test_the_stabilizer_method_is_refused_and_coverage_and_budget_name_crosstalk
     phase = 2 * math.pi * 120.0 * row["idle_ns"] * 1e-6
     assert row["qubits"] == "0,1" and row["source"] == "crosstalk" and row["count"] == 1
     assert row["infidelity"] == pytest.approx(3 * (1 - math.cos(phase)) / 8, abs=1e-12)
+    assert uncalibrated_couplers(setup.coverage).empty  # a pair is not a two-qubit gate
+    assert "zz" not in set(uncovered(setup.coverage)["instruction"])
     budget = error_budget(
         circuit, spec, calibration=MANILA, seed=1, optimization_level=0, initial_layout=[0, 1], metric="tvd"
     )

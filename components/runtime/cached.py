@@ -32,6 +32,7 @@ from noise_core import (
     SimulationResult,
     derive_noise_spec,
 )
+from noise_core.analysis.approximation import ApproximationCost
 from noise_core.analysis.budget import Metric
 from noise_core.calibration import coupling_edges, qubit_metrics
 from noise_core.simulation import AssignmentReport, SimulationPlan
@@ -224,6 +225,15 @@ def cached_example_counts(device: DeviceSource, spec: NoiseSpec, qubits: tuple[i
     key = ("example_counts", device.key, spec_digest(spec), qubits, depth)
     arguments = (device, shared_spec(spec), qubits, depth)
     return run_task("Drawing example counts", jobs.example_counts, *arguments, lane="heavy", key=key)
+
+
+def cached_classiq_cost(
+    device: DeviceSource, spec: NoiseSpec, request: CircuitRequest, settings: RunOptions
+) -> ApproximationCost:
+    """The Classiq approximation's TVD on the Simulate page's circuit (two runs, on the heavy lane)."""
+    key = ("classiq_cost", device.key, spec_digest(spec), request.key, settings)
+    arguments = (device, shared_spec(spec), request, settings)
+    return run_task("Measuring the Classiq approximation", jobs.classiq_cost, *arguments, lane="heavy", key=key)
 
 
 def cached_exports(spec: NoiseSpec) -> Exports:

@@ -6,11 +6,12 @@ import hashlib
 
 import streamlit as st
 
-from components.runtime.cached import cached_exports, cached_spec_fingerprint
-from components.runtime.session import current_device, noise_state, use_spec
+from components.logic.wording import in_ui_terms
+from components.runtime.cached import cached_classiq_cost, cached_exports, cached_spec_fingerprint
+from components.runtime.session import current_device, noise_state, use_spec, workbench
 from components.runtime.tasks import TaskStopped, run_task
 from components.views.device_picker import misplaced, misplaced_kind, render_destination
-from noise_core import DocumentKind, NoiseSpec, SpecImportError, spec_from_json
+from noise_core import DocumentKind, NoiseSpec, NoiseStudioError, SpecImportError, spec_from_json
 from noise_core.calibration import calibration_mismatch
 from noise_core.export import MAX_SPEC_BYTES
 
@@ -55,6 +56,8 @@ def render_downloads() -> None:
         )
         with st.expander(f"{len(notes)} approximation(s)"):
             st.write("\n".join(f"- {note}" for note in notes[:200]) or "None: the spec is exactly expressible.")
+        if notes:
+            _render_classiq_cost(spec)
     with aer:
         st.subheader("Qiskit Aer")
         st.caption("NoiseModel.to_dict(serializable=True) of the whole model; coherent errors as unitary errors.")
@@ -68,6 +71,21 @@ def render_downloads() -> None:
         )
         with st.expander(f"{len(exports.aer_notes)} left out"):
             st.write("\n".join(f"- {note}" for note in exports.aer_notes) or "None: Aer's dict holds the whole model.")
+
+
+def _render_classiq_cost(spec: NoiseSpec) -> None:
+    """What the approximation does to the Simulate page's circuit: the TVD between the two noisy results."""
+    bench = workbench()
+    try:
+        cost = cached_classiq_cost(current_device().origin, spec, bench.circuit.request, bench.settings)
+    except (NoiseStudioError, TaskStopped) as error:
+        st.caption(f"Its effect on {bench.circuit.label} was not measured: {in_ui_terms(error)}")
+        return
+    how = "exact distributions" if cost.exact else f"sampled, {cost.shots:,} shots each, so shot noise is in it"
+    st.caption(
+        f"On {bench.circuit.label}, the Simulate page's circuit, it moves the noisy result by a total variation "
+        f"distance of {cost.tvd:.4f} ({how})."
+    )
 
 
 def render_import() -> None:

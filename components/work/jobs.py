@@ -50,6 +50,7 @@ from noise_core import (
     to_aer_dict,
     to_classiq_dict,
 )
+from noise_core.analysis.approximation import ApproximationCost, classiq_approximation_cost
 from noise_core.analysis.budget import Metric
 from noise_core.errors import OverBudgetError
 from noise_core.export import aer_dict_omissions
@@ -223,6 +224,14 @@ def restore_session(content: bytes) -> RestoredSession:
     else:
         circuit = qasm_request(bundle.circuit.qasm or "", bundle.circuit.expected)
     return RestoredSession(device, label, bundle.spec, bundle.derived, bundle.options, circuit, bundle.run.options())
+
+
+def classiq_cost(
+    device: DeviceSource, spec: SharedSpec, request: CircuitRequest, settings: RunOptions
+) -> ApproximationCost:
+    """How far Classiq's export of the model moves the Simulate page's circuit (``classiq_approximation_cost``)."""
+    options = _within_this_worker(settings)
+    return classiq_approximation_cost(request.build(), spec.spec(), options, calibration=calibration_of(device))
 
 
 def exports(spec: NoiseSpec) -> Exports:

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.runtime.session import DEFAULT_CIRCUIT, DEFAULT_SETTINGS
 from noise_core import NoiseSpec, derive_noise_spec, spec_to_json
+from noise_core.analysis import classiq_approximation_cost
 from presets import load_preset
 from tests.apptest import edit, figure, noise, open_page
 
@@ -149,6 +151,19 @@ def test_bad_openqasm_names_the_line_and_keeps_the_last_result(app: AppTest) -> 
     ).run()
     assert "line 5, column 1: needed ';'" in app.error[0].value
     assert figure(app, "sim_histogram")  # the previous result is still drawn
+
+
+def test_the_export_page_measures_the_classiq_approximation_on_the_simulate_pages_circuit(app: AppTest) -> None:
+    """The derived model's Classiq export drops idle relaxation and folds T1/T2: the page gives the TVD it causes
+    on GHZ(3) (exact), the same figure ``classiq_approximation_cost`` gives."""
+    open_page(app, "export")
+    caption = next(c.value for c in app.caption if "the Simulate page's circuit, it moves the noisy result" in c.value)
+    tvd = float(caption.split("total variation distance of ", 1)[1].split(" ", 1)[0])
+    assert "(exact distributions)" in caption and caption.startswith("On GHZ(3),")
+    expected = classiq_approximation_cost(
+        DEFAULT_CIRCUIT.request.build(), noise(app).spec, DEFAULT_SETTINGS, calibration=load_preset("ibm_pittsburgh")
+    )
+    assert tvd == pytest.approx(expected.tvd, abs=5e-5) and tvd > 0
 
 
 def test_a_spec_json_imports_on_the_export_page_and_a_bad_one_is_refused(app: AppTest) -> None:

@@ -14,6 +14,7 @@ from components.runtime.tasks import TaskStopped
 from components.views.device import render_device_map
 from components.views.simulate_inputs import PENDING_LAYOUT_KEY
 from noise_core import NoiseStudioError, SimulationResult
+from noise_core.simulation.coverage import ZZ_INSTRUCTION
 from noise_core.simulation.simulate import LEFT_OUT_NOTE
 
 HEATMAP_QUBITS = 6
@@ -99,8 +100,9 @@ def render_coverage(result: SimulationResult) -> None:
 
 def coverage_for_people(coverage: pd.DataFrame) -> pd.DataFrame:
     """The coverage table with the reported error as text: '3.81e-03', 'not reported' for a gate or measurement
-    the calibration gives no error for, blank for a wait (a table of numbers would show the word None)."""
-    waits = coverage["instruction"] == "delay"
+    the calibration gives no error for, blank for a wait or a pair's ZZ (a table of numbers would show the word
+    None)."""
+    waits = coverage["instruction"].isin(["delay", ZZ_INSTRUCTION])
     reported = coverage["reported_error"].map(lambda value: "not reported" if pd.isna(value) else f"{value:.2e}")
     return coverage.assign(reported_error=reported.where(~waits, ""))
 
@@ -110,9 +112,9 @@ def render_schedule(shown: ShownSimulation) -> None:
     result = shown.result
     if result.schedule is None:
         st.info(
-            "Not scheduled: the model in force has no idle relaxation (derive with it, the default, to see the "
-            "schedule and its idle noise), or the circuit is dynamic (if/switch on measured bits), which Qiskit's "
-            "scheduling passes do not take.",
+            "Not scheduled: the model in force has no noise that acts over time (idle relaxation, detuning or ZZ "
+            "crosstalk; derive with idle relaxation, the default, to see the schedule and its idle noise), or the "
+            "circuit is dynamic (if/switch on measured bits), which Qiskit's scheduling passes do not take.",
             icon=":material/info:",
         )
         return

@@ -46,17 +46,16 @@ def explicit_noise_circuit(
     """
     channels = ChannelIndex.of(spec)
     idle = IdleEntries.of(spec)
-    timed = timed_circuit(placed, spec)
+    pair = without if without is not None and len(without) == 2 else None
+    timed = timed_circuit(placed, spec, without=(pair[0], pair[1]) if pair else None)
     circuit = timed.copy_empty_like()
     for item in timed.data:
         if item.operation.name == "measure":
             continue
+        circuit._append(item)
         positions = tuple(timed.find_bit(qubit).index for qubit in item.qubits)
         physical = tuple(placed.active_qubits[position] for position in positions)
-        removed = without is not None and location_of(physical) == without
-        if not (removed and isinstance(item.operation, ZZPhaseGate)):
-            circuit._append(item)
-        if removed or isinstance(item.operation, ZZPhaseGate):
+        if isinstance(item.operation, ZZPhaseGate) or (without is not None and location_of(physical) == without):
             continue
         if item.operation.name == "delay":
             channel = idle.channel(physical[0], delay_nanoseconds(item.operation))

@@ -5,8 +5,10 @@ is diagonal, so over a time t it is the gate ZZPhase(φ) = diag(1, 1, 1, e^{−i
 those gates go in the circuit:
 
 - Every instruction of the scheduled circuit (``PlacedCircuit.timing``) is pinned at the middle of its time,
-  a gate of no duration at its time. Between two consecutive instructions on either qubit of a pair, the
-  phase of the time between their middles is one ZZPhase gate; the instructions are put in time order.
+  a gate of no duration at its time. Between two consecutive instructions that take time on either qubit of a
+  pair, the phase of the time between their middles is one ZZPhase gate; the instructions are put in time order.
+  An instruction of no duration (IBM's virtual rz) is not a boundary: the phase around it acts before it, which
+  is exact for a diagonal gate without a channel of its own (a spec that gives rz a channel moves it, slightly).
 - Exact while both qubits wait or run diagonal gates (delays, rz, cz, rzz: they commute with the phase).
 - Approximate during a gate that does not commute with it (sx, x, ecr on one qubit of the pair while the
   other is a spectator): the phase of the gate's first half acts before the gate and of its second half
@@ -27,21 +29,29 @@ from dataclasses import dataclass
 
 import numpy as np
 from qiskit import QuantumCircuit
-from qiskit.circuit import CircuitInstruction
-from qiskit.circuit.library import UnitaryGate
+from qiskit.circuit import CircuitInstruction, Gate
 
 from noise_core.simulation.idle import KHZ_NS, Timing
 from noise_core.simulation.placement import PlacedCircuit
 from noise_core.spec.models import NoiseSpec
 
 
-class ZZPhaseGate(UnitaryGate):  # type: ignore[misc]  # Qiskit ships no type information
-    """diag(1, 1, 1, e^{−iφ}) on a pair: the ZZ phase of one stretch of time (kept as its own type so the error
-    budget can remove one coupler's crosstalk)."""
+class ZZPhaseGate(Gate):  # type: ignore[misc]  # Qiskit ships no type information
+    """The ZZ phases that follow one instruction, on the qubits of their pairs: diag over those qubits' basis states
+    of e^{−i·Σφ} over the pairs both in |1⟩ (one pair: diag(1, 1, 1, e^{−iφ})). It is the ``diagonal`` instruction
+    Aer runs natively, a pass over a density matrix's entries, and one gate for all the pairs an instruction
+    touches. Unlike Qiskit's ``DiagonalGate`` it does not check that its entries have modulus 1 (they do by
+    construction; the check was a fifth of a QFT(8)'s run time)."""
 
-    def __init__(self, phase: float) -> None:
-        super().__init__(np.diag([1.0, 1.0, 1.0, np.exp(-1j * phase)]), label=f"ZZ({phase:.3g})")
-        self.phase = phase
+    def __init__(self, diagonal: np.ndarray) -> None:
+        super().__init__("diagonal", int(diagonal.size).bit_length() - 1, [complex(entry) for entry in diagonal])
+        self.label = "ZZ"
+
+    def validate_parameter(self, parameter: complex) -> complex:
+        return parameter
+
+    def __array__(self, dtype: object = None, copy: object = None) -> np.ndarray:
+        return np.diag(np.asarray(self.params, dtype=complex))
 
 
 @dataclass(frozen=True)
@@ -103,7 +113,10 @@ class _Schedule:
     def phases(self, i: int, j: int, zz: float) -> list[ZZPhase]:
         """The ZZPhase gates of pair (i, j) with coupling ``zz`` kHz."""
         stop = min(self.first_measurement.get(i, self.end), self.first_measurement.get(j, self.end))
-        marks = sorted(set(self.on_qubit.get(i, [])) | set(self.on_qubit.get(j, [])), key=lambda k: (self.middle(k), k))
+        marks = sorted(
+            (k for k in {*self.on_qubit.get(i, []), *self.on_qubit.get(j, [])} if self.timing[k][1] > 0.0),
+            key=lambda k: (self.middle(k), k),
+        )
         joint = [self.timing[k] for k in marks if {i, j} <= self.qubits_of[k]]
         phases = []
         for index, after in enumerate(marks):
@@ -124,8 +137,8 @@ def _overlap(begin: float, until: float, low: float, high: float) -> float:
 
 
 def with_zz_crosstalk(placed: PlacedCircuit, phases: list[ZZPhase]) -> QuantumCircuit:
-    """``placed.compact`` in time order with each ZZPhase gate after its instruction; the compact circuit itself
-    when there is none."""
+    """``placed.compact`` in time order with the ZZ phases after their instructions (one ``ZZPhaseGate`` per
+    instruction); the compact circuit itself when there is none."""
     if not phases or placed.timing is None:
         return placed.compact
     schedule = _Schedule.of(placed.compact, placed.timing)
@@ -133,26 +146,49 @@ def with_zz_crosstalk(placed: PlacedCircuit, phases: list[ZZPhase]) -> QuantumCi
     events: list[tuple[float, int, int, CircuitInstruction]] = [
         (schedule.middle(index), 0, index, item) for index, item in enumerate(circuit.data)
     ]
-    for order, phase in enumerate(phases):
-        qubits = tuple(circuit.qubits[position] for position in phase.positions)
-        events.append((schedule.middle(phase.after), 1, order, CircuitInstruction(ZZPhaseGate(phase.phase), qubits)))
+    after: dict[int, list[ZZPhase]] = defaultdict(list)
+    for phase in phases:
+        after[phase.after].append(phase)
+    for index, group in after.items():
+        positions = sorted({position for phase in group for position in phase.positions})
+        gate = ZZPhaseGate(_diagonal(group, positions))
+        events.append(
+            (schedule.middle(index), 1, index, CircuitInstruction(gate, [circuit.qubits[p] for p in positions]))
+        )
     timed = circuit.copy_empty_like()
     for _middle, _kind, _order, item in sorted(events, key=lambda event: event[:3]):
         timed._append(item)
     return timed
 
 
-def timed_circuit(placed: PlacedCircuit, spec: NoiseSpec) -> QuantumCircuit:
-    """The compact circuit with the spec's ZZ crosstalk on its schedule (``placed.compact`` without any)."""
-    return with_zz_crosstalk(placed, zz_phases(placed, spec))
+def _diagonal(phases: list[ZZPhase], positions: list[int]) -> np.ndarray:
+    """e^{−i·Σφ} over the pairs in |11⟩, for each basis state of ``positions`` (bit k is ``positions[k]``)."""
+    states = np.arange(2 ** len(positions))
+    total = np.zeros(states.size)
+    for phase in phases:
+        first, second = (positions.index(position) for position in phase.positions)
+        total += phase.phase * ((states >> first) & (states >> second) & 1)
+    diagonal: np.ndarray = np.exp(-1j * total)
+    return diagonal
+
+
+def timed_circuit(placed: PlacedCircuit, spec: NoiseSpec, *, without: tuple[int, int] | None = None) -> QuantumCircuit:
+    """The compact circuit with the spec's ZZ crosstalk on its schedule (``placed.compact`` without any);
+    ``without``: a physical pair (increasing order) whose crosstalk is left out."""
+    phases = [phase for phase in zz_phases(placed, spec) if _physical_pair(placed, phase) != without]
+    return with_zz_crosstalk(placed, phases)
+
+
+def _physical_pair(placed: PlacedCircuit, phase: ZZPhase) -> tuple[int, int]:
+    first, second = sorted(placed.active_qubits[position] for position in phase.positions)
+    return (first, second)
 
 
 def zz_totals(placed: PlacedCircuit, spec: NoiseSpec) -> dict[tuple[int, int], tuple[float, float]]:
     """Per physical pair (increasing order): the total ZZ phase (rad, wrapped to ±π) and the time it acted (ns)."""
     phases: dict[tuple[int, int], list[ZZPhase]] = defaultdict(list)
     for phase in zz_phases(placed, spec):
-        first, second = sorted(placed.active_qubits[position] for position in phase.positions)
-        phases[(first, second)].append(phase)
+        phases[_physical_pair(placed, phase)].append(phase)
     return {
         pair: (
             math.remainder(math.fsum(item.phase for item in items), 2.0 * math.pi),

@@ -10,11 +10,13 @@ import pytest
 from pydantic import ValidationError
 from qiskit import QuantumCircuit
 
+from harness.statistics import tvd_bound
 from noise_core import NoiseSpec, SimulationError, derive_noise_spec, error_budget, scale_noise, simulate
 from noise_core.export import aer_dict_omissions, approximate_for_classiq, classiq_incompatibilities
 from noise_core.simulation.coverage import uncalibrated_couplers, uncovered
 from noise_core.simulation.crosstalk import ZZPhaseGate, timed_circuit, zz_totals
 from noise_core.simulation.options import RunOptions
+from noise_core.simulation.result import total_variation_distance
 from noise_core.simulation.simulate import prepare_simulation
 from presets import load_preset
 
@@ -192,3 +194,25 @@ def test_derive_reads_xi_from_the_snapshots_zz_entries_by_coupler_and_says_so() 
     algiers = derive_noise_spec(load_preset("ibm_algiers"), zz_crosstalk=True)
     assert (12, 13) in {entry.pair for entry in algiers.zz_crosstalk_errors}
     assert not derive_noise_spec(MANILA).zz_crosstalk_errors  # from_backend's model has none
+
+
+def test_trajectories_sample_the_same_zz_physics_within_the_shot_bound() -> None:
+    """A 4-qubit circuit with spectator and gate pairs under the derived model plus ZZ on every coupler: the
+    trajectories' counts sit within the shot-noise bound of the exact distribution, and without ZZ they do not."""
+    circuit = QuantumCircuit(4, 4)
+    circuit.h([0, 2])
+    circuit.cx(0, 1)
+    circuit.delay(3000, 2, unit="ns")
+    circuit.sx([1, 2, 3])
+    circuit.measure(range(4), range(4))
+    derived = derive_noise_spec(MANILA)
+    zz = [{"qubits": [a, a + 1], "zz": 400.0} for a in range(4)]
+    spec = NoiseSpec.model_validate({**derived.model_dump(mode="json"), "zz_crosstalk_errors": zz})
+    run = {"calibration": MANILA, "seed": 4, "initial_layout": [0, 1, 2, 3], "optimization_level": 1}
+    exact = simulate(circuit, spec, **run, method="density_matrix").noisy_probabilities
+    shots = 20_000
+    sampled = simulate(circuit, spec, **run, method="trajectories", shots=shots).noisy_counts / shots
+    bound = tvd_bound(16, shots)
+    assert total_variation_distance(exact, sampled) < bound
+    plain = simulate(circuit, derived, **run, method="density_matrix").noisy_probabilities
+    assert total_variation_distance(plain, sampled) > bound

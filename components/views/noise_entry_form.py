@@ -8,10 +8,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components.logic.cells import COLUMN_LABELS, entry_label, humane
+from components.logic.cells import COLUMN_LABELS, entry_label, humane, is_present
 from components.logic.table_parsing import SpecEditError, spec_with_row
 from components.runtime.session import noise_state, use_spec
 from components.views.noise_tables import COLUMN_HELP, rows_matching_filter, spec_tables_of
+from noise_core.spec.coherent import coherent_axis
 
 FORM_FIELDS_PER_ROW = 3
 _FORM_FIELDS = {
@@ -41,10 +42,10 @@ def render_entry_form() -> None:
     )
     name, position = choices[labels.index(chosen) if chosen in labels else 0]
     row = tables[name].loc[position]
-    shown = {field: _form_text(row[field]) for field in _FORM_FIELDS[name]}
-    keys = {field: f"noise_form_{field}_{state.generation}_{chosen}" for field in _FORM_FIELDS[name]}
+    fields = _fields_of(name, row)
+    shown = {field: _form_text(row[field]) for field in fields}
+    keys = {field: f"noise_form_{field}_{state.generation}_{chosen}" for field in fields}
     with st.form("noise_entry_form"):
-        fields = _FORM_FIELDS[name]
         for start in range(0, len(fields), FORM_FIELDS_PER_ROW):  # wide enough for '2.596e-04' and its label
             row_fields = fields[start : start + FORM_FIELDS_PER_ROW]
             for field, column in zip(row_fields, st.columns(FORM_FIELDS_PER_ROW), strict=False):
@@ -58,6 +59,16 @@ def render_entry_form() -> None:
 
 
 _FORM_PROBLEMS = "noise_form_problems"
+
+
+def _fields_of(name: str, row: pd.Series) -> tuple[str, ...]:
+    """The form's fields for this entry: a gate without a rotation axis (id, h, measure) has no coherent error, and
+    only two-qubit gates have the phases φ0, φ1 (``COHERENT_AXES``)."""
+    if name != "qubit_specific":
+        return _FORM_FIELDS[name]
+    axis = coherent_axis(str(row["gate"]))
+    dropped = {"coherent", "phases"} if axis is None else ({"phases"} if axis != "zz" else set())
+    return tuple(field for field in _FORM_FIELDS[name] if field not in dropped or is_present(row[field]))
 
 
 def _apply_entry(name: str, position: int, shown: dict[str, str], keys: dict[str, str], label: str) -> None:

@@ -287,6 +287,15 @@ def test_the_editor_shows_times_in_microseconds_and_nanoseconds_and_a_form_chang
     app.selectbox(key="noise_form_entry").set_value("id on 0").run()
     shown = {box.label: box.value for box in app.text_input if box.label in ("T1 (µs)", "T2 (µs)", "gate time (ns)")}
     assert shown == {"T1 (µs)": "66.84", "T2 (µs)": "112.4", "gate time (ns)": "32"}
+    labels = {box.label for box in app.text_input}
+    assert "coherent ε (rad)" not in labels and "phases φ0, φ1 (rad)" not in labels  # id turns about no axis
+    for gate, expected in (("sx", {"coherent ε (rad)"}), ("cz", {"coherent ε (rad)", "phases φ0, φ1 (rad)"})):
+        app.text_input(key="noise_filter").set_value(gate).run()
+        entries = app.selectbox(key="noise_form_entry")
+        entries.set_value(next(option for option in entries.options if option.startswith(f"{gate} on "))).run()
+        assert {box.label for box in app.text_input} & {"coherent ε (rad)", "phases φ0, φ1 (rad)"} == expected
+    app.text_input(key="noise_filter").set_value("id").run()
+    app.selectbox(key="noise_form_entry").set_value("id on 0").run()
     derived = noise(app).derived
     next(box for box in app.text_input if box.label == "T1 (µs)").set_value("80")
     app.button(key="FormSubmitter:noise_entry_form-Apply to this entry").click().run()

@@ -25,14 +25,17 @@ from noise_core.aer import build_noise_model
 from noise_core.aer.channels import ChannelIndex, GateChannel
 from noise_core.errors import ClassiqExportError, SpecImportError
 from noise_core.json_bounds import json_bounds_problem
+from noise_core.spec.correlated import CorrelatedReadoutNoise
 from noise_core.spec.crosstalk import ZZCrosstalkNoise
 from noise_core.spec.models import (
     DepolarizingNoiseOnGate,
     LocalDepolarizingNoiseOnGate,
+    LocalReadoutNoise,
     NoiseSpec,
     describe_target,
     entry_target,
 )
+from noise_core.spec.readout import marginal_assignment
 from noise_core.spec.validation import FieldProblem, untrusted_problems
 
 CLASSIQ_FIELDS = (
@@ -58,6 +61,7 @@ LOCAL_EXTENSIONS = (
     "gate_coherent_errors",
     "local_coherent_errors",
     "zz_crosstalk_errors",
+    "correlated_readout_errors",
 )
 """Our fields Classiq's schema lacks."""
 
@@ -92,6 +96,8 @@ def _described(entry: Any) -> str:
     """What an entry applies to, in words: a pair of qubits for ZZ crosstalk, else ``describe_target``."""
     if isinstance(entry, ZZCrosstalkNoise):
         return f"qubits {list(entry.pair)}"
+    if isinstance(entry, CorrelatedReadoutNoise):
+        return f"the readout of qubits {entry.qubits}"
     return describe_target(entry_target(entry))
 
 
@@ -162,12 +168,22 @@ def aer_dict_omissions(spec: NoiseSpec) -> list[str]:
         for field, what in waits.items()
         if getattr(spec, field)
     ]
+    if spec.correlated_readout_errors:
+        omitted.append(
+            f"correlated_readout_errors ({_groups(len(spec.correlated_readout_errors))}): Aer applies a joint readout "
+            "error only to one measure instruction over the whole group; a circuit that measures its qubits one by "
+            "one gets each qubit's marginal, which the dict also holds"
+        )
     if spec.zz_crosstalk_errors:
         omitted.append(
             f"zz_crosstalk_errors ({_pairs(len(spec.zz_crosstalk_errors))}): ZZ crosstalk acts over the scheduled "
             "circuit's time, not in the dict"
         )
     return omitted
+
+
+def _groups(count: int) -> str:
+    return f"{count} group" if count == 1 else f"{count} groups"
 
 
 def _pairs(count: int) -> str:
@@ -268,9 +284,25 @@ def approximate_for_classiq(spec: NoiseSpec) -> tuple[NoiseSpec, list[str]]:
         approximations.append(
             f"zz_crosstalk_errors: dropped ({_pairs(len(spec.zz_crosstalk_errors))}; Classiq has no crosstalk channel)"
         )
+    for group in spec.correlated_readout_errors:
+        approximations.append(
+            f"correlated_readout_errors {group.qubits}: each qubit's marginal instead (Classiq has no joint readout)"
+        )
     update: dict[str, list[Any]] = {field: [] for field in LOCAL_EXTENSIONS}
+    update["local_readout_errors"] = _readout_with_marginals(spec)
     approximated = spec.model_copy(update={**kept, **update, "provenance": None})
     return NoiseSpec.model_validate(approximated.model_dump()), approximations
+
+
+def _readout_with_marginals(spec: NoiseSpec) -> list[LocalReadoutNoise]:
+    """The spec's per-qubit readout entries, each qubit of a correlated group with its marginal instead."""
+    grouped = {qubit: group for group in spec.correlated_readout_errors for qubit in group.qubits}
+    entries = [entry for entry in spec.local_readout_errors if entry.qubit not in grouped]
+    entries += [
+        LocalReadoutNoise(qubit=qubit, assignment_probabilities=marginal_assignment(group, [qubit]).tolist())
+        for qubit, group in grouped.items()
+    ]
+    return sorted(entries, key=lambda entry: entry.qubit)
 
 
 def _placements_to_fold(spec: NoiseSpec) -> set[tuple[str, tuple[int, ...]]]:

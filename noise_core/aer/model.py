@@ -33,8 +33,9 @@ from noise_core.aer.channels import ChannelIndex, GateChannel
 from noise_core.errors import NoiseStudioError
 from noise_core.gc_pause import garbage_collection_paused
 from noise_core.physics import Relaxation
+from noise_core.spec.correlated import CorrelatedReadoutNoise
 from noise_core.spec.models import NoiseSpec, is_identity_pauli
-from noise_core.spec.readout import global_assignment
+from noise_core.spec.readout import global_assignment, marginal_assignment
 
 Placements = frozenset[tuple[str, tuple[int, ...]]]
 """(gate, physical qubits) pairs: where a circuit applies each of its instructions."""
@@ -175,10 +176,27 @@ def _add_readout_errors(
     global_matrix = global_assignment(spec)
     if global_matrix is not None and not _is_identity_matrix(global_matrix):
         model.add_all_qubit_readout_error(ReadoutError(global_matrix), warnings=False)
+    grouped = {qubit for group in spec.correlated_readout_errors for qubit in group.qubits}
     for entry in spec.local_readout_errors:
-        if keep is None or entry.qubit in keep:
+        if (keep is None or entry.qubit in keep) and entry.qubit not in grouped:
             qubit = entry.qubit if renumber is None else renumber[entry.qubit]
             model.add_readout_error(ReadoutError(entry.assignment_probabilities), [qubit], warnings=False)
+    for group in spec.correlated_readout_errors:
+        _add_group_readout(model, group, keep, renumber)
+
+
+def _add_group_readout(
+    model: NoiseModel, group: CorrelatedReadoutNoise, keep: frozenset[int] | None, renumber: Mapping[int, int] | None
+) -> None:
+    """A correlated group as Aer holds it: its joint ``ReadoutError``, which Aer applies to a measure instruction on
+    the whole group, and each qubit's marginal, which it applies to that qubit measured alone (``export``'s
+    omissions say so)."""
+    kept = [qubit for qubit in group.qubits if keep is None or qubit in keep]
+    place = {qubit: qubit if renumber is None else renumber[qubit] for qubit in kept}
+    if len(kept) == len(group.qubits):
+        model.add_readout_error(ReadoutError(group.assignment_probabilities), [place[q] for q in kept], warnings=False)
+    for qubit in kept:
+        model.add_readout_error(ReadoutError(marginal_assignment(group, [qubit])), [place[qubit]], warnings=False)
 
 
 def _is_identity_matrix(matrix: Sequence[Sequence[float]]) -> bool:

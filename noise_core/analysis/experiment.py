@@ -41,7 +41,7 @@ from noise_core.simulation.circuits import LibraryCircuit
 from noise_core.simulation.methods import SimulationLimits
 from noise_core.simulation.options import RunOptions, RunShortcuts, run_options
 from noise_core.simulation.placement import PlacedCircuit
-from noise_core.simulation.readout_sampling import apply_assignment
+from noise_core.simulation.readout_sampling import apply_readout
 from noise_core.simulation.result import SimulationMetrics, distribution_metrics
 from noise_core.simulation.run import AerRun, MeasuredBits
 from noise_core.simulation.simulate import prepare_simulation
@@ -174,13 +174,12 @@ def _exact_metrics(
     bits = MeasuredBits(experiment.placed)
     metrics = []
     for (variant, spec), probabilities in zip(variants, before, strict=True):
-        matrices = bits.assignment_matrices(spec)
-        if variant.without is not None and len(variant.without) == 1:
-            matrices = [
-                np.eye(2) if physical == variant.without[0] else matrix
-                for matrix, (_clbit, _position, physical) in zip(matrices, bits.measured, strict=True)
-            ]
-        noisy = bits.distribution(apply_assignment(probabilities, matrices), "noisy")
+        blocks = bits.readout_blocks(spec)
+        if variant.without is not None and len(variant.without) == 1:  # that qubit read perfectly
+            for bit, (_clbit, _position, physical) in enumerate(bits.measured):
+                if physical == variant.without[0]:
+                    blocks = [block.without(bit) for block in blocks]
+        noisy = bits.distribution(apply_readout(probabilities, blocks), "noisy")
         exact_only = distribution_metrics(  # with both distributions exact, the counts are not read
             experiment.ideal_probabilities, noisy, experiment.ideal_counts, noisy, experiment.expected
         )

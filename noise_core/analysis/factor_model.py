@@ -31,10 +31,11 @@ from noise_core.analysis.counts import CircuitCounts, MeasuredCounts
 from noise_core.analysis.experiment import Experiment, Variant, before_readout, prepare_experiment
 from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import FitError, NoiseStudioError
-from noise_core.simulation.readout_sampling import apply_assignment
+from noise_core.simulation.readout_sampling import apply_readout
 from noise_core.simulation.run import MeasuredBits
 from noise_core.spec.factors import NoiseFactors
 from noise_core.spec.models import NoiseSpec
+from noise_core.spec.readout import ReadoutBlock
 from noise_core.spec.scaling import largest_factor, scale_noise, scale_noise_on, scale_qubit_readout
 
 SIMULATED_KINDS = ("gate", "relaxation", "idle")
@@ -67,8 +68,8 @@ class MeasuredCircuit:
     """Counts by outcome index (bit i = i-th measured clbit), aligned with ``labels``."""
     labels: pd.Index
     """Clbit bitstrings (clbit 0 last) of the outcome indices."""
-    matrices: tuple[np.ndarray, ...]
-    """Assignment matrix of each measured bit at factor 1."""
+    readout: tuple[ReadoutBlock, ...]
+    """The readout of the measured bits at factor 1 (per qubit, or per correlated group)."""
     qubits: tuple[int, ...]
     """Physical qubit of each measured bit."""
 
@@ -179,15 +180,18 @@ class FactorModel:
         return before
 
     def _after_readout(self, circuit: MeasuredCircuit, before: np.ndarray, theta: np.ndarray) -> np.ndarray:
-        """Readout applied to ``before``: each bit's matrix scaled by its qubit's factor, else the global one."""
+        """Readout applied to ``before``: each qubit's matrix scaled by its own factor, else the global one (a
+        correlated group's by the global one)."""
         readout = [(factor.qubit, float(theta[i])) for i, factor in enumerate(self.factors) if factor.kind == "readout"]
         global_factor = next((value for qubit, value in readout if qubit is None), 1.0)
         per_qubit = {qubit: value for qubit, value in readout if qubit is not None}
-        matrices = [
-            _scaled_assignment(matrix, per_qubit.get(qubit, global_factor))
-            for matrix, qubit in zip(circuit.matrices, circuit.qubits, strict=True)
+        blocks = [
+            block.scaled(
+                per_qubit.get(circuit.qubits[block.bits[0]], global_factor) if len(block.bits) == 1 else global_factor
+            )
+            for block in circuit.readout
         ]
-        probabilities = np.clip(apply_assignment(before, matrices), 0.0, None)
+        probabilities = np.clip(apply_readout(before, blocks), 0.0, None)
         return np.asarray(probabilities / probabilities.sum(), dtype=float)
 
 
@@ -197,13 +201,6 @@ def _kron(matrices: list[np.ndarray]) -> np.ndarray:
     for matrix in matrices:
         product = np.kron(product, matrix)
     return product
-
-
-def _scaled_assignment(matrix: np.ndarray, factor: float) -> np.ndarray:
-    """``scale_noise``'s readout rule on one matrix: off-diagonals × factor, rows stay stochastic; a probability
-    already 1 stays 1 under a factor > 1 (kept at its maximum)."""
-    up, down = (value if value >= 1.0 and factor > 1.0 else value * factor for value in (matrix[0, 1], matrix[1, 0]))
-    return np.array([[1.0 - up, up], [down, 1.0 - down]])
 
 
 def _lobatto_nodes(degree: int) -> np.ndarray:
@@ -245,7 +242,7 @@ def _measured_circuit(
         experiment=experiment,
         measured=measured.reindex(labels, fill_value=0).to_numpy(dtype=float),
         labels=labels,
-        matrices=tuple(bits.assignment_matrices(experiment.spec())),
+        readout=tuple(bits.readout_blocks(experiment.spec())),
         qubits=tuple(physical for _clbit, _position, physical in bits.measured),
     )
 
@@ -283,7 +280,12 @@ def _has_kind(spec: NoiseSpec, kind: str) -> bool:
 
 def _per_qubit_readout(circuits: list[MeasuredCircuit], max_factor: float) -> list[Factor]:
     """One readout factor per measured qubit that has readout noise, capped where P(1|0) or P(0|1) reaches 1."""
-    largest = {q: float(max(m[0, 1], m[1, 0])) for c in circuits for m, q in zip(c.matrices, c.qubits, strict=True)}
+    largest = {
+        c.qubits[block.bits[0]]: float(max(block.matrix[0, 1], block.matrix[1, 0]))
+        for c in circuits
+        for block in c.readout
+        if len(block.bits) == 1
+    }
     noisy = sorted(qubit for qubit, flip in largest.items() if flip > 0.0)
     if not noisy:
         raise FitError("no measured qubit has readout noise in the model: there is no per-qubit readout factor to fit")

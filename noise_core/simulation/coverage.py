@@ -23,13 +23,13 @@ from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import PropertyNotFoundError
 from noise_core.simulation.idle import IdleEntries, delay_nanoseconds
 from noise_core.spec.models import NoiseSpec
-from noise_core.spec.readout import assignment_matrix
+from noise_core.spec.readout import assignment_matrix, readout_group
 
 COVERAGE_COLUMNS = [
     "instruction", "qubits", "count", "source", "channels", "infidelity", "reported_error", "idle_ns",
 ]  # fmt: skip
-"""``source``: 'qubit-specific', 'all-qubit', 'global readout', 'idle' or 'none'. ``infidelity``:
-1 − process fidelity of the gate channel; for ``measure``, the mean assignment error
+"""``source``: 'qubit-specific', 'all-qubit', 'global readout', 'correlated readout', 'idle', 'crosstalk' or
+'none'. ``infidelity``: 1 − process fidelity of the gate channel; for ``measure``, the mean assignment error
 (P(1|0) + P(0|1))/2; for ``delay``, of the idle relaxation over the mean idle period.
 ``reported_error``: the calibration's ``gate_error`` (``readout_error`` for measure) of that
 placement, NaN without a calibration or entry, or when the gate_error is not usable (missing, NaN or
@@ -162,8 +162,13 @@ def _reported_error(calibration: BackendCalibration | None, name: str, qubits: t
 
 
 def _readout_row(spec: NoiseSpec, qubit: int, local_readout: set[int]) -> tuple[str, str, float]:
+    """Source, kind and mean assignment error (P(1|0) + P(0|1))/2 of a qubit's readout (a grouped qubit's
+    marginal)."""
     matrix = assignment_matrix(spec, qubit)
     error = (matrix[0, 1] + matrix[1, 0]) / 2
+    group = readout_group(spec, qubit)
+    if group is not None:
+        return "correlated readout", f"joint readout matrix of {group.qubits}", error
     if qubit in local_readout:
         return "qubit-specific", "readout matrix", error
     if spec.readout_bit_flip_probability is not None:

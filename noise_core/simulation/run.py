@@ -1,7 +1,7 @@
 """The Aer calls of one simulation, readout sampling, and the cache of compact noise models.
 
 Readout is kept out of Aer's model whenever all measurements are terminal and applied here per
-shot (``readout_sampling.sample_assignment``). That lets trajectories use Aer's shot branching, which is
+shot (``readout_sampling.sample_readout``). That lets trajectories use Aer's shot branching, which is
 only sound without readout errors in the model: with them it was seen giving 9–15× the
 binomial spread and irreproducible counts, because a branch shares one readout draw. Each branch's
 terminal outcomes are then drawn at once (``shot_branching_sampling_enable``, about a third off GHZ(12)'s
@@ -31,9 +31,9 @@ from noise_core.simulation.crosstalk import timed_circuit
 from noise_core.simulation.idle import with_idle_noise
 from noise_core.simulation.methods import SimulationLimits, stabilizer_problem
 from noise_core.simulation.placement import PlacedCircuit
-from noise_core.simulation.readout_sampling import apply_assignment, sample_assignment
+from noise_core.simulation.readout_sampling import apply_readout, sample_readout
 from noise_core.spec.models import NoiseSpec
-from noise_core.spec.readout import assignment_matrix
+from noise_core.spec.readout import ReadoutBlock, readout_blocks
 
 TRAJECTORY_FUSION_THRESHOLD = 1
 """Aer's ``fusion_threshold`` for trajectories: fuse runs of gates into larger unitaries at every width.
@@ -95,7 +95,7 @@ class AerRun:
             circuit = self._unmeasured(with_measure_noise=True)
             simulator = AerSimulator(method="density_matrix", noise_model=self.model)
             before_readout = _saved_probabilities(simulator, circuit, self.aer_seeds[1])
-            return self._exact(apply_assignment(before_readout, self.bits.assignment_matrices(self.spec)), "noisy")
+            return self._exact(apply_readout(before_readout, self.bits.readout_blocks(self.spec)), "noisy")
         if method == "stabilizer":
             simulator = AerSimulator(method="stabilizer", noise_model=self.model)
         else:
@@ -151,7 +151,7 @@ class AerRun:
         rows = np.array([[int(bit) for bit in label] for label in labels], dtype=np.uint8)
         bits = np.repeat(rows, [counts[label] for label in labels], axis=0)
         columns = [self.num_clbits - 1 - clbit for clbit, _position, _physical in self.measured]
-        bits[:, columns] = sample_assignment(bits[:, columns], self.bits.assignment_matrices(self.spec), self.rng)
+        bits[:, columns] = sample_readout(bits[:, columns], self.bits.readout_blocks(self.spec), self.rng)
         unique, frequency = np.unique(bits, axis=0, return_counts=True)
         return {"".join(map(str, row)): int(count) for row, count in zip(unique, frequency, strict=True)}
 
@@ -174,9 +174,9 @@ class MeasuredBits:
         labels = self._labels(np.arange(len(probabilities)))
         return pd.Series(probabilities / probabilities.sum(), index=labels, name=name)
 
-    def assignment_matrices(self, spec: NoiseSpec) -> list[np.ndarray]:
-        """``spec``'s assignment matrix of each measured qubit, in measured-bit order."""
-        return [assignment_matrix(spec, physical) for _clbit, _position, physical in self.measured]
+    def readout_blocks(self, spec: NoiseSpec) -> list[ReadoutBlock]:
+        """``spec``'s readout of the measured bits (bit i = i-th measured clbit): per qubit, or per correlated group."""
+        return readout_blocks(spec, [physical for _clbit, _position, physical in self.measured])
 
     def _labels(self, measured_outcomes: np.ndarray) -> pd.Index:
         """Outcome integers over the measured bits (bit i = i-th measured clbit) → full clbit labels."""

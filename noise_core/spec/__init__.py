@@ -1,6 +1,7 @@
 """The noise specification: channel models, their shared base, provenance, findings, schema, gate arity."""
 
 from noise_core.spec.coherent import CoherentErrorOnGate, LocalCoherentErrorOnGate
+from noise_core.spec.correlated import CorrelatedReadoutNoise
 from noise_core.spec.crosstalk import ZZCrosstalkNoise
 from noise_core.spec.factors import FACTOR_KINDS, NoiseFactors
 from noise_core.spec.findings import Finding, FindingKind, findings_table
@@ -27,6 +28,7 @@ __all__ = [
     "FACTOR_KINDS",
     "GATE_CHANNEL_FIELDS",
     "CoherentErrorOnGate",
+    "CorrelatedReadoutNoise",
     "DepolarizingNoiseOnGate",
     "DerivationOptions",
     "FieldProblem",

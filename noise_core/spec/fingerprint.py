@@ -12,13 +12,13 @@ import hashlib
 import json
 from typing import Any
 
-from noise_core.spec.models import GATE_CHANNEL_FIELDS, PAIR_FIELDS, QUBIT_FIELDS, NoiseSpec
+from noise_core.spec.models import GATE_CHANNEL_FIELDS, GROUP_FIELDS, PAIR_FIELDS, QUBIT_FIELDS, NoiseSpec
 
-UNORDERED_SPEC_FIELDS = ("basis_gates", *GATE_CHANNEL_FIELDS, *QUBIT_FIELDS, *PAIR_FIELDS)
+UNORDERED_SPEC_FIELDS = ("basis_gates", *GATE_CHANNEL_FIELDS, *QUBIT_FIELDS, *PAIR_FIELDS, *GROUP_FIELDS)
 """Spec fields that are sets in meaning: their order is not part of the fingerprint."""
 FIELDS_ADDED_LATER = (
     "idle_relaxation_errors", "gate_coherent_errors", "local_coherent_errors", "idle_detuning_errors",
-    "zz_crosstalk_errors",
+    "zz_crosstalk_errors", "correlated_readout_errors",
 )  # fmt: skip
 """Spec fields added after fingerprints were first stored (sessions, bundles): left out of the digest when empty."""
 

@@ -5,7 +5,8 @@ ClassiqSimulatorNoiseSpecification``, classiq 1.34; its JSON Schema is in
 ``tests/data/classiq_1.34.0_noise_spec.schema.json``) so that the Classiq subset of a spec is
 accepted there as is; ``noise_core.export`` holds what that subset cannot express. Local extensions carry
 what a device-derived model needs and Classiq's schema lacks (``export.LOCAL_EXTENSIONS``): relaxation and
-detuning (``relaxation.py``), coherent errors (``coherent.py``) and ZZ crosstalk (``crosstalk.py``).
+detuning (``relaxation.py``), coherent errors (``coherent.py``), ZZ crosstalk (``crosstalk.py``) and correlated
+readout (``correlated.py``).
 
 Semantics, shared with Aer (``qiskit_aer.noise.errors.standard_errors``):
 
@@ -44,8 +45,10 @@ from noise_core.spec.base import (
     rule_error,
 )
 from noise_core.spec.coherent import CoherentErrorOnGate, LocalCoherentErrorOnGate
+from noise_core.spec.correlated import CorrelatedReadoutNoise, check_disjoint_groups
 from noise_core.spec.crosstalk import ZZCrosstalkNoise, check_one_entry_per_pair
 from noise_core.spec.gates import known_gate_arity, max_depolarizing_probability
+from noise_core.spec.matrices import AssignmentMatrix
 from noise_core.spec.provenance import Provenance
 from noise_core.spec.relaxation import (
     IdleDetuningNoise,
@@ -53,26 +56,6 @@ from noise_core.spec.relaxation import (
     ThermalRelaxationParameters,
     check_t2_star_limits,
 )
-
-
-def _check_assignment_matrix(matrix: list[list[float]]) -> list[list[float]]:
-    """2×2, non-negative (checked per entry), each row a distribution over outcomes."""
-    if len(matrix) != 2 or any(len(row) != 2 for row in matrix):
-        raise rule_error(
-            "assignment_matrix_shape",
-            f"assignment matrix must be 2-by-2 [[P(0|0), P(1|0)], [P(0|1), P(1|1)]]; got {matrix!r}",
-        )
-    return [
-        normalize_distribution(row, what=f"assignment matrix row {state} (prepared |{state}>)")
-        for state, row in enumerate(matrix)
-    ]
-
-
-AssignmentMatrix = Annotated[
-    list[list[Probability]],
-    AfterValidator(_check_assignment_matrix),
-    Field(description="Row = prepared state, column = recorded outcome; rows sum to 1."),
-]
 
 
 def _check_known_arity(gate: str, num_qubits: int, *, field: str) -> None:
@@ -305,6 +288,7 @@ GATE_CHANNEL_FIELDS = (
 QUBIT_FIELDS = ("local_readout_errors", "idle_relaxation_errors", "idle_detuning_errors")
 """Spec fields with one entry per qubit."""
 PAIR_FIELDS = ("zz_crosstalk_errors",)  # one entry per pair of qubits (``entry.pair``)
+GROUP_FIELDS = ("correlated_readout_errors",)  # one entry per group of qubits (``entry.qubits``)
 
 
 class NoiseSpec(SpecModel):
@@ -336,6 +320,9 @@ class NoiseSpec(SpecModel):
         default=None, description="One assignment matrix for every qubit; excludes the bit-flip field."
     )
     local_readout_errors: list[LocalReadoutNoise] = Field(default_factory=list)
+    correlated_readout_errors: list[CorrelatedReadoutNoise] = Field(
+        default_factory=list, description="Local extension: joint matrices of 2–3 qubits; replace their own."
+    )
     idle_relaxation_errors: list[IdleRelaxationNoise] = Field(
         default_factory=list,
         description="Local extension (not in Classiq's schema): relaxation of each qubit while it idles, times in ns.",
@@ -374,6 +361,7 @@ class NoiseSpec(SpecModel):
         self._check_consistent_arity()
         check_t2_star_limits(self.idle_relaxation_errors, self.idle_detuning_errors)
         check_one_entry_per_pair(self.zz_crosstalk_errors)
+        check_disjoint_groups(self.correlated_readout_errors)
         return self
 
     def _check_no_duplicate_targets(self, field: str) -> None:
@@ -404,7 +392,8 @@ class NoiseSpec(SpecModel):
     @property
     def is_ideal(self) -> bool:
         """True when no channel is set: simulating this spec is noise-free."""
-        has_channel = any(getattr(self, field) for field in (*GATE_CHANNEL_FIELDS, *QUBIT_FIELDS, *PAIR_FIELDS))
+        fields = (*GATE_CHANNEL_FIELDS, *QUBIT_FIELDS, *PAIR_FIELDS, *GROUP_FIELDS)
+        has_channel = any(getattr(self, field) for field in fields)
         has_global_readout = (
             self.readout_bit_flip_probability is not None or self.readout_assignment_probabilities is not None
         )

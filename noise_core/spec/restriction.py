@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from noise_core.spec.models import GATE_CHANNEL_FIELDS, PAIR_FIELDS, QUBIT_FIELDS, NoiseSpec
+from noise_core.spec.models import GATE_CHANNEL_FIELDS, GROUP_FIELDS, PAIR_FIELDS, QUBIT_FIELDS, NoiseSpec
 
 
 def restrict_spec(spec: NoiseSpec, qubits: Iterable[int]) -> NoiseSpec:
@@ -24,4 +24,6 @@ def restrict_spec(spec: NoiseSpec, qubits: Iterable[int]) -> NoiseSpec:
         update[field] = [entry for entry in getattr(spec, field) if entry.qubit in kept]
     for field in PAIR_FIELDS:
         update[field] = [entry for entry in getattr(spec, field) if kept.issuperset(entry.pair)]
+    for field in GROUP_FIELDS:  # a group with one qubit outside still sets the readout of those inside
+        update[field] = [entry for entry in getattr(spec, field) if kept.intersection(entry.qubits)]
     return spec.model_copy(update=update)

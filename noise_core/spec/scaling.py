@@ -5,7 +5,8 @@
 - ``gate`` multiplies every depolarizing λ and every non-identity Pauli probability; the
   identity term takes the rest (added when the entry had none);
 - ``readout`` multiplies the off-diagonal assignment probabilities P(1|0) and P(0|1) (and the
-  global bit-flip probability); each row stays stochastic;
+  global bit-flip probability), and the off-diagonal mass of each correlated group's joint matrix in the same
+  proportions (J' = (1 − f)·I + f·J, the same rule on a 2×2 matrix); each row stays stochastic;
 - ``relaxation`` multiplies the rates 1/T1 and 1/T2 of gate relaxation, so T1 → T1/s and
   T2 → T2/s (T2 ≤ 2·T1 still holds); the gate time and the excited-state population stay;
 - ``idle`` does the same for the idle relaxation (``idle_relaxation_errors``) and T2* of waits;
@@ -36,6 +37,7 @@ from noise_core.spec.factors import NoiseFactors
 from noise_core.spec.gates import max_depolarizing_probability
 from noise_core.spec.models import (
     GATE_CHANNEL_FIELDS,
+    GROUP_FIELDS,
     PAIR_FIELDS,
     QUBIT_FIELDS,
     NoiseSpec,
@@ -103,6 +105,8 @@ def scale_noise_on(
         update[field] = [*getattr(scaled, field), *(e for e in getattr(spec, field) if e.qubit not in kept)]
     for field in PAIR_FIELDS:
         update[field] = [*getattr(scaled, field), *(e for e in getattr(spec, field) if not kept.issuperset(e.pair))]
+    for field in GROUP_FIELDS:
+        update[field] = [*getattr(scaled, field), *(e for e in getattr(spec, field) if not kept.intersection(e.qubits))]
     return NoiseSpec.model_validate(scaled.model_copy(update=update).model_dump())
 
 
@@ -227,7 +231,21 @@ def _readout_knobs(document: Document) -> list[_Knob]:
         flip = document["readout_bit_flip_probability"]
         write = _item_writer(document, "readout_bit_flip_probability")
         knobs.append(_Knob(flip, 1.0, "the global bit-flip probability", write))
+    for group in document["correlated_readout_errors"]:
+        matrix = group["assignment_probabilities"]
+        knobs += [
+            _Knob(1.0 - matrix[row][row], 1.0, f"row {row} of the joint readout of qubits {group['qubits']}",
+                  partial(_scale_row_errors, matrix[row], row))
+            for row in range(len(matrix))
+        ]  # fmt: skip
     return knobs
+
+
+def _scale_row_errors(row: list[float], state: int, errors: float) -> None:
+    """A joint matrix's row with its off-diagonal mass set to ``errors`` in the same proportions: with the factor
+    f, J' = (1 − f)·I + f·J, the per-qubit rule on a 2×2 matrix."""
+    ratio = errors / (1.0 - row[state])
+    row[:] = [1.0 - errors if column == state else value * ratio for column, value in enumerate(row)]
 
 
 def _coherent_knobs(document: Document) -> list[_Knob]:
@@ -300,7 +318,10 @@ def _remove_zeroed(document: Document, factors: NoiseFactors) -> None:
             document[field] = []
     if factors.readout == 0.0:
         document.update(
-            local_readout_errors=[], readout_assignment_probabilities=None, readout_bit_flip_probability=None
+            local_readout_errors=[],
+            readout_assignment_probabilities=None,
+            readout_bit_flip_probability=None,
+            correlated_readout_errors=[],
         )
     if factors.relaxation == 0.0:
         document.update(gate_thermal_relaxation_errors=[], local_thermal_relaxation_errors=[])

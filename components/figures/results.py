@@ -162,6 +162,34 @@ def build_assignment_heatmap(matrix: pd.DataFrame, *, title: str) -> go.Figure:
     return figure
 
 
+def build_assignment_difference(joint: pd.DataFrame, product: pd.DataFrame, *, title: str) -> go.Figure:
+    """joint − product of marginals, cell by cell: red where correlated readout records more often than independent
+    qubits would, blue where less (a diverging scale centred on 0)."""
+    difference = joint.to_numpy() - product.to_numpy()
+    largest = max(float(np.abs(difference).max()), 1e-12)
+    figure = go.Figure(
+        go.Heatmap(
+            z=difference,
+            x=[f"read {label}" for label in joint.columns],
+            y=[f"prep {label}" for label in joint.index],
+            zmin=-largest,
+            zmax=largest,
+            colorscale="RdBu_r",
+            text=np.vectorize(lambda value: f"{value:+.3f}")(difference),
+            texttemplate="%{text}",
+            hovertemplate="%{y} → %{x}: %{z:+.5f}<extra></extra>",
+            showscale=False,
+        )
+    )
+    figure.update_layout(
+        title={"text": title, "font": {"size": 13}},
+        yaxis={"autorange": "reversed"},
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        height=160 + 28 * len(joint),
+    )
+    return figure
+
+
 IDLE_COLOUR = "#e9ecef"
 TIMELINE_COLOURS = {"measure": "#264653", "cz": "#e76f51", "cx": "#e76f51", "ecr": "#e76f51", "sx": "#2a9d8f"}
 """Bars by instruction; two-qubit gates share one colour, other gates are blue-grey."""

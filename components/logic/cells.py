@@ -24,8 +24,9 @@ from noise_core.spec.gates import known_gate_arity, max_depolarizing_probability
 
 PER_QUBIT_TABLES = frozenset({"readout", "idle"})
 """Tables with one row per qubit (keyed by ``qubit``)."""
-PAIR_TABLES = frozenset({"crosstalk"})
-"""Tables with one row per pair of qubits (keyed by ``qubits``) and no gate."""
+QUBIT_SET_TABLES = {"crosstalk": ("ZZ", "zz"), "correlated": ("joint readout", "readout")}
+"""Tables with one row per set of qubits (keyed by ``qubits``) and no gate: what a row is called ('ZZ of qubits
+3,4') and the word the filter matches them by."""
 EXACT = "exact"
 """Hidden column of the gate tables: {column: (displayed text, exact values in the spec's units)} and,
 under ``ORDER``, {spec field: index of the row's entry in the spec it was built from}."""
@@ -36,6 +37,7 @@ TABLE_KEYS = {
     "readout": ("qubit",),
     "idle": ("qubit",),
     "crosstalk": ("qubits",),
+    "correlated": ("qubits",),
 }
 """Columns that identify a row when comparing with the derived tables."""
 COLUMN_LABELS = {
@@ -53,6 +55,7 @@ COLUMN_LABELS = {
     "detuning": "detuning δ (kHz)",
     "t2_star": "T2* (µs)",
     "zz": "ZZ ξ (kHz)",
+    "matrix": "joint matrix (row = prepared)",
     "qubit": "qubit",
     "p1_given_0": "P(1|0)",
     "p0_given_1": "P(0|1)",
@@ -61,7 +64,7 @@ COLUMN_LABELS = {
 SPEC_PER_SHOWN_UNIT = {
     "t1": 1000.0, "t2": 1000.0, "time": 1.0, "excited": 1.0, "depolarizing": 1.0, "p1_given_0": 1.0,
     "p0_given_1": 1.0, "coherent": 1.0, "phases": 1.0, "detuning": 1.0, "t2_star": 1000.0,
-    "zz": 1.0,
+    "zz": 1.0, "matrix": 1.0,
 }  # fmt: skip
 """Spec value (ns for times) per displayed unit of each number column: T1/T2/T2* in µs, gate time in ns."""
 SIGNIFICANT_DIGITS = 4
@@ -215,6 +218,23 @@ class RowCells:
         same = typed == shown or (_numbers(shown) is not None and _numbers(typed) == _numbers(shown))
         return exact[1] if same else None
 
+    def matrix(self, column: str, size: int) -> list[list[float]] | None:
+        """A size×size matrix typed row by row ('0.9, 0.1; 0.2, 0.8'), entries in [0, 1]: exact when the cell
+        shows what it was given (the rows' sums are the spec's rule)."""
+        unchanged = self.unchanged(column)
+        if unchanged is not None and len(unchanged) == size * size:
+            return [[float(value or 0.0) for value in unchanged[row * size : (row + 1) * size]] for row in range(size)]
+        rows = [_numbers(",".join(re.split(r"[,\s]+", part.strip()))) for part in str(self.row.get(column)).split(";")]
+        shape = [len(row) for row in rows if row is not None]
+        if len(shape) != len(rows) or shape != [size] * size:
+            self.fail(column, f"needs {size} rows of {size} numbers, rows separated by ';'; got {self.shown(column)!r}")
+            return None
+        numbers = [value for row in rows if row is not None for value in row]
+        if not all(0.0 <= value <= 1.0 for value in numbers):
+            self.fail(column, f"must hold probabilities between 0 and 1; got {self.shown(column)!r}")
+            return None
+        return [list(row) for row in rows if row is not None]
+
     def per_qubit(self, column: str, count: int, *, infinite_allowed: bool) -> list[float | None] | None:
         """One value per qubit in the spec's units (ns): exact when the cell shows what it was given."""
         text = str(self.row.get(column)).strip() if self.present(column) else ""
@@ -329,8 +349,8 @@ def entry_label(table: str, row: pd.Series | dict[str, Any]) -> str:
         return f"qubit {qubit_label(row.get('qubit'))}"
     if table == "qubit_specific":
         return f"{row.get('gate')} on {row.get('qubits')}"
-    if table in PAIR_TABLES:
-        return f"ZZ of qubits {row.get('qubits')}"
+    if table in QUBIT_SET_TABLES:
+        return f"{QUBIT_SET_TABLES[table][0]} of qubits {row.get('qubits')}"
     return str(row.get("gate"))
 
 
@@ -343,8 +363,8 @@ def row_label(table: str, position: int, row: pd.Series | dict[str, Any]) -> str
         return f"new {table.replace('_', '-')} row {position + 1}"
     if table in PER_QUBIT_TABLES:
         return f"{table} of qubit {qubit_label(row.get('qubit'))}".replace("idle of", "waits of")
-    if table in PAIR_TABLES:
-        return f"ZZ of qubits {str(row.get('qubits')).strip()}"
+    if table in QUBIT_SET_TABLES:
+        return f"{QUBIT_SET_TABLES[table][0]} of qubits {str(row.get('qubits')).strip()}"
     gate = str(row.get("gate")).strip()
     if table == "all_qubit":
         return f"{gate} on every qubit"

@@ -1,6 +1,6 @@
-"""A spec as the five editable tables, in the units a physicist reads.
+"""A spec as the six editable tables, in the units a physicist reads.
 
-Five tables, one row per thing a user thinks about:
+Six tables, one row per thing a user thinks about:
 
 - ``all_qubit``: one row per gate: depolarizing λ, Pauli terms, thermal relaxation, coherent
   error (ε and the two-qubit phases φ0, φ1 in rad).
@@ -10,6 +10,7 @@ Five tables, one row per thing a user thinks about:
 - ``idle``: one row per qubit: T1, T2 and excited population while it waits (idle relaxation),
   and its free evolution: detuning δ (kHz) and Ramsey T2* (µs).
 - ``crosstalk``: one row per pair of qubits: its static ZZ coupling ξ (kHz).
+- ``correlated``: one row per group of 2–3 qubits read out together: its joint assignment matrix, row by row.
 
 Every cell is text, read on the server: the browser sends what was typed (a number column there
 would clamp 2 to its maximum or turn 'abc' into 0 before any rule could refuse it), and every
@@ -53,12 +54,13 @@ QUBIT_SPECIFIC_COLUMNS = [
 READOUT_COLUMNS = ["qubit", "p1_given_0", "p0_given_1"]
 IDLE_COLUMNS = ["qubit", "t1", "t2", "excited", "detuning", "t2_star"]
 CROSSTALK_COLUMNS = ["qubits", "zz"]
+CORRELATED_COLUMNS = ["qubits", "matrix"]
 RELAXATION_ATTRIBUTES = {"t1": "t1", "t2": "t2", "time": "time", "excited": "excited_state_population"}
 IDLE_ATTRIBUTES = {"t1": "t1", "t2": "t2", "excited": "excited_state_population"}
 
 
 def tables_from_spec(spec: NoiseSpec) -> dict[str, pd.DataFrame]:
-    """The spec's channels as the five editable tables: texts in display units (object columns, which take
+    """The spec's channels as the six editable tables: texts in display units (object columns, which take
     whatever a browser sends), exact values kept."""
     return {
         "all_qubit": _all_qubit_table(spec),
@@ -66,6 +68,7 @@ def tables_from_spec(spec: NoiseSpec) -> dict[str, pd.DataFrame]:
         "readout": _readout_table(spec),
         "idle": _idle_table(spec),
         "crosstalk": _crosstalk_table(spec),
+        "correlated": _correlated_table(spec),
     }
 
 
@@ -173,6 +176,18 @@ def _crosstalk_table(spec: NoiseSpec) -> pd.DataFrame:
         row: dict[str, Any] = {"qubits": ",".join(map(str, entry.qubits)), EXACT: {}}
         rows.append(_add_order(_add_numbers(row, "zz", (entry.zz,)), "zz_crosstalk_errors", index))
     return pd.DataFrame(rows, columns=[*CROSSTALK_COLUMNS, EXACT], dtype=object)
+
+
+def _correlated_table(spec: NoiseSpec) -> pd.DataFrame:
+    """One row per group: its qubits and its joint matrix written row by row ('0.92, 0, 0, 0.08; …')."""
+    rows = []
+    for index, entry in enumerate(spec.correlated_readout_errors):
+        matrix = entry.assignment_probabilities
+        text = "; ".join(", ".join(humane(value) for value in row) for row in matrix)
+        exact = {"matrix": (text, tuple(value for row in matrix for value in row))}
+        row: dict[str, Any] = {"qubits": ",".join(map(str, entry.qubits)), "matrix": text, EXACT: exact}
+        rows.append(_add_order(row, "correlated_readout_errors", index))
+    return pd.DataFrame(rows, columns=[*CORRELATED_COLUMNS, EXACT], dtype=object)
 
 
 def _pauli_text(terms: Iterable[Any]) -> str:

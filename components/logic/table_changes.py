@@ -21,8 +21,8 @@ from components.logic.cells import (
     COLUMN_LABELS,
     EXACT,
     ORDER,
-    PAIR_TABLES,
     PER_QUBIT_TABLES,
+    QUBIT_SET_TABLES,
     SIGNIFICANT_DIGITS,
     SPEC_PER_SHOWN_UNIT,
     TABLE_KEYS,
@@ -39,7 +39,7 @@ Row = Mapping[str, Any]
 """A table row as a dict (``DataFrame.to_dict('records')``)."""
 TABLE_WORDS = {
     "qubit_specific": "qubit-specific", "all_qubit": "all-qubit", "readout": "readout", "idle": "idle",
-    "crosstalk": "ZZ crosstalk",
+    "crosstalk": "ZZ crosstalk", "correlated": "correlated readout",
 }  # fmt: skip
 
 
@@ -121,7 +121,7 @@ def changes_from_derived(current: dict[str, pd.DataFrame], derived: dict[str, pd
 
 def _change_row(table: str, row: Row, change: str, values: str) -> dict[str, Any]:
     qubits = qubit_label(row.get("qubit")) if table in PER_QUBIT_TABLES else str(row.get("qubits") or "")
-    gate = None if table in PER_QUBIT_TABLES | PAIR_TABLES else row.get("gate")
+    gate = None if table in PER_QUBIT_TABLES or table in QUBIT_SET_TABLES else row.get("gate")
     return {
         "table": table,
         "entry": entry_label(table, row),
@@ -218,17 +218,11 @@ def rows_matching(table: pd.DataFrame, name: str, text: str) -> pd.Series:
         return pd.Series(True, index=table.index)
     if name in PER_QUBIT_TABLES:
         return table["qubit"].map(lambda qubit: qubit_label(qubit) in qubits).astype(bool)
-    if name in PAIR_TABLES:  # no gate: a pair matches its qubits, and the word 'zz'
-        return (
-            table["qubits"]
-            .map(
-                lambda pair: (
-                    (not qubits or bool(qubits & {p.strip() for p in str(pair).split(",")}))
-                    and (not gates or "zz" in gates)
-                )
-            )
-            .astype(bool)
-        )
+    if name in QUBIT_SET_TABLES:  # no gate: a row matches its qubits, and its table's word ('zz', 'readout')
+        word = QUBIT_SET_TABLES[name][1]
+        listed = [{q.strip() for q in str(value).split(",")} for value in table["qubits"]]
+        matches = [(not qubits or bool(qubits & mine)) and (not gates or word in gates) for mine in listed]
+        return pd.Series(matches, index=table.index, dtype=bool)
     every_qubit = "qubits" not in table.columns
     row_qubits = (
         [set()] * len(table) if every_qubit else [{p.strip() for p in str(q).split(",")} for q in table["qubits"]]

@@ -21,8 +21,8 @@ from components.logic.cells import (
     COLUMN_LABELS,
     EXACT,
     ORDER,
-    PAIR_TABLES,
     PER_QUBIT_TABLES,
+    QUBIT_SET_TABLES,
     TABLE_KEYS,
     RowCells,
     entry_label,
@@ -48,6 +48,7 @@ from noise_core.spec import (
     assignment_from_flips,
 )
 from noise_core.spec.base import SpecModel
+from noise_core.spec.correlated import MAX_GROUP_QUBITS, CorrelatedReadoutNoise
 from noise_core.spec.crosstalk import MAX_ZZ_KHZ, ZZCrosstalkNoise
 from noise_core.spec.models import entry_target
 from noise_core.spec.relaxation import MAX_DETUNING_KHZ
@@ -79,6 +80,7 @@ def spec_from_tables(tables: dict[str, pd.DataFrame], base: NoiseSpec) -> NoiseS
     _collect(pending, problems, "readout", tables["readout"], _readout_entries)
     _collect(pending, problems, "idle", tables["idle"], _idle_entries)
     _collect(pending, problems, "crosstalk", tables["crosstalk"], _crosstalk_entries)
+    _collect(pending, problems, "correlated", tables["correlated"], _correlated_entries)
     if problems:
         raise SpecEditError(problems)
     origins: dict[str, list[str]] = {}
@@ -123,13 +125,16 @@ def spec_with_row(spec: NoiseSpec, table_name: str, row: dict[str, Any]) -> Nois
 
 
 def _target(entry: Any) -> tuple[Any, ...]:
-    """What an entry applies to: its pair for ZZ crosstalk, else ``entry_target``."""
-    return entry.pair if isinstance(entry, ZZCrosstalkNoise) else entry_target(entry)
+    """What an entry applies to: its qubits in increasing order for ZZ crosstalk and correlated readout, else
+    ``entry_target``."""
+    if isinstance(entry, (ZZCrosstalkNoise, CorrelatedReadoutNoise)):
+        return tuple(sorted(entry.qubits))
+    return entry_target(entry)
 
 
 def _row_target(table_name: str, row: dict[str, Any]) -> tuple[Any, ...]:
     """The ``_target`` of a row's entries: (qubit,), (gate,), (gate, qubits) or a pair in increasing order."""
-    if table_name in PAIR_TABLES:
+    if table_name in QUBIT_SET_TABLES:
         return tuple(sorted(parse_qubits(row["qubits"])))
     if table_name in PER_QUBIT_TABLES:
         return (int(row["qubit"]),)
@@ -261,6 +266,18 @@ def _crosstalk_entries(cells: RowCells) -> dict[str, list[dict[str, Any]]]:
     return {"zz_crosstalk_errors": [{"qubits": qubits, "zz": zz}]}
 
 
+def _correlated_entries(cells: RowCells) -> dict[str, list[dict[str, Any]]]:
+    """A group of 2–3 qubits and its joint matrix (2ⁿ rows of 2ⁿ probabilities)."""
+    qubits = cells.qubits()
+    if qubits is not None and not 2 <= len(qubits) <= MAX_GROUP_QUBITS:
+        cells.fail("qubits", f"must list 2 to {MAX_GROUP_QUBITS} qubits, e.g. 3,4; got {cells.shown('qubits')}")
+        return {}
+    matrix = cells.matrix("matrix", 2 ** len(qubits)) if qubits is not None else None
+    if qubits is None or matrix is None:
+        return {}
+    return {"correlated_readout_errors": [{"qubits": qubits, "assignment_probabilities": matrix}]}
+
+
 def _idle_relaxation(cells: RowCells, qubit: int | None) -> list[dict[str, Any]]:
     t1, t2 = (cells.per_qubit(column, 1, infinite_allowed=True) for column in ("t1", "t2"))
     excited = cells.per_qubit("excited", 1, infinite_allowed=False) if cells.present("excited") else [0.0]
@@ -275,6 +292,7 @@ _ROW_PARSERS: dict[str, RowParser] = {
     "readout": _readout_entries,
     "idle": _idle_entries,
     "crosstalk": _crosstalk_entries,
+    "correlated": _correlated_entries,
 }
 _TABLE_FIELDS = {
     "all_qubit": (
@@ -292,6 +310,7 @@ _TABLE_FIELDS = {
     "readout": ("local_readout_errors",),
     "idle": ("idle_relaxation_errors", "idle_detuning_errors"),
     "crosstalk": ("zz_crosstalk_errors",),
+    "correlated": ("correlated_readout_errors",),
 }
 _ENTRY_MODELS: dict[str, type[SpecModel]] = {
     "gate_depolarizing_errors": DepolarizingNoiseOnGate,
@@ -306,6 +325,7 @@ _ENTRY_MODELS: dict[str, type[SpecModel]] = {
     "idle_relaxation_errors": IdleRelaxationNoise,
     "idle_detuning_errors": IdleDetuningNoise,
     "zz_crosstalk_errors": ZZCrosstalkNoise,
+    "correlated_readout_errors": CorrelatedReadoutNoise,
 }
 
 
@@ -328,6 +348,7 @@ _FIELD_COLUMNS = {
     "detuning": "detuning",
     "t2_star": "t2_star",
     "zz": "zz",
+    "assignment_probabilities": "matrix",
     "qubit": "qubit",
 }
 _ENTRY_REFERENCE = re.compile(r"\b(\w+_errors)\[(\d+)\]")

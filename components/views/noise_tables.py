@@ -1,4 +1,4 @@
-"""The Noise model page's channel editors: the five tables, the global readout and the filter; every edit
+"""The Noise model page's channel editors: the six tables, the global readout and the filter; every edit
 validated as one spec. The derive form, the changes and the one-entry form are ``noise_derive``,
 ``noise_changes`` and ``noise_entry_form``.
 
@@ -42,6 +42,7 @@ TABLES = {
     "readout": "Per-qubit readout",
     "idle": "Idle (waits)",
     "crosstalk": "ZZ crosstalk (pairs)",
+    "correlated": "Correlated readout (groups)",
 }
 READOUT_MODES = ("none", "bit flip", "matrix")
 COLUMN_HELP = {
@@ -59,6 +60,8 @@ COLUMN_HELP = {
     "t2_star": "Ramsey dephasing time in µs for waits (≤ 2·T1); empty = the echo T2 of the T2 column",
     "zz": "Static ZZ coupling ξ in kHz (either sign): |11⟩ turns by 2π·ξ·t while the pair waits or a neighbour's gate "
     "runs (H = 2π·ξ·|11⟩⟨11|)",
+    "matrix": "Joint assignment matrix, rows separated by ';': row = prepared state, column = recorded, state index "
+    "Σ bₖ·2ᵏ over the listed qubits (the first is bit 0); it replaces their own readout",
     "num_qubits": "How many qubits the gate acts on (a whole number, 1 or more)",
     "qubit": "The device's qubit number",
     "p1_given_0": "Probability of reading 1 when 0 was prepared (0 to 1)",
@@ -121,7 +124,7 @@ def render_start_buttons() -> None:
 
 
 def render_editors() -> None:
-    """The five tables and the global readout; every change is validated at once."""
+    """The six tables and the global readout; every change is validated at once."""
     state = noise_state()
     bases = _bases()
     sources = (
@@ -315,5 +318,5 @@ def _with_global_readout(base: NoiseSpec) -> NoiseSpec:
 
 
 def spec_tables_of(spec: NoiseSpec) -> dict[str, pd.DataFrame]:
-    """The five tables of ``spec``, built once per spec (``cached_tables``)."""
+    """The six tables of ``spec``, built once per spec (``cached_tables``)."""
     return cached_tables(spec_json(spec), spec)

@@ -6,14 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.figures.results import build_assignment_heatmap, build_timeline_figure
+from components.figures.results import build_assignment_difference, build_assignment_heatmap, build_timeline_figure
 from components.logic.wording import in_ui_terms
 from components.runtime.cached import cached_assignment, cached_drawing
 from components.runtime.session import ShownSimulation, current_device
 from components.runtime.tasks import TaskStopped
 from components.views.device import render_device_map
 from components.views.simulate_inputs import PENDING_LAYOUT_KEY
-from noise_core import NoiseStudioError, SimulationResult
+from noise_core import AssignmentReport, NoiseStudioError, SimulationResult
 from noise_core.simulation.coverage import ZZ_INSTRUCTION
 from noise_core.simulation.simulate import LEFT_OUT_NOTE
 
@@ -45,17 +45,35 @@ def render_assignment(shown: ShownSimulation) -> None:
                     width="stretch",
                 )
     if report.specified_joint is not None:
-        joint = ",".join(map(str, report.joint_qubits))
-        left, right = st.columns(2)
-        left.plotly_chart(
-            build_assignment_heatmap(report.specified_joint, title=f"joint q[{joint}] specified"),
-            key="sim_heatmap_joint_specified",
+        _render_joint(report)
+
+
+def _render_joint(report: AssignmentReport) -> None:
+    """The joint matrix, specified and estimated, and with correlated readout its difference from the product of the
+    qubits' marginals (what independent readouts would record)."""
+    joint = ",".join(map(str, report.joint_qubits))
+    columns = st.columns(3 if report.correlated else 2)
+    columns[0].plotly_chart(
+        build_assignment_heatmap(report.specified_joint, title=f"joint q[{joint}] specified"),
+        key="sim_heatmap_joint_specified",
+        width="stretch",
+    )
+    columns[-1].plotly_chart(
+        build_assignment_heatmap(report.estimated_joint, title=f"joint q[{joint}] estimated"),
+        key="sim_heatmap_joint_estimated",
+        width="stretch",
+    )
+    if report.correlated and report.marginal_product_joint is not None:
+        columns[1].plotly_chart(
+            build_assignment_difference(
+                report.specified_joint, report.marginal_product_joint, title="specified − product of marginals"
+            ),
+            key="sim_heatmap_joint_correlation",
             width="stretch",
         )
-        right.plotly_chart(
-            build_assignment_heatmap(report.estimated_joint, title=f"joint q[{joint}] estimated"),
-            key="sim_heatmap_joint_estimated",
-            width="stretch",
+        st.caption(
+            "Correlated readout: the middle map is the specified joint matrix minus the product of its qubits' own "
+            "matrices, what their readouts add by not erring independently."
         )
 
 

@@ -170,3 +170,30 @@ def test_deriving_with_zz_crosstalk_fills_the_crosstalk_table_from_the_snapshot(
     assert len(crosstalk) == 174 and crosstalk["qubits"].str.count(",").eq(1).all()
     overrides = next(info.value for info in app.info if info.value.startswith("Derived with options"))
     assert "ZZ crosstalk from the snapshot" in overrides
+
+
+def test_a_joint_readout_matrix_typed_for_two_measured_qubits_moves_the_result_and_a_bad_row_is_refused(
+    app: AppTest,
+) -> None:
+    before = success(app)
+    measured = sorted(int(q) for q in app.session_state["last_simulation"].result.measured_qubits)[:2]
+    group = ",".join(map(str, measured))
+    matrix = "0.8, 0, 0, 0.2; 0, 1, 0, 0; 0, 0, 1, 0; 0.2, 0, 0, 0.8"  # |00⟩ and |11⟩ swap 20 % of the time
+    edit(app, "correlated", {"added_rows": [{"qubits": group, "matrix": matrix}]})
+    (entry,) = noise(app).spec.correlated_readout_errors
+    assert entry.qubits == measured and entry.assignment_probabilities[0] == [0.8, 0.0, 0.0, 0.2]
+    assert success(app) != before
+    assert tables_from_spec(noise(app).spec)["correlated"]["matrix"].tolist() == [
+        "0.8, 0, 0, 0.2; 0, 1, 0, 0; 0, 0, 1, 0; 0.2, 0, 0, 0.8"
+    ]
+    in_force = noise(app).spec
+    edit(
+        app,
+        "correlated",
+        {"added_rows": [{"qubits": group, "matrix": matrix.replace("0.8, 0, 0, 0.2", "0.8, 0, 0, 0.3")}]},
+    )
+    assert noise(app).spec is in_force
+    problems = " ".join(error.value for error in app.error)
+    assert f"joint readout of qubits {group}: joint matrix (row = prepared): assignment matrix row 0" in problems
+    edit(app, "correlated", {"added_rows": [{"qubits": group, "matrix": "0.9, 0.1; 0.1, 0.9"}]})
+    assert "needs 4 rows of 4 numbers, rows separated by ';'" in " ".join(error.value for error in app.error)

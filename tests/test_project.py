@@ -35,7 +35,7 @@ ROOMS_MAY_IMPORT = {
     "derive": {"derive", "calibration", "spec", "physics", "errors", "gc_pause"},
     "aer": {"aer", "spec", "physics", "errors", "gc_pause"},
     "simulation": {"simulation", "calibration", "aer", "spec", "physics", "errors", "gc_pause"},
-    "analysis": {"analysis", "simulation", "calibration", "aer", "spec", "errors", "json_bounds"},
+    "analysis": {"analysis", "simulation", "calibration", "aer", "spec", "errors", "json_bounds", "export"},
     "export": {"aer", "spec", "errors", "json_bounds"},
     "cli": {"calibration", "derive", "export", "spec", "errors", "cli_explain", "cli_fit", "sessions"},
     "sessions": {"calibration", "simulation", "spec", "errors", "json_bounds"},

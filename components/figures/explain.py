@@ -17,6 +17,7 @@ KIND_LABELS = {
     "coherent": "coherent errors (over-rotations, phases)",
     "detuning": "detuning of waiting qubits (δ)",
     "crosstalk": "ZZ crosstalk of coupled pairs (ξ)",
+    "correlation": "correlated readout (beyond independent qubits)",
     "interaction": "interaction (remainder)",
 }
 LOSS_LABELS = {"success": "success probability lost", "tvd": "total variation distance"}
@@ -32,6 +33,7 @@ FACTOR_LABELS = {
     "coherent": "coherent-angle factor",
     "detuning": "detuning factor",
     "crosstalk": "ZZ-crosstalk factor",
+    "correlation": "readout-correlation factor",
 }
 METRIC_LABELS = {
     "success_probability": "success probability",

@@ -172,6 +172,7 @@ FACTOR_LABELS = {
     "coherent": "coherent angles",
     "detuning": "detuning δ",
     "crosstalk": "ZZ crosstalk ξ",
+    "correlation": "readout correlation",
 }
 """How the app names each of ``FACTOR_KINDS`` (the what-if strip, the sliders, a what-if's description)."""
 

@@ -6,12 +6,14 @@ ideal and noisy distributions. Both are 0 without noise.
 
 - **By kind** (gate = depolarizing and Pauli, relaxation = T1/T2 over gates, readout, idle =
   T1/T2 while waiting, when the circuit waits on a qubit with idle relaxation, and coherent = the
-  rotations after gates, detuning = the turn of waiting qubits, and crosstalk = the ZZ phase of coupled pairs,
-  when the circuit meets them): each kind's loss is
+  rotations after gates, detuning = the turn of waiting qubits, crosstalk = the ZZ phase of coupled pairs, and
+  correlation = what correlated readout adds to independent readouts, when the circuit meets them): each kind's loss is
   computed twice, exactly, through ``scale_noise``: *removed* (the full loss minus the loss with
   that kind's factor at 0) and *alone* (the loss with every other kind at 0). Kinds interact (an
   error after an error is not counted twice), so neither column sums to the full loss; the row
-  ``interaction`` holds what remains, so each column sums to it.
+  ``interaction`` holds what remains, so each column sums to it. Correlation exists only on top of readout, so
+  its *alone* is 0; its *removed* may be negative (joint errors can cancel: a Bell pair read through joint
+  00 ↔ 11 flips looks unchanged, read independently it does not).
 - **By location**: each physical qubit (its readout, its one-qubit gates, its idle periods and any
   channel on its measurement) and each coupler (its two-qubit gates, their relaxation included): the full loss
   minus the loss with that location's noise removed. Exact (density matrix, one batched Aer run)
@@ -57,8 +59,8 @@ class ErrorBudget:
     total_loss: float
     """The loss with all noise: ideal − noisy success, or the TVD."""
     by_kind: pd.DataFrame
-    """Index: gate, readout, relaxation, (idle,) (coherent,) (detuning,) (crosstalk,) interaction. Columns:
-    removed, alone (each sums to ``total_loss``); losses are probabilities (0–1)."""
+    """Index: gate, readout, relaxation, (idle,) (coherent,) (detuning,) (crosstalk,) (correlation,)
+    interaction. Columns: removed, alone (each sums to ``total_loss``); losses are probabilities (0–1)."""
     by_location: pd.DataFrame
     """One row per location, largest loss first. Columns: location ('q3', 'q3–q4'), kind ('qubit'/'coupler'),
     qubits (tuple), loss (exact, NaN where not computed), first_order (estimate)."""
@@ -127,13 +129,15 @@ def error_budget(
 
 def _kinds_present(experiment: Experiment) -> tuple[str, ...]:
     """gate, readout and relaxation always; idle when the circuit waits on a qubit with idle relaxation; coherent
-    and detuning when an instruction or a wait of the circuit has one; crosstalk when a pair picks up ZZ."""
+    and detuning when an instruction or a wait of the circuit has one; crosstalk when a pair picks up ZZ; correlation
+    when a measured qubit is read in a correlated group."""
     rows = list(experiment.coverage.itertuples())
     present = {
         "idle": any("idle relaxation" in str(row.channels) for row in rows),
         "coherent": any("coherent" in str(row.channels) for row in rows),
         "detuning": any("detuning" in str(row.channels) for row in rows),
         "crosstalk": any(row.instruction == ZZ_INSTRUCTION for row in rows),
+        "correlation": any(row.source == "correlated readout" for row in rows),
     }
     return tuple(kind for kind in FACTOR_KINDS if present.get(kind, True))
 

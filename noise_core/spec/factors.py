@@ -15,7 +15,7 @@ from typing import Any, Literal, get_args
 
 from noise_core.errors import ScalingError
 
-FactorKind = Literal["gate", "readout", "relaxation", "idle", "coherent", "detuning", "crosstalk"]
+FactorKind = Literal["gate", "readout", "relaxation", "idle", "coherent", "detuning", "crosstalk", "correlation"]
 FACTOR_KINDS: tuple[FactorKind, ...] = get_args(FactorKind)
 """The kinds of noise a factor scales, in the order the app shows them."""
 FACTOR_MEANINGS: dict[FactorKind, str] = {
@@ -26,6 +26,8 @@ FACTOR_MEANINGS: dict[FactorKind, str] = {
     "coherent": "Multiplies every coherent angle ε and phase φ (each stays within ±π); 0 removes coherent errors",
     "detuning": "Multiplies every qubit's detuning δ (signs kept); 0 removes it",
     "crosstalk": "Multiplies every pair's ZZ coupling ξ (signs kept); 0 removes ZZ crosstalk",
+    "correlation": "Multiplies each joint readout matrix's departure from the product of its qubits' marginals; 0 "
+    "reads them independently",
 }
 """What each factor does, in one line: the spec's field descriptions and the app's help read it."""
 
@@ -44,6 +46,7 @@ class NoiseFactors:
     coherent: float = 1.0
     detuning: float = 1.0
     crosstalk: float = 1.0
+    correlation: float = 1.0
 
     def __post_init__(self) -> None:
         for kind in FACTOR_KINDS:

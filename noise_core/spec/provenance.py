@@ -93,6 +93,7 @@ class NoiseScaling(SpecModel):
     coherent: float = Field(default=1.0, strict=True, ge=0.0, description=FACTOR_MEANINGS["coherent"])
     detuning: float = Field(default=1.0, strict=True, ge=0.0, description=FACTOR_MEANINGS["detuning"])
     crosstalk: float = Field(default=1.0, strict=True, ge=0.0, description=FACTOR_MEANINGS["crosstalk"])
+    correlation: float = Field(default=1.0, strict=True, ge=0.0, description=FACTOR_MEANINGS["correlation"])
     kept_at_maximum: list[str] = Field(
         default_factory=list,
         description="Entries already at their physical maximum (gates reported broken), left there by a factor > 1.",

@@ -13,7 +13,10 @@
 - ``coherent`` multiplies every coherent angle ε and phase φ (``gate_coherent_errors``,
   ``local_coherent_errors``), keeping each sign; each must stay within ±π;
 - ``detuning`` multiplies every qubit's detuning δ (``idle_detuning_errors``), keeping its sign;
-- ``crosstalk`` multiplies every pair's ZZ coupling ξ (``zz_crosstalk_errors``), keeping its sign.
+- ``crosstalk`` multiplies every pair's ZZ coupling ξ (``zz_crosstalk_errors``), keeping its sign;
+- ``correlation`` multiplies each correlated group's departure from independence: J → P + c·(J − P), with P the
+  Kronecker product of the group's per-qubit marginals; 0 reads the qubits independently (with the same
+  marginals), and c is limited where an entry would turn negative.
 
 A factor of 0 removes that kind of noise (its entries are dropped). A factor that would push a
 channel past its physical limit (λ above 4ⁿ/(4ⁿ−1), a probability above 1) is refused with the
@@ -28,8 +31,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import partial
+from functools import partial, reduce
 from typing import Any
+
+import numpy as np
 
 from noise_core.errors import ScalingError
 from noise_core.spec.crosstalk import MAX_ZZ_KHZ
@@ -45,7 +50,7 @@ from noise_core.spec.models import (
     is_identity_pauli,
 )
 from noise_core.spec.provenance import NoiseScaling
-from noise_core.spec.readout import assignment_matrix, with_qubit_readout
+from noise_core.spec.readout import assignment_matrix, marginal_of, with_qubit_readout
 from noise_core.spec.relaxation import MAX_DETUNING_KHZ
 from noise_core.spec.restriction import restrict_spec
 
@@ -66,6 +71,7 @@ def scale_noise(spec: NoiseSpec, factors: NoiseFactors | None = None, **shortcut
     kept += _scale("coherent", factors.coherent, _coherent_knobs(document))
     kept += _scale("detuning", factors.detuning, _detuning_knobs(document))
     kept += _scale("crosstalk", factors.crosstalk, _crosstalk_knobs(document))
+    kept += _scale("correlation", factors.correlation, _correlation_knobs(document))
     _remove_zeroed(document, factors)
     _scale_relaxation(document, factors.relaxation)
     _scale_idle(document, factors.idle)
@@ -115,7 +121,7 @@ def largest_factor(spec: NoiseSpec, kind: str) -> float:
     no upper limit) and where no entry of that kind is below its maximum."""
     knobs = {
         "gate": _gate_knobs, "readout": _readout_knobs, "coherent": _coherent_knobs, "detuning": _detuning_knobs,
-        "crosstalk": _crosstalk_knobs,
+        "crosstalk": _crosstalk_knobs, "correlation": _correlation_knobs,
     }.get(kind)  # fmt: skip
     if knobs is None:
         return math.inf
@@ -280,6 +286,25 @@ def _crosstalk_knobs(document: Document) -> list[_Knob]:
         _Knob(abs(entry["zz"]), MAX_ZZ_KHZ, f"ZZ of qubits {entry['qubits']}", _signed_writer(entry, "zz"))
         for entry in document["zz_crosstalk_errors"]
     ]
+
+
+def _correlation_knobs(document: Document) -> list[_Knob]:
+    """Each correlated group's correlation strength c (1 as given), at most where an entry of P + c·(J − P) reaches
+    0 (∞ when none falls)."""
+    knobs = []
+    for group in document["correlated_readout_errors"]:
+        joint = np.array(group["assignment_probabilities"], dtype=float)
+        size = len(group["qubits"])
+        product = reduce(np.kron, [marginal_of(joint, [bit]) for bit in reversed(range(size))])
+        falling = joint < product
+        limit = float(np.min(product[falling] / (product - joint)[falling])) if falling.any() else math.inf
+        knobs.append(_Knob(1.0, limit, f"the correlation of the joint readout of qubits {group['qubits']}",
+                           partial(_write_correlation, group, joint, product)))  # fmt: skip
+    return knobs
+
+
+def _write_correlation(group: Document, joint: np.ndarray, product: np.ndarray, strength: float) -> None:
+    group["assignment_probabilities"] = np.clip(product + strength * (joint - product), 0.0, 1.0).tolist()
 
 
 def _signed_writer(container: Any, key: Any) -> Callable[[float], None]:

@@ -249,7 +249,7 @@ def test_a_factor_past_a_channels_limit_is_refused_before_anything_runs() -> Non
         ({"gate": 1.0}, "gate factors must be a list of numbers; got 1.0"),
         (
             [("gate", [1])],
-            "factors must map gate, readout, relaxation, idle, coherent, detuning or crosstalk to lists of values",
+            "factors must map gate, readout, relaxation, idle, coherent, detuning, crosstalk or correlation to lists of values",
         ),
         ({"gate": []}, "factor 'gate' has no values"),
         ({"gate": [-1]}, r"gate factor must be a finite number ≥ 0 .* got -1"),

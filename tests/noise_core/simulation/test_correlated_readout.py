@@ -13,11 +13,12 @@ from qiskit.circuit import Instruction
 from qiskit_aer import AerSimulator
 
 from harness.statistics import tvd_bound
-from noise_core import NoiseSpec, assignment_report, build_noise_model, scale_noise, simulate
+from noise_core import NoiseSpec, assignment_report, build_noise_model, error_budget, scale_noise, simulate
 from noise_core.errors import ScalingError
 from noise_core.export import aer_dict_omissions, approximate_for_classiq
 from noise_core.simulation.result import total_variation_distance
 from noise_core.spec.readout import ReadoutBlock, marginal_assignment, with_qubit_readout
+from noise_core.spec.scaling import largest_factor
 
 FLIP = 0.08
 
@@ -172,3 +173,33 @@ def test_the_assignment_report_shows_the_joint_matrix_and_its_distance_from_the_
     estimated = report.estimated_joint.to_numpy()
     assert estimated[0, 1] == 0.0 and abs(estimated[0, 3] - FLIP) < 5 * np.sqrt(FLIP / 20_000)
     assert not assignment_report(NoiseSpec(readout_bit_flip_probability=0.1), [0, 1]).correlated
+
+
+def test_the_correlation_factor_moves_the_joint_matrix_towards_the_product_of_its_marginals() -> None:
+    """c = 0 reads the qubits independently with the same marginals; c = 1 is the group as given; the largest c is
+    where an entry reaches 0; the budget names the kind."""
+    spec = grouped(both_flip())
+    independent = np.array(scale_noise(spec, correlation=0).correlated_readout_errors[0].assignment_probabilities)
+    flip = np.array([[1 - FLIP, FLIP], [FLIP, 1 - FLIP]])
+    assert independent == pytest.approx(np.kron(flip, flip), abs=1e-15)
+    half = np.array(scale_noise(spec, correlation=0.5).correlated_readout_errors[0].assignment_probabilities)
+    assert half == pytest.approx((np.kron(flip, flip) + np.array(both_flip())) / 2, abs=1e-15)
+    assert scale_noise(spec, correlation=1.5) == spec  # P(01|00) is already 0: as correlated as it can be, kept
+    halfway = NoiseSpec.model_validate(
+        {"correlated_readout_errors": [{"qubits": [0, 1], "assignment_probabilities": half.tolist()}]}
+    )
+    assert largest_factor(halfway, "correlation") == pytest.approx(2.0)  # back to the fully correlated matrix
+    with pytest.raises(
+        ScalingError, match=r"correlation of the joint readout of qubits \[0, 1\].*allowed correlation factor is 2"
+    ):
+        scale_noise(halfway, correlation=2.5)
+    circuit = QuantumCircuit(2, 2)
+    circuit.h(0)
+    circuit.cx(0, 1)
+    circuit.measure([0, 1], [0, 1])
+    budget = error_budget(circuit, spec, seed=1, optimization_level=0, metric="tvd")
+    # A Bell state read through joint flips 00 ↔ 11 looks unchanged (TVD 0); read independently, each qubit flips
+    # alone too, a TVD of 2p(1 − p): correlation removed costs that, and alone (without readout) it is nothing.
+    assert budget.total_loss == pytest.approx(0.0, abs=1e-12)
+    assert budget.by_kind.loc["correlation", "removed"] == pytest.approx(-2 * FLIP * (1 - FLIP), abs=1e-12)
+    assert budget.by_kind.loc["correlation", "alone"] == pytest.approx(0.0, abs=1e-12)

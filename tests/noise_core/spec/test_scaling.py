@@ -219,7 +219,9 @@ def test_a_factor_that_is_not_a_finite_non_negative_number_is_refused(bad: objec
 
 
 def test_noise_factors_name_the_kinds_and_scale_noise_takes_them_or_keywords_alike() -> None:
-    assert FACTOR_KINDS == ("gate", "readout", "relaxation", "idle", "coherent", "detuning", "crosstalk")
+    assert FACTOR_KINDS == (
+        "gate", "readout", "relaxation", "idle", "coherent", "detuning", "crosstalk", "correlation"
+    )  # fmt: skip
     factors = NoiseFactors.of({"gate": 2, "idle": 0})
     assert factors.as_dict() == {
         "gate": 2.0,
@@ -229,6 +231,7 @@ def test_noise_factors_name_the_kinds_and_scale_noise_takes_them_or_keywords_ali
         "coherent": 1.0,
         "detuning": 1.0,
         "crosstalk": 1.0,
+        "correlation": 1.0,
     }
     assert factors.with_factor("readout", 3).readout == 3.0 and not factors.is_identity and NoiseFactors().is_identity
     assert scale_noise(derived(), factors) == scale_noise(derived(), gate=2, idle=0)
@@ -236,7 +239,7 @@ def test_noise_factors_name_the_kinds_and_scale_noise_takes_them_or_keywords_ali
     with pytest.raises(
         ScalingError,
         match="unknown factor 'temperature'; the factors are gate, readout, relaxation, idle, coherent, detuning, "
-        "crosstalk",
+        "crosstalk, correlation",
     ):
         NoiseFactors.of({"temperature": 2})
     with pytest.raises(ScalingError, match="unknown factor 'readout_correlation'"):

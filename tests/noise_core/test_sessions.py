@@ -91,6 +91,28 @@ def test_a_restored_session_simulates_to_the_very_counts_it_was_saved_with() -> 
         assert after.noisy_counts.to_dict() == before.noisy_counts.to_dict()
 
 
+def test_a_bundle_carries_every_kind_beyond_from_backend_and_restores_to_the_same_counts() -> None:
+    """Coherent errors, detuning with T2*, ZZ crosstalk and a correlated readout group survive the round trip."""
+    calibration, derived = manila()
+    spec = NoiseSpec.model_validate(
+        {
+            **derived.model_dump(mode="json"),
+            "gate_coherent_errors": [{"gate": "sx", "angle": 0.04}],
+            "idle_detuning_errors": [{"qubit": 1, "detuning": 80.0, "t2_star": 30_000.0}],
+            "zz_crosstalk_errors": [{"qubits": [0, 1], "zz": -48.0}, {"qubits": [1, 2], "zz": -60.0}],
+            "correlated_readout_errors": [
+                {"qubits": [0, 1], "assignment_probabilities": [[0.94, 0.02, 0.02, 0.02], [0.03, 0.95, 0.0, 0.02],
+                                                               [0.03, 0.0, 0.95, 0.02], [0.01, 0.03, 0.03, 0.93]]}
+            ],
+        }
+    )  # fmt: skip
+    text = save_session(calibration=calibration, spec=spec, derived=derived, circuit="ghz:3", shots=1000, seed=5)
+    restored = load_session(text, resolve_preset=load_preset)
+    assert restored.bundle.spec.model_dump() == spec.model_dump()
+    before = simulate(library_circuit("ghz:3"), spec, calibration=calibration, shots=1000, seed=5)
+    assert restored.simulate().noisy_counts.to_dict() == before.noisy_counts.to_dict()
+
+
 @pytest.mark.parametrize(
     ("tamper", "message"),
     [

@@ -144,10 +144,12 @@ def test_exports_say_the_aer_dict_leaves_waits_out_and_classiq_drops_them() -> N
 
 
 @pytest.mark.slow
-def test_detuning_on_a_scheduled_heron_circuit_matches_rz_gates_after_each_delay_in_aer() -> None:
-    """ibm_fez's derived model with idle noise, plus δ_q = (q mod 7 − 3)·40 kHz on every qubit: against the ALAP
-    circuit ``simulate`` ran with Qiskit's ``RZGate(2π·δ·t)`` after each delay and from_backend's channels."""
-    calibration = load_preset("ibm_fez")
+@pytest.mark.parametrize("backend_name", ["ibmq_manila", "ibm_sherbrooke", "ibm_fez"])
+def test_detuning_on_a_scheduled_circuit_matches_rz_gates_after_each_delay_in_aer(backend_name: str) -> None:
+    """A Falcon, an Eagle and a Heron derived model with idle noise, plus δ_q = (q mod 7 − 3)·40 kHz on every
+    qubit: against the ALAP circuit ``simulate`` ran with Qiskit's ``RZGate(2π·δ·t)`` after each delay and
+    from_backend's channels."""
+    calibration = load_preset(backend_name)
     derived = derive_noise_spec(calibration)
     detunings = [{"qubit": q, "detuning": ((q % 7) - 3) * 40.0} for q in range(calibration.num_qubits)]
     spec = NoiseSpec.model_validate({**derived.model_dump(mode="json"), "idle_detuning_errors": detunings})
@@ -162,7 +164,7 @@ def test_detuning_on_a_scheduled_heron_circuit_matches_rz_gates_after_each_delay
     assert result.method == "density_matrix"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model = NoiseModel.from_backend(fake_backend("ibm_fez"))
+        model = NoiseModel.from_backend(fake_backend(backend_name))
 
     def turn(operation: Instruction, qubits: tuple[int, ...]) -> np.ndarray | None:
         if operation.name != "delay":

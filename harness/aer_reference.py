@@ -10,12 +10,13 @@ superoperator instead. Shared by the parity tests and ``bench/bench_simulate.py`
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import cache, reduce
 
 import numpy as np
 from qiskit import QuantumCircuit
 from qiskit.circuit import Instruction
 from qiskit.circuit.library import UnitaryGate
+from qiskit_aer import AerSimulator
 from qiskit_aer.noise import NoiseModel
 from qiskit_ibm_runtime import fake_provider
 
@@ -74,3 +75,19 @@ def with_exact_channels(
             superoperator = error.to_quantumchannel().data
             circuit.append(Instruction("superop", len(item.qubits), 0, [superoperator]), item.qubits)
     return circuit
+
+
+def ours_and_reference(  # type: ignore[no-untyped-def]
+    result, reference: QuantumCircuit, readout: Callable[[int], np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """``result``'s exact distribution and the reference's over the same measured bits, and their labels (index
+    Σ bᵢ·2ⁱ): Aer's density matrix of ``reference`` (no measurements) on the measured qubits, then each qubit's
+    ``readout(qubit)`` matrix."""
+    measured = [int(result.measured_qubits[clbit]) for clbit in range(result.transpiled.num_clbits)]
+    labels = [format(index, f"0{len(measured)}b") for index in range(2 ** len(measured))]
+    circuit = reference.copy()
+    circuit.save_probabilities(measured)
+    data = AerSimulator(method="density_matrix").run(circuit, shots=1).result().data(0)
+    joint = reduce(np.kron, [readout(qubit) for qubit in reversed(measured)])
+    ours = result.noisy_probabilities.reindex(labels, fill_value=0.0).to_numpy()
+    return ours, np.asarray(data["probabilities"]) @ joint, labels

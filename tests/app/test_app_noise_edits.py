@@ -109,14 +109,19 @@ def test_coherent_errors_typed_in_the_tables_move_the_live_result_and_a_bad_angl
     assert any("h on every qubit: coherent ε (rad) needs a gate with a rotation axis" in e.value for e in app.error)
 
 
+def grover_beside_the_editor(app: AppTest):  # type: ignore[no-untyped-def]
+    """Grover chosen on the Simulate page (interference: phases show in its counts), back on the Noise model page:
+    its success probability and result."""
+    open_page(app, "simulate")
+    app.selectbox(key="sim_library").set_value("Grover").run()
+    open_page(app, "noise")
+    return success(app), app.session_state["last_simulation"].result
+
+
 def test_a_detuning_typed_in_the_idle_table_moves_the_live_result_and_a_t2_star_past_2t1_is_refused(
     app: AppTest,
 ) -> None:
-    open_page(app, "simulate")
-    app.selectbox(key="sim_library").set_value("Grover").run()  # interference: phases show in its counts
-    open_page(app, "noise")
-    before = success(app)
-    result = app.session_state["last_simulation"].result
+    before, result = grover_beside_the_editor(app)
     waiting = {
         result.transpiled.find_bit(item.qubits[0]).index
         for item in result.transpiled.data
@@ -137,11 +142,7 @@ def test_a_detuning_typed_in_the_idle_table_moves_the_live_result_and_a_t2_star_
 def test_a_zz_coupling_typed_in_the_crosstalk_table_moves_the_live_result_and_a_bad_pair_is_refused(
     app: AppTest,
 ) -> None:
-    open_page(app, "simulate")
-    app.selectbox(key="sim_library").set_value("Grover").run()  # interference: phases show in its counts
-    open_page(app, "noise")
-    before = success(app)
-    result = app.session_state["last_simulation"].result
+    before, result = grover_beside_the_editor(app)
     two_qubit = next(item for item in result.transpiled.data if item.operation.num_qubits == 2)
     pair = ",".join(str(result.transpiled.find_bit(qubit).index) for qubit in two_qubit.qubits)
     edit(app, "crosstalk", {"added_rows": [{"qubits": pair, "zz": "300"}]})

@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import math
 import warnings
-from functools import reduce
 
 import numpy as np
 import pytest
 from qiskit import QuantumCircuit
 from qiskit.circuit import CircuitInstruction
 from qiskit.circuit.library import CPhaseGate
-from qiskit_aer import AerSimulator
 from qiskit_aer.noise import NoiseModel
 
-from harness.aer_reference import fake_backend, with_exact_channels
+from harness.aer_reference import fake_backend, ours_and_reference, with_exact_channels
 from noise_core import NoiseSpec, derive_noise_spec, simulate
 from noise_core.simulation.idle import delay_nanoseconds
 from noise_core.spec.readout import assignment_matrix
@@ -104,12 +102,7 @@ def test_zz_crosstalk_on_a_scheduled_circuit_matches_phases_cut_per_slice_in_aer
         warnings.simplefilter("ignore")
         model = NoiseModel.from_backend(fake_backend(backend_name))
     reference = with_exact_channels(with_zz_slices(result.transpiled, backend_name, spec), model)
-    measured = [int(result.measured_qubits[clbit]) for clbit in range(4)]
-    reference.save_probabilities(measured)
-    before = np.asarray(AerSimulator(method="density_matrix").run(reference, shots=1).result().data(0)["probabilities"])
-    joint = reduce(np.kron, [assignment_matrix(spec, qubit) for qubit in reversed(measured)])
-    labels = [format(index, "04b") for index in range(16)]
-    ours = result.noisy_probabilities.reindex(labels, fill_value=0.0).to_numpy()
-    assert np.abs(ours - before @ joint).max() < 1e-9
+    ours, expected, labels = ours_and_reference(result, reference, lambda qubit: assignment_matrix(spec, qubit))
+    assert np.abs(ours - expected).max() < 1e-9
     plain = simulate(circuit, derived, calibration=calibration, seed=3, initial_layout=[0, 1, 2, 3])
     assert np.abs(ours - plain.noisy_probabilities.reindex(labels, fill_value=0.0).to_numpy()).max() > 1e-3

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from functools import reduce
 
 import numpy as np
 import pytest
@@ -12,10 +11,9 @@ from pydantic import ValidationError
 from qiskit import QuantumCircuit
 from qiskit.circuit import Instruction
 from qiskit.circuit.library import RZGate
-from qiskit_aer import AerSimulator
 from qiskit_aer.noise import NoiseModel
 
-from harness.aer_reference import fake_backend, with_exact_channels
+from harness.aer_reference import fake_backend, ours_and_reference, with_exact_channels
 from noise_core import (
     NoiseSpec,
     SimulationError,
@@ -173,12 +171,7 @@ def test_detuning_on_a_scheduled_circuit_matches_rz_gates_after_each_delay_in_ae
         return RZGate(2 * math.pi * detuning * delay_nanoseconds(operation) * 1e-6).to_matrix()
 
     reference = with_exact_channels(result.transpiled, model, turn)
-    measured = [int(result.measured_qubits[clbit]) for clbit in range(3)]
-    reference.save_probabilities(measured)
-    before = np.asarray(AerSimulator(method="density_matrix").run(reference, shots=1).result().data(0)["probabilities"])
-    joint = reduce(np.kron, [assignment_matrix(spec, qubit) for qubit in reversed(measured)])
-    labels = [format(index, "03b") for index in range(8)]
-    ours = result.noisy_probabilities.reindex(labels, fill_value=0.0).to_numpy()
-    assert np.abs(ours - before @ joint).max() < 1e-9
+    ours, expected, labels = ours_and_reference(result, reference, lambda qubit: assignment_matrix(spec, qubit))
+    assert np.abs(ours - expected).max() < 1e-9
     plain = simulate(circuit, derived, calibration=calibration, seed=3, idle_noise=True)
     assert np.abs(ours - plain.noisy_probabilities.reindex(labels, fill_value=0.0).to_numpy()).max() > 1e-3

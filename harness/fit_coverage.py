@@ -18,7 +18,7 @@ import numpy as np
 
 from noise_core import derive_noise_spec, load_calibration, load_counts, plan_fit_circuits, scale_noise, simulate
 from noise_core.analysis.factor_model import FactorModel
-from noise_core.analysis.fit import maximize, profile_interval
+from noise_core.analysis.likelihood import maximize, profile_interval
 from presets import SNAPSHOT_DIR
 
 TRUTH = {"gate": 1.8, "readout": 1.3}

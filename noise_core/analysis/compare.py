@@ -23,6 +23,7 @@ from noise_core.analysis.goodness import (
     residuals,
     total_variation,
 )
+from noise_core.analysis.local_model import LocalModel
 from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import FitError
 from noise_core.spec.models import NoiseSpec
@@ -92,7 +93,7 @@ def compare_counts(
 
 
 def comparison_at(
-    model: FactorModel,
+    model: FactorModel | LocalModel,
     probabilities: Sequence[np.ndarray],
     *,
     fitted: int,

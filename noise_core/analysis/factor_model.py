@@ -46,6 +46,8 @@ GRID_DEGREE = {0: 0, 1: 12, 2: 8, 3: 5}
 """Polynomial degree per simulated factor, by how many are fitted (13, 9×9 or 6×6×6 exact nodes)."""
 SMALLEST_PROBABILITY = 1e-300
 """Floor under a model probability inside a logarithm."""
+START_FACTORS = (1.0, 0.5, 2.0)
+"""A fit starts from every factor at each of these values (kept inside the search range)."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ class FactorModel:
         names = _checked_parameters(parameters)  # before any circuit is placed
         self.spec = spec
         self.data = data
-        self.circuits = [_measured_circuit(spec, counts, calibration, seed) for counts in data.experiments]
+        self.circuits = [measured_circuit(spec, counts, calibration, seed) for counts in data.experiments]
         self.factors = _factors(names, self.circuits, float(max_factor))
         self.simulated = [index for index, factor in enumerate(self.factors) if factor.kind in SIMULATED_KINDS]
         self._degree = GRID_DEGREE[len(self.simulated)]
@@ -122,6 +124,11 @@ class FactorModel:
     def start(self) -> np.ndarray:
         """The model as calibrated (every factor 1), kept inside the search range."""
         return np.array([min(1.0, factor.upper) for factor in self.factors])
+
+    def starts(self, counts: Sequence[np.ndarray] | None = None) -> list[np.ndarray]:
+        """Where a fit starts: every factor at each of ``START_FACTORS`` (kept inside the search range)."""
+        upper = np.array([factor.upper for factor in self.factors])
+        return [np.minimum(value, upper) for value in START_FACTORS]
 
     def probabilities(self, theta: npt.ArrayLike) -> list[np.ndarray]:
         """Each circuit's outcome probabilities at factors ``theta`` (interpolated before readout)."""
@@ -208,7 +215,7 @@ def _lobatto_nodes(degree: int) -> np.ndarray:
     return -np.cos(np.pi * np.arange(degree + 1) / degree) if degree else np.array([-1.0])
 
 
-def _measured_circuit(
+def measured_circuit(
     spec: NoiseSpec, counts: CircuitCounts, calibration: BackendCalibration | None, seed: int
 ) -> MeasuredCircuit:
     """``counts``'s circuit placed once on its qubits, and the counts over the model's outcome index."""

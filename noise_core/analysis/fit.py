@@ -23,19 +23,34 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
 
 from noise_core.analysis.compare import Comparison, check_draws, comparison_at
 from noise_core.analysis.counts import MeasuredCounts
-from noise_core.analysis.factor_model import Factor, FactorModel
+from noise_core.analysis.factor_model import FITTABLE, Factor, FactorModel
+from noise_core.analysis.likelihood import PROFILE_DROP, Model, fisher_information, maximize, profile_interval
+from noise_core.analysis.local_model import LocalModel
+from noise_core.analysis.locations import LocalParameter, is_parameter_name
+from noise_core.analysis.selection import choose_parameters
 from noise_core.calibration.snapshot import BackendCalibration
+from noise_core.errors import FitError
 from noise_core.spec.models import NoiseSpec
 from noise_core.spec.provenance import FitRecord
 
-PROFILE_DROP = float(stats.chi2.ppf(0.95, 1)) / 2.0
-"""1.92: how far below its maximum the profile log-likelihood falls at the ends of a 95 % interval."""
-START_FACTORS = (1.0, 0.5, 2.0)
-"""The fit starts from every factor at each of these values (kept inside the search range)."""
+AUTO = "auto"
+"""``parameters=AUTO``: the per-location physics the counts support (``selection.choose_parameters``)."""
+REMEDIES = {
+    "readout": "add readout-calibration circuits (prepare |0…0⟩ and |1…1⟩ on the same qubits)",
+    "readout01": "add readout-calibration circuits (prepare |0…0⟩ and |1…1⟩ on the same qubits)",
+    "readout10": "add readout-calibration circuits (prepare |0…0⟩ and |1…1⟩ on the same qubits)",
+    "gate": "add circuits with more gates (GHZ, mirror) on the same qubits",
+    "overrotation": "add repeated-gate circuits (plan_fit_circuits' characterization circuits)",
+    "cphase": "add repeated-CZ circuits on the coupler (plan_fit_circuits' characterization circuits)",
+    "zphase": "add repeated-CZ Ramsey circuits on the coupler (plan_fit_circuits' characterization circuits)",
+    "detuning": "add Ramsey circuits on the qubit (plan_fit_circuits' characterization circuits)",
+    "zz": "add conditional Ramsey circuits on the pair (plan_fit_circuits' characterization circuits)",
+    "relaxation": "add circuits that spend longer on the same qubits",
+}
+"""What would identify a parameter of each kind that these counts do not pin."""
 STRONG_CORRELATION = 0.9
 """Correlations above this are named in the notes: the data barely separates the two factors."""
 INTERPOLATION_TOLERANCE = 1e-6
@@ -63,6 +78,8 @@ class NoiseFit:
     interpolation_error: float
     """Largest |interpolated − exact| model probability at the estimate (``FactorModel``)."""
     warnings: tuple[str, ...] = ()
+    support: pd.DataFrame | None = None
+    """For ``parameters="auto"``: per kind of physics, whether these counts support it (``selection``)."""
 
     def describe(self) -> str:
         """'fitted to counts.json (sha256 1a2b3c4d5e6f…)'."""
@@ -74,18 +91,22 @@ def fit_noise(
     data: MeasuredCounts,
     *,
     calibration: BackendCalibration | None = None,
-    parameters: Sequence[str] = ("gate", "readout"),
+    parameters: Sequence[str] | str = ("gate", "readout"),
     max_factor: float = 5.0,
     seed: int = 0,
     draws: int = 200,
 ) -> NoiseFit:
-    """Fit ``parameters`` (gate, readout, relaxation, idle, readout_per_qubit) of ``spec`` to ``data``.
+    """Fit ``parameters`` of ``spec`` to ``data``: global factors (gate, readout, relaxation, idle,
+    readout_per_qubit), or per-location parameters (``locations``: ``gate[cz:4,5]``, ``zz[4,5]``, …), or
+    ``"auto"``: the per-location physics the counts support, chosen by cross-validation (``selection``; the
+    verdict per kind in ``NoiseFit.support``).
 
-    Each factor is searched on [0, min(max_factor, its physical limit)]. ``seed`` places circuits
-    that name no physical qubits and seeds the bootstrap (``draws`` refits) where χ² asymptotics fail.
+    Each factor is searched on [0, min(max_factor, its physical limit)], each value on its kind's range.
+    ``seed`` places circuits that name no physical qubits and seeds the bootstrap (``draws`` refits) where χ²
+    asymptotics fail.
     """
     check_draws(draws)
-    model = FactorModel(spec, data, calibration=calibration, parameters=parameters, max_factor=max_factor, seed=seed)
+    model, support = _model(spec, data, calibration, parameters, max_factor, seed)
     counts = [circuit.measured for circuit in model.circuits]
     theta, best = maximize(model, counts)
     intervals = [profile_interval(model, counts, theta, best, index) for index in range(len(theta))]
@@ -118,92 +139,54 @@ def fit_noise(
         simulations=model.simulations,
         interpolation_error=interpolation_error,
         warnings=warnings,
+        support=support,
     )
 
 
-def maximize(
-    model: FactorModel,
-    counts: Sequence[np.ndarray],
-    *,
-    starts: Sequence[np.ndarray] | None = None,
-    fixed: tuple[int, float] | None = None,
-) -> tuple[np.ndarray, float]:
-    """The factors of largest log-likelihood of ``counts`` (with factor ``fixed[0]`` held at ``fixed[1]``), and it."""
-    size = len(model.factors)
-    free = [index for index in range(size) if fixed is None or index != fixed[0]]
-    bounds = [model.bounds[index] for index in free]
-    shots = float(sum(n.sum() for n in counts))
-
-    def full(x: np.ndarray) -> np.ndarray:
-        theta = np.empty(size)
-        theta[free] = x
-        if fixed is not None:
-            theta[fixed[0]] = fixed[1]
-        return theta
-
-    def objective(x: np.ndarray) -> float:
-        return -model.log_likelihood(full(x), counts) / shots
-
-    if starts is None:
-        upper = np.array([high for _low, high in model.bounds])
-        starts = [np.minimum(value, upper) for value in START_FACTORS]
-    if not free:
-        theta = full(np.empty(0))
-        return theta, model.log_likelihood(theta, counts)
-    options = {"ftol": 1e-15, "gtol": 1e-10, "maxiter": 1000}
-    results = [
-        optimize.minimize(objective, np.asarray(start)[free], method="L-BFGS-B", bounds=bounds, options=options)
-        for start in starts
-    ]
-    best = min(results, key=lambda result: result.fun)
-    return full(best.x), -best.fun * shots
-
-
-def profile_interval(
-    model: FactorModel, counts: Sequence[np.ndarray], theta: np.ndarray, best: float, index: int
-) -> tuple[float, float, bool]:
-    """(low, high, bounded above) of factor ``index``'s 95 % profile-likelihood interval; an end that the
-    profile never crosses inside [0, upper] is that bound (0 is physical: data consistent with no such noise)."""
-
-    previous = [theta]
-
-    def drop(value: float) -> float:
-        """How far the profile at ``value`` is below the 95 % threshold; started from the estimate and from the
-        last profile point (warm), the better kept."""
-        point, likelihood = maximize(model, counts, starts=[theta, previous[-1]], fixed=(index, value))
-        previous.append(point)
-        return best - likelihood - PROFILE_DROP
-
-    estimate, upper = float(theta[index]), model.factors[index].upper
-    bounded = estimate < upper and drop(upper) > 0.0
-    high = float(optimize.brentq(drop, estimate, upper, xtol=1e-6)) if bounded else upper
-    low = float(optimize.brentq(drop, 0.0, estimate, xtol=1e-6)) if estimate > 0.0 and drop(0.0) > 0.0 else 0.0
-    return low, high, bounded
-
-
-def fisher_information(model: FactorModel, theta: np.ndarray) -> np.ndarray:
-    """The expected (Fisher) information Σ_circuits N·Σ_outcomes (∂q/∂θᵢ)(∂q/∂θⱼ)/q at ``theta``: central
-    differences of the model's probabilities, kept inside the search range; outcomes with q < 1e-12 left out
-    (their weight 1/q would rest on rounding)."""
-    step = 1e-5
-    upper = np.array([high for _low, high in model.bounds])
-    centre = np.clip(theta, step, upper - step)
-    columns = []
-    for index in range(len(theta)):
-        shift = np.eye(len(theta))[index] * step
-        up, down = model.probabilities(centre + shift), model.probabilities(centre - shift)
-        columns.append([(a - b) / (2 * step) for a, b in zip(up, down, strict=True)])
-    information = np.zeros((len(theta), len(theta)))
-    for circuit_index, (circuit, q) in enumerate(zip(model.circuits, model.probabilities(centre), strict=True)):
-        gradient = np.array([column[circuit_index] for column in columns])
-        weight = np.where(q > 1e-12, 1.0 / np.maximum(q, 1e-12), 0.0)
-        information += circuit.measured.sum() * (gradient * weight) @ gradient.T
-    return information
+def _model(
+    spec: NoiseSpec,
+    data: MeasuredCounts,
+    calibration: BackendCalibration | None,
+    parameters: Sequence[str] | str,
+    max_factor: float,
+    seed: int,
+) -> tuple[Model, pd.DataFrame | None]:
+    """The model ``parameters`` name, and for "auto" the verdict per kind of physics."""
+    listed = [parameters] if isinstance(parameters, str) else list(parameters)
+    if listed == [AUTO]:
+        probe = LocalModel(spec, data, calibration=calibration, parameters=[], max_factor=max_factor, seed=seed)
+        chosen = choose_parameters(
+            spec, data, probe.circuits, calibration=calibration, max_factor=max_factor, seed=seed
+        )
+        model = LocalModel(
+            spec, data, calibration=calibration, parameters=chosen.parameters, max_factor=max_factor,
+            circuits=probe.circuits,
+        )  # fmt: skip
+        return model, chosen.support
+    unknown = [name for name in listed if name not in (*FITTABLE, AUTO) and not is_parameter_name(name)]
+    if unknown:
+        raise FitError(
+            f"parameters must be distinct names from {', '.join(FITTABLE)}, per-location names (gate[cz:4,5], "
+            f"zz[4,5], readout01[4], …) or {AUTO!r}; got {listed!r:.80}"
+        )
+    local = [name for name in listed if name not in FITTABLE]
+    if not local:
+        return FactorModel(
+            spec, data, calibration=calibration, parameters=listed, max_factor=max_factor, seed=seed
+        ), None
+    if len(local) < len(listed) or AUTO in listed:
+        raise FitError(
+            f"fit global factors ({', '.join(FITTABLE)}), per-location parameters (gate[cz:4,5], zz[4,5], …) "
+            f"or {AUTO!r} alone, not a mix; got {listed!r:.100}"
+        )
+    return LocalModel(spec, data, calibration=calibration, parameters=listed, max_factor=max_factor, seed=seed), None
 
 
 def _flat_directions(information: np.ndarray) -> np.ndarray:
     """Per factor, True when it lies along a direction the information does not see (structurally unidentified:
     eigenvalue below 1e-9 of the largest, component above 0.1)."""
+    if not information.size:
+        return np.zeros(0, dtype=bool)
     values, vectors = np.linalg.eigh(information)
     flat = vectors[:, values <= 1e-9 * max(values.max(), 1e-300)]
     return np.asarray(np.any(np.abs(flat) > 0.1, axis=1), dtype=bool)
@@ -212,7 +195,7 @@ def _flat_directions(information: np.ndarray) -> np.ndarray:
 def _correlations(information: np.ndarray, names: list[str]) -> pd.DataFrame:
     """Correlations of the factors from the inverse information; NaN when it is (nearly) singular."""
     size = len(names)
-    if np.linalg.cond(information) > 1e12:
+    if size and np.linalg.cond(information) > 1e12:
         return pd.DataFrame(np.full((size, size), np.nan), index=names, columns=names)
     covariance = np.linalg.inv(information)
     diagonal = np.diag(covariance)
@@ -223,16 +206,20 @@ def _correlations(information: np.ndarray, names: list[str]) -> pd.DataFrame:
 
 
 def _estimates(
-    model: FactorModel,
+    model: Model,
     theta: np.ndarray,
     intervals: list[tuple[float, float, bool]],
     correlations: pd.DataFrame,
     flat: np.ndarray,
 ) -> pd.DataFrame:
     rows = []
-    for index, factor in enumerate(model.factors):
+    calibrated = model.start()
+    factors: Sequence[Factor | LocalParameter] = model.factors
+    for index, factor in enumerate(factors):
         low, high, bounded = intervals[index]
-        at_limit = bool(theta[index] >= factor.upper * (1 - 1e-6))
+        lower, upper = model.bounds[index]
+        margin = 1e-6 * (upper - lower)
+        at_limit = bool(theta[index] >= upper - margin or (lower < 0.0 and theta[index] <= lower + margin))
         bounded = bounded and not flat[index] and not at_limit
         rows.append(
             {
@@ -241,14 +228,23 @@ def _estimates(
                 "low": low,
                 "high": high,
                 "upper": factor.upper,
+                "calibrated": float(calibrated[index]),
+                "unit": factor.unit if isinstance(factor, LocalParameter) else "×",
                 "identified": bounded,
-                "note": _note(factor, low, bounded, bool(flat[index]), at_limit, correlations),
+                "note": _note(factor, (low, high), bounded, bool(flat[index]), at_limit, correlations),
             }
         )
     return pd.DataFrame(rows).set_index("factor")
 
 
-def _note(factor: Factor, low: float, bounded: bool, flat: bool, at_limit: bool, correlations: pd.DataFrame) -> str:
+def _note(
+    factor: Factor | LocalParameter,
+    interval: tuple[float, float],
+    bounded: bool,
+    flat: bool,
+    at_limit: bool,
+    correlations: pd.DataFrame,
+) -> str:
     """What a user should know about one factor's estimate, in words."""
     others = correlations[factor.name].drop(factor.name).abs()
     partner = others.idxmax() if len(others) and others.max() > STRONG_CORRELATION else None
@@ -257,23 +253,23 @@ def _note(factor: Factor, low: float, bounded: bool, flat: bool, at_limit: bool,
         if partner
         else ""
     )
+    signed = isinstance(factor, LocalParameter) and factor.low < 0.0
+    unit = factor.unit if isinstance(factor, LocalParameter) else "×"
     if bounded:
-        return ("consistent with no such noise (the interval reaches 0)" if low == 0.0 else "") + trade
+        reaches_zero = interval[0] <= 0.0 <= interval[1] if signed else interval[0] == 0.0
+        return ("consistent with no such noise (the interval reaches 0)" if reaches_zero else "") + trade
+    search = f"±{factor.upper:g} {unit}" if signed else f"×{factor.upper:g}"
     if at_limit and not flat:
         return (
-            f"at the top of its search range (×{factor.upper:g}): the counts ask for more; raise max_factor, "
-            f"unless that is the channel's physical limit{trade}"
+            f"at the {'end' if signed else 'top'} of its search range ({search}): the counts ask for more; "
+            f"{'that range is' if signed else 'raise max_factor, unless that is'} the channel's physical limit{trade}"
         )
-    remedy = {
-        "readout": "add readout-calibration circuits (prepare |0…0⟩ and |1…1⟩ on the same qubits)",
-        "gate": "add circuits with more gates (GHZ, mirror) on the same qubits",
-    }.get(factor.kind, "add circuits that spend longer on the same qubits")
     why = (
         "the counts depend on it only together with another factor (the information matrix is singular)"
         if flat
-        else f"the likelihood stays within {PROFILE_DROP:.2f} of its maximum up to ×{factor.upper:g}"
+        else f"the likelihood stays within {PROFILE_DROP:.2f} of its maximum out to {search}"
     )
-    return f"not identified: {why}{trade}; {remedy}"
+    return f"not identified: {why}{trade}; {REMEDIES.get(factor.kind, REMEDIES['relaxation'])}"
 
 
 def _recorded(spec: NoiseSpec, data: MeasuredCounts, estimates: pd.DataFrame, qubits: tuple[int, ...]) -> NoiseSpec:

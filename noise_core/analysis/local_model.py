@@ -1,0 +1,222 @@
+"""Measured circuits' outcome probabilities as functions of per-location parameters (``locations``): exact.
+
+``LocalModel`` has ``FactorModel``'s interface, so ``fit_noise`` maximises, profiles and compares it the same
+way. Its probabilities at θ are those of the spec with each named location set to its value
+(``locations.applied``), computed without interpolation: each circuit is placed once (``measured_circuit``) and
+compiled once (``compiled.CompiledCircuit``), and the specs of a batch of θ (a gradient's k + 1 points) go through
+it together; readout is applied analytically per spec (``MeasuredBits.readout_blocks``, ``apply_readout``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from noise_core.analysis.compiled import CompiledCircuit, SpecChannels
+from noise_core.analysis.counts import MeasuredCounts
+from noise_core.analysis.factor_model import SMALLEST_PROBABILITY, MeasuredCircuit, measured_circuit
+from noise_core.analysis.locations import LocalParameter, applied, candidate_names, parse_parameter
+from noise_core.calibration.snapshot import BackendCalibration
+from noise_core.errors import FitError
+from noise_core.simulation.readout_sampling import apply_readout
+from noise_core.simulation.run import MeasuredBits
+from noise_core.spec.models import NoiseSpec
+from noise_core.spec.readout import ReadoutBlock
+from noise_core.spec.restriction import restrict_spec
+
+SCAN_POINTS = 41
+"""Values tried across a signed parameter's range before the fit (``LocalModel.starts``)."""
+GRADIENT_STEP = 1e-7
+"""Forward-difference step of the gradient, relative to each parameter's search range."""
+
+
+class LocalModel:
+    """Per-location parameters' probabilities and likelihood on measured circuits (module docstring)."""
+
+    def __init__(
+        self,
+        spec: NoiseSpec,
+        data: MeasuredCounts,
+        *,
+        calibration: BackendCalibration | None,
+        parameters: Sequence[str],
+        max_factor: float = 5.0,
+        seed: int = 0,
+        circuits: Sequence[MeasuredCircuit] | None = None,
+        require_met: bool = True,
+    ) -> None:
+        """``circuits``: ``data``'s circuits already placed (``measured_circuit``), or a subset of them (a fold);
+        ``require_met``: refuse a parameter these circuits never meet (off for a fold's held-out circuits)."""
+        self.spec = spec
+        self.data = data
+        self.circuits = (
+            list(circuits)
+            if circuits is not None
+            else [measured_circuit(spec, counts, calibration, seed) for counts in data.experiments]
+        )
+        restricted = restrict_spec(spec, self.qubits)
+        self._document = restricted.model_copy(update={"provenance": None}).model_dump(mode="json")
+        """What parameters edit: the circuits' qubits' physics (provenance, large and unchanged, left out)."""
+        self.factors: list[LocalParameter] = [parse_parameter(name, restricted, max_factor) for name in parameters]
+        met = self.candidates() if require_met else [p.name for p in self.factors]
+        unknown = [p.name for p in self.factors if p.name not in met]
+        if unknown or len({p.name for p in self.factors}) < len(self.factors):
+            raise FitError(
+                f"parameters must be distinct and met by these circuits; {', '.join(unknown) or 'repeated names'} "
+                f"{'are' if len(unknown) > 1 else 'is'} not (the circuits meet {', '.join(met[:12])}…)"
+            )
+        pairs = [p.qubits for p in self.factors if p.kind == "zz"] + [e.pair for e in restricted.zz_crosstalk_errors]
+        self._compiled = [CompiledCircuit(c.experiment.placed, [(a, b) for a, b in pairs]) for c in self.circuits]
+        self._bits = [MeasuredBits(c.experiment.placed) for c in self.circuits]
+        self._calibrated = np.array([p.value_in(restricted) for p in self.factors], dtype=float)
+        self.simulations = 0
+
+    @property
+    def names(self) -> list[str]:
+        return [p.name for p in self.factors]
+
+    @property
+    def bounds(self) -> list[tuple[float, float]]:
+        return [(p.low, p.upper) for p in self.factors]
+
+    @property
+    def qubits(self) -> tuple[int, ...]:
+        """The device qubits the circuits ran on (their active qubits, together)."""
+        return tuple(sorted({q for circuit in self.circuits for q in circuit.experiment.placed.active_qubits}))
+
+    def candidates(self) -> list[str]:
+        """Every parameter these circuits meet (``locations.candidate_names``)."""
+        restricted = restrict_spec(self.spec, self.qubits)
+        placements = {item for c in self.circuits for item in (c.experiment.placed.placements() or ())}
+        waiting = {q for gate, qubits in placements if gate == "delay" for q in qubits}
+        couplers: set[tuple[int, ...]] = {qubits for gate, qubits in placements if len(qubits) == 2}
+        couplers |= {tuple(entry.qubits) for entry in restricted.local_depolarizing_errors if len(entry.qubits) == 2}
+        couplers |= {e.pair for e in restricted.zz_crosstalk_errors}
+        return candidate_names(restricted, placements, (q for c in self.circuits for q in c.qubits), waiting, couplers)
+
+    def start(self) -> np.ndarray:
+        """The model as given: factors 1, values as the spec has them (kept inside the search range)."""
+        lower = np.array([low for low, _high in self.bounds])
+        upper = np.array([high for _low, high in self.bounds])
+        return np.asarray(np.clip(self._calibrated, lower, upper), dtype=float)
+
+    def starts(self, counts: Sequence[np.ndarray] | None = None) -> list[np.ndarray]:
+        """Where a fit starts: the model as given, then each signed parameter (coherent angles, detuning, ZZ) in
+        turn moved to the best of ``SCAN_POINTS`` across its range. Their likelihood is periodic in the value
+        (an amplified over-rotation, a Ramsey fringe), so a start at 0 can climb the wrong fringe: on a
+        conditional Ramsey of 3 and 6 µs a ZZ of 60 kHz was fitted as 185 kHz from 0."""
+        counts = self._counts(counts)
+        start = self.start()
+        for index, parameter in enumerate(self.factors):
+            if parameter.low >= 0.0:
+                continue
+            grid = np.linspace(parameter.low, parameter.upper, SCAN_POINTS)
+            points = [np.where(np.arange(len(start)) == index, value, start) for value in grid]
+            values = [_log_likelihood(probabilities, counts) for probabilities in self.probabilities_many(points)]
+            best = int(np.argmax(values))
+            if values[best] > _log_likelihood(self.probabilities(start), counts):
+                start = points[best]
+        return [start]
+
+    def spec_at(self, theta: npt.ArrayLike) -> NoiseSpec:
+        """The circuits' qubits' spec with every parameter at ``theta``."""
+        return applied(self._document, self.factors, np.asarray(theta, dtype=float))
+
+    def probabilities(self, theta: npt.ArrayLike) -> list[np.ndarray]:
+        """Each circuit's outcome probabilities at ``theta`` (exact)."""
+        return self.probabilities_many([np.asarray(theta, dtype=float)])[0]
+
+    def probabilities_many(self, thetas: Sequence[np.ndarray]) -> list[list[np.ndarray]]:
+        """``probabilities`` at each of ``thetas``, the circuits run once for the whole batch."""
+        specs = [self.spec_at(theta) for theta in thetas]
+        channels = [SpecChannels(spec) for spec in specs]
+        result: list[list[np.ndarray]] = [[] for _ in thetas]
+        for compiled, bits in zip(self._compiled, self._bits, strict=True):
+            before = compiled.before_readout(channels)
+            self.simulations += 1
+            for row, spec in enumerate(specs):
+                result[row].append(_after(before[row], bits.readout_blocks(spec)))
+        return result
+
+    def exact_probabilities(self, theta: npt.ArrayLike) -> list[np.ndarray]:
+        return self.probabilities(theta)
+
+    def interpolation_error(self, theta: npt.ArrayLike) -> float:
+        """0: nothing is interpolated."""
+        return 0.0
+
+    def log_likelihood(self, theta: npt.ArrayLike, counts: Sequence[np.ndarray] | None = None) -> float:
+        """Σ n·log p over every circuit's outcomes (multinomial, without its constant); ``counts`` default: measured."""
+        return _log_likelihood(self.probabilities(theta), self._counts(counts))
+
+    def log_likelihood_and_gradient(
+        self, theta: npt.ArrayLike, counts: Sequence[np.ndarray] | None = None
+    ) -> tuple[float, np.ndarray]:
+        """The log-likelihood and its forward-difference gradient (a step backwards where the search range ends).
+
+        Circuits of up to ``FULL_REGISTER_QUBITS`` qubits take the adjoint method (``first_order_changes``): one
+        forward and one backward pass, then each parameter's changed steps only; readout parameters change the
+        readout alone. Wider circuits run all k + 1 points in one batch.
+        """
+        centre = np.asarray(theta, dtype=float)
+        steps = np.array([GRADIENT_STEP * (p.upper - p.low) for p in self.factors])
+        steps = np.where(centre + steps > [p.upper for p in self.factors], -steps, steps)
+        points = [centre] + [centre + np.eye(len(centre))[i] * steps[i] for i in range(len(centre))]
+        specs = [self.spec_at(point) for point in points]
+        channels = [SpecChannels(spec) for spec in specs]
+        simulated = [i for i, p in enumerate(self.factors) if p.simulated]
+        total, changes = 0.0, np.zeros(len(centre))
+        counts = self._counts(counts)
+        for compiled, bits, n in zip(self._compiled, self._bits, counts, strict=True):
+            self.simulations += 1
+            if not compiled.adjoint:
+                before = compiled.before_readout(channels)
+                pairs = zip(before, specs, strict=True)
+                values = [_circuit_log_likelihood(b, bits.readout_blocks(spec), n) for b, spec in pairs]
+                total += values[0]
+                changes += np.array(values[1:]) - values[0]
+                continue
+            states = compiled.forward(channels[0])
+            before = compiled.measured_probabilities(states[-1])
+            blocks = bits.readout_blocks(specs[0])
+            value = _circuit_log_likelihood(before, blocks, n)
+            total += value
+            after = np.maximum(_after(before, blocks), SMALLEST_PROBABILITY)
+            weights = _readout_matrix(blocks, before.size).T @ (n / after)
+            changes[simulated] += compiled.first_order_changes(
+                channels[0], states, weights, [channels[1 + i] for i in simulated]
+            )
+            for i, parameter in enumerate(self.factors):
+                if not parameter.simulated:
+                    changes[i] += _circuit_log_likelihood(before, bits.readout_blocks(specs[1 + i]), n) - value
+        return total, changes / steps
+
+    def scaled_spec(self, theta: npt.ArrayLike, spec: NoiseSpec) -> NoiseSpec:
+        """The whole device's ``spec`` with every parameter at ``theta``."""
+        return applied(spec.model_dump(mode="json"), self.factors, np.asarray(theta, dtype=float))
+
+    def _counts(self, counts: Sequence[np.ndarray] | None) -> Sequence[np.ndarray]:
+        return [circuit.measured for circuit in self.circuits] if counts is None else counts
+
+
+def _after(before: np.ndarray, blocks: Sequence[ReadoutBlock]) -> np.ndarray:
+    """The distribution after readout (rounding's negatives clipped, renormalised)."""
+    after = np.clip(apply_readout(before, list(blocks)), 0.0, None)
+    return np.asarray(after / after.sum(), dtype=float)
+
+
+def _circuit_log_likelihood(before: np.ndarray, blocks: Sequence[ReadoutBlock], counts: np.ndarray) -> float:
+    return float(counts @ np.log(np.maximum(_after(before, blocks), SMALLEST_PROBABILITY)))
+
+
+def _readout_matrix(blocks: Sequence[ReadoutBlock], size: int) -> np.ndarray:
+    """The readout as a matrix R (after = R·before): its columns are the readout of each outcome."""
+    return np.column_stack([apply_readout(column, list(blocks)) for column in np.eye(size)])
+
+
+def _log_likelihood(probabilities: Sequence[np.ndarray], counts: Sequence[np.ndarray]) -> float:
+    pairs = zip(counts, probabilities, strict=True)
+    return math.fsum(float(n @ np.log(np.maximum(p, SMALLEST_PROBABILITY))) for n, p in pairs)

@@ -1,0 +1,350 @@
+"""Per-location fit parameters: the device's physics at one gate, qubit or coupler, by names a user can type.
+
+| name                    | what it sets (on the spec's entries for that location)                         | unit |
+|-------------------------|---------------------------------------------------------------------------------|------|
+| ``gate[cz:4,5]``        | factor on the depolarizing probability of that gate on those qubits (either order) | ×    |
+| ``relaxation[5]``       | factor on qubit 5's relaxation rates 1/T1 and 1/T2, in gates and waits (T2* too) | ×    |
+| ``readout01[4]``        | P(1|0) of qubit 4's readout                                                     | —    |
+| ``readout10[4]``        | P(0|1) of qubit 4's readout                                                     | —    |
+| ``overrotation[sx:5]``  | coherent error ε after sx on qubit 5: RX(ε) (``spec.coherent``)                | rad  |
+| ``cphase[cz:4,5]``      | conditional-phase error ε after cz on coupler 4–5: RZZ(ε)                        | rad  |
+| ``zphase[cz:4,5@5]``    | local phase error φ on qubit 5 after cz on coupler 4–5: RZ(φ)                    | rad  |
+| ``detuning[5]``         | frame offset δ of qubit 5 during waits: RZ(2π·δ·t)                               | kHz  |
+| ``zz[4,5]``             | static ZZ coupling ξ of the pair (``spec.crosstalk``)                            | kHz  |
+
+Factors are 1 at the calibrated model; the others are values, starting from the spec's (0 where it has none).
+Each kind is grouped for model selection (``KINDS``). A parameter sets the *location's* value wherever a
+circuit meets it, never a per-circuit correction.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from noise_core.errors import FitError
+from noise_core.spec.coherent import coherent_axis
+from noise_core.spec.models import NoiseSpec
+from noise_core.spec.readout import readout_group
+
+Document = dict[str, Any]
+"""A spec as ``model_dump(mode="json")``: what parameters edit before one validation."""
+
+ANGLE_RANGE = 0.3
+"""Coherent errors are searched in ±0.3 rad (17°): calibrated gates are off by mrad to tens of mrad."""
+DETUNING_RANGE_KHZ = 100.0
+"""Detuning searched in ±100 kHz: a few µs of waits turn by under a cycle."""
+ZZ_RANGE_KHZ = 300.0
+"""ZZ searched in ±300 kHz: fixed-frequency transmon pairs show 1–100 kHz."""
+READOUT_RANGE = 0.5
+"""A readout flip probability is searched in [0, 0.5]: above that the qubit's labels are swapped."""
+
+KINDS: dict[str, str] = {
+    "readout01": "readout",
+    "readout10": "readout",
+    "gate": "gate",
+    "relaxation": "relaxation",
+    "overrotation": "coherent",
+    "cphase": "coherent",
+    "zphase": "coherent",
+    "detuning": "detuning",
+    "zz": "zz",
+}
+"""Each parameter's kind of physics, what ``parameters="auto"`` keeps or drops as a whole."""
+UNITS = {"gate": "×", "relaxation": "×", "readout01": "", "readout10": "", "detuning": "kHz", "zz": "kHz"}
+NAME = re.compile(r"^(?P<kind>[a-z0-9]+)\[(?:(?P<gate>[a-z][a-z0-9_]*):)?(?P<qubits>\d+(?:,\d+)*)(?:@(?P<on>\d+))?\]$")
+
+
+@dataclass(frozen=True)
+class LocalParameter:
+    """One per-location parameter: its name, kind, gate, physical qubits (``on``: zphase's qubit), search range."""
+
+    name: str
+    kind: str
+    gate: str | None
+    qubits: tuple[int, ...]
+    on: int | None
+    low: float
+    upper: float
+
+    @property
+    def physics(self) -> str:
+        """The kind of physics it belongs to (``KINDS``)."""
+        return KINDS[self.kind]
+
+    @property
+    def simulated(self) -> bool:
+        """False for readout: it changes no channel inside the circuit."""
+        return self.physics != "readout"
+
+    @property
+    def unit(self) -> str:
+        return UNITS.get(self.kind, "rad")
+
+    def value_in(self, spec: NoiseSpec) -> float:
+        """The value the spec has (1 for a factor)."""
+        return _READERS[self.kind](spec, self)
+
+    def apply(self, document: Document, value: float) -> None:
+        """Set this location's value in ``document`` (in place)."""
+        _WRITERS[self.kind](document, self, value)
+
+
+def is_parameter_name(name: object) -> bool:
+    """True when ``name`` has a per-location parameter's form (module table); ``parse_parameter`` checks the rest."""
+    match = NAME.match(name) if isinstance(name, str) else None
+    return match is not None and match["kind"] in KINDS
+
+
+def parse_parameter(name: str, spec: NoiseSpec, max_factor: float) -> LocalParameter:
+    """The parameter ``name`` (module table) on ``spec``, or ``FitError`` saying what a valid name looks like."""
+    match = NAME.match(name) if isinstance(name, str) else None
+    kind = match["kind"] if match else None
+    if match is None or kind not in KINDS:
+        raise FitError(
+            f"{name!r:.60} is not a parameter: use gate[cz:4,5], relaxation[5], readout01[4], readout10[4], "
+            "overrotation[sx:5], cphase[cz:4,5], zphase[cz:4,5@5], detuning[5] or zz[4,5]"
+        )
+    qubits = tuple(int(q) for q in match["qubits"].split(","))
+    on = None if match["on"] is None else int(match["on"])
+    gate = match["gate"]
+    _check_shape(name, kind, gate, qubits, on)
+    low, upper = _range(kind, gate, qubits, spec, max_factor, name)
+    return LocalParameter(name, kind, gate, tuple(sorted(qubits)), on, low, upper)
+
+
+def candidate_names(
+    spec: NoiseSpec,
+    placements: Iterable[tuple[str, tuple[int, ...]]],
+    measured: Iterable[int],
+    waiting: Iterable[int],
+    couplers: Iterable[tuple[int, ...]],
+) -> list[str]:
+    """Every parameter the circuits meet: gates and coherent errors of their placements, readout of the qubits they
+    measure, detuning of qubits that wait, ZZ of device couplers between their qubits, relaxation of each."""
+    names: list[str] = []
+    active: set[int] = set()
+    for gate, qubits in sorted(set(placements)):
+        active.update(qubits)
+        located = ",".join(map(str, sorted(qubits)))
+        if gate not in ("measure", "delay") and _depolarizing(spec, gate, qubits):
+            names.append(f"gate[{gate}:{located}]")
+        axis = coherent_axis(gate)
+        if axis in ("x", "y") and len(qubits) == 1:
+            names.append(f"overrotation[{gate}:{located}]")
+        if axis == "zz" and len(qubits) == 2:
+            names += [f"cphase[{gate}:{located}]", *(f"zphase[{gate}:{located}@{q}]" for q in sorted(qubits))]
+    names += [f"relaxation[{q}]" for q in sorted(active) if _relaxes(spec, q)]
+    for qubit in sorted(set(measured)):
+        if readout_group(spec, qubit) is None:
+            names += [f"readout01[{qubit}]", f"readout10[{qubit}]"]
+    names += [f"detuning[{q}]" for q in sorted(set(waiting))]
+    names += [f"zz[{a},{b}]" for a, b in sorted({tuple(sorted(pair)) for pair in couplers}) if {a, b} <= active]
+    return list(dict.fromkeys(names))
+
+
+def applied(document: Document, parameters: Iterable[LocalParameter], values: Iterable[float]) -> NoiseSpec:
+    """The spec ``document`` with each parameter set to its value (validated once)."""
+    edited = copy.deepcopy(document)
+    for parameter, value in zip(parameters, values, strict=True):
+        parameter.apply(edited, float(value))
+    return NoiseSpec.model_validate(edited)
+
+
+# --- names ---------------------------------------------------------------------------------
+
+
+def _check_shape(name: str, kind: str, gate: str | None, qubits: tuple[int, ...], on: int | None) -> None:
+    wants_gate = kind in ("gate", "overrotation", "cphase", "zphase")
+    arity = {"cphase": 2, "zphase": 2, "zz": 2, "overrotation": 1}.get(kind, 1 if kind != "gate" else len(qubits))
+    problem = None
+    if wants_gate != (gate is not None):
+        problem = f"{kind}[…] {'names' if wants_gate else 'takes no'} a gate (gate:qubits)"
+    elif len(qubits) != arity or len(set(qubits)) != len(qubits):
+        problem = f"{kind}[…] takes {arity} distinct qubit(s)"
+    elif (kind == "zphase") != (on is not None) or (on is not None and on not in qubits):
+        problem = "only zphase names the qubit of its phase, one of the gate's (zphase[cz:4,5@5])"
+    elif kind in ("overrotation", "cphase", "zphase") and coherent_axis(str(gate)) != ("zz" if arity == 2 else "x"):
+        axis = coherent_axis(str(gate))
+        if not (kind == "overrotation" and axis == "y"):
+            problem = f"gate {gate!r} has no {kind} (coherent axis {axis})"
+    if problem:
+        raise FitError(f"parameter {name!r}: {problem}")
+
+
+def _range(
+    kind: str, gate: str | None, qubits: tuple[int, ...], spec: NoiseSpec, max_factor: float, name: str
+) -> tuple[float, float]:
+    """[low, upper] searched; a factor capped where its channel reaches its physical limit."""
+    if kind == "gate":
+        entries = _depolarizing(spec, str(gate), qubits)
+        if not entries:
+            raise FitError(f"parameter {name!r}: the model has no depolarizing error on {gate} {list(qubits)}")
+        largest = max(entry["probability"] for entry in entries)
+        limit = 4 ** len(qubits) / (4 ** len(qubits) - 1)
+        return 0.0, min(max_factor, limit / largest)
+    if kind == "relaxation":
+        if not _relaxes(spec, qubits[0]):
+            raise FitError(f"parameter {name!r}: the model has no relaxation of qubit {qubits[0]}")
+        return 0.0, max_factor
+    if kind.startswith("readout"):
+        if readout_group(spec, qubits[0]) is not None:
+            raise FitError(f"parameter {name!r}: qubit {qubits[0]} is read out in a correlated group")
+        return 0.0, READOUT_RANGE
+    bound = {"detuning": DETUNING_RANGE_KHZ, "zz": ZZ_RANGE_KHZ}.get(kind, ANGLE_RANGE)
+    return -bound, bound
+
+
+def _depolarizing(spec: NoiseSpec | Document, gate: str, qubits: Iterable[int]) -> list[Document]:
+    document = spec.model_dump(mode="json") if isinstance(spec, NoiseSpec) else spec
+    wanted = sorted(qubits)
+    return [
+        entry
+        for entry in document["local_depolarizing_errors"]
+        if entry["gate"] == gate and sorted(entry["qubits"]) == wanted and entry["probability"] > 0
+    ]
+
+
+def _relaxes(spec: NoiseSpec, qubit: int) -> bool:
+    return any(entry.qubit == qubit for entry in spec.idle_relaxation_errors) or any(
+        qubit in entry.qubits for entry in spec.local_thermal_relaxation_errors
+    )
+
+
+# --- reading and writing a location's value ------------------------------------------------
+
+
+def _read_factor(_spec: NoiseSpec, _parameter: LocalParameter) -> float:
+    return 1.0
+
+
+def _read_readout(spec: NoiseSpec, parameter: LocalParameter) -> float:
+    entry = next((e for e in spec.local_readout_errors if e.qubit == parameter.qubits[0]), None)
+    matrix = entry.assignment_probabilities if entry else spec.readout_assignment_probabilities
+    if matrix is None:
+        return spec.readout_bit_flip_probability or 0.0
+    return float(matrix[0][1] if parameter.kind == "readout01" else matrix[1][0])
+
+
+def _read_coherent(spec: NoiseSpec, parameter: LocalParameter) -> float:
+    for entry in spec.local_coherent_errors:
+        if entry.gate == parameter.gate and sorted(entry.qubits) == list(parameter.qubits):
+            if parameter.kind != "zphase":
+                return entry.angle
+            return (entry.phases or [0.0, 0.0])[entry.qubits.index(int(parameter.on or 0))]
+    return 0.0
+
+
+def _read_detuning(spec: NoiseSpec, parameter: LocalParameter) -> float:
+    return next((e.detuning for e in spec.idle_detuning_errors if e.qubit == parameter.qubits[0]), 0.0)
+
+
+def _read_zz(spec: NoiseSpec, parameter: LocalParameter) -> float:
+    return next((e.zz for e in spec.zz_crosstalk_errors if e.pair == parameter.qubits), 0.0)
+
+
+def _write_gate(document: Document, parameter: LocalParameter, value: float) -> None:
+    for entry in _depolarizing(document, str(parameter.gate), parameter.qubits):
+        entry["probability"] *= value
+
+
+def _write_relaxation(document: Document, parameter: LocalParameter, value: float) -> None:
+    """Times divided by ``value`` (rates multiplied); 0 makes them infinite (null)."""
+    qubit = parameter.qubits[0]
+
+    def scaled(time: float | None) -> float | None:
+        return None if time is None or value == 0.0 else time / value
+
+    for entry in document["idle_relaxation_errors"]:
+        if entry["qubit"] == qubit:
+            entry["t1"], entry["t2"] = scaled(entry["t1"]), scaled(entry["t2"])
+    for entry in document["local_thermal_relaxation_errors"]:
+        for position, relaxation in zip(entry["qubits"], entry["relaxations"], strict=True):
+            if position == qubit:
+                relaxation["t1"], relaxation["t2"] = scaled(relaxation["t1"]), scaled(relaxation["t2"])
+    for entry in document["idle_detuning_errors"]:
+        if entry["qubit"] == qubit and entry["t2_star"] is not None:
+            entry["t2_star"] = scaled(entry["t2_star"])
+
+
+def _write_readout(document: Document, parameter: LocalParameter, value: float) -> None:
+    qubit = parameter.qubits[0]
+    entry = next((e for e in document["local_readout_errors"] if e["qubit"] == qubit), None)
+    if entry is None:
+        current = NoiseSpec.model_validate(document)
+        flip01 = _read_readout(current, LocalParameter("", "readout01", None, (qubit,), None, 0.0, 1.0))
+        flip10 = _read_readout(current, LocalParameter("", "readout10", None, (qubit,), None, 0.0, 1.0))
+        entry = {"qubit": qubit, "assignment_probabilities": [[1 - flip01, flip01], [flip10, 1 - flip10]]}
+        document["local_readout_errors"].append(entry)
+    row = 0 if parameter.kind == "readout01" else 1
+    entry["assignment_probabilities"][row] = [1.0 - value, value] if row == 0 else [value, 1.0 - value]
+
+
+def _write_coherent(document: Document, parameter: LocalParameter, value: float) -> None:
+    """The location's coherent entries (every ordering the spec's gate entries use; both when none), created at 0."""
+    gate, wanted = str(parameter.gate), list(parameter.qubits)
+    orders = [entry["qubits"] for entry in _depolarizing(document, gate, wanted)] or (
+        [wanted, wanted[::-1]] if len(wanted) == 2 else [wanted]
+    )
+    for order in orders:
+        entry = next((e for e in document["local_coherent_errors"] if e["gate"] == gate and e["qubits"] == order), None)
+        if entry is None:
+            entry = {
+                "gate": gate,
+                "qubits": list(order),
+                "angle": 0.0,
+                "phases": [0.0, 0.0] if len(order) == 2 else None,
+            }
+            document["local_coherent_errors"].append(entry)
+        if parameter.kind == "zphase":
+            phases = entry["phases"] or [0.0, 0.0]
+            phases[order.index(parameter.on)] = value
+            entry["phases"] = phases
+        else:
+            entry["angle"] = value
+
+
+def _write_detuning(document: Document, parameter: LocalParameter, value: float) -> None:
+    qubit = parameter.qubits[0]
+    entry = next((e for e in document["idle_detuning_errors"] if e["qubit"] == qubit), None)
+    if entry is None:
+        document["idle_detuning_errors"].append({"qubit": qubit, "detuning": value, "t2_star": None})
+    else:
+        entry["detuning"] = value
+
+
+def _write_zz(document: Document, parameter: LocalParameter, value: float) -> None:
+    pair = list(parameter.qubits)
+    entry = next((e for e in document["zz_crosstalk_errors"] if sorted(e["qubits"]) == pair), None)
+    if entry is None:
+        document["zz_crosstalk_errors"].append({"qubits": pair, "zz": value})
+    else:
+        entry["zz"] = value
+
+
+_READERS: dict[str, Callable[[NoiseSpec, LocalParameter], float]] = {
+    "gate": _read_factor,
+    "relaxation": _read_factor,
+    "readout01": _read_readout,
+    "readout10": _read_readout,
+    "overrotation": _read_coherent,
+    "cphase": _read_coherent,
+    "zphase": _read_coherent,
+    "detuning": _read_detuning,
+    "zz": _read_zz,
+}
+_WRITERS: dict[str, Callable[[Document, LocalParameter, float], None]] = {
+    "gate": _write_gate,
+    "relaxation": _write_relaxation,
+    "readout01": _write_readout,
+    "readout10": _write_readout,
+    "overrotation": _write_coherent,
+    "cphase": _write_coherent,
+    "zphase": _write_coherent,
+    "detuning": _write_detuning,
+    "zz": _write_zz,
+}
+assert _READERS.keys() == _WRITERS.keys() == KINDS.keys()

@@ -1,0 +1,198 @@
+"""Per-location parameters: the compiled exact model against Aer, names, recovery from simulated counts, and
+``parameters="auto"`` keeping the physics that is there and only that."""
+
+from __future__ import annotations
+
+import warnings
+from functools import cache
+
+import numpy as np
+import pytest
+from qiskit_aer import AerSimulator
+
+import noise_core.analysis.compiled as compiled_module
+from noise_core import derive_noise_spec, fit_noise, load_calibration, load_counts, simulate
+from noise_core.analysis.compiled import CompiledCircuit, SpecChannels
+from noise_core.analysis.counts import MeasuredCounts
+from noise_core.analysis.explicit import explicit_noise_circuit
+from noise_core.analysis.local_model import LocalModel
+from noise_core.analysis.locations import applied, parse_parameter
+from noise_core.analysis.planning import COUNTS_FORMAT, COUNTS_VERSION
+from noise_core.analysis.selection import choose_parameters, folds_of
+from noise_core.errors import FitError
+from noise_core.spec.models import NoiseSpec
+from presets import SNAPSHOT_DIR
+
+QUBITS = [1, 2]
+"""ibmq_manila's coupler 1–2 (cx): virtual qubit 0 on 1, 1 on 2."""
+TRUTH = {"overrotation[sx:1]": 0.05, "detuning[1]": 40.0, "zz[1,2]": 60.0, "readout01[2]": 0.08}
+HEAD = 'OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] c; '
+MEASURE = "c[0] = measure q[0]; c[1] = measure q[1];"
+CIRCUITS = {
+    "amplify": HEAD + "sx q[0]; " * 21 + MEASURE,
+    "ramsey": HEAD + "sx q[0]; delay[3000ns] q[0]; rz(pi/2) q[0]; sx q[0]; " + MEASURE,
+    "ramsey-long": HEAD + "sx q[0]; delay[6000ns] q[0]; rz(pi/2) q[0]; sx q[0]; " + MEASURE,
+    "conditional-ramsey": HEAD + "x q[1]; barrier q; sx q[0]; delay[3000ns] q[0]; rz(pi/2) q[0]; sx q[0]; " + MEASURE,
+    "ground": HEAD + MEASURE,
+    "excited": HEAD + "x q[0]; x q[1]; " + MEASURE,
+}
+
+
+@cache
+def device() -> tuple[object, NoiseSpec]:
+    calibration = load_calibration(SNAPSHOT_DIR / "ibmq_manila.json")
+    return calibration, derive_noise_spec(calibration)
+
+
+def truth_spec(values: dict[str, float]) -> NoiseSpec:
+    _calibration, spec = device()
+    parameters = [parse_parameter(name, spec, 5.0) for name in values]
+    return applied(spec.model_dump(mode="json"), parameters, list(values.values()))
+
+
+def simulated(truth: NoiseSpec, names: list[str], *, shots: int = 20_000, seed: int = 0) -> MeasuredCounts:
+    """Counts drawn from ``simulate``'s model of ``truth`` (Aer's NoiseModel path, independent of the fit's)."""
+    calibration, _spec = device()
+    rng = np.random.default_rng(seed)
+    experiments = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in names:
+            result = simulate(CIRCUITS[name], truth, calibration=calibration, initial_layout=QUBITS, shots=8, seed=0)
+            probabilities = result.noisy_probabilities
+            assert probabilities is not None
+            drawn = rng.multinomial(shots, probabilities.to_numpy() / probabilities.sum())
+            counts = {label: int(n) for label, n in zip(probabilities.index, drawn, strict=True) if n}
+            experiments.append({"name": name, "circuit": CIRCUITS[name], "physical_qubits": QUBITS, "counts": counts})
+    return load_counts({"format": COUNTS_FORMAT, "version": COUNTS_VERSION, "experiments": experiments})
+
+
+def test_the_compiled_circuit_equals_aer_on_the_explicit_circuit_under_every_kind() -> None:
+    calibration, _spec = device()
+    truth = truth_spec({**TRUTH, "cphase[cx:1,2]": -0.04, "zphase[cx:1,2@2]": 0.03, "gate[sx:1]": 2.0})
+    model = LocalModel(truth, simulated(truth, list(CIRCUITS), shots=100), calibration=calibration, parameters=[])
+    specs = [truth, truth_spec({"zz[1,2]": -25.0, "detuning[1]": -10.0})]
+    simulator = AerSimulator(method="density_matrix")
+    for circuit in model.circuits:
+        compiled = CompiledCircuit(circuit.experiment.placed, [(1, 2)])
+        ours = compiled.before_readout([SpecChannels(spec) for spec in specs])
+        for row, spec in zip(ours, specs, strict=True):
+            explicit = explicit_noise_circuit(circuit.experiment.placed, spec)
+            reference = np.asarray(simulator.run(explicit, shots=1).result().data(0)["probabilities"])
+            np.testing.assert_allclose(row, reference, atol=1e-12)
+
+
+def test_a_wide_register_takes_the_per_qubit_path_and_agrees_with_the_whole_register_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calibration, _spec = device()
+    truth = truth_spec(TRUTH)
+    circuit = LocalModel(truth, simulated(truth, ["conditional-ramsey"], shots=100), calibration=calibration,
+                         parameters=[]).circuits[0]  # fmt: skip
+    whole = CompiledCircuit(circuit.experiment.placed, [(1, 2)]).before_readout([SpecChannels(truth)])
+    monkeypatch.setattr(compiled_module, "FULL_REGISTER_QUBITS", 1)
+    monkeypatch.setattr(compiled_module, "_COMPOSED", {})
+    per_qubit = CompiledCircuit(circuit.experiment.placed, [(1, 2)])
+    assert not per_qubit.adjoint
+    np.testing.assert_allclose(per_qubit.before_readout([SpecChannels(truth)]), whole, atol=1e-13)
+
+
+def test_the_adjoint_gradient_equals_forward_differences_of_the_exact_likelihood() -> None:
+    calibration, _spec = device()
+    truth = truth_spec(TRUTH)
+    data = simulated(truth, list(CIRCUITS), shots=2000)
+    names = [*TRUTH, "gate[sx:1]", "relaxation[1]", "readout10[1]", "gate[x:2]"]
+    model = LocalModel(device()[1], data, calibration=calibration, parameters=names)
+    theta = model.start() + np.array([0.01, 5.0, -8.0, 0.01, 0.2, 0.1, 0.005, 0.3])
+    value, gradient = model.log_likelihood_and_gradient(theta)
+    assert value == pytest.approx(model.log_likelihood(theta), abs=1e-9)
+    for index, parameter in enumerate(model.factors):
+        step = np.eye(len(theta))[index] * 1e-6 * (parameter.upper - parameter.low)
+        central = (model.log_likelihood(theta + step) - model.log_likelihood(theta - step)) / (2 * step[index])
+        assert gradient[index] == pytest.approx(central, rel=1e-3, abs=1e-2), parameter.name
+
+
+@pytest.mark.parametrize(
+    ("name", "match"),
+    [
+        ("gate[cz:1,2]", "no depolarizing error on cz"),
+        ("zz[1]", "takes 2 distinct qubit"),
+        ("zphase[cx:1,2]", "only zphase names the qubit"),
+        ("overrotation[cx:1,2]", "takes 1 distinct qubit"),
+        ("overrotation[rz:1]", "has no overrotation"),
+        ("detuning[sx:1]", "takes no a gate"),
+        ("speed[1]", "is not a parameter"),
+    ],
+)
+def test_a_malformed_parameter_name_says_what_is_wrong(name: str, match: str) -> None:
+    with pytest.raises(FitError, match=match):
+        parse_parameter(name, device()[1], 5.0)
+
+
+def test_parameters_set_their_location_and_read_back() -> None:
+    spec = truth_spec({**TRUTH, "cphase[cx:1,2]": -0.04, "zphase[cx:1,2@2]": 0.03})
+    for name, value in {**TRUTH, "cphase[cx:1,2]": -0.04, "zphase[cx:1,2@2]": 0.03}.items():
+        assert parse_parameter(name, spec, 5.0).value_in(spec) == pytest.approx(value)
+    both = {tuple(entry.qubits): entry for entry in spec.local_coherent_errors if entry.gate == "cx"}
+    for order, entry in both.items():
+        assert entry.angle == -0.04
+        assert entry.phases is not None and entry.phases[order.index(2)] == 0.03
+
+
+def test_a_fit_mixing_global_factors_and_locations_is_refused() -> None:
+    calibration, spec = device()
+    with pytest.raises(FitError, match="not a mix"):
+        fit_noise(spec, simulated(spec, ["ground"], shots=100), calibration=calibration,
+                  parameters=["gate", "zz[1,2]"])  # fmt: skip
+
+
+def test_a_parameter_the_circuits_never_meet_is_refused() -> None:
+    calibration, spec = device()
+    with pytest.raises(FitError, match="met by these circuits"):
+        fit_noise(spec, simulated(spec, ["ground"], shots=100), calibration=calibration, parameters=["detuning[1]"])
+
+
+def test_per_location_values_are_fitted_back_within_their_intervals() -> None:
+    calibration, spec = device()
+    data = simulated(truth_spec(TRUTH), list(CIRCUITS), seed=3)
+    fit = fit_noise(spec, data, calibration=calibration, parameters=list(TRUTH))
+    for name, value in TRUTH.items():
+        row = fit.estimates.loc[name]
+        assert row.identified, name
+        assert row.low <= value <= row.high, (name, row.low, row.high)
+    assert fit.estimates.loc["detuning[1]", "unit"] == "kHz"
+    assert fit.log_likelihood > fit.calibrated_log_likelihood + 100
+
+
+def test_folds_are_dealt_in_a_seeded_order_not_by_position() -> None:
+    folds = folds_of(18, 0)
+    assert sorted(index for fold in folds for index in fold) == list(range(18))
+    assert any(len({index % 3 for index in fold}) > 1 for fold in folds)
+    assert folds == folds_of(18, 0) != folds_of(18, 1)
+
+
+def test_zz_is_not_identifiable_without_a_circuit_that_excites_the_neighbour() -> None:
+    calibration, spec = device()
+    data = simulated(truth_spec(TRUTH), ["amplify", "ramsey", "ground"], shots=4000)
+    probe = LocalModel(spec, data, calibration=calibration, parameters=[])
+    selection = choose_parameters(spec, data, probe.circuits, calibration=calibration, max_factor=5.0)
+    assert selection.support.loc["zz", "status"] == "not identifiable from these circuits"
+    assert "zz[1,2]" in selection.support.loc["zz", "not identifiable"]
+
+
+@pytest.mark.slow
+def test_auto_keeps_the_physics_that_is_there_and_not_the_physics_that_is_not() -> None:
+    calibration, spec = device()
+    with_zz = fit_noise(spec, simulated(truth_spec(TRUTH), list(CIRCUITS), seed=5), calibration=calibration,
+                        parameters="auto")  # fmt: skip
+    without = {name: value for name, value in TRUTH.items() if not name.startswith("zz")}
+    no_zz = fit_noise(spec, simulated(truth_spec(without), list(CIRCUITS), seed=5), calibration=calibration,
+                      parameters="auto")  # fmt: skip
+    assert with_zz.support is not None and no_zz.support is not None
+    for family in ("overrotation[sx]", "detuning", "readout01"):
+        assert with_zz.support.loc[family, "status"] == "supported by these counts", family
+        assert no_zz.support.loc[family, "status"] == "supported by these counts", family
+    assert with_zz.support.loc["zz", "status"] == "supported by these counts"
+    assert no_zz.support.loc["zz", "status"] == "not supported by these counts"
+    assert "zz[1,2]" not in no_zz.estimates.index
+    assert with_zz.estimates.loc["zz[1,2]", "low"] <= TRUTH["zz[1,2]"] <= with_zz.estimates.loc["zz[1,2]", "high"]

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 from qiskit import ClassicalRegister, qasm2
+from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from noise_core import derive_noise_spec, load_calibration, parse_circuit
@@ -165,7 +166,8 @@ def main() -> None:
     warnings.filterwarnings("ignore")
     for name in arguments.sets.split(","):
         loaded = heron(arguments.data, name) if name in HERON else falcon(arguments.data, name)
-        one_set(name, *loaded)
+        with threadpool_limits(limits=1, user_api="blas"):  # as fit_noise runs
+            one_set(name, *loaded)
 
 
 if __name__ == "__main__":

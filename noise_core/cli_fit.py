@@ -2,7 +2,8 @@
 
     python -m noise_core plan SNAPSHOT --qubits 1,2,3 [--depth 4] [--seed 1] -o plan.zip
     python -m noise_core compare SPEC_OR_SNAPSHOT COUNTS [--circuit ghz:3 --qubits 1,2,3] [--json]
-    python -m noise_core fit SPEC_OR_SNAPSHOT COUNTS [--parameters gate,readout] [-o fitted.json] [--json]
+    python -m noise_core fit SPEC_OR_SNAPSHOT COUNTS [--parameters gate,readout | auto | 'zz[4,5],detuning[5]']
+        [-o fitted.json] [--json]
 
 COUNTS: a counts file (``noise_core.analysis.counts``: experiments naming their circuits), or one
 circuit's Qiskit counts dict or CSV with ``--circuit`` (a library reference or an OpenQASM file) and
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +41,14 @@ def add_commands(commands: Any) -> None:
     compare = commands.add_parser("compare", help="measured counts against the model and the ideal circuit")
     _common_arguments(compare)
     compare.set_defaults(run=_compare)
-    fit = commands.add_parser("fit", help="fit gate/readout/relaxation factors to measured counts")
+    fit = commands.add_parser("fit", help="fit factors or per-location physics to measured counts")
     _common_arguments(fit)
-    fit.add_argument("--parameters", default="gate,readout", help="gate,readout,relaxation,idle,readout_per_qubit")
+    fit.add_argument(
+        "--parameters",
+        default="gate,readout",
+        help="global factors (gate,readout,relaxation,idle,readout_per_qubit), per-location names "
+        "('gate[cz:4,5],zz[4,5],detuning[5],readout01[4]'), or auto: the physics the counts support",
+    )
     fit.add_argument("--max-factor", type=float, default=5.0, help="top of each factor's search range (default 5)")
     fit.add_argument("-o", "--output", help="write the fitted spec JSON here")
     fit.set_defaults(run=_fit)
@@ -85,7 +92,7 @@ def _compare(arguments: argparse.Namespace) -> int:
 def _fit(arguments: argparse.Namespace) -> int:
     spec, calibration = model_and_device(arguments.model, arguments.calibration)
     data = _counts(arguments)
-    parameters = [item.strip() for item in arguments.parameters.split(",") if item.strip()]
+    parameters = [item.strip() for item in re.split(r",(?![^\[]*\])", arguments.parameters) if item.strip()]
     fit = fit_noise(
         spec,
         data,
@@ -107,11 +114,15 @@ def _fit(arguments: argparse.Namespace) -> int:
             "fitted": _comparison_document(fit.fitted),
             "calibrated": _comparison_document(fit.calibrated),
             "simulations": fit.simulations,
+            "support": None if fit.support is None else json.loads(fit.support.to_json(orient="index")),
         }
         print(json.dumps(document, indent=2))
         return 0
     print(f"{fit.describe()}; {fit.simulations} simulations\n")
     print(fit.estimates.to_string(float_format=lambda value: f"{value:.4g}"))
+    if fit.support is not None:
+        print("\nwhat these counts support (3-fold cross-validation over the circuits):")
+        print(fit.support.to_string(float_format=lambda value: f"{value:.1f}"))
     print(f"\ncalibrated model (every factor 1): {fit.calibrated.goodness.describe()}")
     print(f"fitted model: {fit.fitted.goodness.describe()}")
     if arguments.output:

@@ -90,20 +90,40 @@ def build_residual_figure(fitted: CircuitComparison, calibrated: CircuitComparis
 
 
 def estimates_table(estimates: pd.DataFrame) -> pd.DataFrame:
-    """The fit's estimates for people: ×factor with 3 significant digits, the 95 % interval, identified, note."""
+    """The fit's estimates for people, 3 significant digits with their unit: the estimate, the model in force's
+    value, the 95 % interval, identified, note."""
     rows = []
     for name, row in estimates.iterrows():
-        top = f"×{row.high:.3g}" if row.identified else f"×{row.high:.3g} (search bound)"
+        unit = str(row.get("unit", "×"))
+
+        def shown(value: float, unit: str = unit) -> str:
+            return f"×{value:.3g}" if unit == "×" else f"{value:.3g} {unit}".strip()
+
+        top = shown(row.high) if row.identified else f"{shown(row.high)} (search bound)"
         rows.append(
             {
-                "factor": name,
-                "estimate": f"×{row.estimate:.3g}",
-                "95 % interval": f"×{row.low:.3g} – {top}",
+                "parameter": name,
+                "estimate": shown(row.estimate),
+                "model in force": shown(row.get("calibrated", 1.0)),
+                "95 % interval": f"{shown(row.low)} – {top}",
                 "identified": "yes" if row.identified else "no",
                 "note": row.note,
             }
         )
-    return pd.DataFrame(rows).set_index("factor")
+    return pd.DataFrame(rows).set_index("parameter")
+
+
+def support_table(support: pd.DataFrame) -> pd.DataFrame:
+    """``NoiseFit.support`` for people: per family, its kind, the verdict, the held-out gain in nats (1 decimal)."""
+    return pd.DataFrame(
+        {
+            "kind": support["kind"],
+            "verdict": support["status"],
+            "held-out gain": support["held-out gain (nats)"].map(lambda v: "—" if np.isnan(v) else f"{v:+.1f} nats"),
+            "parameters": support["parameters"],
+            "not identifiable": support["not identifiable"],
+        }
+    )
 
 
 def summary_table(fitted: pd.DataFrame, calibrated: pd.DataFrame) -> pd.DataFrame:

@@ -61,11 +61,15 @@ class Step:
     gate: np.ndarray | None
     slot: Slot | None
     width: int
+    whole: bool = False
+    """True for a run of fused steps (``CompiledCircuit.fused``): ``gate`` is already the whole register's."""
 
     def matrix(self, channels: SpecChannels) -> np.ndarray | None:
         """The step's superoperator under one spec, channel · gate, on the whole register (4ⁿ × 4ⁿ, acting on
         ``ρ.reshape(-1)``) when it has at most ``FULL_REGISTER_QUBITS`` qubits, else on its own qubits; None for
         the identity. One array object per distinct value, so equal steps are seen as equal by identity."""
+        if self.whole:
+            return self.gate
         channel = None if self.slot is None else channels.superoperator(self.slot)
         if self.gate is None and channel is None:
             return None
@@ -126,11 +130,44 @@ class CompiledCircuit:
             raise FitError(f"fits compile circuits of at most {MAX_COMPILED_QUBITS} active qubits; this has {width}")
         self.width = width
         self.measured = [position for _clbit, position, _physical in MeasuredBits(placed).measured]
-        self.steps = _steps(placed, _probe_zz(placed, zz_pairs))
+        self._set_steps(_steps(placed, _probe_zz(placed, zz_pairs)))
+
+    def _set_steps(self, steps: list[Step]) -> None:
+        self.steps = steps
         self._steps_of: dict[Slot, list[int]] = defaultdict(list)
         for index, step in enumerate(self.steps):
             if step.slot is not None:
                 self._steps_of[step.slot].append(index)
+
+    @property
+    def slots(self) -> set[Slot]:
+        """Every slot a spec's noise enters this circuit at."""
+        return set(self._steps_of)
+
+    def fused(self, live: set[Slot], channels: SpecChannels) -> CompiledCircuit:
+        """A copy whose runs of steps outside ``live`` (slots no fitted parameter changes) are each one
+        whole-register matrix, their product under ``channels``: a fit then multiplies only where it can change
+        something. Unchanged for widths above ``FULL_REGISTER_QUBITS``."""
+        if not self.adjoint:
+            return self
+        steps: list[Step] = []
+        run: np.ndarray | None = None
+        for step in self.steps:
+            if step.slot in live:
+                if run is not None:
+                    steps.append(Step(tuple(range(self.width)), run, None, self.width, whole=True))
+                    run = None
+                steps.append(step)
+                continue
+            matrix = step.matrix(channels)
+            if matrix is not None:
+                run = matrix if run is None else matrix @ run
+        if run is not None:
+            steps.append(Step(tuple(range(self.width)), run, None, self.width, whole=True))
+        copy = object.__new__(CompiledCircuit)
+        copy.width, copy.measured = self.width, self.measured
+        copy._set_steps(steps)
+        return copy
 
     @property
     def adjoint(self) -> bool:

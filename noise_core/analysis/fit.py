@@ -23,11 +23,19 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from noise_core.analysis.compare import Comparison, check_draws, comparison_at
 from noise_core.analysis.counts import MeasuredCounts
 from noise_core.analysis.factor_model import FITTABLE, Factor, FactorModel
-from noise_core.analysis.likelihood import PROFILE_DROP, Model, fisher_information, maximize, profile_interval
+from noise_core.analysis.likelihood import (
+    PROFILE_DROP,
+    Model,
+    fisher_information,
+    maximize,
+    profile_interval,
+    standard_errors,
+)
 from noise_core.analysis.local_model import LocalModel
 from noise_core.analysis.locations import LocalParameter, is_parameter_name
 from noise_core.analysis.selection import choose_parameters
@@ -106,18 +114,37 @@ def fit_noise(
     asymptotics fail.
     """
     check_draws(draws)
+    with threadpool_limits(limits=1, user_api="blas"):  # small matrices: BLAS threads only add waiting
+        return _fit(spec, data, calibration, parameters, max_factor, seed, draws)
+
+
+def _fit(
+    spec: NoiseSpec,
+    data: MeasuredCounts,
+    calibration: BackendCalibration | None,
+    parameters: Sequence[str] | str,
+    max_factor: float,
+    seed: int,
+    draws: int,
+) -> NoiseFit:
     model, support = _model(spec, data, calibration, parameters, max_factor, seed)
     counts = [circuit.measured for circuit in model.circuits]
     theta, best = maximize(model, counts)
-    intervals = [profile_interval(model, counts, theta, best, index) for index in range(len(theta))]
     information = fisher_information(model, theta)
+    scales = standard_errors(model, information)
+    intervals = [profile_interval(model, counts, theta, best, index, scales) for index in range(len(theta))]
     correlations = _correlations(information, model.names)
     estimates = _estimates(model, theta, intervals, correlations, _flat_directions(information))
 
     def refit(sample: list[np.ndarray]) -> list[np.ndarray]:
         return model.probabilities(maximize(model, sample, starts=[theta])[0])
 
-    fitted = comparison_at(model, model.probabilities(theta), fitted=len(theta), draws=draws, seed=seed, refit=refit)
+    # A per-location refit is a whole exact fit; 200 of them per bootstrap would take many minutes, so there the
+    # bootstrap holds the estimate fixed (its p-value is then on the high side: the deviance of a refit is lower).
+    exact = isinstance(model, LocalModel)
+    fitted = comparison_at(
+        model, model.probabilities(theta), fitted=len(theta), draws=draws, seed=seed, refit=None if exact else refit
+    )
     calibrated = comparison_at(model, model.probabilities(model.start()), fitted=0, draws=draws, seed=seed)
     interpolation_error = model.interpolation_error(theta)
     warnings: tuple[str, ...] = ()

@@ -39,17 +39,20 @@ def maximize(
     *,
     starts: Sequence[np.ndarray] | None = None,
     fixed: tuple[int, float] | None = None,
+    scales: np.ndarray | None = None,
 ) -> tuple[np.ndarray, float]:
     """The factors of largest log-likelihood of ``counts`` (with factor ``fixed[0]`` held at ``fixed[1]``), and it.
 
-    Per-location parameters (``LocalModel``) are searched in units of their ranges (each on [0, 1]: kHz and rad
-    side by side), with the batched exact gradient and the tolerances ``LOCAL_OPTIONS``.
+    Per-location parameters (``LocalModel``) are searched in units of ``scales`` (default: their ranges; a
+    profile passes the standard errors, so the curvature is about 1 in every direction and L-BFGS-B converges in
+    a few steps), with the adjoint gradient and the tolerances ``LOCAL_OPTIONS``.
     """
     size = len(model.factors)
     free = [index for index in range(size) if fixed is None or index != fixed[0]]
     exact = isinstance(model, LocalModel)
     low = np.array([model.bounds[index][0] if exact else 0.0 for index in free])
-    width = np.array([model.bounds[index][1] - model.bounds[index][0] if exact else 1.0 for index in free])
+    ranges = np.array([high - low for low, high in model.bounds]) if scales is None else np.asarray(scales)
+    width = np.array([ranges[index] if exact else 1.0 for index in free])
     shots = float(sum(n.sum() for n in counts))
 
     def full(x: np.ndarray) -> np.ndarray:
@@ -71,7 +74,8 @@ def maximize(
     if not free:
         theta = full(np.empty(0))
         return theta, model.log_likelihood(theta, counts)
-    bounds = [(0.0, 1.0) if exact else model.bounds[index] for index in free]
+    limits = [model.bounds[index] for index in free]
+    bounds = [((a - b) / w, (c - b) / w) for (a, c), b, w in zip(limits, low, width, strict=True)] if exact else limits
     results = [
         optimize.minimize(
             objective_and_gradient if exact else objective,
@@ -88,7 +92,12 @@ def maximize(
 
 
 def profile_interval(
-    model: Model, counts: Sequence[np.ndarray], theta: np.ndarray, best: float, index: int
+    model: Model,
+    counts: Sequence[np.ndarray],
+    theta: np.ndarray,
+    best: float,
+    index: int,
+    scales: np.ndarray | None = None,
 ) -> tuple[float, float, bool]:
     """(low, high, bounded) of factor ``index``'s 95 % profile-likelihood interval; an end that the
     profile never crosses inside [lower, upper] is that bound (a lower bound 0 is physical: data consistent with
@@ -100,7 +109,7 @@ def profile_interval(
     def drop(value: float) -> float:
         """How far the profile at ``value`` is below the 95 % threshold; started from the estimate and from the
         last profile point (warm), the better kept."""
-        point, likelihood = maximize(model, counts, starts=[theta, previous[-1]], fixed=(index, value))
+        point, likelihood = maximize(model, counts, starts=[theta, previous[-1]], fixed=(index, value), scales=scales)
         previous.append(point)
         return best - likelihood - PROFILE_DROP
 
@@ -112,6 +121,15 @@ def profile_interval(
     below = estimate > lower and drop(lower) > 0.0
     low = float(optimize.brentq(drop, lower, estimate, xtol=tolerance)) if below else lower
     return low, high, above and (below or lower >= 0.0)
+
+
+def standard_errors(model: Model, information: np.ndarray) -> np.ndarray:
+    """1/√(information) per parameter, kept within [1e-6, 1] of its search range (the range where the information
+    is none): the scale a profile searches each parameter in."""
+    ranges = np.array([high - low for low, high in model.bounds])
+    diagonal = np.diag(information) if information.size else np.zeros(0)
+    errors = np.where(diagonal > 0, 1.0 / np.sqrt(np.maximum(diagonal, 1e-300)), ranges)
+    return np.asarray(np.clip(errors, 1e-6 * ranges, ranges), dtype=float)
 
 
 def fisher_information(model: Model, theta: np.ndarray) -> np.ndarray:

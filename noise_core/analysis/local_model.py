@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from noise_core.analysis.compiled import CompiledCircuit, SpecChannels
+from noise_core.analysis.compiled import CompiledCircuit, Slot, SpecChannels
 from noise_core.analysis.counts import MeasuredCounts
 from noise_core.analysis.factor_model import SMALLEST_PROBABILITY, MeasuredCircuit, measured_circuit
 from noise_core.analysis.locations import LocalParameter, applied, candidate_names, parse_parameter
@@ -68,11 +68,30 @@ class LocalModel:
                 f"parameters must be distinct and met by these circuits; {', '.join(unknown) or 'repeated names'} "
                 f"{'are' if len(unknown) > 1 else 'is'} not (the circuits meet {', '.join(met[:12])}…)"
             )
-        pairs = [p.qubits for p in self.factors if p.kind == "zz"] + [e.pair for e in restricted.zz_crosstalk_errors]
-        self._compiled = [CompiledCircuit(c.experiment.placed, [(a, b) for a, b in pairs]) for c in self.circuits]
         self._bits = [MeasuredBits(c.experiment.placed) for c in self.circuits]
         self._calibrated = np.array([p.value_in(restricted) for p in self.factors], dtype=float)
+        pairs = [p.qubits for p in self.factors if p.kind == "zz"] + [e.pair for e in restricted.zz_crosstalk_errors]
+        compiled = [CompiledCircuit(c.experiment.placed, [(a, b) for a, b in pairs]) for c in self.circuits]
+        live = self._live_slots(compiled)
+        base = SpecChannels(self.spec_at(self.start()))
+        self._compiled = [circuit.fused(live, base) for circuit in compiled]
         self.simulations = 0
+
+    def _live_slots(self, compiled: Sequence[CompiledCircuit]) -> set[Slot]:
+        """The slots some parameter changes: each parameter moved by a tenth of its range from the start, and the
+        slots whose channel differs from the start's."""
+        start = self.start()
+        base = SpecChannels(self.spec_at(start))
+        slots = set().union(*(circuit.slots for circuit in compiled)) if compiled else set()
+        live: set[Slot] = set()
+        for index, parameter in enumerate(self.factors):
+            if not parameter.simulated:
+                continue
+            moved = start.copy()
+            moved[index] += 0.1 * (parameter.upper - parameter.low) * (1 if start[index] < parameter.upper else -1)
+            other = SpecChannels(self.spec_at(moved))
+            live |= {slot for slot in slots if other.superoperator(slot) is not base.superoperator(slot)}
+        return live
 
     @property
     def names(self) -> list[str]:

@@ -110,3 +110,21 @@ def test_example_counts_can_be_used_at_once_and_a_log_scale_reads_in_decades(app
     app.toggle(key="fit_log").set_value(True).run()
     axis = json.loads(app.get_by_key("fit_counts_chart").proto.spec)["layout"]["yaxis"]
     assert axis["type"] == "log" and axis["dtick"] == 1 and "tickformat" not in axis  # once every tick read '0 %'
+
+
+def test_named_locations_are_fitted_with_their_units_and_a_bad_name_says_what_a_name_looks_like(app: AppTest) -> None:
+    at = upload(app, "measured.json", example_counts())
+    at.radio(key="fit_mode").set_value("named per-location parameters").run()
+    at.text_input(key="fit_named").set_value("readout01[0], readout10[0]").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    data = load_counts(example_counts(), name="measured.json")
+    expected = fit_noise(
+        model(), data, calibration=load_preset(DEFAULT_PRESET), parameters=["readout01[0]", "readout10[0]"]
+    )
+    shown = at.dataframe[1].value
+    assert list(shown.index) == ["readout01[0]", "readout10[0]"]
+    assert shown.loc["readout01[0]", "estimate"] == f"{expected.estimates.loc['readout01[0]', 'estimate']:.3g}"
+    assert shown.loc["readout01[0]", "identified"] == "yes"
+    at.text_input(key="fit_named").set_value("readout01[0], speed[1]").run()
+    assert any("per-location names (gate[cz:4,5]" in error.value for error in at.error)
+    assert not at.exception

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,6 +21,7 @@ from noise_core.analysis.local_model import LocalModel
 from noise_core.analysis.locations import applied, parse_parameter
 from noise_core.analysis.planning import COUNTS_FORMAT, COUNTS_VERSION
 from noise_core.analysis.selection import choose_parameters, folds_of
+from noise_core.cli import main
 from noise_core.errors import FitError
 from noise_core.spec.models import NoiseSpec
 from presets import SNAPSHOT_DIR
@@ -52,6 +55,11 @@ def truth_spec(values: dict[str, float]) -> NoiseSpec:
 
 def simulated(truth: NoiseSpec, names: list[str], *, shots: int = 20_000, seed: int = 0) -> MeasuredCounts:
     """Counts drawn from ``simulate``'s model of ``truth`` (Aer's NoiseModel path, independent of the fit's)."""
+    return load_counts(simulated_document(truth, names, shots=shots, seed=seed))
+
+
+def simulated_document(truth: NoiseSpec, names: list[str], *, shots: int, seed: int) -> dict[str, object]:
+    """``simulated``'s counts file."""
     calibration, _spec = device()
     rng = np.random.default_rng(seed)
     experiments = []
@@ -64,7 +72,7 @@ def simulated(truth: NoiseSpec, names: list[str], *, shots: int = 20_000, seed: 
             drawn = rng.multinomial(shots, probabilities.to_numpy() / probabilities.sum())
             counts = {label: int(n) for label, n in zip(probabilities.index, drawn, strict=True) if n}
             experiments.append({"name": name, "circuit": CIRCUITS[name], "physical_qubits": QUBITS, "counts": counts})
-    return load_counts({"format": COUNTS_FORMAT, "version": COUNTS_VERSION, "experiments": experiments})
+    return {"format": COUNTS_FORMAT, "version": COUNTS_VERSION, "experiments": experiments}
 
 
 def test_the_compiled_circuit_equals_aer_on_the_explicit_circuit_under_every_kind() -> None:
@@ -196,3 +204,16 @@ def test_auto_keeps_the_physics_that_is_there_and_not_the_physics_that_is_not() 
     assert no_zz.support.loc["zz", "status"] == "not supported by these counts"
     assert "zz[1,2]" not in no_zz.estimates.index
     assert with_zz.estimates.loc["zz[1,2]", "low"] <= TRUTH["zz[1,2]"] <= with_zz.estimates.loc["zz[1,2]", "high"]
+
+
+def test_the_command_line_fits_named_locations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    counts = tmp_path / "counts.json"
+    counts.write_text(json.dumps(simulated_document(truth_spec(TRUTH), list(CIRCUITS), shots=20_000, seed=3)))
+    snapshot = str(SNAPSHOT_DIR / "ibmq_manila.json")
+    names = "overrotation[sx:1],zz[1,2],detuning[1]"
+    assert main(["fit", snapshot, str(counts), "--parameters", names, "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert list(document["estimates"]) == ["overrotation[sx:1]", "zz[1,2]", "detuning[1]"]
+    assert document["estimates"]["zz[1,2]"]["unit"] == "kHz" and document["support"] is None
+    assert main(["fit", snapshot, str(counts), "--parameters", "zz[1,2],speed[1]"]) == 1
+    assert "per-location names" in capsys.readouterr().err

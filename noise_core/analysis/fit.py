@@ -261,7 +261,8 @@ def _estimates(
                 "note": _note(factor, (low, high), bounded, bool(flat[index]), at_limit, correlations),
             }
         )
-    return pd.DataFrame(rows).set_index("factor")
+    columns = ["factor", "estimate", "low", "high", "upper", "calibrated", "unit", "identified", "note"]
+    return pd.DataFrame(rows, columns=columns).set_index("factor")
 
 
 def _note(

@@ -136,7 +136,9 @@ def fisher_information(model: Model, theta: np.ndarray) -> np.ndarray:
     """The expected (Fisher) information Σ_circuits N·Σ_outcomes (∂q/∂θᵢ)(∂q/∂θⱼ)/q at ``theta``: central
     differences (steps 1e-5 of each search range) of the model's probabilities, kept inside the search range;
     outcomes with q < 1e-12 left out (their weight 1/q would rest on rounding)."""
-    lower, upper = (np.array(ends) for ends in zip(*model.bounds, strict=True)) if model.bounds else ([], [])
+    if not len(theta):
+        return np.zeros((0, 0))
+    lower, upper = (np.array(ends) for ends in zip(*model.bounds, strict=True))
     step = 1e-5 * (np.asarray(upper) - np.asarray(lower))
     centre = np.clip(theta, np.asarray(lower) + step, np.asarray(upper) - step)
     shifts = [np.eye(len(theta))[index] * step[index] for index in range(len(theta))]

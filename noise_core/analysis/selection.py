@@ -4,7 +4,7 @@
    information of the counts at the model as given, in units of its search range. A parameter with none, or
    lying along a direction the information does not see (another parameter does the same to every circuit),
    cannot be learnt from these circuits; a kind of physics with no identifiable parameter is reported so.
-2. **Supported.** Forward selection by family (one kind on one gate: ``overrotation[sx]``, ``cphase[cz]``,
+2. **Supported.** Stepwise selection by family (one kind on one gate: ``overrotation[sx]``, ``cphase[cz]``,
    ``readout01``, ``detuning``, …; a kind spans several, so sx can be kept while x is dropped), judged by
    K-fold cross-validation over the circuits: each fold's circuits are predicted by a fit to the others, and
    the score is the held-out negative log-likelihood summed over folds. Each round adds the kind that lowers
@@ -98,7 +98,7 @@ def choose_parameters(
             total += held_out_nll(test, model(names, test, require_met=False).probabilities(theta))
         return total
 
-    kept, tried, baseline = forward_selection(families, score)
+    kept, tried, baseline = stepwise_selection(families, score)
     chosen = tuple(name for family in kept for name in families[family])
     return Selection(chosen, support_table(families, hidden, kept, tried), baseline)
 
@@ -121,18 +121,42 @@ def identifiable(names: Sequence[str], information: np.ndarray, widths: np.ndarr
     return [bool(scaled[i, i] > FLAT * largest and not along_flat[i]) for i in range(len(names))]
 
 
-def forward_selection(
+def stepwise_selection(
     families: dict[str, list[str]],
     score: Callable[[list[str]], float],
 ) -> tuple[list[str], dict[str, tuple[float, float]], float]:
-    """Families kept in order, each tried family's (gain, score) when last tried, and the baseline score. Each
-    round adds the family that lowers ``score`` most, by more than ``MIN_GAIN`` (ties: the earlier family)."""
-    baseline = score([])
-    kept: list[str] = []
+    """Families kept, each family's (held-out gain it brings, score with it) when last judged, and the baseline
+    score (no family). Starts from the better of no family and every family, then:
+
+    - from none, forward: each round adds the family that lowers ``score`` most, if by more than ``MIN_GAIN``;
+    - from all, backward: each round removes the family whose removal raises ``score`` least, if it raises it by
+      less than ``MIN_GAIN`` (a family stays only when predicting without it is clearly worse).
+
+    Both ends, because forward steps alone stall where several kinds are missing at once: each alone then
+    soaks up the others' effects and predicts worse (a Ramsey set with detuning, ZZ and over-rotation kept none).
+    """
+    names = [name for family in families for name in families[family]]
+
+    def of(chosen: list[str]) -> list[str]:
+        return [name for family in chosen for name in families[family]]
+
+    baseline, full = score([]), score(names) if names else math.inf
     tried: dict[str, tuple[float, float]] = {}
-    current = baseline
+    if full < baseline:
+        kept, current = list(families), full
+        while kept:
+            scores = {family: score(of([f for f in kept if f != family])) for family in kept}
+            for family, value in scores.items():
+                tried[family] = (value - current, current)
+            weakest = min(kept, key=lambda family: (scores[family], -kept.index(family)))
+            if scores[weakest] - current >= MIN_GAIN:
+                break
+            kept.remove(weakest)
+            current = scores[weakest]
+        return kept, tried, baseline
+    kept, current = [], baseline
     while remaining := [family for family in families if family not in kept]:
-        scores = {family: score([name for f in [*kept, family] for name in families[f]]) for family in remaining}
+        scores = {family: score(of([*kept, family])) for family in remaining}
         for family, value in scores.items():
             tried[family] = (current - value, value)
         best = min(remaining, key=lambda family: (scores[family], remaining.index(family)))

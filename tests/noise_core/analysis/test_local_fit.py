@@ -17,6 +17,7 @@ from noise_core import derive_noise_spec, fit_noise, load_calibration, load_coun
 from noise_core.analysis.compiled import CompiledCircuit, SpecChannels
 from noise_core.analysis.counts import MeasuredCounts
 from noise_core.analysis.explicit import explicit_noise_circuit
+from noise_core.analysis.likelihood import fisher_information, maximize, profile_interval, standard_errors
 from noise_core.analysis.local_model import LocalModel
 from noise_core.analysis.locations import applied, parse_parameter
 from noise_core.analysis.planning import COUNTS_FORMAT, COUNTS_VERSION
@@ -31,14 +32,23 @@ QUBITS = [1, 2]
 TRUTH = {"overrotation[sx:1]": 0.05, "detuning[1]": 40.0, "zz[1,2]": 60.0, "readout01[2]": 0.08}
 HEAD = 'OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] c; '
 MEASURE = "c[0] = measure q[0]; c[1] = measure q[1];"
+RAMSEY = "sx q[0]; delay[{ns}ns] q[0]; rz(pi/2) q[0]; sx q[0]; "
 CIRCUITS = {
     "amplify": HEAD + "sx q[0]; " * 21 + MEASURE,
-    "ramsey": HEAD + "sx q[0]; delay[3000ns] q[0]; rz(pi/2) q[0]; sx q[0]; " + MEASURE,
-    "ramsey-long": HEAD + "sx q[0]; delay[6000ns] q[0]; rz(pi/2) q[0]; sx q[0]; " + MEASURE,
-    "conditional-ramsey": HEAD + "x q[1]; barrier q; sx q[0]; delay[3000ns] q[0]; rz(pi/2) q[0]; sx q[0]; " + MEASURE,
+    "amplify-25": HEAD + "sx q[0]; " * 25 + MEASURE,
+    **{f"ramsey-{ns}": HEAD + RAMSEY.format(ns=ns) + MEASURE for ns in (2000, 3000, 6000)},
+    **{
+        f"conditional-ramsey-{ns}": HEAD + "x q[1]; barrier q; " + RAMSEY.format(ns=ns) + MEASURE
+        for ns in (2000, 3000, 6000)
+    },
     "ground": HEAD + MEASURE,
+    "ground-again": HEAD + MEASURE,
     "excited": HEAD + "x q[0]; x q[1]; " + MEASURE,
+    "excited-again": HEAD + "x q[0]; x q[1]; " + MEASURE,
 }
+"""Characterization circuits on the pair, each kind at more than one setting (so that a fold of the cross-validation
+that holds one out still has another): amplified sx (over-rotation), Ramsey (detuning), Ramsey with the neighbour
+excited first (ZZ; the barrier keeps ALAP from moving the x to the end), basis states (readout)."""
 
 
 @cache
@@ -95,7 +105,7 @@ def test_a_wide_register_takes_the_per_qubit_path_and_agrees_with_the_whole_regi
 ) -> None:
     calibration, _spec = device()
     truth = truth_spec(TRUTH)
-    circuit = LocalModel(truth, simulated(truth, ["conditional-ramsey"], shots=100), calibration=calibration,
+    circuit = LocalModel(truth, simulated(truth, ["conditional-ramsey-3000"], shots=100), calibration=calibration,
                          parameters=[]).circuits[0]  # fmt: skip
     whole = CompiledCircuit(circuit.experiment.placed, [(1, 2)]).before_readout([SpecChannels(truth)])
     monkeypatch.setattr(compiled_module, "FULL_REGISTER_QUBITS", 1)
@@ -160,16 +170,38 @@ def test_a_parameter_the_circuits_never_meet_is_refused() -> None:
         fit_noise(spec, simulated(spec, ["ground"], shots=100), calibration=calibration, parameters=["detuning[1]"])
 
 
-def test_per_location_values_are_fitted_back_within_their_intervals() -> None:
+def test_per_location_values_are_fitted_back_near_the_truth() -> None:
     calibration, spec = device()
     data = simulated(truth_spec(TRUTH), list(CIRCUITS), seed=3)
     fit = fit_noise(spec, data, calibration=calibration, parameters=list(TRUTH))
     for name, value in TRUTH.items():
         row = fit.estimates.loc[name]
         assert row.identified, name
-        assert row.low <= value <= row.high, (name, row.low, row.high)
+        half_width = (row.high - row.low) / 2  # ≈ 1.96 standard errors
+        assert abs(row.estimate - value) < 2 * half_width, (name, row.estimate, row.low, row.high)
     assert fit.estimates.loc["detuning[1]", "unit"] == "kHz"
     assert fit.log_likelihood > fit.calibrated_log_likelihood + 100
+
+
+@pytest.mark.slow
+def test_the_intervals_cover_the_truth_in_at_least_88_of_100_seeded_draws() -> None:
+    """The issue's recovery criterion: counts drawn from a model with known ZZ, over-rotation, detuning and readout
+    are fitted back within their 95 % profile-likelihood intervals in ≥ 88 of 100 repetitions, per parameter."""
+    calibration, spec = device()
+    names = ["amplify", "ramsey-3000", "ramsey-6000", "conditional-ramsey-3000", "conditional-ramsey-6000", "ground"]
+    model = LocalModel(spec, simulated(spec, names, shots=100), calibration=calibration, parameters=list(TRUTH))
+    truth = np.array(list(TRUTH.values()))
+    probabilities = model.probabilities(truth)
+    covered = dict.fromkeys(TRUTH, 0)
+    for repetition in range(100):
+        rng = np.random.default_rng([2026, repetition])
+        counts = [rng.multinomial(20_000, q).astype(float) for q in probabilities]
+        theta, best = maximize(model, counts)
+        scales = standard_errors(model, fisher_information(model, theta))
+        for index, name in enumerate(TRUTH):
+            low, high, _bounded = profile_interval(model, counts, theta, best, index, scales)
+            covered[name] += int(low <= TRUTH[name] <= high)
+    assert all(count >= 88 for count in covered.values()), covered
 
 
 def test_folds_are_dealt_in_a_seeded_order_not_by_position() -> None:
@@ -181,7 +213,7 @@ def test_folds_are_dealt_in_a_seeded_order_not_by_position() -> None:
 
 def test_zz_is_not_identifiable_without_a_circuit_that_excites_the_neighbour() -> None:
     calibration, spec = device()
-    data = simulated(truth_spec(TRUTH), ["amplify", "ramsey", "ground"], shots=4000)
+    data = simulated(truth_spec(TRUTH), ["amplify", "ramsey-3000", "ground"], shots=4000)
     probe = LocalModel(spec, data, calibration=calibration, parameters=[])
     selection = choose_parameters(spec, data, probe.circuits, calibration=calibration, max_factor=5.0)
     assert selection.support.loc["zz", "status"] == "not identifiable from these circuits"

@@ -1,0 +1,117 @@
+"""The cost of a per-location fit: 18 three-qubit circuits, 22 parameters, against plain Aer in the same run.
+
+    .venv/bin/python -u bench/bench_fit_local.py [--data ../shared/hw_counts] [--repeats 20]
+
+Data: the even-indexed circuits of the Heron f83 set (``bench_hardware.py``; ibm_marrakesh qubits 4–5–6, 4096
+shots each) and the derived model of the same day's calibration. Parameters: gate errors of cz 4–5, 5–6 and sx on
+4, 5, 6; sx over-rotation on each qubit; both couplers' CZ conditional and local phases; readout P(1|0), P(0|1) of
+the measured qubits 4 and 6; detuning of 4 and 6; ZZ of both couplers (22).
+
+Printed, as p50/p95 over ``--repeats`` calls after a warm-up:
+
+- one likelihood evaluation of all 18 circuits: ``LocalModel.log_likelihood`` against the reference a Qiskit user
+  would write, the same spec's channels written into each circuit (``explicit_noise_circuit``) and one Aer
+  density-matrix batch of the 18, readout left out (a lower bound on that path's cost);
+- one likelihood with its gradient (the adjoint method) against the k + 1 Aer batches forward differences need
+  (estimated as k + 1 times the reference's p50);
+
+then, once each: the maximum-likelihood fit (``maximize``) and ``fit_noise`` end to end (profile-likelihood
+intervals of all 22 included). Fits run on one BLAS thread, as ``fit_noise`` runs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+from qiskit_aer import AerSimulator
+from threadpoolctl import threadpool_limits
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_hardware import heron
+
+from noise_core import derive_noise_spec, fit_noise
+from noise_core.analysis.explicit import explicit_noise_circuit
+from noise_core.analysis.likelihood import maximize
+from noise_core.analysis.local_model import LocalModel
+
+PARAMETERS = [
+    *("gate[cz:4,5]", "gate[cz:5,6]", "gate[sx:4]", "gate[sx:5]", "gate[sx:6]"),
+    *("overrotation[sx:4]", "overrotation[sx:5]", "overrotation[sx:6]", "cphase[cz:4,5]", "cphase[cz:5,6]"),
+    *("zphase[cz:4,5@4]", "zphase[cz:4,5@5]", "zphase[cz:5,6@5]", "zphase[cz:5,6@6]"),
+    *("readout01[4]", "readout10[4]", "readout01[6]", "readout10[6]", "detuning[4]", "detuning[6]"),
+    *("zz[4,5]", "zz[5,6]"),
+]
+MEMORY_LIMIT = 8 * 2**30
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def timed(function: object, repeats: int) -> list[float]:
+    assert callable(function)
+    function()
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        function()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    default = Path(__file__).resolve().parents[2] / "shared" / "hw_counts"
+    parser.add_argument("--data", type=Path, default=default, help="the hw_counts folder (default ../shared/hw_counts)")
+    parser.add_argument("--repeats", type=int, default=20)
+    arguments = parser.parse_args()
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    warnings.filterwarnings("ignore")
+    calibration, train, _test = heron(arguments.data, "f83")
+    spec = derive_noise_spec(calibration)
+    with threadpool_limits(limits=1, user_api="blas"):
+        started = time.perf_counter()
+        model = LocalModel(spec, train, calibration=calibration, parameters=PARAMETERS)
+        print(f"{len(model.circuits)} circuits, {len(PARAMETERS)} parameters; model built (placed, compiled) in "
+              f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+        theta = model.start() + 0.01 * np.array([high - low for low, high in model.bounds])
+        at_theta = model.spec_at(theta)
+        placed = [circuit.experiment.placed for circuit in model.circuits]
+        simulator = AerSimulator(method="density_matrix", max_parallel_experiments=0)
+
+        def reference() -> None:
+            circuits = [explicit_noise_circuit(item, at_theta) for item in placed]
+            simulator.run(circuits, shots=1).result()
+
+        ours = percentiles(timed(lambda: model.log_likelihood(theta), arguments.repeats))
+        aer = percentiles(timed(reference, arguments.repeats))
+        gradient = percentiles(timed(lambda: model.log_likelihood_and_gradient(theta), arguments.repeats))
+        print(
+            f"likelihood, 18 circuits: ours p50 {ours[0] * 1e3:.1f} ms / p95 {ours[1] * 1e3:.1f} ms; "
+            f"plain Aer p50 {aer[0] * 1e3:.1f} ms / p95 {aer[1] * 1e3:.1f} ms; ratio at p50 {aer[0] / ours[0]:.1f}x"
+        )
+        forward = (len(PARAMETERS) + 1) * aer[0]
+        print(
+            f"likelihood and gradient: ours p50 {gradient[0] * 1e3:.0f} ms / p95 {gradient[1] * 1e3:.0f} ms; "
+            f"{len(PARAMETERS) + 1} Aer batches {forward * 1e3:.0f} ms; ratio {forward / gradient[0]:.1f}x"
+        )
+        started = time.perf_counter()
+        maximize(model, [circuit.measured for circuit in model.circuits])
+        print(f"maximum-likelihood fit: {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    fit_noise(spec, train, calibration=calibration, parameters=PARAMETERS)
+    elapsed = time.perf_counter() - started
+    print(f"fit_noise end to end (placement, fit, 22 profile intervals, comparisons): {elapsed:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -86,7 +86,8 @@ def choose_parameters(
     hidden: dict[str, list[str]] = {}
     for name, ok in sorted(zip(everything.names, seen, strict=True), key=lambda item: _order(item[0])):
         (families if ok else hidden).setdefault(family_of(name), []).append(name)
-    folds = folds_of(len(circuits), seed)
+    groups = circuit_groups(circuits)
+    folds = [sorted(index for group in fold for index in groups[group]) for fold in folds_of(len(groups), seed)]
 
     def score(names: list[str]) -> float:
         """Held-out NLL summed over the folds, each predicted by a fit to the other folds."""
@@ -101,6 +102,17 @@ def choose_parameters(
     kept, tried, baseline = stepwise_selection(families, score)
     chosen = tuple(name for family in kept for name in families[family])
     return Selection(chosen, support_table(families, hidden, kept, tried), baseline)
+
+
+def circuit_groups(circuits: Sequence[MeasuredCircuit]) -> list[list[int]]:
+    """Indices of the runs of each distinct circuit (same circuit text, same qubits), in first-seen order: a fold
+    holds out whole circuits, so repeated runs of one circuit never sit on both sides (a fold would then test
+    run-to-run prediction, not circuits the fit has not seen)."""
+    groups: dict[tuple[str, tuple[int, ...] | None], list[int]] = {}
+    for index, circuit in enumerate(circuits):
+        key = (str(circuit.counts.circuit), circuit.counts.physical_qubits)
+        groups.setdefault(key, []).append(index)
+    return list(groups.values())
 
 
 def folds_of(count: int, seed: int) -> list[list[int]]:

@@ -6,9 +6,11 @@
    cannot be learnt from these circuits; a kind of physics with no identifiable parameter is reported so.
 2. **Supported.** Stepwise selection by family (one kind on one gate: ``overrotation[sx]``, ``cphase[cz]``,
    ``readout01``, ``detuning``, …; a kind spans several, so sx can be kept while x is dropped), judged by
-   K-fold cross-validation over the circuits: each fold's circuits are predicted by a fit to the others, and
-   the score is the held-out negative log-likelihood summed over folds. Each round adds the kind that lowers
-   the score most, if it lowers it by more than ``MIN_GAIN`` nats; the rest are "not supported by these counts".
+   K-fold cross-validation over the circuits (repeated runs of one circuit held out together): each fold's
+   circuits are predicted by a fit to the others, and the score is the held-out negative log-likelihood summed
+   over folds. From no family or from all, whichever scores better, families are added (or removed) while that
+   changes the score by more than ``MIN_GAIN`` nats (``stepwise_selection``); the rest are "not supported by
+   these counts".
    A family rather than a whole kind: a 12-parameter "coherent" kind on a Heron set overfit its folds (x gates
    occur in few circuits), while its sx and cz parts predict.
 

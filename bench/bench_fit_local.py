@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import resource
-import statistics
 import sys
 import time
 import warnings
@@ -36,6 +35,7 @@ from threadpoolctl import threadpool_limits
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_hardware import heron
+from timing import percentile, wall_times
 
 from noise_core import derive_noise_spec, fit_noise
 from noise_core.analysis.explicit import explicit_noise_circuit
@@ -53,19 +53,7 @@ MEMORY_LIMIT = 8 * 2**30
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
-def timed(function: object, repeats: int) -> list[float]:
-    assert callable(function)
-    function()
-    samples = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        function()
-        samples.append(time.perf_counter() - started)
-    return samples
+    return percentile(samples, 0.5), percentile(samples, 0.95)
 
 
 def main() -> None:
@@ -92,9 +80,9 @@ def main() -> None:
             circuits = [explicit_noise_circuit(item, at_theta) for item in placed]
             simulator.run(circuits, shots=1).result()
 
-        ours = percentiles(timed(lambda: model.log_likelihood(theta), arguments.repeats))
-        aer = percentiles(timed(reference, arguments.repeats))
-        gradient = percentiles(timed(lambda: model.log_likelihood_and_gradient(theta), arguments.repeats))
+        ours = percentiles(wall_times(lambda: model.log_likelihood(theta), arguments.repeats))
+        aer = percentiles(wall_times(reference, arguments.repeats))
+        gradient = percentiles(wall_times(lambda: model.log_likelihood_and_gradient(theta), arguments.repeats))
         print(
             f"likelihood, 18 circuits: ours p50 {ours[0] * 1e3:.1f} ms / p95 {ours[1] * 1e3:.1f} ms; "
             f"plain Aer p50 {aer[0] * 1e3:.1f} ms / p95 {aer[1] * 1e3:.1f} ms; ratio at p50 {aer[0] / ours[0]:.1f}x"

@@ -36,6 +36,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from timing import percentile
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -53,11 +55,6 @@ METRIC_CHANGED = (
     "old => [...document.querySelectorAll('[data-testid=stMetric]')].some("
     "m => m.innerText.includes('Success probability') && !m.innerText.includes(old))"
 )
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def timed_edits(  # type: ignore[no-untyped-def]

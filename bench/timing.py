@@ -21,3 +21,9 @@ def wall_times(action: Callable[[], object], repeats: int) -> list[float]:
         action()
         samples.append(time.perf_counter() - start)
     return samples
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    """The sample at ``fraction`` (0.5: p50, 0.95: p95) of the sorted samples, nearest rank."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]

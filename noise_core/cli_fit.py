@@ -13,6 +13,7 @@ circuit's Qiskit counts dict or CSV with ``--circuit`` (a library reference or a
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import re
@@ -115,6 +116,7 @@ def _fit(arguments: argparse.Namespace) -> int:
             "calibrated": _comparison_document(fit.calibrated),
             "simulations": fit.simulations,
             "support": None if fit.support is None else json.loads(fit.support.to_json(orient="index")),
+            "held_out": None if fit.held_out is None else dataclasses.asdict(fit.held_out),
         }
         print(json.dumps(document, indent=2))
         return 0
@@ -125,6 +127,8 @@ def _fit(arguments: argparse.Namespace) -> int:
         print(fit.support.to_string(float_format=lambda value: f"{value:.1f}"))
     print(f"\ncalibrated model (every factor 1): {fit.calibrated.goodness.describe()}")
     print(f"fitted model: {fit.fitted.goodness.describe()}")
+    if fit.held_out is not None:
+        print(fit.held_out.describe())
     if arguments.output:
         print(f"wrote the fitted spec to {arguments.output}")
     return 0

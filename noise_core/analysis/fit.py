@@ -28,17 +28,10 @@ from threadpoolctl import threadpool_limits
 from noise_core.analysis.compare import Comparison, check_draws, comparison_at
 from noise_core.analysis.counts import MeasuredCounts
 from noise_core.analysis.factor_model import FITTABLE, Factor, FactorModel
-from noise_core.analysis.likelihood import (
-    PROFILE_DROP,
-    Model,
-    fisher_information,
-    maximize,
-    profile_interval,
-    standard_errors,
-)
+from noise_core.analysis.likelihood import PROFILE_DROP, Model, estimate, maximize
 from noise_core.analysis.local_model import LocalModel
 from noise_core.analysis.locations import LocalParameter, is_parameter_name
-from noise_core.analysis.selection import choose_parameters
+from noise_core.analysis.selection import CrossValidation, HeldOut, choose_parameters, held_out_check
 from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import FitError
 from noise_core.spec.models import NoiseSpec
@@ -88,6 +81,8 @@ class NoiseFit:
     warnings: tuple[str, ...] = ()
     support: pd.DataFrame | None = None
     """For ``parameters="auto"``: per kind of physics, whether these counts support it (``selection``)."""
+    held_out: HeldOut | None = None
+    """For per-location fits: the circuits predicted by fits to the others, against the model in force."""
 
     def describe(self) -> str:
         """'fitted to counts.json (sha256 1a2b3c4d5e6f…)'."""
@@ -127,12 +122,10 @@ def _fit(
     seed: int,
     draws: int,
 ) -> NoiseFit:
-    model, support = _model(spec, data, calibration, parameters, max_factor, seed)
+    model, support, held_out = _model(spec, data, calibration, parameters, max_factor, seed)
     counts = [circuit.measured for circuit in model.circuits]
-    theta, best = maximize(model, counts)
-    information = fisher_information(model, theta)
-    scales = standard_errors(model, information)
-    intervals = [profile_interval(model, counts, theta, best, index, scales) for index in range(len(theta))]
+    found = estimate(model, counts)
+    theta, information, intervals = found.theta, found.information, found.intervals
     correlations = _correlations(information, model.names)
     estimates = _estimates(model, theta, intervals, correlations, _flat_directions(information))
 
@@ -155,7 +148,7 @@ def _fit(
         )
     return NoiseFit(
         estimates=estimates,
-        log_likelihood=best,
+        log_likelihood=found.log_likelihood,
         calibrated_log_likelihood=model.log_likelihood(model.start()),
         fitted=fitted,
         calibrated=calibrated,
@@ -167,6 +160,7 @@ def _fit(
         interpolation_error=interpolation_error,
         warnings=warnings,
         support=support,
+        held_out=held_out,
     )
 
 
@@ -177,8 +171,9 @@ def _model(
     parameters: Sequence[str] | str,
     max_factor: float,
     seed: int,
-) -> tuple[Model, pd.DataFrame | None]:
-    """The model ``parameters`` name, and for "auto" the verdict per kind of physics."""
+) -> tuple[Model, pd.DataFrame | None, HeldOut | None]:
+    """The model ``parameters`` name, for "auto" the verdict per kind of physics, and for per-location parameters
+    the held-out check (``selection.HeldOut``)."""
     listed = [parameters] if isinstance(parameters, str) else list(parameters)
     if listed == [AUTO]:
         probe = LocalModel(spec, data, calibration=calibration, parameters=[], max_factor=max_factor, seed=seed)
@@ -189,7 +184,8 @@ def _model(
             spec, data, calibration=calibration, parameters=chosen.parameters, max_factor=max_factor,
             circuits=probe.circuits,
         )  # fmt: skip
-        return model, chosen.support
+        count = len(CrossValidation(spec, data, tuple(probe.circuits), calibration, max_factor, seed).folds())
+        return model, chosen.support, HeldOut(chosen.baseline, chosen.score, count, selected_here=True)
     unknown = [name for name in listed if name not in (*FITTABLE, AUTO) and not is_parameter_name(name)]
     if unknown:
         raise FitError(
@@ -198,15 +194,16 @@ def _model(
         )
     local = [name for name in listed if name not in FITTABLE]
     if not local:
-        return FactorModel(
-            spec, data, calibration=calibration, parameters=listed, max_factor=max_factor, seed=seed
-        ), None
+        factors = FactorModel(spec, data, calibration=calibration, parameters=listed, max_factor=max_factor, seed=seed)
+        return factors, None, None
     if len(local) < len(listed) or AUTO in listed:
         raise FitError(
             f"fit global factors ({', '.join(FITTABLE)}), per-location parameters (gate[cz:4,5], zz[4,5], …) "
             f"or {AUTO!r} alone, not a mix; got {listed!r:.100}"
         )
-    return LocalModel(spec, data, calibration=calibration, parameters=listed, max_factor=max_factor, seed=seed), None
+    model = LocalModel(spec, data, calibration=calibration, parameters=listed, max_factor=max_factor, seed=seed)
+    folds = CrossValidation(spec, data, tuple(model.circuits), calibration, max_factor, seed)
+    return model, None, held_out_check(folds, listed)
 
 
 def _flat_directions(information: np.ndarray) -> np.ndarray:

@@ -12,6 +12,7 @@ What ``fit_noise`` and the model selection (``selection``) share, for either kin
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import optimize, stats
@@ -159,3 +160,24 @@ def fisher_information(model: Model, theta: np.ndarray) -> np.ndarray:
         weight = np.where(q > 1e-12, 1.0 / np.maximum(q, 1e-12), 0.0)
         information += circuit.measured.sum() * (gradient * weight) @ gradient.T
     return information
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The maximum-likelihood estimate of ``model``'s parameters with their 95 % profile intervals."""
+
+    theta: np.ndarray
+    log_likelihood: float
+    information: np.ndarray
+    """The Fisher information at ``theta``."""
+    intervals: list[tuple[float, float, bool]]
+    """(low, high, bounded) per parameter (``profile_interval``)."""
+
+
+def estimate(model: Model, counts: Sequence[np.ndarray]) -> Estimate:
+    """θ̂ and each parameter's profile interval, profiles searched in units of the standard errors at θ̂."""
+    theta, best = maximize(model, counts)
+    information = fisher_information(model, theta)
+    scales = standard_errors(model, information)
+    intervals = [profile_interval(model, counts, theta, best, index, scales) for index in range(len(theta))]
+    return Estimate(theta, best, information, intervals)

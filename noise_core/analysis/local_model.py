@@ -18,7 +18,7 @@ import numpy.typing as npt
 from noise_core.analysis.compiled import CompiledCircuit, Slot, SpecChannels
 from noise_core.analysis.counts import MeasuredCounts
 from noise_core.analysis.factor_model import SMALLEST_PROBABILITY, MeasuredCircuit, measured_circuit
-from noise_core.analysis.locations import LocalParameter, applied, candidate_names, parse_parameter
+from noise_core.analysis.locations import LocalParameter, applied, candidate_names, check_together, parse_parameter
 from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import FitError
 from noise_core.simulation.readout_sampling import apply_readout
@@ -63,6 +63,7 @@ class LocalModel:
         self._document = restricted.model_copy(update={"provenance": None}).model_dump(mode="json")
         """What parameters edit: the circuits' qubits' physics (provenance, large and unchanged, left out)."""
         self.factors: list[LocalParameter] = [parse_parameter(name, restricted, max_factor) for name in parameters]
+        check_together(self.factors)
         met = self.candidates() if require_met else [p.name for p in self.factors]
         unknown = [p.name for p in self.factors if p.name not in met]
         if unknown or len({p.name for p in self.factors}) < len(self.factors):
@@ -125,15 +126,23 @@ class LocalModel:
         return np.asarray(np.clip(self._calibrated, lower, upper), dtype=float)
 
     def starts(self, counts: Sequence[np.ndarray] | None = None) -> list[np.ndarray]:
-        """Where a fit starts: the model as given, then each signed parameter (coherent angles, detuning, ZZ) in
-        turn moved to the best of ``SCAN_POINTS`` across its range. Their likelihood is periodic in the value
-        (an amplified over-rotation, a Ramsey fringe), so a start at 0 can climb the wrong fringe: on a
-        conditional Ramsey of 3 and 6 µs a ZZ of 60 kHz was fitted as 185 kHz from 0. The scan sweeps
-        ``SCAN_SWEEPS`` times: ZZ scanned while detuning was still 0 took −146 kHz for the pair's Ramsey shift."""
+        """Where a fit starts: the model as given with each signed parameter (coherent angles, detuning, ZZ) in turn
+        moved to the best of ``SCAN_POINTS`` across its range, once scanning them in order and once in reverse.
+
+        Their likelihood is periodic in the value (an amplified over-rotation, a Ramsey fringe), so a start at 0 can
+        climb the wrong fringe: on a conditional Ramsey of 3 and 6 µs a ZZ of 60 kHz was fitted as 185 kHz from 0.
+        The scan sweeps ``SCAN_SWEEPS`` times: ZZ scanned while detuning was still 0 took −146 kHz for the pair's
+        Ramsey shift. One order can still end in a wrong basin (sx over-rotation scanned before detuning and ZZ
+        left ZZ at 267 kHz for 60), so both orders start a fit and the better is kept."""
         counts = self._counts(counts)
-        start = self.start()
         signed = [index for index, parameter in enumerate(self.factors) if parameter.low < 0.0]
-        for index in signed * SCAN_SWEEPS:
+        found = [self._scanned(signed, counts), self._scanned(signed[::-1], counts)]
+        return [found[0]] if len(signed) < 2 or np.array_equal(found[0], found[1]) else found
+
+    def _scanned(self, order: Sequence[int], counts: Sequence[np.ndarray]) -> np.ndarray:
+        """The model as given, each parameter of ``order`` in turn moved to its best scanned value (``starts``)."""
+        start = self.start()
+        for index in list(order) * SCAN_SWEEPS:
             parameter = self.factors[index]
             grid = np.linspace(parameter.low, parameter.upper, SCAN_POINTS)
             points = [np.where(np.arange(len(start)) == index, value, start) for value in grid]
@@ -141,7 +150,7 @@ class LocalModel:
             best = int(np.argmax(values))
             if values[best] > _log_likelihood(self.probabilities(start), counts):
                 start = points[best]
-        return [start]
+        return start
 
     def spec_at(self, theta: npt.ArrayLike) -> NoiseSpec:
         """The circuits' qubits' spec with every parameter at ``theta``."""

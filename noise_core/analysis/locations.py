@@ -11,6 +11,7 @@
 | ``zphase[cz:4,5@5]``    | local phase error φ on qubit 5 after cz on coupler 4–5: RZ(φ)                    | rad  |
 | ``detuning[5]``         | frame offset δ of qubit 5 during waits: RZ(2π·δ·t)                               | kHz  |
 | ``zz[4,5]``             | static ZZ coupling ξ of the pair (``spec.crosstalk``)                            | kHz  |
+| ``readoutcorr[4,5]``    | probability c that the pair's two recorded bits flip together (``_write_readoutcorr``) | — |
 
 Factors are 1 at the calibrated model; the others are values, starting from the spec's (0 where it has none).
 Each kind is grouped for model selection (``KINDS``). A parameter sets the *location's* value wherever a
@@ -25,10 +26,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from noise_core.errors import FitError
 from noise_core.spec.coherent import coherent_axis
 from noise_core.spec.models import NoiseSpec
-from noise_core.spec.readout import readout_group
+from noise_core.spec.readout import assignment_matrix, readout_group
 
 Document = dict[str, Any]
 """A spec as ``model_dump(mode="json")``: what parameters edit before one validation."""
@@ -52,9 +55,12 @@ KINDS: dict[str, str] = {
     "zphase": "coherent",
     "detuning": "detuning",
     "zz": "zz",
+    "readoutcorr": "correlated readout",
 }
 """Each parameter's kind of physics, what ``parameters="auto"`` keeps or drops as a whole."""
-UNITS = {"gate": "×", "relaxation": "×", "readout01": "", "readout10": "", "detuning": "kHz", "zz": "kHz"}
+UNITS = {"gate": "×", "relaxation": "×", "detuning": "kHz", "zz": "kHz"} | dict.fromkeys(
+    ("readout01", "readout10", "readoutcorr"), ""
+)
 NAME = re.compile(r"^(?P<kind>[a-z0-9]+)\[(?:(?P<gate>[a-z][a-z0-9_]*):)?(?P<qubits>\d+(?:,\d+)*)(?:@(?P<on>\d+))?\]$")
 
 
@@ -77,8 +83,8 @@ class LocalParameter:
 
     @property
     def simulated(self) -> bool:
-        """False for readout: it changes no channel inside the circuit."""
-        return self.physics != "readout"
+        """False for readout (correlated too): it changes no channel inside the circuit."""
+        return not self.kind.startswith("readout")
 
     @property
     def unit(self) -> str:
@@ -106,7 +112,7 @@ def parse_parameter(name: str, spec: NoiseSpec, max_factor: float) -> LocalParam
     if match is None or kind not in KINDS:
         raise FitError(
             f"{name!r:.60} is not a parameter: use gate[cz:4,5], relaxation[5], readout01[4], readout10[4], "
-            "overrotation[sx:5], cphase[cz:4,5], zphase[cz:4,5@5], detuning[5] or zz[4,5]"
+            "overrotation[sx:5], cphase[cz:4,5], zphase[cz:4,5@5], detuning[5], zz[4,5] or readoutcorr[4,5]"
         )
     qubits = tuple(int(q) for q in match["qubits"].split(","))
     on = None if match["on"] is None else int(match["on"])
@@ -124,9 +130,11 @@ def candidate_names(
     couplers: Iterable[tuple[int, ...]],
 ) -> list[str]:
     """Every parameter the circuits meet: gates and coherent errors of their placements, readout of the qubits they
-    measure, detuning of qubits that wait, ZZ of device couplers between their qubits, relaxation of each."""
+    measure, detuning of qubits that wait, ZZ of device couplers between their qubits, relaxation of each, and
+    correlated readout of couplers whose qubits are both measured and in no group of another pair."""
     names: list[str] = []
     active: set[int] = set()
+    read = set(measured)
     for gate, qubits in sorted(set(placements)):
         active.update(qubits)
         located = ",".join(map(str, sorted(qubits)))
@@ -138,18 +146,41 @@ def candidate_names(
         if axis == "zz" and len(qubits) == 2:
             names += [f"cphase[{gate}:{located}]", *(f"zphase[{gate}:{located}@{q}]" for q in sorted(qubits))]
     names += [f"relaxation[{q}]" for q in sorted(active) if _relaxes(spec, q)]
-    for qubit in sorted(set(measured)):
+    for qubit in sorted(read):
         if readout_group(spec, qubit) is None:
             names += [f"readout01[{qubit}]", f"readout10[{qubit}]"]
     names += [f"detuning[{q}]" for q in sorted(set(waiting))]
-    names += [f"zz[{a},{b}]" for a, b in sorted({tuple(sorted(pair)) for pair in couplers}) if {a, b} <= active]
+    pairs = sorted({tuple(sorted(pair)) for pair in couplers})
+    names += [f"zz[{a},{b}]" for a, b in pairs if {a, b} <= active]
+    grouped: set[int] = set()
+    for a, b in pairs:  # a matching: a qubit is read out in one group (the first coupler, in order, that has it)
+        if {a, b} <= read and not {a, b} & grouped and _pair_group_free(spec, (a, b)):
+            names.append(f"readoutcorr[{a},{b}]")
+            grouped |= {a, b}
     return list(dict.fromkeys(names))
 
 
+def check_together(parameters: Iterable[LocalParameter]) -> None:
+    """``FitError`` when two correlated-readout parameters share a qubit (each qubit is read out in one group)."""
+    seen: dict[int, str] = {}
+    for parameter in parameters:
+        if parameter.kind != "readoutcorr":
+            continue
+        for qubit in parameter.qubits:
+            if qubit in seen:
+                raise FitError(
+                    f"{seen[qubit]} and {parameter.name} share qubit {qubit}; a qubit is read out in one group, so "
+                    "fit correlated readout on couplers that do not touch"
+                )
+            seen[qubit] = parameter.name
+
+
 def applied(document: Document, parameters: Iterable[LocalParameter], values: Iterable[float]) -> NoiseSpec:
-    """The spec ``document`` with each parameter set to its value (validated once)."""
+    """The spec ``document`` with each parameter set to its value (validated once). Correlated readout goes last: it
+    composes onto the pair's per-qubit readout as the other parameters leave it."""
     edited = copy.deepcopy(document)
-    for parameter, value in zip(parameters, values, strict=True):
+    pairs = sorted(zip(parameters, values, strict=True), key=lambda pair: pair[0].kind == "readoutcorr")
+    for parameter, value in pairs:
         parameter.apply(edited, float(value))
     return NoiseSpec.model_validate(edited)
 
@@ -159,7 +190,9 @@ def applied(document: Document, parameters: Iterable[LocalParameter], values: It
 
 def _check_shape(name: str, kind: str, gate: str | None, qubits: tuple[int, ...], on: int | None) -> None:
     wants_gate = kind in ("gate", "overrotation", "cphase", "zphase")
-    arity = {"cphase": 2, "zphase": 2, "zz": 2, "overrotation": 1}.get(kind, 1 if kind != "gate" else len(qubits))
+    arity = {"cphase": 2, "zphase": 2, "zz": 2, "readoutcorr": 2, "overrotation": 1}.get(
+        kind, 1 if kind != "gate" else len(qubits)
+    )
     problem = None
     if wants_gate != (gate is not None):
         problem = f"{kind}[…] {'names' if wants_gate else 'takes no'} a gate (gate:qubits)"
@@ -190,6 +223,10 @@ def _range(
         if not _relaxes(spec, qubits[0]):
             raise FitError(f"parameter {name!r}: the model has no relaxation of qubit {qubits[0]}")
         return 0.0, max_factor
+    if kind == "readoutcorr":
+        if not _pair_group_free(spec, qubits):
+            raise FitError(f"parameter {name!r}: a qubit of the pair is read out in a group with another qubit")
+        return 0.0, READOUT_RANGE
     if kind.startswith("readout"):
         if readout_group(spec, qubits[0]) is not None:
             raise FitError(f"parameter {name!r}: qubit {qubits[0]} is read out in a correlated group")
@@ -206,6 +243,12 @@ def _depolarizing(spec: NoiseSpec | Document, gate: str, qubits: Iterable[int]) 
         for entry in document["local_depolarizing_errors"]
         if entry["gate"] == gate and sorted(entry["qubits"]) == wanted and entry["probability"] > 0
     ]
+
+
+def _pair_group_free(spec: NoiseSpec, pair: tuple[int, ...]) -> bool:
+    """True when neither qubit is in a correlated group other than the pair's own."""
+    groups = [readout_group(spec, qubit) for qubit in pair]
+    return all(group is None or sorted(group.qubits) == sorted(pair) for group in groups)
 
 
 def _relaxes(spec: NoiseSpec, qubit: int) -> bool:
@@ -227,6 +270,10 @@ def _read_readout(spec: NoiseSpec, parameter: LocalParameter) -> float:
     if matrix is None:
         return spec.readout_bit_flip_probability or 0.0
     return float(matrix[0][1] if parameter.kind == "readout01" else matrix[1][0])
+
+
+def _read_zero(_spec: NoiseSpec, _parameter: LocalParameter) -> float:
+    return 0.0
 
 
 def _read_coherent(spec: NoiseSpec, parameter: LocalParameter) -> float:
@@ -325,6 +372,24 @@ def _write_zz(document: Document, parameter: LocalParameter, value: float) -> No
         entry["zz"] = value
 
 
+def _write_readoutcorr(document: Document, parameter: LocalParameter, value: float) -> None:
+    """The pair's joint assignment M·F_c: M its group's matrix (else the per-qubit matrices' product), then the
+    recorded bits both flipped with probability c, F_c = (1 − c)·I + c·X⊗X (row = prepared, column = recorded).
+
+    The simplest correlation: it leaves P(ab|ab) − P(flip both) as the only change to the tensored model, so one
+    number per coupler says how far the pair's readout is from independent (``spec.correlated``).
+    """
+    pair = list(parameter.qubits)
+    current = NoiseSpec.model_validate(document)
+    group = next((g for g in document["correlated_readout_errors"] if sorted(g["qubits"]) == pair), None)
+    if group is None:
+        first, second = (assignment_matrix(current, qubit) for qubit in pair)
+        group = {"qubits": pair, "assignment_probabilities": np.kron(second, first).tolist()}
+        document["correlated_readout_errors"].append(group)
+    flip = (1.0 - value) * np.eye(4) + value * np.eye(4)[::-1]
+    group["assignment_probabilities"] = (np.asarray(group["assignment_probabilities"]) @ flip).tolist()
+
+
 _READERS: dict[str, Callable[[NoiseSpec, LocalParameter], float]] = {
     "gate": _read_factor,
     "relaxation": _read_factor,
@@ -335,6 +400,7 @@ _READERS: dict[str, Callable[[NoiseSpec, LocalParameter], float]] = {
     "zphase": _read_coherent,
     "detuning": _read_detuning,
     "zz": _read_zz,
+    "readoutcorr": _read_zero,
 }
 _WRITERS: dict[str, Callable[[Document, LocalParameter, float], None]] = {
     "gate": _write_gate,
@@ -346,5 +412,6 @@ _WRITERS: dict[str, Callable[[Document, LocalParameter, float], None]] = {
     "zphase": _write_coherent,
     "detuning": _write_detuning,
     "zz": _write_zz,
+    "readoutcorr": _write_readoutcorr,
 }
 assert _READERS.keys() == _WRITERS.keys() == KINDS.keys()

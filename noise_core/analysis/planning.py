@@ -3,8 +3,11 @@
 A plan on qubits q₀…qₙ₋₁ holds: readout calibration (prepare |0…0⟩ and |1…1⟩: pins each qubit's
 P(1|0) and P(0|1), so readout is identified apart from gates), GHZ(n) (a CX chain along the listed
 order: list a connected path) and a mirror circuit (random Clifford layers and their inverse:
-every gate's error shows). ``FitPlan.archive()`` is a zip of the OpenQASM 2 files, a counts template
-(``load_counts``'s format, counts left empty to fill in) and a README saying how to run them.
+every gate's error shows). With ``characterization=True`` it adds the circuits that pin per-location physics
+(Ramsey, echo, conditional Ramsey, amplified sx, alternating basis states: ``characterization``), written as
+OpenQASM 3 (they wait) and inline in the counts template. ``FitPlan.archive()`` is a zip of the OpenQASM files, a
+counts template (``load_counts``'s format, counts left empty to fill in) and a README saying how to run them;
+``FitPlan.precision`` says how well the plan pins each parameter at a number of shots.
 """
 
 from __future__ import annotations
@@ -17,9 +20,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from qiskit import qasm2
+import pandas as pd
+from qiskit import qasm2, qasm3
 
-from noise_core.analysis.counts import COUNTS_FORMAT, COUNTS_VERSION
+from noise_core.analysis.characterization import characterization_circuits
+from noise_core.analysis.counts import COUNTS_FORMAT, COUNTS_VERSION, load_counts
+from noise_core.analysis.likelihood import fisher_information
+from noise_core.analysis.local_model import LocalModel
+from noise_core.analysis.selection import identifiable
 from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import FitError, NoiseStudioError
 from noise_core.simulation.circuits import LibraryCircuit
@@ -33,12 +41,22 @@ MAX_PLANNED_QUBITS = 8
 
 @dataclass(frozen=True)
 class PlannedCircuit:
-    """One circuit of a plan: its name in the counts file, library reference, circuit and what it pins."""
+    """One circuit of a plan: its name in the counts file, library reference (None: written out as OpenQASM 3),
+    circuit and what it pins."""
 
     name: str
-    reference: str
+    reference: str | None
     circuit: LibraryCircuit
     purpose: str
+
+    def qasm(self) -> str:
+        """OpenQASM 2 of a library circuit, OpenQASM 3 of one that waits (2 has no delay)."""
+        text: str = qasm2.dumps(self.circuit.circuit) if self.reference else qasm3.dumps(self.circuit.circuit)
+        return text
+
+    def document_circuit(self) -> str | dict[str, str]:
+        """What the counts file names it by: its library reference, or its OpenQASM 3 text."""
+        return self.reference or {"qasm": self.qasm()}
 
 
 @dataclass(frozen=True)
@@ -59,7 +77,7 @@ class FitPlan:
             "experiments": [
                 {
                     "name": item.name,
-                    "circuit": item.reference,
+                    "circuit": item.document_circuit(),
                     "physical_qubits": list(self.physical_qubits),
                     "counts": {},
                 }
@@ -68,8 +86,8 @@ class FitPlan:
         }
 
     def qasm(self) -> dict[str, str]:
-        """OpenQASM 2 text of each circuit, by file name ('ghz.qasm')."""
-        return {f"{item.name}.qasm": qasm2.dumps(item.circuit.circuit) for item in self.circuits}
+        """OpenQASM text of each circuit, by file name ('ghz.qasm'): 2 for library circuits, 3 for those that wait."""
+        return {f"{item.name}.qasm": item.qasm() for item in self.circuits}
 
     def archive(self) -> bytes:
         """A zip of the OpenQASM files, ``counts_template.json`` and ``README.txt``."""
@@ -104,6 +122,35 @@ class FitPlan:
             experiment["counts"] = {str(o): int(n) for o, n in zip(probabilities.index, drawn, strict=True) if n}
         return document
 
+    def precision(
+        self, spec: NoiseSpec, *, calibration: BackendCalibration, shots: int = 4000, parameters: Sequence[str] = ()
+    ) -> pd.DataFrame:
+        """How well ``shots`` of each circuit would pin each parameter if ``spec`` were the device: the standard error
+        √(I⁻¹)ᵢᵢ from the Fisher information I of the plan's exact distributions under ``spec``, all parameters
+        fitted together (``parameters``; default every one the plan meets). Rows by name: ``unit``,
+        ``standard_error`` and ``identified`` (``selection.identifiable``: False where the information does not see
+        it apart from the others; the standard errors are of the identified ones fitted together)."""
+        data = load_counts(self.simulated_counts(spec, calibration=calibration, shots=shots))
+        probe = LocalModel(spec, data, calibration=calibration, parameters=())
+        model = LocalModel(
+            spec,
+            data,
+            calibration=calibration,
+            parameters=list(parameters) or probe.candidates(),
+            circuits=probe.circuits,
+        )
+        information = fisher_information(model, model.start())
+        widths = np.array([high - low for low, high in model.bounds])
+        identified = np.array(identifiable(model.names, information, widths), dtype=bool)
+        errors = np.full(len(model.names), np.inf)
+        if identified.any():
+            covariance = np.linalg.pinv(information[np.ix_(identified, identified)])
+            errors[identified] = np.sqrt(np.maximum(np.diag(covariance), 0.0))
+        return pd.DataFrame(
+            {"unit": [p.unit for p in model.factors], "standard_error": errors, "identified": identified},
+            index=pd.Index(model.names, name="parameter"),
+        )
+
     def instructions(self) -> str:
         """How to run the plan and bring the counts back, in words."""
         lines = [
@@ -128,8 +175,10 @@ def plan_fit_circuits(
     *,
     mirror_depth: int = 4,
     seed: int = 1,
+    characterization: bool = False,
 ) -> FitPlan:
-    """The readout-calibration, GHZ and mirror circuits on ``physical_qubits`` (module docstring)."""
+    """The readout-calibration, GHZ and mirror circuits on ``physical_qubits``, and with ``characterization`` the
+    circuits that pin per-location physics (module docstring)."""
     qubits = _checked_qubits(calibration, physical_qubits)
     width = len(qubits)
     planned = [
@@ -149,6 +198,9 @@ def plan_fit_circuits(
         circuits = tuple(PlannedCircuit(name, ref, library_circuit(ref), purpose) for name, ref, purpose in planned)
     except NoiseStudioError as error:
         raise FitError(f"cannot plan these circuits: {error}") from None
+    if characterization:
+        extra = characterization_circuits(calibration, qubits)
+        circuits += tuple(PlannedCircuit(name, None, circuit, purpose) for name, circuit, purpose in extra)
     return FitPlan(calibration.backend_name, qubits, circuits, _path_notes(calibration, qubits))
 
 

@@ -28,13 +28,19 @@ from presets import SNAPSHOT_DIR
 
 QUBITS = [1, 2]
 """ibmq_manila's coupler 1–2 (cx): virtual qubit 0 on 1, 1 on 2."""
-TRUTH = {"overrotation[sx:1]": 0.05, "detuning[1]": 40.0, "zz[1,2]": 60.0, "readout01[2]": 0.08}
+TRUTH = {
+    "overrotation[sx:1]": 0.05,
+    "detuning[1]": 40.0,
+    "zz[1,2]": 60.0,
+    "readout01[2]": 0.08,
+    "readoutcorr[1,2]": 0.03,
+}
 HEAD = 'OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] c; '
 MEASURE = "c[0] = measure q[0]; c[1] = measure q[1];"
 RAMSEY = "sx q[0]; delay[{ns}ns] q[0]; rz(pi/2) q[0]; sx q[0]; "
 CIRCUITS = {
     "amplify": HEAD + "sx q[0]; " * 21 + MEASURE,
-    "amplify-25": HEAD + "sx q[0]; " * 25 + MEASURE,
+    "amplify-5": HEAD + "sx q[0]; " * 5 + MEASURE,
     **{f"ramsey-{ns}": HEAD + RAMSEY.format(ns=ns) + MEASURE for ns in (2000, 3000, 6000)},
     **{
         f"conditional-ramsey-{ns}": HEAD + "x q[1]; barrier q; " + RAMSEY.format(ns=ns) + MEASURE
@@ -120,7 +126,7 @@ def test_the_adjoint_gradient_equals_forward_differences_of_the_exact_likelihood
     data = simulated(truth, list(CIRCUITS), shots=2000)
     names = [*TRUTH, "gate[sx:1]", "relaxation[1]", "readout10[1]", "gate[x:2]"]
     model = LocalModel(device()[1], data, calibration=calibration, parameters=names)
-    theta = model.start() + np.array([0.01, 5.0, -8.0, 0.01, 0.2, 0.1, 0.005, 0.3])
+    theta = model.start() + np.array([0.01, 5.0, -8.0, 0.01, 0.01, 0.2, 0.1, 0.005, 0.3])
     value, gradient = model.log_likelihood_and_gradient(theta)
     assert value == pytest.approx(model.log_likelihood(theta), abs=1e-9)
     for index, parameter in enumerate(model.factors):
@@ -147,13 +153,30 @@ def test_a_malformed_parameter_name_says_what_is_wrong(name: str, match: str) ->
 
 
 def test_parameters_set_their_location_and_read_back() -> None:
-    spec = truth_spec({**TRUTH, "cphase[cx:1,2]": -0.04, "zphase[cx:1,2@2]": 0.03})
-    for name, value in {**TRUTH, "cphase[cx:1,2]": -0.04, "zphase[cx:1,2@2]": 0.03}.items():
+    values = {**TRUTH, "cphase[cx:1,2]": -0.04, "zphase[cx:1,2@2]": 0.03}
+    del values["readoutcorr[1,2]"]  # its group takes over qubit 2's readout (the test above)
+    spec = truth_spec(values)
+    for name, value in values.items():
         assert parse_parameter(name, spec, 5.0).value_in(spec) == pytest.approx(value)
     both = {tuple(entry.qubits): entry for entry in spec.local_coherent_errors if entry.gate == "cx"}
     for order, entry in both.items():
         assert entry.angle == -0.04
         assert entry.phases is not None and entry.phases[order.index(2)] == 0.03
+
+
+def test_correlated_readout_flips_both_recorded_bits_on_top_of_each_qubits_own_readout() -> None:
+    calibration, spec = device()
+    flip = 0.03
+    truth = truth_spec({"readoutcorr[1,2]": flip})
+    (group,) = truth.correlated_readout_errors
+    assert group.qubits == [1, 2]
+    p1, p2 = (parse_parameter(f"readout01[{q}]", spec, 5.0).value_in(spec) for q in (1, 2))
+    result = simulate(CIRCUITS["ground"], truth, calibration=calibration, initial_layout=QUBITS, shots=8, seed=0)
+    assert result.noisy_probabilities is not None
+    # no gates, so prepared 00; recorded 11 by both qubits' own flips (then no joint flip) or by the joint one
+    both = (1 - flip) * p1 * p2 + flip * (1 - p1) * (1 - p2)
+    assert result.noisy_probabilities["11"] == pytest.approx(both, abs=1e-12)
+    assert parse_parameter("readoutcorr[1,2]", truth, 5.0).value_in(truth) == 0.0  # a start, not a read-back
 
 
 def test_a_fit_mixing_global_factors_and_locations_is_refused() -> None:
@@ -180,6 +203,16 @@ def test_per_location_values_are_fitted_back_near_the_truth() -> None:
         assert abs(row.estimate - value) < 2 * half_width, (name, row.estimate, row.low, row.high)
     assert fit.estimates.loc["detuning[1]", "unit"] == "kHz"
     assert fit.log_likelihood > fit.calibrated_log_likelihood + 100
+    assert fit.held_out is not None and not fit.held_out.selected_here and fit.held_out.folds == 3
+    assert fit.held_out.fitted < 0.5 * fit.held_out.calibrated  # the circuits a fit did not see, predicted better
+    assert "held out (3-fold, whole circuits)" in fit.held_out.describe()
+
+
+def test_auto_needs_two_different_circuits_to_hold_one_out() -> None:
+    calibration, spec = device()
+    data = simulated(spec, ["ground", "ground-again"], shots=100)
+    with pytest.raises(FitError, match="at least two different circuits"):
+        fit_noise(spec, data, calibration=calibration, parameters="auto")
 
 
 def test_repeated_runs_of_one_circuit_stay_in_one_fold() -> None:
@@ -214,7 +247,7 @@ def test_auto_keeps_the_physics_that_is_there_and_not_the_physics_that_is_not() 
     no_zz = fit_noise(spec, simulated(truth_spec(without), list(CIRCUITS), seed=5), calibration=calibration,
                       parameters="auto")  # fmt: skip
     assert with_zz.support is not None and no_zz.support is not None
-    for family in ("overrotation[sx]", "detuning", "readout01"):
+    for family in ("overrotation[sx]", "detuning", "readout01", "readoutcorr"):
         assert with_zz.support.loc[family, "status"] == "supported by these counts", family
         assert no_zz.support.loc[family, "status"] == "supported by these counts", family
     assert with_zz.support.loc["zz", "status"] == "supported by these counts"
@@ -232,5 +265,6 @@ def test_the_command_line_fits_named_locations(tmp_path: Path, capsys: pytest.Ca
     document = json.loads(capsys.readouterr().out)
     assert list(document["estimates"]) == ["overrotation[sx:1]", "zz[1,2]", "detuning[1]"]
     assert document["estimates"]["zz[1,2]"]["unit"] == "kHz" and document["support"] is None
+    assert document["held_out"]["fitted"] < document["held_out"]["calibrated"]
     assert main(["fit", snapshot, str(counts), "--parameters", "zz[1,2],speed[1]"]) == 1
     assert "per-location names" in capsys.readouterr().err

@@ -126,6 +126,19 @@ def support_table(support: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def precision_table(precision: pd.DataFrame) -> pd.DataFrame:
+    """``FitPlan.precision`` for people: ± one standard error in the parameter's unit (2 significant digits), or
+    'not identifiable'."""
+
+    def shown(row: pd.Series) -> str:
+        if not row.identified:
+            return "not identifiable from these circuits"
+        unit = {"×": " (factor)", "": ""}.get(row.unit, f" {row.unit}")
+        return f"±{row.standard_error:.2g}{unit}"
+
+    return pd.DataFrame({"standard error": [shown(row) for _name, row in precision.iterrows()]}, index=precision.index)
+
+
 def summary_table(fitted: pd.DataFrame, calibrated: pd.DataFrame) -> pd.DataFrame:
     """Per circuit: shots, TVD of the counts to the model in force, the fitted model and the ideal, in %; the
     p-value of the fitted model on that circuit alone (its factors were fitted to all circuits together)."""

@@ -22,7 +22,7 @@ from components.logic.table_changes import changes_from_derived, row_status
 from components.runtime.tasks import run_task
 from components.work import jobs
 from components.work.replies import CountsSummary, Exports, PlanDownload
-from components.work.requests import CircuitRequest, CountsUpload, DeviceSource, SharedSpec, WhatIf
+from components.work.requests import CircuitRequest, CountsUpload, DeviceSource, PlanRequest, SharedSpec, WhatIf
 from noise_core import (
     BackendCalibration,
     DerivationOptions,
@@ -213,18 +213,23 @@ def cached_fit(device: DeviceSource, spec: NoiseSpec, upload: CountsUpload, para
     return run_task("Fitting the model to the counts", jobs.fit_counts, *arguments, lane="heavy", key=key)
 
 
-def cached_plan(device: DeviceSource, qubits: tuple[int, ...], depth: int) -> PlanDownload:
-    """The circuits a fit needs on ``qubits``, zipped as OpenQASM with a counts template."""
-    return run_task(
-        "Planning the circuits", jobs.plan_download, device, qubits, depth, key=("plan", device.key, qubits, depth)
-    )
+def cached_plan(device: DeviceSource, request: PlanRequest) -> PlanDownload:
+    """The circuits a fit needs, zipped as OpenQASM with a counts template."""
+    return run_task("Planning the circuits", jobs.plan_download, device, request, key=("plan", device.key, request))
 
 
-def cached_example_counts(device: DeviceSource, spec: NoiseSpec, qubits: tuple[int, ...], depth: int) -> bytes:
-    """Example counts of the plan, drawn from the model at known factors (4 exact simulations)."""
-    key = ("example_counts", device.key, spec_digest(spec), qubits, depth)
-    arguments = (device, shared_spec(spec), qubits, depth)
-    return run_task("Drawing example counts", jobs.example_counts, *arguments, lane="heavy", key=key)
+def cached_example_counts(device: DeviceSource, spec: NoiseSpec, request: PlanRequest) -> bytes:
+    """Example counts of the plan, drawn from the model at known values (one exact simulation per circuit)."""
+    key = ("example_counts", device.key, spec_digest(spec), request)
+    return run_task("Drawing example counts", jobs.example_counts, device, shared_spec(spec), request, lane="heavy",
+                    key=key)  # fmt: skip
+
+
+def cached_plan_precision(device: DeviceSource, spec: NoiseSpec, request: PlanRequest) -> pd.DataFrame:
+    """How well the plan pins each per-location parameter under the model in force (Fisher information)."""
+    key = ("plan_precision", device.key, spec_digest(spec), request)
+    arguments = (device, shared_spec(spec), request)
+    return run_task("Checking what the plan pins", jobs.plan_precision, *arguments, lane="heavy", key=key)
 
 
 def cached_classiq_cost(

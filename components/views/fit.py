@@ -11,15 +11,19 @@ from components.figures.fit import (
     build_counts_figure,
     build_residual_figure,
     estimates_table,
+    precision_table,
     summary_table,
     support_table,
 )
+from components.figures.fit_map import build_estimate_map_figure, fitted_families
 from components.logic.wording import in_ui_terms
 from components.runtime.cached import (
     cached_counts_summary,
+    cached_device_map,
     cached_example_counts,
     cached_fit,
     cached_plan,
+    cached_plan_precision,
 )
 from components.runtime.session import (
     AcceptedCounts,
@@ -31,8 +35,8 @@ from components.runtime.session import (
     workbench,
 )
 from components.runtime.tasks import TaskStopped
-from components.work.jobs import EXAMPLE_FACTORS
-from components.work.requests import CountsUpload, counts_upload
+from components.work.jobs import EXAMPLE_FACTORS, PRECISION_SHOTS, example_physics
+from components.work.requests import CountsUpload, PlanRequest, counts_upload
 from noise_core import NoiseFit, NoiseStudioError
 from noise_core.analysis.counts import MAX_COUNTS_BYTES
 from noise_core.analysis.planning import MAX_PLANNED_QUBITS, suggest_qubits
@@ -49,13 +53,15 @@ PARAMETER_LABELS = {
 }
 UPLOAD_LIMIT_MB = MAX_COUNTS_BYTES // 2**20
 EXAMPLE_KEY = "fit_example_wanted"
+PRECISION_KEY = "fit_precision_wanted"
 _LAST_UPLOAD = "fit_counts_last_upload"
 """The key of the upload last put in use (its content, and for bare counts the Simulate page's circuit, layout and
 seed): it is not read again until one of them changes, so example counts put in use afterwards stay."""
 
 
 def render_plan() -> None:
-    """Qubits and mirror depth → the circuits as OpenQASM with a counts template, and example counts to try."""
+    """Qubits, mirror depth and characterization → the circuits as OpenQASM with a counts template, what they pin,
+    and example counts to try."""
     device = current_device()
     left, middle = st.columns([2, 1])
     path = next(found for count in (3, 2, 1) if (found := suggest_qubits(device.calibration, count)))
@@ -65,9 +71,15 @@ def render_plan() -> None:
         help=f"1 to {MAX_PLANNED_QUBITS} qubits, comma-separated; virtual qubit i runs on the i-th listed qubit.",
     )  # fmt: skip
     depth = int(middle.number_input("mirror depth", 1, 50, 4, key="fit_plan_depth", persist_state="session"))
+    characterization = st.toggle(
+        "Characterization circuits (Ramsey, echo, conditional Ramsey, amplified sx, alternating basis states)",
+        key="fit_plan_characterization", persist_state="session",
+        help="What per-location fits need: detuning, T2, ZZ of each coupler, sx over-rotation, correlated readout.",
+    )  # fmt: skip
     try:
         qubits = tuple(int(item) for item in text.split(",") if item.strip())
-        plan = cached_plan(device.origin, qubits, depth)
+        request = PlanRequest(qubits, depth, characterization)
+        plan = cached_plan(device.origin, request)
     except ValueError as error:  # not numbers, or FitError (a ValueError) naming the rule
         message = error if isinstance(error, NoiseStudioError) else f"qubits must be numbers like 1,2,3; got {text!r}"
         st.error(in_ui_terms(message), icon=":material/error:")
@@ -84,24 +96,51 @@ def render_plan() -> None:
     zip_column.download_button(
         "Circuits and counts template (.zip)", plan.archive, mime="application/zip", icon=":material/download:",
         file_name=f"fit-plan-{device.calibration.backend_name}-{'-'.join(map(str, qubits))}.zip", key="fit_plan_zip",
-        help="OpenQASM 2 files, counts_template.json to fill in, and README.txt: how to run them", on_click="ignore",
+        help="OpenQASM files (3 for circuits that wait), counts_template.json to fill in, and README.txt: how to run "
+        "them", on_click="ignore",
     )  # fmt: skip
-    _example_counts(example_column, qubits, depth)
+    _example_counts(example_column, request)
+    if characterization:
+        _precision(request)
 
 
-def _example_counts(column: st.delta_generator.DeltaGenerator, qubits: tuple[int, ...], depth: int) -> None:
-    """On request: counts drawn from the model in force at known factors, to try the page without a device."""
-    factors = ", ".join(f"{kind} ×{value:g}" for kind, value in EXAMPLE_FACTORS.as_dict().items() if value != 1.0)
-    request = (qubits, depth)
+def _precision(request: PlanRequest) -> None:
+    """On request: the standard error the plan would leave on each per-location parameter (Fisher information)."""
+    if st.session_state.get(PRECISION_KEY) != request:
+        if not st.button(f"What would these circuits pin at {PRECISION_SHOTS} shots each?", key="fit_plan_precision",
+                         icon=":material/target:"):  # fmt: skip
+            return
+        st.session_state[PRECISION_KEY] = request
+    try:
+        precision = cached_plan_precision(current_device().origin, noise_state().spec, request)
+    except (NoiseStudioError, TaskStopped) as error:
+        st.error(in_ui_terms(error), icon=":material/error:")
+        return
+    st.dataframe(precision_table(precision), width="stretch")
+    st.caption(
+        f"Standard errors at {PRECISION_SHOTS} shots per circuit if the model in force were the device: the inverse "
+        "Fisher information of the plan's exact distributions, every parameter fitted together. 'not identifiable' "
+        "means no number of shots of these circuits separates it from the others."
+    )
+
+
+def _example_counts(column: st.delta_generator.DeltaGenerator, request: PlanRequest) -> None:
+    """On request: counts drawn from the model in force at known values, to try the page without a device."""
+    known = {kind: f"×{value:g}" for kind, value in EXAMPLE_FACTORS.as_dict().items() if value != 1.0}
+    if request.characterization:
+        known |= {name: f"{value:g}" for name, value in example_physics(request.qubits).items()}
+    values = ", ".join(f"{name} {value}" for name, value in known.items())
     if st.session_state.get(EXAMPLE_KEY) != request:
-        if not column.button(f"Make example counts ({factors})", key="fit_example_make", icon=":material/science:"):
+        if not column.button("Make example counts", key="fit_example_make", icon=":material/science:",
+                             help=f"Drawn from the model in force with {values}"):  # fmt: skip
             return
         st.session_state[EXAMPLE_KEY] = request
     try:
-        example = cached_example_counts(current_device().origin, noise_state().spec, qubits, depth)
+        example = cached_example_counts(current_device().origin, noise_state().spec, request)
     except (NoiseStudioError, TaskStopped) as error:
         column.error(in_ui_terms(error), icon=":material/error:")
         return
+    column.caption(f"Example counts drawn with {values} (kHz, rad), 4000 shots per circuit: a fit should find them.")
     use, download = column.columns(2)
     if use.button(
         "Use them as the counts", key="fit_example_use", icon=":material/input:", type="primary",
@@ -109,10 +148,8 @@ def _example_counts(column: st.delta_generator.DeltaGenerator, qubits: tuple[int
     ):  # fmt: skip
         _accept(counts_upload(EXAMPLE_NAME, example, workbench().circuit.request, workbench().settings))
     download.download_button(
-        f"Download them (.json): {factors}", example, file_name=EXAMPLE_NAME, mime="application/json",
-        key="fit_example_download", icon=":material/download:",
-        help="Drawn from the model in force with these factors, 4000 shots per circuit: a fit should find them.",
-        on_click="ignore",
+        "Download them (.json)", example, file_name=EXAMPLE_NAME, mime="application/json",
+        key="fit_example_download", icon=":material/download:", on_click="ignore",
     )  # fmt: skip
 
 
@@ -207,7 +244,7 @@ def fit_of(accepted: AcceptedCounts, parameters: tuple[str, ...]) -> NoiseFit | 
 
 def render_fit(fit: NoiseFit) -> None:
     """Goodness of fit before and after, the estimates with their intervals, and 'use the fitted model'."""
-    gain, before, after = st.columns(3)
+    gain, before, after, held = st.columns(4)
     gain.metric(
         "log-likelihood gain", f"{fit.log_likelihood - fit.calibrated_log_likelihood:+.1f}",
         help="ln L(fitted model) − ln L(model in force), natural-log units; 2× it is the deviance drop.",
@@ -216,6 +253,11 @@ def render_fit(fit: NoiseFit) -> None:
         "goodness of fit, model in force", fit.calibrated.goodness.p_text(), help=fit.calibrated.goodness.describe()
     )
     after.metric("goodness of fit, fitted model", fit.fitted.goodness.p_text(), help=fit.fitted.goodness.describe())
+    if fit.held_out is not None:
+        held.metric(
+            "held-out NLL, fitted vs model in force", f"{fit.held_out.fitted:.1f} nats",
+            delta=f"{fit.held_out.change:+.0%}", delta_color="inverse", help=fit.held_out.describe() + ".",
+        )  # fmt: skip
     for warning in fit.warnings:
         st.warning(warning, icon=":material/warning:")
     if fit.support is not None:
@@ -223,6 +265,7 @@ def render_fit(fit: NoiseFit) -> None:
         st.dataframe(support_table(fit.support), width="stretch")
     if len(fit.estimates):
         st.dataframe(estimates_table(fit.estimates), width="stretch")
+        _render_estimate_map(fit)
     how = (
         "exact (each circuit compiled once)"
         if fit.interpolation_error == 0.0
@@ -243,6 +286,22 @@ def render_fit(fit: NoiseFit) -> None:
             "model; the next one is against this one, and its factors should be near ×1.",
             icon=":material/check_circle:",
         )
+
+
+def _render_estimate_map(fit: NoiseFit) -> None:
+    """Per-location estimates on the device map, one family at a time (nothing for global factors)."""
+    families = fitted_families(fit.estimates)
+    if not families:
+        return
+    family = st.segmented_control("Map of the estimates", families, default=families[0], key="fit_map_family")
+    device = current_device()
+    positions, edges, _metrics = cached_device_map(device.key, device.calibration)
+    figure = build_estimate_map_figure(positions, edges, fit.estimates, family or families[0])
+    st.plotly_chart(figure, key="fit_estimate_map", width="stretch")
+    st.caption(
+        "Colour: how far the fit moved each qubit's or coupler's value from the model in force (red up, blue down; "
+        "log₂ for × factors). Hover for the estimate, its 95 % interval and the calibrated value."
+    )
 
 
 def render_circuits(fit: NoiseFit) -> None:

@@ -20,6 +20,7 @@ from components.work.requests import (
     CircuitRequest,
     CountsUpload,
     DeviceSource,
+    PlanRequest,
     SharedSpec,
     WhatIf,
     library_request,
@@ -43,7 +44,6 @@ from noise_core import (
     fit_noise,
     load_session,
     parse_circuit,
-    plan_fit_circuits,
     simulate,
     spec_to_json,
     sweep,
@@ -52,6 +52,7 @@ from noise_core import (
 )
 from noise_core.analysis.approximation import ApproximationCost, classiq_approximation_cost
 from noise_core.analysis.budget import Metric
+from noise_core.analysis.locations import applied, parse_parameter
 from noise_core.errors import OverBudgetError
 from noise_core.export import aer_dict_omissions
 from noise_core.simulation import AssignmentReport, SimulationPlan
@@ -65,6 +66,8 @@ from presets import load_preset
 
 EXAMPLE_FACTORS = NoiseFactors(gate=1.8, readout=1.3)
 """The factors the example counts are drawn at (the issue's coverage study's)."""
+PRECISION_SHOTS = 4000
+"""Shots per circuit the plan's precision is stated at."""
 
 
 def load_upload(device: DeviceSource) -> BackendCalibration:
@@ -194,20 +197,44 @@ def fit_counts(device: DeviceSource, spec: SharedSpec, upload: CountsUpload, par
     return fit_noise(spec.spec(), data, calibration=calibration_of(device), parameters=parameters, seed=seed)
 
 
-def plan_download(device: DeviceSource, qubits: tuple[int, ...], depth: int) -> PlanDownload:
-    """``plan_fit_circuits`` on ``qubits``, as the zip to download (circuits built here, never on the server)."""
-    plan = plan_fit_circuits(calibration_of(device), qubits, mirror_depth=depth)
+def plan_download(device: DeviceSource, request: PlanRequest) -> PlanDownload:
+    """``plan_fit_circuits`` as ``request`` asks, as the zip to download (circuits built here, never on the server)."""
+    plan = request.plan(calibration_of(device))
     circuits = tuple((item.name, item.purpose) for item in plan.circuits)
     return PlanDownload(plan.archive(), plan.instructions(), plan.notes, circuits)
 
 
-def example_counts(device: DeviceSource, spec: SharedSpec, qubits: tuple[int, ...], depth: int) -> bytes:
-    """A counts file of the plan on ``qubits``, drawn from ``spec`` at gate ×1.8 and readout ×1.3 (4000 shots each):
-    counts to try the page with, whose true factors are known."""
+def example_truth(spec: NoiseSpec, request: PlanRequest) -> NoiseSpec:
+    """What example counts are drawn from: ``spec`` at ``EXAMPLE_FACTORS`` on the plan's qubits, and for a
+    characterization plan also ``example_physics`` (per-location values a fit should find)."""
+    scaled = scale_noise_on(spec, request.qubits, EXAMPLE_FACTORS)
+    physics = example_physics(request.qubits) if request.characterization else {}
+    parameters = [parse_parameter(name, scaled, 5.0) for name in physics]
+    return applied(scaled.model_dump(mode="json"), parameters, list(physics.values()))
+
+
+def example_physics(qubits: tuple[int, ...]) -> dict[str, float]:
+    """Detuning 20 kHz and sx over-rotation 0.02 rad on the first qubit, ZZ 50 kHz between the first two."""
+    first = qubits[0]
+    physics = {f"detuning[{first}]": 20.0, f"overrotation[sx:{first}]": 0.02}
+    if len(qubits) > 1:
+        physics[f"zz[{first},{qubits[1]}]"] = 50.0
+    return physics
+
+
+def example_counts(device: DeviceSource, spec: SharedSpec, request: PlanRequest) -> bytes:
+    """A counts file of the plan, drawn from ``example_truth`` (4000 shots each): counts to try the page with, whose
+    true values are known."""
     calibration = calibration_of(device)
-    plan = plan_fit_circuits(calibration, qubits, mirror_depth=depth)
-    truth = scale_noise_on(spec.spec(), qubits, EXAMPLE_FACTORS)
-    return json.dumps(plan.simulated_counts(truth, calibration=calibration, seed=0), indent=1).encode()
+    truth = example_truth(spec.spec(), request)
+    document = request.plan(calibration).simulated_counts(truth, calibration=calibration, seed=0)
+    return json.dumps(document, indent=1).encode()
+
+
+def plan_precision(device: DeviceSource, spec: SharedSpec, request: PlanRequest) -> pd.DataFrame:
+    """``FitPlan.precision`` of the plan under the model in force at 4000 shots per circuit."""
+    calibration = calibration_of(device)
+    return request.plan(calibration).precision(spec.spec(), calibration=calibration, shots=PRECISION_SHOTS)
 
 
 def restore_session(content: bytes) -> RestoredSession:

@@ -16,12 +16,14 @@ from dataclasses import dataclass, field, replace
 from components.logic.caches import SharedCache
 from noise_core import (
     BackendCalibration,
+    FitPlan,
     LibraryCircuit,
     MeasuredCounts,
     NoiseSpec,
     load_calibration,
     load_counts,
     parse_circuit,
+    plan_fit_circuits,
     scale_noise,
 )
 from noise_core.errors import BareCountsError, CircuitError
@@ -217,3 +219,19 @@ def counts_upload(name: str, content: bytes, circuit: CircuitRequest, settings: 
     seed = 0 if settings.seed is None else settings.seed  # the app's run settings always carry one
     key = f"counts:{digest[:16]}:{circuit.key}:{settings.initial_layout}:{seed}"
     return CountsUpload(key, content, name, circuit, settings.initial_layout, seed)
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """The Fit page's plan: device qubits (virtual qubit i on ``qubits[i]``), mirror depth, and whether it adds the
+    characterization circuits (``plan_fit_circuits``)."""
+
+    qubits: tuple[int, ...]
+    depth: int
+    characterization: bool = False
+
+    def plan(self, calibration: BackendCalibration) -> FitPlan:
+        """The plan on ``calibration``'s device (``FitError`` naming a rule the qubits break)."""
+        return plan_fit_circuits(
+            calibration, self.qubits, mirror_depth=self.depth, characterization=self.characterization
+        )

@@ -9,7 +9,7 @@ from functools import cache
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.work.jobs import EXAMPLE_FACTORS
+from components.work.jobs import EXAMPLE_FACTORS, example_physics
 from noise_core import NoiseFit, NoiseSpec, derive_noise_spec, fit_noise, load_counts, plan_fit_circuits, scale_noise
 from presets import DEFAULT_PRESET, load_preset
 from tests.apptest import open_page, started_app
@@ -128,3 +128,31 @@ def test_named_locations_are_fitted_with_their_units_and_a_bad_name_says_what_a_
     at.text_input(key="fit_named").set_value("readout01[0], speed[1]").run()
     assert any("per-location names (gate[cz:4,5]" in error.value for error in at.error)
     assert not at.exception
+
+
+def test_a_characterization_plan_says_what_it_pins_and_its_example_physics_is_found_and_mapped(app: AppTest) -> None:
+    app.toggle(key="fit_plan_characterization").set_value(True).run()
+    assert "ramsey_even_2016ns" in app.markdown[0].value and "cramsey_odd_2016ns" in app.markdown[0].value
+    app.button(key="fit_plan_precision").click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    pinned = app.dataframe[0].value
+    assert pinned.loc["detuning[0]", "standard error"].endswith(" kHz")
+    assert pinned.loc["zz[0,1]", "standard error"].startswith("±")
+    app.button(key="fit_example_make").click().run()
+    app.button(key="fit_example_use").click().run()
+    app.radio(key="fit_mode").set_value("named per-location parameters").run()
+    names = "detuning[0], zz[0,1], overrotation[sx:0]"
+    app.text_input(key="fit_named").set_value(names).run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    estimates = app.dataframe[2].value  # after the precision table and the counts summary
+    for name, value in example_physics(QUBITS).items():
+        low, high = (float(end.split()[0]) for end in estimates.loc[name, "95 % interval"].split(" – "))
+        assert low <= value <= high, (name, low, high)
+    held_out = next(m for m in app.metric if m.label.startswith("held-out NLL"))
+    assert held_out.delta.startswith("-")  # the circuits a fit did not see are predicted better
+    assert app.segmented_control(key="fit_map_family").options == ["detuning", "zz", "overrotation[sx]"]
+    assert "detuning[0]: " in str(json.loads(app.get_by_key("fit_estimate_map").proto.spec)["data"])
+    app.segmented_control(key="fit_map_family").set_value("zz").run()
+    coupler = json.loads(app.get_by_key("fit_estimate_map").proto.spec)["data"][-1]
+    assert coupler["marker"]["symbol"] == "diamond" and coupler["hovertext"][0].startswith("zz[0,1]: ")
+    assert coupler["hovertext"][0].endswith("calibrated: 0 kHz")

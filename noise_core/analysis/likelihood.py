@@ -30,8 +30,9 @@ FACTOR_OPTIONS = {"ftol": 1e-15, "gtol": 1e-10, "maxiter": 1000}
 """L-BFGS-B's options for global factors (a handful of them, an interpolated model: cheap to evaluate)."""
 
 LOCAL_OPTIONS = {"ftol": 1e-9, "gtol": 1e-6, "maxiter": 400}
-"""L-BFGS-B's options for per-location parameters (in units of their ranges): the negative log-likelihood per shot
-(about 1) to 1e-9, 1e-4 nats over 10⁵ shots, far below the 1.92 of an interval's end."""
+"""L-BFGS-B's options for per-location parameters: the objective (the negative log-likelihood per shot, about 1, in
+units of the ranges; in nats, in units of standard errors) to a relative 1e-9: 1e-4 nats over 10⁵ shots either way,
+far below the 1.92 of an interval's end."""
 
 
 def maximize(
@@ -45,8 +46,9 @@ def maximize(
     """The factors of largest log-likelihood of ``counts`` (with factor ``fixed[0]`` held at ``fixed[1]``), and it.
 
     Per-location parameters (``LocalModel``) are searched in units of ``scales`` (default: their ranges; a
-    profile passes the standard errors, so the curvature is about 1 in every direction and L-BFGS-B converges in
-    a few steps), with the adjoint gradient and the tolerances ``LOCAL_OPTIONS``.
+    profile passes the standard errors, so the curvature of the log-likelihood in nats is about 1 in every
+    direction and L-BFGS-B converges in a few steps), with the adjoint gradient and the tolerances
+    ``LOCAL_OPTIONS``.
     """
     size = len(model.factors)
     free = [index for index in range(size) if fixed is None or index != fixed[0]]
@@ -54,7 +56,9 @@ def maximize(
     low = np.array([model.bounds[index][0] if exact else 0.0 for index in free])
     ranges = np.array([high - low for low, high in model.bounds]) if scales is None else np.asarray(scales)
     width = np.array([ranges[index] if exact else 1.0 for index in free])
-    shots = float(sum(n.sum() for n in counts))
+    # Per shot in units of the ranges (curvature ~ range²/(SE²·shots), order 1); in nats in units of standard
+    # errors (curvature ~ 1): per shot there, one step's gain would be under ftol and the search would stop at once.
+    shots = float(sum(n.sum() for n in counts)) if scales is None else 1.0
 
     def full(x: np.ndarray) -> np.ndarray:
         theta = np.empty(size)
@@ -103,25 +107,53 @@ def profile_interval(
     """(low, high, bounded) of factor ``index``'s 95 % profile-likelihood interval; an end that the
     profile never crosses inside [lower, upper] is that bound (a lower bound 0 is physical: data consistent with
     no such noise; a negative lower bound is a search limit, so a signed parameter is bounded only when both
-    ends are)."""
+    ends are).
+
+    Each end is bracketed outwards from the estimate, 2, 4, 8… ``scales[index]`` (a standard error) at a time up
+    to the bound, then found with Brent's method to a thousandth of that scale: a quadratic profile crosses near
+    1.96 standard errors, so a few profile points suffice, and the crossing found is the one nearest the estimate
+    (a periodic parameter's far fringe is not mistaken for it). Without ``scales`` the first step is the bound.
+    """
 
     previous = [theta]
+    drops: dict[float, float] = {}
 
     def drop(value: float) -> float:
         """How far the profile at ``value`` is below the 95 % threshold; started from the estimate and from the
-        last profile point (warm), the better kept."""
-        point, likelihood = maximize(model, counts, starts=[theta, previous[-1]], fixed=(index, value), scales=scales)
-        previous.append(point)
-        return best - likelihood - PROFILE_DROP
+        last profile point (warm), the better kept; each value maximised once (Brent's method asks for the
+        bracket's ends again)."""
+        if value not in drops:
+            point, likelihood = maximize(
+                model, counts, starts=[theta, previous[-1]], fixed=(index, value), scales=scales
+            )
+            previous.append(point)
+            drops[value] = best - likelihood - PROFILE_DROP
+        return drops[value]
 
     estimate = float(theta[index])
     lower, upper = model.bounds[index]
-    tolerance = 1e-6 * (upper - lower)
-    above = estimate < upper and drop(upper) > 0.0
-    high = float(optimize.brentq(drop, estimate, upper, xtol=tolerance)) if above else upper
-    below = estimate > lower and drop(lower) > 0.0
-    low = float(optimize.brentq(drop, lower, estimate, xtol=tolerance)) if below else lower
-    return low, high, above and (below or lower >= 0.0)
+    step = (upper - lower) if scales is None else float(scales[index])
+    tolerance = 1e-6 * (upper - lower) if scales is None else 1e-3 * step
+
+    def end(limit: float) -> float | None:
+        """The crossing between the estimate and ``limit``, or None when the profile stays above the threshold."""
+        inner, distance = estimate, 2.0 * step
+        while inner != limit:
+            outer = estimate + distance if limit > estimate else estimate - distance
+            outer = min(outer, limit) if limit > estimate else max(outer, limit)
+            if drop(outer) > 0.0:
+                low_end, high_end = sorted((inner, outer))
+                return float(optimize.brentq(drop, low_end, high_end, xtol=tolerance))
+            inner, distance = outer, 2.0 * distance
+        return None
+
+    high = end(upper) if estimate < upper else None
+    low = end(lower) if estimate > lower else None
+    return (
+        lower if low is None else low,
+        upper if high is None else high,
+        high is not None and (low is not None or lower >= 0.0),
+    )
 
 
 def standard_errors(model: Model, information: np.ndarray) -> np.ndarray:

@@ -17,6 +17,7 @@ from noise_core import derive_noise_spec, fit_noise, load_calibration, load_coun
 from noise_core.analysis.compiled import CompiledCircuit, SpecChannels
 from noise_core.analysis.counts import MeasuredCounts
 from noise_core.analysis.explicit import explicit_noise_circuit
+from noise_core.analysis.likelihood import PROFILE_DROP, estimate, maximize
 from noise_core.analysis.local_model import LocalModel
 from noise_core.analysis.locations import applied, parse_parameter
 from noise_core.analysis.planning import COUNTS_FORMAT, COUNTS_VERSION
@@ -213,6 +214,19 @@ def test_auto_needs_two_different_circuits_to_hold_one_out() -> None:
     data = simulated(spec, ["ground", "ground-again"], shots=100)
     with pytest.raises(FitError, match="at least two different circuits"):
         fit_noise(spec, data, calibration=calibration, parameters="auto")
+
+
+def test_each_interval_end_is_where_the_profile_likelihood_has_fallen_by_1_92() -> None:
+    calibration, spec = device()
+    data = simulated(truth_spec(TRUTH), ["amplify", "amplify-5", "ramsey-2000", "conditional-ramsey-2000"], seed=4)
+    model = LocalModel(spec, data, calibration=calibration, parameters=["overrotation[sx:1]", "zz[1,2]"])
+    counts = [circuit.measured for circuit in model.circuits]
+    found = estimate(model, counts)
+    for index, (low, high, bounded) in enumerate(found.intervals):
+        assert bounded and low < found.theta[index] < high
+        for end in (low, high):
+            _theta, profile = maximize(model, counts, fixed=(index, end), starts=[found.theta])
+            assert found.log_likelihood - profile == pytest.approx(PROFILE_DROP, abs=0.01), (index, end)
 
 
 def test_repeated_runs_of_one_circuit_stay_in_one_fold() -> None:

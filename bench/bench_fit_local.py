@@ -15,8 +15,13 @@ Printed, as p50/p95 over ``--repeats`` calls after a warm-up:
 - one likelihood with its gradient (the adjoint method) against the k + 1 Aer batches forward differences need
   (estimated as k + 1 times the reference's p50);
 
-then, once each: the maximum-likelihood fit (``maximize``) and ``fit_noise`` end to end (profile-likelihood
-intervals of all 22 included). Fits run on one BLAS thread, as ``fit_noise`` runs them.
+then, once each: the maximum-likelihood fit (``maximize``), the estimate with all 22 profile-likelihood intervals
+(``likelihood.estimate``), the held-out check (3 folds, ``selection.held_out_check``) and ``fit_noise`` end to end
+(all of these and the comparisons). Fits run on one BLAS thread, as ``fit_noise`` runs them.
+
+``--coverage N``: the coverage study of ``harness/local_coverage.py`` (N seeded draws from known detuning, ZZ, sx
+over-rotation, readout and correlated readout on a characterization plan of ibmq_manila 1–2); exits 1 when a
+parameter's 95 % intervals hold the truth in fewer than 88 % of the draws.
 """
 
 from __future__ import annotations
@@ -37,10 +42,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_hardware import heron
 from timing import percentile, wall_times
 
+from harness.local_coverage import TRUTH, local_coverage
 from noise_core import derive_noise_spec, fit_noise
 from noise_core.analysis.explicit import explicit_noise_circuit
-from noise_core.analysis.likelihood import maximize
+from noise_core.analysis.likelihood import estimate, maximize
 from noise_core.analysis.local_model import LocalModel
+from noise_core.analysis.selection import CrossValidation, held_out_check
 
 PARAMETERS = [
     *("gate[cz:4,5]", "gate[cz:5,6]", "gate[sx:4]", "gate[sx:5]", "gate[sx:6]"),
@@ -61,6 +68,7 @@ def main() -> None:
     default = Path(__file__).resolve().parents[2] / "shared" / "hw_counts"
     parser.add_argument("--data", type=Path, default=default, help="the hw_counts folder (default ../shared/hw_counts)")
     parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--coverage", type=int, default=0, help="draws of the coverage study (default: none)")
     arguments = parser.parse_args()
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     warnings.filterwarnings("ignore")
@@ -92,13 +100,42 @@ def main() -> None:
             f"likelihood and gradient: ours p50 {gradient[0] * 1e3:.0f} ms / p95 {gradient[1] * 1e3:.0f} ms; "
             f"{len(PARAMETERS) + 1} Aer batches {forward * 1e3:.0f} ms; ratio {forward / gradient[0]:.1f}x"
         )
+        counts = [circuit.measured for circuit in model.circuits]
         started = time.perf_counter()
-        maximize(model, [circuit.measured for circuit in model.circuits])
+        maximize(model, counts)
         print(f"maximum-likelihood fit: {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        found = estimate(model, counts)
+        bounded = sum(1 for _low, _high, ok in found.intervals if ok)
+        print(f"estimate with {len(PARAMETERS)} profile intervals ({bounded} bounded): "
+              f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+        started = time.perf_counter()
+        folds = CrossValidation(spec, train, tuple(model.circuits), calibration, 5.0, 0)
+        check = held_out_check(folds, PARAMETERS)
+        print(f"held-out check: {time.perf_counter() - started:.1f} s; {check.describe() if check else 'none'}")
     started = time.perf_counter()
     fit_noise(spec, train, calibration=calibration, parameters=PARAMETERS)
     elapsed = time.perf_counter() - started
-    print(f"fit_noise end to end (placement, fit, 22 profile intervals, comparisons): {elapsed:.0f} s")
+    print(f"fit_noise end to end (placement, fit, intervals, held-out check, comparisons): {elapsed:.0f} s")
+    if arguments.coverage:
+        report_coverage(arguments.coverage)
+
+
+def report_coverage(repetitions: int) -> None:
+    """Run ``local_coverage`` and exit 1 when a parameter's coverage is under 88 %."""
+    started = time.perf_counter()
+    with threadpool_limits(limits=1, user_api="blas"):
+        study = local_coverage(repetitions)
+    seconds = time.perf_counter() - started
+    print(f"\ncoverage of 95 % intervals over {repetitions} draws ({seconds / repetitions:.1f} s each):")
+    for name, count in study.covered.items():
+        values = study.estimates[name]
+        print(f"  {name:<20} {count}/{repetitions}  (truth {TRUTH[name]:g}; estimates {values.mean():.4g} ± "
+              f"{values.std(ddof=1):.2g})")  # fmt: skip
+    low = [name for name, count in study.covered.items() if count < 0.88 * repetitions]
+    if low:
+        print(f"FAILED: coverage under 88 %: {', '.join(low)}")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -66,6 +66,11 @@ def build_estimate_map_figure(
     xs, ys = coupler_segments(positions, edges)
     figure.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#d8d8d8", "width": 3}, hoverinfo="skip"))
     values = {where[0]: change for where, change in located.items() if len(where) == 1 and where[0] in positions.index}
+    scale = {"colorscale": CHANGE_SCALE, "cmin": -limit, "cmax": limit}
+    bar = {"showscale": True, "colorbar": {"title": {"text": label}, "len": 0.8}}
+    segments, markers = _coupler_traces(positions, located, hovers, {**scale, **({} if values else bar)})
+    for segment in segments:
+        figure.add_trace(segment)
     others = positions.drop(index=list(values))
     figure.add_trace(
         qubit_markers(
@@ -73,8 +78,6 @@ def build_estimate_map_figure(
             rings=([0.5] * len(others), ["#bbbbbb"] * len(others)),
         )
     )  # fmt: skip
-    scale = {"colorscale": CHANGE_SCALE, "cmin": -limit, "cmax": limit}
-    bar = {"showscale": True, "colorbar": {"title": {"text": label}, "len": 0.8}}
     if values:
         fitted = positions.loc[list(values)]
         shown = np.array(list(values.values()))
@@ -84,7 +87,8 @@ def build_estimate_map_figure(
                 [hovers[(q,)] for q in values], rings=([1.5] * len(values), ["#333333"] * len(values)),
             )
         )  # fmt: skip
-    _add_couplers(figure, positions, located, hovers, {**scale, **({} if values else bar)})
+    for marker in markers:
+        figure.add_trace(marker)
     involved = sorted({q for where in located for q in where})
     layout = lattice_layout(positions.loc[[q for q in involved if q in positions.index]] if involved else positions)
     figure.update_layout(
@@ -115,37 +119,36 @@ def _hover(name: str, row: pd.Series) -> str:
     )
 
 
-def _add_couplers(
-    figure: go.Figure,
+def _coupler_traces(
     positions: pd.DataFrame,
     located: dict[tuple[int, ...], float],
     hovers: dict[tuple[int, ...], str],
     colouring: dict[str, object],
-) -> None:
-    """A coloured segment and a hoverable marker at the middle of each coupler a parameter sits on."""
+) -> tuple[list[go.Scatter], list[go.Scatter]]:
+    """(dark segments drawn under the qubits, hoverable coloured markers at their middles drawn over them) for
+    each coupler a parameter sits on."""
     pairs = [
         (where, change) for where, change in located.items() if len(where) == 2 and set(where) <= set(positions.index)
     ]
     if not pairs:
-        return
+        return [], []
+    segments = [
+        go.Scatter(
+            x=positions.loc[list(qubits), "x"], y=positions.loc[list(qubits), "y"], mode="lines",
+            line={"color": "#555555", "width": 6}, hoverinfo="skip",
+        )
+        for qubits, _change in pairs
+    ]  # fmt: skip
     middles = [
         (positions.loc[list(qubits), "x"].mean(), positions.loc[list(qubits), "y"].mean()) for qubits, _ in pairs
     ]
-    for qubits, _change in pairs:
-        figure.add_trace(
-            go.Scatter(
-                x=positions.loc[list(qubits), "x"], y=positions.loc[list(qubits), "y"], mode="lines",
-                line={"color": "#555555", "width": 6}, hoverinfo="skip",
-            )
-        )  # fmt: skip
-    figure.add_trace(
-        go.Scatter(
-            x=[x for x, _y in middles], y=[y for _x, y in middles], mode="markers",
-            marker={"size": COUPLER_MARKER_SIZE, "symbol": "diamond", "color": [c for _q, c in pairs], **colouring,
-                    "line": {"width": 1, "color": "#333333"}},
-            hovertext=[hovers[qubits] for qubits, _c in pairs], hoverinfo="text",
-        )
+    marker = go.Scatter(
+        x=[x for x, _y in middles], y=[y for _x, y in middles], mode="markers",
+        marker={"size": COUPLER_MARKER_SIZE, "symbol": "diamond", "color": [c for _q, c in pairs], **colouring,
+                "line": {"width": 1, "color": "#333333"}},
+        hovertext=[hovers[qubits] for qubits, _c in pairs], hoverinfo="text",
     )  # fmt: skip
+    return segments, [marker]
 
 
 def _zoom(figure: go.Figure, positions: pd.DataFrame, involved: list[int]) -> None:

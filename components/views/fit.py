@@ -39,6 +39,7 @@ from components.work.jobs import EXAMPLE_FACTORS, PRECISION_SHOTS, example_physi
 from components.work.requests import CountsUpload, PlanRequest, counts_upload
 from noise_core import NoiseFit, NoiseStudioError
 from noise_core.analysis.counts import MAX_COUNTS_BYTES
+from noise_core.analysis.fit import MAX_LOCAL_PARAMETERS
 from noise_core.analysis.planning import MAX_PLANNED_QUBITS, suggest_qubits
 
 AUTO_MODE = "per-location physics the counts support"
@@ -52,6 +53,8 @@ PARAMETER_LABELS = {
     "idle": "T1/T2 rates while idle",
 }
 UPLOAD_LIMIT_MB = MAX_COUNTS_BYTES // 2**20
+MAX_NAMED_CHARACTERS = 24 * MAX_LOCAL_PARAMETERS
+"""The named-parameters box holds this many characters: room for the most parameters one fit takes."""
 EXAMPLE_KEY = "fit_example_wanted"
 PRECISION_KEY = "fit_precision_wanted"
 _LAST_UPLOAD = "fit_counts_last_upload"
@@ -218,8 +221,10 @@ def parameter_choice() -> tuple[str, ...]:
     if mode == NAMED_MODE:
         text = st.text_input(
             "Parameters", key="fit_named", placeholder="overrotation[sx:5], cphase[cz:4,5], zz[4,5], readout01[4]",
-            help="gate[cz:4,5] (×), relaxation[5] (×), readout01[4], readout10[4], overrotation[sx:5] (rad), "
-            "cphase[cz:4,5] (rad), zphase[cz:4,5@5] (rad), detuning[5] (kHz), zz[4,5] (kHz)",
+            max_chars=MAX_NAMED_CHARACTERS,
+            help="gate[cz:4,5] (×), relaxation[5] (×), readout01[4], readout10[4], readoutcorr[4,5], "
+            f"overrotation[sx:5] (rad), cphase[cz:4,5] (rad), zphase[cz:4,5@5] (rad), detuning[5] (kHz), zz[4,5] "
+            f"(kHz); at most {MAX_LOCAL_PARAMETERS} in one fit",
         )  # fmt: skip
         return tuple(item.strip() for item in re.split(r",(?![^\[]*\])", text or "") if item.strip())
     chosen = st.multiselect(
@@ -255,7 +260,7 @@ def render_fit(fit: NoiseFit) -> None:
     after.metric("goodness of fit, fitted model", fit.fitted.goodness.p_text(), help=fit.fitted.goodness.describe())
     if fit.held_out is not None:
         held.metric(
-            "held-out NLL, fitted vs model in force", f"{fit.held_out.fitted:.1f} nats",
+            "held-out NLL, fitted", f"{fit.held_out.fitted:.1f} nats",
             delta=f"{fit.held_out.change:+.0%}", delta_color="inverse", help=fit.held_out.describe() + ".",
         )  # fmt: skip
     for warning in fit.warnings:

@@ -39,6 +39,8 @@ from noise_core.spec.provenance import FitRecord
 
 AUTO = "auto"
 """``parameters=AUTO``: the per-location physics the counts support (``selection.choose_parameters``)."""
+MAX_LOCAL_PARAMETERS = 64
+"""Most per-location parameters one fit names: each adds a gradient column, a profile interval and a fold's fit."""
 REMEDIES = {
     "readout": "add readout-calibration circuits (prepare |0…0⟩ and |1…1⟩ on the same qubits)",
     "readout01": "add readout-calibration circuits (prepare |0…0⟩ and |1…1⟩ on the same qubits)",
@@ -200,6 +202,11 @@ def _model(
         raise FitError(
             f"fit global factors ({', '.join(FITTABLE)}), per-location parameters (gate[cz:4,5], zz[4,5], …) "
             f"or {AUTO!r} alone, not a mix; got {listed!r:.100}"
+        )
+    if len(listed) > MAX_LOCAL_PARAMETERS:
+        raise FitError(
+            f"at most {MAX_LOCAL_PARAMETERS} per-location parameters in one fit; got {len(listed)} (fit the locations "
+            "in groups, or let parameters='auto' choose)"
         )
     model = LocalModel(spec, data, calibration=calibration, parameters=listed, max_factor=max_factor, seed=seed)
     folds = CrossValidation(spec, data, tuple(model.circuits), calibration, max_factor, seed)

@@ -148,7 +148,7 @@ def test_a_characterization_plan_says_what_it_pins_and_its_example_physics_is_fo
     for name, value in example_physics(QUBITS).items():
         low, high = (float(end.split()[0]) for end in estimates.loc[name, "95 % interval"].split(" – "))
         assert low <= value <= high, (name, low, high)
-    held_out = next(m for m in app.metric if m.label.startswith("held-out NLL"))
+    held_out = next(m for m in app.metric if m.label == "held-out NLL, fitted")
     assert held_out.delta.startswith("-")  # the circuits a fit did not see are predicted better
     assert app.segmented_control(key="fit_map_family").options == ["detuning", "zz", "overrotation[sx]"]
     assert "detuning[0]: " in str(json.loads(app.get_by_key("fit_estimate_map").proto.spec)["data"])

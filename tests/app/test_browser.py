@@ -283,6 +283,33 @@ def test_example_counts_used_on_the_fit_page_are_fitted_and_the_fitted_model_put
     assert page.get_by_text("fitted to example-counts.json").count() >= 1
 
 
+def test_a_characterization_plan_fitted_per_location_shows_the_held_out_check_and_the_map(page) -> None:  # type: ignore[no-untyped-def]
+    """Characterization circuits on, example counts (known detuning, over-rotation, ZZ), a named per-location fit."""
+    wait_until_idle(page)
+    open_page(page, "Fit")
+    page.get_by_text("Characterization circuits").click()
+    page.get_by_text("cramsey_odd_2016ns").wait_for(timeout=60_000)
+    page.get_by_role("button", name="What would these circuits pin").click()
+    page.get_by_text("Standard errors at 4000 shots").wait_for(timeout=120_000)
+    page.get_by_role("button", name="Make example counts").click()
+    page.get_by_role("button", name="Use them as the counts").click()
+    page.get_by_text("named per-location parameters").click()
+    names = page.get_by_label("Parameters", exact=True)
+    names.fill("detuning[0], zz[0,1], overrotation[sx:0]")
+    names.press("Enter")
+    page.get_by_text("held-out NLL, fitted").wait_for(timeout=240_000)
+    wait_until_idle(page)
+    assert no_exceptions(page)
+    estimate_map = page.get_by_test_id("stPlotlyChart").first
+    estimate_map.wait_for(timeout=30_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "fit_local.png"), full_page=True)
+    estimate_map.scroll_into_view_if_needed()
+    page.get_by_test_id("stButtonGroup").get_by_text("zz", exact=True).click()
+    wait_until_idle(page)
+    estimate_map.screenshot(path=str(ARTIFACTS / "fit_local_map.png"))
+
+
 def test_a_link_reopens_its_view_on_a_fresh_server_and_a_downloaded_session_restores_its_counts(  # type: ignore[no-untyped-def]
     tmp_path: Path,
 ) -> None:

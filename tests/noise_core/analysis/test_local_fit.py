@@ -187,6 +187,13 @@ def test_a_fit_mixing_global_factors_and_locations_is_refused() -> None:
                   parameters=["gate", "zz[1,2]"])  # fmt: skip
 
 
+def test_a_fit_naming_more_parameters_than_one_fit_takes_is_refused_before_any_work() -> None:
+    calibration, spec = device()
+    names = [f"detuning[{qubit}]" for qubit in range(65)]
+    with pytest.raises(FitError, match="at most 64 per-location parameters in one fit; got 65"):
+        fit_noise(spec, simulated(spec, ["ground"], shots=100), calibration=calibration, parameters=names)
+
+
 def test_a_parameter_the_circuits_never_meet_is_refused() -> None:
     calibration, spec = device()
     with pytest.raises(FitError, match="met by these circuits"):

@@ -1,6 +1,6 @@
 """The against-the-hardware commands of ``python -m noise_core``: plan circuits, compare counts, fit factors.
 
-    python -m noise_core plan SNAPSHOT --qubits 1,2,3 [--depth 4] [--seed 1] -o plan.zip
+    python -m noise_core plan SNAPSHOT --qubits 1,2,3 [--depth 4] [--seed 1] [--characterization] -o plan.zip
     python -m noise_core compare SPEC_OR_SNAPSHOT COUNTS [--circuit ghz:3 --qubits 1,2,3] [--json]
     python -m noise_core fit SPEC_OR_SNAPSHOT COUNTS [--parameters gate,readout | auto | 'zz[4,5],detuning[5]']
         [-o fitted.json] [--json]
@@ -26,6 +26,7 @@ from noise_core.analysis.fit import fit_noise
 from noise_core.analysis.planning import plan_fit_circuits
 from noise_core.calibration import load_calibration
 from noise_core.cli_explain import model_and_device, read_circuit
+from noise_core.derive import derive_noise_spec
 from noise_core.errors import NoiseStudioError
 from noise_core.export import spec_to_json
 
@@ -37,6 +38,11 @@ def add_commands(commands: Any) -> None:
     plan.add_argument("--qubits", required=True, help="device qubits, a connected path: 1,2,3")
     plan.add_argument("--depth", type=int, default=4, help="mirror circuit depth (default 4)")
     plan.add_argument("--seed", type=int, default=1, help="mirror circuit seed (default 1)")
+    plan.add_argument(
+        "--characterization", action="store_true",
+        help="add Ramsey, echo, conditional Ramsey, amplified sx and alternating basis states (per-location fits), "
+        "and print the standard error each parameter would have at 4000 shots under the derived model",
+    )  # fmt: skip
     plan.add_argument("-o", "--output", required=True, help="zip file to write")
     plan.set_defaults(run=_plan)
     compare = commands.add_parser("compare", help="measured counts against the model and the ideal circuit")
@@ -71,10 +77,15 @@ def _common_arguments(parser: argparse.ArgumentParser) -> None:
 def _plan(arguments: argparse.Namespace) -> int:
     calibration = load_calibration(Path(arguments.snapshot))
     plan = plan_fit_circuits(
-        calibration, _qubits(arguments.qubits) or [], mirror_depth=arguments.depth, seed=arguments.seed
-    )
+        calibration, _qubits(arguments.qubits) or [], mirror_depth=arguments.depth, seed=arguments.seed,
+        characterization=arguments.characterization,
+    )  # fmt: skip
     Path(arguments.output).write_bytes(plan.archive())
     print(plan.instructions(), end="")
+    if arguments.characterization:
+        precision = plan.precision(derive_noise_spec(calibration), calibration=calibration, shots=4000)
+        print("\nstandard errors at 4000 shots per circuit under the derived model (Fisher information):")
+        print(precision.to_string(float_format=lambda value: f"{value:.2g}"))
     print(f"wrote {arguments.output}")
     return 0
 

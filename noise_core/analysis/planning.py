@@ -164,6 +164,13 @@ class FitPlan:
             "default seed); transpiling the same way runs the very circuits the model simulates.",
             "",
         ]
+        if any(item.reference is None for item in self.circuits):
+            lines += [
+                "The characterization circuits are OpenQASM 3 (they wait: delays in ns, multiples of 32 ns, 16",
+                "samples of 2/9 ns). Keep their barriers: they stop the transpiler merging the repeated sx gates",
+                "and the scheduler moving gates across a wait.",
+                "",
+            ]
         lines += [f"{item.name}.qasm: {item.purpose}" for item in self.circuits]
         lines += [f"Note: {note}" for note in self.notes]
         return "\n".join(lines) + "\n"

@@ -61,6 +61,8 @@ def test_the_template_and_the_zip_carry_openqasm_3_that_loads_and_runs_as_writte
     with zipfile.ZipFile(io.BytesIO(plan.archive())) as archive:
         text = archive.read("sx_21.qasm").decode()
     assert text.startswith("OPENQASM 3.0") and parse_circuit(text).count_ops()["sx"] == 3 * 21
+    assert "Keep their barriers" in plan.instructions()
+    assert "Keep their barriers" not in plan_fit_circuits(calibration, QUBITS).instructions()
     data = load_counts(plan.simulated_counts(truth, calibration=calibration, shots=100))
     amplified = next(c for c in data.experiments if c.name == "sx_21")
     placed = measured_circuit(spec, amplified, calibration, 0).experiment.placed

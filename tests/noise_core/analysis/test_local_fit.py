@@ -287,5 +287,8 @@ def test_the_command_line_fits_named_locations(tmp_path: Path, capsys: pytest.Ca
     assert list(document["estimates"]) == ["overrotation[sx:1]", "zz[1,2]", "detuning[1]"]
     assert document["estimates"]["zz[1,2]"]["unit"] == "kHz" and document["support"] is None
     assert document["held_out"]["fitted"] < document["held_out"]["calibrated"]
+    assert main(["plan", snapshot, "--qubits", "1,2", "--characterization", "-o", str(tmp_path / "plan.zip")]) == 0
+    printed = capsys.readouterr().out
+    assert "cramsey_odd_8064ns.qasm" in printed and "standard errors at 4000 shots" in printed
     assert main(["fit", snapshot, str(counts), "--parameters", "zz[1,2],speed[1]"]) == 1
     assert "per-location names" in capsys.readouterr().err

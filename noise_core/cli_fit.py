@@ -26,7 +26,6 @@ from noise_core.analysis.fit import fit_noise
 from noise_core.analysis.planning import plan_fit_circuits
 from noise_core.calibration import load_calibration
 from noise_core.cli_explain import model_and_device, read_circuit
-from noise_core.derive import derive_noise_spec
 from noise_core.errors import NoiseStudioError
 from noise_core.export import spec_to_json
 
@@ -83,7 +82,8 @@ def _plan(arguments: argparse.Namespace) -> int:
     Path(arguments.output).write_bytes(plan.archive())
     print(plan.instructions(), end="")
     if arguments.characterization:
-        precision = plan.precision(derive_noise_spec(calibration), calibration=calibration, shots=4000)
+        derived, _device = model_and_device(arguments.snapshot, None)  # the snapshot's derived model
+        precision = plan.precision(derived, calibration=calibration, shots=4000)
         print("\nstandard errors at 4000 shots per circuit under the derived model (Fisher information):")
         print(precision.to_string(float_format=lambda value: f"{value:.2g}"))
     print(f"wrote {arguments.output}")

@@ -57,6 +57,8 @@ def build_estimate_map_figure(
     changes = np.nan_to_num(changes, posinf=limit, neginf=-limit)
     by_location: dict[tuple[int, ...], list[tuple[float, str]]] = {}
     for (name, row), change in zip(rows.iterrows(), changes, strict=True):
+        if math.isnan(row["estimate"]):
+            continue  # no estimate: the location stays grey
         by_location.setdefault(_qubits(str(name)), []).append((float(change), _hover(str(name), row)))
     located = {where: max(items, key=lambda item: abs(item[0]))[0] for where, items in by_location.items()}
     hovers = {where: "<br><br>".join(text for _change, text in items) for where, items in by_location.items()}

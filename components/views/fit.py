@@ -53,7 +53,7 @@ PARAMETER_LABELS = {
     "idle": "T1/T2 rates while idle",
 }
 UPLOAD_LIMIT_MB = MAX_COUNTS_BYTES // 2**20
-MAX_NAMED_CHARACTERS = 24 * MAX_LOCAL_PARAMETERS
+MAX_NAMED_CHARACTERS = 32 * MAX_LOCAL_PARAMETERS
 """The named-parameters box holds this many characters: room for the most parameters one fit takes."""
 EXAMPLE_KEY = "fit_example_wanted"
 PRECISION_KEY = "fit_precision_wanted"

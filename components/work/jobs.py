@@ -218,7 +218,7 @@ def example_physics(qubits: tuple[int, ...]) -> dict[str, float]:
     first = qubits[0]
     physics = {f"detuning[{first}]": 20.0, f"overrotation[sx:{first}]": 0.02}
     if len(qubits) > 1:
-        physics[f"zz[{first},{qubits[1]}]"] = 50.0
+        physics[f"zz[{min(first, qubits[1])},{max(first, qubits[1])}]"] = 50.0
     return physics
 
 

@@ -6,13 +6,13 @@ runs on the plan's i-th qubit; each circuit measures every qubit.
 
 | circuit                        | on one colour (the other held)          | pins                                  |
 |--------------------------------|-----------------------------------------|---------------------------------------|
-| ``ramsey_even_2016ns`` (8064)  | sx, wait t, RZ(π/2), sx; others in |0⟩  | detuning δ: P(1) = ½(1 + sin 2πδt·D)  |
+| ``ramsey_even_2016ns`` (8064)  | sx, wait t, RZ(π/2), sx; others in |0⟩  | detuning δ: P(1) = ½(1 − sin 2πδt·D)  |
 | ``cramsey_even_2016ns`` (…)    | the same, the others in |1⟩ first        | ZZ ξ of each coupler: δ → δ + Σξ       |
-| ``echo_even``                  | sx, t/2, x, t/2, sx: frame refocused     | relaxation: P(1) = ½(1 + D)           |
+| ``echo_even``                  | sx, t/2, x, t/2, sx: frame refocused     | relaxation: P(1) = ½(1 − D)           |
 | ``sx_5``, ``sx_21``            | N sx on every qubit, barriers between    | over-rotation ε: P(1) = ½(1 + sin Nε) |
 | ``readout_alternating_0/1``    | |0101…⟩, |1010…⟩ (with |0…0⟩, |1…1⟩)     | correlated readout of each pair       |
 
-D = e^(−t/T2) is the decay over the wait.
+D = e^(−t/T2) is the decay over the wait (sx·x·sx is the identity up to phase: the echo ends in |0⟩).
 The barriers keep the transpiler from merging the sx gates and the scheduler from moving gates across a wait;
 N ≡ 1 mod 4 ends each qubit on the equator, where the slope in ε is largest.
 
@@ -21,11 +21,13 @@ Waits and depths (their first-order sensitivities, the slopes above, where the s
 - Ramsey waits ``SHORT_WAIT_NS`` = 2 µs: a phase 2πδt stays within ±π/2 for |δ| < 1/(4t) = 125 kHz, beyond the
   ±100 kHz a fit searches, so the short wait says which fringe; the long wait (4× that, at most T2/2 of the
   colour's qubits, T2 from the calibration) sharpens it 4×.
-- Echo wait 0.8·T2 (median of the colour's qubits): the information on a factor k on 1/T2 in P = ½(1 + e^{−kt/T2}),
+- Echo wait 0.8·T2 (median of the colour's qubits): the information on a factor k on 1/T2 in P = ½(1 − e^{−kt/T2}),
   ∝ x²/(e^{2x} − 1) with x = t/T2, is largest at x = 1 − e^{−2x}, x ≈ 0.80.
 - Amplification N = 5 and 21: N·ε stays within ±π/2 for |ε| < 0.31 rad (the ±0.3 rad searched) at N = 5, and the
   slope is 21× one gate's at N = 21 (|ε| < 0.075 rad on that fringe).
 
+T2 is the one the derivation uses (``checks.effective_t2``: capped at 2·T1, 2·T1 when not reported); a qubit
+with neither T1 nor T2 counts as never decaying (the long wait is 4 short ones, the echo ``UNKNOWN_T2_NS``).
 Waits are whole multiples of ``WAIT_GRANULARITY_NS`` (16 samples of 2/9 ns, IBM's delay alignment). Whether the
 plan pins every parameter at a number of shots is checked with the Fisher information of the plan's own
 distributions (``planning.FitPlan.precision``).
@@ -39,6 +41,7 @@ from collections.abc import Sequence
 
 from qiskit import QuantumCircuit
 
+from noise_core.calibration.checks import effective_t2, usable_value
 from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.simulation.circuits import LibraryCircuit, basis_state
 
@@ -50,6 +53,8 @@ ECHO_WAIT_PER_T2 = 0.8
 """The echo's total wait in units of the colour's median T2 (module docstring)."""
 AMPLIFIED_SX = (5, 21)
 """Numbers of sx in the amplification circuits (≡ 1 mod 4: the state ends on the equator)."""
+UNKNOWN_T2_NS = 100_000.0
+"""The T2 the echo wait assumes when no qubit of a colour has T1 or T2 (a typical transmon's, 100 µs)."""
 WAIT_GRANULARITY_NS = 32
 """Waits are multiples of this: 16 samples of 2/9 ns, the alignment IBM devices require of a delay."""
 
@@ -65,9 +70,10 @@ def characterization_circuits(
         if not probed:
             continue
         held = [position for position in range(width) if position not in probed]
-        t2 = [calibration.t2(qubits[position]) * 1e9 for position in probed]
+        t2 = [_t2_ns(calibration, qubits[position]) for position in probed]
         short = SHORT_WAIT_NS
-        long = max(short, _aligned(min(LONG_WAIT_FACTOR * short, min(t2) / 2)))
+        known = [value for value in t2 if value is not None]
+        long = max(short, _aligned(min([LONG_WAIT_FACTOR * short, *(value / 2 for value in known)])))
         on = [qubits[p] for p in probed]
         for wait in dict.fromkeys((short, long)):
             planned.append(
@@ -85,7 +91,8 @@ def characterization_circuits(
                         f"Ramsey on qubits {on} ({wait} ns), the others in |1⟩: ZZ of each coupler",
                     )
                 )
-        echo = _aligned(ECHO_WAIT_PER_T2 * statistics.median(t2), granularity=2 * WAIT_GRANULARITY_NS)
+        typical = statistics.median(known) if known else UNKNOWN_T2_NS
+        echo = _aligned(ECHO_WAIT_PER_T2 * typical, granularity=2 * WAIT_GRANULARITY_NS)
         planned.append((f"echo_{colour}", _echo(width, probed, echo), f"Hahn echo on qubits {on} ({echo} ns): T2"))
     for repetitions in AMPLIFIED_SX:
         planned.append(
@@ -102,6 +109,13 @@ def characterization_circuits(
                 )
             )
     return planned
+
+
+def _t2_ns(calibration: BackendCalibration, qubit: int) -> float | None:
+    """The qubit's T2 in ns as the derivation takes it (``effective_t2``), or None when it never decays."""
+    properties = calibration.qubit_property(qubit)
+    t2 = effective_t2(usable_value(properties, "T1"), usable_value(properties, "T2"))
+    return None if t2 is None else t2 * 1e9
 
 
 def _aligned(nanoseconds: float, granularity: int = WAIT_GRANULARITY_NS) -> int:

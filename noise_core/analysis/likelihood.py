@@ -58,7 +58,7 @@ def maximize(
     width = np.array([ranges[index] if exact else 1.0 for index in free])
     # Per shot in units of the ranges (curvature ~ range²/(SE²·shots), order 1); in nats in units of standard
     # errors (curvature ~ 1): per shot there, one step's gain would be under ftol and the search would stop at once.
-    shots = float(sum(n.sum() for n in counts)) if scales is None else 1.0
+    shots = float(sum(n.sum() for n in counts)) if scales is None or not exact else 1.0
 
     def full(x: np.ndarray) -> np.ndarray:
         theta = np.empty(size)

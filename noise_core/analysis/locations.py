@@ -77,11 +77,6 @@ class LocalParameter:
     upper: float
 
     @property
-    def physics(self) -> str:
-        """The kind of physics it belongs to (``KINDS``)."""
-        return KINDS[self.kind]
-
-    @property
     def simulated(self) -> bool:
         """False for readout (correlated too): it changes no channel inside the circuit."""
         return not self.kind.startswith("readout")
@@ -106,7 +101,8 @@ def is_parameter_name(name: object) -> bool:
 
 
 def parse_parameter(name: str, spec: NoiseSpec, max_factor: float) -> LocalParameter:
-    """The parameter ``name`` (module table) on ``spec``, or ``FitError`` saying what a valid name looks like."""
+    """The parameter ``name`` (module table) on ``spec``, or ``FitError`` saying what a valid name looks like. Its
+    name is written with the qubits in ascending order (``zz[5,4]`` is ``zz[4,5]``), as ``candidate_names`` does."""
     match = NAME.match(name) if isinstance(name, str) else None
     kind = match["kind"] if match else None
     if match is None or kind not in KINDS:
@@ -119,7 +115,9 @@ def parse_parameter(name: str, spec: NoiseSpec, max_factor: float) -> LocalParam
     gate = match["gate"]
     _check_shape(name, kind, gate, qubits, on)
     low, upper = _range(kind, gate, qubits, spec, max_factor, name)
-    return LocalParameter(name, kind, gate, tuple(sorted(qubits)), on, low, upper)
+    located = ",".join(map(str, sorted(qubits)))
+    canonical = f"{kind}[{f'{gate}:' if gate else ''}{located}{'' if on is None else f'@{on}'}]"
+    return LocalParameter(canonical, kind, gate, tuple(sorted(qubits)), on, low, upper)
 
 
 def candidate_names(
@@ -376,16 +374,21 @@ def _write_readoutcorr(document: Document, parameter: LocalParameter, value: flo
     """The pair's joint assignment M·F_c: M its group's matrix (else the per-qubit matrices' product), then the
     recorded bits both flipped with probability c, F_c = (1 − c)·I + c·X⊗X (row = prepared, column = recorded).
 
-    The simplest correlation: it leaves P(ab|ab) − P(flip both) as the only change to the tensored model, so one
-    number per coupler says how far the pair's readout is from independent (``spec.correlated``).
+    A common-mode flip: the pair's two bits are wrong together with probability c beyond what their own errors give.
+    It also moves each qubit's own flip rate p to p + c(1 − 2p), so it is fitted beside readout01/readout10, and
+    with the alternating basis states the two are told apart (``characterization``). At c = 0 a pair without a
+    group keeps its per-qubit readout; a group made here replaces the pair's per-qubit entries (``spec.correlated``).
     """
     pair = list(parameter.qubits)
-    current = NoiseSpec.model_validate(document)
     group = next((g for g in document["correlated_readout_errors"] if sorted(g["qubits"]) == pair), None)
     if group is None:
+        if value == 0.0:
+            return
+        current = NoiseSpec.model_validate(document)
         first, second = (assignment_matrix(current, qubit) for qubit in pair)
         group = {"qubits": pair, "assignment_probabilities": np.kron(second, first).tolist()}
         document["correlated_readout_errors"].append(group)
+        document["local_readout_errors"] = [e for e in document["local_readout_errors"] if e["qubit"] not in pair]
     flip = (1.0 - value) * np.eye(4) + value * np.eye(4)[::-1]
     group["assignment_probabilities"] = (np.asarray(group["assignment_probabilities"]) @ flip).tolist()
 

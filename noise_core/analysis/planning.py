@@ -25,6 +25,7 @@ from qiskit import qasm2, qasm3
 
 from noise_core.analysis.characterization import characterization_circuits
 from noise_core.analysis.counts import COUNTS_FORMAT, COUNTS_VERSION, load_counts
+from noise_core.analysis.fit import MAX_LOCAL_PARAMETERS
 from noise_core.analysis.likelihood import fisher_information
 from noise_core.analysis.local_model import LocalModel
 from noise_core.analysis.selection import identifiable
@@ -35,6 +36,8 @@ from noise_core.simulation.references import library_circuit
 from noise_core.simulation.simulate import simulate
 from noise_core.spec.models import NoiseSpec
 
+AIMED_AT = ("detuning[", "zz[", "overrotation[sx:", "relaxation[", "readout")
+"""Name prefixes of the parameters the characterization circuits pin (``characterization``)."""
 MAX_PLANNED_QUBITS = 8
 """Widest plan: a fit computes each circuit's distribution exactly (2ⁿ outcomes, a 4ⁿ density matrix)."""
 
@@ -127,18 +130,20 @@ class FitPlan:
     ) -> pd.DataFrame:
         """How well ``shots`` of each circuit would pin each parameter if ``spec`` were the device: the standard error
         √(I⁻¹)ᵢᵢ from the Fisher information I of the plan's exact distributions under ``spec``, all parameters
-        fitted together (``parameters``; default every one the plan meets). Rows by name: ``unit``,
-        ``standard_error`` and ``identified`` (``selection.identifiable``: False where the information does not see
-        it apart from the others; the standard errors are of the identified ones fitted together)."""
+        fitted together (``parameters``; default those the characterization circuits aim at, ``AIMED_AT``, that the
+        plan meets; at most ``MAX_LOCAL_PARAMETERS``, each costs two sweeps of the plan). Rows by name: ``unit``,
+        ``standard_error`` and ``identified`` (False where the information does not see it apart from the others,
+        ``selection.identifiable``, or where ±1.96 standard errors would span its whole search range; the standard
+        errors are of the parameters the information sees, fitted together)."""
         data = load_counts(self.simulated_counts(spec, calibration=calibration, shots=shots))
         probe = LocalModel(spec, data, calibration=calibration, parameters=())
-        model = LocalModel(
-            spec,
-            data,
-            calibration=calibration,
-            parameters=list(parameters) or probe.candidates(),
-            circuits=probe.circuits,
-        )
+        names = list(parameters) or [name for name in probe.candidates() if name.startswith(AIMED_AT)]
+        if len(names) > MAX_LOCAL_PARAMETERS:
+            raise FitError(
+                f"the precision of at most {MAX_LOCAL_PARAMETERS} parameters at once; this plan meets {len(names)}: "
+                "name the ones to check"
+            )
+        model = LocalModel(spec, data, calibration=calibration, parameters=names, circuits=probe.circuits)
         information = fisher_information(model, model.start())
         widths = np.array([high - low for low, high in model.bounds])
         identified = np.array(identifiable(model.names, information, widths), dtype=bool)
@@ -146,6 +151,7 @@ class FitPlan:
         if identified.any():
             covariance = np.linalg.pinv(information[np.ix_(identified, identified)])
             errors[identified] = np.sqrt(np.maximum(np.diag(covariance), 0.0))
+        identified &= 2 * 1.96 * errors < widths  # a 95 % interval narrower than the whole search range
         return pd.DataFrame(
             {"unit": [p.unit for p in model.factors], "standard_error": errors, "identified": identified},
             index=pd.Index(model.names, name="parameter"),
@@ -203,11 +209,10 @@ def plan_fit_circuits(
     )
     try:
         circuits = tuple(PlannedCircuit(name, ref, library_circuit(ref), purpose) for name, ref, purpose in planned)
+        extra = characterization_circuits(calibration, qubits) if characterization else []
     except NoiseStudioError as error:
         raise FitError(f"cannot plan these circuits: {error}") from None
-    if characterization:
-        extra = characterization_circuits(calibration, qubits)
-        circuits += tuple(PlannedCircuit(name, None, circuit, purpose) for name, circuit, purpose in extra)
+    circuits += tuple(PlannedCircuit(name, None, circuit, purpose) for name, circuit, purpose in extra)
     return FitPlan(calibration.backend_name, qubits, circuits, _path_notes(calibration, qubits))
 
 

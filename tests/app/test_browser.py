@@ -306,6 +306,7 @@ def test_a_characterization_plan_fitted_per_location_shows_the_held_out_check_an
     page.screenshot(path=str(ARTIFACTS / "fit_local.png"), full_page=True)
     estimate_map.scroll_into_view_if_needed()
     page.get_by_test_id("stButtonGroup").get_by_text("zz", exact=True).click()
+    page.get_by_text("zz: fitted vs calibrated").wait_for(timeout=30_000)
     wait_until_idle(page)
     estimate_map.screenshot(path=str(ARTIFACTS / "fit_local_map.png"))
 

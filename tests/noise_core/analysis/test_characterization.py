@@ -52,6 +52,19 @@ def test_the_characterization_circuits_wait_in_aligned_steps_and_end_on_the_equa
     assert all(n % 4 == 1 for n in AMPLIFIED_SX)
 
 
+def test_a_qubit_without_t2_waits_as_the_derivation_takes_it_and_one_without_either_never_decays() -> None:
+    calibration, _spec, _truth = device()
+    document = calibration.to_dict()
+    for qubit, dropped in ((1, {"T2"}), (3, {"T1", "T2"})):
+        document["qubits"][qubit] = [p for p in document["qubits"][qubit] if p["name"] not in dropped]
+    names = [
+        item.name for item in plan_fit_circuits(load_calibration(document), QUBITS, characterization=True).circuits
+    ]
+    t1 = calibration.t1(1) * 1e9  # qubit 1's T2 is taken as 2·T1; qubit 3's as infinite
+    long_wait = next(n for n in names if n.startswith("ramsey_even_") and n != "ramsey_even_2016ns")
+    assert int(long_wait.removeprefix("ramsey_even_").removesuffix("ns")) == min(8064, 32 * int(t1 // 32))
+
+
 def test_the_template_and_the_zip_carry_openqasm_3_that_loads_and_runs_as_written() -> None:
     calibration, spec, truth = device()
     plan = plan_fit_circuits(calibration, QUBITS, characterization=True)

@@ -166,18 +166,21 @@ def test_parameters_set_their_location_and_read_back() -> None:
 
 
 def test_correlated_readout_flips_both_recorded_bits_on_top_of_each_qubits_own_readout() -> None:
-    calibration, spec = device()
-    flip = 0.03
-    truth = truth_spec({"readoutcorr[1,2]": flip})
+    calibration, _spec = device()
+    flip, p1, p2 = 0.03, 0.02, 0.08  # qubit 1 is clbit 0 (a label's last character), qubit 2 clbit 1
+    truth = truth_spec({"readout01[1]": p1, "readout01[2]": p2, "readoutcorr[2,1]": flip})
     (group,) = truth.correlated_readout_errors
-    assert group.qubits == [1, 2]
-    p1, p2 = (parse_parameter(f"readout01[{q}]", spec, 5.0).value_in(spec) for q in (1, 2))
+    assert group.qubits == [1, 2] and {e.qubit for e in truth.local_readout_errors} == {0, 3, 4}  # 1, 2 in the group
     result = simulate(CIRCUITS["ground"], truth, calibration=calibration, initial_layout=QUBITS, shots=8, seed=0)
-    assert result.noisy_probabilities is not None
-    # no gates, so prepared 00; recorded 11 by both qubits' own flips (then no joint flip) or by the joint one
-    both = (1 - flip) * p1 * p2 + flip * (1 - p1) * (1 - p2)
-    assert result.noisy_probabilities["11"] == pytest.approx(both, abs=1e-12)
-    assert parse_parameter("readoutcorr[1,2]", truth, 5.0).value_in(truth) == 0.0  # a start, not a read-back
+    shown = result.noisy_probabilities
+    assert shown is not None
+    # no gates, so prepared 00: each record by the qubits' own flips, or its complement's then the joint flip
+    own = {"00": (1 - p2) * (1 - p1), "01": (1 - p2) * p1, "10": p2 * (1 - p1), "11": p2 * p1}
+    for label, probability in own.items():
+        complement = format(int(label, 2) ^ 3, "02b")
+        assert shown[label] == pytest.approx((1 - flip) * probability + flip * own[complement], abs=1e-12), label
+    assert parse_parameter("readoutcorr[2,1]", truth, 5.0).name == "readoutcorr[1,2]"
+    assert truth_spec({"readoutcorr[1,2]": 0.0}).correlated_readout_errors == []  # no correlation, no group
 
 
 def test_a_fit_mixing_global_factors_and_locations_is_refused() -> None:

@@ -187,8 +187,7 @@ def _model(
             spec, data, calibration=calibration, parameters=chosen.parameters, max_factor=max_factor,
             circuits=probe.circuits,
         )  # fmt: skip
-        count = len(CrossValidation(spec, data, tuple(probe.circuits), calibration, max_factor, seed).folds())
-        return model, chosen.support, HeldOut(chosen.baseline, chosen.score, count, selected_here=True)
+        return model, chosen.support, HeldOut(chosen.baseline, chosen.score, chosen.folds, selected_here=True)
     unknown = [name for name in listed if name not in (*FITTABLE, AUTO) and not is_parameter_name(name)]
     if unknown:
         raise FitError(

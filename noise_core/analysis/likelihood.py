@@ -111,8 +111,9 @@ def profile_interval(
 
     Each end is bracketed outwards from the estimate, 2, 4, 8… ``scales[index]`` (a standard error) at a time up
     to the bound, then found with Brent's method to a thousandth of that scale: a quadratic profile crosses near
-    1.96 standard errors, so a few profile points suffice, and the crossing found is the one nearest the estimate
-    (a periodic parameter's far fringe is not mistaken for it). Without ``scales`` the first step is the bound.
+    1.96 standard errors, so a few profile points suffice, and the crossing found lies in the first bracket that
+    shows one, near the estimate (a periodic parameter's far fringe is not taken for the interval's end). Without
+    ``scales`` the first step is the bound.
     """
 
     previous = [theta]

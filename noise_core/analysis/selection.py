@@ -64,6 +64,8 @@ class Selection:
     """Held-out negative log-likelihood of the model as given (every fold, nats)."""
     score: float
     """Held-out negative log-likelihood of the parameters kept (nats; chosen on these folds, so optimistic)."""
+    folds: int
+    """How many folds the circuits were dealt into."""
 
 
 def choose_parameters(
@@ -92,7 +94,7 @@ def choose_parameters(
         (families if ok else hidden).setdefault(family_of(name), []).append(name)
     kept, tried, baseline, reached = stepwise_selection(families, folds.score)
     chosen = tuple(name for family in kept for name in families[family])
-    return Selection(chosen, support_table(families, hidden, kept, tried), baseline, reached)
+    return Selection(chosen, support_table(families, hidden, kept, tried), baseline, reached, len(folds.folds()))
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from functools import cache
 
 import pytest
 
+from harness.local_coverage import local_coverage
 from noise_core import derive_noise_spec, load_calibration, load_counts, plan_fit_circuits
 from noise_core.analysis.characterization import AMPLIFIED_SX, WAIT_GRANULARITY_NS
 from noise_core.analysis.factor_model import measured_circuit
@@ -107,3 +108,12 @@ def test_correlated_readout_on_couplers_that_share_a_qubit_is_refused() -> None:
     plan = plan_fit_circuits(calibration, QUBITS, characterization=True)
     with pytest.raises(FitError, match=r"readoutcorr\[1,2\] and readoutcorr\[2,3\] share qubit 2"):
         plan.precision(truth, calibration=calibration, parameters=["readoutcorr[1,2]", "readoutcorr[2,3]"])
+
+
+@pytest.mark.slow
+def test_intervals_from_a_characterization_plan_hold_the_true_values_at_their_stated_rate() -> None:
+    """20 of the draws of ``bench_fit_local.py --coverage 100`` (92–97 of 100 per parameter): each parameter's 95 %
+    profile intervals hold its true value in at least 17 (a binomial(20, 0.95) falls below 17 with probability
+    1.6 %). 68 % intervals passed off as 95 % fail it (14 and 13 of 20 for detuning and over-rotation)."""
+    study = local_coverage(20)
+    assert all(count >= 17 for count in study.covered.values()), study.covered

@@ -150,10 +150,10 @@ def one_set(name: str, calibration: BackendCalibration, train: MeasuredCounts, t
         distances = [tvd(p, f) for p, f in zip(probabilities, frequencies, strict=True)]
         explained = [(i - d) / (i - fl) for i, d, fl in zip(ideal, distances, floors, strict=True) if i > fl]
         print(
-            f"{model:<10}{statistics.median(distances):>12.4f}{statistics.median(explained):>10.0%}{nll[model]:>12.1f}"
+            f"{model:<10}{statistics.median(distances):>12.4f}{statistics.median(explained):>10.1%}{nll[model]:>12.1f}"
         )
     print(f"{'floor':<10}{statistics.median(floors):>12.4f}")
-    print(f"held-out NLL cut by the fit: {1 - nll['fitted'] / nll['derived']:+.0%}")
+    print(f"held-out NLL cut by the fit: {1 - nll['fitted'] / nll['derived']:+.1%}")
 
 
 def main() -> None:

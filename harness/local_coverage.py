@@ -28,7 +28,7 @@ TRUTH = {
     "zz[1,2]": 50.0,
     "overrotation[sx:1]": 0.02,
     "readout01[2]": 0.05,
-    "readoutcorr[1,2]": 0.02,
+    "readoutcorr[1,2]": 0.008,
 }
 SHOTS = 4000
 

@@ -75,14 +75,16 @@ def maximize(
         value, gradient = model.log_likelihood_and_gradient(full(x), counts)
         return -value / shots, -gradient[free] * width / shots
 
+    fresh = starts is None
     starts = model.starts(counts) if starts is None else starts
     if not free:
         theta = full(np.empty(0))
         return theta, model.log_likelihood(theta, counts)
     limits = [model.bounds[index] for index in free]
     bounds = [((a - b) / w, (c - b) / w) for (a, c), b, w in zip(limits, low, width, strict=True)] if exact else limits
-    results = [
-        optimize.minimize(
+
+    def climb(start: np.ndarray) -> optimize.OptimizeResult:
+        return optimize.minimize(
             objective_and_gradient if exact else objective,
             (np.asarray(start)[free] - low) / width,
             method="L-BFGS-B",
@@ -90,9 +92,13 @@ def maximize(
             bounds=bounds,
             options=LOCAL_OPTIONS if exact else FACTOR_OPTIONS,
         )
-        for start in starts
-    ]
-    best = min(results, key=lambda result: result.fun)
+
+    best = min((climb(start) for start in starts), key=lambda result: result.fun)
+    if fresh and exact and fixed is None:  # a fit from scratch: look for a better fringe from where it ended
+        assert isinstance(model, LocalModel)
+        moved = model.rescanned(full(best.x), counts)
+        if moved is not None:
+            best = min(best, climb(moved), key=lambda result: result.fun)
     return full(best.x), -best.fun * shots
 
 

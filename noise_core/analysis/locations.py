@@ -11,7 +11,7 @@
 | ``zphase[cz:4,5@5]``    | local phase error φ on qubit 5 after cz on coupler 4–5: RZ(φ)                    | rad  |
 | ``detuning[5]``         | frame offset δ of qubit 5 during waits: RZ(2π·δ·t)                               | kHz  |
 | ``zz[4,5]``             | static ZZ coupling ξ of the pair (``spec.crosstalk``)                            | kHz  |
-| ``readoutcorr[4,5]``    | probability c that the pair's two recorded bits flip together (``_write_readoutcorr``) | — |
+| ``readoutcorr[4,5]``    | common-mode flip c of the pair's two bits, own rates kept (``readout_parameters``) | —    |
 
 Factors are 1 at the calibrated model; the others are values, starting from the spec's (0 where it has none).
 Each kind is grouped for model selection (``KINDS``). A parameter sets the *location's* value wherever a
@@ -26,12 +26,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
+from noise_core.analysis.readout_parameters import (
+    READOUT_RANGE,
+    common_mode_limit,
+    flip_rate,
+    pair_is_ungrouped,
+    set_common_mode,
+    set_flip_rate,
+)
 from noise_core.errors import FitError
 from noise_core.spec.coherent import coherent_axis
 from noise_core.spec.models import NoiseSpec
-from noise_core.spec.readout import assignment_matrix, readout_group
+from noise_core.spec.readout import readout_group
 
 Document = dict[str, Any]
 """A spec as ``model_dump(mode="json")``: what parameters edit before one validation."""
@@ -42,8 +48,6 @@ DETUNING_RANGE_KHZ = 100.0
 """Detuning searched in ±100 kHz: a few µs of waits turn by under a cycle."""
 ZZ_RANGE_KHZ = 300.0
 """ZZ searched in ±300 kHz: fixed-frequency transmon pairs show 1–100 kHz."""
-READOUT_RANGE = 0.5
-"""A readout flip probability is searched in [0, 0.5]: above that the qubit's labels are swapped."""
 
 KINDS: dict[str, str] = {
     "readout01": "readout",
@@ -152,7 +156,7 @@ def candidate_names(
     names += [f"zz[{a},{b}]" for a, b in pairs if {a, b} <= active]
     grouped: set[int] = set()
     for a, b in pairs:  # a matching: a qubit is read out in one group (the first coupler, in order, that has it)
-        if {a, b} <= read and not {a, b} & grouped and _pair_group_free(spec, (a, b)):
+        if {a, b} <= read and not {a, b} & grouped and pair_is_ungrouped(spec, (a, b)) and _correlates(spec, (a, b)):
             names.append(f"readoutcorr[{a},{b}]")
             grouped |= {a, b}
     return list(dict.fromkeys(names))
@@ -222,9 +226,11 @@ def _range(
             raise FitError(f"parameter {name!r}: the model has no relaxation of qubit {qubits[0]}")
         return 0.0, max_factor
     if kind == "readoutcorr":
-        if not _pair_group_free(spec, qubits):
-            raise FitError(f"parameter {name!r}: a qubit of the pair is read out in a group with another qubit")
-        return 0.0, READOUT_RANGE
+        if not pair_is_ungrouped(spec, qubits) or not _correlates(spec, qubits):
+            raise FitError(
+                f"parameter {name!r}: the pair needs its own readout, each flip rate above 0 (no correlated group yet)"
+            )
+        return 0.0, min(common_mode_limit(spec, qubits), READOUT_RANGE)
     if kind.startswith("readout"):
         if readout_group(spec, qubits[0]) is not None:
             raise FitError(f"parameter {name!r}: qubit {qubits[0]} is read out in a correlated group")
@@ -243,10 +249,9 @@ def _depolarizing(spec: NoiseSpec | Document, gate: str, qubits: Iterable[int]) 
     ]
 
 
-def _pair_group_free(spec: NoiseSpec, pair: tuple[int, ...]) -> bool:
-    """True when neither qubit is in a correlated group other than the pair's own."""
-    groups = [readout_group(spec, qubit) for qubit in pair]
-    return all(group is None or sorted(group.qubits) == sorted(pair) for group in groups)
+def _correlates(spec: NoiseSpec, pair: tuple[int, ...]) -> bool:
+    """True when the pair's readout leaves room for a common-mode flip (each flip rate above 0)."""
+    return common_mode_limit(spec, pair) > 0.0
 
 
 def _relaxes(spec: NoiseSpec, qubit: int) -> bool:
@@ -263,11 +268,7 @@ def _read_factor(_spec: NoiseSpec, _parameter: LocalParameter) -> float:
 
 
 def _read_readout(spec: NoiseSpec, parameter: LocalParameter) -> float:
-    entry = next((e for e in spec.local_readout_errors if e.qubit == parameter.qubits[0]), None)
-    matrix = entry.assignment_probabilities if entry else spec.readout_assignment_probabilities
-    if matrix is None:
-        return spec.readout_bit_flip_probability or 0.0
-    return float(matrix[0][1] if parameter.kind == "readout01" else matrix[1][0])
+    return flip_rate(spec, parameter.qubits[0], 0 if parameter.kind == "readout01" else 1)
 
 
 def _read_zero(_spec: NoiseSpec, _parameter: LocalParameter) -> float:
@@ -316,16 +317,7 @@ def _write_relaxation(document: Document, parameter: LocalParameter, value: floa
 
 
 def _write_readout(document: Document, parameter: LocalParameter, value: float) -> None:
-    qubit = parameter.qubits[0]
-    entry = next((e for e in document["local_readout_errors"] if e["qubit"] == qubit), None)
-    if entry is None:
-        current = NoiseSpec.model_validate(document)
-        flip01 = _read_readout(current, LocalParameter("", "readout01", None, (qubit,), None, 0.0, 1.0))
-        flip10 = _read_readout(current, LocalParameter("", "readout10", None, (qubit,), None, 0.0, 1.0))
-        entry = {"qubit": qubit, "assignment_probabilities": [[1 - flip01, flip01], [flip10, 1 - flip10]]}
-        document["local_readout_errors"].append(entry)
-    row = 0 if parameter.kind == "readout01" else 1
-    entry["assignment_probabilities"][row] = [1.0 - value, value] if row == 0 else [value, 1.0 - value]
+    set_flip_rate(document, parameter.qubits[0], 0 if parameter.kind == "readout01" else 1, value)
 
 
 def _write_coherent(document: Document, parameter: LocalParameter, value: float) -> None:
@@ -371,26 +363,7 @@ def _write_zz(document: Document, parameter: LocalParameter, value: float) -> No
 
 
 def _write_readoutcorr(document: Document, parameter: LocalParameter, value: float) -> None:
-    """The pair's joint assignment M·F_c: M its group's matrix (else the per-qubit matrices' product), then the
-    recorded bits both flipped with probability c, F_c = (1 − c)·I + c·X⊗X (row = prepared, column = recorded).
-
-    A common-mode flip: the pair's two bits are wrong together with probability c beyond what their own errors give.
-    It also moves each qubit's own flip rate p to p + c(1 − 2p), so it is fitted beside readout01/readout10, and
-    with the alternating basis states the two are told apart (``characterization``). At c = 0 a pair without a
-    group keeps its per-qubit readout; a group made here replaces the pair's per-qubit entries (``spec.correlated``).
-    """
-    pair = list(parameter.qubits)
-    group = next((g for g in document["correlated_readout_errors"] if sorted(g["qubits"]) == pair), None)
-    if group is None:
-        if value == 0.0:
-            return
-        current = NoiseSpec.model_validate(document)
-        first, second = (assignment_matrix(current, qubit) for qubit in pair)
-        group = {"qubits": pair, "assignment_probabilities": np.kron(second, first).tolist()}
-        document["correlated_readout_errors"].append(group)
-        document["local_readout_errors"] = [e for e in document["local_readout_errors"] if e["qubit"] not in pair]
-    flip = (1.0 - value) * np.eye(4) + value * np.eye(4)[::-1]
-    group["assignment_probabilities"] = (np.asarray(group["assignment_probabilities"]) @ flip).tolist()
+    set_common_mode(document, parameter.qubits, value)
 
 
 _READERS: dict[str, Callable[[NoiseSpec, LocalParameter], float]] = {

@@ -34,7 +34,7 @@ TRUTH = {
     "detuning[1]": 40.0,
     "zz[1,2]": 60.0,
     "readout01[2]": 0.08,
-    "readoutcorr[1,2]": 0.03,
+    "readoutcorr[1,2]": 0.008,
 }
 HEAD = 'OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] c; '
 MEASURE = "c[0] = measure q[0]; c[1] = measure q[1];"
@@ -165,21 +165,26 @@ def test_parameters_set_their_location_and_read_back() -> None:
         assert entry.phases is not None and entry.phases[order.index(2)] == 0.03
 
 
-def test_correlated_readout_flips_both_recorded_bits_on_top_of_each_qubits_own_readout() -> None:
+def test_correlated_readout_makes_both_bits_wrong_together_and_keeps_each_qubits_own_rate() -> None:
     calibration, _spec = device()
-    flip, p1, p2 = 0.03, 0.02, 0.08  # qubit 1 is clbit 0 (a label's last character), qubit 2 clbit 1
+    flip, p1, p2 = 0.01, 0.02, 0.08  # qubit 1 is clbit 0 (a label's last character), qubit 2 clbit 1
     truth = truth_spec({"readout01[1]": p1, "readout01[2]": p2, "readoutcorr[2,1]": flip})
     (group,) = truth.correlated_readout_errors
     assert group.qubits == [1, 2] and {e.qubit for e in truth.local_readout_errors} == {0, 3, 4}  # 1, 2 in the group
     result = simulate(CIRCUITS["ground"], truth, calibration=calibration, initial_layout=QUBITS, shots=8, seed=0)
     shown = result.noisy_probabilities
     assert shown is not None
-    # no gates, so prepared 00: each record by the qubits' own flips, or its complement's then the joint flip
-    own = {"00": (1 - p2) * (1 - p1), "01": (1 - p2) * p1, "10": p2 * (1 - p1), "11": p2 * p1}
-    for label, probability in own.items():
-        complement = format(int(label, 2) ^ 3, "02b")
-        assert shown[label] == pytest.approx((1 - flip) * probability + flip * own[complement], abs=1e-12), label
-    assert parse_parameter("readoutcorr[2,1]", truth, 5.0).name == "readoutcorr[1,2]"
+    # no gates, so prepared 00; each qubit alone is wrong exactly as often as its own rate says
+    assert shown["01"] + shown["11"] == pytest.approx(p1, abs=1e-12)
+    assert shown["10"] + shown["11"] == pytest.approx(p2, abs=1e-12)
+    # both wrong: by the lowered own rates (p − c)/(1 − 2c) and no joint flip, or both right and the joint flip
+    q1, q2 = ((p - flip) / (1 - 2 * flip) for p in (p1, p2))
+    both = (1 - flip) * q1 * q2 + flip * (1 - q1) * (1 - q2)
+    assert shown["11"] == pytest.approx(both, abs=1e-12)
+    assert 0.8 * flip < shown["11"] - p1 * p2 < flip  # c·(1 − 2(q₁ + q₂) + …) more often than independent errors
+    assert parse_parameter("readoutcorr[2,1]", device()[1], 5.0).name == "readoutcorr[1,2]"
+    with pytest.raises(FitError, match="no correlated group yet"):
+        parse_parameter("readoutcorr[1,2]", truth, 5.0)  # the pair is in a group already
     assert truth_spec({"readoutcorr[1,2]": 0.0}).correlated_readout_errors == []  # no correlation, no group
 
 

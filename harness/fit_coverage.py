@@ -10,6 +10,7 @@ repetition. Each repetition is fitted (maximum likelihood and profile-likelihood
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,8 +18,10 @@ from pathlib import Path
 import numpy as np
 
 from noise_core import derive_noise_spec, load_calibration, load_counts, plan_fit_circuits, scale_noise, simulate
-from noise_core.analysis.factor_model import FactorModel
+from noise_core.analysis.factor_model import FactorModel, MeasuredCircuit
 from noise_core.analysis.likelihood import maximize, profile_interval
+from noise_core.calibration import BackendCalibration
+from noise_core.spec.models import NoiseSpec
 from presets import SNAPSHOT_DIR
 
 TRUTH = {"gate": 1.8, "readout": 1.3}
@@ -44,14 +47,21 @@ def study_model() -> tuple[FactorModel, list[np.ndarray]]:
     truth = scale_noise(spec, **TRUTH)
     data = load_counts(plan.simulated_counts(truth, calibration=calibration, shots=4000, seed=0))
     model = FactorModel(spec, data, calibration=calibration, parameters=tuple(TRUTH))
+    return model, true_probabilities(model.circuits, truth, calibration, QUBITS)
+
+
+def true_probabilities(
+    circuits: Sequence[MeasuredCircuit], truth: NoiseSpec, calibration: BackendCalibration, qubits: Sequence[int]
+) -> list[np.ndarray]:
+    """Each circuit's exact outcome probabilities under ``truth`` on ``qubits``, over the fit's outcome index, from
+    ``simulate`` (Aer's NoiseModel path, independent of the fit's own)."""
     probabilities = []
-    for circuit in model.circuits:
-        result = simulate(
-            circuit.counts.circuit, truth, calibration=calibration, initial_layout=list(QUBITS), shots=16, seed=0
-        )
+    for circuit in circuits:
+        result = simulate(circuit.counts.circuit, truth, calibration=calibration, initial_layout=list(qubits),
+                          shots=16, seed=0)  # fmt: skip
         assert result.noisy_probabilities is not None
         probabilities.append(result.noisy_probabilities.reindex(circuit.labels, fill_value=0.0).to_numpy())
-    return model, probabilities
+    return probabilities
 
 
 def coverage_study(repetitions: int, *, shots: int = 4000, seed: int = 2026) -> CoverageStudy:

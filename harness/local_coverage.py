@@ -15,7 +15,8 @@ from functools import cache
 
 import numpy as np
 
-from noise_core import derive_noise_spec, load_calibration, load_counts, plan_fit_circuits, simulate
+from harness.fit_coverage import true_probabilities
+from noise_core import derive_noise_spec, load_calibration, load_counts, plan_fit_circuits
 from noise_core.analysis.likelihood import estimate
 from noise_core.analysis.local_model import LocalModel
 from noise_core.analysis.locations import applied, parse_parameter
@@ -51,14 +52,7 @@ def study_model() -> tuple[LocalModel, list[np.ndarray]]:
     plan = plan_fit_circuits(calibration, QUBITS, characterization=True)
     data = load_counts(plan.simulated_counts(truth, calibration=calibration, shots=SHOTS, seed=0))
     model = LocalModel(spec, data, calibration=calibration, parameters=list(TRUTH))
-    probabilities = []
-    for circuit in model.circuits:
-        result = simulate(
-            circuit.counts.circuit, truth, calibration=calibration, initial_layout=list(QUBITS), shots=16, seed=0
-        )
-        assert result.noisy_probabilities is not None
-        probabilities.append(result.noisy_probabilities.reindex(circuit.labels, fill_value=0.0).to_numpy())
-    return model, probabilities
+    return model, true_probabilities(model.circuits, truth, calibration, QUBITS)
 
 
 def local_coverage(repetitions: int, *, seed: int = 2026) -> LocalCoverage:

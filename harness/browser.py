@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).parents[1]
@@ -34,7 +36,7 @@ def streamlit_server(app_dir: Path = ROOT, **environment: str) -> Iterator[str]:
     """``streamlit run app.py`` in ``app_dir`` on a free local port with ``environment`` added; its URL once healthy."""
     port = free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        sys.executable, "-X", "faulthandler", "-m", "streamlit", "run", "app.py", "--server.headless", "true",
         "--server.address", "127.0.0.1", "--server.port", str(port),
         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
@@ -50,10 +52,23 @@ def streamlit_server(app_dir: Path = ROOT, **environment: str) -> Iterator[str]:
                 raise TimeoutError("streamlit did not answer /_stcore/health within 60 s")
             time.sleep(0.3)
         yield url
+    except BaseException:
+        print(_threads_of(server, log), file=sys.stderr)  # shown under the failed test's captured stderr
+        raise
     finally:
         server.terminate()
         server.wait(timeout=20)
         log.close()
+
+
+def _threads_of(server: subprocess.Popen[bytes], log: TextIO) -> str:
+    """Every thread's stack in ``server`` (``faulthandler`` prints them to its log on SIGABRT, which ends it): where a
+    test that failed on a hang was waiting."""
+    server.send_signal(signal.SIGABRT)
+    server.wait(timeout=20)
+    log.flush()
+    text = Path(log.name).read_text(errors="replace")
+    return "the server's threads when the test failed:\n" + text[text.find("Fatal Python error") :][-20_000:]
 
 
 def first_result(page, timeout_s: float = 120) -> None:  # type: ignore[no-untyped-def]

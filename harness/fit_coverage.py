@@ -19,7 +19,7 @@ import numpy as np
 
 from noise_core import derive_noise_spec, load_calibration, load_counts, plan_fit_circuits, scale_noise, simulate
 from noise_core.analysis.factor_model import FactorModel, MeasuredCircuit
-from noise_core.analysis.likelihood import maximize, profile_interval
+from noise_core.analysis.likelihood import fisher_information, maximize, profile_interval
 from noise_core.calibration import BackendCalibration
 from noise_core.spec.models import NoiseSpec
 from presets import SNAPSHOT_DIR
@@ -75,8 +75,9 @@ def coverage_study(repetitions: int, *, shots: int = 4000, seed: int = 2026) -> 
         rng = np.random.default_rng([seed, repetition])
         counts = [rng.multinomial(shots, q / q.sum()).astype(float) for q in probabilities]
         theta, best = maximize(model, counts)
+        information = fisher_information(model, theta)
         for index, name in enumerate(names):
-            low, high, _bounded = profile_interval(model, counts, theta, best, index)
+            low, high, _bounded = profile_interval(model, counts, theta, best, index, information)
             estimates[name][repetition] = theta[index]
             widths[name][repetition] = high - low
             covered[name] += int(low <= TRUTH[name] <= high)

@@ -49,6 +49,8 @@ DEFAULT_DEVICE = preset_source(DEFAULT_PRESET)
 POLL_SECONDS = 0.2
 """How often a waiting session redraws its status line (and can be rerun or stopped)."""
 RESULTS_KEPT = 64
+LOST_TASK_GRACE_SECONDS = 5.0
+"""How long past its limit a session waits for a task the pool should have ended (``_wait``)."""
 HEAVY_WARM_DELAY_SECONDS = 10.0
 """The heavy lane warms up this long after the quick one (``_Pools._warm_heavy_after``)."""
 
@@ -169,13 +171,17 @@ def run_task(
 
 
 def _wait(label: str, future: concurrent.futures.Future[Result], limits: TaskLimits) -> Result:
-    """The future's result, redrawing a status line until it is done; cancels it if the script is interrupted."""
+    """The future's result, redrawing a status line until it is done; cancels it if the script is interrupted, or
+    if the pool has not ended it ``LOST_TASK_GRACE_SECONDS`` after its limit (a task pebble lost track of, when a
+    worker was ended for a cancelled task just as it took the next one: pebble issue #153, open)."""
     started = time.monotonic()
     status = None
     try:
         while not concurrent.futures.wait([future], timeout=POLL_SECONDS).done:
             status = status or st.empty()
             elapsed = time.monotonic() - started
+            if elapsed > limits.seconds + LOST_TASK_GRACE_SECONDS:
+                raise TaskStopped(_time_message(limits))
             status.caption(f":material/hourglass_top: {label}: {elapsed:.0f} s (stops at {limits.seconds:.0f} s)")
         return _outcome(future, limits)
     finally:
@@ -189,13 +195,15 @@ def _outcome(future: concurrent.futures.Future[Result], limits: TaskLimits) -> R
     try:
         return future.result()
     except concurrent.futures.TimeoutError:
-        raise TaskStopped(
-            f"stopped after {limits.seconds:g} s, this server's limit per run; use fewer shots or qubits"
-        ) from None
+        raise TaskStopped(_time_message(limits)) from None
     except ProcessExpired as error:
         if error.exitcode == OUT_OF_MEMORY_EXIT:
             raise TaskStopped(_memory_message(limits)) from None
         raise TaskStopped(f"the worker ended (exit code {error.exitcode}): {_memory_message(limits)}") from None
+
+
+def _time_message(limits: TaskLimits) -> str:
+    return f"stopped after {limits.seconds:g} s, this server's limit per run; use fewer shots or qubits"
 
 
 def _memory_message(limits: TaskLimits) -> str:

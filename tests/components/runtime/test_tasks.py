@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 from collections.abc import Iterator
 
@@ -61,6 +62,18 @@ def test_library_errors_come_back_as_they_are_and_results_are_reused(small_limit
     first = run_task("pid", task_jobs.worker_pid, key=("pid",))
     run_task("sleeping", task_jobs.sleep_then_return, 0.1)
     assert run_task("pid", task_jobs.worker_pid, key=("pid",)) == first
+
+
+def test_a_task_the_pool_never_ends_is_given_up_after_its_limit(
+    small_limits: TaskLimits, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A future that never completes (pebble issue #153: a task taken by a worker being ended) stops the session's
+    wait shortly after the limit, with the time limit's message, and is cancelled."""
+    monkeypatch.setattr(tasks, "LOST_TASK_GRACE_SECONDS", 0.5)
+    lost: concurrent.futures.Future[int] = concurrent.futures.Future()
+    with pytest.raises(TaskStopped, match=r"^stopped after 3 s, this server's limit per run"):
+        tasks._wait("lost", lost, small_limits)
+    assert lost.cancelled()
 
 
 class _Rerun(Exception):

@@ -16,8 +16,9 @@ Printed, as p50/p95 over ``--repeats`` calls after a warm-up:
   (estimated as k + 1 times the reference's p50);
 
 then, once each: the maximum-likelihood fit (``maximize``), the estimate with all 22 profile-likelihood intervals
-(``likelihood.estimate``), the held-out check (3 folds, ``selection.held_out_check``) and ``fit_noise`` end to end
-(all of these and the comparisons). Fits run on one BLAS thread, as ``fit_noise`` runs them.
+(``likelihood.estimate``) here and with the profiles on a pool of ``--workers`` processes, the held-out check
+(3 folds, ``selection.held_out_check``) and ``fit_noise`` end to end (all of these and the comparisons), both on
+the pool. Fits run on one BLAS thread, as ``fit_noise`` runs them.
 
 ``--coverage N``: the coverage study of ``harness/local_coverage.py`` (N seeded draws from known detuning, ZZ, sx
 over-rotation, readout and correlated readout on a characterization plan of ibmq_manila 1–2); exits 1 when a
@@ -27,10 +28,12 @@ parameter's 95 % intervals hold the truth in fewer than 88 % of the draws.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import resource
 import sys
 import time
 import warnings
+from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -69,6 +72,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=default, help="the hw_counts folder (default ../shared/hw_counts)")
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--coverage", type=int, default=0, help="draws of the coverage study (default: none)")
+    parser.add_argument("--workers", type=int, default=2, help="processes of the pool fits use (default 2)")
     arguments = parser.parse_args()
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     warnings.filterwarnings("ignore")
@@ -104,21 +108,32 @@ def main() -> None:
         started = time.perf_counter()
         maximize(model, counts)
         print(f"maximum-likelihood fit: {time.perf_counter() - started:.1f} s")
+        time_estimate(model, counts, None, "here (one process)")
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(arguments.workers, mp_context=context) as pool:
+        with threadpool_limits(limits=1, user_api="blas"):
+            time_estimate(model, counts, pool, f"profiles on {arguments.workers} processes")
+            started = time.perf_counter()
+            folds = CrossValidation(spec, train, tuple(model.circuits), calibration, 5.0, 0, pool)
+            check = held_out_check(folds, PARAMETERS)
+            print(f"held-out check, folds on {arguments.workers} processes: {time.perf_counter() - started:.1f} s; "
+                  f"{check.describe() if check else 'none'}")  # fmt: skip
         started = time.perf_counter()
-        found = estimate(model, counts)
-        bounded = sum(1 for _low, _high, ok in found.intervals if ok)
-        print(f"estimate with {len(PARAMETERS)} profile intervals ({bounded} bounded): "
-              f"{time.perf_counter() - started:.1f} s")  # fmt: skip
-        started = time.perf_counter()
-        folds = CrossValidation(spec, train, tuple(model.circuits), calibration, 5.0, 0)
-        check = held_out_check(folds, PARAMETERS)
-        print(f"held-out check: {time.perf_counter() - started:.1f} s; {check.describe() if check else 'none'}")
-    started = time.perf_counter()
-    fit_noise(spec, train, calibration=calibration, parameters=PARAMETERS)
+        fit_noise(spec, train, calibration=calibration, parameters=PARAMETERS, executor=pool)
     elapsed = time.perf_counter() - started
-    print(f"fit_noise end to end (placement, fit, intervals, held-out check, comparisons): {elapsed:.0f} s")
+    print(f"fit_noise end to end on {arguments.workers} processes (placement, fit, intervals, held-out check, "
+          f"comparisons): {elapsed:.0f} s")  # fmt: skip
     if arguments.coverage:
         report_coverage(arguments.coverage)
+
+
+def time_estimate(model: LocalModel, counts: list[np.ndarray], executor: Executor | None, where: str) -> None:
+    """Time ``likelihood.estimate`` (the fit and every profile interval) with its profiles on ``executor``."""
+    started = time.perf_counter()
+    found = estimate(model, counts, executor)
+    bounded = sum(1 for _low, _high, ok in found.intervals if ok)
+    print(f"estimate with {len(PARAMETERS)} profile intervals ({bounded} bounded), {where}: "
+          f"{time.perf_counter() - started:.1f} s")  # fmt: skip
 
 
 def report_coverage(repetitions: int) -> None:

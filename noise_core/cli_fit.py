@@ -16,9 +16,13 @@ import argparse
 import dataclasses
 import json
 import math
+import multiprocessing
 import re
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from noise_core.analysis.compare import Comparison, compare_counts
 from noise_core.analysis.counts import MeasuredCounts, load_counts
@@ -57,6 +61,12 @@ def add_commands(commands: Any) -> None:
     )
     fit.add_argument("--max-factor", type=float, default=5.0, help="top of each factor's search range (default 5)")
     fit.add_argument("-o", "--output", help="write the fitted spec JSON here")
+    fit.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        help="processes for a per-location fit's profile intervals and held-out folds (default 1: this one)",
+    )
     fit.set_defaults(run=_fit)
 
 
@@ -105,15 +115,17 @@ def _fit(arguments: argparse.Namespace) -> int:
     spec, calibration = model_and_device(arguments.model, arguments.calibration)
     data = _counts(arguments)
     parameters = [item.strip() for item in re.split(r",(?![^\[]*\])", arguments.parameters) if item.strip()]
-    fit = fit_noise(
-        spec,
-        data,
-        calibration=calibration,
-        parameters=parameters,
-        max_factor=arguments.max_factor,
-        seed=arguments.seed,
-        **_draws(arguments),
-    )
+    with _pool(arguments.workers) as executor:
+        fit = fit_noise(
+            spec,
+            data,
+            calibration=calibration,
+            parameters=parameters,
+            max_factor=arguments.max_factor,
+            seed=arguments.seed,
+            executor=executor,
+            **_draws(arguments),
+        )
     if arguments.output:
         Path(arguments.output).write_text(spec_to_json(fit.spec), encoding="utf-8")
     if arguments.json:
@@ -145,7 +157,29 @@ def _fit(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def _draws(arguments: argparse.Namespace) -> dict[str, int]:
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1; got {text}")
+    return value
+
+
+@contextmanager
+def _pool(workers: int) -> Iterator[Executor | None]:
+    """A pool of ``workers`` processes (started by a forkserver: nothing of this process's threads is forked), or
+    None for one."""
+    if workers == 1:
+        yield None
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        yield pool
+
+
+class _Draws(TypedDict, total=False):
+    draws: int
+
+
+def _draws(arguments: argparse.Namespace) -> _Draws:
     """``draws=`` when given on the command line, else each function's own default."""
     return {} if arguments.draws is None else {"draws": arguments.draws}
 

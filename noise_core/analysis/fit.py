@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import numpy as np
@@ -101,6 +102,7 @@ def fit_noise(
     max_factor: float = 5.0,
     seed: int = 0,
     draws: int = 200,
+    executor: Executor | None = None,
 ) -> NoiseFit:
     """Fit ``parameters`` of ``spec`` to ``data``: global factors (gate, readout, relaxation, idle,
     readout_per_qubit), or per-location parameters (``locations``: ``gate[cz:4,5]``, ``zz[4,5]``, …), or
@@ -109,11 +111,12 @@ def fit_noise(
 
     Each factor is searched on [0, min(max_factor, its physical limit)], each value on its kind's range.
     ``seed`` places circuits that name no physical qubits and seeds the bootstrap (``draws`` refits) where χ²
-    asymptotics fail.
+    asymptotics fail. With ``executor`` (a process pool, or Dask's ``Client.get_executor()``), a per-location fit's
+    profile intervals and cross-validation folds run there, one task each.
     """
     check_draws(draws)
     with threadpool_limits(limits=1, user_api="blas"):  # small matrices: BLAS threads only add waiting
-        return _fit(spec, data, calibration, parameters, max_factor, seed, draws)
+        return _fit(spec, data, calibration, parameters, max_factor, seed, draws, executor)
 
 
 def _fit(
@@ -124,10 +127,11 @@ def _fit(
     max_factor: float,
     seed: int,
     draws: int,
+    executor: Executor | None,
 ) -> NoiseFit:
-    model, support, held_out = _model(spec, data, calibration, parameters, max_factor, seed)
+    model, support, held_out = _model(spec, data, calibration, parameters, max_factor, seed, executor)
     counts = [circuit.measured for circuit in model.circuits]
-    found = estimate(model, counts)
+    found = estimate(model, counts, executor)
     theta, information, intervals = found.theta, found.information, found.intervals
     correlations = _correlations(information, model.names)
     estimates = _estimates(model, theta, intervals, correlations, _flat_directions(information))
@@ -174,6 +178,7 @@ def _model(
     parameters: Sequence[str] | str,
     max_factor: float,
     seed: int,
+    executor: Executor | None,
 ) -> tuple[Model, pd.DataFrame | None, HeldOut | None]:
     """The model ``parameters`` name, for "auto" the verdict per kind of physics, and for per-location parameters
     the held-out check (``selection.HeldOut``)."""
@@ -181,7 +186,7 @@ def _model(
     if listed == [AUTO]:
         probe = LocalModel(spec, data, calibration=calibration, parameters=[], max_factor=max_factor, seed=seed)
         chosen = choose_parameters(
-            spec, data, probe.circuits, calibration=calibration, max_factor=max_factor, seed=seed
+            spec, data, probe.circuits, calibration=calibration, max_factor=max_factor, seed=seed, executor=executor
         )
         model = LocalModel(
             spec, data, calibration=calibration, parameters=chosen.parameters, max_factor=max_factor,
@@ -209,7 +214,7 @@ def _model(
             "in groups, or let parameters='auto' choose)"
         )
     model = LocalModel(spec, data, calibration=calibration, parameters=listed, max_factor=max_factor, seed=seed)
-    folds = CrossValidation(spec, data, tuple(model.circuits), calibration, max_factor, seed)
+    folds = CrossValidation(spec, data, tuple(model.circuits), calibration, max_factor, seed, executor)
     return model, None, held_out_check(folds, listed)
 
 

@@ -12,16 +12,20 @@ What ``fit_noise`` and the model selection (``selection``) share, for either kin
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 from scipy import optimize, stats
+from threadpoolctl import threadpool_limits
 
 from noise_core.analysis.factor_model import FactorModel
 from noise_core.analysis.local_model import LocalModel
 from noise_core.errors import FitError
 
+Value = TypeVar("Value")
 Model = FactorModel | LocalModel
 """What a fit maximises: global factors (interpolated) or per-location parameters (exact)."""
 
@@ -310,9 +314,24 @@ class Estimate:
     """(low, high, bounded) per parameter (``profile_interval``)."""
 
 
-def estimate(model: Model, counts: Sequence[np.ndarray]) -> Estimate:
-    """θ̂ and each parameter's profile interval, profiles searched in units of the standard errors at θ̂."""
+def on_one_blas_thread(function: Callable[..., Value], *arguments: object) -> Value:
+    """``function(*arguments)`` with BLAS on one thread, as ``fit_noise`` runs (its matrices are small: more threads
+    only wait): what a fit's task runs on an executor's worker."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        return function(*arguments)
+
+
+def estimate(model: Model, counts: Sequence[np.ndarray], executor: Executor | None = None) -> Estimate:
+    """θ̂ and each parameter's profile interval (``profile_interval``, from the Fisher information at θ̂); with
+    ``executor`` (a process pool, or Dask's ``Client.get_executor()``) the profiles run there, one task each."""
     theta, best = maximize(model, counts)
     information = fisher_information(model, theta)
-    intervals = [profile_interval(model, counts, theta, best, index, information) for index in range(len(theta))]
+    if executor is None:
+        intervals = [profile_interval(model, counts, theta, best, index, information) for index in range(len(theta))]
+    else:
+        tasks = [
+            executor.submit(on_one_blas_thread, profile_interval, model, counts, theta, best, index, information)
+            for index in range(len(theta))
+        ]
+        intervals = [task.result() for task in tasks]
     return Estimate(theta, best, information, intervals)

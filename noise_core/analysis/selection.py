@@ -25,14 +25,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from concurrent.futures import Executor
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from noise_core.analysis.counts import MeasuredCounts
 from noise_core.analysis.factor_model import MeasuredCircuit
-from noise_core.analysis.likelihood import fisher_information, maximize
+from noise_core.analysis.likelihood import fisher_information, maximize, on_one_blas_thread
 from noise_core.analysis.local_model import LocalModel
 from noise_core.analysis.locations import KINDS
 from noise_core.calibration.snapshot import BackendCalibration
@@ -76,14 +77,16 @@ def choose_parameters(
     calibration: BackendCalibration | None,
     max_factor: float,
     seed: int = 0,
+    executor: Executor | None = None,
 ) -> Selection:
-    """The per-location parameters these counts support (module docstring), and per kind why."""
+    """The per-location parameters these counts support (module docstring), and per kind why; the folds' fits on
+    ``executor`` when given (``CrossValidation``)."""
     if len(circuit_groups(circuits)) < 2:
         raise FitError(
             "parameters='auto' judges physics by predicting circuits a fit did not see: it needs counts of at least "
             "two different circuits (repeated runs of one circuit count once); name the parameters instead"
         )
-    folds = CrossValidation(spec, data, tuple(circuits), calibration, max_factor, seed)
+    folds = CrossValidation(spec, data, tuple(circuits), calibration, max_factor, seed, executor)
     everything = folds.model(folds.model([], circuits).candidates(), circuits)
     information = fisher_information(everything, everything.start())
     widths = np.array([upper - low for low, upper in everything.bounds])
@@ -108,6 +111,8 @@ class CrossValidation:
     calibration: BackendCalibration | None
     max_factor: float
     seed: int
+    executor: Executor | None = None
+    """Where the folds' fits run, one task each (a process pool, or Dask's ``Client.get_executor()``); None: here."""
 
     def model(self, names: Sequence[str], chosen: Sequence[MeasuredCircuit], require_met: bool = True) -> LocalModel:
         """``names`` on the circuits ``chosen`` (placed once, shared)."""
@@ -124,13 +129,18 @@ class CrossValidation:
     def score(self, names: Sequence[str]) -> float:
         """Held-out NLL summed over the folds (nats, ``held_out_nll``), each fold predicted by a fit of ``names``
         to the others; ``names`` empty: the model as given."""
-        total = 0.0
-        for fold in self.folds():
-            train = [circuit for index, circuit in enumerate(self.circuits) if index not in fold]
-            test = [self.circuits[index] for index in fold]
-            theta, _best = maximize(self.model(names, train, require_met=False), [c.measured for c in train])
-            total += held_out_nll(test, self.model(names, test, require_met=False).probabilities(theta))
-        return total
+        if self.executor is None:
+            return math.fsum(self.fold_score(names, fold) for fold in self.folds())
+        here = replace(self, executor=None)  # what a task carries: an executor does not travel
+        tasks = [self.executor.submit(on_one_blas_thread, here.fold_score, list(names), fold) for fold in self.folds()]
+        return math.fsum(task.result() for task in tasks)
+
+    def fold_score(self, names: Sequence[str], fold: list[int]) -> float:
+        """Held-out NLL of the circuits ``fold`` (nats) predicted by a fit of ``names`` to the other circuits."""
+        train = [circuit for index, circuit in enumerate(self.circuits) if index not in fold]
+        test = [self.circuits[index] for index in fold]
+        theta, _best = maximize(self.model(names, train, require_met=False), [c.measured for c in train])
+        return held_out_nll(test, self.model(names, test, require_met=False).probabilities(theta))
 
 
 @dataclass(frozen=True)

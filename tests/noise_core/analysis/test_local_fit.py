@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import warnings
+from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from pathlib import Path
 
@@ -244,6 +246,21 @@ def test_each_interval_end_is_where_the_profile_likelihood_has_fallen_by_1_92() 
             assert found.log_likelihood - profile == pytest.approx(PROFILE_DROP, abs=0.01), (index, end)
 
 
+@pytest.mark.slow
+def test_a_fit_on_a_process_pool_gives_what_it_gives_here() -> None:
+    """The profile intervals and the held-out folds as tasks on two worker processes: the same numbers."""
+    calibration, spec = device()
+    data = simulated(truth_spec(TRUTH), ["amplify", "amplify-5", "ramsey-2000", "conditional-ramsey-2000"], seed=4)
+    names = ["overrotation[sx:1]", "zz[1,2]"]
+    here = fit_noise(spec, data, calibration=calibration, parameters=names, draws=10)
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        pooled = fit_noise(spec, data, calibration=calibration, parameters=names, draws=10, executor=pool)
+    assert here.held_out is not None and pooled.held_out is not None
+    assert pooled.held_out.fitted == pytest.approx(here.held_out.fitted, rel=1e-12)
+    for column in ("estimate", "low", "high"):
+        assert np.allclose(pooled.estimates[column], here.estimates[column], rtol=1e-12, atol=0), column
+
+
 def test_repeated_runs_of_one_circuit_stay_in_one_fold() -> None:
     calibration, spec = device()
     probe = LocalModel(spec, simulated(spec, ["ground", "amplify", "ground-again"], shots=100), calibration=calibration,
@@ -290,7 +307,7 @@ def test_the_command_line_fits_named_locations(tmp_path: Path, capsys: pytest.Ca
     counts.write_text(json.dumps(simulated_document(truth_spec(TRUTH), list(CIRCUITS), shots=20_000, seed=3)))
     snapshot = str(SNAPSHOT_DIR / "ibmq_manila.json")
     names = "overrotation[sx:1],zz[1,2],detuning[1]"
-    assert main(["fit", snapshot, str(counts), "--parameters", names, "--json"]) == 0
+    assert main(["fit", snapshot, str(counts), "--parameters", names, "--json", "--workers", "2"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert list(document["estimates"]) == ["overrotation[sx:1]", "zz[1,2]", "detuning[1]"]
     assert document["estimates"]["zz[1,2]"]["unit"] == "kHz" and document["support"] is None
@@ -300,3 +317,6 @@ def test_the_command_line_fits_named_locations(tmp_path: Path, capsys: pytest.Ca
     assert "cramsey_odd_8064ns.qasm" in printed and "standard errors at 4000 shots" in printed
     assert main(["fit", snapshot, str(counts), "--parameters", "zz[1,2],speed[1]"]) == 1
     assert "per-location names" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["fit", snapshot, str(counts), "--workers", "0"])
+    assert "--workers: must be a whole number of at least 1; got 0" in capsys.readouterr().err

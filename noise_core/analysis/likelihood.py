@@ -35,6 +35,11 @@ PROFILE_DROP = float(stats.chi2.ppf(0.95, 1)) / 2.0
 THRESHOLD = math.sqrt(2.0 * PROFILE_DROP)
 """1.96: the signed root of the profile's fall at the ends of a 95 % interval."""
 
+ROOT_TOLERANCE = 2.5e-3
+"""An interval's end is taken where r is within this of 1.96: the profile's fall within 0.005 nats of 1.92."""
+PROFILE_POINTS = 40
+"""Profile points one end may take before the fit gives up on it (3–6 is usual)."""
+
 FACTOR_OPTIONS = {"ftol": 1e-15, "gtol": 1e-10, "maxiter": 1000}
 """L-BFGS-B's options for global factors (a handful of them, an interpolated model: cheap to evaluate)."""
 
@@ -163,13 +168,12 @@ def profile_interval(
     no such noise; a negative lower bound is a search limit, so a signed parameter is bounded only when both
     ends are).
 
-    Each end is where the signed root of the profile's fall, r(t) = √(2·(ℓ̂ − ℓ_p(t))), reaches 1.96. r is nearly
-    linear in t, so with ``information`` (the Fisher information at the estimate) the first profile point is the
-    quadratic prediction, 1.96 marginal standard errors out, the others started where the quadratic profile puts
-    them; then a secant step outwards (at most 4× as far from the estimate, so a periodic parameter's far fringe
-    is not taken for the interval's end) until r passes 1.96, and Brent's method inside that bracket to a
-    thousandth of a standard error: 3–5 profile points per end. Without ``information``, the first point is the
-    bound.
+    Each end is where the signed root of the profile's fall, r(t) = √(2·(ℓ̂ − ℓ_p(t))), reaches 1.96 (within
+    ``ROOT_TOLERANCE``). r is nearly linear in t, so with ``information`` (the Fisher information at the estimate)
+    the first profile point is the quadratic prediction, 1.96 marginal standard errors out; then secant steps
+    outwards (``_next_profile_point``: at most 4× as far from the estimate, so a periodic parameter's far fringe
+    is not taken for the interval's end) until r passes 1.96, and regula falsi inside that bracket. Without
+    ``information``, the first point is the bound.
     """
     information = np.zeros((len(theta), len(theta))) if information is None else information
     error, direction = _marginal(model, information, index)
@@ -225,11 +229,6 @@ def profile_interval(
         upper if high is None else high,
         high is not None and (low is not None or lower >= 0.0),
     )
-
-
-PROFILE_POINTS = 40
-ROOT_TOLERANCE = 2.5e-3
-"""An interval's end is taken where r is within this of 1.96: the profile's fall within 0.005 nats of 1.92."""
 
 
 def _next_profile_point(estimate: float, inner: tuple[float, float], outer: tuple[float, float] | None) -> float:

@@ -172,15 +172,19 @@ def run_task(
 
 def _wait(label: str, future: concurrent.futures.Future[Result], limits: TaskLimits) -> Result:
     """The future's result, redrawing a status line until it is done; cancels it if the script is interrupted, or
-    if the pool has not ended it ``LOST_TASK_GRACE_SECONDS`` after its limit (a task pebble lost track of, when a
-    worker was ended for a cancelled task just as it took the next one: pebble issue #153, open)."""
+    if the pool has not ended it ``LOST_TASK_GRACE_SECONDS`` after its limit counted from when it started running,
+    as the pool counts it (a task pebble lost track of, when a worker was ended for a cancelled task just as it
+    took the next one: pebble issue #153, open)."""
     started = time.monotonic()
+    running_since: float | None = None
     status = None
     try:
         while not concurrent.futures.wait([future], timeout=POLL_SECONDS).done:
             status = status or st.empty()
-            elapsed = time.monotonic() - started
-            if elapsed > limits.seconds + LOST_TASK_GRACE_SECONDS:
+            now = time.monotonic()
+            elapsed = now - started
+            running_since = running_since or (now if future.running() else None)
+            if running_since is not None and now - running_since > limits.seconds + LOST_TASK_GRACE_SECONDS:
                 raise TaskStopped(_time_message(limits))
             status.caption(f":material/hourglass_top: {label}: {elapsed:.0f} s (stops at {limits.seconds:.0f} s)")
         return _outcome(future, limits)

@@ -67,13 +67,24 @@ def test_library_errors_come_back_as_they_are_and_results_are_reused(small_limit
 def test_a_task_the_pool_never_ends_is_given_up_after_its_limit(
     small_limits: TaskLimits, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A future that never completes (pebble issue #153: a task taken by a worker being ended) stops the session's
-    wait shortly after the limit, with the time limit's message, and is cancelled."""
+    """A future that runs and never completes (pebble issue #153: a task taken by a worker being ended) stops the
+    session's wait shortly after the limit, with the time limit's message, and is cancelled."""
     monkeypatch.setattr(tasks, "LOST_TASK_GRACE_SECONDS", 0.5)
-    lost: concurrent.futures.Future[int] = concurrent.futures.Future()
+    lost = _LostFuture()
+    assert lost.set_running_or_notify_cancel()
     with pytest.raises(TaskStopped, match=r"^stopped after 3 s, this server's limit per run"):
         tasks._wait("lost", lost, small_limits)
-    assert lost.cancelled()
+    assert lost.cancel_asked
+
+
+class _LostFuture(concurrent.futures.Future[int]):
+    """A running future that never completes, and records that it was asked to stop (pebble's end their worker)."""
+
+    cancel_asked = False
+
+    def cancel(self) -> bool:
+        self.cancel_asked = True
+        return super().cancel()
 
 
 class _Rerun(Exception):

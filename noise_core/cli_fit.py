@@ -17,6 +17,7 @@ import dataclasses
 import json
 import math
 import multiprocessing
+import os
 import re
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -63,7 +64,7 @@ def add_commands(commands: Any) -> None:
     fit.add_argument("-o", "--output", help="write the fitted spec JSON here")
     fit.add_argument(
         "--workers",
-        type=_positive,
+        type=_workers,
         default=1,
         help="processes for a per-location fit's profile intervals and held-out folds (default 1: this one)",
     )
@@ -157,11 +158,12 @@ def _fit(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1; got {text}")
-    return value
+def _workers(text: str) -> int:
+    """A pool size from 1 to this machine's CPUs: more processes only compete for them (and each holds qiskit)."""
+    cpus = os.cpu_count() or 1
+    if not text.isdigit() or not 1 <= int(text) <= cpus:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {cpus} (this machine's CPUs); got {text}")
+    return int(text)
 
 
 @contextmanager

@@ -63,10 +63,11 @@ def maximize(
 ) -> tuple[np.ndarray, float]:
     """The factors of largest log-likelihood of ``counts`` (with factor ``fixed[0]`` held at ``fixed[1]``), and it.
 
-    Per-location parameters (``LocalModel``) are searched in units of ``scales``, standard errors (default: from
-    the Fisher information at each start, ``standard_errors``), so the curvature of the log-likelihood in nats is
-    about 1 in every direction: L-BFGS-B with the adjoint gradient then climbs in a few dozen steps where units of
-    the search ranges (curvatures 10⁻²…10⁵ apart) took ~170 on 18 circuits and 22 parameters.
+    Per-location parameters (``LocalModel``) are searched with the adjoint gradient in units of ``scales``
+    (standard errors: the curvature of the log-likelihood in nats is then about 1 in every direction). Without
+    ``scales``, each start climbs first in units of the search ranges until a step gains under ~0.1 nats
+    (``NEAR``), then in the standard errors of the Fisher information there: on 18 circuits and 22 parameters the
+    ranges alone took ~170 steps, standard errors from the start found a worse optimum on some folds.
     """
     free = [index for index in range(len(model.factors)) if fixed is None or index != fixed[0]]
     fresh = starts is None
@@ -219,7 +220,8 @@ def profile_interval(
             if outer is not None and abs(outer[0] - inner) < 1e-3 * error:
                 return value
         raise FitError(
-            f"the profile of {model.names[index]} did not cross its 95 % threshold in {PROFILE_POINTS} points"
+            f"the profile of {model.names[index]} did not cross its 95 % threshold in {PROFILE_POINTS} points; fit "
+            "fewer parameters at once, or add circuits that pin this one (plan_fit_circuits(characterization=True))"
         )
 
     high = end(upper) if estimate < upper else None

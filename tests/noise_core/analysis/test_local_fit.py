@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
@@ -317,6 +318,7 @@ def test_the_command_line_fits_named_locations(tmp_path: Path, capsys: pytest.Ca
     assert "cramsey_odd_8064ns.qasm" in printed and "standard errors at 4000 shots" in printed
     assert main(["fit", snapshot, str(counts), "--parameters", "zz[1,2],speed[1]"]) == 1
     assert "per-location names" in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        main(["fit", snapshot, str(counts), "--workers", "0"])
-    assert "--workers: must be a whole number of at least 1; got 0" in capsys.readouterr().err
+    for refused in ("0", "100000", "two"):
+        with pytest.raises(SystemExit):
+            main(["fit", snapshot, str(counts), "--workers", refused])
+        assert f"--workers: must be a whole number from 1 to {os.cpu_count()}" in capsys.readouterr().err

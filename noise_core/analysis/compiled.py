@@ -133,16 +133,18 @@ class CompiledCircuit:
         self._set_steps(_steps(placed, _probe_zz(placed, zz_pairs)))
 
     def _set_steps(self, steps: list[Step]) -> None:
+        """Keep ``steps`` and, per slot, its steps grouped by gate and qubits (a group's steps share one matrix under
+        any spec)."""
         self.steps = steps
-        self._steps_of: dict[Slot, list[int]] = defaultdict(list)
+        self._groups_of: dict[Slot, dict[tuple[int, tuple[int, ...]], list[int]]] = defaultdict(dict)
         for index, step in enumerate(self.steps):
             if step.slot is not None:
-                self._steps_of[step.slot].append(index)
+                self._groups_of[step.slot].setdefault((id(step.gate), step.positions), []).append(index)
 
     @property
     def slots(self) -> set[Slot]:
         """Every slot a spec's noise enters this circuit at."""
-        return set(self._steps_of)
+        return set(self._groups_of)
 
     def fused(self, live: set[Slot], channels: SpecChannels) -> CompiledCircuit:
         """A copy whose runs of steps outside ``live`` (slots no fitted parameter changes) are each one
@@ -171,7 +173,7 @@ class CompiledCircuit:
 
     @property
     def adjoint(self) -> bool:
-        """True when ``first_order_changes`` applies (steps are whole-register matrices)."""
+        """True when ``first_order_jacobian`` applies (steps are whole-register matrices)."""
         return self.width <= FULL_REGISTER_QUBITS
 
     def forward(self, channels: SpecChannels) -> np.ndarray:
@@ -189,42 +191,55 @@ class CompiledCircuit:
         """The distribution over the measured bits of one vectorised state (as ``before_readout``)."""
         return np.asarray(self._measured_probabilities(state[np.newaxis])[0], dtype=float)
 
-    def first_order_changes(
-        self, base: SpecChannels, states: np.ndarray, weights: np.ndarray, others: Sequence[SpecChannels]
+    def first_order_jacobian(
+        self, base: SpecChannels, states: np.ndarray, others: Sequence[tuple[SpecChannels, set[Slot]]]
     ) -> np.ndarray:
-        """For each spec of ``others``: Σₖ Re aₖ·(M′ₖ − Mₖ)·sₖ₋₁, the first-order change of Σ wᵢ·bᵢ (b the
-        distribution before readout) from ``base`` to that spec, by the adjoint method: a_K = w·P (P reads the
-        measured bits off the diagonal), aₖ₋₁ = aₖ·Mₖ, and only the steps whose slot differs are visited.
-        Divided by the parameter step it is the gradient a forward difference would give, at the cost of two
-        passes (Giles & Pierce, *An introduction to the adjoint approach to design*, 2000)."""
-        adjoints = self._adjoints(base, weights)
-        changes = np.zeros(len(others))
-        for column, other in enumerate(others):
-            for slot, indices in self._steps_of.items():
+        """Row per (spec, the slots where it may differ from ``base``) of ``others``: the first-order change of the
+        distribution over the measured bits before readout, b, from ``base`` to that spec, by the adjoint method
+        (Giles & Pierce, *An introduction to the adjoint approach to design*, 2000): bₒ's change is
+        Σₖ Re aₖₒ·(M′ₖ − Mₖ)·sₖ₋₁, with sₖ the states of ``forward`` and aₖₒ = aₖ₊₁ₒ·Mₖ₊₁ from a_Kₒ = Pₒ (reads
+        outcome o off the diagonal). The steps of one slot, gate and qubits share M and M′, so their terms add up to
+        Re ⟨M′ − M, Gₒ⟩ with Gₒ = Σₖ aₖₒ ⊗ sₖ₋₁, formed once per circuit: a spec then costs one product per group
+        whose slot it changes. Divided by the parameter's step, a row is the forward difference of b."""
+        adjoints = self._adjoints(base)
+        outcomes = adjoints.shape[1]
+        sensitivities: dict[int, np.ndarray] = {}
+        jacobian = np.zeros((len(others), outcomes))
+        for column, (other, slots) in enumerate(others):
+            for slot in slots & self._groups_of.keys():
                 if other.superoperator(slot) is base.superoperator(slot):
                     continue
-                for index in indices:
-                    changed = self.steps[index].matrix(other)
-                    after = states[index] if changed is None else changed @ states[index]
-                    changes[column] += float(np.real(adjoints[index + 1] @ (after - states[index + 1])))
-        return changes
+                for indices in self._groups_of[slot].values():
+                    first = indices[0]
+                    if first not in sensitivities:
+                        picked = np.array(indices)
+                        outer = adjoints[picked + 1].reshape(len(indices), -1).T @ states[picked]
+                        sensitivities[first] = outer.reshape(outcomes, -1)
+                    step = self.steps[first]
+                    delta = self._dense(step.matrix(other)) - self._dense(step.matrix(base))
+                    jacobian[column] += np.real(sensitivities[first] @ delta.reshape(-1))
+        return jacobian
 
-    def _adjoints(self, channels: SpecChannels, weights: np.ndarray) -> np.ndarray:
-        """Row k: a_k, the sensitivity of Σ wᵢ·bᵢ to the state after step k (row K: w·P)."""
+    def _dense(self, matrix: np.ndarray | None) -> np.ndarray:
+        """A step's whole-register matrix, the identity written out for None."""
+        return np.eye(4**self.width, dtype=complex) if matrix is None else matrix
+
+    def _adjoints(self, channels: SpecChannels) -> np.ndarray:
+        """[k, o]: aₖₒ, the sensitivity of the probability of measured outcome o to the state after step k."""
         n = self.width
         outcome = np.zeros(2**n, dtype=int)
         for bit, position in enumerate(self.measured):
             outcome |= ((np.arange(2**n) >> position) & 1) << bit
-        adjoints = np.zeros((len(self.steps) + 1, 4**n), dtype=complex)
-        adjoints[-1, np.arange(2**n) * (2**n + 1)] = weights[outcome]
+        adjoints = np.zeros((len(self.steps) + 1, 2 ** len(self.measured), 4**n), dtype=complex)
+        adjoints[-1, outcome, np.arange(2**n) * (2**n + 1)] = 1.0
         for index in range(len(self.steps) - 1, -1, -1):
             matrix = self.steps[index].matrix(channels)
             adjoints[index] = adjoints[index + 1] if matrix is None else adjoints[index + 1] @ matrix
         return adjoints
 
-    def before_readout(self, channels: Sequence[SpecChannels]) -> np.ndarray:
+    def before_readout(self, channels: Sequence[SpecChannels], varying: set[Slot] | None = None) -> np.ndarray:
         """Each spec's exact distribution over the measured bits before readout (row per spec; bit i the i-th
-        measured clbit, as ``MeasuredBits``)."""
+        measured clbit, as ``MeasuredBits``); with ``varying``, the specs differ in those slots only."""
         n, batch = self.width, len(channels)
         full = n <= FULL_REGISTER_QUBITS
         state = np.zeros((batch, 4**n), dtype=complex)
@@ -232,7 +247,8 @@ class CompiledCircuit:
         if not full:
             state = state.reshape((batch,) + (2,) * (2 * n))
         for step in self.steps:
-            matrices = [step.matrix(item) for item in channels]
+            same = varying is not None and step.slot not in varying
+            matrices = [step.matrix(channels[0])] if same else [step.matrix(item) for item in channels]
             first = matrices[0]
             if all(matrix is first for matrix in matrices):
                 if first is not None:
@@ -373,8 +389,25 @@ def _composition(channel: np.ndarray | None, gate: np.ndarray | None) -> np.ndar
 
 
 def _on_register(matrix: np.ndarray, positions: tuple[int, ...], n: int) -> np.ndarray:
-    """A superoperator on ``positions`` as a 4ⁿ × 4ⁿ matrix acting on the whole register's ``ρ.reshape(-1)``: its
-    columns are the step applied to each basis matrix."""
+    """A superoperator on ``positions`` as a 4ⁿ × 4ⁿ matrix acting on the whole register's ``ρ.reshape(-1)``: entry
+    (r, r′) is the local entry of the two indices' local parts where their other parts agree, else 0
+    (``_register_pattern``)."""
+    local, agree = _register_pattern(positions, n)
+    return np.asarray(matrix[np.ix_(local, local)] * agree)
+
+
+@lru_cache(maxsize=256)
+def _register_pattern(positions: tuple[int, ...], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per register index its local index on ``positions``, and where two register indices agree off them: read off
+    the embeddings (``_embedded``) of diag(0, 1, …) and of the all-ones matrix, which are exact."""
+    size = 4 ** len(positions)
+    local = np.rint(np.diag(_embedded(np.diag(np.arange(size, dtype=complex)), positions, n)).real).astype(int)
+    agree = _embedded(np.ones((size, size), dtype=complex), positions, n).real != 0.0
+    return local, agree
+
+
+def _embedded(matrix: np.ndarray, positions: tuple[int, ...], n: int) -> np.ndarray:
+    """The register matrix of a local superoperator by definition: its columns are it applied to each basis matrix."""
     basis = np.eye(4**n, dtype=complex).reshape((4**n,) + (2,) * (2 * n))
     return _apply(matrix, positions, n, basis, batched=False).reshape(4**n, 4**n).T
 

@@ -75,26 +75,26 @@ class LocalModel:
         self._calibrated = np.array([p.value_in(restricted) for p in self.factors], dtype=float)
         pairs = [p.qubits for p in self.factors if p.kind == "zz"] + [e.pair for e in restricted.zz_crosstalk_errors]
         compiled = [CompiledCircuit(c.experiment.placed, [(a, b) for a, b in pairs]) for c in self.circuits]
-        live = self._live_slots(compiled)
+        self._moved = self._moved_slots(compiled)
+        live = set().union(*self._moved)
         base = SpecChannels(self.spec_at(self.start()))
         self._compiled = [circuit.fused(live, base) for circuit in compiled]
         self.simulations = 0
 
-    def _live_slots(self, compiled: Sequence[CompiledCircuit]) -> set[Slot]:
-        """The slots some parameter changes: each parameter moved by a tenth of its range from the start, and the
-        slots whose channel differs from the start's."""
+    def _moved_slots(self, compiled: Sequence[CompiledCircuit]) -> list[set[Slot]]:
+        """Per parameter, the slots it changes: it moved by a tenth of its range from the start, the slots whose
+        channel differs from the start's (none for a readout parameter)."""
         start = self.start()
         base = SpecChannels(self.spec_at(start))
         slots = set().union(*(circuit.slots for circuit in compiled)) if compiled else set()
-        live: set[Slot] = set()
+        moved_slots: list[set[Slot]] = []
         for index, parameter in enumerate(self.factors):
-            if not parameter.simulated:
-                continue
             moved = start.copy()
             moved[index] += 0.1 * (parameter.upper - parameter.low) * (1 if start[index] < parameter.upper else -1)
             other = SpecChannels(self.spec_at(moved))
-            live |= {slot for slot in slots if other.superoperator(slot) is not base.superoperator(slot)}
-        return live
+            changed = {slot for slot in slots if not _equal(other.superoperator(slot), base.superoperator(slot))}
+            moved_slots.append(changed if parameter.simulated else set())
+        return moved_slots
 
     @property
     def names(self) -> list[str]:
@@ -136,9 +136,13 @@ class LocalModel:
         left ZZ at 267 kHz for 60), so both orders start a fit and the better is kept; ``rescanned`` looks again
         from the fit's end."""
         counts = self._counts(counts)
+        found = [self.scanned(order, counts) for order in self.scan_orders()]
+        return found[:1] if len(found) < 2 or np.array_equal(found[0], found[1]) else found
+
+    def scan_orders(self) -> list[list[int]]:
+        """The orders ``starts`` scans the signed parameters in: as named, and reversed when there are two or more."""
         signed = [index for index, parameter in enumerate(self.factors) if parameter.low < 0.0]
-        found = [self._scanned(signed, counts), self._scanned(signed[::-1], counts)]
-        return [found[0]] if len(signed) < 2 or np.array_equal(found[0], found[1]) else found
+        return [signed] if len(signed) < 2 else [signed, signed[::-1]]
 
     def rescanned(self, theta: np.ndarray, counts: Sequence[np.ndarray]) -> np.ndarray | None:
         """``theta`` with each signed parameter in turn moved to its best scanned value, the others at ``theta``'s
@@ -146,10 +150,10 @@ class LocalModel:
         here: scans from the model as given can both set sx over-rotation to 0.2–0.3 rad, a start from which ZZ
         climbed to 267 kHz for 60 (2 and 6 µs conditional Ramsey); scanned from that end, ZZ 60 was 23 nats better."""
         signed = [index for index, parameter in enumerate(self.factors) if parameter.low < 0.0]
-        moved = self._scanned(signed, counts, start=theta, sweeps=1)
+        moved = self.scanned(signed, counts, start=theta, sweeps=1)
         return None if np.array_equal(moved, theta) else moved
 
-    def _scanned(
+    def scanned(
         self,
         order: Sequence[int],
         counts: Sequence[np.ndarray],
@@ -178,12 +182,15 @@ class LocalModel:
         return self.probabilities_many([np.asarray(theta, dtype=float)])[0]
 
     def probabilities_many(self, thetas: Sequence[np.ndarray]) -> list[list[np.ndarray]]:
-        """``probabilities`` at each of ``thetas``, the circuits run once for the whole batch."""
+        """``probabilities`` at each of ``thetas``, the circuits run once for the whole batch; only the slots of the
+        parameters that differ within the batch are looked up per point (a scan's 41 points: one parameter's)."""
         specs = [self.spec_at(theta) for theta in thetas]
         channels = [SpecChannels(spec) for spec in specs]
+        differ = np.flatnonzero(np.any(np.asarray(thetas) != np.asarray(thetas[0]), axis=0)) if thetas else ()
+        varying = set().union(*(self._moved[index] for index in differ))
         result: list[list[np.ndarray]] = [[] for _ in thetas]
         for compiled, bits in zip(self._compiled, self._bits, strict=True):
-            before = compiled.before_readout(channels)
+            before = compiled.before_readout(channels, varying)
             self.simulations += 1
             for row, spec in enumerate(specs):
                 result[row].append(_after(before[row], bits.readout_blocks(spec)))
@@ -203,11 +210,21 @@ class LocalModel:
     def log_likelihood_and_gradient(
         self, theta: npt.ArrayLike, counts: Sequence[np.ndarray] | None = None
     ) -> tuple[float, np.ndarray]:
-        """The log-likelihood and its forward-difference gradient (a step backwards where the search range ends).
+        """The log-likelihood and its forward-difference gradient Σ Jᵀ·(n/q) (``probabilities_and_jacobian``)."""
+        counts = self._counts(counts)
+        probabilities, jacobians = self.probabilities_and_jacobian(theta)
+        gradient = np.zeros(len(self.factors))
+        for q, jacobian, n in zip(probabilities, jacobians, counts, strict=True):
+            gradient += jacobian.T @ (n / np.maximum(q, SMALLEST_PROBABILITY))
+        return _log_likelihood(probabilities, counts), gradient
 
-        Circuits of up to ``FULL_REGISTER_QUBITS`` qubits take the adjoint method (``first_order_changes``): one
-        forward and one backward pass, then each parameter's changed steps only; readout parameters change the
-        readout alone. Wider circuits run all k + 1 points in one batch.
+    def probabilities_and_jacobian(self, theta: npt.ArrayLike) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Each circuit's outcome probabilities q at ``theta`` and their forward-difference Jacobian ∂q/∂θ (outcomes
+        × parameters; steps of ``GRADIENT_STEP``, backwards where the search range ends).
+
+        Circuits of up to ``FULL_REGISTER_QUBITS`` qubits take the adjoint method (``first_order_jacobian``): one
+        forward and one backward pass, then each parameter's changed slots only, through the readout matrix;
+        readout parameters change the readout alone. Wider circuits run all k + 1 points in one batch.
         """
         centre = np.asarray(theta, dtype=float)
         steps = np.array([GRADIENT_STEP * (p.upper - p.low) for p in self.factors])
@@ -215,32 +232,37 @@ class LocalModel:
         points = [centre] + [centre + np.eye(len(centre))[i] * steps[i] for i in range(len(centre))]
         specs = [self.spec_at(point) for point in points]
         channels = [SpecChannels(spec) for spec in specs]
-        simulated = [i for i, p in enumerate(self.factors) if p.simulated]
-        total, changes = 0.0, np.zeros(len(centre))
-        counts = self._counts(counts)
-        for compiled, bits, n in zip(self._compiled, self._bits, counts, strict=True):
+        probabilities, jacobians = [], []
+        for compiled, bits in zip(self._compiled, self._bits, strict=True):
             self.simulations += 1
-            if not compiled.adjoint:
-                before = compiled.before_readout(channels)
-                pairs = zip(before, specs, strict=True)
-                values = [_circuit_log_likelihood(b, bits.readout_blocks(spec), n) for b, spec in pairs]
-                total += values[0]
-                changes += np.array(values[1:]) - values[0]
-                continue
-            states = compiled.forward(channels[0])
-            before = compiled.measured_probabilities(states[-1])
-            blocks = bits.readout_blocks(specs[0])
-            value = _circuit_log_likelihood(before, blocks, n)
-            total += value
-            after = np.maximum(_after(before, blocks), SMALLEST_PROBABILITY)
-            weights = _readout_matrix(blocks, before.size).T @ (n / after)
-            changes[simulated] += compiled.first_order_changes(
-                channels[0], states, weights, [channels[1 + i] for i in simulated]
-            )
-            for i, parameter in enumerate(self.factors):
-                if not parameter.simulated:
-                    changes[i] += _circuit_log_likelihood(before, bits.readout_blocks(specs[1 + i]), n) - value
-        return total, changes / steps
+            if compiled.adjoint:
+                q, changes = self._adjoint_changes(compiled, bits, specs, channels)
+            else:
+                pairs = zip(compiled.before_readout(channels), specs, strict=True)
+                after = np.array([_after(before, bits.readout_blocks(spec)) for before, spec in pairs])
+                q, changes = after[0], (after[1:] - after[0]).T
+            probabilities.append(q)
+            jacobians.append(changes / steps)
+        return probabilities, jacobians
+
+    def _adjoint_changes(
+        self, compiled: CompiledCircuit, bits: MeasuredBits, specs: list[NoiseSpec], channels: list[SpecChannels]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """One circuit's probabilities under ``specs[0]`` and their changes to each other spec (one column each):
+        simulated parameters by the adjoint method through the readout matrix, readout parameters by the readout."""
+        states = compiled.forward(channels[0])
+        before = compiled.measured_probabilities(states[-1])
+        blocks = bits.readout_blocks(specs[0])
+        after = _after(before, blocks)
+        changes = np.zeros((after.size, len(self.factors)))
+        simulated = [i for i, p in enumerate(self.factors) if p.simulated]
+        others = [(channels[1 + i], self._moved[i]) for i in simulated]
+        jacobian = compiled.first_order_jacobian(channels[0], states, others)
+        changes[:, simulated] = _readout_matrix(blocks, before.size) @ jacobian.T
+        for i, parameter in enumerate(self.factors):
+            if not parameter.simulated:
+                changes[:, i] = _after(before, bits.readout_blocks(specs[1 + i])) - after
+        return after, changes
 
     def scaled_spec(self, theta: npt.ArrayLike, spec: NoiseSpec) -> NoiseSpec:
         """The whole device's ``spec`` with every parameter at ``theta``."""
@@ -250,14 +272,19 @@ class LocalModel:
         return [circuit.measured for circuit in self.circuits] if counts is None else counts
 
 
+def _equal(first: np.ndarray | None, second: np.ndarray | None) -> bool:
+    """Two slots' superoperators are equal in value (None: the identity). By value, not identity: an equal channel
+    evicted from the superoperator cache comes back as a new array, and the slots found (so the steps fused) would
+    then depend on what ran before in the process."""
+    if first is None or second is None:
+        return first is second
+    return bool(np.array_equal(first, second))
+
+
 def _after(before: np.ndarray, blocks: Sequence[ReadoutBlock]) -> np.ndarray:
     """The distribution after readout (rounding's negatives clipped, renormalised)."""
     after = np.clip(apply_readout(before, list(blocks)), 0.0, None)
     return np.asarray(after / after.sum(), dtype=float)
-
-
-def _circuit_log_likelihood(before: np.ndarray, blocks: Sequence[ReadoutBlock], counts: np.ndarray) -> float:
-    return float(counts @ np.log(np.maximum(_after(before, blocks), SMALLEST_PROBABILITY)))
 
 
 def _readout_matrix(blocks: Sequence[ReadoutBlock], size: int) -> np.ndarray:

@@ -2,6 +2,7 @@
 learning per-location physics from other circuits of the same run.
 
     .venv/bin/python bench/bench_hardware.py [--data ../shared/hw_counts] [--sets f83,soft_break,athens,belem,quito]
+                                             [--workers 2]
 
 Data (``hw_counts``, README there):
 
@@ -20,18 +21,21 @@ values on the training circuits. Printed per set, on the held-out circuits: the 
 frequencies, the floor (the derived model's own distribution resampled at the run's shots, 200 draws, median),
 the share of the ideal-to-hardware distance explained (median over circuits of (TVD_ideal − TVD_model) /
 (TVD_ideal − floor)), and the negative log-likelihood relative to the saturated model (nats, summed), with the
-fitted model's cut. The time of the selection and of the final fit is printed too.
+fitted model's cut. The time of the selection (its folds on a pool of ``--workers`` processes) and of the final fit
+is printed too.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import resource
 import statistics
 import sys
 import time
 import warnings
+from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -116,15 +120,17 @@ def floor_tvd(probabilities: np.ndarray, shots: int, rng: np.random.Generator) -
     return float(np.median(0.5 * np.abs(draws - probabilities).sum(axis=1)))
 
 
-def one_set(name: str, calibration: BackendCalibration, train: MeasuredCounts, test: MeasuredCounts) -> None:
+def one_set(
+    name: str, calibration: BackendCalibration, train: MeasuredCounts, test: MeasuredCounts, pool: Executor
+) -> None:
     spec = derive_noise_spec(calibration)
     probe = LocalModel(spec, train, calibration=calibration, parameters=[])
     started = time.perf_counter()
-    selection = choose_parameters(spec, train, probe.circuits, calibration=calibration, max_factor=5.0)
+    selection = choose_parameters(spec, train, probe.circuits, calibration=calibration, max_factor=5.0, executor=pool)
     selected = time.perf_counter() - started
     fitted = LocalModel(spec, train, calibration=calibration, parameters=selection.parameters, circuits=probe.circuits)
     started = time.perf_counter()
-    theta, _best = maximize(fitted, [circuit.measured for circuit in fitted.circuits])
+    theta, _best = maximize(fitted, [circuit.measured for circuit in fitted.circuits], executor=pool)
     fit_seconds = time.perf_counter() - started
     held = LocalModel(spec, test, calibration=calibration, parameters=selection.parameters, require_met=False)
     frequencies = [circuit.measured / circuit.measured.sum() for circuit in held.circuits]
@@ -161,13 +167,15 @@ def main() -> None:
     default = Path(__file__).resolve().parents[2] / "shared" / "hw_counts"
     parser.add_argument("--data", type=Path, default=default, help="the hw_counts folder (default ../shared/hw_counts)")
     parser.add_argument("--sets", default=",".join([*HERON, *FALCON]), help="which sets, comma-separated")
+    parser.add_argument("--workers", type=int, default=2, help="processes the selection's folds run on (default 2)")
     arguments = parser.parse_args()
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     warnings.filterwarnings("ignore")
-    for name in arguments.sets.split(","):
-        loaded = heron(arguments.data, name) if name in HERON else falcon(arguments.data, name)
-        with threadpool_limits(limits=1, user_api="blas"):  # as fit_noise runs
-            one_set(name, *loaded)
+    with ProcessPoolExecutor(arguments.workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        for name in arguments.sets.split(","):
+            loaded = heron(arguments.data, name) if name in HERON else falcon(arguments.data, name)
+            with threadpool_limits(limits=1, user_api="blas"):  # as fit_noise runs
+                one_set(name, *loaded, pool)
 
 
 if __name__ == "__main__":

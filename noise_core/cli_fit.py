@@ -44,7 +44,8 @@ def add_commands(commands: Any) -> None:
     plan.add_argument("--seed", type=int, default=1, help="mirror circuit seed (default 1)")
     plan.add_argument(
         "--characterization", action="store_true",
-        help="add Ramsey, echo, conditional Ramsey, amplified sx and alternating basis states (per-location fits), "
+        help="add Ramsey, echo, conditional Ramsey, amplified sx, repeated cz and alternating basis states "
+        "(per-location fits), "
         "and print the standard error each parameter would have at 4000 shots under the derived model",
     )  # fmt: skip
     plan.add_argument("-o", "--output", required=True, help="zip file to write")

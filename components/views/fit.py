@@ -75,9 +75,11 @@ def render_plan() -> None:
     )  # fmt: skip
     depth = int(middle.number_input("mirror depth", 1, 50, 4, key="fit_plan_depth", persist_state="session"))
     characterization = st.toggle(
-        "Characterization circuits (Ramsey, echo, conditional Ramsey, amplified sx, alternating basis states)",
+        "Characterization circuits (Ramsey, echo, conditional Ramsey, amplified sx, repeated cz, alternating basis "
+        "states)",
         key="fit_plan_characterization", persist_state="session",
-        help="What per-location fits need: detuning, T2, ZZ of each coupler, sx over-rotation, correlated readout.",
+        help="What per-location fits need: detuning, T2, ZZ of each coupler, sx over-rotation, cz phases, correlated "
+        "readout.",
     )  # fmt: skip
     try:
         qubits = tuple(int(item) for item in text.split(",") if item.strip())

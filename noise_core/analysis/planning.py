@@ -4,10 +4,10 @@ A plan on qubits q₀…qₙ₋₁ holds: readout calibration (prepare |0…0⟩
 P(1|0) and P(0|1), so readout is identified apart from gates), GHZ(n) (a CX chain along the listed
 order: list a connected path) and a mirror circuit (random Clifford layers and their inverse:
 every gate's error shows). With ``characterization=True`` it adds the circuits that pin per-location physics
-(Ramsey, echo, conditional Ramsey, amplified sx, alternating basis states: ``characterization``), written as
-OpenQASM 3 (they wait) and inline in the counts template. ``FitPlan.archive()`` is a zip of the OpenQASM files, a
-counts template (``load_counts``'s format, counts left empty to fill in) and a README saying how to run them;
-``FitPlan.precision`` says how well the plan pins each parameter at a number of shots.
+(Ramsey, echo, conditional Ramsey, amplified sx, repeated cz, alternating basis states: ``characterization``),
+written as OpenQASM 3 (they wait) and inline in the counts template. ``FitPlan.archive()`` is a zip of the
+OpenQASM files, a counts template (``load_counts``'s format, counts left empty to fill in) and a README saying how
+to run them; ``FitPlan.precision`` says how well the plan pins each parameter at a number of shots.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from noise_core.simulation.references import library_circuit
 from noise_core.simulation.simulate import simulate
 from noise_core.spec.models import NoiseSpec
 
-AIMED_AT = ("detuning[", "zz[", "overrotation[sx:", "relaxation[", "readout")
+AIMED_AT = ("detuning[", "zz[", "overrotation[sx:", "cphase[cz:", "zphase[cz:", "relaxation[", "readout")
 """Name prefixes of the parameters the characterization circuits pin (``characterization``)."""
 MAX_PLANNED_QUBITS = 8
 """Widest plan: a fit computes each circuit's distribution exactly (2ⁿ outcomes, a 4ⁿ density matrix)."""

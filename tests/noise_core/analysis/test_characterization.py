@@ -10,8 +10,8 @@ from functools import cache
 import pytest
 
 from harness.local_coverage import local_coverage
-from noise_core import derive_noise_spec, load_calibration, load_counts, plan_fit_circuits
-from noise_core.analysis.characterization import AMPLIFIED_SX, WAIT_GRANULARITY_NS
+from noise_core import derive_noise_spec, fit_noise, load_calibration, load_counts, plan_fit_circuits
+from noise_core.analysis.characterization import AMPLIFIED_SX, PROBES, REPEATED_CZ, WAIT_GRANULARITY_NS
 from noise_core.analysis.factor_model import measured_circuit
 from noise_core.analysis.locations import applied, parse_parameter
 from noise_core.calibration.snapshot import BackendCalibration
@@ -117,3 +117,40 @@ def test_intervals_from_a_characterization_plan_hold_the_true_values_at_their_st
     1.6 %). 68 % intervals passed off as 95 % fail it (14 and 13 of 20 for detuning and over-rotation)."""
     study = local_coverage(20)
     assert all(count >= 17 for count in study.covered.values()), study.covered
+
+
+CZ_TRUTH = {"cphase[cz:0,1]": 0.04, "zphase[cz:0,1@0]": -0.12, "zphase[cz:0,1@1]": 0.06, "zphase[cz:1,2@1]": 0.03}
+"""CZ phases on ibm_fez 0–1–2 (a Heron device: cz couplers), of the size fitted on ibm_marrakesh (rad)."""
+
+
+@cache
+def heron() -> tuple[BackendCalibration, NoiseSpec, NoiseSpec]:
+    calibration = load_calibration(SNAPSHOT_DIR / "ibm_fez.json")
+    spec = derive_noise_spec(calibration)
+    parameters = [parse_parameter(name, spec, 5.0) for name in CZ_TRUTH]
+    return calibration, spec, applied(spec.model_dump(mode="json"), parameters, list(CZ_TRUTH.values()))
+
+
+def test_repeated_cz_circuits_pin_the_cz_phases_better_than_a_plain_plan() -> None:
+    calibration, _spec, truth = heron()
+    plan = plan_fit_circuits(calibration, (0, 1, 2), characterization=True)
+    repeated = [item.circuit.circuit for item in plan.circuits if item.name.startswith("cz_")]
+    assert len(repeated) == 2 * len(PROBES) * len(REPEATED_CZ)  # two layers of couplers: 0–1, then 1–2
+    assert all(circuit.count_ops()["cz"] in REPEATED_CZ and circuit.count_ops()["cz"] % 2 == 0 for circuit in repeated)
+    characterized = plan.precision(truth, calibration=calibration)
+    phases = characterized[characterized.index.str.startswith(("cphase", "zphase"))]
+    assert len(phases) == 6 and phases.identified.all() and (phases.standard_error < 0.005).all(), phases
+    plain = plan_fit_circuits(calibration, (0, 1, 2)).precision(truth, calibration=calibration, parameters=phases.index)
+    ratio = plain.standard_error / phases.standard_error  # GHZ and mirror meet each cz once or twice
+    assert (ratio > 2).all() and (ratio > 10).sum() >= 5, ratio  # 2.5× where φ = −0.12 rad shows at first order
+
+
+@pytest.mark.slow
+def test_cz_phases_fitted_from_a_characterization_plan_hold_the_true_values() -> None:
+    calibration, spec, truth = heron()
+    plan = plan_fit_circuits(calibration, (0, 1, 2), characterization=True)
+    data = load_counts(plan.simulated_counts(truth, calibration=calibration, shots=4000, seed=7))
+    fit = fit_noise(spec, data, calibration=calibration, parameters=list(CZ_TRUTH), draws=10)
+    for name, value in CZ_TRUTH.items():
+        row = fit.estimates.loc[name]
+        assert row.identified and row.low <= value <= row.high and row.high - row.low < 0.02, (name, row)

@@ -206,11 +206,21 @@ def cached_counts_summary(upload: CountsUpload) -> CountsSummary:
     return run_task("Reading the counts", jobs.read_counts, upload, lane="heavy", key=("counts", upload.key))
 
 
+FIT_REMEDY = (
+    "fit fewer parameters or circuits at once, or run the same fit without a time limit on several processes: "
+    "python -m noise_core fit SNAPSHOT COUNTS --parameters … --workers 2"
+)
+"""What a fit stopped by the time limit should change (a per-location fit of 18 circuits and 22 parameters takes
+about 80 s in one process, 54 s on two)."""
+
+
 def cached_fit(device: DeviceSource, spec: NoiseSpec, upload: CountsUpload, parameters: tuple[str, ...]) -> NoiseFit:
     """The fit of ``parameters`` to the counts (exact simulations on a grid, then likelihood maximisation)."""
     key = ("fit", device.key, spec_digest(spec), upload.key, parameters)
     arguments = (device, shared_spec(spec), upload, parameters)
-    return run_task("Fitting the model to the counts", jobs.fit_counts, *arguments, lane="heavy", key=key)
+    return run_task(
+        "Fitting the model to the counts", jobs.fit_counts, *arguments, lane="heavy", key=key, remedy=FIT_REMEDY
+    )
 
 
 def cached_plan(device: DeviceSource, request: PlanRequest) -> PlanDownload:

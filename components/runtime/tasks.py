@@ -51,6 +51,8 @@ POLL_SECONDS = 0.2
 RESULTS_KEPT = 64
 LOST_TASK_GRACE_SECONDS = 5.0
 """How long past its limit a session waits for a task the pool should have ended (``_wait``)."""
+SMALLER_RUN = "use fewer shots or qubits"
+"""What a run stopped by the time limit should change, unless its task says otherwise (``run_task``'s remedy)."""
 HEAVY_WARM_DELAY_SECONDS = 10.0
 """The heavy lane warms up this long after the quick one (``_Pools._warm_heavy_after``)."""
 
@@ -152,25 +154,32 @@ def task_limits() -> TaskLimits:
 
 
 def run_task(
-    label: str, function: Callable[..., Result], *args: object, lane: Lane = "quick", key: Hashable | None = None
+    label: str,
+    function: Callable[..., Result],
+    *args: object,
+    lane: Lane = "quick",
+    key: Hashable | None = None,
+    remedy: str = SMALLER_RUN,
 ) -> Result:
     """``function(*args)`` in a worker of ``lane``; with ``key``, a result computed before is reused.
 
     Exceptions the function raises (``NoiseStudioError`` and kin) come back as they are; a limit
-    or a dead worker raises ``TaskStopped``.
+    or a dead worker raises ``TaskStopped``, the time limit's message ending in ``remedy``.
     """
     pools = _pools()
 
     def run() -> Result:
         future = pools.pools[lane].schedule(guarded, args=(function, *args), timeout=pools.limits.seconds)
-        return _wait(label, future, pools.limits)
+        return _wait(label, future, pools.limits, remedy)
 
     if key is None:
         return run()
     return pools.results.get_or_compute(key, run)  # type: ignore[return-value]
 
 
-def _wait(label: str, future: concurrent.futures.Future[Result], limits: TaskLimits) -> Result:
+def _wait(
+    label: str, future: concurrent.futures.Future[Result], limits: TaskLimits, remedy: str = SMALLER_RUN
+) -> Result:
     """The future's result, redrawing a status line until it is done; cancels it if the script is interrupted, or
     if the pool has not ended it ``LOST_TASK_GRACE_SECONDS`` after its limit counted from when it started running,
     as the pool counts it (a task pebble lost track of, when a worker was ended for a cancelled task just as it
@@ -185,9 +194,9 @@ def _wait(label: str, future: concurrent.futures.Future[Result], limits: TaskLim
             elapsed = now - started
             running_since = running_since or (now if future.running() else None)
             if running_since is not None and now - running_since > limits.seconds + LOST_TASK_GRACE_SECONDS:
-                raise TaskStopped(_time_message(limits))
+                raise TaskStopped(_time_message(limits, remedy))
             status.caption(f":material/hourglass_top: {label}: {elapsed:.0f} s (stops at {limits.seconds:.0f} s)")
-        return _outcome(future, limits)
+        return _outcome(future, limits, remedy)
     finally:
         if not future.done():
             future.cancel()  # pebble ends the worker running it and starts another
@@ -195,19 +204,19 @@ def _wait(label: str, future: concurrent.futures.Future[Result], limits: TaskLim
             status.empty()
 
 
-def _outcome(future: concurrent.futures.Future[Result], limits: TaskLimits) -> Result:
+def _outcome(future: concurrent.futures.Future[Result], limits: TaskLimits, remedy: str) -> Result:
     try:
         return future.result()
     except concurrent.futures.TimeoutError:
-        raise TaskStopped(_time_message(limits)) from None
+        raise TaskStopped(_time_message(limits, remedy)) from None
     except ProcessExpired as error:
         if error.exitcode == OUT_OF_MEMORY_EXIT:
             raise TaskStopped(_memory_message(limits)) from None
         raise TaskStopped(f"the worker ended (exit code {error.exitcode}): {_memory_message(limits)}") from None
 
 
-def _time_message(limits: TaskLimits) -> str:
-    return f"stopped after {limits.seconds:g} s, this server's limit per run; use fewer shots or qubits"
+def _time_message(limits: TaskLimits, remedy: str) -> str:
+    return f"stopped after {limits.seconds:g} s, this server's limit per run; {remedy}"
 
 
 def _memory_message(limits: TaskLimits) -> str:

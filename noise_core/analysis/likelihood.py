@@ -255,7 +255,7 @@ def _marginal(model: Model, theta: np.ndarray, information: np.ndarray, index: i
     where the information says nothing), and how the others move per unit of it along the quadratic profile
     (I⁻¹)ⱼᵢ/(I⁻¹)ᵢᵢ. The others at a bound of their search range are held there (their rows left out of I): the
     profile cannot move them past it, and with them the prediction overshot tenfold (Heron's gate[cz:5,6] at 0:
-    4.5 where the interval ends at 0.8)."""
+    4.5 where the interval ends at 1.2)."""
     width = model.bounds[index][1] - model.bounds[index][0]
     size = len(model.bounds)
     lower, upper = (np.array(ends) for ends in zip(*model.bounds, strict=True))

@@ -26,7 +26,8 @@ from noise_core.analysis.factor_model import SMALLEST_PROBABILITY
 from noise_core.analysis.local_model import LocalModel
 
 SCORING_TOLERANCE = 1e-5
-"""Nats: a climb stops when the full Newton step would gain less (profile ends need 1e-3: r's error is δ/1.96)."""
+"""Nats: a climb stops when its step at the least damping would gain less (a profile's end needs ~1e-3: an error δ
+in the profile's maximum moves r = √(2(ℓ̂ − ℓ_p)) by δ/1.96)."""
 LAST_STEP = 1e-4
 """Nats: a step predicted to gain less than this, that gained at least half of it, is the last (where the quadratic
 model holds, Newton's convergence is quadratic: what it leaves is far under ``SCORING_TOLERANCE``); the Jacobian that

@@ -39,6 +39,8 @@ def test_a_task_over_the_time_limit_is_stopped_and_the_worker_replaced(small_lim
         run_task("sleeping", task_jobs.sleep_then_return, 30, lane="heavy")
     assert run_task("pid", task_jobs.worker_pid, lane="heavy") != first
     assert run_task("echo", task_jobs.echo, 7, lane="heavy") == 7
+    with pytest.raises(TaskStopped, match=r"^stopped after 3 s, this server's limit per run; fit fewer parameters$"):
+        run_task("fitting", task_jobs.sleep_then_return, 30, lane="heavy", remedy="fit fewer parameters")
 
 
 def test_a_task_over_the_memory_limit_is_stopped_in_the_worker(small_limits: TaskLimits) -> None:

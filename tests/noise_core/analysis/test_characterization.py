@@ -112,7 +112,7 @@ def test_correlated_readout_on_couplers_that_share_a_qubit_is_refused() -> None:
 
 @pytest.mark.slow
 def test_intervals_from_a_characterization_plan_hold_the_true_values_at_their_stated_rate() -> None:
-    """20 of the draws of ``bench_fit_local.py --coverage 100`` (92–97 of 100 per parameter): each parameter's 95 %
+    """20 of the draws of ``bench_fit_local.py --coverage 100`` (90–96 of 100 per parameter): each parameter's 95 %
     profile intervals hold its true value in at least 17 (a binomial(20, 0.95) falls below 17 with probability
     1.6 %). 68 % intervals passed off as 95 % fail it (14 and 13 of 20 for detuning and over-rotation)."""
     study = local_coverage(20)

@@ -10,8 +10,8 @@ runs on the plan's i-th qubit; each circuit measures every qubit.
 | ``cramsey_even_2016ns`` (…)    | the same, the others in |1⟩ first        | ZZ ξ of each coupler: δ → δ + Σξ       |
 | ``echo_even``                  | sx, t/2, x, t/2, sx: frame refocused     | relaxation: P(1) = ½(1 − D)           |
 | ``sx_5``, ``sx_21``            | N sx on every qubit, barriers between    | over-rotation ε: P(1) = ½(1 + sin Nε) |
-| ``cz_even_0_held1_x8`` (…)     | sx on one end of each coupler of a layer, | cz phases: P(1) = ½(1 − sin N(φ ± ε)) |
-|                                | N cz, RZ(π/2), sx; the other end |0⟩/|1⟩ |                                       |
+| ``cz_even_0_held1_x8`` (…)     | one end: sx, N cz, RZ(π/2), sx; the      | cz phases: P(1) = ½(1 − sin N(φ ± ε)) |
+|                                | coupler's other end in |0⟩ or |1⟩        |                                       |
 | ``readout_alternating_0/1``    | |0101…⟩, |1010…⟩ (with |0…0⟩, |1…1⟩)     | correlated readout of each pair       |
 
 D = e^(−t/T2) is the decay over the wait (sx·x·sx is the identity up to phase: the echo ends in |0⟩).
@@ -21,8 +21,8 @@ with N even are the identity, with the held end in |1⟩ too (Zᴺ = 1), so the 
 phase: its local phase φ (``zphase``) plus the conditional phase ε (``cphase``: RZZ(ε) is RZ(±ε) on the probed end
 as the held one is |0⟩ or |1⟩) per gate, and the idle detuning and ZZ over the gates' time, which the Ramsey
 circuits pin. The two held states separate φ from ε. This is what a cz does; on a device whose two-qubit gate is
-another (cx, ecr), each cz is transpiled into it and the fit takes whatever the compiled circuit does, which
-``FitPlan.precision`` judges.
+another (cx, ecr), each cz is transpiled into it and the fit takes whatever the compiled circuit does:
+``FitPlan.precision(parameters=[...])`` says what that pins.
 The barriers keep the transpiler from merging the sx gates and the scheduler from moving gates across a wait;
 N ≡ 1 mod 4 ends each qubit on the equator, where the slope in ε is largest.
 

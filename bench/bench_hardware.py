@@ -21,8 +21,8 @@ values on the training circuits. Printed per set, on the held-out circuits: the 
 frequencies, the floor (the derived model's own distribution resampled at the run's shots, 200 draws, median),
 the share of the ideal-to-hardware distance explained (median over circuits of (TVD_ideal − TVD_model) /
 (TVD_ideal − floor)), and the negative log-likelihood relative to the saturated model (nats, summed), with the
-fitted model's cut. The time of the selection (its folds on a pool of ``--workers`` processes) and of the final fit
-is printed too.
+fitted model's cut. The time of the selection and of the final fit (the folds and the fit's scanned starts on a
+pool of ``--workers`` processes) is printed too.
 """
 
 from __future__ import annotations
@@ -167,7 +167,9 @@ def main() -> None:
     default = Path(__file__).resolve().parents[2] / "shared" / "hw_counts"
     parser.add_argument("--data", type=Path, default=default, help="the hw_counts folder (default ../shared/hw_counts)")
     parser.add_argument("--sets", default=",".join([*HERON, *FALCON]), help="which sets, comma-separated")
-    parser.add_argument("--workers", type=int, default=2, help="processes the selection's folds run on (default 2)")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="processes for the selection's folds and the fit's starts (default 2)"
+    )
     arguments = parser.parse_args()
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     warnings.filterwarnings("ignore")

@@ -67,7 +67,8 @@ def add_commands(commands: Any) -> None:
         "--workers",
         type=_workers,
         default=1,
-        help="processes for a per-location fit's profile intervals and held-out folds (default 1: this one)",
+        help="processes for a per-location fit's scanned starts, profile intervals and held-out folds "
+        "(default 1: this one)",
     )
     fit.set_defaults(run=_fit)
 

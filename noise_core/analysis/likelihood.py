@@ -253,8 +253,8 @@ def _next_profile_point(estimate: float, inner: tuple[float, float], outer: tupl
 def _marginal(model: Model, theta: np.ndarray, information: np.ndarray, index: int) -> tuple[float, np.ndarray]:
     """Parameter ``index``'s marginal standard error √(I⁻¹)ᵢᵢ, within [1e-6, 1] of its search range (the range
     where the information says nothing), and how the others move per unit of it along the quadratic profile
-    (I⁻¹)ⱼᵢ/(I⁻¹)ᵢᵢ. The others at a bound of their search range are held there (their rows left out of I): the
-    profile cannot move them past it, and with them the prediction overshot tenfold (Heron's gate[cz:5,6] at 0:
+    (I⁻¹)ⱼᵢ/(I⁻¹)ᵢᵢ. The others at a bound of their search range are held there (their rows and columns left out of I):
+    the profile cannot move them past it, and with them the prediction overshot tenfold (Heron's gate[cz:5,6] at 0:
     4.5 where the interval ends at 1.2)."""
     width = model.bounds[index][1] - model.bounds[index][0]
     size = len(model.bounds)

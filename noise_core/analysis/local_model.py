@@ -83,17 +83,23 @@ class LocalModel:
 
     def _moved_slots(self, compiled: Sequence[CompiledCircuit]) -> list[set[Slot]]:
         """Per parameter, the slots it changes: it moved by a tenth of its range from the start, the slots whose
-        channel differs from the start's (none for a readout parameter)."""
+        channel differs from the start's (none for a readout parameter). Taken to hold at every θ: the fused steps and
+        ``probabilities_many`` rely on it, and each parameter's writer (``locations``) edits the same entries whatever
+        the values."""
         start = self.start()
         base = SpecChannels(self.spec_at(start))
         slots = set().union(*(circuit.slots for circuit in compiled)) if compiled else set()
         moved_slots: list[set[Slot]] = []
         for index, parameter in enumerate(self.factors):
+            if not parameter.simulated:
+                moved_slots.append(set())
+                continue
             moved = start.copy()
             moved[index] += 0.1 * (parameter.upper - parameter.low) * (1 if start[index] < parameter.upper else -1)
             other = SpecChannels(self.spec_at(moved))
-            changed = {slot for slot in slots if not _equal(other.superoperator(slot), base.superoperator(slot))}
-            moved_slots.append(changed if parameter.simulated else set())
+            moved_slots.append(
+                {slot for slot in slots if not _equal(other.superoperator(slot), base.superoperator(slot))}
+            )
         return moved_slots
 
     @property

@@ -321,9 +321,11 @@ def _write_readout(document: Document, parameter: LocalParameter, value: float) 
 
 
 def _write_coherent(document: Document, parameter: LocalParameter, value: float) -> None:
-    """The location's coherent entries (every ordering the spec's gate entries use; both when none), created at 0."""
+    """The location's coherent entries (every ordering the spec's gate entries use, whatever their probability, so
+    the same at every value of a ``gate`` factor written before; both when none), created at 0."""
     gate, wanted = str(parameter.gate), list(parameter.qubits)
-    orders = [entry["qubits"] for entry in _depolarizing(document, gate, wanted)] or (
+    listed = [e["qubits"] for e in document["local_depolarizing_errors"] if e["gate"] == gate]
+    orders = [order for order in listed if sorted(order) == sorted(wanted)] or (
         [wanted, wanted[::-1]] if len(wanted) == 2 else [wanted]
     )
     for order in orders:

@@ -29,9 +29,11 @@ SCORING_TOLERANCE = 1e-5
 """Nats: a climb stops when its step at the least damping would gain less (a profile's end needs ~1e-3: an error δ
 in the profile's maximum moves r = √(2(ℓ̂ − ℓ_p)) by δ/1.96)."""
 LAST_STEP = 1e-4
-"""Nats: a step predicted to gain less than this, that gained at least half of it, is the last (where the quadratic
-model holds, Newton's convergence is quadratic: what it leaves is far under ``SCORING_TOLERANCE``); the Jacobian that
-would confirm it is not taken."""
+"""Nats: when the least-damped step would gain less than this and the step taken gained at least half of what it
+predicted, that step is the last (where the quadratic model holds, Newton's convergence is quadratic: what it leaves
+is far under ``SCORING_TOLERANCE``); the Jacobian that would confirm it is not taken. Judged on the least-damped
+step's gain, not the step taken: after rejected steps λ is large, every step small, and a toy climb stopped 0.2
+nats short on the damped one."""
 SCORING_STEPS = 60
 """Accepted steps one climb may take (3–10 is usual)."""
 DAMPING = (1e-4, 1e-3, 1e8)
@@ -62,13 +64,14 @@ def climb(
     lower = np.array([low for low, _high in model.bounds])[free]
     upper = np.array([high for _low, high in model.bounds])[free]
     theta = np.asarray(start, dtype=float).copy()
-    theta[free] = np.clip(theta[free], lower, upper)
+    theta[free] = _within(theta[free], lower, upper)
     value, gradient, information = scores(model, theta, counts)
     floor, damping, ceiling = DAMPING
     for _ in range(SCORING_STEPS):
         g, fisher = gradient[free], information[np.ix_(free, free)]
         ranges = (lower - theta[free], upper - theta[free])
-        if _step(g, fisher, floor, ranges)[1] < SCORING_TOLERANCE:
+        reach = _step(g, fisher, floor, ranges)[1]
+        if reach < SCORING_TOLERANCE:
             break
         growth = 2.0
         while True:
@@ -81,8 +84,9 @@ def climb(
             damping, growth = damping * growth, growth * 2.0
             if damping > ceiling:
                 return theta, value
-        theta, damping = candidate, max(damping * max(1.0 / 3.0, 1.0 - (2.0 * gained / predicted - 1.0) ** 3), floor)
-        if predicted < LAST_STEP and gained > predicted / 2.0:  # the quadratic model holds: what is left is less
+        ratio = gained / predicted if predicted > 0.0 else 1.0  # a step BVLS put at 0 can still gain, by snapping
+        theta, damping = candidate, max(damping * max(1.0 / 3.0, 1.0 - (2.0 * ratio - 1.0) ** 3), floor)
+        if reach < LAST_STEP and 0.0 < predicted < 2.0 * gained:  # the quadratic model holds: what is left is less
             return theta, value + gained
         value, gradient, information = scores(model, theta, counts)
     return theta, value

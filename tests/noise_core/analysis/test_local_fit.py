@@ -168,6 +168,21 @@ def test_parameters_set_their_location_and_read_back() -> None:
         assert entry.phases is not None and entry.phases[order.index(2)] == 0.03
 
 
+def test_a_cz_phase_goes_on_the_orders_the_spec_lists_whatever_the_gate_factor_written_before_it() -> None:
+    """The slots a parameter changes must not depend on the values (``LocalModel._moved_slots``)."""
+    document = device()[1].model_dump(mode="json")
+    document["local_depolarizing_errors"] = [
+        entry
+        for entry in document["local_depolarizing_errors"]
+        if not (entry["gate"] == "cx" and entry["qubits"] == [2, 1])
+    ]
+    one_order = NoiseSpec.model_validate(document)
+    parameters = [parse_parameter(name, one_order, 5.0) for name in ("gate[cx:1,2]", "cphase[cx:1,2]")]
+    for factor in (0.0, 1.0):
+        edited = applied(one_order.model_dump(mode="json"), parameters, [factor, 0.1])
+        assert [entry.qubits for entry in edited.local_coherent_errors if entry.gate == "cx"] == [[1, 2]], factor
+
+
 def test_correlated_readout_makes_both_bits_wrong_together_and_keeps_each_qubits_own_rate() -> None:
     calibration, _spec = device()
     flip, p1, p2 = 0.01, 0.02, 0.08  # qubit 1 is clbit 0 (a label's last character), qubit 2 clbit 1

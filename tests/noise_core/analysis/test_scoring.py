@@ -87,12 +87,11 @@ def test_a_bounded_step_is_the_best_of_the_quadratic_model_inside_the_box() -> N
         information = vectors @ vectors.T  # rank 4 of 5: one direction the counts say nothing about
         gradient = information @ rng.standard_normal(5) * 3.0
         low, high = -rng.uniform(0.1, 1.0, 5), rng.uniform(0.1, 1.0, 5)
-        step, predicted = scoring._step(gradient, information, damping, (low, high))
+        step, _predicted = scoring._step(gradient, information, damping, (low, high))
         slope = gradient - (information + damping * np.diag(np.diag(information))) @ step
         inside = (step > low + 1e-9) & (step < high - 1e-9)
         assert np.all(np.abs(slope[inside]) < 1e-7), (damping, seed)
         assert np.all(slope[np.isclose(step, high)] > -1e-7) and np.all(slope[np.isclose(step, low)] < 1e-7)
-        assert predicted == pytest.approx(gradient @ step - step @ information @ step / 2, rel=1e-12)
 
 
 def test_scoring_climbs_to_the_maximum_that_l_bfgs_b_finds() -> None:
@@ -126,11 +125,13 @@ def test_the_first_profile_point_holds_parameters_on_a_bound_where_they_are() ->
 
 
 def test_a_batch_that_varies_one_parameter_equals_each_point_alone() -> None:
+    """Whatever the parameter, away from the start: the slots looked up per point are all it changes."""
     model, theta = model_and_point()
-    points = [np.where(np.arange(len(theta)) == 2, value, theta) for value in (-100.0, -20.0, 0.0, 60.0, 150.0)]
-    for batched, point in zip(model.probabilities_many(points), points, strict=True):
-        for q, alone in zip(batched, model.probabilities(point), strict=True):
-            np.testing.assert_allclose(q, alone, atol=1e-13)
+    for index, (low, high) in enumerate(model.bounds):
+        points = [np.where(np.arange(len(theta)) == index, value, theta) for value in np.linspace(low, high, 4)]
+        for batched, point in zip(model.probabilities_many(points), points, strict=True):
+            for q, alone in zip(batched, model.probabilities(point), strict=True):
+                np.testing.assert_allclose(q, alone, atol=1e-13, err_msg=model.names[index])
 
 
 def test_embedding_a_step_on_the_register_equals_applying_it_to_every_basis_matrix() -> None:

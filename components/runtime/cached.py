@@ -211,7 +211,7 @@ FIT_REMEDY = (
     "python -m noise_core fit SNAPSHOT COUNTS --parameters … --workers 2"
 )
 """What a fit stopped by the time limit should change (a per-location fit of 18 circuits and 22 parameters takes
-about 80 s in one process, 54 s on two)."""
+about 85 s in one process, 55 s on two)."""
 
 
 def cached_fit(device: DeviceSource, spec: NoiseSpec, upload: CountsUpload, parameters: tuple[str, ...]) -> NoiseFit:

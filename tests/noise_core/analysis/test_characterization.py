@@ -28,11 +28,16 @@ TARGETS = {"detuning": 2.0, "zz": 2.0, "overrotation[sx": 0.005, "relaxation": 0
 
 
 @cache
-def device() -> tuple[BackendCalibration, NoiseSpec, NoiseSpec]:
-    calibration = load_calibration(SNAPSHOT_DIR / "ibmq_manila.json")
+def with_truth(snapshot: str, truth: tuple[tuple[str, float], ...]) -> tuple[BackendCalibration, NoiseSpec, NoiseSpec]:
+    """The snapshot's calibration, its derived spec, and that spec with the ``truth`` values written in."""
+    calibration = load_calibration(SNAPSHOT_DIR / snapshot)
     spec = derive_noise_spec(calibration)
-    parameters = [parse_parameter(name, spec, 5.0) for name in TRUTH]
-    return calibration, spec, applied(spec.model_dump(mode="json"), parameters, list(TRUTH.values()))
+    parameters = [parse_parameter(name, spec, 5.0) for name, _value in truth]
+    return calibration, spec, applied(spec.model_dump(mode="json"), parameters, [value for _name, value in truth])
+
+
+def device() -> tuple[BackendCalibration, NoiseSpec, NoiseSpec]:
+    return with_truth("ibmq_manila.json", tuple(TRUTH.items()))
 
 
 def test_the_characterization_circuits_wait_in_aligned_steps_and_end_on_the_equator() -> None:
@@ -123,12 +128,8 @@ CZ_TRUTH = {"cphase[cz:0,1]": 0.04, "zphase[cz:0,1@0]": -0.12, "zphase[cz:0,1@1]
 """CZ phases on ibm_fez 0–1–2 (a Heron device: cz couplers), of the size fitted on ibm_marrakesh (rad)."""
 
 
-@cache
 def heron() -> tuple[BackendCalibration, NoiseSpec, NoiseSpec]:
-    calibration = load_calibration(SNAPSHOT_DIR / "ibm_fez.json")
-    spec = derive_noise_spec(calibration)
-    parameters = [parse_parameter(name, spec, 5.0) for name in CZ_TRUTH]
-    return calibration, spec, applied(spec.model_dump(mode="json"), parameters, list(CZ_TRUTH.values()))
+    return with_truth("ibm_fez.json", tuple(CZ_TRUTH.items()))
 
 
 def test_repeated_cz_circuits_pin_the_cz_phases_better_than_a_plain_plan() -> None:

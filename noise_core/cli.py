@@ -13,8 +13,10 @@
     python -m noise_core compare SPEC_OR_SNAPSHOT COUNTS [--circuit ghz:3 --qubits 1,2,3] [--json]
     python -m noise_core fit SPEC_OR_SNAPSHOT COUNTS [--parameters gate,readout] [-o fitted.json] [--json]
     python -m noise_core run SESSION.noise-studio.json [--presets DIR] [--json]
+    python -m noise_core archive import DIR [--as NAME] | archive list [--device NAME] [--json]
 
-(``budget`` and ``sweep``: ``noise_core.cli_explain``; ``plan``, ``compare`` and ``fit``: ``noise_core.cli_fit``.)
+(``budget`` and ``sweep``: ``noise_core.cli_explain``; ``plan``, ``compare`` and ``fit``: ``noise_core.cli_fit``;
+``archive``: ``noise_core.cli_archive``.)
 
 Exit status: 0 success, 1 invalid input (one ``path: message`` line per problem on stderr),
 2 usage error (argparse).
@@ -29,7 +31,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from noise_core import cli_explain, cli_fit
+from noise_core import cli_archive, cli_explain, cli_fit
 from noise_core.calibration import UNKNOWN_DATE, BackendCalibration, calibration_to_csv, load_calibration
 from noise_core.calibration.diff import DEFAULT_THRESHOLD, compare_calibrations
 from noise_core.derive import derive_noise_spec
@@ -286,4 +288,5 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     run.set_defaults(run=_run)
     cli_explain.add_commands(commands)
     cli_fit.add_commands(commands)
+    cli_archive.add_commands(commands)
     return parser

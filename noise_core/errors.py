@@ -118,6 +118,18 @@ class SessionError(ProblemsError):
     prefix = "not a usable session bundle"
 
 
+class WorkspaceError(NoiseStudioError):
+    """A request to the workspace (the archive, saved items) that breaks a rule: a name, a limit, an unknown key."""
+
+
+class DatabaseUnavailable(WorkspaceError):
+    """The workspace's database cannot be reached or written: nothing was saved, and what it holds is untouched."""
+
+
+class DatabaseFull(DatabaseUnavailable):
+    """The database's disk (or its size limit) is full: nothing was saved, and what it holds is untouched."""
+
+
 class SimulationPlanLike(Protocol):
     """What ``OverBudgetError`` reads of the plan it carries (``noise_core.simulation.SimulationPlan``)."""
 

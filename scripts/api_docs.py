@@ -1,4 +1,5 @@
-"""The API reference in ``docs/api/``: pdoc's HTML of ``noise_core``'s public names (its ``__all__``) and docstrings.
+"""The API reference in ``docs/api/``: pdoc's HTML of ``noise_core``'s public names (its ``__all__``) and docstrings,
+and of ``noise_core.workspace``'s (a subpackage ``import noise_core`` leaves out).
 
 Run from the repository root after changing a public name or docstring (a test fails while the committed copy is
 stale, and CI runs the check):
@@ -31,7 +32,7 @@ def render() -> dict[str, str]:
     """A fresh generation: each file's path under ``docs/api/`` and its HTML."""
     pdoc.render.configure(docformat="restructuredtext", search=False, show_source=False)
     with tempfile.TemporaryDirectory() as folder:
-        pdoc.pdoc("noise_core", output_directory=Path(folder))
+        pdoc.pdoc("noise_core", "noise_core.workspace", output_directory=Path(folder))
         return {
             path.relative_to(folder).as_posix(): _ADDRESS.sub("", path.read_text(encoding="utf-8"))
             for path in sorted(Path(folder).rglob("*"))

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import copy
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 import qiskit_ibm_runtime.fake_provider as fake_provider
 from streamlit.testing.v1 import AppTest
+
+# The tests (and the app servers they start, which inherit the environment) never touch the user's own workspace:
+# every run gets a fresh SQLite file of its own.
+os.environ["NOISE_STUDIO_DATABASE_URL"] = (
+    f"sqlite:///{tempfile.mkdtemp(prefix='noise-studio-tests-')}/workspace.sqlite3"
+)
 
 REAL_SNAPSHOTS = sorted((Path(fake_provider.__file__).parent / "backends").glob("*/props_*.json"))
 DATE = "2024-05-01T10:00:00+00:00"

@@ -37,11 +37,13 @@ ROOMS_MAY_IMPORT = {
     "simulation": {"simulation", "calibration", "aer", "spec", "physics", "errors", "gc_pause"},
     "analysis": {"analysis", "simulation", "calibration", "aer", "spec", "errors", "json_bounds", "export"},
     "export": {"aer", "spec", "errors", "json_bounds"},
-    "cli": {"calibration", "derive", "export", "spec", "errors", "cli_explain", "cli_fit", "sessions"},
+    "cli": {"calibration", "derive", "export", "spec", "errors", "cli_explain", "cli_fit", "cli_archive", "sessions"},
     "sessions": {"calibration", "simulation", "spec", "errors", "json_bounds"},
     "documents": {"analysis", "calibration", "export", "sessions", "spec", "json_bounds"},
     "cli_explain": {"analysis", "calibration", "derive", "export", "simulation", "spec", "errors"},
     "cli_fit": {"analysis", "calibration", "cli_explain", "export", "errors"},
+    "workspace": {"workspace", "calibration", "spec", "errors"},
+    "cli_archive": {"workspace", "calibration"},
 }
 """The rooms of ``noise_core`` along the data flow, and the rooms each may import from."""
 MAX_MODULE_LINES = 420

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components.runtime.session import current_device
+from components.views.archive import render_archive
 from components.views.compare import render_compare
 from components.views.device import (
     render_device_map,
@@ -18,8 +19,15 @@ device_picker()
 device = current_device()
 render_device_summary(device)
 
-map_tab, qubits_tab, gates_tab, findings_tab, compare_tab = st.tabs(
-    ["Map", "Qubits", "Gates", f"Findings ({len(device.calibration.findings)})", "Compare with another snapshot"],
+map_tab, qubits_tab, gates_tab, findings_tab, compare_tab, archive_tab = st.tabs(
+    [
+        "Map",
+        "Qubits",
+        "Gates",
+        f"Findings ({len(device.calibration.findings)})",
+        "Compare with another snapshot",
+        "Archive",
+    ],
     key="device_tabs",
     on_change="rerun",
 )
@@ -34,3 +42,6 @@ with findings_tab:
 if compare_tab.open:  # computed only while open
     with compare_tab:
         render_compare(device)
+if archive_tab.open:  # read from the database only while open
+    with archive_tab:
+        render_archive(device)

@@ -1,6 +1,7 @@
 """The session state the pages share: one place for its keys, typed accessors around them.
 
-- the device in force (``LoadedDevice``), and the last rejected upload's message;
+- the device in force (``LoadedDevice``), the last rejected upload's message, and what the archive did with the
+  last loaded one;
 - the noise model (``NoiseState``): the spec in force (always valid), the derived spec it is
   compared with, the spec the editors start from, and the problems of the last rejected edit;
 - the circuit and run settings chosen on the Simulate page, which the Noise model page's live
@@ -31,6 +32,7 @@ from presets import DEFAULT_PRESET
 
 _DEVICE = "device"
 _UPLOAD_ERROR = "device_upload_error"
+_ARCHIVE_NOTE = "device_archive_note"
 _NOISE = "noise"
 _LAST_SIMULATION = "last_simulation"
 _WORKBENCH = "workbench"
@@ -148,6 +150,7 @@ def set_device(device: LoadedDevice) -> None:
     spec = cached_derive(device.origin, options)
     st.session_state[_DEVICE] = device
     st.session_state.pop(_UPLOAD_ERROR, None)
+    st.session_state.pop(_ARCHIVE_NOTE, None)
     _restart_editors(spec, derived=spec, options=options)
 
 
@@ -164,6 +167,7 @@ def restore(
         spec = derived  # unedited: the pages tell an edit by identity
     st.session_state[_DEVICE] = device
     st.session_state.pop(_UPLOAD_ERROR, None)
+    st.session_state.pop(_ARCHIVE_NOTE, None)
     _restart_editors(spec, derived=derived, options=options)
     set_workbench(circuit, settings)
 
@@ -175,6 +179,15 @@ def upload_error() -> str | None:
 
 def set_upload_error(message: str) -> None:
     st.session_state[_UPLOAD_ERROR] = message
+
+
+def archive_note() -> tuple[bool, str] | None:
+    """What happened to the last loaded upload in the archive: (stored, message), or None."""
+    return st.session_state.get(_ARCHIVE_NOTE)
+
+
+def set_archive_note(note: tuple[bool, str] | None) -> None:
+    st.session_state[_ARCHIVE_NOTE] = note
 
 
 def noise_state() -> NoiseState:

@@ -6,9 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from components.figures.change_map import build_change_map_figure, build_drift_figure
+from components.logic.archive_table import record_label
 from components.runtime.cached import cached_device_map, cached_preset, cached_upload
 from components.runtime.session import LoadedDevice
 from components.runtime.tasks import TaskStopped
+from components.views.archive import load_archived_snapshot, open_archive, within_window
 from components.work.requests import DeviceSource, preset_source, upload_source
 from noise_core import BackendCalibration, CalibrationDiff, CalibrationError, compare_calibrations
 from noise_core.calibration import MAX_DOCUMENT_BYTES, UNKNOWN_DATE
@@ -19,7 +21,12 @@ from noise_core.calibration.diff import (
     coupler_drift,
     utc_time,
 )
+from noise_core.errors import WorkspaceError
+from noise_core.workspace import ArchivedSnapshot, Workspace, archived_snapshots
 from presets import list_presets
+
+MAX_DRIFT_SNAPSHOTS = 60
+"""The most archived snapshots a drift chart loads (the latest in the window): each is parsed in a worker."""
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -93,6 +100,46 @@ def _uploaded_snapshot(device: LoadedDevice, prefix: str) -> tuple[BackendCalibr
     return max(loaded, key=lambda snapshot: utc_time(snapshot[0].last_update_date))
 
 
+def _archived_snapshot(device: LoadedDevice, prefix: str) -> tuple[BackendCalibration, DeviceSource] | None:
+    """An archived snapshot of the device in force's name (in a calibration window), after its drift over the
+    archived snapshots of that window, with the device in force, on the Device page."""
+    workspace = open_archive()
+    if workspace is None:
+        return None
+    try:
+        records = _other_archived(workspace, device, prefix)
+        if not records:
+            return None
+        if prefix == "compare":
+            loaded = [load_archived_snapshot(workspace, record) for record in records]
+            _render_drift([(device.calibration, device.origin), *loaded])
+        chosen = st.selectbox(
+            "Archived snapshot", records, index=len(records) - 1, format_func=record_label, key=f"{prefix}_archived",
+            help="The archived snapshots of the device in force, in the window above, oldest first",
+        )  # fmt: skip
+        return load_archived_snapshot(workspace, chosen)
+    except (WorkspaceError, CalibrationError, TaskStopped) as error:
+        st.warning(f"The archive cannot be read: {error}", icon=":material/cloud_off:")
+        return None
+
+
+def _other_archived(workspace: Workspace, device: LoadedDevice, prefix: str) -> list[ArchivedSnapshot]:
+    """The archived snapshots of the device in force's name other than itself, in the window the user picks (the
+    latest ``MAX_DRIFT_SNAPSHOTS``); empty after a message."""
+    name = device.calibration.backend_name
+    archived = archived_snapshots(workspace, backend_name=name)
+    others = [record for record in archived if record.fingerprint != device.calibration.fingerprint]
+    if not others:
+        st.info(f"The archive holds no other snapshot of {name}.", icon=":material/inventory_2:")
+        return []
+    records = within_window(workspace, others, st.container(), prefix)
+    if not records:
+        st.caption("No archived snapshot in that window.")
+    elif len(records) > MAX_DRIFT_SNAPSHOTS:
+        st.caption(f"The latest {MAX_DRIFT_SNAPSHOTS} of {len(records)} in that window are used; narrow the window.")
+    return records[-MAX_DRIFT_SNAPSHOTS:]
+
+
 def _render_drift(snapshots: list[tuple[BackendCalibration, DeviceSource]]) -> None:
     """Median over qubits (or couplers) and one chosen qubit (or coupler) of a metric over calibration time, for
     the distinct snapshots of the device in force (the first) that have a calibration time; the others are named
@@ -160,9 +207,13 @@ def _cached_drift(
 def other_snapshot(device: LoadedDevice, prefix: str) -> tuple[BackendCalibration, DeviceSource] | None:
     """The snapshot to compare with and where it comes from, or None (with a message) when none is chosen or it
     is unusable; ``prefix`` keeps each page's choice apart."""
-    source = st.segmented_control("Compare with", ["a preset", "an upload"], default="a preset", key=f"{prefix}_source")
+    source = st.segmented_control(
+        "Compare with", ["a preset", "an upload", "the archive"], default="a preset", key=f"{prefix}_source"
+    )
     if source == "an upload":
         return _uploaded_snapshot(device, prefix)
+    if source == "the archive":
+        return _archived_snapshot(device, prefix)
     others = [preset for preset in list_presets() if preset_source(preset.name).key != device.key]
     same_size_first = sorted(others, key=lambda preset: preset.num_qubits != device.calibration.num_qubits)
     name = st.selectbox(

@@ -15,14 +15,17 @@ import streamlit as st
 from components.runtime.cached import cached_upload
 from components.runtime.session import (
     LoadedDevice,
+    archive_note,
     current_device,
     preset_device,
+    set_archive_note,
     set_device,
     set_upload_error,
     upload_error,
 )
 from components.runtime.startup import PAGES
 from components.runtime.tasks import TaskStopped, run_task
+from components.runtime.workspace import archive_upload
 from components.work.requests import upload_source
 from noise_core import CalibrationError, DocumentKind, identify_document
 from noise_core.calibration import MAX_DOCUMENT_BYTES
@@ -114,7 +117,9 @@ def _load_upload() -> None:
     content = uploaded.getvalue()
     origin = upload_source(uploaded.name, content)
     try:
-        set_device(LoadedDevice(cached_upload(origin), f"upload {uploaded.name}", origin))
+        calibration = cached_upload(origin)
+        set_device(LoadedDevice(calibration, f"upload {uploaded.name}", origin))
+        set_archive_note(archive_upload(content, uploaded.name, calibration))
     except CalibrationError as error:
         kind = misplaced_kind(content, SNAPSHOT_KINDS)
         _refuse(f"{uploaded.name} was not loaded: {error if kind is None else misplaced(kind)}", kind)
@@ -170,7 +175,20 @@ def device_picker() -> None:
             f"In force: {device.source} ({calibration.backend_name}, {calibration.num_qubits} qubits).{removed} "
             "stays in force until a preset is picked or another file is loaded."
         )
+        _render_archive_note()
     _render_refusal()
+
+
+def _render_archive_note() -> None:
+    """Whether the upload in force went into the archive (a warning when the database could not take it)."""
+    note = archive_note()
+    if note is None:
+        return
+    stored, message = note
+    if stored:
+        st.caption(f":material/inventory_2: {message}")
+    else:
+        st.warning(message, icon=":material/cloud_off:")
 
 
 def _render_refusal() -> None:

@@ -42,7 +42,7 @@ ROOMS_MAY_IMPORT = {
     "documents": {"analysis", "calibration", "export", "sessions", "spec", "json_bounds"},
     "cli_explain": {"analysis", "calibration", "derive", "export", "simulation", "spec", "errors"},
     "cli_fit": {"analysis", "calibration", "cli_explain", "export", "errors"},
-    "workspace": {"workspace", "calibration", "spec", "errors"},
+    "workspace": {"workspace", "calibration", "sessions", "spec", "errors", "json_bounds"},
     "cli_archive": {"workspace", "calibration"},
 }
 """The rooms of ``noise_core`` along the data flow, and the rooms each may import from."""

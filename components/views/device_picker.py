@@ -170,7 +170,8 @@ def device_picker() -> None:
         "device in force stays until a file loads.",
     )
     if in_force is None:
-        removed = " The file is no longer in the box: it" if in_box is None else " It"
+        uploaded = device.source.startswith("upload ")  # not opened from the archive
+        removed = " The file is no longer in the box: it" if in_box is None and uploaded else " It"
         st.caption(
             f"In force: {device.source} ({calibration.backend_name}, {calibration.num_qubits} qubits).{removed} "
             "stays in force until a preset is picked or another file is loaded."

@@ -1,4 +1,5 @@
-"""The workspace: a database (SQLite by default, PostgreSQL by URL) holding a lab's calibration archive.
+"""The workspace: a database (SQLite by default, PostgreSQL by URL) holding a lab's calibration archive and its
+saved models and sessions.
 
 Usable from a notebook and the command line (``python -m noise_core archive``) as from the dashboard::
 
@@ -30,12 +31,26 @@ from noise_core.workspace.database import (
     default_database_path,
     open_workspace,
 )
+from noise_core.workspace.items import (
+    ITEM_KINDS,
+    ItemKind,
+    SavedItem,
+    delete_item,
+    open_item,
+    save_item,
+    saved_items,
+    share_item,
+    stored_bytes,
+)
 
 __all__ = [
     "DATABASE_URL_VARIABLE",
+    "ITEM_KINDS",
     "Archived",
     "ArchivedSnapshot",
     "FolderImport",
+    "ItemKind",
+    "SavedItem",
     "Workspace",
     "archive_snapshot",
     "archived_devices",
@@ -44,7 +59,13 @@ __all__ = [
     "archived_snapshots",
     "database_url",
     "default_database_path",
+    "delete_item",
     "import_folder",
     "load_archived",
+    "open_item",
     "open_workspace",
+    "save_item",
+    "saved_items",
+    "share_item",
+    "stored_bytes",
 ]

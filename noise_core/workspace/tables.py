@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Dialect, LargeBinary, String
+from sqlalchemy import Boolean, DateTime, Dialect, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -17,6 +17,8 @@ NAME_LENGTH = 255
 """Longest file name, device name or user name stored (characters)."""
 FINGERPRINT_LENGTH = 64
 """A SHA-256 in hex (``noise_core.calibration.fingerprint``)."""
+TOKEN_LENGTH = 22
+"""A saved item's link token: 16 random bytes, URL-safe base64 (``secrets.token_urlsafe(16)``)."""
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -63,3 +65,24 @@ class SnapshotRow(Base):
     """The document's size before compression (bytes)."""
     added_by: Mapped[str] = mapped_column(String(NAME_LENGTH))
     added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SavedItemRow(Base):
+    """A model or a whole session saved by name: a session bundle (``noise_core.sessions``), private to its owner
+    or shared with every user."""
+
+    __tablename__ = "saved_items"
+    __table_args__ = (UniqueConstraint("owner", "kind", "name", name="uq_saved_items_owner_kind_name"),)
+
+    token: Mapped[str] = mapped_column(String(TOKEN_LENGTH), primary_key=True)
+    """Random and unguessable: the link that reopens the item carries it (and is still checked against the viewer)."""
+    owner: Mapped[str] = mapped_column(String(NAME_LENGTH), index=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    kind: Mapped[str] = mapped_column(String(16))
+    """'model' (device and model in force) or 'session' (the whole view)."""
+    shared: Mapped[bool] = mapped_column(Boolean)
+    backend_name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    """The bundle's JSON, zlib-compressed."""
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -38,7 +38,7 @@ def render_sidebar_intro() -> None:
 def main() -> None:
     load_app()
     from components.runtime.session import init_session  # again in every worker, which need none of it
-    from components.views import sharing  # imported here, not at the top: multiprocessing imports this script
+    from components.views import saved, sharing  # imported here, not at the top: multiprocessing imports this script
 
     st.set_page_config(page_title=APP_NAME, page_icon=":material/graphic_eq:", layout="wide")
     init_session()
@@ -57,6 +57,7 @@ def main() -> None:
     )
     render_sidebar_intro()
     sharing.render_restore()
+    saved.render_saved()
     sharing.render_messages()
     navigation.run()
     sharing.render_share(navigation.url_path)

@@ -8,6 +8,7 @@ A database that cannot be opened leaves the app working without saving: ``server
 from __future__ import annotations
 
 import getpass
+import os
 import time
 from dataclasses import dataclass, field
 from threading import Lock
@@ -18,6 +19,9 @@ from noise_core import BackendCalibration
 from noise_core.errors import WorkspaceError
 from noise_core.workspace import Workspace, archive_snapshot, open_workspace
 
+USER_STORAGE_VARIABLE = "NOISE_STUDIO_USER_STORAGE_MB"
+"""What one user may store (saved items and archived uploads, compressed), in MB; default ``USER_STORAGE_MB``."""
+USER_STORAGE_MB = 200
 RETRY_SECONDS = 30.0
 """How long after a failed opening the next session's request tries again."""
 NOT_SAVING = "The app works on without saving."
@@ -62,13 +66,31 @@ def this_user() -> str:
     return getpass.getuser()
 
 
+def user_storage_bytes() -> int:
+    """The per-user storage limit in bytes (``NOISE_STUDIO_USER_STORAGE_MB``, read on each save); a setting that
+    is not a positive number raises ``WorkspaceError`` naming it (nothing is saved until it is fixed)."""
+    text = os.environ.get(USER_STORAGE_VARIABLE, "").strip() or str(USER_STORAGE_MB)
+    try:
+        megabytes = float(text)
+    except ValueError:
+        megabytes = float("nan")
+    if not megabytes > 0:
+        raise WorkspaceError(
+            f"the server's {USER_STORAGE_VARIABLE} must be a positive number of MB; it is {text[:40]!r}"
+        )
+    return int(megabytes * 1e6)
+
+
 def archive_upload(content: bytes, file_name: str, calibration: BackendCalibration) -> tuple[bool, str]:
     """Store a loaded upload in the archive; (whether the archive has it now, what to tell the user)."""
     workspace = server_workspace()
     if workspace is None:
         return False, f"{file_name} is loaded but not archived. {workspace_problem()}"
     try:
-        archived = archive_snapshot(workspace, content, file_name, added_by=this_user(), calibration=calibration)
+        archived = archive_snapshot(
+            workspace, content, file_name, added_by=this_user(), calibration=calibration,
+            quota_bytes=user_storage_bytes(),
+        )  # fmt: skip
     except WorkspaceError as error:
         return False, f"{file_name} is loaded but not archived: {error}"
     if archived.added:

@@ -15,25 +15,23 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import streamlit as st
 
 from components.logic.cells import parse_qubits
-from components.runtime.cached import cached_circuit_name, cached_upload, spec_digest
+from components.runtime.cached import cached_circuit_name, spec_digest
 from components.runtime.session import (
     ChosenCircuit,
-    LoadedDevice,
     current_device,
     noise_state,
     preset_device,
-    restore,
     set_device,
     set_workbench,
     workbench,
 )
-from components.runtime.tasks import TaskStopped, run_task
+from components.runtime.tasks import TaskStopped
+from components.views.bundles import bundle_writer, put_in_force, restored_view
 from components.views.device_picker import PRESET_KEY, misplaced, misplaced_kind, render_destination
+from components.views.saved import ITEM_PARAMETER, open_item_link
 from components.views.simulate_inputs import widget_state, with_page_defaults
-from components.work.jobs import restore_session
-from components.work.replies import RestoredSession
 from components.work.requests import library_request
-from noise_core import DerivationOptions, DocumentKind, NoiseStudioError, save_session
+from noise_core import DerivationOptions, DocumentKind, NoiseStudioError
 from noise_core.sessions import MAX_SESSION_BYTES, SESSION_SUFFIX
 from noise_core.simulation.circuits import MAX_LIBRARY_QUBITS
 from noise_core.simulation.methods import METHODS, Method, SimulationLimits
@@ -55,6 +53,10 @@ def read_link_once() -> None:
     if st.session_state.get(_LINK_READ):
         return
     st.session_state[_LINK_READ] = True
+    if ITEM_PARAMETER in st.query_params:  # a saved item's link: the item is the whole view it opens
+        problem = open_item_link(st.query_params[ITEM_PARAMETER])
+        _say(*([problem] if problem else []))
+        return
     parameters = {key: st.query_params[key] for key in LINK_PARAMETERS if key in st.query_params}
     if parameters:
         _say(*_apply_link(parameters))
@@ -176,7 +178,7 @@ def render_share(page_path: str) -> None:
     download and the link to copy."""
     with st.sidebar.expander("Share this view", icon=":material/share:"):
         st.download_button(
-            f"Download the session ({SESSION_SUFFIX})", data=_bundle_writer(), mime="application/json",
+            f"Download the session ({SESSION_SUFFIX})", data=bundle_writer(), mime="application/json",
             file_name=f"{current_device().calibration.backend_name}{SESSION_SUFFIX}", key="session_download",
             icon=":material/download:", on_click="ignore",
             help="Device, model (edits included), circuit, shots, seed, method and layout, with a fingerprint each.",
@@ -198,40 +200,6 @@ def render_share(page_path: str) -> None:
         st.caption(f"Opens this device, circuit, shots, seed, method and layout. {note}download the session for them.")
 
 
-def _bundle_writer() -> Callable[[], str]:
-    """The bundle of the view as it is now, written when the button is clicked (from values taken now)."""
-    device, state, bench = current_device(), noise_state(), workbench()
-    request, settings = bench.circuit.request, bench.settings
-    circuit: str | tuple[str, tuple[str, ...]] = (
-        reference_of(request.library, dict(request.parameters))
-        if request.library is not None
-        else (request.qasm or "", request.expected)
-    )
-    origin = device.origin
-    assert settings.seed is not None, "the Simulate page's run settings always carry the seed they ran with"
-    seed = settings.seed
-
-    def write() -> str:
-        """Runs in the download's own thread: no Streamlit state and no Qiskit circuits here."""
-        return save_session(
-            calibration=device.calibration, spec=state.spec, derived=state.derived, options=state.options,
-            circuit=circuit, shots=settings.shots, seed=seed, method=settings.method,
-            initial_layout=settings.initial_layout, avoid_uncalibrated_couplers=settings.avoid_uncalibrated_couplers,
-            preset=origin.preset, snapshot=_text(origin.content),
-            filename=origin.filename,
-        )  # fmt: skip
-
-    return write
-
-
-def _text(content: bytes | None) -> str | None:
-    """An uploaded snapshot as text (None: not an upload, or not UTF-8; the bundle then embeds its JSON)."""
-    try:
-        return None if content is None else content.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-
-
 def _restore() -> None:
     """The uploaded bundle read in a worker and put in force; a bad one changes nothing and says why."""
     uploaded = st.session_state[BUNDLE_KEY]
@@ -243,16 +211,7 @@ def _restore() -> None:
         return
     content = uploaded.getvalue()
     try:
-        restored: RestoredSession = run_task("Reading the session", restore_session, content)
-        device = (
-            preset_device(restored.device.preset)
-            if restored.device.preset is not None
-            else LoadedDevice(cached_upload(restored.device), restored.device_label, restored.device)
-        )
-        request = restored.circuit
-        if request.library is not None:
-            request = library_request(request.library, with_page_defaults(request.library, dict(request.parameters)))
-        circuit = ChosenCircuit(request, cached_circuit_name(request))
+        view = restored_view(content)
     except NoiseStudioError as error:
         kind = misplaced_kind(content, frozenset({DocumentKind.SESSION}))
         _say(f"{uploaded.name} was not restored: {error if kind is None else misplaced(kind)}")
@@ -262,8 +221,7 @@ def _restore() -> None:
     except TaskStopped as error:
         _say(f"{uploaded.name} was not restored: {error}")
         return
-    restore(device, (restored.spec, restored.derived, restored.options), circuit, restored.settings)
-    st.session_state.update(widget_state(request, restored.settings))
+    put_in_force(view, whole=True)
     st.toast(f"Restored {_plain(uploaded.name)}", icon=":material/restore:")
 
 

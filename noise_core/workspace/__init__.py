@@ -40,8 +40,8 @@ from noise_core.workspace.items import (
     save_item,
     saved_items,
     share_item,
-    stored_bytes,
 )
+from noise_core.workspace.quota import stored_bytes
 
 __all__ = [
     "DATABASE_URL_VARIABLE",

@@ -19,6 +19,7 @@ from noise_core.calibration.loader import looks_like_csv
 from noise_core.errors import CalibrationError, WorkspaceError
 from noise_core.workspace.database import Workspace
 from noise_core.workspace.names import checked_name
+from noise_core.workspace.quota import check_quota
 from noise_core.workspace.tables import SnapshotRow
 
 SNAPSHOT_SUFFIXES = (".json", ".csv")
@@ -78,12 +79,15 @@ def archive_snapshot(
     *,
     added_by: str,
     calibration: BackendCalibration | None = None,
+    quota_bytes: int | None = None,
 ) -> Archived:
     """Store ``document`` (a snapshot's JSON or CSV bytes, as uploaded) unless its fingerprint is archived already.
 
     ``calibration``: the document already loaded (``load_calibration(document, filename=file_name)``), to save
-    loading it again. Raises ``CalibrationError`` for a document that does not load (nothing is stored),
-    ``WorkspaceError`` for an unusable name, ``DatabaseUnavailable`` when the database cannot be written.
+    loading it again. ``quota_bytes``: what ``added_by`` may store in all (``noise_core.workspace.quota``; a
+    snapshot archived before costs nothing). Raises ``CalibrationError`` for a document that does not load
+    (nothing is stored), ``WorkspaceError`` for an unusable name or a full quota, ``DatabaseUnavailable`` when
+    the database cannot be written.
     """
     name = checked_name(Path(file_name.replace("\\", "/")).name, "file name")
     adder = checked_name(added_by, "user name")
@@ -108,6 +112,7 @@ def archive_snapshot(
             stored = session.get(SnapshotRow, row.fingerprint)
             if stored is not None:
                 return Archived(ArchivedSnapshot.of(stored), added=False)
+            check_quota(session, adder, len(row.document), quota_bytes)
             session.add(row)
             record = ArchivedSnapshot.of(row)
         return Archived(record, added=True)

@@ -24,7 +24,8 @@ from noise_core.json_bounds import json_bounds_problem
 from noise_core.sessions import MAX_SESSION_BYTES, SessionBundle
 from noise_core.workspace.database import Workspace
 from noise_core.workspace.names import checked_name
-from noise_core.workspace.tables import TOKEN_LENGTH, SavedItemRow, SnapshotRow
+from noise_core.workspace.quota import check_quota
+from noise_core.workspace.tables import TOKEN_LENGTH, SavedItemRow
 
 ItemKind = Literal["model", "session"]
 ITEM_KINDS: tuple[ItemKind, ...] = get_args(ItemKind)
@@ -83,7 +84,7 @@ def save_item(
             if row is not None and not replace:
                 raise WorkspaceError(f"you have a {kind} called {name!r} already: pick another name, or replace it")
             freed = 0 if row is None else _stored_length(session, row.token)
-            _check_quota(session, owner, len(content) - freed, quota_bytes)
+            check_quota(session, owner, len(content) - freed, quota_bytes)
             if row is None:
                 row = SavedItemRow(token=secrets.token_urlsafe(16), owner=owner, name=name, kind=kind, created_at=now)
                 session.add(row)
@@ -110,29 +111,6 @@ def _checked_bundle(bundle: str) -> str:
 
 def _stored_length(session: Session, token: str) -> int:
     return int(session.scalar(select(func.length(SavedItemRow.content)).where(SavedItemRow.token == token)) or 0)
-
-
-def stored_bytes(workspace: Workspace, user: str) -> int:
-    """What ``user`` stores, compressed: their saved items and the archived documents they added (bytes)."""
-    with workspace.reading() as session:
-        return _used(session, user)
-
-
-def _used(session: Session, user: str) -> int:
-    items = session.scalar(select(func.sum(func.length(SavedItemRow.content))).where(SavedItemRow.owner == user))
-    snapshots = session.scalar(select(func.sum(func.length(SnapshotRow.document))).where(SnapshotRow.added_by == user))
-    return int(items or 0) + int(snapshots or 0)
-
-
-def _check_quota(session: Session, user: str, adding: int, quota_bytes: int | None) -> None:
-    if quota_bytes is None or adding <= 0:
-        return
-    used = _used(session, user)
-    if used + adding > quota_bytes:
-        raise WorkspaceError(
-            f"not saved: {user} stores {used / 1e6:.1f} MB and this needs {adding / 1e6:.1f} MB more, past the "
-            f"limit of {quota_bytes / 1e6:.0f} MB per user; delete saved items you no longer need"
-        )
 
 
 def saved_items(workspace: Workspace, *, viewer: str, kind: ItemKind | None = None) -> list[SavedItem]:

@@ -114,6 +114,9 @@ def test_a_user_past_the_storage_limit_is_told_the_limit_and_what_to_do(tmp_path
     save_item(workspace, bundle(), owner="bob", name="two", kind="model", quota_bytes=limit)  # bob has room
     save_item(workspace, bundle(), owner="ada", name="one", kind="model", replace=True, quota_bytes=limit)  # same size
     assert stored_bytes(workspace, "ada") == used
+    with pytest.raises(WorkspaceError, match=r"past the limit of .* MB per user"):
+        archive_snapshot(workspace, variant(300.0), "new.json", added_by="ada", quota_bytes=used)
+    assert not archive_snapshot(workspace, variant(100.0), "again.json", added_by="ada", quota_bytes=used).added
     workspace.close()
 
 

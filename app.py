@@ -1,6 +1,8 @@
 """Noise Studio: router, shared state and the sidebar's few words on what this is. Run with ``streamlit run app.py``,
 which serves ``app`` (an ``st.App`` whose lifespan starts the workers with the server) and runs ``main`` per session."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from components.runtime.startup import PAGES, load_app, start_with_the_server
@@ -17,6 +19,16 @@ STEPS = (
     "**Fit**: compare it with counts measured on the device, and fit it to them",
     "**Export**: the checked spec, for Qiskit Aer or Classiq",
 )
+# The pages in navigation order: file in pages/, title, icon (a comment: a bare string here would be printed).
+PAGE_LIST = (
+    ("device.py", "Device", ":material/memory:"),
+    ("noise.py", "Noise model", ":material/tune:"),
+    ("simulate.py", "Simulate", ":material/bar_chart:"),
+    ("explain.py", "Explain", ":material/troubleshoot:"),
+    ("fit.py", "Fit", ":material/query_stats:"),
+    ("export.py", "Export", ":material/download:"),
+)
+DEFAULT_PAGE = "simulate.py"
 # The app's name above the page navigation: st.logo takes an image, so the name is drawn as SVG text.
 # (No bare strings at module level here: Streamlit's magic would print them on every page.)
 LOGO_SVG = (
@@ -35,27 +47,36 @@ def render_sidebar_intro() -> None:
     )
 
 
+def sign_in_page() -> None:
+    from components.views.sign_in import render_sign_in
+
+    render_sign_in(APP_NAME)
+
+
 def main() -> None:
     load_app()
+    from components.runtime.identity import admitted
     from components.runtime.session import init_session  # again in every worker, which need none of it
     from components.views import saved, sharing  # imported here, not at the top: multiprocessing imports this script
+    from components.views.sign_in import render_signed_in
 
     st.set_page_config(page_title=APP_NAME, page_icon=":material/graphic_eq:", layout="wide")
+    if not admitted():  # sign-in configured and not signed in: the sign-in page is the only page, at every path
+        gate = [
+            st.Page(sign_in_page, title="Sign in", url_path=Path(file).stem, default=file == DEFAULT_PAGE)
+            for file, _title, _icon in PAGE_LIST
+        ]
+        st.navigation(gate, position="hidden").run()
+        return
     init_session()
     sharing.read_link_once()
     # Pages by absolute path: the router works from whatever folder the main script runs in. AppTest runs main from
     # its own folder (tests/apptest.py): beside pages/, it would run a page's script alone after the first run.
     navigation = st.navigation(
-        [
-            st.Page(PAGES / "device.py", title="Device", icon=":material/memory:"),
-            st.Page(PAGES / "noise.py", title="Noise model", icon=":material/tune:"),
-            st.Page(PAGES / "simulate.py", title="Simulate", icon=":material/bar_chart:", default=True),
-            st.Page(PAGES / "explain.py", title="Explain", icon=":material/troubleshoot:"),
-            st.Page(PAGES / "fit.py", title="Fit", icon=":material/query_stats:"),
-            st.Page(PAGES / "export.py", title="Export", icon=":material/download:"),
-        ]
+        [st.Page(PAGES / file, title=title, icon=icon, default=file == DEFAULT_PAGE) for file, title, icon in PAGE_LIST]
     )
     render_sidebar_intro()
+    render_signed_in()
     sharing.render_restore()
     saved.render_saved()
     sharing.render_messages()

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
@@ -32,13 +32,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(app_dir: Path = ROOT, **environment: str) -> Iterator[str]:
-    """``streamlit run app.py`` in ``app_dir`` on a free local port with ``environment`` added; its URL once healthy."""
-    port = free_port()
+def streamlit_server(
+    app_dir: Path = ROOT, *, port: int | None = None, options: Sequence[str] = (), **environment: str
+) -> Iterator[str]:
+    """``streamlit run app.py`` in ``app_dir`` on ``port`` (default: a free local one) with ``options`` (e.g.
+    ``--secrets.files PATH``) and ``environment`` added; its URL once healthy."""
+    port = port or free_port()
     command = [
         sys.executable, "-X", "faulthandler", "-m", "streamlit", "run", "app.py", "--server.headless", "true",
         "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false", *options,
     ]  # fmt: skip
     ARTIFACTS.mkdir(exist_ok=True)
     log = (ARTIFACTS / f"streamlit-{port}.log").open("w")  # what the server said, to read after a failure

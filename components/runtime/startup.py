@@ -83,6 +83,17 @@ def _is_module(name: str) -> bool:
 @asynccontextmanager
 async def start_with_the_server(_app: object) -> AsyncIterator[None]:
     """At server start, not at the first visit: the workers start and the app's modules load in a thread, so the
-    first visitor finds them warm."""
+    first visitor finds them warm; and every request runs the router (``route_every_request``)."""
+    route_every_request()
     Thread(target=load_app, name="noise-studio-start", daemon=True).start()
     yield
+
+
+def route_every_request() -> None:
+    """Tell Streamlit that ``pages/`` is not its old pages folder. It decides that from the folder's presence until
+    ``st.navigation`` first runs in the process, so on a fresh server a first request for ``/device`` would run
+    ``pages/device.py`` alone: without the router, its session set-up, and the sign-in gate
+    (``tests/app/test_sign_in.py`` opens a page first on a fresh server)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False

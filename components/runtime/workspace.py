@@ -7,7 +7,6 @@ A database that cannot be opened leaves the app working without saving: ``server
 
 from __future__ import annotations
 
-import getpass
 import os
 import time
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from threading import Lock
 
 import streamlit as st
 
+from components.runtime.identity import this_user
 from noise_core import BackendCalibration
 from noise_core.errors import WorkspaceError
 from noise_core.workspace import Workspace, archive_snapshot, open_workspace
@@ -59,11 +59,6 @@ def server_workspace() -> Workspace | None:
 def workspace_problem() -> str:
     """Why there is no workspace, and that the app goes on without it."""
     return f"Saving is off: {str(_opener().problem).rstrip('.')}. {NOT_SAVING}"
-
-
-def this_user() -> str:
-    """Who adds what is stored: without sign-in, the account the server runs under (one user)."""
-    return getpass.getuser()
 
 
 def user_storage_bytes() -> int:

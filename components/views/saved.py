@@ -12,8 +12,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
+from components.runtime.identity import this_user
 from components.runtime.tasks import TaskStopped
-from components.runtime.workspace import server_workspace, this_user, user_storage_bytes, workspace_problem
+from components.runtime.workspace import server_workspace, user_storage_bytes, workspace_problem
 from components.views.bundles import bundle_writer, put_in_force, restored_view
 from noise_core.errors import NoiseStudioError
 from noise_core.workspace import ItemKind, SavedItem, Workspace, delete_item, open_item, save_item, saved_items
@@ -76,14 +77,14 @@ def _render_items(workspace: Workspace) -> None:
         st.caption("Nothing saved yet: yours and those others share show here.")
         return
     item = st.selectbox("Saved items (yours and shared)", items, format_func=_label, key="saved_item")
-    left, middle, right = st.columns(3)
-    if left.button("Open", key="saved_open", icon=":material/open_in_browser:"):
+    if st.button("Open", key="saved_open", icon=":material/open_in_browser:", width="stretch"):
         _say_opened(_open(workspace, item.token))
-    own = item.owner == this_user()
-    if own and middle.button("Private" if item.shared else "Share", key="saved_toggle"):
-        _guarded(lambda: set_shared(workspace, item.token, not item.shared, viewer=this_user()))
-    if own and right.button("Delete", key="saved_delete", icon=":material/delete:"):
-        _guarded(lambda: delete_item(workspace, item.token, viewer=this_user()))
+    if item.owner == this_user():  # only the owner shares, unshares or deletes
+        left, right = st.columns(2)
+        if left.button("Unshare" if item.shared else "Share", key="saved_toggle", width="stretch"):
+            _guarded(lambda: set_shared(workspace, item.token, not item.shared, viewer=this_user()))
+        if right.button("Delete", key="saved_delete", width="stretch"):
+            _guarded(lambda: delete_item(workspace, item.token, viewer=this_user()))
     st.code(_item_link(item.token), language=None, wrap_lines=True)
     st.caption("Reopens it for you and, when shared, for every user; a private item's link opens nothing for others.")
 

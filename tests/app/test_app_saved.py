@@ -3,6 +3,7 @@ reopening it in another session, edits included; a crafted link opens nothing an
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,7 +52,7 @@ def test_a_saved_session_reopens_by_its_link_with_its_edits(database: str) -> No
     assert save(at, "manila, readout 0.2", "session") == "Saved session 'manila, readout 0.2' (private)."
     assert "you have a session called 'manila, readout 0.2' already" in save(at, "manila, readout 0.2", "session")
     workspace = open_workspace(database)
-    (item,) = saved_items(workspace, viewer=server.this_user())
+    (item,) = saved_items(workspace, viewer=getpass.getuser())
     workspace.close()
     assert f"?item={item.token}" in at.sidebar.code[0].value
 

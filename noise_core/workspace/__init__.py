@@ -1,5 +1,5 @@
 """The workspace: a database (SQLite by default, PostgreSQL by URL) holding a lab's calibration archive and its
-saved models and sessions.
+saved models and sessions, and the jobs that run apart from any browser session.
 
 Usable from a notebook and the command line (``python -m noise_core archive``) as from the dashboard::
 
@@ -41,6 +41,7 @@ from noise_core.workspace.items import (
     saved_items,
     share_item,
 )
+from noise_core.workspace.jobs import Job, JobQueue, JobStatus
 from noise_core.workspace.quota import stored_bytes
 
 __all__ = [
@@ -50,6 +51,9 @@ __all__ = [
     "ArchivedSnapshot",
     "FolderImport",
     "ItemKind",
+    "Job",
+    "JobQueue",
+    "JobStatus",
     "SavedItem",
     "Workspace",
     "archive_snapshot",

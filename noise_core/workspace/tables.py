@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, DateTime, Dialect, LargeBinary, String, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, Dialect, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -86,3 +86,27 @@ class SavedItemRow(Base):
     """The bundle's JSON, zlib-compressed."""
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class JobRow(Base):
+    """Work submitted to run apart from any browser session: what to run, its status, and its result or error."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(TOKEN_LENGTH), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(NAME_LENGTH), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    """What it computes: 'budget', 'sweep', 'fit' (the app's), or any short word a caller chooses."""
+    label: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    inputs_digest: Mapped[str] = mapped_column(String(FINGERPRINT_LENGTH), index=True)
+    """SHA-256 of what the result depends on (device fingerprint, model digest, circuit, settings): a job asked
+    for again with the same inputs is found, not run twice."""
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    """'submitted', 'done', 'failed' or 'cancelled'."""
+    payload: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    """The function and its arguments, pickled: a server restarted mid-job submits it again from this."""
+    result: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    """The function's return value, pickled, once done."""
+    error: Mapped[str | None] = mapped_column(Text)
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -32,7 +32,7 @@ def test_the_migrated_database_is_what_the_models_describe(database_url: str) ->
         version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
     workspace.close()
     assert differences == []
-    assert version == "0002"
+    assert version == "0003"
 
 
 def test_a_restarted_workspace_holds_what_was_stored(database_url: str) -> None:

@@ -27,6 +27,7 @@ PAGE_LIST = (
     ("explain.py", "Explain", ":material/troubleshoot:"),
     ("fit.py", "Fit", ":material/query_stats:"),
     ("export.py", "Export", ":material/download:"),
+    ("jobs.py", "Jobs", ":material/work_history:"),
 )
 DEFAULT_PAGE = "simulate.py"
 # The app's name above the page navigation: st.logo takes an image, so the name is drawn as SVG text.

@@ -19,6 +19,7 @@ from components.logic.caches import SharedCache
 from components.logic.map_geometry import qubit_positions
 from components.logic.spec_tables import tables_from_spec
 from components.logic.table_changes import changes_from_derived, row_status
+from components.runtime.background import run_as_job
 from components.runtime.tasks import run_task
 from components.work import jobs
 from components.work.replies import CountsSummary, Exports, PlanDownload
@@ -179,11 +180,14 @@ def cached_budget(
     request: CircuitRequest,
     settings: RunOptions,
     metric: Metric,
+    *,
+    label: str,
 ) -> ErrorBudget:
-    """The error budget of the result shown (one batched run per kind and location; seconds at 11 qubits)."""
+    """The error budget of the result shown (one batched run per kind and location; seconds at 11 qubits), as a
+    job (``run_as_job``) called ``label``."""
     key = ("budget", device.key, spec_digest(spec), what_if, request.key, settings, metric)
     arguments = (device, shared_spec(spec), what_if, request, settings, metric)
-    return run_task("Computing the error budget", jobs.explain_budget, *arguments, lane="heavy", key=key)
+    return run_as_job("budget", label, jobs.explain_budget, *arguments, key=key)
 
 
 def cached_sweep(
@@ -194,11 +198,13 @@ def cached_sweep(
     settings: RunOptions,
     kind: str,
     values: tuple[float, ...],
+    *,
+    label: str,
 ) -> pd.DataFrame:
-    """A sweep of one factor around the result shown (one transpilation, the points as one batch)."""
+    """A sweep of one factor around the result shown (one transpilation, the points as one batch), as a job."""
     key = ("sweep", device.key, spec_digest(spec), what_if, request.key, settings, kind, values)
     arguments = (device, shared_spec(spec), what_if, request, settings, kind, values)
-    return run_task("Sweeping", jobs.explain_sweep, *arguments, lane="heavy", key=key)
+    return run_as_job("sweep", label, jobs.explain_sweep, *arguments, key=key)
 
 
 def cached_counts_summary(upload: CountsUpload) -> CountsSummary:
@@ -214,13 +220,14 @@ FIT_REMEDY = (
 about 85 s in one process, 55 s on two)."""
 
 
-def cached_fit(device: DeviceSource, spec: NoiseSpec, upload: CountsUpload, parameters: tuple[str, ...]) -> NoiseFit:
-    """The fit of ``parameters`` to the counts (exact simulations on a grid, then likelihood maximisation)."""
+def cached_fit(
+    device: DeviceSource, spec: NoiseSpec, upload: CountsUpload, parameters: tuple[str, ...], *, label: str
+) -> NoiseFit:
+    """The fit of ``parameters`` to the counts (exact simulations on a grid, then likelihood maximisation), as a
+    job: without the app's per-task time limit (the job limit instead)."""
     key = ("fit", device.key, spec_digest(spec), upload.key, parameters)
     arguments = (device, shared_spec(spec), upload, parameters)
-    return run_task(
-        "Fitting the model to the counts", jobs.fit_counts, *arguments, lane="heavy", key=key, remedy=FIT_REMEDY
-    )
+    return run_as_job("fit", label, jobs.fit_counts, *arguments, key=key, remedy=FIT_REMEDY)
 
 
 def cached_plan(device: DeviceSource, request: PlanRequest) -> PlanDownload:

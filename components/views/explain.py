@@ -17,9 +17,11 @@ from components.figures.explain import (
     percent,
 )
 from components.logic.wording import in_ui_terms
+from components.runtime.background import JobFailed, JobPending
 from components.runtime.cached import cached_budget, cached_device_map, cached_sweep
 from components.runtime.session import ShownSimulation, current_device
 from components.runtime.tasks import TaskStopped
+from components.views.jobs import render_job_state
 from components.views.what_if import WHAT_IF_FACTORS
 from components.work.requests import WhatIf
 from noise_core import ErrorBudget, NoiseStudioError, factor_reaching
@@ -59,8 +61,14 @@ def metric_choice(shown: ShownSimulation) -> Metric:
 
 def budget_of(shown: ShownSimulation, metric: Metric) -> ErrorBudget | None:
     """The error budget of the result shown (computed in a worker), or None with the reason said."""
+    label = f"Error budget ({LOSS_LABELS[metric]}) of {shown.label} on {shown.backend_name}"
     try:
-        return cached_budget(shown.origin, shown.spec, shown.what_if, shown.request, shown.settings, metric)
+        return cached_budget(
+            shown.origin, shown.spec, shown.what_if, shown.request, shown.settings, metric, label=label
+        )
+    except (JobPending, JobFailed) as state:
+        render_job_state(state, failed="No error budget")
+        return None
     except (NoiseStudioError, TaskStopped) as error:
         st.error(f"No error budget: {in_ui_terms(error)}", icon=":material/error:")
         return None
@@ -140,8 +148,14 @@ def render_sweep(shown: ShownSimulation) -> None:
     )  # fmt: skip
     points = int(columns[3].number_input("points", 3, 41, SWEEP_POINTS, key="explain_sweep_points"))
     values = tuple(float(value) for value in np.round(np.linspace(0.0, float(top), points), 10))
+    label = f"Sweep of {FACTOR_LABELS[kind]} to ×{top:g} for {shown.label} on {shown.backend_name}"
     try:
-        frame = cached_sweep(shown.origin, shown.spec, shown.what_if, shown.request, shown.settings, kind, values)
+        frame = cached_sweep(
+            shown.origin, shown.spec, shown.what_if, shown.request, shown.settings, kind, values, label=label
+        )
+    except (JobPending, JobFailed) as state:
+        render_job_state(state, failed="Not swept")
+        return
     except (NoiseStudioError, TaskStopped) as error:
         st.error(f"Not swept: {in_ui_terms(error)}", icon=":material/error:")
         return

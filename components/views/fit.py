@@ -17,6 +17,7 @@ from components.figures.fit import (
 )
 from components.figures.fit_map import build_estimate_map_figure, fitted_families
 from components.logic.wording import in_ui_terms
+from components.runtime.background import JobFailed, JobPending
 from components.runtime.cached import (
     cached_counts_summary,
     cached_device_map,
@@ -35,6 +36,7 @@ from components.runtime.session import (
     workbench,
 )
 from components.runtime.tasks import TaskStopped
+from components.views.jobs import render_job_state
 from components.work.jobs import EXAMPLE_FACTORS, PRECISION_SHOTS, example_physics
 from components.work.requests import CountsUpload, PlanRequest, counts_upload
 from noise_core import NoiseFit, NoiseStudioError
@@ -242,8 +244,14 @@ def fit_of(accepted: AcceptedCounts, parameters: tuple[str, ...]) -> NoiseFit | 
     if not parameters:
         st.info("Choose at least one factor or name one parameter to fit.", icon=":material/info:")
         return None
+    label = (
+        f"Fit of {', '.join(parameters)} to {accepted.upload.filename} on {current_device().calibration.backend_name}"
+    )
     try:
-        return cached_fit(current_device().origin, noise_state().spec, accepted.upload, parameters)
+        return cached_fit(current_device().origin, noise_state().spec, accepted.upload, parameters, label=label)
+    except (JobPending, JobFailed) as state:
+        render_job_state(state, failed="Not fitted")
+        return None
     except (NoiseStudioError, TaskStopped) as error:
         st.error(in_ui_terms(error), icon=":material/error:")
         return None

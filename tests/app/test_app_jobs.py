@@ -1,0 +1,67 @@
+"""AppTest: an error budget runs as a job that outlives its session; a later session finds the result without a
+new job, and the Jobs page lists it."""
+
+from __future__ import annotations
+
+import getpass
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from components.runtime import background
+from components.runtime import workspace as server
+from noise_core.workspace import Job, JobQueue, open_workspace
+from tests.apptest import open_page, started_app
+
+pytestmark = pytest.mark.slow  # runs the whole app in AppTest
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'workspace.sqlite3'}"
+    monkeypatch.setenv("NOISE_STUDIO_DATABASE_URL", url)
+    server._opener.clear()
+    background._server_jobs.clear()
+    yield url
+    background._server_jobs.clear()
+    server._opener.clear()
+
+
+def jobs_in(database: str) -> list[Job]:
+    queue = JobQueue(open_workspace(database), ThreadPoolExecutor(1))  # reads the table only
+    try:
+        return queue.jobs(getpass.getuser())
+    finally:
+        queue.workspace.close()
+
+
+def test_a_budget_job_outlives_its_session_and_is_found_by_the_next(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(background, "WAIT_SECONDS", 0.0)  # show the job as running at once
+    first = started_app(180)
+    open_page(first, "explain")
+    assert not first.exception
+    assert any("runs as a job" in info.value for info in first.info)
+    del first  # the tab is closed: nothing waits for the job any more
+
+    for _ in range(240):
+        (job,) = jobs_in(database)
+        if job.status != "submitted":
+            break
+        time.sleep(0.5)
+    assert job.status == "done" and job.label.startswith("Error budget (success")
+
+    later = started_app(180)  # a new session, same view
+    open_page(later, "explain")
+    assert not later.exception and not later.error
+    assert not any("runs as a job" in info.value for info in later.info)
+    assert later.get_by_key("explain_budget_chart") is not None
+    assert [j.id for j in jobs_in(database)] == [job.id]  # found, not run again
+
+    open_page(later, "jobs")
+    table = next(frame.value for frame in later.dataframe if "status" in frame.value.columns)
+    assert table[["kind", "status"]].values.tolist() == [["budget", "done"]]

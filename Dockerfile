@@ -1,7 +1,11 @@
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
-RUN useradd --create-home --uid 1000 studio
+RUN useradd --create-home --uid 1000 studio && mkdir /data && chown studio:studio /data
+# The workspace's SQLite file (archive, saved items, jobs) lives in /data unless NOISE_STUDIO_DATABASE_URL names a
+# database (compose.yaml: PostgreSQL).
+ENV XDG_DATA_HOME=/data
+VOLUME /data
 WORKDIR /app
 
 COPY requirements.txt .

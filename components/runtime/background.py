@@ -34,8 +34,8 @@ from components.runtime.startup import worker_context
 from components.runtime.tasks import SMALLER_RUN, run_task, task_limits
 from components.runtime.workspace import server_workspace
 from components.work.worker import OUT_OF_MEMORY_EXIT, guarded, limit_worker_memory
-from noise_core.errors import NoiseStudioError
-from noise_core.workspace import Job, JobQueue
+from noise_core.errors import NoiseStudioError, WorkspaceError
+from noise_core.workspace import Job, JobQueue, Workspace
 from noise_core.workspace.jobs import describe_failure
 
 Result = TypeVar("Result")
@@ -103,7 +103,7 @@ def _number(variable: str, default: float) -> float:
     except ValueError:
         value = float("nan")
     if not value > 0:
-        raise ValueError(f"{variable} must be a positive number; it is {text[:40]!r}")
+        raise WorkspaceError(f"the server's {variable} must be a positive number; it is {text[:40]!r}")
     return value
 
 
@@ -125,11 +125,18 @@ def _executor() -> tuple[Executor, str]:
     return pool, local
 
 
-@st.cache_resource(show_spinner=False)
 def _server_jobs() -> _Jobs:
+    """The queue on the server's workspace, made once per workspace (a database that comes back gets one)."""
     workspace = server_workspace()
     if workspace is None:
         return _Jobs(None, "nowhere: without a database, work runs in the session and ends with it")
+    return _jobs_on(id(workspace), workspace)
+
+
+@st.cache_resource(show_spinner=False)
+def _jobs_on(workspace_id: int, _workspace: Workspace) -> _Jobs:
+    """The queue on ``_workspace`` (cached by its ``id``; the workspace itself is not hashed)."""
+    workspace = _workspace
     executor, where = _executor()
     limits = task_limits()
     seconds = _number(JOB_SECONDS_VARIABLE, JOB_SECONDS)

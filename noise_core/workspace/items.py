@@ -99,11 +99,11 @@ def _checked_bundle(bundle: str) -> str:
     """The device name of a session bundle within the size and nesting bounds, else ``WorkspaceError``."""
     problem = json_bounds_problem(bundle.encode("utf-8"), max_bytes=MAX_SESSION_BYTES)
     if problem is not None:
-        raise WorkspaceError(f"not saved: {problem}")
+        raise WorkspaceError(f"not a session bundle: {problem}")
     try:
         parsed = SessionBundle.model_validate_json(bundle)
     except ValidationError as error:
-        raise WorkspaceError(f"not saved: not a session bundle ({error.error_count()} problems)") from None
+        raise WorkspaceError(f"not a session bundle ({error.error_count()} problems)") from None
     provenance = parsed.spec.provenance or (parsed.derived.provenance if parsed.derived else None)
     device = parsed.calibration.preset or (provenance.backend_name if provenance else None)
     return checked_name(device or "a device", "device name")

@@ -31,6 +31,6 @@ def check_quota(session: Session, user: str, adding: int, quota_bytes: int | Non
     used = used_bytes(session, user)
     if used + adding > quota_bytes:
         raise WorkspaceError(
-            f"not saved: {user} stores {used / 1e6:.1f} MB and this needs {adding / 1e6:.1f} MB more, past the "
+            f"{user} stores {used / 1e6:.1f} MB and this needs {adding / 1e6:.1f} MB more, past the "
             f"limit of {quota_bytes / 1e6:.0f} MB per user; delete saved items you no longer need"
         )

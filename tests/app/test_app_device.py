@@ -50,6 +50,7 @@ def test_opens_on_the_default_preset_with_tables_and_findings(app: AppTest) -> N
         "Gates",
         f"Findings ({shown['Findings']})",
         "Compare with another snapshot",
+        "Archive",
     ]
     assert int(shown["Findings"]) > 0
     qubit_table = app.dataframe[0]

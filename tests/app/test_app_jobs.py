@@ -24,9 +24,9 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'workspace.sqlite3'}"
     monkeypatch.setenv("NOISE_STUDIO_DATABASE_URL", url)
     server._opener.clear()
-    background._server_jobs.clear()
+    background._jobs_on.clear()
     yield url
-    background._server_jobs.clear()
+    background._jobs_on.clear()
     server._opener.clear()
 
 
@@ -65,3 +65,23 @@ def test_a_budget_job_outlives_its_session_and_is_found_by_the_next(
     open_page(later, "jobs")
     table = next(frame.value for frame in later.dataframe if "status" in frame.value.columns)
     assert table[["kind", "status"]].values.tolist() == [["budget", "done"]]
+
+
+def test_with_a_dask_scheduler_named_the_jobs_run_on_its_cluster(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        monkeypatch.setenv("NOISE_STUDIO_DASK_SCHEDULER", cluster.scheduler_address)
+        background._jobs_on.clear()
+        app = started_app(180)
+        open_page(app, "explain")
+        assert not app.exception and not app.error
+        assert app.get_by_key("explain_budget_chart") is not None  # computed on the cluster's worker
+        assert background.where_jobs_run() == f"the Dask cluster at {cluster.scheduler_address}"
+        (job,) = jobs_in(database)
+        assert job.status == "done"
+        with distributed.Client(cluster) as client:  # the scheduler saw the budget's function
+            prefixes = client.run_on_scheduler(lambda dask_scheduler: list(dask_scheduler.task_prefixes))
+        assert "explain_budget" in prefixes
+        background._jobs_on.clear()

@@ -166,6 +166,22 @@ def where_jobs_run() -> str:
     return _server_jobs().where
 
 
+def job_seconds() -> float | None:
+    """The limit one job runs under (s), or None while there is no job queue (work then runs as a task)."""
+    return None if job_queue() is None else _number(JOB_SECONDS_VARIABLE, JOB_SECONDS)
+
+
+def has_job(key: tuple[object, ...]) -> bool:
+    """Whether this user has a job of these inputs (running, done or failed): a page shows it without being asked
+    again (the Run button's run, found when the user comes back)."""
+    queue = job_queue()
+    return queue is not None and queue.find(this_user(), _digest(key)) is not None
+
+
+def _digest(key: tuple[object, ...]) -> str:
+    return hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
+
+
 _RESULTS: SharedCache[Any] = SharedCache(RESULTS_KEPT)
 
 
@@ -204,7 +220,7 @@ def run_as_job(
     queue = job_queue()
     if queue is None:
         return run_task(label, function, *args, lane="heavy", key=key, remedy=remedy)
-    owner, digest = this_user(), hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
+    owner, digest = this_user(), _digest(key)
     job = queue.find(owner, digest) or queue.submit(owner, kind, label, digest, function, *args)
     job = _waited(queue, job, owner)
     if job.status == "done":

@@ -147,13 +147,26 @@ def cached_live(
     return run_task("Simulating", jobs.live_simulation, *arguments, key=key)
 
 
-def cached_simulation(
+def simulation_key(
     device: DeviceSource, spec: NoiseSpec, what_if: WhatIf, request: CircuitRequest, settings: RunOptions
+) -> tuple[object, ...]:
+    """What a run's result depends on: its cache key, and its job's inputs."""
+    return ("simulate", device.key, spec_digest(spec), what_if, request.key, settings)
+
+
+def cached_simulation(
+    device: DeviceSource,
+    spec: NoiseSpec,
+    what_if: WhatIf,
+    request: CircuitRequest,
+    settings: RunOptions,
+    *,
+    label: str,
 ) -> SimulationResult:
-    """A run too long for the live loop, on the heavy lane (started by the Run button)."""
-    key = ("simulate", device.key, spec_digest(spec), what_if, request.key, settings)
+    """A run too long for the live loop (started by the Run button), as a job called ``label``."""
+    key = simulation_key(device, spec, what_if, request, settings)
     arguments = (device, shared_spec(spec), what_if, request, settings)
-    return run_task("Simulating", jobs.run_simulation, *arguments, lane="heavy", key=key)
+    return run_as_job("run", label, jobs.run_simulation, *arguments, key=key)
 
 
 def cached_drawing(

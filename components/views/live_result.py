@@ -2,7 +2,8 @@
 
 Both the Simulate page and the Noise model page draw it inside a ``st.fragment``, so an edit
 reruns only the fragment: one worker task plans the run and, when the plan is estimated under
-``LIVE_SECONDS``, runs it in the same round trip. Longer runs wait for a Run button. A result
+``LIVE_SECONDS``, runs it in the same round trip. Longer runs wait for a Run button and run as a job
+(``components.runtime.background``): one asked for before is found when the user comes back. A result
 drawn under inputs that have changed since is labelled stale with the inputs it came from, and
 keeps its own circuit's name.
 """
@@ -17,7 +18,8 @@ import streamlit as st
 
 from components.figures.results import HISTOGRAM_ORDERS, HistogramOrder, build_histogram_figure
 from components.logic.wording import in_ui_terms
-from components.runtime.cached import cached_live, cached_simulation, spec_digest
+from components.runtime.background import JobFailed, JobPending, has_job, job_seconds
+from components.runtime.cached import cached_live, cached_simulation, simulation_key, spec_digest
 from components.runtime.run_speed import run_speed
 from components.runtime.session import (
     ShownSimulation,
@@ -28,6 +30,7 @@ from components.runtime.session import (
     workbench,
 )
 from components.runtime.tasks import TaskStopped, task_limits
+from components.views.jobs import render_job_state
 from components.work.requests import NO_WHAT_IF, WhatIf
 from noise_core import NoiseStudioError, SimulationResult
 from noise_core.simulation import SimulationPlan
@@ -60,12 +63,19 @@ def live_result(what_if: WhatIf = NO_WHAT_IF, *, key: str) -> ShownSimulation | 
     if isinstance(outcome, SimulationResult):
         result = outcome
     else:
-        if not _runnable(outcome) or not st.button(
+        asked = has_job(simulation_key(device.origin, spec, what_if, bench.circuit.request, settings))
+        runnable = _runnable(outcome)
+        clicked = runnable and st.button(
             "Run simulation", type="primary", key=f"{key}_run", icon=":material/play_arrow:"
-        ):
+        )
+        if not (clicked or asked):
             return _stale(inputs)
+        label = f"Simulating {bench.circuit.label} on {device.calibration.backend_name} ({settings.shots} shots)"
         try:
-            result = cached_simulation(device.origin, spec, what_if, bench.circuit.request, settings)
+            result = cached_simulation(device.origin, spec, what_if, bench.circuit.request, settings, label=label)
+        except (JobPending, JobFailed) as state:
+            render_job_state(state, failed="Not simulated")
+            return _stale(inputs)
         except (NoiseStudioError, TaskStopped) as error:
             st.error(f"Not simulated: {in_ui_terms(error)}", icon=":material/error:")
             return _stale(inputs)
@@ -86,8 +96,8 @@ def live_result(what_if: WhatIf = NO_WHAT_IF, *, key: str) -> ShownSimulation | 
 
 
 RUN_LIMIT_FRACTION = 0.8
-"""A run estimated over this share of the task limit is not offered: estimates are within ~2×, and a run that
-passes the limit is lost whole."""
+"""A run estimated over this share of its limit (a job's, or a task's) is not offered: estimates are within ~2×,
+and a run that passes the limit is lost whole."""
 WHAT_TO_CHANGE = {
     "density_matrix": "fewer qubits (each one multiplies the time by about 4), or the method 'trajectories'",
     "trajectories": "fewer shots (the time grows with the shots that meet an error) or fewer qubits; a Clifford "
@@ -100,13 +110,15 @@ WHAT_TO_CHANGE = {
 
 def _runnable(plan: SimulationPlan) -> bool:
     """Say how long the planned run takes on this server; False (and why, and what to change) when it would pass
-    the task limit, so no Run button is offered for a run that cannot finish."""
+    the limit it runs under (a job's with a database, else a task's), so no Run button is offered for a run that
+    cannot finish."""
     seconds = plan.preparation_seconds + plan.estimated_seconds
-    limit = task_limits().seconds
+    job_limit = job_seconds()
+    limit, per = (task_limits().seconds, "run") if job_limit is None else (job_limit, "job")
     what = f"{plan.method} on {len(plan.active_qubits)} active qubits"
     if seconds > RUN_LIMIT_FRACTION * limit:
         st.error(
-            f"Not run: {what} is estimated at {seconds:.2g} s on this server, over its {limit:g} s limit per run. "
+            f"Not run: {what} is estimated at {seconds:.2g} s on this server, over its {limit:g} s limit per {per}. "
             f"Choose {WHAT_TO_CHANGE.get(plan.method, 'fewer shots or qubits')}.",
             icon=":material/timer_off:",
         )

@@ -226,11 +226,16 @@ def test_a_run_that_would_pass_the_servers_time_limit_is_refused_before_it_start
     from components.runtime.tasks import TaskLimits
     from components.views import live_result
 
-    monkeypatch.setattr(live_result, "task_limits", lambda: TaskLimits(seconds=1.0, memory_bytes=2**34, workers=1))
+    monkeypatch.setattr(live_result, "job_seconds", lambda: 1.0)  # runs are jobs: the job limit counts
     app.number_input(key="sim_GHZ_n").set_value(17).run()  # trajectories, estimated ~2 s here
     refusal = next(error.value for error in app.error if error.value.startswith("Not run:"))
-    assert "on this server, over its 1 s limit per run" in refusal and "fewer shots" in refusal
+    assert "on this server, over its 1 s limit per job" in refusal and "fewer shots" in refusal
     assert not [button for button in app.button if button.key == "sim_run"]  # nothing offered that cannot finish
+    monkeypatch.setattr(live_result, "job_seconds", lambda: None)  # no database: runs are tasks
+    monkeypatch.setattr(live_result, "task_limits", lambda: TaskLimits(seconds=1.0, memory_bytes=2**34, workers=1))
+    app.number_input(key="sim_shots").set_value(3999).run()
+    refusal = next(error.value for error in app.error if error.value.startswith("Not run:"))
+    assert "on this server, over its 1 s limit per run" in refusal
     assert "NOISE_STUDIO" not in refusal
 
 

@@ -14,10 +14,12 @@ import getpass
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from noise_core.calibration.fingerprint import SHORT_FINGERPRINT
-from noise_core.workspace import ArchivedSnapshot, archived_snapshots, import_folder, open_workspace
+
+if TYPE_CHECKING:
+    from noise_core.workspace import ArchivedSnapshot
 
 
 def add_commands(commands: Any) -> None:
@@ -35,6 +37,8 @@ def add_commands(commands: Any) -> None:
 
 
 def _import(arguments: argparse.Namespace) -> int:
+    from noise_core.workspace import import_folder, open_workspace  # SQLAlchemy only for these commands
+
     workspace = open_workspace()
     try:
         report = import_folder(workspace, Path(arguments.folder), added_by=arguments.user or getpass.getuser())
@@ -55,6 +59,8 @@ def _import(arguments: argparse.Namespace) -> int:
 
 
 def _list(arguments: argparse.Namespace) -> int:
+    from noise_core.workspace import archived_snapshots, open_workspace  # SQLAlchemy only for these commands
+
     workspace = open_workspace()
     try:
         records = archived_snapshots(workspace, backend_name=arguments.device)

@@ -9,6 +9,8 @@ still there, so a reworded message cannot slip past this table.
 
 from __future__ import annotations
 
+import re
+
 UI_STEPS: dict[str, str] = {
     "derive with thermal_relaxation=False": "derive with Thermal relaxation off, on the Noise model page",
     "use method='trajectories' or a narrower circuit": "choose the method 'trajectories', or a narrower circuit",
@@ -29,3 +31,9 @@ def in_ui_terms(message: object) -> str:
     for phrase, step in UI_STEPS.items():
         text = text.replace(phrase, step)
     return text
+
+
+def plain(text: str) -> str:
+    """``text`` with Markdown's special characters escaped, so what another person wrote (a file name, an item's
+    name, a link's value) shows as written and cannot draw links or images."""
+    return re.sub(r"([\\`*_{}\[\]()#+!|<>~$-])", r"\\\1", text)

@@ -28,13 +28,14 @@ from typing import Any, TypeVar
 import streamlit as st
 from pebble import ProcessExpired, ProcessPool
 
+import noise_core
 from components.logic.caches import SharedCache
 from components.runtime.identity import this_user
 from components.runtime.startup import worker_context
 from components.runtime.tasks import SMALLER_RUN, run_task, task_limits
 from components.runtime.workspace import server_workspace
 from components.work.worker import OUT_OF_MEMORY_EXIT, guarded, limit_worker_memory
-from noise_core.errors import NoiseStudioError, WorkspaceError
+from noise_core.errors import DatabaseUnavailable, NoiseStudioError, WorkspaceError
 from noise_core.workspace import Job, JobQueue, Workspace
 from noise_core.workspace.jobs import describe_failure
 
@@ -48,6 +49,8 @@ WAIT_SECONDS: float | None = None
 what took under it shows as before)."""
 POLL_SECONDS = 0.25
 """How often a session waiting for its job looks at the job's status."""
+_SESSION_JOBS = "background_session_jobs"
+"""Session state: the job this session last submitted, by kind."""
 RESULTS_KEPT = 16
 """Done jobs' results kept unpickled in the server's memory (least recently used out)."""
 _LOG = logging.getLogger(__name__)
@@ -174,12 +177,17 @@ def job_seconds() -> float | None:
 def has_job(key: tuple[object, ...]) -> bool:
     """Whether this user has a job of these inputs (running, done or failed): a page shows it without being asked
     again (the Run button's run, found when the user comes back)."""
-    queue = job_queue()
-    return queue is not None and queue.find(this_user(), _digest(key)) is not None
+    try:
+        queue = job_queue()
+        return queue is not None and queue.find(this_user(), _digest(key)) is not None
+    except NoiseStudioError:  # no database now, or a bad setting: the page offers its button, which says why
+        return False
 
 
 def _digest(key: tuple[object, ...]) -> str:
-    return hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
+    """The inputs' digest, with the version of the code that computes the result (a result of older code is not
+    found)."""
+    return hashlib.sha256(f"{noise_core.__version__}|{key!r}".encode()).hexdigest()
 
 
 _RESULTS: SharedCache[Any] = SharedCache(RESULTS_KEPT)
@@ -218,10 +226,30 @@ def run_as_job(
     ``JobPending`` (or ``JobFailed`` for a failed one). Without a database: ``run_task`` in the session, whose
     time-limit message ends in ``remedy``."""
     queue = job_queue()
-    if queue is None:
-        return run_task(label, function, *args, lane="heavy", key=key, remedy=remedy)
+    if queue is not None:
+        try:
+            return _from_job(queue, kind, label, function, args, key)
+        except DatabaseUnavailable:  # the database went away: the work runs in the session, as without one
+            pass
+    return run_task(label, function, *args, lane="heavy", key=key, remedy=remedy)
+
+
+def _from_job(
+    queue: JobQueue,
+    kind: str,
+    label: str,
+    function: Callable[..., Result],
+    args: tuple[object, ...],
+    key: tuple[object, ...],
+) -> Result:
+    """The result of the job of these inputs, found or submitted (``run_as_job``). A new job replaces the one this
+    session last submitted of the same kind: a session that moves on (another slider value) cancels its unfinished
+    job, as it cancels its tasks; one that goes away cancels nothing."""
     owner, digest = this_user(), _digest(key)
-    job = queue.find(owner, digest) or queue.submit(owner, kind, label, digest, function, *args)
+    job = queue.find(owner, digest)
+    if job is None:
+        job = queue.submit(owner, kind, label, digest, function, *args)
+        _replace_session_job(queue, kind, job.id, owner)
     job = _waited(queue, job, owner)
     if job.status == "done":
         result: Result = _RESULTS.get_or_compute(job.id, lambda: queue.result(job.id, viewer=owner))
@@ -229,3 +257,11 @@ def run_as_job(
     if job.status == "failed":
         raise JobFailed(job)
     raise JobPending(job)
+
+
+def _replace_session_job(queue: JobQueue, kind: str, job_id: str, owner: str) -> None:
+    submitted = st.session_state.setdefault(_SESSION_JOBS, {})
+    previous = submitted.get(kind)
+    submitted[kind] = job_id
+    if previous is not None and queue.job(previous, viewer=owner).status == "submitted":
+        queue.cancel(previous, viewer=owner)

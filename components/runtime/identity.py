@@ -11,10 +11,6 @@ import getpass
 
 import streamlit as st
 
-IDENTITY_CLAIMS = ("email", "sub")
-"""The first of these claims a provider sends names the user: an email where there is one (people recognise it,
-and it is the same across a lab's providers), else the provider's subject."""
-
 
 def sign_in_configured() -> bool:
     """Whether the secrets configure an OIDC provider (an ``[auth]`` section)."""
@@ -27,12 +23,12 @@ def admitted() -> bool:
 
 
 def this_user() -> str:
-    """Who owns what this session stores: the signed-in user's email (or subject), or without sign-in the account
-    the server runs under."""
+    """Who owns what this session stores: without sign-in, the account the server runs under; signed in, the user's
+    email when the provider says it verified it (people recognise it, and a lab's providers agree on it), else the
+    provider's subject with its issuer (an unverified email could be anyone's)."""
     if not sign_in_configured():
         return getpass.getuser()
-    for claim in IDENTITY_CLAIMS:
-        value = st.user.get(claim)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    raise RuntimeError("a signed-in user without an email or subject claim; admitted() guards every page")
+    email, subject, issuer = (st.user.get(claim) for claim in ("email", "sub", "iss"))
+    if isinstance(email, str) and email.strip() and st.user.get("email_verified") is True:
+        return email.strip()
+    return f"{subject} at {issuer}" if issuer else str(subject)

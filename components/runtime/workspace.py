@@ -14,6 +14,7 @@ from threading import Lock
 
 import streamlit as st
 
+from components.logic.wording import plain
 from components.runtime.identity import this_user
 from noise_core import BackendCalibration
 from noise_core.errors import WorkspaceError
@@ -80,18 +81,18 @@ def archive_upload(content: bytes, file_name: str, calibration: BackendCalibrati
     """Store a loaded upload in the archive; (whether the archive has it now, what to tell the user)."""
     workspace = server_workspace()
     if workspace is None:
-        return False, f"{file_name} is loaded but not archived. {workspace_problem()}"
+        return False, f"{plain(file_name)} is loaded but not archived. {workspace_problem()}"
     try:
         archived = archive_snapshot(
             workspace, content, file_name, added_by=this_user(), calibration=calibration,
             quota_bytes=user_storage_bytes(),
         )  # fmt: skip
     except WorkspaceError as error:
-        return False, f"{file_name} is loaded but not archived: {error}"
+        return False, f"{plain(file_name)} is loaded but not archived: {plain(str(error))}"
     if archived.added:
-        return True, f"{file_name} is stored in the archive (Device page, Archive tab)."
+        return True, f"{plain(file_name)} is stored in the archive (Device page, Archive tab)."
     record = archived.snapshot
     return True, (
-        f"{file_name} was in the archive already: the same calibration values as {record.file_name}, added by "
-        f"{record.added_by} on {record.added_at:%Y-%m-%d %H:%M} UTC."
+        f"{plain(file_name)} was in the archive already: the same calibration values as {plain(record.file_name)}, "
+        f"added by {plain(record.added_by)} on {record.added_at:%Y-%m-%d %H:%M} UTC."
     )

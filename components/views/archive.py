@@ -9,15 +9,19 @@ from datetime import UTC
 import streamlit as st
 
 from components.logic.archive_table import archive_table, day_window, record_label
+from components.logic.wording import plain
 from components.runtime.cached import cached_upload
 from components.runtime.session import LoadedDevice, set_device
 from components.runtime.tasks import TaskStopped
 from components.runtime.workspace import server_workspace, workspace_problem
 from components.work.requests import DeviceSource, upload_source
 from noise_core import BackendCalibration, CalibrationError
+from noise_core.calibration.fingerprint import SHORT_FINGERPRINT
 from noise_core.errors import WorkspaceError
 from noise_core.workspace import ArchivedSnapshot, Workspace, archived_devices, archived_document, archived_snapshots
 
+ARCHIVED_KEPT = 64
+"""Archived snapshots kept loaded in the server (a drift chart draws at most 60)."""
 EMPTY = (
     "The archive is empty. Every snapshot uploaded on this page is stored in it, once; a folder of downloads goes in "
     "with `python -m noise_core archive import DIR`."
@@ -93,24 +97,26 @@ def within_window(
     return [record for record in windowed if record.fingerprint in given]
 
 
-def archived_source(workspace: Workspace, record: ArchivedSnapshot) -> DeviceSource:
-    """How a worker loads an archived snapshot: its document and file name, as when it was uploaded (the same key,
-    so what was computed for the upload is reused)."""
-    document, name = archived_document(workspace, record.fingerprint)
-    return upload_source(name, document)
-
-
 def load_archived_snapshot(workspace: Workspace, record: ArchivedSnapshot) -> tuple[BackendCalibration, DeviceSource]:
-    """The archived snapshot loaded in a worker, and its source."""
-    source = archived_source(workspace, record)
+    """The archived snapshot loaded in a worker, and how a worker loads it again: its document and file name, as
+    when it was uploaded (the same key, so what was computed for the upload is reused)."""
+    return _archived(record.fingerprint, workspace)
+
+
+@st.cache_resource(max_entries=ARCHIVED_KEPT, show_spinner=False)
+def _archived(fingerprint: str, _workspace: Workspace) -> tuple[BackendCalibration, DeviceSource]:
+    """Kept by fingerprint for every session: a drift chart's snapshots are read from the database once."""
+    document, name = archived_document(_workspace, fingerprint)
+    source = upload_source(name, document)
     return cached_upload(source), source
 
 
 def _put_in_force(workspace: Workspace, record: ArchivedSnapshot) -> None:
     try:
         calibration, source = load_archived_snapshot(workspace, record)
-        set_device(LoadedDevice(calibration, f"archive {record.file_name}", source))
+        # named by fingerprint: the file name is another user's text, and the source shows in Markdown captions
+        set_device(LoadedDevice(calibration, f"archive snapshot {record.fingerprint[:SHORT_FINGERPRINT]}", source))
     except (WorkspaceError, CalibrationError, TaskStopped) as error:
-        st.error(f"{record.file_name} was not put in force: {error}", icon=":material/error:")
+        st.error(f"{plain(record.file_name)} was not put in force: {plain(str(error))}", icon=":material/error:")
         return
     st.rerun()

@@ -44,15 +44,24 @@ def render_job_state(state: JobPending | JobFailed, *, failed: str) -> None:
 
 @st.fragment(run_every=POLL_SECONDS)
 def _poll(job_id: str) -> None:
-    queue = job_queue()
-    if queue is not None and queue.job(job_id, viewer=this_user()).status != "submitted":
+    """Rerun the page once the job has ended (or cannot be read: the page then says what it can)."""
+    try:
+        queue = job_queue()
+        running = queue is not None and queue.job(job_id, viewer=this_user()).status == "submitted"
+    except NoiseStudioError:  # deleted meanwhile, or the database went away
+        running = False
+    if not running:
         st.rerun(scope="app")
 
 
 def _forget(job_id: str) -> None:
-    queue = job_queue()
-    if queue is not None:
-        queue.forget(job_id, viewer=this_user())
+    """Delete a failed job, so that the page asks for it again (a second click finds it gone: nothing to do)."""
+    try:
+        queue = job_queue()
+        if queue is not None:
+            queue.forget(job_id, viewer=this_user())
+    except NoiseStudioError:
+        pass
 
 
 def jobs_table(jobs: list[Job]) -> pd.DataFrame:
@@ -75,7 +84,11 @@ def jobs_table(jobs: list[Job]) -> pd.DataFrame:
 @st.fragment(run_every=POLL_SECONDS * 2)
 def render_jobs() -> None:
     """This user's jobs, newest first, refreshed while the page is open; a running one can be cancelled."""
-    queue = job_queue()
+    try:
+        queue = job_queue()
+    except NoiseStudioError as error:  # a bad NOISE_STUDIO_JOB_* setting
+        st.warning(str(error), icon=":material/settings:")
+        return
     if queue is None:
         st.warning(workspace_problem(), icon=":material/cloud_off:")
         return
@@ -94,5 +107,9 @@ def render_jobs() -> None:
         left, right = st.columns([3, 1], vertical_alignment="bottom")
         chosen = left.selectbox("Running job", running, format_func=lambda job: job.label, key="jobs_running")
         if right.button("Cancel it", key="jobs_cancel", icon=":material/cancel:"):
-            queue.cancel(chosen.id, viewer=this_user())
+            try:
+                queue.cancel(chosen.id, viewer=this_user())
+            except NoiseStudioError as error:
+                st.warning(f"Not cancelled: {error}", icon=":material/cloud_off:")
+                return
             st.rerun(scope="fragment")

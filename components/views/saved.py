@@ -12,7 +12,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
-from components.runtime.identity import this_user
+from components.logic.wording import plain
+from components.runtime.identity import sign_in_configured, this_user
 from components.runtime.tasks import TaskStopped
 from components.runtime.workspace import server_workspace, user_storage_bytes, workspace_problem
 from components.views.bundles import bundle_writer, put_in_force, restored_view
@@ -32,6 +33,11 @@ def render_saved() -> None:
         if workspace is None:
             st.caption(workspace_problem())
             return
+        if not sign_in_configured():
+            st.caption(
+                f"Without sign-in everyone who opens this server is one user ({plain(this_user())}): private means "
+                "private to this server. A group adds sign-in (README: Deploying for a group)."
+            )
         _render_save_form(workspace)
         _render_items(workspace)
         note = st.session_state.pop(_NOTE, None)
@@ -56,10 +62,10 @@ def _save(workspace: Workspace, name: str, kind: ItemKind, shared: bool, replace
             quota_bytes=user_storage_bytes(),
         )  # fmt: skip
     except NoiseStudioError as error:
-        st.session_state[_NOTE] = (False, f"Not saved: {error}")
+        st.session_state[_NOTE] = (False, f"Not saved: {plain(str(error))}")
         return
     whom = "shared with the group" if item.shared else "private"
-    st.session_state[_NOTE] = (True, f"Saved {item.kind} {item.name!r} ({whom}).")
+    st.session_state[_NOTE] = (True, f"Saved {item.kind} '{plain(item.name)}' ({whom}).")
 
 
 def _label(item: SavedItem) -> str:
@@ -94,7 +100,7 @@ def _guarded(change: Callable[[], object]) -> None:
     try:
         change()
     except NoiseStudioError as error:
-        st.session_state[_NOTE] = (False, str(error))
+        st.session_state[_NOTE] = (False, plain(str(error)))
     st.rerun()
 
 
@@ -104,8 +110,8 @@ def _open(workspace: Workspace, token: str) -> tuple[bool, str]:
         item, bundle = open_item(workspace, token, viewer=this_user())
         put_in_force(restored_view(bundle.encode("utf-8")), whole=item.kind == "session")
     except (NoiseStudioError, TaskStopped) as error:
-        return False, f"The saved item was not opened: {error}"
-    return True, f"Opened {item.kind} {item.name!r} by {item.owner}."
+        return False, f"The saved item was not opened: {plain(str(error))}"
+    return True, f"Opened {item.kind} '{plain(item.name)}' by {plain(item.owner)}."
 
 
 def _say_opened(outcome: tuple[bool, str]) -> None:

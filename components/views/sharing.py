@@ -7,7 +7,6 @@ OpenQASM programs are too large for a URL: the bundle carries them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TypeVar, cast
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -15,6 +14,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import streamlit as st
 
 from components.logic.cells import parse_qubits
+from components.logic.wording import plain
 from components.runtime.cached import cached_circuit_name, spec_digest
 from components.runtime.session import (
     ChosenCircuit,
@@ -150,14 +150,9 @@ def _layout(text: str) -> tuple[int, ...]:
 def render_messages() -> None:
     """What the last link or restore said (once), as plain text: file names and link values are the sender's."""
     for message in st.session_state.pop(_MESSAGES, []):
-        st.warning(_plain(message), icon=":material/warning:")
+        st.warning(plain(message), icon=":material/warning:")
     for kind in st.session_state.pop(_DESTINATIONS, []):
         render_destination(kind)
-
-
-def _plain(text: str) -> str:
-    """``text`` with Markdown's special characters escaped, so what a sender wrote shows as written."""
-    return re.sub(r"([\\`*_{}\[\]()#+!|<>~$-])", r"\\\1", text)
 
 
 def _say(*messages: str) -> None:
@@ -222,7 +217,7 @@ def _restore() -> None:
         _say(f"{uploaded.name} was not restored: {error}")
         return
     put_in_force(view, whole=True)
-    st.toast(f"Restored {_plain(uploaded.name)}", icon=":material/restore:")
+    st.toast(f"Restored {plain(uploaded.name)}", icon=":material/restore:")
 
 
 def _view_parameters() -> dict[str, str] | None:

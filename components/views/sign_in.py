@@ -18,5 +18,6 @@ def render_signed_in() -> None:
     """Who is signed in, and a button to sign out (nothing without sign-in configured)."""
     if not sign_in_configured():
         return
-    st.sidebar.caption(f"Signed in as `{this_user()}`")  # as code: Markdown would make an email a mail link
+    name = this_user().replace("`", "")
+    st.sidebar.caption(f"Signed in as `{name}`")  # as code: Markdown would make an email a mail link
     st.sidebar.button("Sign out", key="sign_out", icon=":material/logout:", on_click=st.logout)

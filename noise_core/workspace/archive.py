@@ -7,7 +7,6 @@ documents, so it costs the same whatever the snapshots weigh.
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,8 +14,10 @@ from pathlib import Path
 from sqlalchemy import exc, func, select
 
 from noise_core.calibration import MAX_DOCUMENT_BYTES, UNKNOWN_DATE, BackendCalibration, load_calibration
+from noise_core.calibration.diff import utc_time
 from noise_core.calibration.loader import looks_like_csv
 from noise_core.errors import CalibrationError, WorkspaceError
+from noise_core.workspace.blobs import deflated, inflated
 from noise_core.workspace.database import Workspace
 from noise_core.workspace.names import checked_name
 from noise_core.workspace.quota import check_quota
@@ -102,7 +103,7 @@ def archive_snapshot(
         calibrated_at=_calibration_time(calibration),
         file_name=name,
         document_format="csv" if looks_like_csv(document, name) else "json",
-        document=zlib.compress(document),
+        document=deflated(document),
         document_bytes=len(document),
         added_by=adder,
         added_at=datetime.now(UTC),
@@ -121,9 +122,10 @@ def archive_snapshot(
 
 
 def _calibration_time(calibration: BackendCalibration) -> datetime | None:
-    """The snapshot's calibration time in UTC, or None where its document gives none."""
+    """The snapshot's calibration time in UTC (a time without a zone read as UTC, the calibration room's rule), or
+    None where its document gives none."""
     known = calibration.last_update_date != UNKNOWN_DATE
-    return calibration.last_update_date.astimezone(UTC) if known else None
+    return utc_time(calibration.last_update_date).to_pydatetime() if known else None
 
 
 def archived_snapshot(workspace: Workspace, fingerprint: str) -> ArchivedSnapshot:
@@ -171,17 +173,7 @@ def archived_document(workspace: Workspace, fingerprint: str) -> tuple[bytes, st
     if found is None:
         raise WorkspaceError(f"no snapshot with fingerprint {fingerprint[:64]!r} in the archive")
     compressed, name = found
-    return _decompressed(compressed, fingerprint), name
-
-
-def _decompressed(compressed: bytes, fingerprint: str) -> bytes:
-    """A stored document, refused past ``MAX_DOCUMENT_BYTES`` (no row written here is; one altered in the
-    database could be a zlib bomb)."""
-    inflater = zlib.decompressobj()
-    document = inflater.decompress(compressed, MAX_DOCUMENT_BYTES)
-    if inflater.unconsumed_tail or not inflater.eof:
-        raise WorkspaceError(f"the archived document {fingerprint[:12]} is damaged or over {MAX_DOCUMENT_BYTES} bytes")
-    return document
+    return inflated(compressed, MAX_DOCUMENT_BYTES, f"the archived document {fingerprint[:12]}"), name
 
 
 def load_archived(workspace: Workspace, fingerprint: str) -> BackendCalibration:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal, get_args
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session
 from noise_core.errors import WorkspaceError
 from noise_core.json_bounds import json_bounds_problem
 from noise_core.sessions import MAX_SESSION_BYTES, SessionBundle
+from noise_core.workspace.blobs import deflated, inflated
 from noise_core.workspace.database import Workspace
 from noise_core.workspace.names import checked_name
 from noise_core.workspace.quota import check_quota
@@ -72,7 +72,7 @@ def save_item(
     if kind not in ITEM_KINDS:
         raise WorkspaceError(f"an item's kind is one of {', '.join(ITEM_KINDS)}; got {str(kind)[:40]!r}")
     backend_name = _checked_bundle(bundle)
-    content = zlib.compress(bundle.encode("utf-8"))
+    content = deflated(bundle.encode("utf-8"))
     now = datetime.now(UTC)
     try:
         with workspace.writing() as session:
@@ -113,13 +113,20 @@ def _stored_length(session: Session, token: str) -> int:
     return int(session.scalar(select(func.length(SavedItemRow.content)).where(SavedItemRow.token == token)) or 0)
 
 
-def saved_items(workspace: Workspace, *, viewer: str, kind: ItemKind | None = None) -> list[SavedItem]:
-    """The items ``viewer`` may open: their own, and those others shared; newest first."""
+LISTED_ITEMS = 200
+"""The most items one listing returns (the newest): what a select box can usefully show."""
+
+
+def saved_items(
+    workspace: Workspace, *, viewer: str, kind: ItemKind | None = None, limit: int = LISTED_ITEMS
+) -> list[SavedItem]:
+    """The items ``viewer`` may open, their own and those others shared: the newest ``limit``, newest first."""
     query = select(SavedItemRow).where(or_(SavedItemRow.owner == viewer, SavedItemRow.shared.is_(True)))
     if kind is not None:
         query = query.where(SavedItemRow.kind == kind)
     with workspace.reading() as session:
-        return [SavedItem.of(row) for row in session.scalars(query.order_by(SavedItemRow.updated_at.desc()))]
+        newest = query.order_by(SavedItemRow.updated_at.desc()).limit(limit)
+        return [SavedItem.of(row) for row in session.scalars(newest)]
 
 
 def open_item(workspace: Workspace, token: str, *, viewer: str) -> tuple[SavedItem, str]:
@@ -127,7 +134,7 @@ def open_item(workspace: Workspace, token: str, *, viewer: str) -> tuple[SavedIt
     for an item that does not exist as for another's private one."""
     with workspace.reading() as session:
         row = _visible(session, token, viewer)
-        return SavedItem.of(row), zlib.decompress(row.content).decode("utf-8")
+        return SavedItem.of(row), inflated(row.content, MAX_SESSION_BYTES, f"the saved item {row.name!r}").decode()
 
 
 def share_item(workspace: Workspace, token: str, shared: bool, *, viewer: str) -> SavedItem:

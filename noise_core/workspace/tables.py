@@ -17,6 +17,8 @@ NAME_LENGTH = 255
 """Longest file name, device name or user name stored (characters)."""
 FINGERPRINT_LENGTH = 64
 """A SHA-256 in hex (``noise_core.calibration.fingerprint``)."""
+KIND_LENGTH = 16
+"""Longest item or job kind stored (characters)."""
 TOKEN_LENGTH = 22
 """A saved item's link token: 16 random bytes, URL-safe base64 (``secrets.token_urlsafe(16)``)."""
 
@@ -78,7 +80,7 @@ class SavedItemRow(Base):
     """Random and unguessable: the link that reopens the item carries it (and is still checked against the viewer)."""
     owner: Mapped[str] = mapped_column(String(NAME_LENGTH), index=True)
     name: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(KIND_LENGTH))
     """'model' (device and model in force) or 'session' (the whole view)."""
     shared: Mapped[bool] = mapped_column(Boolean)
     backend_name: Mapped[str] = mapped_column(String(NAME_LENGTH))
@@ -95,7 +97,7 @@ class JobRow(Base):
 
     id: Mapped[str] = mapped_column(String(TOKEN_LENGTH), primary_key=True)
     owner: Mapped[str] = mapped_column(String(NAME_LENGTH), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(KIND_LENGTH))
     """What it computes: 'budget', 'sweep', 'fit' (the app's), or any short word a caller chooses."""
     label: Mapped[str] = mapped_column(String(NAME_LENGTH))
     inputs_digest: Mapped[str] = mapped_column(String(FINGERPRINT_LENGTH), index=True)
@@ -104,7 +106,8 @@ class JobRow(Base):
     status: Mapped[str] = mapped_column(String(16), index=True)
     """'submitted', 'done', 'failed' or 'cancelled'."""
     payload: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-    """The function and its arguments, pickled: a server restarted mid-job submits it again from this."""
+    """The function and its arguments, pickled: a server restarted mid-job submits it again from this; emptied when
+    the job ends."""
     result: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     """The function's return value, pickled, once done."""
     error: Mapped[str | None] = mapped_column(Text)

@@ -19,13 +19,16 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run installs it)"),
 ]
 USERS = {"ada": "ada@lab.example", "bob": "bob@lab.example"}
+IMPOSTOR = "eve"
+"""A user whose provider claims ada's email without having verified it: she is not ada."""
 
 
 @pytest.fixture(scope="module")
 def signed_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """A fresh server with sign-in against a local provider, and its database's URL."""
     folder = tmp_path_factory.mktemp("sign_in")
-    users = [User(sub=sub, claims={"email": email}) for sub, email in USERS.items()]
+    users = [User(sub=sub, claims={"email": email, "email_verified": True}) for sub, email in USERS.items()]
+    users.append(User(sub=IMPOSTOR, claims={"email": USERS["ada"], "email_verified": False}))
     with run_server_in_thread(user_claims=users) as provider:
         port = free_port()
         (folder / "secrets.toml").write_text(
@@ -60,13 +63,15 @@ def sign_in(browser, url: str, sub: str):  # type: ignore[no-untyped-def]
     page.get_by_role("button", name=sub, exact=True).click()  # the provider's own page: a predefined user
     page.wait_for_url(f"{url}/**", timeout=60_000)
     wait_until_idle(page)
-    assert page.locator('[data-testid="stSidebar"]').get_by_text(USERS[sub]).is_visible()
+    shown = USERS.get(sub, f"{sub} at ")  # a verified email, else the subject at its issuer
+    assert page.locator('[data-testid="stSidebar"]').get_by_text(shown).is_visible()
     return page
 
 
 def open_saved_box(page) -> None:  # type: ignore[no-untyped-def]
     page.get_by_text("Saved models and sessions").click()
     page.get_by_label("Name", exact=True).wait_for()
+    wait_until_idle(page)
 
 
 def save(page, name: str, *, shared: bool) -> None:  # type: ignore[no-untyped-def]
@@ -83,6 +88,7 @@ def save(page, name: str, *, shared: bool) -> None:  # type: ignore[no-untyped-d
 def listed(page) -> set[str]:  # type: ignore[no-untyped-def]
     """The names in the saved items' select box, as the user sees them."""
     page.get_by_label("Saved items (yours and shared)").click()
+    page.get_by_role("option").first.wait_for(timeout=10_000)
     names = {text.split(" · ")[0] for text in page.get_by_role("option").all_inner_texts()}
     page.keyboard.press("Escape")
     return names
@@ -110,6 +116,9 @@ def test_each_user_sees_their_own_and_the_shared_items_and_nothing_before_sign_i
         workspace = open_workspace(database)
         tokens = {item.name: item.token for item in saved_items(workspace, viewer=USERS["ada"])}
         workspace.close()
+        eve = sign_in(browser, url, IMPOSTOR)
+        open_saved_box(eve)
+        assert listed(eve) == {"ada shared"}  # ada's email, unverified, is not ada
         bob.goto(f"{url}/?item={tokens['ada private']}")
         wait_until_idle(bob)
         assert bob.get_by_text("no saved item behind that link for you").is_visible()

@@ -9,9 +9,10 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from noise_core.errors import FitError, WorkspaceError
-from noise_core.workspace import JobQueue, open_workspace
+from noise_core.workspace import JobQueue, open_workspace, stored_bytes
 from noise_core.workspace import jobs as job_module
 
 RELEASE = threading.Event()
@@ -34,8 +35,8 @@ def wait_for_release(value: int) -> int:
     return value
 
 
-def large(size: int) -> bytes:
-    return b"x" * size
+def large(size: int | bytes) -> bytes:
+    return b"x" * (size if isinstance(size, int) else len(size))
 
 
 def settled(queue: JobQueue, job_id: str, owner: str = "ada") -> str:
@@ -101,16 +102,57 @@ def test_the_per_user_limit_on_running_jobs_is_named_and_cancelling_frees_it(tmp
 
 
 def test_a_job_left_running_by_a_stopped_server_runs_again(tmp_path: Path) -> None:
+    """The stopped server's pool is busy with something else, so its copy of the job never starts; the next server
+    runs it from its stored payload."""
     RELEASE.clear()
     url = f"sqlite:///{tmp_path / 'w.sqlite3'}"
-    stopped = JobQueue(open_workspace(url), ThreadPoolExecutor(1))
-    job = stopped.submit("ada", "sweep", "cut short", "c" * 64, wait_for_release, 5)  # never finishes there
+    busy = ThreadPoolExecutor(1)
+    busy.submit(wait_for_release, 0)  # the stopped server's only worker, taken
+    stopped = JobQueue(open_workspace(url), busy)
+    job = stopped.submit("ada", "sweep", "cut short", "c" * 64, square, 5)
     restarted = JobQueue(open_workspace(url), ThreadPoolExecutor(1))
-    RELEASE.set()  # the resumed run is not held up
     assert restarted.resume() == 1
-    assert settled(restarted, job.id) == "done" and restarted.result(job.id, viewer="ada") == 5
+    assert settled(restarted, job.id) == "done" and restarted.result(job.id, viewer="ada") == 25
+    RELEASE.set()  # the stopped server's copy now runs too; its end is not recorded over the first
+    busy.shutdown(wait=True)
+    assert restarted.job(job.id, viewer="ada").status == "done"
     for queue in (stopped, restarted):
         queue.workspace.close()
+
+
+def test_a_stored_job_this_server_cannot_read_fails_saying_so(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'w.sqlite3'}"
+    busy = ThreadPoolExecutor(1)
+    RELEASE.clear()
+    busy.submit(wait_for_release, 0)
+    job = JobQueue(open_workspace(url), busy).submit("ada", "fit", "from older code", "9" * 64, square, 2)
+    workspace = open_workspace(url)
+    with workspace.writing() as session:  # as if written by a version whose function no longer exists
+        session.execute(text("UPDATE jobs SET payload = :payload"), {"payload": b"\x80\x04not a pickle"})
+    restarted = JobQueue(workspace, ThreadPoolExecutor(1))
+    assert restarted.resume() == 0
+    stored = restarted.job(job.id, viewer="ada")
+    assert stored.status == "failed" and (stored.error or "").startswith("cannot be run again by this server")
+    RELEASE.set()
+    busy.shutdown(wait=True)
+    workspace.close()
+
+
+def test_a_job_counts_in_its_owners_storage_until_it_is_pruned_and_its_inputs_go_when_it_ends(tmp_path: Path) -> None:
+    queue = JobQueue(open_workspace(f"sqlite:///{tmp_path / 'w.sqlite3'}"), ThreadPoolExecutor(1), quota_bytes=10_000)
+    with pytest.raises(
+        WorkspaceError, match=r"^ada stores 0\.0 MB and this needs 0\.0 MB more, past the limit of 0 MB"
+    ):
+        queue.submit("ada", "run", "too big to store", "5" * 64, large, b"x" * 20_000)  # its inputs alone
+    job = queue.submit("ada", "run", "fits", "6" * 64, large, 100)
+    assert settled(queue, job.id) == "done"
+    with queue.workspace.reading() as session:
+        payload, result = session.execute(text("SELECT length(payload), length(result) FROM jobs")).one()
+    assert payload == 0 and result > 100
+    assert stored_bytes(queue.workspace, "ada") == result
+    with pytest.raises(WorkspaceError, match="the job kind has 17 characters; at most 16 are stored"):
+        queue.submit("ada", "k" * 17, "kind too long", "7" * 64, square, 1)
+    queue.workspace.close()
 
 
 def test_a_result_past_the_size_limit_fails_its_job_and_old_jobs_are_pruned(

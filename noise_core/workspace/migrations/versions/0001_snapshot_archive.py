@@ -6,8 +6,6 @@ Revision ID: 0001
 import sqlalchemy as sa
 from alembic import op
 
-from noise_core.workspace.tables import UtcDateTime
-
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -20,13 +18,13 @@ def upgrade() -> None:
         sa.Column("fingerprint", sa.String(64), primary_key=True),
         sa.Column("backend_name", sa.String(255), nullable=False),
         sa.Column("num_qubits", sa.Integer(), nullable=False),
-        sa.Column("calibrated_at", UtcDateTime(), nullable=True),
+        sa.Column("calibrated_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("file_name", sa.String(255), nullable=False),
         sa.Column("document_format", sa.String(8), nullable=False),
         sa.Column("document", sa.LargeBinary(), nullable=False),
         sa.Column("document_bytes", sa.Integer(), nullable=False),
         sa.Column("added_by", sa.String(255), nullable=False),
-        sa.Column("added_at", UtcDateTime(), nullable=False),
+        sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_snapshots_backend_name", "snapshots", ["backend_name"])
     op.create_index("ix_snapshots_calibrated_at", "snapshots", ["calibrated_at"])

@@ -6,8 +6,6 @@ Revision ID: 0002
 import sqlalchemy as sa
 from alembic import op
 
-from noise_core.workspace.tables import UtcDateTime
-
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
@@ -24,8 +22,8 @@ def upgrade() -> None:
         sa.Column("shared", sa.Boolean(), nullable=False),
         sa.Column("backend_name", sa.String(255), nullable=False),
         sa.Column("content", sa.LargeBinary(), nullable=False),
-        sa.Column("created_at", UtcDateTime(), nullable=False),
-        sa.Column("updated_at", UtcDateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("owner", "kind", "name", name="uq_saved_items_owner_kind_name"),
     )
     op.create_index("ix_saved_items_owner", "saved_items", ["owner"])

@@ -6,8 +6,6 @@ Revision ID: 0003
 import sqlalchemy as sa
 from alembic import op
 
-from noise_core.workspace.tables import UtcDateTime
-
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
@@ -26,8 +24,8 @@ def upgrade() -> None:
         sa.Column("payload", sa.LargeBinary(), nullable=False),
         sa.Column("result", sa.LargeBinary(), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
-        sa.Column("submitted_at", UtcDateTime(), nullable=False),
-        sa.Column("finished_at", UtcDateTime(), nullable=True),
+        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
     )
     op.create_index("ix_jobs_owner", "jobs", ["owner"])
     op.create_index("ix_jobs_inputs_digest", "jobs", ["inputs_digest"])

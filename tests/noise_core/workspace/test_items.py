@@ -161,3 +161,26 @@ def test_two_users_saving_at_once_lose_nothing(database_url: str) -> None:
     assert len([item for item in seen if item.owner == "bob"]) == 5  # bob's shared ones only
     for workspace in workspaces.values():
         workspace.close()
+
+
+def test_one_owner_saving_one_name_twice_at_once_keeps_one_and_says_so_to_the_other(database_url: str) -> None:
+    workspaces = [open_workspace(database_url) for _ in range(2)]
+    start, outcomes = threading.Barrier(2), []
+
+    def save(index: int) -> None:
+        start.wait()
+        try:
+            outcomes.append(save_item(workspaces[index], bundle(), owner="ada", name="same", kind="model").token)
+        except WorkspaceError as error:
+            outcomes.append(str(error))
+
+    threads = [threading.Thread(target=save, args=(index,)) for index in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    refused = [outcome for outcome in outcomes if "already" in outcome]
+    assert len(refused) == 1 and refused[0].startswith("you have a model called 'same' already")
+    assert [item.name for item in saved_items(workspaces[0], viewer="ada")] == ["same"]
+    for workspace in workspaces:
+        workspace.close()

@@ -1,4 +1,5 @@
-"""Jobs: the error budgets, sweeps and fits this user submitted, running or done, whatever became of their tabs."""
+"""Jobs: the error budgets, sweeps, fits and long runs this user submitted, running or done, whatever became
+of their tabs."""
 
 import streamlit as st
 

@@ -114,7 +114,8 @@ def _executor() -> tuple[Executor, str]:
     """A Dask cluster's executor when ``NOISE_STUDIO_DASK_SCHEDULER`` names a reachable one, else the local pool."""
     address = os.environ.get(DASK_VARIABLE, "").strip()
     limits = task_limits()
-    local = f"this server's job pool ({int(_number(JOB_WORKERS_VARIABLE, JOB_WORKERS))} process(es))"
+    workers = int(_number(JOB_WORKERS_VARIABLE, JOB_WORKERS))
+    local = f"this server's job pool ({workers} process{'' if workers == 1 else 'es'})"
     if address:
         try:
             from distributed import Client
@@ -124,7 +125,7 @@ def _executor() -> tuple[Executor, str]:
             _LOG.warning("jobs run locally: the Dask scheduler %s cannot be reached (%s)", address, error)
             local += f"; the Dask cluster at {address} could not be reached ({error})"
     seconds = _number(JOB_SECONDS_VARIABLE, JOB_SECONDS)
-    pool = _PoolExecutor(int(_number(JOB_WORKERS_VARIABLE, JOB_WORKERS)), seconds, limits.memory_bytes)
+    pool = _PoolExecutor(workers, seconds, limits.memory_bytes)
     return pool, local
 
 

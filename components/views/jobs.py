@@ -99,7 +99,10 @@ def render_jobs() -> None:
         st.warning(f"The jobs cannot be read: {error}", icon=":material/cloud_off:")
         return
     if not jobs:
-        st.info("No jobs yet: error budgets, sweeps and fits run as jobs.", icon=":material/info:")
+        st.info(
+            "No jobs yet: error budgets, sweeps, fits and runs too long for the live loop run as jobs.",
+            icon=":material/info:",
+        )
         return
     st.dataframe(jobs_table(jobs), key="jobs_table", hide_index=True, width="stretch")
     running = [job for job in jobs if job.status == "submitted"]

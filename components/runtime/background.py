@@ -223,9 +223,9 @@ def run_as_job(
     key: tuple[object, ...],
     remedy: str = SMALLER_RUN,
 ) -> Result:
-    """``function(*args)``'s result from a done job of the same inputs (``key``); else submit one and raise
-    ``JobPending`` (or ``JobFailed`` for a failed one). Without a database: ``run_task`` in the session, whose
-    time-limit message ends in ``remedy``."""
+    """``function(*args)``'s result from the job of these inputs (``key``), found or submitted and waited for up to
+    the task limit; ``JobPending`` while it still runs then, ``JobFailed`` when it failed. Without a database (or
+    once it is lost): ``run_task`` in the session, whose time-limit message ends in ``remedy``."""
     queue = job_queue()
     if queue is not None:
         try:

@@ -1,13 +1,21 @@
 """What the AppTest files share: the app as served, opened on its default view or another page, a figure as sent,
-the model state, an edit."""
+the model state, an edit, a workspace of the test's own and its jobs."""
 
 from __future__ import annotations
 
+import getpass
 import json
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from streamlit.testing.v1 import AppTest
+
+from noise_core.workspace import Job, JobQueue, open_workspace
 
 PAGES = Path(__file__).parents[1] / "pages"
 
@@ -63,3 +71,34 @@ def edit(at: AppTest, table: str, change: dict) -> AppTest:
     key = f"noise_editor_{table}_{noise(at).generation}"
     at.session_state[key] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [], **change}
     return at.run()
+
+
+@contextmanager
+def served_workspace(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The app's workspace at ``url`` for the block: the server opens its workspace and job queue once, so both
+    caches are cleared before and after."""
+    from components.runtime import background
+    from components.runtime import workspace as server
+
+    monkeypatch.setenv("NOISE_STUDIO_DATABASE_URL", url)
+    server._opener.clear()
+    background._jobs_on.clear()
+    try:
+        yield url
+    finally:
+        background._jobs_on.clear()
+        server._opener.clear()
+
+
+def settled_jobs(url: str) -> list[Job]:
+    """This user's jobs in the workspace at ``url`` once none is still submitted (polled for up to 2 min)."""
+    queue = JobQueue(open_workspace(url), ThreadPoolExecutor(1))  # reads the table only
+    try:
+        for _ in range(240):
+            jobs = queue.jobs(getpass.getuser())
+            if all(job.status != "submitted" for job in jobs):
+                return jobs
+            time.sleep(0.5)
+        raise AssertionError(f"jobs still submitted after 2 min: {[job.label for job in jobs]}")
+    finally:
+        queue.workspace.close()

@@ -4,26 +4,14 @@ drift read from it; a database that cannot be opened leaves the app working and 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.runtime import workspace as server
 from tests.app.test_app_compare import week_later
-from tests.apptest import open_page, started_app
-
-
-@pytest.fixture
-def fresh_archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """An empty workspace of this test's own (the server opens it once: its cache is cleared before and after)."""
-    path = tmp_path / "workspace.sqlite3"
-    monkeypatch.setenv("NOISE_STUDIO_DATABASE_URL", f"sqlite:///{path}")
-    server._opener.clear()
-    yield path
-    server._opener.clear()
+from tests.apptest import open_page, served_workspace, started_app
 
 
 def archive_listing(app: AppTest) -> pd.DataFrame:
@@ -38,7 +26,7 @@ def upload(app: AppTest, file: tuple[str, bytes, str]) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.usefixtures("fresh_archive")
+@pytest.mark.usefixtures("database")
 def test_uploads_are_archived_once_listed_by_window_and_put_in_force_again() -> None:
     app = started_app(180)
     open_page(app, "device")
@@ -72,7 +60,7 @@ def test_uploads_are_archived_once_listed_by_window_and_put_in_force_again() -> 
 
 
 @pytest.mark.slow
-@pytest.mark.usefixtures("fresh_archive")
+@pytest.mark.usefixtures("database")
 def test_the_comparison_draws_drift_from_the_archive_without_uploading_again() -> None:
     app = started_app(180)
     open_page(app, "device")
@@ -96,9 +84,7 @@ def test_a_database_that_cannot_be_opened_leaves_the_app_working(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "a_file").write_text("not a folder")
-    monkeypatch.setenv("NOISE_STUDIO_DATABASE_URL", f"sqlite:///{tmp_path / 'a_file' / 'workspace.sqlite3'}")
-    server._opener.clear()
-    try:
+    with served_workspace(f"sqlite:///{tmp_path / 'a_file' / 'workspace.sqlite3'}", monkeypatch):
         app = started_app(180)
         open_page(app, "device")
         upload(app, week_later("ibmq_manila", 1, 0.9))
@@ -109,5 +95,3 @@ def test_a_database_that_cannot_be_opened_leaves_the_app_working(
         app.session_state["device_tabs"] = "Archive"
         app.run()
         assert not app.exception and any("Saving is off" in element.value for element in app.warning)
-    finally:
-        server._opener.clear()

@@ -3,39 +3,12 @@ new job, and the Jobs page lists it."""
 
 from __future__ import annotations
 
-import getpass
-import time
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-
 import pytest
 
 from components.runtime import background
-from components.runtime import workspace as server
-from noise_core.workspace import Job, JobQueue, open_workspace
-from tests.apptest import open_page, started_app
+from tests.apptest import open_page, settled_jobs, started_app
 
 pytestmark = pytest.mark.slow  # runs the whole app in AppTest
-
-
-@pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'workspace.sqlite3'}"
-    monkeypatch.setenv("NOISE_STUDIO_DATABASE_URL", url)
-    server._opener.clear()
-    background._jobs_on.clear()
-    yield url
-    background._jobs_on.clear()
-    server._opener.clear()
-
-
-def jobs_in(database: str) -> list[Job]:
-    queue = JobQueue(open_workspace(database), ThreadPoolExecutor(1))  # reads the table only
-    try:
-        return queue.jobs(getpass.getuser())
-    finally:
-        queue.workspace.close()
 
 
 def test_a_budget_job_outlives_its_session_and_is_found_by_the_next(
@@ -48,11 +21,7 @@ def test_a_budget_job_outlives_its_session_and_is_found_by_the_next(
     assert any("runs as a job" in info.value for info in first.info)
     del first  # the tab is closed: nothing waits for the job any more
 
-    for _ in range(240):
-        (job,) = jobs_in(database)
-        if job.status != "submitted":
-            break
-        time.sleep(0.5)
+    (job,) = settled_jobs(database)
     assert job.status == "done" and job.label.startswith("Error budget (success")
 
     later = started_app(180)  # a new session, same view
@@ -60,7 +29,7 @@ def test_a_budget_job_outlives_its_session_and_is_found_by_the_next(
     assert not later.exception and not later.error
     assert not any("runs as a job" in info.value for info in later.info)
     assert later.get_by_key("explain_budget_chart") is not None
-    assert [j.id for j in jobs_in(database)] == [job.id]  # found, not run again
+    assert [j.id for j in settled_jobs(database)] == [job.id]  # found, not run again
 
     open_page(later, "jobs")
     table = next(frame.value for frame in later.dataframe if "status" in frame.value.columns)
@@ -79,7 +48,7 @@ def test_with_a_dask_scheduler_named_the_jobs_run_on_its_cluster(
         assert not app.exception and not app.error
         assert app.get_by_key("explain_budget_chart") is not None  # computed on the cluster's worker
         assert background.where_jobs_run() == f"the Dask cluster at {cluster.scheduler_address}"
-        (job,) = jobs_in(database)
+        (job,) = settled_jobs(database)
         assert job.status == "done"
         with distributed.Client(cluster) as client:  # the scheduler saw the budget's function
             prefixes = client.run_on_scheduler(lambda dask_scheduler: list(dask_scheduler.task_prefixes))

@@ -4,28 +4,16 @@ reopening it in another session, edits included; a crafted link opens nothing an
 from __future__ import annotations
 
 import getpass
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.runtime import workspace as server
 from noise_core.workspace import open_workspace, saved_items
 from tests.apptest import app_test, edit, noise, open_page
 
 pytestmark = pytest.mark.slow  # runs the whole app in AppTest
 
 SAVE = "FormSubmitter:saved_form-Save"
-
-
-@pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'workspace.sqlite3'}"
-    monkeypatch.setenv("NOISE_STUDIO_DATABASE_URL", url)
-    server._opener.clear()
-    yield url
-    server._opener.clear()
 
 
 def manila_with_an_edit() -> AppTest:

@@ -43,8 +43,8 @@ from noise_core import NoiseSpec, derive_noise_spec, simulate
 from noise_core.simulation import SimulationResult, clear_caches
 from noise_core.simulation.circuits import LibraryCircuit, ghz, qft
 from noise_core.simulation.options import RunOptions
+from noise_core.simulation.prepare import prepare_simulation
 from noise_core.simulation.result import total_variation_distance
-from noise_core.simulation.simulate import prepare_simulation
 from presets import load_preset
 
 SHOTS = 4000

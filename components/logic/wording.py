@@ -1,5 +1,5 @@
-"""The library's advice in the dashboard's terms: a message that says 'derive with thermal_relaxation=False'
-to a notebook user says where to click to a browser user.
+"""The library's advice in the dashboard's terms: a message that says "use method='trajectories'" to a notebook
+user says where to click to a browser user.
 
 ``noise_core`` writes its messages for people calling it from Python (they name keyword arguments).
 Every such phrase that can reach a page is listed once here with the UI step that does the same;
@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 
 UI_STEPS: dict[str, str] = {
-    "derive with thermal_relaxation=False": "derive with Thermal relaxation off, on the Noise model page",
     "use method='trajectories' or a narrower circuit": "choose the method 'trajectories', or a narrower circuit",
     "use method='trajectories' for mid-circuit measurements": "choose the method 'trajectories' for mid-circuit "
     "measurements",

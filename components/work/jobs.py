@@ -58,8 +58,8 @@ from noise_core.export import aer_dict_omissions
 from noise_core.simulation import AssignmentReport, SimulationPlan
 from noise_core.simulation.circuit_facts import draw_on_device
 from noise_core.simulation.options import RunOptions
+from noise_core.simulation.prepare import prepare_simulation
 from noise_core.simulation.references import parse_reference
-from noise_core.simulation.simulate import prepare_simulation
 from noise_core.spec.factors import NoiseFactors
 from noise_core.spec.scaling import scale_noise_on
 from presets import load_preset

@@ -41,10 +41,10 @@ from noise_core.simulation.circuits import LibraryCircuit
 from noise_core.simulation.methods import SimulationLimits
 from noise_core.simulation.options import RunOptions, RunShortcuts, run_options
 from noise_core.simulation.placement import PlacedCircuit
+from noise_core.simulation.prepare import prepare_simulation
 from noise_core.simulation.readout_sampling import apply_readout
 from noise_core.simulation.result import SimulationMetrics, distribution_metrics
 from noise_core.simulation.run import AerRun, MeasuredBits
-from noise_core.simulation.simulate import prepare_simulation
 from noise_core.spec.factors import NoiseFactors
 from noise_core.spec.models import NoiseSpec
 from noise_core.spec.restriction import restrict_spec

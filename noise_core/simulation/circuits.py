@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from itertools import product
 
 import numpy as np
@@ -48,6 +49,9 @@ class LibraryCircuit:
     circuit: QuantumCircuit
     expected_outcomes: frozenset[str] | None
     description: str
+    resized: Callable[[int], LibraryCircuit] | None = field(default=None, compare=False, repr=False)
+    """The same kind of circuit at another width (its other parameters kept), where the family has one: what an
+    approximate method's error is measured on where the exact method runs (``simulation.approximation``)."""
 
 
 def bell() -> LibraryCircuit:
@@ -68,7 +72,7 @@ def ghz(num_qubits: int) -> LibraryCircuit:
         circuit.cx(qubit, qubit + 1)
     circuit.measure_all()
     outcomes = frozenset({"0" * num_qubits, "1" * num_qubits})
-    return LibraryCircuit(f"GHZ({num_qubits})", circuit, outcomes, "CX chain; outcomes all-0 and all-1.")
+    return LibraryCircuit(f"GHZ({num_qubits})", circuit, outcomes, "CX chain; outcomes all-0 and all-1.", ghz)
 
 
 def qft(num_qubits: int, value: int | None = None) -> LibraryCircuit:
@@ -91,7 +95,7 @@ def qft(num_qubits: int, value: int | None = None) -> LibraryCircuit:
     circuit.measure_all()
     answer = format(value, f"0{num_qubits}b")
     return LibraryCircuit(
-        f"QFT({num_qubits})", circuit, frozenset({answer}), f"Inverse QFT of a Fourier state; outcome {answer}."
+        f"QFT({num_qubits})", circuit, frozenset({answer}), f"Inverse QFT of a Fourier state; outcome {answer}.", qft
     )
 
 
@@ -155,7 +159,11 @@ def random_clifford(num_qubits: int, depth: int, seed: int) -> LibraryCircuit:
             circuit.cx(int(control), int(target))
     circuit.measure_all()
     return LibraryCircuit(
-        f"random Clifford({num_qubits}, depth {depth}, seed {seed})", circuit, None, "Random Clifford layers."
+        f"random Clifford({num_qubits}, depth {depth}, seed {seed})",
+        circuit,
+        None,
+        "Random Clifford layers.",
+        partial(random_clifford, depth=depth, seed=seed),
     )
 
 
@@ -188,6 +196,7 @@ def mirror(num_qubits: int, depth: int, seed: int) -> LibraryCircuit:
         circuit,
         frozenset({"0" * num_qubits}),
         "Random Clifford brickwork layers, then their inverse; ideally all 0.",
+        partial(mirror, depth=depth, seed=seed),
     )
 
 

@@ -4,7 +4,10 @@
   is terminal;
 - ``stabilizer`` for Clifford circuits whose channels are all Pauli, at any width;
 - ``trajectories`` (statevector, one noisy trajectory per shot) otherwise, within
-  ``max_statevector_bytes``.
+  ``max_statevector_bytes`` and ``max_memory_bytes``;
+- beyond those, approximately: ``twirled`` (the model Pauli-twirled, sampled with Stim: ``pauli_circuit``) for a
+  Clifford circuit measured at the end, else ``matrix_product_state`` (Aer's MPS with the model, truncated as
+  ``mps`` states).
 
 Every refusal is a ``SimulationError`` naming the limit and what to change.
 """
@@ -30,12 +33,16 @@ from noise_core.simulation.cost import (
 )
 from noise_core.simulation.crosstalk import zz_totals
 from noise_core.simulation.idle import IdleEntries, delay_nanoseconds
+from noise_core.simulation.mps import MPS_SETTINGS
 from noise_core.simulation.placement import PlacedCircuit
 from noise_core.spec.models import NoiseSpec
 
-Method = Literal["auto", "density_matrix", "trajectories", "stabilizer"]
+Method = Literal["auto", "density_matrix", "trajectories", "stabilizer", "twirled", "matrix_product_state"]
 METHODS: tuple[str, ...] = get_args(Method)
 """The methods ``simulate`` accepts, "auto" first."""
+APPROXIMATE_METHODS = frozenset({"twirled", "matrix_product_state"})
+"""Methods whose result is not the model's distribution: each says what it approximated
+(``SimulationResult.approximation``)."""
 
 
 @dataclass(frozen=True)
@@ -72,23 +79,45 @@ class SimulationLimits:
 DEFAULT_LIMITS = SimulationLimits()
 
 
-def check_memory(method: str, width: int, shots: int, error_probability: float, limits: SimulationLimits) -> None:
-    """``SimulationError`` when the run's estimated peak (``cost.estimated_peak_bytes``) exceeds the limit."""
-    peak = estimated_peak_bytes(method, width, shots, error_probability)
+def check_memory(
+    method: str,
+    width: int,
+    shots: int,
+    error_probability: float,
+    limits: SimulationLimits,
+    bonds: tuple[int, ...] = (),
+    *,
+    sampler: str = "aer",
+) -> None:
+    """``SimulationError`` when the run's estimated peak (``cost.estimated_peak_bytes``, whose arguments these
+    are) exceeds the limit."""
+    peak = estimated_peak_bytes(method, width, shots, error_probability, bonds, sampler=sampler)
     if peak > limits.max_memory_bytes:
         branches = expected_branches(shots, error_probability)
-        branches_note = f", ~{branches} branches of shot branching" if method == "trajectories" else ""
+        note = {
+            "trajectories": f", ~{branches} branches of shot branching",
+            "matrix_product_state": f", bonds up to {max(bonds, default=1)}",
+        }.get(method, "")
         raise SimulationError(
-            f"{method} on {width} active qubits would need about {format_bytes(peak)}{branches_note} "
-            f"(limit {format_bytes(limits.max_memory_bytes)}); use fewer qubits, or a Clifford circuit with "
-            "Pauli-only noise (derive with thermal_relaxation=False) for the stabilizer method"
+            f"{method} on {width} active qubits would need about {format_bytes(peak)}{note} "
+            f"(limit {format_bytes(limits.max_memory_bytes)}); use fewer shots or qubits"
         )
 
 
 def choose_method(
-    requested: str, placed: PlacedCircuit, spec: NoiseSpec, limits: SimulationLimits = DEFAULT_LIMITS
+    requested: str,
+    placed: PlacedCircuit,
+    spec: NoiseSpec,
+    limits: SimulationLimits = DEFAULT_LIMITS,
+    *,
+    shots: int = 1,
+    error_probability: float = 0.0,
 ) -> tuple[str, str]:
-    """The method to run and why, or ``SimulationError`` when none fits the size limits."""
+    """The method to run and why, or ``SimulationError`` when none fits the size limits.
+
+    ``shots`` and ``error_probability`` (the chance a shot meets any error: ``coverage.shot_error_probability``)
+    size the trajectory method's shot branching; where it would not fit ``max_memory_bytes``, ``auto`` goes on to
+    the approximate methods."""
     width = len(placed.active_qubits)
     density_bytes = density_matrix_bytes(width)
     state_bytes = statevector_bytes(width)
@@ -108,6 +137,13 @@ def choose_method(
                 f"method='stabilizer' needs a Clifford circuit with Pauli-only noise; {clifford_problem}"
             )
         return "stabilizer", f"requested: stabilizer method on {width} qubits"
+    if requested == "twirled":
+        problem = twirl_problem(placed)
+        if problem:
+            raise SimulationError(f"method='twirled' needs a Clifford circuit measured at the end; {problem}")
+        return "twirled", f"requested: the model Pauli-twirled and sampled with Stim on {width} qubits"
+    if requested == "matrix_product_state":
+        return "matrix_product_state", f"requested: matrix-product state of {width} qubits ({MPS_SETTINGS})"
     if requested == "trajectories":
         _check_statevector(width, state_bytes, limits)
         return "trajectories", f"requested: sampled statevector trajectories of {width} qubits"
@@ -118,11 +154,39 @@ def choose_method(
         )
     if not clifford_problem and state_bytes > limits.max_statevector_bytes:
         return "stabilizer", f"{width} active qubits, Clifford gates and Pauli-only noise: stabilizer method"
-    _check_statevector(width, state_bytes, limits, clifford_problem)
-    why = (
-        "measurements mid-circuit" if not placed.terminal else f"{format_bytes(density_bytes)} exceeds the exact budget"
+    trajectory_bytes = estimated_peak_bytes("trajectories", width, shots, error_probability)
+    if state_bytes <= limits.max_statevector_bytes and trajectory_bytes <= limits.max_memory_bytes:
+        why = (
+            "measurements mid-circuit"
+            if not placed.terminal
+            else f"{format_bytes(density_bytes)} exceeds the exact budget"
+        )
+        return "trajectories", f"{width} active qubits ({why}): sampled statevector trajectories"
+    too_big = (
+        f"{width} active qubits: a statevector needs {format_bytes(state_bytes)}"
+        if state_bytes > limits.max_statevector_bytes
+        else f"{width} active qubits: trajectories would need about {format_bytes(trajectory_bytes)}"
     )
-    return "trajectories", f"{width} active qubits ({why}): sampled statevector trajectories"
+    if not twirl_problem(placed):
+        return "twirled", (
+            f"{too_big}, over the limit; Clifford gates measured at the end, so the model is Pauli-twirled "
+            f"({clifford_problem}) and sampled with Stim: approximate"
+        )
+    return "matrix_product_state", f"{too_big}, over the limit: a matrix-product state ({MPS_SETTINGS}): approximate"
+
+
+def uses_stim(method: str, placed: PlacedCircuit) -> bool:
+    """Whether ``method`` runs on Stim here: the stabilizer and twirled methods do for a circuit measured at the end
+    (about 90× Aer's stabilizer on GHZ(100): ``bench/bench_wide.py``); Aer's stabilizer takes the others."""
+    return method in {"stabilizer", "twirled"} and placed.terminal
+
+
+def twirl_problem(placed: PlacedCircuit) -> str | None:
+    """Why the twirled method cannot run ``placed`` (a non-Clifford gate, a measurement mid-circuit), or None."""
+    problem = non_clifford_gate(placed.compact)
+    if problem is None and not placed.terminal:
+        problem = "it measures mid-circuit, and Stim's shots are read out at the end"
+    return problem
 
 
 def check_settings(shots: int, seed: int | None, method: str, limits: SimulationLimits) -> None:
@@ -144,13 +208,12 @@ def _require_terminal(placed: PlacedCircuit, method: str) -> None:
         )
 
 
-def _check_statevector(width: int, size: int, limits: SimulationLimits, clifford_problem: str | None = "") -> None:
+def _check_statevector(width: int, size: int, limits: SimulationLimits) -> None:
     if size > limits.max_statevector_bytes:
-        hint = f" (the stabilizer method does not apply: {clifford_problem})" if clifford_problem else ""
         raise SimulationError(
             f"the circuit is active on {width} qubits: a statevector needs {format_bytes(size)}, over the "
-            f"{format_bytes(limits.max_statevector_bytes)} limit{hint}; use fewer qubits, or a Clifford circuit "
-            "with Pauli-only noise (derive with thermal_relaxation=False) for the stabilizer method"
+            f"{format_bytes(limits.max_statevector_bytes)} limit; use fewer qubits, or method 'auto', which runs "
+            "wide circuits approximately (twirled or matrix_product_state)"
         )
 
 
@@ -232,11 +295,13 @@ def transpile_level(
     """The optimization level to use, and a note when it was lowered.
 
     Level 2 resynthesizes two-qubit blocks with arbitrary rz angles: the result is still
-    Clifford as a whole but no longer gate by gate, which the stabilizer method needs. So a
-    Clifford circuit headed for the stabilizer method is transpiled at level ≤ 1.
+    Clifford as a whole but no longer gate by gate, which the stabilizer and twirled methods need. So a
+    Clifford circuit that may be headed for them is transpiled at level ≤ 1: with those methods, or with
+    ``auto`` beyond the exact budget (where the trajectories' memory, known only after placing, may send it
+    on; mirror(20) at level 2 went to the MPS method and took 187 s where Stim took 0.2).
     """
-    wants_stabilizer = method == "stabilizer" or (
-        method == "auto" and statevector_bytes(logical.num_qubits) > limits.max_statevector_bytes
+    wants_stabilizer = method in {"stabilizer", "twirled"} or (
+        method == "auto" and density_matrix_bytes(logical.num_qubits) > limits.exact_budget_bytes
     )
     if requested_level <= 1 or not wants_stabilizer or non_clifford_gate(logical) is not None:
         return requested_level, ""

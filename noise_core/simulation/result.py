@@ -10,6 +10,7 @@ from qiskit import QuantumCircuit
 
 from noise_core.errors import SimulationError
 from noise_core.simulation.circuit_facts import CircuitFacts
+from noise_core.simulation.twirl import TwirlMeasurement
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,12 @@ class SimulationResult:
     metrics: SimulationMetrics
     method: str
     method_reason: str
+    approximation: str
+    """What an approximate method (``methods.APPROXIMATE_METHODS``) approximated, in words: the channels it
+    Pauli-twirled, what the MPS truncated; '' for the model's own distribution, exact or sampled."""
+    twirl_measured: TwirlMeasurement | None
+    """For a twirled run: the twirl's effect measured exactly on a narrower copy of the circuit
+    (``approximation.measure_twirl``); None otherwise."""
     shots: int
     seed: int
     expected_outcomes: frozenset[str] | None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -29,7 +30,9 @@ from noise_core.gc_pause import garbage_collection_paused
 from noise_core.simulation.cost import statevector_bytes
 from noise_core.simulation.crosstalk import timed_circuit
 from noise_core.simulation.idle import with_idle_noise
-from noise_core.simulation.methods import SimulationLimits, stabilizer_problem
+from noise_core.simulation.methods import SimulationLimits, non_clifford_gate, uses_stim
+from noise_core.simulation.mps import MPS_OPTIONS, Truncation, truncation_of
+from noise_core.simulation.pauli_circuit import PauliCircuit, pauli_circuit, sample_bits, to_qiskit
 from noise_core.simulation.placement import PlacedCircuit
 from noise_core.simulation.readout_sampling import apply_readout, sample_readout
 from noise_core.spec.models import NoiseSpec
@@ -58,7 +61,7 @@ class AerRun:
         self,
         placed: PlacedCircuit,
         spec: NoiseSpec,
-        model: NoiseModel,
+        model: NoiseModel | None,
         shots: int,
         rng: np.random.Generator,
         aer_seeds: list[int],
@@ -77,20 +80,33 @@ class AerRun:
         self.bits = MeasuredBits(placed)
         self.num_clbits = self.bits.num_clbits
         self.measured = self.bits.measured
+        self.truncation: Truncation | None = None
+        """What the MPS cut in the noiseless run, when one ran (``ideal``)."""
 
     def ideal(self) -> tuple[pd.Series | None, pd.Series]:
-        """Noise-free (exact probabilities where a statevector fits, else None; counts)."""
+        """Noise-free (exact probabilities where a statevector fits, else None; counts): sampled by Stim for a wider
+        Clifford circuit measured at the end, by an MPS for a wider other one (``truncation`` says what it cut)."""
         width = self.placed.compact.num_qubits
-        if self.placed.terminal and statevector_bytes(width) <= self.limits.max_statevector_bytes:
+        fits = statevector_bytes(width) <= self.limits.max_statevector_bytes
+        if self.placed.terminal and fits:
             circuit = self._unmeasured(with_measure_noise=False)
             probabilities = _saved_probabilities(AerSimulator(method="statevector"), circuit, self.aer_seeds[0])
             return self._exact(np.where(probabilities < IDEAL_RESIDUE, 0.0, probabilities), "ideal")
-        method = "stabilizer" if not stabilizer_problem(self.placed, None) else "statevector"
-        counts = self._aer_counts(AerSimulator(method=method), self.placed.compact, self.aer_seeds[0])
+        clifford = non_clifford_gate(self.placed.compact) is None
+        if clifford and self.placed.terminal:
+            return None, self._stim_counts(self.pauli.without_noise(), self.aer_seeds[0], "ideal", read_out=False)
+        if clifford or fits:
+            simulator = AerSimulator(method="stabilizer" if clifford else "statevector")
+            return None, counts_series(self._aer_counts(simulator, self.placed.compact, self.aer_seeds[0]), "ideal")
+        simulator = AerSimulator(method="matrix_product_state", mps_log_data=True, **MPS_OPTIONS)
+        counts = self._aer_counts(simulator, self.placed.compact, self.aer_seeds[0], log=True)
         return None, counts_series(counts, "ideal")
 
     def noisy(self, method: str) -> tuple[pd.Series | None, pd.Series]:
         """Under the noise model with ``method`` (exact probabilities for density_matrix, else None; counts)."""
+        if uses_stim(method, self.placed):
+            return None, self._stim_counts(self.pauli, self.aer_seeds[1], "noisy")
+        assert self.model is not None  # only Stim's runs go without an Aer model
         if method == "density_matrix":
             circuit = self._unmeasured(with_measure_noise=True)
             simulator = AerSimulator(method="density_matrix", noise_model=self.model)
@@ -98,6 +114,8 @@ class AerRun:
             return self._exact(apply_readout(before_readout, self.bits.readout_blocks(self.spec)), "noisy")
         if method == "stabilizer":
             simulator = AerSimulator(method="stabilizer", noise_model=self.model)
+        elif method == "matrix_product_state":
+            simulator = AerSimulator(method="matrix_product_state", noise_model=self.model, **MPS_OPTIONS)
         else:
             simulator = AerSimulator(
                 method="statevector",
@@ -110,6 +128,19 @@ class AerRun:
         if self.placed.terminal:
             counts = self._with_sampled_readout(counts)
         return None, counts_series(counts, "noisy")
+
+    def twirled_exact(self) -> pd.Series:
+        """The exact distribution the twirled method samples: Aer's density matrix of ``pauli`` (its channels as
+        instructions), then readout applied analytically. For measuring the twirl where the exact method runs."""
+        source = to_qiskit(self.pauli)
+        circuit = source.copy_empty_like()
+        for item in source.data:
+            if item.operation.name != "measure":
+                circuit._append(item)
+        circuit.save_probabilities([position for _clbit, position, _physical in self.measured])
+        before_readout = _saved_probabilities(AerSimulator(method="density_matrix"), circuit, self.aer_seeds[1])
+        exact, _counts = self._exact(apply_readout(before_readout, self.bits.readout_blocks(self.spec)), "twirled")
+        return exact
 
     def _unmeasured(self, *, with_measure_noise: bool) -> QuantumCircuit:
         """The compact circuit without its (terminal) measurements, saving the measured qubits' probabilities.
@@ -138,22 +169,65 @@ class AerRun:
         counts = pd.Series(self.rng.multinomial(self.shots, exact.to_numpy()), index=exact.index, name=name)
         return exact[exact > 0].sort_index(), counts[counts > 0].sort_index()
 
-    def _aer_counts(self, simulator: AerSimulator, circuit: QuantumCircuit, seed: int) -> dict[str, int]:
+    @cached_property
+    def pauli(self) -> PauliCircuit:
+        """The circuit under the model with every channel Pauli (twirled where it is not: ``pauli_circuit``)."""
+        return pauli_circuit(self.placed, self.spec)
+
+    def approximation(self, method: str) -> str:
+        """What an approximate method (``methods.APPROXIMATE_METHODS``) approximated, in words; '' for the others."""
+        if method == "twirled":
+            return twirl_statement(self.pauli)
+        if method == "matrix_product_state":
+            return "matrix-product state" if self.truncation is None else self.truncation.statement()
+        return ""
+
+    def _stim_counts(self, circuit: PauliCircuit, seed: int, name: str, *, read_out: bool = True) -> pd.Series:
+        """Stim's shots of ``circuit``, with each measured qubit's readout drawn per shot when ``read_out``."""
+        bits = sample_bits(circuit, self.shots, seed)[:, ::-1]  # label order: clbit 0 last
+        unique, frequency = np.unique(self._read_out(bits) if read_out else bits, axis=0, return_counts=True)
+        labels = ["".join(map(str, row)) for row in unique]
+        return counts_series(dict(zip(labels, (int(count) for count in frequency), strict=True)), name)
+
+    def _aer_counts(
+        self, simulator: AerSimulator, circuit: QuantumCircuit, seed: int, *, log: bool = False
+    ) -> dict[str, int]:
+        """Aer's counts; with ``log``, its MPS log read into ``truncation``."""
         with garbage_collection_paused():  # see _saved_probabilities
             result = simulator.run(circuit, shots=self.shots, seed_simulator=seed).result()
         if not result.success:
             raise SimulationError(f"the simulator failed: {result.status}")
+        if log:
+            self.truncation = truncation_of(str(result.results[0].metadata.get("MPS_log_data", "")))
         return {format(int(key, 16), f"0{self.num_clbits}b"): count for key, count in result.data(0)["counts"].items()}
 
     def _with_sampled_readout(self, counts: dict[str, int]) -> dict[str, int]:
-        """Apply each measured qubit's assignment matrix shot by shot (bits as a shots × clbits array)."""
+        """Apply each measured qubit's assignment matrix shot by shot."""
         labels = list(counts)
         rows = np.array([[int(bit) for bit in label] for label in labels], dtype=np.uint8)
         bits = np.repeat(rows, [counts[label] for label in labels], axis=0)
+        unique, frequency = np.unique(self._read_out(bits), axis=0, return_counts=True)
+        return {"".join(map(str, row)): int(count) for row, count in zip(unique, frequency, strict=True)}
+
+    def _read_out(self, bits: np.ndarray) -> np.ndarray:
+        """A shots × clbits array of bits (label order: clbit 0 last) with the measured ones read out per shot."""
         columns = [self.num_clbits - 1 - clbit for clbit, _position, _physical in self.measured]
         bits[:, columns] = sample_readout(bits[:, columns], self.bits.readout_blocks(self.spec), self.rng)
-        unique, frequency = np.unique(bits, axis=0, return_counts=True)
-        return {"".join(map(str, row)): int(count) for row, count in zip(unique, frequency, strict=True)}
+        return bits
+
+
+def twirl_statement(circuit: PauliCircuit) -> str:
+    """Which channels a twirled run replaced by Pauli channels, and the most that can move its distribution."""
+    if not circuit.twirled:
+        return "nothing twirled: every channel was a Pauli channel already, so the result is exact but for sampling"
+    listed = ", ".join(f"{kind} ×{count}" for kind, count in sorted(circuit.twirled.items()))
+    bound = circuit.distance_bound
+    limit = f"at most {bound:.2g}" if bound < 1 else f"by a bound of {bound:.2g}, which says nothing above 1"
+    return (
+        f"Pauli-twirled ({listed}): each replaced by the Pauli channel with the same Pauli-transfer diagonal, which "
+        f"keeps its average gate fidelity; readout kept exact. The twirl moves the distribution {limit} in total "
+        "variation (the channels' diamond-norm bounds added)"
+    )
 
 
 class MeasuredBits:
@@ -166,13 +240,15 @@ class MeasuredBits:
         """(clbit, compact position, physical qubit) of each measurement, by clbit: measured bit i is entry i."""
 
     def distribution(self, probabilities: np.ndarray, name: str) -> pd.Series:
-        """Probabilities over the measured bits (bit i = i-th measured clbit), labelled by full clbit outcome.
+        """The nonzero probabilities over the measured bits (bit i = i-th measured clbit), labelled by full clbit
+        outcome: only those are labelled, so a wide ideal distribution with few outcomes (GHZ(20): 2 of 2²⁰) is cheap.
 
         Rounding's tiny negative values are clipped and the total renormalised to 1.
         """
         probabilities = np.clip(probabilities, 0.0, None)
-        labels = self._labels(np.arange(len(probabilities)))
-        return pd.Series(probabilities / probabilities.sum(), index=labels, name=name)
+        outcomes = np.flatnonzero(probabilities)
+        total = probabilities.sum()
+        return pd.Series(probabilities[outcomes] / total, index=self._labels(outcomes), name=name)
 
     def readout_blocks(self, spec: NoiseSpec) -> list[ReadoutBlock]:
         """``spec``'s readout of the measured bits (bit i = i-th measured clbit): per qubit, or per correlated group."""

@@ -31,9 +31,7 @@ Aer's seed, and seeds 1 and 2 give independent samples.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -42,17 +40,18 @@ from typing_extensions import Unpack
 
 from noise_core.calibration.fingerprint import calibration_mismatch
 from noise_core.calibration.snapshot import BackendCalibration
-from noise_core.errors import OverBudgetError, SimulationError
+from noise_core.errors import OverBudgetError
+from noise_core.simulation.approximation import measure_twirl
 from noise_core.simulation.circuit_facts import circuit_facts
 from noise_core.simulation.circuits import LibraryCircuit
-from noise_core.simulation.cost import estimated_peak_bytes, estimated_seconds
-from noise_core.simulation.coverage import noise_coverage, shot_error_probability, uncalibrated_couplers, uncovered
-from noise_core.simulation.crosstalk import zz_totals
-from noise_core.simulation.idle import TIME_BOUND_FIELDS, is_time_bound, schedule_timeline
-from noise_core.simulation.methods import check_memory, choose_method, transpile_level
+from noise_core.simulation.cost import estimated_peak_bytes, estimated_seconds, statevector_bytes
+from noise_core.simulation.coverage import uncalibrated_couplers, uncovered
+from noise_core.simulation.idle import is_time_bound, schedule_timeline
+from noise_core.simulation.methods import uses_stim
+from noise_core.simulation.mps import bond_bounds, bond_work
 from noise_core.simulation.options import RunOptions, RunShortcuts, run_options
-from noise_core.simulation.placement import PlacedCircuit, has_control_flow, place_circuit
-from noise_core.simulation.qasm import parse_circuit
+from noise_core.simulation.placement import PlacedCircuit, has_control_flow
+from noise_core.simulation.prepare import PreparedSimulation, Stopwatch, prepare_simulation
 from noise_core.simulation.result import SimulationResult, distribution_metrics, metric_standard_errors
 from noise_core.simulation.run import NOISE_MODELS, AerRun
 from noise_core.simulation.target import summarize_left_out
@@ -97,13 +96,15 @@ def simulate(
     plan = _plan_of(prepared, time.perf_counter() - started)
     if max_estimated_seconds is not None and plan.estimated_seconds > max_estimated_seconds:
         raise OverBudgetError(plan, max_estimated_seconds)
-    stopwatch = _Stopwatch(dict(prepared.timings), started)
+    stopwatch = Stopwatch(dict(prepared.timings), started)
     placed, spec, options = prepared.placed, prepared.spec, prepared.options
     seed, shots, limits = options.seed, options.shots, options.limits
     assert seed is not None  # prepare_simulation seeded it
     rng = np.random.default_rng(seed)
-    with stopwatch("noise model"):
-        model = NOISE_MODELS.get(spec, placed, readout=not placed.terminal)
+    with stopwatch("noise model"):  # Stim's runs read the channels from the spec (pauli_circuit)
+        model = (
+            None if uses_stim(prepared.method, placed) else NOISE_MODELS.get(spec, placed, readout=not placed.terminal)
+        )
     aer_seeds = [int(value) for value in rng.integers(0, 2**31 - 1, size=2)]
     run = AerRun(placed, spec, model, shots, rng, aer_seeds, limits)
     with stopwatch("simulate ideal"):
@@ -123,6 +124,10 @@ def simulate(
                 "A dynamic circuit is not scheduled (Qiskit's scheduling passes do not take branches): idle "
                 "relaxation and detuning act only on the delays it contains, and ZZ crosstalk not at all",
             )
+    measured = None
+    if prepared.method == "twirled":
+        with stopwatch("twirl measured"):
+            measured = measure_twirl(circuit, spec, calibration, physical_qubits=placed.initial_layout, seed=seed)
     return SimulationResult(
         ideal_counts=ideal_counts,
         noisy_counts=noisy_counts,
@@ -131,6 +136,8 @@ def simulate(
         metrics=metrics,
         method=prepared.method,
         method_reason=prepared.reason,
+        approximation=run.approximation(prepared.method),
+        twirl_measured=measured,
         shots=shots,
         seed=seed,
         expected_outcomes=prepared.expected,
@@ -192,9 +199,23 @@ tell it from the warnings about the run."""
 def _plan_of(prepared: PreparedSimulation, preparation_seconds: float) -> SimulationPlan:
     shots, limits = prepared.options.shots, prepared.options.limits
     width, operations = len(prepared.placed.active_qubits), len(prepared.placed.compact.data)
-    model = estimated_seconds(prepared.method, width, operations, shots, prepared.error_probability)
+    placed = prepared.placed
+    sampler = "stim" if uses_stim(prepared.method, placed) else "aer"
+    model = estimated_seconds(
+        prepared.method,
+        width,
+        operations,
+        shots,
+        prepared.error_probability,
+        sampler=sampler,
+        exact_ideal=placed.terminal and statevector_bytes(width) <= limits.max_statevector_bytes,
+        bond_work=bond_work(placed.compact, bond_bounds(placed.compact))
+        if prepared.method == "matrix_product_state"
+        else 0.0,
+    )
     seconds = model * limits.speed_of(prepared.method)
-    peak = estimated_peak_bytes(prepared.method, width, shots, prepared.error_probability)
+    bonds = bond_bounds(placed.compact) if prepared.method == "matrix_product_state" else ()
+    peak = estimated_peak_bytes(prepared.method, width, shots, prepared.error_probability, bonds, sampler=sampler)
     return SimulationPlan(
         prepared.method, prepared.reason, prepared.placed.active_qubits, operations, seconds, peak, preparation_seconds
     )
@@ -205,102 +226,6 @@ def _schedule_of(placed: PlacedCircuit, calibration: BackendCalibration | None) 
     if calibration is None or not any(item.operation.name == "delay" for item in placed.compact.data):
         return None
     return schedule_timeline(placed.compact, calibration, physical=placed.active_qubits)
-
-
-@dataclass(frozen=True)
-class PreparedSimulation:
-    """A circuit placed on the device and the method chosen for it: what ``simulate``, ``plan_simulation``
-    and the analyses (``noise_core.analysis``) share, so one transpilation serves many runs."""
-
-    placed: PlacedCircuit
-    spec: NoiseSpec
-    """The spec as it runs (``with_idle_choice`` applied)."""
-    options: RunOptions
-    """The options it was prepared with, seeded (a seed left None is drawn)."""
-    expected: frozenset[str] | None
-    method: str
-    reason: str
-    coverage: pd.DataFrame
-    """``noise_coverage`` of the transpiled circuit: the report's table and the per-shot error chance."""
-    error_probability: float
-    timings: dict[str, float]
-    """Seconds taken by each stage: parse, transpile, coverage."""
-
-
-def prepare_simulation(
-    circuit: QuantumCircuit | LibraryCircuit | str,
-    spec: NoiseSpec,
-    calibration: BackendCalibration | None,
-    options: RunOptions,
-) -> PreparedSimulation:
-    """Parse, transpile (seeded; scheduled when the spec has idle noise), choose the method and check its memory.
-
-    Takes ``simulate``'s arguments; the options were checked when they were made.
-    """
-    options = options.seeded()
-    assert options.seed is not None  # seeded
-    spec = with_idle_choice(spec, options.idle_noise)
-    stopwatch = _Stopwatch()
-    with stopwatch("parse"):
-        logical, expected = _as_circuit(circuit, options.expected_outcomes)
-    level, level_note = transpile_level(logical, options.optimization_level, options.method, options.limits)
-    with stopwatch("transpile"):
-        placed = place_circuit(
-            logical,
-            spec,
-            calibration,
-            optimization_level=level,
-            seed=options.seed % 2**31,
-            initial_layout=None if options.initial_layout is None else list(options.initial_layout),
-            schedule=is_time_bound(spec),
-            avoid_uncalibrated_couplers=options.avoid_uncalibrated_couplers,
-        )
-    chosen, reason = choose_method(options.method, placed, spec, options.limits)
-    with stopwatch("coverage"):
-        coverage = noise_coverage(
-            placed.compact, spec, calibration, physical=placed.active_qubits, crosstalk=zz_totals(placed, spec)
-        )
-    error_probability = shot_error_probability(coverage)
-    check_memory(chosen, len(placed.active_qubits), options.shots, error_probability, options.limits)
-    return PreparedSimulation(
-        placed, spec, options, expected, chosen, reason + level_note, coverage, error_probability, stopwatch.stages
-    )
-
-
-def with_idle_choice(spec: NoiseSpec, idle_noise: bool | None) -> NoiseSpec:
-    """``spec`` as ``simulate`` runs it: without its time-bound entries (idle relaxation, detuning, ZZ crosstalk:
-    ``idle.TIME_BOUND_FIELDS``) when ``idle_noise`` is False.
-
-    A spec with any of them is scheduled (``prepare_simulation``); one without runs unscheduled.
-    """
-    if idle_noise is False and is_time_bound(spec):
-        return spec.model_copy(update={field: [] for field in TIME_BOUND_FIELDS})
-    return spec
-
-
-def _as_circuit(
-    circuit: QuantumCircuit | LibraryCircuit | str, expected_outcomes: frozenset[str] | None
-) -> tuple[QuantumCircuit, frozenset[str] | None]:
-    """The circuit to transpile and its success outcomes: ``expected_outcomes`` when given, else a library
-    circuit's own."""
-    if isinstance(circuit, LibraryCircuit):
-        logical, expected = circuit.circuit, circuit.expected_outcomes
-    elif isinstance(circuit, str):
-        logical, expected = parse_circuit(circuit), None
-    elif isinstance(circuit, QuantumCircuit):
-        logical, expected = circuit, None
-    else:
-        raise SimulationError(f"circuit must be a QuantumCircuit or OpenQASM text; got {type(circuit).__name__}")
-    if not any(item.operation.name == "measure" for item in logical.data):
-        raise SimulationError("the circuit measures nothing; add measurements (e.g. circuit.measure_all())")
-    if expected_outcomes is not None:
-        width = logical.num_clbits
-        wrong = sorted(o for o in expected_outcomes if len(o) != width)
-        if wrong:
-            shown = f"{wrong[0]!r:.40}"
-            raise SimulationError(f"expected outcomes must be bitstrings of {width} bits (clbit 0 last); got {shown}")
-        expected = expected_outcomes
-    return logical, expected
 
 
 def _warnings(
@@ -339,22 +264,3 @@ def _uncalibrated_warning(coverage: pd.DataFrame) -> tuple[str, ...]:
         "simulates them with relaxation only, so they look better than the device. To run on couplers with a "
         "reported error only, avoid them with avoid_uncalibrated_couplers=True",
     )
-
-
-@dataclass
-class _Stopwatch:
-    """Seconds per stage, and since ``started`` (``time.perf_counter``)."""
-
-    stages: dict[str, float] = field(default_factory=dict)
-    started: float = field(default_factory=time.perf_counter)
-
-    @contextmanager
-    def __call__(self, stage: str) -> Iterator[None]:
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.stages[stage] = time.perf_counter() - start
-
-    def series(self) -> pd.Series:
-        return pd.Series({**self.stages, "total": time.perf_counter() - self.started}, name="seconds")

@@ -27,7 +27,6 @@ def on_device(circuit: QuantumCircuit | object, **options: object) -> Callable[[
 
 
 RAISED_BY = {
-    "derive with thermal_relaxation=False": on_device(ghz(40), method="trajectories"),
     "use method='trajectories' or a narrower circuit": on_device(ghz(14), method="density_matrix"),
     "use method='trajectories' for mid-circuit measurements": on_device(teleportation(), method="density_matrix"),
     "method='stabilizer' needs": on_device(qft(3), method="stabilizer"),

@@ -16,8 +16,8 @@ from noise_core.export import aer_dict_omissions, approximate_for_classiq, class
 from noise_core.simulation.coverage import uncalibrated_couplers, uncovered
 from noise_core.simulation.crosstalk import ZZPhaseGate, timed_circuit, zz_totals
 from noise_core.simulation.options import RunOptions
+from noise_core.simulation.prepare import prepare_simulation
 from noise_core.simulation.result import total_variation_distance
-from noise_core.simulation.simulate import prepare_simulation
 from presets import load_preset
 
 MANILA = load_preset("ibmq_manila")  # a line 0–1–2–3–4; sx and x take 35.56 ns

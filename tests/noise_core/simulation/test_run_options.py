@@ -34,7 +34,7 @@ def test_the_defaults_are_in_one_place() -> None:
         ({"shots": 0}, r"shots must be an integer from 1 to 1,000,000; got 0"),
         ({"shots": 2.5}, r"shots must be an integer"),
         ({"seed": -1}, r"seed must be a non-negative integer or None; got -1"),
-        ({"method": "mps"}, r"method must be one of auto, density_matrix, trajectories, stabilizer; got 'mps'"),
+        ({"method": "mps"}, r"method must be one of auto, density_matrix, trajectories, stabilizer, twirled, matrix_product_state; got 'mps'"),
         ({"optimization_level": 4}, r"optimization_level must be 0, 1, 2 or 3; got 4"),
         ({"optimization_level": True}, r"optimization_level must be 0, 1, 2 or 3; got True"),
         ({"initial_layout": (0, 0)}, r"initial_layout must list distinct physical qubits; got \[0, 0\]"),

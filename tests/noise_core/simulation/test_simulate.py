@@ -29,8 +29,8 @@ from noise_core.simulation.cost import PROCESS_OVERHEAD_BYTES, estimated_peak_by
 from noise_core.simulation.coverage import noise_coverage, shot_error_probability
 from noise_core.simulation.options import RunOptions
 from noise_core.simulation.placement import PlacedCircuit
+from noise_core.simulation.prepare import prepare_simulation
 from noise_core.simulation.run import NoiseModelCache
-from noise_core.simulation.simulate import prepare_simulation
 from presets import load_preset
 
 READOUT_ONLY = NoiseSpec(
@@ -367,7 +367,10 @@ def test_the_distribution_table_lines_up_ideal_and_noisy_outcomes():
         ({"shots": 10.5}, r"shots must be an integer"),
         ({"shots": True}, r"shots must be an integer"),
         ({"seed": -1}, r"seed must be a non-negative integer or None; got -1"),
-        ({"method": "gpu"}, r"method must be one of auto, density_matrix, trajectories, stabilizer; got 'gpu'"),
+        (
+            {"method": "gpu"},
+            r"method must be one of auto, density_matrix, trajectories, stabilizer, twirled, matrix_product_state; got 'gpu'",
+        ),
         ({"optimization_level": 5}, r"optimization_level must be 0, 1, 2 or 3; got 5"),
     ],
 )
@@ -412,9 +415,15 @@ def test_a_forced_density_matrix_over_its_memory_limit_is_refused():
 
 
 def test_a_circuit_too_wide_for_any_method_says_what_to_change():
-    limits = SimulationLimits(exact_budget_bytes=16, max_statevector_bytes=16 * 2**4)
-    with pytest.raises(SimulationError, match=r"active on 5 qubits: a statevector needs 512 B, over the 256 B limit"):
+    limits = SimulationLimits(exact_budget_bytes=16, max_statevector_bytes=16 * 2**4, max_memory_bytes=2**20)
+    with pytest.raises(
+        SimulationError,
+        match=r"matrix_product_state on 5 active qubits would need about 128 MiB, bonds up to 4 \(limit 1 MiB\); "
+        "use fewer shots or qubits",
+    ):
         simulate(qft(5), GATE_NOISE, limits=limits)
+    with pytest.raises(SimulationError, match=r"active on 5 qubits: a statevector needs 512 B, over the 256 B limit"):
+        simulate(qft(5), GATE_NOISE, limits=limits, method="trajectories")
 
 
 @pytest.mark.parametrize(
@@ -462,15 +471,16 @@ def test_a_run_whose_estimated_peak_exceeds_the_memory_limit_is_refused_before_i
     calibration, spec = device("ibm_pittsburgh")
     with pytest.raises(
         SimulationError,
-        match=r"trajectories on 24 active qubits would need about \d+ GiB, ~\d+ branches of shot branching \(limit 6 GiB\); use fewer qubits",
+        match=r"trajectories on 24 active qubits would need about \d+ GiB, ~\d+ branches of shot branching \(limit 6 GiB\); use fewer shots or qubits",
     ):
-        plan_simulation(ghz(24), spec, calibration=calibration, seed=1)
+        plan_simulation(ghz(24), spec, calibration=calibration, seed=1, method="trajectories")
+    assert plan_simulation(ghz(24), spec, calibration=calibration, seed=1).method == "twirled"  # auto goes on
     small = SimulationLimits(max_memory_bytes=150 * 2**20)
     with pytest.raises(
         SimulationError,
         match=r"trajectories on 14 active qubits would need about 235 MiB, ~286 branches of shot branching \(limit 150 MiB\)",
     ):
-        simulate(ghz(14), spec, calibration=calibration, seed=1, limits=small)
+        simulate(ghz(14), spec, calibration=calibration, seed=1, limits=small, method="trajectories")
 
 
 def test_the_error_probability_per_shot_compounds_each_gates_infidelity():

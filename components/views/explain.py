@@ -74,6 +74,18 @@ def budget_of(shown: ShownSimulation, metric: Metric) -> ErrorBudget | None:
         return None
 
 
+APPROXIMATE_RUNS = {
+    "twirled": "each run samples the model Pauli-twirled, as the Simulate page's plan tab states and measures",
+    "matrix_product_state": "each run is a matrix-product state, truncated as the Simulate page's plan tab states",
+}
+"""What an approximate method (``noise_core.simulation.methods.APPROXIMATE_METHODS``) means for a budget or a sweep."""
+
+
+def approximate_runs(method: str) -> str:
+    """' Approximate: …' for a budget or sweep run with an approximate method, else ''."""
+    return f" Approximate: {APPROXIMATE_RUNS[method]}." if method in APPROXIMATE_RUNS else ""
+
+
 def render_budget(budget: ErrorBudget) -> None:
     """Bars by kind, what they mean, and the tables as CSV."""
     basis = "exact (density matrix)" if budget.exact else f"sampled, {budget.shots:,} shots each"
@@ -82,6 +94,7 @@ def render_budget(budget: ErrorBudget) -> None:
         f"{budget.simulations} simulations. "
         "*Removed*: what goes away when that kind alone is removed. *Alone*: the loss with only that kind. "
         "Kinds overlap, so neither sums to the total on its own; the interaction bar holds the rest."
+        + approximate_runs(budget.method)
     )
     st.plotly_chart(build_budget_figure(budget.by_kind, budget.metric), key="explain_budget_chart", width="stretch")
     st.download_button(
@@ -167,6 +180,8 @@ def render_sweep(shown: ShownSimulation) -> None:
         else f"{METRIC_LABELS[metric]} does not reach {target:g} between ×0 and ×{top:g}"
     )
     st.markdown(answer + f" (now ×{current:g}; linear interpolation between the {points} points).")
+    if approximate_runs(str(frame.attrs.get("method"))):
+        st.caption(approximate_runs(str(frame.attrs["method"])).strip())
     figure = build_sweep_figure(frame, kind, metric, current=current, target=float(target), reached=reached)
     st.plotly_chart(figure, key="explain_sweep_chart", width="stretch")
     st.download_button(

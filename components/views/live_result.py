@@ -100,10 +100,12 @@ RUN_LIMIT_FRACTION = 0.8
 and a run that passes the limit is lost whole."""
 WHAT_TO_CHANGE = {
     "density_matrix": "fewer qubits (each one multiplies the time by about 4), or the method 'trajectories'",
-    "trajectories": "fewer shots (the time grows with the shots that meet an error) or fewer qubits; a Clifford "
-    "circuit under Pauli-only noise runs on the stabilizer method (derive with Thermal relaxation off on the Noise "
-    "model page)",
+    "trajectories": "fewer shots (the time grows with the shots that meet an error) or fewer qubits, or the method "
+    "'auto', which runs a Clifford circuit too wide for trajectories with its model Pauli-twirled",
     "stabilizer": "fewer shots or qubits",
+    "twirled": "fewer shots or qubits",
+    "matrix_product_state": "fewer shots (each shot is a trajectory of its own), fewer qubits or fewer two-qubit "
+    "gates between distant qubits",
 }
 """For a run too long for this server, what to change in the page, by method."""
 
@@ -178,6 +180,9 @@ def render_metrics(shown: ShownSimulation, *, per_row: int = 4) -> None:
         f"i on {', '.join(map(str, result.initial_layout))}); transpiled: {result.circuit.describe()}. "
         f"Method {result.method}: {result.method_reason}. Metrics from {basis}; seed {result.seed}."
     )
+    if result.approximation:
+        measured = "" if result.twirl_measured is None else f" {result.twirl_measured.statement()}."
+        st.info(f"Approximate: {result.approximation}.{measured}", icon=":material/blur_on:")
     for warning in result.warnings:
         if not warning.startswith(LEFT_OUT_NOTE):  # about the device, whatever runs: on the Noise coverage tab
             st.warning(in_ui_terms(warning), icon=":material/warning:")

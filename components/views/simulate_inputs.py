@@ -223,7 +223,8 @@ def settings() -> RunOptions | None:
     )  # fmt: skip
     method = columns[2].selectbox(
         "method", METHODS, key="sim_method", persist_state="session",
-        help="auto: exact density matrix when it fits, stabilizer for wide Clifford circuits, else trajectories",
+        help="auto: the exact density matrix when it fits, else sampled trajectories; wider still, approximately: "
+        "a Clifford circuit with its model Pauli-twirled on Stim ('twirled'), any other on a matrix-product state",
     )  # fmt: skip
     layout_text = columns[3].text_input(
         "pinned layout (physical qubits)", key=LAYOUT_KEY, persist_state="session",

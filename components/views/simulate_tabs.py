@@ -16,6 +16,7 @@ from components.views.simulate_inputs import PENDING_LAYOUT_KEY
 from noise_core import AssignmentReport, NoiseStudioError, SimulationResult
 from noise_core.simulation.coverage import ZZ_INSTRUCTION
 from noise_core.simulation.simulate import LEFT_OUT_NOTE
+from noise_core.simulation.twirl import TwirlMeasurement
 
 HEATMAP_QUBITS = 6
 """Per-qubit assignment heatmaps are drawn for at most this many measured qubits."""
@@ -170,8 +171,32 @@ def render_transpiled(shown: ShownSimulation) -> None:
 
 
 def render_details(result: SimulationResult) -> None:
+    """The method and why, for an approximate one what it approximated and its size where the exact method runs,
+    then the time of each stage."""
+    st.markdown(f"**Method {result.method}**: {in_ui_terms(result.method_reason)}.")
+    if result.approximation:
+        st.markdown(f"**Approximation**: {result.approximation}.")
+    measured = result.twirl_measured
+    if measured is not None:
+        st.markdown(
+            f"**Measured where the exact method runs**: {measured.circuit} on qubits "
+            f"{', '.join(map(str, measured.physical_qubits))} (the first of this run's), both distributions exact."
+        )
+        st.dataframe(
+            twirl_table(measured), key="sim_twirl_measured", hide_index=True, width="content",
+            column_config={"value": st.column_config.NumberColumn(format="%.4f")},
+        )  # fmt: skip
     timings = (result.timings * 1e3).rename("time (ms)").to_frame()
     st.dataframe(
         timings, key="sim_timings", width="content",
         column_config={"time (ms)": st.column_config.NumberColumn(format="%.1f")},
     )  # fmt: skip
+
+
+def twirl_table(measured: TwirlMeasurement) -> pd.DataFrame:
+    """The twirl's measured size as rows: total variation distance, and success probability exact and twirled."""
+    rows = [("total variation distance, exact vs twirled", measured.distance)]
+    if measured.exact_success is not None and measured.twirled_success is not None:
+        rows += [("success probability, exact", measured.exact_success)]
+        rows += [("success probability, twirled", measured.twirled_success)]
+    return pd.DataFrame(rows, columns=["quantity", "value"])

@@ -222,11 +222,15 @@ def twirl_statement(circuit: PauliCircuit) -> str:
         return "nothing twirled: every channel was a Pauli channel already, so the result is exact but for sampling"
     listed = ", ".join(f"{kind} ×{count}" for kind, count in sorted(circuit.twirled.items()))
     bound = circuit.distance_bound
-    limit = f"at most {bound:.2g}" if bound < 1 else f"by a bound of {bound:.2g}, which says nothing above 1"
+    limit = (
+        f"The twirl moves the distribution by at most {bound:.2g} in total variation (the channels' diamond-norm "
+        "bounds added)"
+        if bound < 1
+        else f"The channels' diamond-norm bounds add up to {bound:.2g}, over 1, so here they bound nothing"
+    )
     return (
         f"Pauli-twirled ({listed}): each replaced by the Pauli channel with the same Pauli-transfer diagonal, which "
-        f"keeps its average gate fidelity; readout kept exact. The twirl moves the distribution {limit} in total "
-        "variation (the channels' diamond-norm bounds added)"
+        f"keeps its average gate fidelity; readout kept exact. {limit}"
     )
 
 

@@ -139,6 +139,6 @@ class TwirlMeasurement:
             else f"; success probability {self.exact_success:.4f} exact, {self.twirled_success:.4f} twirled"
         )
         return (
-            f"measured on {self.circuit} on qubits {list(self.physical_qubits)}, where both run exactly: the twirl "
-            f"moves the distribution by {self.distance:.2g} in total variation{success}"
+            f"On {self.circuit} on qubits {list(self.physical_qubits)}, where both run exactly, the twirl moves the "
+            f"distribution by {self.distance:.2g} in total variation{success}"
         )

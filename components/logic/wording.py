@@ -16,6 +16,7 @@ UI_STEPS: dict[str, str] = {
     "use method='trajectories' for mid-circuit measurements": "choose the method 'trajectories' for mid-circuit "
     "measurements",
     "method='stabilizer' needs": "the method 'stabilizer' needs",
+    "method='twirled' needs": "the method 'twirled' needs",
     "method='density_matrix' needs": "the method 'density_matrix' needs",
     "(e.g. circuit.measure_all())": "(e.g. `measure q -> c;` in the program)",
     "with avoid_uncalibrated_couplers=True": "with 'Avoid uncalibrated couplers' in the run settings",

@@ -38,7 +38,7 @@ from noise_core.analysis.explicit import Location, explicit_noise_circuit
 from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import AnalysisError, SimulationError
 from noise_core.simulation.circuits import LibraryCircuit
-from noise_core.simulation.methods import SimulationLimits
+from noise_core.simulation.methods import SimulationLimits, uses_stim
 from noise_core.simulation.options import RunOptions, RunShortcuts, run_options
 from noise_core.simulation.placement import PlacedCircuit
 from noise_core.simulation.prepare import prepare_simulation
@@ -222,8 +222,12 @@ def _sampled_metrics(experiment: Experiment, index: int, variant: Variant, spec:
     placed = experiment.placed
     rng = np.random.default_rng([experiment.seed, index])
     aer_seeds = [int(value) for value in rng.integers(0, 2**31 - 1, size=2)]
-    model = build_noise_model(
-        spec, qubits=placed.active_qubits, compact=True, readout=not placed.terminal, placements=placed.placements()
+    model = (
+        None  # Stim's runs read the channels from the spec (simulation.pauli_circuit)
+        if uses_stim(experiment.method, placed)
+        else build_noise_model(
+            spec, qubits=placed.active_qubits, compact=True, readout=not placed.terminal, placements=placed.placements()
+        )
     )
     run = AerRun(placed, spec, model, experiment.shots, rng, aer_seeds, experiment.limits)
     _none, noisy_counts = run.noisy(experiment.method)

@@ -50,8 +50,9 @@ class LibraryCircuit:
     expected_outcomes: frozenset[str] | None
     description: str
     resized: Callable[[int], LibraryCircuit] | None = field(default=None, compare=False, repr=False)
-    """The same kind of circuit at another width (its other parameters kept), where the family has one: what an
-    approximate method's error is measured on where the exact method runs (``simulation.approximation``)."""
+    """The same kind of circuit at another width, where the family has one: depth and seed kept, a parameter that
+    depends on the width (QFT's value) at its default. What an approximate method's error is measured on where the
+    exact method runs (``simulation.twirl_measurement``)."""
 
 
 def bell() -> LibraryCircuit:

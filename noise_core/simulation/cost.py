@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+from noise_core.simulation.mps import MPS_PARALLEL_SHOTS
+
 MiB = 2**20
 GiB = 2**30
 
@@ -58,8 +60,6 @@ MPS_SECONDS_PER_BOND_CUBED = 1e-8
 at optimization level 2: estimated 53,000 s, measured 187 s), so it errs towards refusing a run."""
 MPS_STATE_COPIES = 3
 """MPS states alive at once per parallel shot (the state, a gate's working copy, the measured copy)."""
-MPS_PARALLEL_SHOTS = 2
-"""Aer runs MPS trajectories on every core: two here."""
 
 
 def statevector_bytes(num_qubits: int) -> int:
@@ -148,3 +148,18 @@ def estimated_seconds(
         )
     per_operation = TRAJECTORY_SECONDS_PER_OP_BRANCH + TRAJECTORY_SECONDS_PER_AMPLITUDE_OP_BRANCH * 2.0**width
     return overhead + per_operation * operations * expected_branches(shots, error_probability)
+
+
+TWIRL_MEASUREMENT_TRANSPILE_SECONDS = 0.2
+"""Placing a twirled run's narrower copy on the device (``twirl_measurement.measure_twirl``)."""
+
+
+def twirl_measurement_seconds(stand_in_width: int, width: int, operations: int) -> float:
+    """A twirled run's measurement on a narrower copy: its transpile and two exact density-matrix runs (the model's,
+    the twirled one's) of the operations scaled to ``stand_in_width`` qubits. Measured with GHZ(100) and
+    mirror(100, depth 10) on ibm_pittsburgh: 0.24 s and 0.66 s (``bench/bench_wide.py``'s stages)."""
+    narrow = min(stand_in_width, width)
+    narrow_operations = round(operations * narrow / max(width, 1))
+    return TWIRL_MEASUREMENT_TRANSPILE_SECONDS + 2 * estimated_seconds(
+        "density_matrix", narrow, narrow_operations, 1, 0.0
+    )

@@ -147,15 +147,27 @@ def choose_method(
     if requested == "trajectories":
         _check_statevector(width, state_bytes, limits)
         return "trajectories", f"requested: sampled statevector trajectories of {width} qubits"
+    return _automatic(
+        placed, clifford_problem, limits, estimated_peak_bytes("trajectories", width, shots, error_probability)
+    )
+
+
+def _automatic(
+    placed: PlacedCircuit, clifford_problem: str | None, limits: SimulationLimits, trajectory_bytes: int
+) -> tuple[str, str]:
+    """``auto``'s choice: exact while the density matrix fits the exact budget; the stabilizer method for a Clifford
+    circuit under Pauli noise, and trajectories for the rest, while they fit; beyond, approximate."""
+    width = len(placed.active_qubits)
+    density_bytes, state_bytes = density_matrix_bytes(width), statevector_bytes(width)
     if placed.terminal and density_bytes <= limits.exact_budget_bytes:
         return "density_matrix", (
             f"{width} active qubits: the {format_bytes(density_bytes)} density matrix fits the "
             f"{format_bytes(limits.exact_budget_bytes)} exact budget, so probabilities are exact"
         )
-    if not clifford_problem and state_bytes > limits.max_statevector_bytes:
+    trajectories_fit = state_bytes <= limits.max_statevector_bytes and trajectory_bytes <= limits.max_memory_bytes
+    if not clifford_problem and not trajectories_fit:
         return "stabilizer", f"{width} active qubits, Clifford gates and Pauli-only noise: stabilizer method"
-    trajectory_bytes = estimated_peak_bytes("trajectories", width, shots, error_probability)
-    if state_bytes <= limits.max_statevector_bytes and trajectory_bytes <= limits.max_memory_bytes:
+    if trajectories_fit:
         why = (
             "measurements mid-circuit"
             if not placed.terminal
@@ -173,6 +185,21 @@ def choose_method(
             f"({clifford_problem}) and sampled with Stim: approximate"
         )
     return "matrix_product_state", f"{too_big}, over the limit: a matrix-product state ({MPS_SETTINGS}): approximate"
+
+
+def exact_ideal(placed: PlacedCircuit, limits: SimulationLimits) -> bool:
+    """Whether the ideal distribution is computed exactly, from one statevector pass: every measurement at the end
+    and the statevector within ``max_statevector_bytes``, except a Clifford circuit of more than
+    ``EXACT_IDEAL_CLIFFORD_QUBITS``, which Stim samples (a 2ⁿ pass and its probabilities would cost more memory and
+    time than its twirled run). Otherwise the ideal is sampled (``run.AerRun.ideal``)."""
+    width = len(placed.active_qubits)
+    if not placed.terminal or statevector_bytes(width) > limits.max_statevector_bytes:
+        return False
+    return width <= EXACT_IDEAL_CLIFFORD_QUBITS or non_clifford_gate(placed.compact) is not None
+
+
+EXACT_IDEAL_CLIFFORD_QUBITS = 16
+"""Widest Clifford circuit whose ideal distribution comes from a statevector (1 MiB) rather than Stim."""
 
 
 def uses_stim(method: str, placed: PlacedCircuit) -> bool:

@@ -7,10 +7,11 @@ trajectories, one per shot (no shot branching for MPS), so its time grows with t
 
 Truncation (``MPS_OPTIONS``): after each two-qubit gate Aer drops the Schmidt values whose squares sum below
 ``TRUNCATION_THRESHOLD`` and keeps at most ``MAX_BOND_DIMENSION`` of them. Each drop discards some of the
-state's weight; ``truncation_of`` reads how much from Aer's log of the noiseless run (``mps_log_data``): the
-total discarded weight w bounds the state's infidelity, so the output distribution moves by at most
-about √(2w) in total variation (Fuchs–van de Graaf). The noisy trajectories run the same gates and are cut the
-same way; the log of the noiseless run stands for them.
+state's weight; ``truncation_of`` reads how much from Aer's log (``mps_log_data``) of one pass of the circuit
+without its random channels: the total discarded weight w bounds that state's infidelity, so its output
+distribution moves by at most about √(2w) in total variation (Fuchs–van de Graaf). The noisy trajectories run the
+same gates, but a jump changes the Schmidt spectrum, so the noiseless pass stands for them; it is not a bound on
+them. Aer runs ``MPS_PARALLEL_SHOTS`` trajectories at once (the memory estimate counts that many states).
 """
 
 from __future__ import annotations
@@ -24,9 +25,12 @@ MAX_BOND_DIMENSION = 256
 """Largest bond Aer keeps: χ² · 16 B · 2 per qubit, 2 MiB at 256, so 156 qubits stay under 0.4 GiB a state."""
 TRUNCATION_THRESHOLD = 1e-10
 """Discarded squared Schmidt values per cut, at most (Aer's default is 1e-16)."""
+MPS_PARALLEL_SHOTS = 2
+"""Trajectories Aer runs at once (its default is every core, which would make memory grow with the server)."""
 MPS_OPTIONS = {
     "matrix_product_state_max_bond_dimension": MAX_BOND_DIMENSION,
     "matrix_product_state_truncation_threshold": TRUNCATION_THRESHOLD,
+    "max_parallel_shots": MPS_PARALLEL_SHOTS,
 }
 MPS_SETTINGS = f"bond dimension at most {MAX_BOND_DIMENSION}, Schmidt weight under {TRUNCATION_THRESHOLD:g} dropped"
 """The truncation as a run's reason states it."""
@@ -90,10 +94,14 @@ class Truncation:
             return (
                 f"matrix-product state: nothing truncated (largest bond {self.largest_bond}), so exact but for sampling"
             )
+        moved = (
+            f"which moves its distribution by at most about {self.distance_bound:.2g} in total variation"
+            if self.distance_bound < 1
+            else "so much that it bounds nothing: the result may be far off"
+        )
         return (
-            f"matrix-product state ({MPS_SETTINGS}): the noiseless run discarded a Schmidt weight of "
-            f"{self.discarded_weight:.2g} (largest bond {self.largest_bond}), which moves the distribution by at most "
-            f"about {self.distance_bound:.2g} in total variation"
+            f"matrix-product state ({MPS_SETTINGS}): the circuit without its random channels discarded a Schmidt "
+            f"weight of {self.discarded_weight:.2g} (largest bond {self.largest_bond}), {moved}"
         )
 
 

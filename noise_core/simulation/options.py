@@ -45,7 +45,8 @@ class RunOptions:
     - ``shots``: 1 … ``limits.max_shots``.
     - ``seed`` (None: drawn from the operating system when the run starts, and reported in its
       result) reproduces the transpilation, the simulator's noise draws and the sampled counts.
-    - ``method``: "auto" (``methods.choose_method``), "density_matrix", "trajectories" or "stabilizer".
+    - ``method``: "auto" (``methods.choose_method``), "density_matrix", "trajectories", "stabilizer", or the
+      approximate "twirled" and "matrix_product_state".
     - ``optimization_level`` (0–3) and ``initial_layout`` (the physical qubit of each circuit
       qubit, distinct): passed to Qiskit's ``transpile``.
     - ``limits``: memory, shot and speed limits (``SimulationLimits``).

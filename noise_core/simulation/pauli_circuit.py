@@ -85,6 +85,23 @@ class PauliCircuit:
     """Σ of each twirled channel's ``twirl.twirl_error_bound``: the most the twirl can move the distribution in
     total variation (above 1 it says nothing)."""
 
+    def statement(self) -> str:
+        """Which channels were replaced by Pauli channels, and the most that can move the distribution."""
+        if not self.twirled:
+            return "nothing twirled: every channel was a Pauli channel already, so the result is exact but for sampling"
+        listed = ", ".join(f"{kind} ×{count}" for kind, count in sorted(self.twirled.items()))
+        bound = self.distance_bound
+        limit = (
+            f"The twirl moves the distribution by at most {bound:.2g} in total variation (the channels' diamond-norm "
+            "bounds added)"
+            if bound < 1
+            else f"The channels' diamond-norm bounds add up to {bound:.2g}, over 1, so here they bound nothing"
+        )
+        return (
+            f"Pauli-twirled ({listed}): each replaced by the Pauli channel with the same Pauli-transfer diagonal, "
+            f"which keeps its average gate fidelity; readout kept exact. {limit}"
+        )
+
     def without_noise(self) -> PauliCircuit:
         """The same circuit, ideal."""
         steps = tuple(step for step in self.steps if not isinstance(step, Noise))
@@ -120,7 +137,8 @@ def pauli_circuit(placed: PlacedCircuit, spec: NoiseSpec) -> PauliCircuit:
             twirled["ZZ crosstalk"] += 1
             bounds.append(diagonal_twirl_error_bound(tuple(item.operation.params)))
             steps.append(Noise(twirled_diagonal_unitary(tuple(item.operation.params)), positions))
-        elif name == "delay":
+        elif name == "delay":  # a channel the spec gives delay itself, then the wait's idle noise
+            add_noise(channels.placement(name, physical).channel, positions, _kind(channels, name, physical))
             wait = idle.channel(physical[0], delay_nanoseconds(item.operation))
             add_noise(
                 wait, positions, "detuning" if wait is not None and wait.coherent is not None else "idle relaxation"

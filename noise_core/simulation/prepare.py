@@ -15,10 +15,10 @@ from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import SimulationError
 from noise_core.simulation.circuits import LibraryCircuit
 from noise_core.simulation.coverage import noise_coverage, shot_error_probability
-from noise_core.simulation.crosstalk import zz_totals
+from noise_core.simulation.crosstalk import timed_circuit, zz_totals
 from noise_core.simulation.idle import TIME_BOUND_FIELDS, is_time_bound
 from noise_core.simulation.methods import check_memory, choose_method, transpile_level, uses_stim
-from noise_core.simulation.mps import bond_bounds
+from noise_core.simulation.mps import bond_bounds, bond_work
 from noise_core.simulation.options import RunOptions
 from noise_core.simulation.placement import PlacedCircuit, place_circuit
 from noise_core.simulation.qasm import parse_circuit
@@ -43,6 +43,11 @@ class PreparedSimulation:
     error_probability: float
     timings: dict[str, float]
     """Seconds taken by each stage: parse, transpile, coverage."""
+    mps_bonds: tuple[int, ...] = ()
+    """For ``matrix_product_state``: the bond bounds of the circuit as it runs, ZZ phases included
+    (``mps.bond_bounds``)."""
+    mps_bond_work: float = 0.0
+    """For ``matrix_product_state``: ``mps.bond_work`` of the same circuit."""
 
 
 def prepare_simulation(
@@ -81,14 +86,31 @@ def prepare_simulation(
     chosen, reason = choose_method(
         options.method, placed, spec, options.limits, shots=options.shots, error_probability=error_probability
     )
-    bonds = bond_bounds(placed.compact) if chosen == "matrix_product_state" else ()
+    bonds, work = _mps_cost(placed, spec) if chosen == "matrix_product_state" else ((), 0.0)
     sampler = "stim" if uses_stim(chosen, placed) else "aer"
     check_memory(
         chosen, len(placed.active_qubits), options.shots, error_probability, options.limits, bonds, sampler=sampler
     )
     return PreparedSimulation(
-        placed, spec, options, expected, chosen, reason + level_note, coverage, error_probability, stopwatch.stages
+        placed,
+        spec,
+        options,
+        expected,
+        chosen,
+        reason + level_note,
+        coverage,
+        error_probability,
+        stopwatch.stages,
+        bonds,
+        work,
     )
+
+
+def _mps_cost(placed: PlacedCircuit, spec: NoiseSpec) -> tuple[tuple[int, ...], float]:
+    """The MPS's bond bounds and bond work on the circuit as it runs: ZZ phases join distant qubits too."""
+    timed = timed_circuit(placed, spec)
+    bonds = bond_bounds(timed)
+    return bonds, bond_work(timed, bonds)
 
 
 def with_idle_choice(spec: NoiseSpec, idle_noise: bool | None) -> NoiseSpec:

@@ -57,7 +57,7 @@ class SimulationResult:
     Pauli-twirled, what the MPS truncated; '' for the model's own distribution, exact or sampled."""
     twirl_measured: TwirlMeasurement | None
     """For a twirled run: the twirl's effect measured exactly on a narrower copy of the circuit
-    (``approximation.measure_twirl``); None otherwise."""
+    (``twirl_measurement.measure_twirl``); None otherwise."""
     shots: int
     seed: int
     expected_outcomes: frozenset[str] | None

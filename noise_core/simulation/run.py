@@ -30,7 +30,7 @@ from noise_core.gc_pause import garbage_collection_paused
 from noise_core.simulation.cost import statevector_bytes
 from noise_core.simulation.crosstalk import timed_circuit
 from noise_core.simulation.idle import with_idle_noise
-from noise_core.simulation.methods import SimulationLimits, non_clifford_gate, uses_stim
+from noise_core.simulation.methods import SimulationLimits, exact_ideal, non_clifford_gate, uses_stim
 from noise_core.simulation.mps import MPS_OPTIONS, Truncation, truncation_of
 from noise_core.simulation.pauli_circuit import PauliCircuit, pauli_circuit, sample_bits, to_qiskit
 from noise_core.simulation.placement import PlacedCircuit
@@ -84,23 +84,23 @@ class AerRun:
         """What the MPS cut in the noiseless run, when one ran (``ideal``)."""
 
     def ideal(self) -> tuple[pd.Series | None, pd.Series]:
-        """Noise-free (exact probabilities where a statevector fits, else None; counts): sampled by Stim for a wider
-        Clifford circuit measured at the end, by an MPS for a wider other one (``truncation`` says what it cut)."""
-        width = self.placed.compact.num_qubits
-        fits = statevector_bytes(width) <= self.limits.max_statevector_bytes
-        if self.placed.terminal and fits:
+        """Noise-free: exact probabilities and counts drawn from them where ``methods.exact_ideal``, else (None,
+        sampled counts): by Stim for a Clifford circuit measured at the end, Aer's stabilizer for another Clifford
+        one, a statevector while it fits, else an MPS."""
+        if exact_ideal(self.placed, self.limits):
             circuit = self._unmeasured(with_measure_noise=False)
             probabilities = _saved_probabilities(AerSimulator(method="statevector"), circuit, self.aer_seeds[0])
             return self._exact(np.where(probabilities < IDEAL_RESIDUE, 0.0, probabilities), "ideal")
         clifford = non_clifford_gate(self.placed.compact) is None
         if clifford and self.placed.terminal:
             return None, self._stim_counts(self.pauli.without_noise(), self.aer_seeds[0], "ideal", read_out=False)
-        if clifford or fits:
-            simulator = AerSimulator(method="stabilizer" if clifford else "statevector")
-            return None, counts_series(self._aer_counts(simulator, self.placed.compact, self.aer_seeds[0]), "ideal")
-        simulator = AerSimulator(method="matrix_product_state", mps_log_data=True, **MPS_OPTIONS)
-        counts = self._aer_counts(simulator, self.placed.compact, self.aer_seeds[0], log=True)
-        return None, counts_series(counts, "ideal")
+        if clifford:
+            simulator = AerSimulator(method="stabilizer")
+        elif statevector_bytes(self.placed.compact.num_qubits) <= self.limits.max_statevector_bytes:
+            simulator = AerSimulator(method="statevector")
+        else:
+            simulator = AerSimulator(method="matrix_product_state", **MPS_OPTIONS)
+        return None, counts_series(self._aer_counts(simulator, self.placed.compact, self.aer_seeds[0]), "ideal")
 
     def noisy(self, method: str) -> tuple[pd.Series | None, pd.Series]:
         """Under the noise model with ``method`` (exact probabilities for density_matrix, else None; counts)."""
@@ -116,6 +116,7 @@ class AerRun:
             simulator = AerSimulator(method="stabilizer", noise_model=self.model)
         elif method == "matrix_product_state":
             simulator = AerSimulator(method="matrix_product_state", noise_model=self.model, **MPS_OPTIONS)
+            self.truncation = self._mps_truncation()
         else:
             simulator = AerSimulator(
                 method="statevector",
@@ -177,9 +178,9 @@ class AerRun:
     def approximation(self, method: str) -> str:
         """What an approximate method (``methods.APPROXIMATE_METHODS``) approximated, in words; '' for the others."""
         if method == "twirled":
-            return twirl_statement(self.pauli)
-        if method == "matrix_product_state":
-            return "matrix-product state" if self.truncation is None else self.truncation.statement()
+            return self.pauli.statement()
+        if method == "matrix_product_state" and self.truncation is not None:
+            return self.truncation.statement()
         return ""
 
     def _stim_counts(self, circuit: PauliCircuit, seed: int, name: str, *, read_out: bool = True) -> pd.Series:
@@ -189,16 +190,23 @@ class AerRun:
         labels = ["".join(map(str, row)) for row in unique]
         return counts_series(dict(zip(labels, (int(count) for count in frequency), strict=True)), name)
 
-    def _aer_counts(
-        self, simulator: AerSimulator, circuit: QuantumCircuit, seed: int, *, log: bool = False
-    ) -> dict[str, int]:
-        """Aer's counts; with ``log``, its MPS log read into ``truncation``."""
+    def _mps_truncation(self) -> Truncation:
+        """What the MPS cuts from the circuit without its random channels (one shot, Aer's ``mps_log_data``; the ZZ
+        phases kept, they entangle): the truncation the run states, standing for its noisy trajectories (``mps``
+        module docstring)."""
+        circuit = timed_circuit(self.placed, self.spec)
+        simulator = AerSimulator(method="matrix_product_state", mps_log_data=True, **MPS_OPTIONS)
+        with garbage_collection_paused():
+            result = simulator.run(circuit, shots=1, seed_simulator=self.aer_seeds[0]).result()
+        if not result.success:
+            raise SimulationError(f"the simulator failed: {result.status}")
+        return truncation_of(str(result.results[0].metadata.get("MPS_log_data", "")))
+
+    def _aer_counts(self, simulator: AerSimulator, circuit: QuantumCircuit, seed: int) -> dict[str, int]:
         with garbage_collection_paused():  # see _saved_probabilities
             result = simulator.run(circuit, shots=self.shots, seed_simulator=seed).result()
         if not result.success:
             raise SimulationError(f"the simulator failed: {result.status}")
-        if log:
-            self.truncation = truncation_of(str(result.results[0].metadata.get("MPS_log_data", "")))
         return {format(int(key, 16), f"0{self.num_clbits}b"): count for key, count in result.data(0)["counts"].items()}
 
     def _with_sampled_readout(self, counts: dict[str, int]) -> dict[str, int]:
@@ -214,24 +222,6 @@ class AerRun:
         columns = [self.num_clbits - 1 - clbit for clbit, _position, _physical in self.measured]
         bits[:, columns] = sample_readout(bits[:, columns], self.bits.readout_blocks(self.spec), self.rng)
         return bits
-
-
-def twirl_statement(circuit: PauliCircuit) -> str:
-    """Which channels a twirled run replaced by Pauli channels, and the most that can move its distribution."""
-    if not circuit.twirled:
-        return "nothing twirled: every channel was a Pauli channel already, so the result is exact but for sampling"
-    listed = ", ".join(f"{kind} ×{count}" for kind, count in sorted(circuit.twirled.items()))
-    bound = circuit.distance_bound
-    limit = (
-        f"The twirl moves the distribution by at most {bound:.2g} in total variation (the channels' diamond-norm "
-        "bounds added)"
-        if bound < 1
-        else f"The channels' diamond-norm bounds add up to {bound:.2g}, over 1, so here they bound nothing"
-    )
-    return (
-        f"Pauli-twirled ({listed}): each replaced by the Pauli channel with the same Pauli-transfer diagonal, which "
-        f"keeps its average gate fidelity; readout kept exact. {limit}"
-    )
 
 
 class MeasuredBits:

@@ -13,8 +13,10 @@ Stages (each timed in ``SimulationResult.timings``):
      readout confusion is then applied analytically (``readout_sampling.apply_assignment``) and shots are
      sampled from the exact distribution with the seed.
    - ``stabilizer``: Clifford circuits whose channels are all Pauli (no thermal relaxation), at
-     any width.
+     any width: Stim when every measurement is at the end, else Aer.
    - ``trajectories``: Aer's statevector method, one noisy trajectory per shot.
+   - approximately, beyond those: ``twirled`` (the model Pauli-twirled, on Stim: ``pauli_circuit``; the result
+     carries the twirl measured on a narrower copy, ``twirl_measurement``) and ``matrix_product_state`` (``mps``).
 
    Readout is applied outside Aer where it can be (see ``run``).
 
@@ -25,7 +27,8 @@ Stages (each timed in ``SimulationResult.timings``):
 Seeds: one user seed drives the transpiler, Aer and the sampling. Aer seeds shot *i* with
 ``seed_simulator + i``, so Aer runs whose seeds differ by less than the shot count share
 most of their shots; the user seed is therefore hashed (``numpy.random.SeedSequence``) into
-Aer's seed, and seeds 1 and 2 give independent samples.
+Aer's seed, and seeds 1 and 2 give independent samples. Stim (the stabilizer and twirled methods) takes the same
+hashed seed; its samples for a seed repeat on one Stim version and machine type (its SIMD width), not across them.
 """
 
 from __future__ import annotations
@@ -40,21 +43,20 @@ from typing_extensions import Unpack
 
 from noise_core.calibration.fingerprint import calibration_mismatch
 from noise_core.calibration.snapshot import BackendCalibration
-from noise_core.errors import OverBudgetError
-from noise_core.simulation.approximation import measure_twirl
+from noise_core.errors import NoiseStudioError, OverBudgetError
 from noise_core.simulation.circuit_facts import circuit_facts
 from noise_core.simulation.circuits import LibraryCircuit
-from noise_core.simulation.cost import estimated_peak_bytes, estimated_seconds, statevector_bytes
+from noise_core.simulation.cost import estimated_peak_bytes, estimated_seconds, twirl_measurement_seconds
 from noise_core.simulation.coverage import uncalibrated_couplers, uncovered
 from noise_core.simulation.idle import is_time_bound, schedule_timeline
-from noise_core.simulation.methods import uses_stim
-from noise_core.simulation.mps import bond_bounds, bond_work
+from noise_core.simulation.methods import exact_ideal, uses_stim
 from noise_core.simulation.options import RunOptions, RunShortcuts, run_options
 from noise_core.simulation.placement import PlacedCircuit, has_control_flow
 from noise_core.simulation.prepare import PreparedSimulation, Stopwatch, prepare_simulation
 from noise_core.simulation.result import SimulationResult, distribution_metrics, metric_standard_errors
 from noise_core.simulation.run import NOISE_MODELS, AerRun
 from noise_core.simulation.target import summarize_left_out
+from noise_core.simulation.twirl_measurement import STAND_IN_WIDTH, measure_twirl
 from noise_core.spec.models import NoiseSpec
 
 
@@ -127,7 +129,12 @@ def simulate(
     measured = None
     if prepared.method == "twirled":
         with stopwatch("twirl measured"):
-            measured = measure_twirl(circuit, spec, calibration, physical_qubits=placed.initial_layout, seed=seed)
+            try:
+                measured = measure_twirl(
+                    circuit, spec, calibration, physical_qubits=placed.initial_layout, options=options
+                )
+            except NoiseStudioError as error:  # the wide result stands; only its measured size is missing
+                warnings += (f"The twirl was not measured on a narrower copy of the circuit: {error}",)
     return SimulationResult(
         ideal_counts=ideal_counts,
         noisy_counts=noisy_counts,
@@ -167,7 +174,7 @@ class SimulationPlan:
     """The simulation stages (ideal and noisy): the cost model's estimate (``cost.estimated_seconds``) times the
     machine's measured speed for the method (``SimulationLimits.speed``)."""
     estimated_bytes: int
-    """Peak memory of the simulation beyond the process's own (``methods.estimated_peak_bytes``)."""
+    """Peak memory of the simulation beyond the process's own (``cost.estimated_peak_bytes``)."""
     preparation_seconds: float = 0.0
     """Measured: parsing, transpiling and the coverage, which a run does again before simulating."""
 
@@ -208,14 +215,15 @@ def _plan_of(prepared: PreparedSimulation, preparation_seconds: float) -> Simula
         shots,
         prepared.error_probability,
         sampler=sampler,
-        exact_ideal=placed.terminal and statevector_bytes(width) <= limits.max_statevector_bytes,
-        bond_work=bond_work(placed.compact, bond_bounds(placed.compact))
-        if prepared.method == "matrix_product_state"
-        else 0.0,
+        exact_ideal=exact_ideal(placed, limits),
+        bond_work=prepared.mps_bond_work,
     )
+    if prepared.method == "twirled":
+        model += twirl_measurement_seconds(STAND_IN_WIDTH, width, operations)
     seconds = model * limits.speed_of(prepared.method)
-    bonds = bond_bounds(placed.compact) if prepared.method == "matrix_product_state" else ()
-    peak = estimated_peak_bytes(prepared.method, width, shots, prepared.error_probability, bonds, sampler=sampler)
+    peak = estimated_peak_bytes(
+        prepared.method, width, shots, prepared.error_probability, prepared.mps_bonds, sampler=sampler
+    )
     return SimulationPlan(
         prepared.method, prepared.reason, prepared.placed.active_qubits, operations, seconds, peak, preparation_seconds
     )

@@ -19,6 +19,7 @@ import numpy as np
 from qiskit.quantum_info import Choi, Pauli, SuperOp
 
 from noise_core.aer.channels import GateChannel
+from noise_core.errors import SimulationError
 
 NEGATIVE_ROUNDING = 1e-12
 """Twirled probabilities down to −this are rounding of a zero and read as 0; below it the input was not a channel."""
@@ -54,7 +55,10 @@ def twirled_probabilities(superoperator: np.ndarray, num_qubits: int) -> tuple[t
     )
     probabilities = _commutation_signs(num_qubits) @ diagonal / dimension**2
     if probabilities.min() < -NEGATIVE_ROUNDING:
-        raise ValueError(f"not a channel: its twirl has a negative probability {probabilities.min():.3g}")
+        raise SimulationError(
+            f"a channel to twirl is not completely positive (its twirl has a probability {probabilities.min():.3g}); "
+            "check the spec's entries for that gate"
+        )
     probabilities = np.clip(probabilities, 0.0, None)
     probabilities /= probabilities.sum()
     return tuple((label, float(p)) for label, p in sorted(zip(labels, probabilities, strict=True)) if p > 0)

@@ -179,7 +179,7 @@ def test_a_newcomer_journey_from_default_result_to_imported_spec(page, tmp_path:
 
 def test_a_long_task_in_one_session_neither_stalls_another_nor_the_server() -> None:
     """Session A runs GHZ(16) at 20,000 shots (trajectories, several seconds); B edits meanwhile and is answered
-    while A runs. Then A asks for a run that cannot fit the server: it is refused before it starts, with no Run
+    while A runs. Then A asks for trajectories that cannot fit the server: refused before they start, with no Run
     button (a run past the limit is stopped by the pool: ``tests/components/runtime/test_tasks.py``)."""
     ARTIFACTS.mkdir(exist_ok=True)
     with streamlit_server() as url, chromium() as browser:
@@ -202,6 +202,9 @@ def test_a_long_task_in_one_session_neither_stalls_another_nor_the_server() -> N
         )
         first.get_by_text("GHZ(16): ideal vs noisy").wait_for(timeout=120_000)
         assert healthy(url)
+        first.get_by_test_id("stSelectbox").filter(has_text="method").click()  # auto would go on to Stim
+        first.get_by_role("option", name="trajectories", exact=True).click()
+        wait_until_idle(first)
         set_number(first, "qubits", 19)  # ~540 trajectories of 2¹⁹ amplitudes: more memory than a run may take
         refusal = first.get_by_test_id("stAlert").filter(has_text="would need about")
         refusal.wait_for(timeout=60_000)

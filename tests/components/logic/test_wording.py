@@ -30,6 +30,7 @@ RAISED_BY = {
     "use method='trajectories' or a narrower circuit": on_device(ghz(14), method="density_matrix"),
     "use method='trajectories' for mid-circuit measurements": on_device(teleportation(), method="density_matrix"),
     "method='stabilizer' needs": on_device(qft(3), method="stabilizer"),
+    "method='twirled' needs": on_device(qft(3), method="twirled"),
     "method='density_matrix' needs": on_device(teleportation(), method="density_matrix"),
     "(e.g. circuit.measure_all())": lambda: simulate(QuantumCircuit(1), NoiseSpec()),
 }

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from qiskit.quantum_info import PTM, DensityMatrix, SuperOp, random_density_matrix
+from qiskit.quantum_info import PTM, DensityMatrix, SuperOp, random_statevector
 
 from noise_core.aer.channels import ChannelIndex, GateChannel
 from noise_core.derive import derive_noise_spec
@@ -91,23 +91,42 @@ def test_a_zz_phase_twirls_to_z_errors_of_a_quarter_sin_squared(phase: float) ->
     assert dict(twirled_probabilities(superoperator, 2)) == pytest.approx(twirled, abs=1e-14)
 
 
-def test_the_twirls_bound_is_at_least_what_it_moves_any_state_with_an_ancilla() -> None:
-    """½‖(E − T(E)) ⊗ id (ρ)‖₁ ≤ the bound for random two-qubit states ρ (one qubit the channel's, one an ancilla),
-    and the bound of the ZZ phase holds likewise for its channel on two qubits."""
+def moved(first: np.ndarray, second: np.ndarray, state: DensityMatrix, qargs: list[int]) -> float:
+    """½‖(E₁ − E₂) ⊗ id (ρ)‖₁ for superoperators E₁, E₂ on ``qargs`` of ``state``."""
+    difference = state.evolve(SuperOp(first), qargs=qargs).data - state.evolve(SuperOp(second), qargs=qargs).data
+    return float(0.5 * np.abs(np.linalg.eigvalsh(difference)).sum())
+
+
+def test_the_twirls_bound_holds_on_entangled_inputs_and_is_tight_within_its_factor() -> None:
+    """½‖(E − T(E)) ⊗ id (ψ)‖₁ over the maximally entangled input and random pure inputs with an ancilla is at most
+    the bound, and the bound is at most the dimension times the largest of them (‖Φ‖⋄ ≥ ‖J(Φ)‖₁ / d)."""
     channel = derived_channels()[-1]
-    twirled = pauli_twirl(channel)
+    original, twirled = channel.superoperator(), pauli_twirl(channel).superoperator()
     bound = twirl_error_bound(channel)
+    bell = DensityMatrix(np.array([1, 0, 0, 1]) / np.sqrt(2))
     rng = np.random.default_rng(3)
-    worst = 0.0
-    for _ in range(200):
-        state = random_density_matrix(4, seed=rng)
-        original = DensityMatrix(state).evolve(SuperOp(channel.superoperator()), qargs=[0])
-        changed = DensityMatrix(state).evolve(SuperOp(twirled.superoperator()), qargs=[0])
-        worst = max(worst, 0.5 * np.abs(np.linalg.eigvalsh(original.data - changed.data)).sum())
-    assert 0 < worst <= bound
+    pure = [DensityMatrix(random_statevector(4, seed=rng)) for _ in range(300)]
+    worst = max(moved(original, twirled, state, [0]) for state in [bell, *pure])
+    assert 0 < worst <= bound <= 2 * worst + 1e-12  # the maximally entangled input attains ‖J‖₁ / d
+
+
+def test_the_zz_phases_bound_holds_with_an_ancilla() -> None:
     phase_diagonal = (1, 1, 1, complex(np.exp(-0.3j)))
-    zz = GateChannel(2, tuple(twirled_diagonal_unitary(phase_diagonal)), (None, None))
     unitary = np.kron(np.diag(np.conj(phase_diagonal)), np.diag(phase_diagonal))
-    state = DensityMatrix(random_density_matrix(4, seed=5))
-    moved = state.evolve(SuperOp(unitary)).data - state.evolve(SuperOp(zz.superoperator())).data
-    assert 0.5 * np.abs(np.linalg.eigvalsh(moved)).sum() <= diagonal_twirl_error_bound(phase_diagonal)
+    zz = GateChannel(2, tuple(twirled_diagonal_unitary(phase_diagonal)), (None, None)).superoperator()
+    rng = np.random.default_rng(4)
+    states = [DensityMatrix(random_statevector(8, seed=rng)) for _ in range(100)]
+    worst = max(moved(unitary, zz, state, [0, 1]) for state in states)
+    assert 0 < worst <= diagonal_twirl_error_bound(phase_diagonal)
+
+
+def test_a_diagonal_unitary_twirls_with_each_qubits_own_z() -> None:
+    """A phase on |1⟩ of qubit 0 only and a ZZ-type phase on qubits 0 and 2 of three: only IIZ, ZIZ and ZII (bit
+    order: qubit 0 is the label's last letter) appear, with the Walsh–Hadamard weights of the phases."""
+    states = np.arange(8)
+    phases = 0.4 * (states & 1) + 0.9 * ((states & 1) & (states >> 2 & 1))
+    twirled = dict(twirled_diagonal_unitary(tuple(np.exp(1j * phases))))
+    assert set(twirled) == {"III", "IIZ", "ZIZ", "ZII"}
+    superoperator = np.kron(np.diag(np.exp(-1j * phases)), np.diag(np.exp(1j * phases)))
+    from_superoperator = {label: p for label, p in twirled_probabilities(superoperator, 3) if p > 1e-14}  # not rounding
+    assert from_superoperator == pytest.approx(twirled, abs=1e-14)

@@ -14,13 +14,13 @@ from harness.statistics import lumped_tvd, tvd_bound
 from noise_core import NoiseSpec, derive_noise_spec, simulate
 from noise_core.errors import SimulationError
 from noise_core.simulation import SimulationLimits, plan_simulation
-from noise_core.simulation.approximation import measure_twirl
 from noise_core.simulation.circuits import ghz, mirror, random_clifford
 from noise_core.simulation.mps import truncation_of
 from noise_core.simulation.options import RunOptions
 from noise_core.simulation.prepare import prepare_simulation
 from noise_core.simulation.result import total_variation_distance
 from noise_core.simulation.run import NOISE_MODELS, AerRun
+from noise_core.simulation.twirl_measurement import measure_twirl
 from presets import load_preset
 
 SHOTS = 40_000
@@ -65,7 +65,7 @@ def test_stim_samples_the_twirled_models_exact_distribution(circuit, name, layou
     detuning and a coherent error included; the twirl itself moves the distribution less than its stated bound."""
     calibration, derived = device(name)
     spec = with_extras(derived)
-    exact, twirled, bound = exact_and_twirled(circuit, spec, calibration, list(layout))
+    exact, twirled, _bound = exact_and_twirled(circuit, spec, calibration, list(layout))
     run = simulate(circuit, spec, calibration=calibration, seed=8, shots=SHOTS, method="twirled", initial_layout=layout)
     placed_alike = prepare_simulation(
         circuit, spec, calibration, RunOptions(seed=8, initial_layout=layout, optimization_level=1)
@@ -73,8 +73,17 @@ def test_stim_samples_the_twirled_models_exact_distribution(circuit, name, layou
     assert run.transpiled == placed_alike.placed.transpiled  # the exact distributions are of this very circuit
     distance, categories = lumped_tvd(run.noisy_counts, twirled, SHOTS)
     assert distance < tvd_bound(categories, SHOTS)
-    assert 0 < total_variation_distance(exact, twirled) <= bound
+    assert total_variation_distance(exact, twirled) > 0
     assert "Pauli-twirled" in run.approximation and "thermal relaxation on gates" in run.approximation
+
+
+@pytest.mark.parametrize(("circuit", "name", "layout"), CASES)
+def test_the_twirl_moves_the_derived_models_distribution_less_than_its_stated_bound(circuit, name, layout) -> None:  # type: ignore[no-untyped-def]
+    """On the derived model (relaxation on every gate and wait) the channels' bounds add up to under 1, so the
+    bound says something, and the exact distance is within it."""
+    calibration, derived = device(name)
+    exact, twirled, bound = exact_and_twirled(circuit, derived, calibration, list(layout))
+    assert 0 < total_variation_distance(exact, twirled) <= bound < 1
 
 
 def test_a_coherent_error_twirled_adds_in_probability_not_amplitude() -> None:
@@ -127,6 +136,62 @@ def test_stim_puts_each_letter_of_a_two_qubit_pauli_on_its_own_qubit(gate: str) 
     assert distance < tvd_bound(categories, SHOTS)
 
 
+def test_stim_puts_the_channels_of_delay_reset_and_measure_where_aer_does() -> None:
+    """A Pauli-only model with entries on delay, reset and measure, and asymmetric readout, on a circuit with a
+    reset, a delay and three clbits (one left unmeasured): Stim's counts within the shot bound of the exact model."""
+    circuit = QuantumCircuit(3, 3)
+    circuit.x(0)
+    circuit.reset(0)
+    circuit.h(1)
+    circuit.delay(200, 1, unit="ns")
+    circuit.cx(1, 2)
+    circuit.measure([1, 2], [0, 2])
+
+    def flips(gate: str, qubit: int, pauli: str, probability: float) -> dict:  # type: ignore[type-arg]
+        terms = [{"pauli": "I", "probability": 1 - probability}, {"pauli": pauli, "probability": probability}]
+        return {"gate": gate, "qubits": [qubit], "pauli_terms": terms}
+
+    spec = NoiseSpec.model_validate(
+        {
+            "local_pauli_errors": [
+                flips("reset", 0, "X", 0.2),
+                flips("delay", 1, "Z", 0.3),
+                flips("measure", 2, "X", 0.1),
+                flips("measure", 1, "Y", 0.05),
+            ],
+            "local_readout_errors": [
+                {"qubit": 1, "assignment_probabilities": [[0.97, 0.03], [0.1, 0.9]]},
+                {"qubit": 2, "assignment_probabilities": [[0.9, 0.1], [0.02, 0.98]]},
+            ],
+        }
+    )
+    run = {"seed": 9, "optimization_level": 0}
+    exact = simulate(circuit, spec, **run, method="density_matrix").noisy_probabilities
+    sampled = simulate(circuit, spec, **run, method="stabilizer", shots=SHOTS)
+    assert sampled.method == "stabilizer" and sampled.approximation == ""
+    distance, categories = lumped_tvd(sampled.noisy_counts, exact, SHOTS)
+    assert distance < tvd_bound(categories, SHOTS)
+    assert {label[1] for label in sampled.noisy_counts.index} == {"0"}  # clbit 1 is never written
+
+
+def test_auto_runs_a_clifford_circuit_under_pauli_noise_on_the_stabilizer_where_trajectories_do_not_fit() -> None:
+    """Trajectories' memory over the limit: the stabilizer method (exact), for a circuit measured at the end (Stim)
+    and one measured mid-circuit (Aer), rather than an approximate method."""
+    calibration = load_preset("ibm_pittsburgh")
+    spec = derive_noise_spec(calibration, thermal_relaxation=False)
+    small = SimulationLimits(max_memory_bytes=170 * 2**20)  # trajectories ~240 MiB, Aer's stabilizer 152 MiB
+    plan = plan_simulation(ghz(14), spec, calibration=calibration, seed=1, limits=small)
+    assert plan.method == "stabilizer" and "Pauli-only noise" in plan.reason
+    dynamic = QuantumCircuit(14, 14)
+    dynamic.h(0)
+    for qubit in range(13):
+        dynamic.cx(qubit, qubit + 1)
+    dynamic.measure(0, 0)
+    dynamic.x(0)
+    dynamic.measure(range(14), range(14))
+    assert plan_simulation(dynamic, spec, calibration=calibration, seed=1, limits=small).method == "stabilizer"
+
+
 def test_a_pauli_only_model_runs_on_stim_exactly_and_says_nothing_was_twirled() -> None:
     calibration = load_preset("ibm_pittsburgh")
     spec = derive_noise_spec(calibration, thermal_relaxation=False)
@@ -149,7 +214,6 @@ def test_ghz_100_on_pittsburgh_runs_twirled_and_carries_its_measured_approximati
     assert measured is not None and measured.circuit == "GHZ(8)"
     assert measured.physical_qubits == result.initial_layout[:8]  # the same part of the device
     assert 0 < measured.distance < 0.1
-    assert 0 < result.metrics.success_probability < measured.twirled_success
 
 
 def test_a_seeded_wide_run_repeats_and_another_seed_does_not() -> None:
@@ -165,8 +229,8 @@ def test_measure_twirl_places_the_narrower_copy_on_the_given_qubits() -> None:
     calibration, spec = device()
     measured = measure_twirl(mirror(100, 3, 2), spec, calibration, physical_qubits=range(20, 40), width=5)
     assert measured.circuit == "mirror(5, depth 3, seed 2)" and measured.physical_qubits == (20, 21, 22, 23, 24)
-    unknown = QuantumCircuit(12)
-    unknown.h(range(12))
+    unknown = QuantumCircuit(5)
+    unknown.h(range(5))
     unknown.measure_all()
     assert measure_twirl(unknown, spec, calibration, width=4).circuit == "GHZ(4)"  # it has no narrower copy
     assert measure_twirl(unknown, spec, calibration, width=12).circuit == "the circuit itself"
@@ -214,7 +278,7 @@ def test_the_mps_log_reads_as_the_discarded_weight_and_largest_bond() -> None:
         simulator.run(compiled, shots=1, seed_simulator=1).result().results[0].metadata["MPS_log_data"]
     )
     assert truncation.largest_bond == 4 and truncation.discarded_weight > 1e-6
-    assert "moves the distribution by at most about" in truncation.statement()
+    assert "moves its distribution by at most about" in truncation.statement()
 
 
 def test_wide_runs_over_the_limits_are_refused_before_they_start() -> None:

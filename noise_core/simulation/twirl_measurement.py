@@ -8,12 +8,13 @@ model's exact distribution (the same, of ``pauli_circuit``) is the measured size
 noise in it. A library circuit supplies its own narrower copy (``LibraryCircuit.resized``); any other circuit
 is measured on GHZ, and says so.
 
-The MPS method measures its own truncation on the run itself (``mps.Truncation``).
+The MPS method states its truncation instead, from a noiseless pass of the same circuit (``mps.Truncation``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 from qiskit import QuantumCircuit
@@ -50,25 +51,39 @@ def measure_twirl(
     calibration: BackendCalibration | None,
     *,
     physical_qubits: Sequence[int] | None = None,
-    seed: int = 0,
+    options: RunOptions | None = None,
     width: int = STAND_IN_WIDTH,
 ) -> TwirlMeasurement:
     """The twirl's effect on ``stand_in(circuit, width)``, placed on the first ``width`` of ``physical_qubits`` (the
-    wide run's initial layout, so the same part of the device) when given; no wider than they are."""
+    wide run's initial layout, so the same part of the device) when given; no wider than they are.
+
+    ``options``: the wide run's (seed, limits, uncalibrated couplers; its expected outcomes when the circuit is
+    measured itself), run exactly at optimization level ≤ 1 as the twirled run was (``methods.transpile_level``).
+    """
+    options = (options or RunOptions(seed=0)).seeded()
     if physical_qubits is not None:
         physical_qubits = tuple(physical_qubits)
         width = min(width, len(physical_qubits))
     narrow = stand_in(circuit, width)
-    layout = None if physical_qubits is None else physical_qubits[: narrow.circuit.num_qubits]
-    options = RunOptions(shots=1, seed=seed, method="density_matrix", initial_layout=layout)
-    prepared = prepare_simulation(narrow, spec, calibration, options)
-    placed = prepared.placed
+    itself = narrow.circuit.num_qubits == as_circuit(circuit, None)[0].num_qubits
+    narrow_options = replace(
+        options,
+        shots=1,
+        method="density_matrix",
+        optimization_level=min(options.optimization_level, 1),
+        initial_layout=None if physical_qubits is None else physical_qubits[: narrow.circuit.num_qubits],
+        expected_outcomes=options.expected_outcomes if itself else None,
+    )
+    prepared = prepare_simulation(narrow, spec, calibration, narrow_options)
+    placed, seed = prepared.placed, prepared.options.seed
+    assert seed is not None  # seeded above
     model = NOISE_MODELS.get(prepared.spec, placed, readout=False)
-    run = AerRun(placed, prepared.spec, model, 1, np.random.default_rng(seed), [seed, seed], options.limits)
+    rng = np.random.default_rng(seed)
+    run = AerRun(placed, prepared.spec, model, 1, rng, [seed % 2**31] * 2, narrow_options.limits)
     exact, _counts = run.noisy("density_matrix")
     assert exact is not None  # the density matrix is exact
     twirled = run.twirled_exact()
-    expected = narrow.expected_outcomes
+    expected = prepared.expected
     return TwirlMeasurement(
         narrow.name,
         tuple(placed.initial_layout),

@@ -12,6 +12,7 @@ from qiskit_aer import AerSimulator
 
 from harness.statistics import lumped_tvd, tvd_bound
 from noise_core import NoiseSpec, derive_noise_spec, simulate
+from noise_core.analysis.sweep import sweep
 from noise_core.errors import SimulationError
 from noise_core.simulation import SimulationLimits, plan_simulation
 from noise_core.simulation.circuits import ghz, mirror, random_clifford
@@ -234,6 +235,25 @@ def test_measure_twirl_places_the_narrower_copy_on_the_given_qubits() -> None:
     unknown.measure_all()
     assert measure_twirl(unknown, spec, calibration, width=4).circuit == "GHZ(4)"  # it has no narrower copy
     assert measure_twirl(unknown, spec, calibration, width=12).circuit == "the circuit itself"
+
+
+def test_an_uploaded_60_qubit_program_runs_twirled_and_is_measured_on_ghz() -> None:
+    calibration, spec = device()
+    program = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[60];\ncreg c[60];\nh q[0];\n'
+    program += "".join(f"cx q[{qubit}],q[{qubit + 1}];\n" for qubit in range(59)) + "measure q -> c;\n"
+    result = simulate(program, spec, calibration=calibration, seed=3, shots=1000)
+    assert result.method == "twirled" and len(result.active_qubits) == 60
+    assert result.twirl_measured is not None and result.twirl_measured.circuit == "GHZ(8)"
+    assert result.twirl_measured.exact_success is not None  # GHZ(8) knows its outcomes; the program does not
+
+
+def test_a_sweep_of_a_wide_circuit_runs_each_point_twirled() -> None:
+    """Removing the relaxation on gates (factor 0) raises GHZ(40)'s success by more than the shots can hide."""
+    calibration, spec = device()
+    frame = sweep(ghz(40), spec, factors={"relaxation": [0.0, 1.0]}, calibration=calibration, seed=2, shots=2000)
+    assert frame.attrs["method"] == "twirled" and not frame["exact"].any()
+    without, with_relaxation = frame["success_probability"]
+    assert without - with_relaxation > 4 * np.sqrt(0.25 / 2000)
 
 
 def low_entanglement(width: int) -> QuantumCircuit:

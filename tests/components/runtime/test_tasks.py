@@ -129,15 +129,17 @@ print("limit", worker_limits().max_memory_bytes)
 simulate(ghz(12), spec, calibration=calibration, seed=7, limits=worker_limits())
 print("ghz12 ran")
 try:
-    simulate(ghz(18), spec, calibration=calibration, seed=7, limits=worker_limits())
+    simulate(ghz(18), spec, calibration=calibration, seed=7, limits=worker_limits(), method="trajectories")
 except NoiseStudioError as error:
     print("refused", error)
+print("auto", simulate(ghz(18), spec, calibration=calibration, seed=7, limits=worker_limits()).method)
 """
 
 
 def test_a_worker_plans_within_the_memory_left_under_its_cap() -> None:
     """Under a 4,000 MB cap a warm worker already holds ~3 GB of address space: GHZ(18) by trajectories, which once
-    died of memory after 11 s, is refused before it starts with the limit left named; GHZ(12) still runs."""
+    died of memory after 11 s, is refused before it starts with the limit left named, and ``auto`` runs it twirled
+    instead; GHZ(12) still runs."""
     import subprocess
     import sys
     from pathlib import Path
@@ -152,3 +154,4 @@ def test_a_worker_plans_within_the_memory_left_under_its_cap() -> None:
     assert int(lines["frozen"]) > 100_000  # what warm-up left alive is out of the collector's reach
     assert lines["refused"].startswith("trajectories on 18 active qubits would need about")
     assert "(limit " in lines["refused"] and "6 GiB" not in lines["refused"]
+    assert lines["auto"] == "twirled"

@@ -75,12 +75,14 @@ class SimulationResult:
     """Seconds per stage, and ``total``."""
     model_seconds: float = 0.0
     """The cost model's estimate (``cost.estimated_seconds``, before any ``SimulationLimits.speed``) of the stages
-    'simulate ideal' and 'simulate noisy': measured against ``timings``, it tells a machine's speed."""
+    ``simulated_seconds`` sums: measured against them, it tells a machine's speed."""
 
     @property
     def simulated_seconds(self) -> float:
-        """Measured seconds of the stages the cost model estimates ('simulate ideal' and 'simulate noisy')."""
-        return float(self.timings.get("simulate ideal", 0.0) + self.timings.get("simulate noisy", 0.0))
+        """Measured seconds of the stages the cost model estimates: 'simulate ideal', 'simulate noisy' and, for a
+        twirled run, 'twirl measured'."""
+        stages = ("simulate ideal", "simulate noisy", "twirl measured")
+        return float(sum(self.timings.get(stage, 0.0) for stage in stages))
 
     warnings: tuple[str, ...] = ()
     schedule: pd.DataFrame | None = None

@@ -64,6 +64,8 @@ class Noise:
 
 @dataclass(frozen=True)
 class Measure:
+    """A measurement of compact qubit ``position`` into ``clbit``."""
+
     position: int
     clbit: int
 
@@ -111,7 +113,8 @@ class PauliCircuit:
 def pauli_circuit(placed: PlacedCircuit, spec: NoiseSpec) -> PauliCircuit:
     """``placed`` under ``spec`` with every channel Pauli (twirled where it was not): see the module docstring.
 
-    Needs a Clifford circuit without classical control flow (``methods.stabilizer_problem`` tells).
+    Stim (``to_stim``) needs a Clifford circuit measured at the end (``methods.twirl_problem`` says why not);
+    ``to_qiskit`` takes any.
     """
     channels, idle = ChannelIndex.of(spec), IdleEntries.of(spec)
     circuit = timed_circuit(placed, spec)

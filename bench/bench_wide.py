@@ -21,14 +21,12 @@ On ibm_pittsburgh (156 qubits) with its derived model (thermal relaxation on eve
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from qiskit import QuantumCircuit
 from qiskit_aer import AerSimulator
 
 from bench.timing import percentile
@@ -38,6 +36,7 @@ from noise_core.simulation import plan_simulation
 from noise_core.simulation.circuits import LibraryCircuit, ghz, mirror, random_clifford
 from noise_core.simulation.crosstalk import timed_circuit
 from noise_core.simulation.idle import with_idle_noise
+from noise_core.simulation.methods import snapped_quarter_turns
 from noise_core.simulation.options import RunOptions
 from noise_core.simulation.pauli_circuit import pauli_circuit, sample_bits, to_qiskit
 from noise_core.simulation.prepare import prepare_simulation
@@ -70,7 +69,7 @@ def aer_references(circuit: LibraryCircuit, shots: int, skip_mps: bool) -> dict[
     prepared = prepare_simulation(circuit, spec, calibration, RunOptions(shots=shots, seed=1))
     placed = prepared.placed
     seconds = {}
-    twirled = aer_stabilizer_ready(to_qiskit(pauli_circuit(placed, prepared.spec)))
+    twirled = snapped_quarter_turns(to_qiskit(pauli_circuit(placed, prepared.spec)))  # as Aer's stabilizer needs
     started = time.perf_counter()
     AerSimulator(method="stabilizer").run(twirled, shots=shots, seed_simulator=1).result()
     seconds["Aer stabilizer, twirled"] = time.perf_counter() - started
@@ -91,18 +90,6 @@ def aer_references(circuit: LibraryCircuit, shots: int, skip_mps: bool) -> dict[
     sample_bits(pauli_circuit(placed, prepared.spec), shots, 1)
     seconds["Stim, twirled (its sampling alone)"] = time.perf_counter() - started
     return seconds
-
-
-def aer_stabilizer_ready(circuit: QuantumCircuit) -> QuantumCircuit:
-    """``circuit`` with each rz angle in [0, 2π): Aer 0.18's stabilizer method refuses rz(−π) ("invalid parameters"),
-    which the transpiler writes."""
-    ready = circuit.copy_empty_like()
-    for item in circuit.data:
-        if item.operation.name == "rz":
-            ready.rz(float(item.operation.params[0]) % (2 * math.pi), item.qubits[0])
-        else:
-            ready.append(item)
-    return ready
 
 
 def section_end_to_end(repeats: int, shots: int, skip_mps: bool) -> None:

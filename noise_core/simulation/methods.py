@@ -335,6 +335,20 @@ def transpile_level(
     return 1, " (transpiled at optimization level 1 to keep the Clifford gates)"
 
 
+def snapped_quarter_turns(circuit: QuantumCircuit) -> QuantumCircuit:
+    """``circuit`` with each rz angle within 1e-9 of a multiple of π/2 set to it exactly. The transpiler writes such
+    angles a few ULPs off (rz(−1.5707963267948974) in mirror(100) on ibm_pittsburgh), and Aer 0.18's stabilizer
+    method refuses them ("invalid parameters"); ``non_clifford_gate`` counts them as Clifford."""
+    snapped = circuit.copy_empty_like()
+    for item in circuit.data:
+        angle = float(item.operation.params[0]) if item.operation.name == "rz" else 0.0
+        if item.operation.name == "rz" and _is_quarter_turn(angle):
+            snapped.rz(round(angle / (math.pi / 2)) * (math.pi / 2), item.qubits[0])
+        else:
+            snapped._append(item)
+    return snapped
+
+
 def _is_quarter_turn(angle: float) -> bool:
     turns = angle / (math.pi / 2)
     return abs(turns - round(turns)) < 1e-9

@@ -30,7 +30,13 @@ from noise_core.gc_pause import garbage_collection_paused
 from noise_core.simulation.cost import statevector_bytes
 from noise_core.simulation.crosstalk import timed_circuit
 from noise_core.simulation.idle import with_idle_noise
-from noise_core.simulation.methods import SimulationLimits, exact_ideal, non_clifford_gate, uses_stim
+from noise_core.simulation.methods import (
+    SimulationLimits,
+    exact_ideal,
+    non_clifford_gate,
+    snapped_quarter_turns,
+    uses_stim,
+)
 from noise_core.simulation.mps import MPS_OPTIONS, Truncation, truncation_of
 from noise_core.simulation.pauli_circuit import PauliCircuit, pauli_circuit, sample_bits, to_qiskit
 from noise_core.simulation.placement import PlacedCircuit
@@ -203,6 +209,8 @@ class AerRun:
         return truncation_of(str(result.results[0].metadata.get("MPS_log_data", "")))
 
     def _aer_counts(self, simulator: AerSimulator, circuit: QuantumCircuit, seed: int) -> dict[str, int]:
+        if simulator.options.method == "stabilizer":
+            circuit = snapped_quarter_turns(circuit)
         with garbage_collection_paused():  # see _saved_probabilities
             result = simulator.run(circuit, shots=self.shots, seed_simulator=seed).result()
         if not result.success:

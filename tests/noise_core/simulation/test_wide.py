@@ -193,6 +193,27 @@ def test_auto_runs_a_clifford_circuit_under_pauli_noise_on_the_stabilizer_where_
     assert plan_simulation(dynamic, spec, calibration=calibration, seed=1, limits=small).method == "stabilizer"
 
 
+def test_aers_stabilizer_takes_a_quarter_turn_a_few_ulps_off() -> None:
+    """rz(−1.5707963267948974), as the transpiler writes it, in a circuit measured mid-circuit (so Aer's stabilizer,
+    not Stim): it runs, within the shot bound of trajectories of the same model (Aer alone refuses it)."""
+    circuit = QuantumCircuit(2, 2)
+    circuit.h(0)
+    circuit.rz(-1.5707963267948974, 0)
+    circuit.sx(0)
+    circuit.measure(0, 0)
+    circuit.cx(0, 1)
+    circuit.measure([0, 1], [0, 1])
+    refused = AerSimulator(method="stabilizer").run(circuit, shots=1).result()
+    assert not refused.success and "invalid parameters" in str(refused.status)
+    spec = NoiseSpec.model_validate({"gate_depolarizing_errors": [{"gate": "cx", "num_qubits": 2, "probability": 0.2}]})
+    run = {"seed": 4, "optimization_level": 0, "shots": SHOTS}
+    stabilizer = simulate(circuit, spec, **run, method="stabilizer")
+    trajectories = simulate(circuit, spec, **run, method="trajectories")
+    assert stabilizer.method == "stabilizer"
+    distance = total_variation_distance(stabilizer.noisy_counts / SHOTS, trajectories.noisy_counts / SHOTS)
+    assert distance < 2 * tvd_bound(4, SHOTS)  # two samples, each within its bound of the same distribution
+
+
 def test_a_pauli_only_model_runs_on_stim_exactly_and_says_nothing_was_twirled() -> None:
     calibration = load_preset("ibm_pittsburgh")
     spec = derive_noise_spec(calibration, thermal_relaxation=False)

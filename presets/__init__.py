@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from noise_core import BackendCalibration, CalibrationError, load_calibration
 
@@ -33,9 +34,9 @@ class PresetInfo:
 
 def list_presets() -> list[PresetInfo]:
     """Shipped snapshots, smallest device first."""
-    manifest = json.loads((SNAPSHOT_DIR / "MANIFEST.json").read_text())
     presets = [
-        PresetInfo(entry["name"], entry["num_qubits"], entry["last_update_date"], entry["source"]) for entry in manifest
+        PresetInfo(entry["name"], entry["num_qubits"], entry["last_update_date"], entry["source"])
+        for entry in _manifest()
     ]
     return sorted(presets, key=lambda preset: (preset.num_qubits, preset.name))
 
@@ -45,4 +46,12 @@ def load_preset(name: str) -> BackendCalibration:
     names = [preset.name for preset in list_presets()]
     if name not in names:
         raise CalibrationError(f"no preset named {name!r}; available: {', '.join(names)}")
-    return load_calibration(SNAPSHOT_DIR / f"{name}.json")
+    document_name = next(entry.get("document_name") for entry in _manifest() if entry["name"] == name)
+    return load_calibration(SNAPSHOT_DIR / f"{name}.json", filename=document_name)
+
+
+def _manifest() -> list[dict[str, Any]]:
+    """``snapshots/MANIFEST.json``: per preset its name, size, date, source, licence, SHA-256 and, where the file
+    was renamed, the source document's own name (Google's carries the calibration date)."""
+    manifest: list[dict[str, Any]] = json.loads((SNAPSHOT_DIR / "MANIFEST.json").read_text())
+    return manifest

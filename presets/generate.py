@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from importlib import metadata
 from pathlib import Path
 
 import qiskit_ibm_runtime.fake_provider as fake_provider
 
 from noise_core import load_calibration
+from presets.generate_vendors import vendor_presets
 
 SNAPSHOT_DIR = Path(__file__).parent / "snapshots"
 SOURCE_DIR = Path(fake_provider.__file__).parent / "backends"
@@ -49,6 +51,7 @@ def main() -> None:
                 "sha256": hashlib.sha256(raw).hexdigest(),
             }
         )
+    manifest += vendor_presets(SNAPSHOT_DIR, Path(sys.argv[2]) if sys.argv[1:2] == ["--cirq-google-wheel"] else None)
     (SNAPSHOT_DIR / "MANIFEST.json").write_text(json.dumps(manifest, indent=2) + "\n")
 
 

@@ -63,6 +63,20 @@ class GateChannel:
         )
         return float(total / dimension**2)
 
+    def kraus_operators(self) -> list[np.ndarray]:
+        """√p_P·K_k·σ_P·U for each Pauli P and relaxation Kraus operator K_k (Qiskit's little-endian order).
+
+        Built from the numbers (no Choi decomposition), as ``superoperator``; Σ A†A = I to rounding.
+        """
+        dimension = 2**self.num_qubits
+        rotation = np.eye(dimension, dtype=complex) if self.coherent is None else self.coherent.matrix()
+        return [
+            math.sqrt(probability) * k @ _pauli_matrix(label) @ rotation
+            for label, probability in self.paulis
+            if probability > 0
+            for k in _tensor_kraus(self.relaxations)
+        ]
+
     def superoperator(self) -> np.ndarray:
         """The channel as a 4ⁿ×4ⁿ superoperator in Qiskit's convention (``qiskit.quantum_info.SuperOp``).
 

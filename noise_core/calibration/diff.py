@@ -178,7 +178,7 @@ def _gate_changes(before: BackendCalibration, after: BackendCalibration) -> pd.D
     new = after.gate_table().rename(columns=columns).set_index(["gate", "qubits"])
     old = old[~old.index.duplicated(keep="last")]
     new = new[~new.index.duplicated(keep="last")]
-    table = old.join(new, how="outer", suffixes=(" before", " after"))
+    table = old.join(new, how="outer", lsuffix=" before", rsuffix=" after")
     table["present before"] = table.index.isin(old.index)
     table["present after"] = table.index.isin(new.index)
     with np.errstate(divide="ignore", invalid="ignore"):  # float columns: a side with no errors is all NaN

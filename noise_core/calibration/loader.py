@@ -15,6 +15,7 @@ from typing import Any
 from noise_core.calibration.csv_columns import recognise
 from noise_core.calibration.csv_format import calibration_from_csv
 from noise_core.calibration.snapshot import BackendCalibration
+from noise_core.calibration.vendors import vendor_properties
 from noise_core.errors import CalibrationError
 from noise_core.json_bounds import json_bounds_problem
 
@@ -119,11 +120,12 @@ def load_calibration(
     indices. Physically suspicious values load and are listed in ``.findings``.
     """
     if isinstance(source, Mapping):
-        return BackendCalibration.from_dict(source)
+        return BackendCalibration.from_dict(vendor_properties(source, filename=filename) or source)
     document, own_name = _read_document(source)
     name = filename if filename is not None else own_name
     if len(document) > MAX_DOCUMENT_BYTES:
         raise CalibrationError(_size_problem(len(document)))
     if looks_like_csv(document, name):
         return calibration_from_csv(_decoded_csv(document), filename=name)
-    return BackendCalibration.from_dict(_parsed_json(document))
+    data = _parsed_json(document)
+    return BackendCalibration.from_dict(vendor_properties(data, filename=name) or data)

@@ -24,6 +24,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from noise_core.calibration.checks import find_issues
+from noise_core.calibration.device import DeviceInfo, NativeGate
 from noise_core.calibration.fingerprint import calibration_fingerprint
 from noise_core.calibration.properties import Timestamped, property_value
 from noise_core.calibration.si_units import HERTZ_PER_UNIT, si_scale
@@ -67,6 +68,8 @@ class CalibrationDocument(_Record):
     qubits: list[list[NduvRecord]] = Field(min_length=1)
     gates: list[GateRecord] = Field(default_factory=list)
     general: list[NduvRecord] = Field(default_factory=list)
+    device: DeviceInfo | None = None
+    """Vendor, connectivity, native gates and conversions (``calibration.device``); absent in IBM's snapshots."""
 
 
 def validated_document(data: Any) -> CalibrationDocument:
@@ -99,7 +102,8 @@ class BackendCalibration:
             self._gates.setdefault(entry.gate, {})[qubits] = _si_properties(
                 entry.parameters, where=f"gates[{index}] ({entry.gate} on {entry.qubits})"
             )
-        self.findings: tuple[Finding, ...] = tuple(find_issues(self))
+        conversions = document.device.conversions if document.device else []
+        self.findings: tuple[Finding, ...] = (*conversions, *find_issues(self))
 
     # --- identity -------------------------------------------------------------------------
     @property
@@ -117,6 +121,14 @@ class BackendCalibration:
     @property
     def num_qubits(self) -> int:
         return len(self.document.qubits)
+
+    @cached_property
+    def device_info(self) -> DeviceInfo:
+        """Vendor, connectivity and native gates: the document's ``device`` block, or IBM's from the snapshot."""
+        if self.document.device is not None:
+            return self.document.device
+        native = [NativeGate(name=name, simulated_as=name) for name in self.gate_names]
+        return DeviceInfo(vendor="IBM", source="IBM BackendProperties", native_gates=native)
 
     @cached_property
     def fingerprint(self) -> str:

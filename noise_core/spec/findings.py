@@ -34,6 +34,8 @@ class FindingKind(StrEnum):
     BELOW_COHERENCE_LIMIT = "gate_error_below_relaxation_limit"
     SKIPPED_ENTRY = "skipped_entry"
     ZZ_REPORTED = "zz_reported"
+    CONVERTED = "converted"
+    """How a vendor's reported figure was read (``calibration.device``)."""
 
 
 class Finding(BaseModel):
@@ -57,6 +59,9 @@ class Finding(BaseModel):
 
     @property
     def message(self) -> str:
+        if self.kind is FindingKind.CONVERTED:
+            value = "" if self.value is None else f" = {self.value:.6g}"
+            return f"{self.subject}: {self.property_name}{value}: {self.rule}; {self.action}"
         if self.value is None:
             return f"{self.subject}: {self.property_name} is missing; {self.action}"
         return f"{self.subject}: {self.property_name} = {self.value:.6g} breaks '{self.rule}'; {self.action}"

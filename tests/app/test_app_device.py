@@ -253,3 +253,15 @@ def test_the_snapshot_is_offered_as_json_and_csv(app: AppTest) -> None:
     convert tests and test_calibration_csv's round trips)."""
     assert app.get_by_key("device_download_json") is not None
     assert app.get_by_key("device_download_csv") is not None
+
+
+@pytest.mark.parametrize("preset", ["ionq_harmony", "google_willow_pink_d7v1"])
+def test_a_vendor_preset_loads_derives_and_simulates_without_an_exception(app: AppTest, preset: str) -> None:
+    app.selectbox(key="device_preset").set_value(preset).run()
+    assert not app.exception
+    assert metrics(app)["Backend"] == preset
+    said = " ".join(str(getattr(element, "value", "")) for element in app.main)
+    assert "read as" in said or any("converted" in expander.label for expander in app.expander)
+    for page in ("noise", "simulate", "export"):
+        open_page(app, page)
+        assert not app.exception, page

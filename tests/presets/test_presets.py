@@ -10,6 +10,9 @@ import pytest
 from noise_core import CalibrationError
 from presets import DEFAULT_PRESET, SNAPSHOT_DIR, list_presets, load_preset
 from presets.generate import CHOSEN, source_path
+from presets.generate_vendors import ionq_harmony_document
+
+VENDOR_PRESETS = ("google_willow_pink_d7v1", "ionq_harmony")
 
 
 def test_presets_cover_the_sizes_and_names_classiq_uses() -> None:
@@ -31,7 +34,7 @@ def test_each_preset_loads_and_matches_its_manifest(preset) -> None:  # type: ig
 
 def test_snapshots_are_byte_identical_to_their_qiskit_ibm_runtime_source() -> None:
     manifest = {entry["name"]: entry for entry in json.loads((SNAPSHOT_DIR / "MANIFEST.json").read_text())}
-    assert len(manifest) == len(CHOSEN)
+    assert len(manifest) == len(CHOSEN) + len(VENDOR_PRESETS)
     for short_name in CHOSEN:
         raw = source_path(short_name).read_bytes()
         name = json.loads(raw)["backend_name"]
@@ -41,5 +44,17 @@ def test_snapshots_are_byte_identical_to_their_qiskit_ibm_runtime_source() -> No
 
 
 def test_unknown_preset_names_the_available_ones() -> None:
-    with pytest.raises(CalibrationError, match=r"no preset named 'ibm_nowhere'; available: ibmq_manila, ibm_algiers"):
+    with pytest.raises(
+        CalibrationError, match=r"no preset named 'ibm_nowhere'; available: ibmq_manila, ionq_harmony, ibm_algiers"
+    ):
         load_preset("ibm_nowhere")
+
+
+def test_vendor_presets_match_their_manifest_and_the_ionq_document_its_generator() -> None:
+    manifest = {entry["name"]: entry for entry in json.loads((SNAPSHOT_DIR / "MANIFEST.json").read_text())}
+    for name in VENDOR_PRESETS:
+        shipped = (SNAPSHOT_DIR / f"{name}.json").read_bytes()
+        assert hashlib.sha256(shipped).hexdigest() == manifest[name]["sha256"]
+        assert manifest[name]["licence"] == "Apache-2.0"
+    assert json.loads((SNAPSHOT_DIR / "ionq_harmony.json").read_text()) == ionq_harmony_document()
+    assert "not one day's calibration" in manifest["ionq_harmony"]["source"]

@@ -338,8 +338,8 @@ def assert_same_values(json_calibration: BackendCalibration, csv_calibration: Ba
     assert not different  # exactly the same floats, NaN included
 
 
-@pytest.mark.parametrize("name", [preset.name for preset in list_presets()])
-def test_every_preset_round_trips_json_csv_json_value_by_value(name: str) -> None:
+@pytest.mark.parametrize("name", [preset.name for preset in list_presets() if preset.name.startswith("ibm")])
+def test_every_ibm_preset_round_trips_json_csv_json_value_by_value(name: str) -> None:
     calibration = load_preset(name)
     back = load_calibration(calibration_to_csv(calibration), filename=calibration_csv_name(calibration))
     assert (back.backend_name, back.last_update_date, back.num_qubits) == (

@@ -1,0 +1,90 @@
+"""What an export kept exactly, approximated or dropped of a spec: one report for every framework.
+
+Each line names a kind of noise (the spec's field), how many entries it has, its status and why.
+The report goes into the exported file (``ExportReport.to_dict``) and onto the Export page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from noise_core.spec.models import NoiseSpec
+
+Status = Literal["kept exactly", "approximated", "dropped"]
+STATUSES: tuple[Status, ...] = ("kept exactly", "approximated", "dropped")
+
+GATE_FIELDS = (
+    "gate_depolarizing_errors",
+    "local_depolarizing_errors",
+    "gate_pauli_errors",
+    "local_pauli_errors",
+    "gate_thermal_relaxation_errors",
+    "local_thermal_relaxation_errors",
+    "gate_coherent_errors",
+    "local_coherent_errors",
+)
+"""Channels bound to a gate on its qubits: every framework here has a per-gate channel for them."""
+SCHEDULE_FIELDS = {
+    "idle_relaxation_errors": "relaxation while a qubit waits",
+    "idle_detuning_errors": "detuning and T2* while a qubit waits",
+    "zz_crosstalk_errors": "ZZ crosstalk over the circuit's time",
+}
+"""Noise that acts over the scheduled circuit's time, which a per-gate noise model has no place for."""
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    """One kind of noise: the spec's field, its entry count, what the export did and why."""
+
+    field: str
+    entries: int
+    status: Status
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "entries": self.entries, "status": self.status, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    """What one export of one spec kept exactly, approximated and dropped."""
+
+    framework: str
+    lines: tuple[ReportLine, ...]
+
+    def by_status(self, status: Status) -> tuple[ReportLine, ...]:
+        return tuple(line for line in self.lines if line.status == status)
+
+    @property
+    def summary(self) -> str:
+        """'12 kinds kept exactly, 1 approximated, 2 dropped' in entries: '640 entries kept exactly, …'."""
+        counts = [f"{sum(line.entries for line in self.by_status(status))} {status}" for status in STATUSES]
+        return f"{self.framework}: entries " + ", ".join(counts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"framework": self.framework, "summary": self.summary, "lines": [line.to_dict() for line in self.lines]}
+
+
+def gate_lines(spec: NoiseSpec, detail: str) -> list[ReportLine]:
+    """Every non-empty gate field of ``spec`` as kept exactly, with ``detail`` saying how."""
+    return [
+        ReportLine(field, len(getattr(spec, field)), "kept exactly", detail)
+        for field in GATE_FIELDS
+        if getattr(spec, field)
+    ]
+
+
+def schedule_lines(spec: NoiseSpec, framework: str) -> list[ReportLine]:
+    """Noise on the schedule's waits and crosstalk: dropped by a per-gate noise model of ``framework``."""
+    return [
+        ReportLine(field, len(getattr(spec, field)), "dropped", f"{what}: {framework}'s noise model acts per gate")
+        for field, what in SCHEDULE_FIELDS.items()
+        if getattr(spec, field)
+    ]
+
+
+def readout_entries(spec: NoiseSpec) -> int:
+    """How many readout entries ``spec`` has: local matrices plus a global one (bit flip or matrix)."""
+    has_global = spec.readout_bit_flip_probability is not None or spec.readout_assignment_probabilities is not None
+    return len(spec.local_readout_errors) + int(has_global)

@@ -36,7 +36,9 @@ UPLOAD_KEY = "device_upload"
 _MISPLACED = "device_upload_misplaced"
 UPLOAD_LIMIT_MB = MAX_DOCUMENT_BYTES // 2**20
 """The loader's limit, stated in the label and enforced by the browser (``server.maxUploadSize`` is at least this)."""
-SNAPSHOT_KINDS = frozenset({DocumentKind.CALIBRATION_JSON, DocumentKind.CALIBRATION_CSV})
+SNAPSHOT_KINDS = frozenset(
+    {DocumentKind.CALIBRATION_JSON, DocumentKind.CALIBRATION_CSV, DocumentKind.VENDOR_CALIBRATION}
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ _AER_DICT = Destination(
 DESTINATIONS = {
     DocumentKind.CALIBRATION_JSON: _DEVICE_PAGE,
     DocumentKind.CALIBRATION_CSV: _DEVICE_PAGE,
+    DocumentKind.VENDOR_CALIBRATION: _DEVICE_PAGE,
     DocumentKind.NOISE_SPEC: _EXPORT_PAGE,
     DocumentKind.CLASSIQ_SPEC: _EXPORT_PAGE,
     DocumentKind.AER_NOISE_MODEL: _AER_DICT,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -181,18 +182,27 @@ _QUARTER_TURNS = ("", "S", "Z", "S_DAG")
 """rz(k·π/2) up to a global phase, by k mod 4."""
 
 
-def to_stim(circuit: PauliCircuit) -> stim.Circuit:
+def to_stim(
+    circuit: PauliCircuit, *, qubits: Sequence[int] | None = None, measure_flips: Sequence[float] | None = None
+) -> stim.Circuit:
     """The circuit for Stim: its gates, ``PAULI_CHANNEL_1``/``PAULI_CHANNEL_2`` (a correlated-error chain for a
-    channel on more qubits) and ``M``; measurement record k is the k-th ``Measure`` step."""
+    channel on more qubits) and ``M``; measurement record k is the k-th ``Measure`` step.
+
+    ``qubits``: the Stim qubit of each compact position (the device's own numbers, for an export); the compact
+    positions themselves when None. ``measure_flips``: per compact position, a symmetric readout flip written as
+    ``M(p)``; readout left out when None (the sampler applies it per shot).
+    """
+    where = list(range(circuit.num_qubits)) if qubits is None else list(qubits)
     out = stim.Circuit()
     for step in circuit.steps:
         if isinstance(step, Gate):
             for gate, targets in _stim_gate(step.operation.name, tuple(float(p) for p in step.operation.params)):
-                out.append(gate, [step.positions[target] for target in targets])
+                out.append(gate, [where[step.positions[target]] for target in targets])
         elif isinstance(step, Noise):
-            _append_pauli_channel(out, step)
+            _append_pauli_channel(out, step, where)
         else:
-            out.append("M", [step.position])
+            flip = 0.0 if measure_flips is None else measure_flips[step.position]
+            out.append("M", [where[step.position]], [flip] if flip > 0 else [])
     return out
 
 
@@ -216,7 +226,7 @@ def _stim_gate(name: str, params: tuple[float, ...]) -> tuple[tuple[str, tuple[i
     raise SimulationError(f"{name!r} is not a Clifford gate the stabilizer method supports")
 
 
-def _append_pauli_channel(out: stim.Circuit, noise: Noise) -> None:
+def _append_pauli_channel(out: stim.Circuit, noise: Noise, where: Sequence[int]) -> None:
     terms = [(label, p) for label, p in noise.paulis if set(label) != {"I"} and p > 0]
     if not terms:
         return
@@ -224,12 +234,14 @@ def _append_pauli_channel(out: stim.Circuit, noise: Noise) -> None:
         order = _stim_order(len(noise.positions))
         probabilities = dict(terms)
         name = f"PAULI_CHANNEL_{len(noise.positions)}"
-        out.append(name, list(noise.positions), [probabilities.get(label, 0.0) for label in order])
+        out.append(name, [where[p] for p in noise.positions], [probabilities.get(label, 0.0) for label in order])
         return
     remaining = 1.0
     for index, (label, probability) in enumerate(terms):
         targets = [
-            stim.target_pauli(noise.positions[q], letter) for q, letter in enumerate(reversed(label)) if letter != "I"
+            stim.target_pauli(where[noise.positions[q]], letter)
+            for q, letter in enumerate(reversed(label))
+            if letter != "I"
         ]
         out.append(
             "CORRELATED_ERROR" if index == 0 else "ELSE_CORRELATED_ERROR", targets, min(1.0, probability / remaining)

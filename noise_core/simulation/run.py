@@ -136,9 +136,10 @@ class AerRun:
             counts = self._with_sampled_readout(counts)
         return None, counts_series(counts, "noisy")
 
-    def twirled_exact(self) -> pd.Series:
+    def twirled_exact(self, readout_spec: NoiseSpec | None = None) -> pd.Series:
         """The exact distribution the twirled method samples: Aer's density matrix of ``pauli`` (its channels as
-        instructions), then readout applied analytically. For measuring the twirl where the exact method runs."""
+        instructions), then readout applied analytically (``readout_spec``'s readout when given, as the Stim
+        export's symmetric one). For measuring the twirl where the exact method runs."""
         source = to_qiskit(self.pauli)
         circuit = source.copy_empty_like()
         for item in source.data:
@@ -146,7 +147,8 @@ class AerRun:
                 circuit._append(item)
         circuit.save_probabilities([position for _clbit, position, _physical in self.measured])
         before_readout = _saved_probabilities(AerSimulator(method="density_matrix"), circuit, self.aer_seeds[1])
-        exact, _counts = self._exact(apply_readout(before_readout, self.bits.readout_blocks(self.spec)), "twirled")
+        blocks = self.bits.readout_blocks(readout_spec or self.spec)
+        exact, _counts = self._exact(apply_readout(before_readout, blocks), "twirled")
         return exact
 
     def _unmeasured(self, *, with_measure_noise: bool) -> QuantumCircuit:

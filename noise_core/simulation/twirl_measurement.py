@@ -53,12 +53,14 @@ def measure_twirl(
     physical_qubits: Sequence[int] | None = None,
     options: RunOptions | None = None,
     width: int = STAND_IN_WIDTH,
+    readout_spec: NoiseSpec | None = None,
 ) -> TwirlMeasurement:
     """The twirl's effect on ``stand_in(circuit, width)``, placed on the first ``width`` of ``physical_qubits`` (the
     wide run's initial layout, so the same part of the device) when given; no wider than they are.
 
     ``options``: the wide run's (seed, limits, uncalibrated couplers; its expected outcomes when the circuit is
     measured itself), run exactly at optimization level ≤ 1 as the twirled run was (``methods.transpile_level``).
+    ``readout_spec``: the twirled side's readout comes from it (the Stim export's symmetric readout).
     """
     options = (options or RunOptions(seed=0)).seeded()
     if physical_qubits is not None:
@@ -82,7 +84,7 @@ def measure_twirl(
     run = AerRun(placed, prepared.spec, model, 1, rng, [seed % 2**31] * 2, narrow_options.limits)
     exact, _counts = run.noisy("density_matrix")
     assert exact is not None  # the density matrix is exact
-    twirled = run.twirled_exact()
+    twirled = run.twirled_exact(readout_spec)
     expected = prepared.expected
     return TwirlMeasurement(
         narrow.name,

@@ -62,6 +62,33 @@ def with_qubit_readout(spec: NoiseSpec, qubit: int, one_given_zero: float, zero_
     return spec.model_copy(update={"local_readout_errors": sorted([*others, entry], key=lambda e: e.qubit)})
 
 
+def symmetrized_readout(spec: NoiseSpec) -> NoiseSpec:
+    """``spec`` with every qubit's readout one symmetric flip p̄ = (P(1|0) + P(0|1)) / 2 of its own matrix
+    (``assignment_matrix``: a correlated group's qubits their marginals), as a Pauli-frame sampler such as Stim's
+    ``M(p)`` holds readout. The average assignment error is kept; the asymmetry and the correlations go."""
+    grouped = [qubit for group in spec.correlated_readout_errors for qubit in group.qubits]
+    qubits = sorted({entry.qubit for entry in spec.local_readout_errors} | set(grouped))
+    local = [
+        LocalReadoutNoise(qubit=qubit, assignment_probabilities=assignment_from_flips(_mean_flip(matrix)))
+        for qubit in qubits
+        if (matrix := assignment_matrix(spec, qubit)) is not None
+    ]
+    shared = global_assignment(spec)
+    flip = None if shared is None else _mean_flip(np.asarray(shared, dtype=float))
+    return spec.model_copy(
+        update={
+            "local_readout_errors": local,
+            "correlated_readout_errors": [],
+            "readout_assignment_probabilities": None,
+            "readout_bit_flip_probability": flip,
+        }
+    )
+
+
+def _mean_flip(matrix: np.ndarray) -> float:
+    return float((matrix[0][1] + matrix[1][0]) / 2)
+
+
 def readout_group(spec: NoiseSpec, qubit: int) -> CorrelatedReadoutNoise | None:
     """The correlated group ``qubit`` is read out with, or None."""
     return next((group for group in spec.correlated_readout_errors if qubit in group.qubits), None)

@@ -26,6 +26,11 @@ def documents() -> dict[str, tuple[bytes, DocumentKind]]:
         "snapshot": ((SNAPSHOT_DIR / "ibmq_manila.json").read_bytes(), DocumentKind.CALIBRATION_JSON),
         "minimal snapshot": (json.dumps(minimal_snapshot()).encode(), DocumentKind.CALIBRATION_JSON),
         "calibration CSV": (calibration_to_csv(manila).encode("utf-8-sig"), DocumentKind.CALIBRATION_CSV),
+        "Google calibration": (
+            (SNAPSHOT_DIR / "google_willow_pink_d7v1.json").read_bytes(),
+            DocumentKind.VENDOR_CALIBRATION,
+        ),
+        "Braket device": ((SNAPSHOT_DIR / "ionq_harmony.json").read_bytes(), DocumentKind.VENDOR_CALIBRATION),
         "full spec": (spec_to_json(spec).encode(), DocumentKind.NOISE_SPEC),
         "Classiq spec": (json.dumps(classiq_combining_channels()).encode(), DocumentKind.CLASSIQ_SPEC),
         "Classiq export": (json.dumps(to_classiq_dict(spec, approximate=True)).encode(), DocumentKind.CLASSIQ_SPEC),

@@ -14,6 +14,8 @@ from noise_core.calibration.vendors.braket import braket_properties, is_braket_d
 from noise_core.calibration.vendors.google import google_properties, is_google_calibration
 from noise_core.calibration.vendors.ionq import ionq_properties, is_ionq_characterization
 
+__all__ = ["is_braket_document", "is_google_calibration", "is_ionq_characterization", "vendor_properties"]
+
 
 def vendor_properties(data: Any, *, filename: str | None = None) -> dict[str, Any] | None:
     """``data`` (decoded JSON) as a ``BackendProperties`` dict when it is another vendor's document, else None."""

@@ -18,9 +18,9 @@ from noise_core.frameworks.cirq_model import (
     cirq_export_document,
     cirq_noise_model,
     noise_model_from_document,
-    readout_kraus,
     spec_gate_name,
 )
+from noise_core.frameworks.kraus import readout_kraus
 from noise_core.simulation import simulate
 from noise_core.simulation.circuits import ghz, qft
 from noise_core.spec.models import NoiseSpec
@@ -92,7 +92,7 @@ def test_the_exported_file_reads_back_to_the_same_model() -> None:
     circuit = cirq_circuit(result.transpiled)
     direct = cirq_distribution(circuit, cirq_noise_model(spec)[0], 3)
     assert _max_difference(direct, cirq_distribution(circuit, noise_model_from_document(document), 3)) < 1e-12
-    with pytest.raises(NoiseStudioError, match=r"not a 'noise-studio cirq noise model' document"):
+    with pytest.raises(NoiseStudioError, match=r"not a 'noise-studio kraus noise model' document"):
         noise_model_from_document({"format": "other"})
 
 

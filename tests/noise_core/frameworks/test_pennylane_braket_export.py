@@ -1,0 +1,83 @@
+"""The PennyLane and Braket exports: each framework's own density-matrix simulator gives our exact distribution."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from qiskit import QuantumCircuit
+
+from noise_core import derive_noise_spec, simulate
+from noise_core.errors import NoiseStudioError
+from noise_core.frameworks.braket_program import braket_distribution, braket_export, braket_program
+from noise_core.frameworks.kraus import kraus_tables
+from noise_core.frameworks.pennylane_model import (
+    noise_model_from_document,
+    pennylane_distribution,
+    pennylane_export_document,
+    pennylane_noise_model,
+)
+from noise_core.simulation.circuits import ghz, qft
+from presets import load_preset
+
+PRESETS = ["ionq_harmony", "ibmq_manila", "google_willow_pink_d7v1", "ibm_sherbrooke"]
+"""rxx (IonQ), cx (Falcon), cz (Willow) and ecr (Eagle)."""
+
+
+def _exact(preset: str, circuit: object) -> tuple[object, dict[str, float]]:
+    calibration = load_preset(preset)
+    spec = derive_noise_spec(calibration, idle_relaxation=False)
+    result = simulate(circuit, spec, calibration=calibration, shots=100, method="density_matrix")  # type: ignore[arg-type]
+    assert result.noisy_probabilities is not None
+    return (spec, result.transpiled), result.noisy_probabilities.to_dict()
+
+
+def _max_difference(ours: dict[str, float], theirs: dict[str, float]) -> float:
+    return max(abs(ours.get(key, 0.0) - theirs.get(key, 0.0)) for key in set(ours) | set(theirs))
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+@pytest.mark.parametrize("circuit", [ghz(4), qft(3)], ids=["ghz4", "qft3"])
+def test_pennylanes_default_mixed_gives_our_exact_distribution(preset: str, circuit: object) -> None:
+    (spec, transpiled), ours = _exact(preset, circuit)
+    model, _report = pennylane_noise_model(spec)  # type: ignore[arg-type]
+    assert _max_difference(ours, pennylane_distribution(transpiled, model)) < 1e-9  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+@pytest.mark.parametrize("circuit", [ghz(4), qft(3)], ids=["ghz4", "qft3"])
+def test_brakets_local_density_matrix_simulator_gives_our_exact_distribution(preset: str, circuit: object) -> None:
+    (spec, transpiled), ours = _exact(preset, circuit)
+    assert _max_difference(ours, braket_distribution(transpiled, kraus_tables(spec))) < 1e-9  # type: ignore[arg-type]
+
+
+def test_the_pennylane_file_reads_back_and_its_readout_matters() -> None:
+    (spec, transpiled), ours = _exact("ibmq_manila", ghz(3))
+    document = json.loads(json.dumps(pennylane_export_document(spec)))  # type: ignore[arg-type]
+    assert document["report"]["framework"] == "PennyLane"
+    assert _max_difference(ours, pennylane_distribution(transpiled, noise_model_from_document(document))) < 1e-9  # type: ignore[arg-type]
+    document["readout"] = []  # PennyLane's own from_qiskit_noise skips readout; here it is kept, and it shows
+    assert _max_difference(ours, pennylane_distribution(transpiled, noise_model_from_document(document))) > 1e-3  # type: ignore[arg-type]
+
+
+def test_the_braket_file_carries_the_report_and_measures_device_qubits() -> None:
+    calibration = load_preset("google_willow_pink_d7v1")
+    export = braket_export(ghz(3), derive_noise_spec(calibration), calibration)
+    text = export.text()
+    assert text.startswith("// Noise Studio export to Amazon Braket. Amazon Braket: entries ")
+    assert "// dropped: idle_relaxation_errors" in text
+    for clbit, qubit in enumerate(export.measured):
+        assert f"c[{clbit}] = measure ${qubit};" in text
+    assert "#pragma braket noise kraus(" in text
+
+
+def test_a_measured_qubit_used_again_is_refused_by_braket_and_pennylane() -> None:
+    circuit = QuantumCircuit(1, 2)
+    circuit.measure(0, 0)
+    circuit.x(0)
+    circuit.measure(0, 1)
+    tables = kraus_tables(derive_noise_spec(load_preset("ibmq_manila")))
+    with pytest.raises(NoiseStudioError, match=r"the Braket export takes circuits measured at the end only"):
+        braket_program(circuit, tables, probabilities=True)
+    with pytest.raises(NoiseStudioError, match=r"the PennyLane conversion takes circuits measured at the end only"):
+        pennylane_distribution(circuit, None)

@@ -9,7 +9,8 @@ from components.runtime.startup import PAGES, load_app, start_with_the_server
 
 APP_NAME = "Noise Studio"
 WHAT_IT_DOES = (
-    "noise models of real IBM quantum devices, built from their calibration snapshots, "
+    "noise models of real quantum devices (IBM, Google, IonQ and others on AWS Braket), built from their "
+    "calibration snapshots, "
     "checked, edited and tried on circuits."
 )
 STEPS = (
@@ -17,7 +18,7 @@ STEPS = (
     "**Noise model**: derive it from the device and edit it",
     "**Simulate / Explain**: run circuits on it, and see which errors cost most",
     "**Fit**: compare it with counts measured on the device, and fit it to them",
-    "**Export**: the checked spec, for Qiskit Aer or Classiq",
+    "**Export**: the checked spec, for Qiskit Aer, Classiq, Cirq, PennyLane, Stim or Amazon Braket",
 )
 # The pages in navigation order: file in pages/, title, icon (a comment: a bare string here would be printed).
 PAGE_LIST = (

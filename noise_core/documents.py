@@ -29,7 +29,7 @@ from enum import StrEnum
 from noise_core.analysis.counts import COUNTS_FORMAT, MAX_COUNTS_BYTES
 from noise_core.calibration import MAX_DOCUMENT_BYTES, looks_like_csv
 from noise_core.calibration.vendors import is_braket_document, is_google_calibration, is_ionq_characterization
-from noise_core.export import CALIBRATION_KEYS, CLASSIQ_FIELDS, MAX_SPEC_BYTES
+from noise_core.export import CALIBRATION_KEYS, CLASSIQ_FIELDS, MAX_SPEC_BYTES, REPORT_KEY
 from noise_core.json_bounds import json_bounds_problem
 from noise_core.sessions import MAX_SESSION_BYTES, SESSION_FORMAT
 from noise_core.spec.models import NoiseSpec
@@ -86,7 +86,7 @@ def _json_kind(document: bytes) -> DocumentKind | None:
 
 
 def _object_kind(data: dict[str, object]) -> DocumentKind | None:
-    keys = data.keys()
+    keys = data.keys() - {REPORT_KEY}  # an export's report of what it kept
     if data.get("format") == SESSION_FORMAT:
         return DocumentKind.SESSION
     if data.get("format") == COUNTS_FORMAT or "experiments" in keys or _is_counts_dict(data):

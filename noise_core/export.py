@@ -106,6 +106,22 @@ def spec_to_json(spec: NoiseSpec) -> str:
     return spec.model_dump_json(indent=2)
 
 
+REPORT_KEY = "noise_studio_report"
+"""Where an exported JSON file carries its report of what it kept (``frameworks.report``). Classiq 1.34's schema
+sets no ``additionalProperties`` and Aer's ``NoiseModel.from_dict`` reads ``errors`` only, so both read the file as
+before and pass over the report; so does ``spec_from_json``."""
+
+
+def without_report(encoded: bytes) -> bytes:
+    """A JSON object's text without its top-level ``REPORT_KEY`` (the text itself when it has none)."""
+    if REPORT_KEY.encode() not in encoded:
+        return encoded
+    data = json.loads(encoded)
+    if isinstance(data, dict):
+        data.pop(REPORT_KEY, None)
+    return json.dumps(data).encode()
+
+
 def spec_from_json(document: str | bytes) -> NoiseSpec:
     """Parse and validate a spec document (full format or Classiq's field set), within size and nesting bounds."""
     encoded = document.encode("utf-8") if isinstance(document, str) else document
@@ -113,7 +129,7 @@ def spec_from_json(document: str | bytes) -> NoiseSpec:
     if problem is not None:
         raise SpecImportError([FieldProblem(path="", rule="document_bounds", message=f"{problem} for a noise spec")])
     try:
-        return NoiseSpec.model_validate_json(encoded)
+        return NoiseSpec.model_validate_json(without_report(encoded))
     except ValidationError as error:
         if _looks_like_calibration(encoded):
             raise SpecImportError([CALIBRATION_SNAPSHOT]) from None
@@ -195,18 +211,18 @@ def _qubits(count: int) -> str:
 
 
 def noise_model_from_aer_dict(document: dict[str, Any]) -> NoiseModel:
-    """Read an Aer noise-model dict back, including Kraus operators.
+    """Read an Aer noise-model dict back, including Kraus operators and unitaries (coherent errors).
 
     ``to_dict(serializable=True)`` writes each complex number as ``[re, im]``, and Aer 0.18's
     (deprecated) ``NoiseModel.from_dict`` does not turn them back, so it fails on any model
     with a Kraus error, its own ``from_backend`` models included (checked on FakeAlgiers).
     This decodes the Kraus matrices first.
     """
-    decoded = copy.deepcopy(document)
+    decoded = copy.deepcopy({key: value for key, value in document.items() if key != REPORT_KEY})
     for error in decoded.get("errors", []):
         for circuit in error.get("instructions", []):
             for operation in circuit:
-                if operation.get("name") == "kraus":
+                if operation.get("name") in ("kraus", "unitary"):
                     operation["params"] = [_complex_matrix(matrix) for matrix in operation["params"]]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)

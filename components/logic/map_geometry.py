@@ -1,4 +1,5 @@
-"""Where a device map draws each qubit: on a square grid when the couplers allow, else a spring layout.
+"""Where a device map draws each qubit: on a circle for an all-to-all device, on a square grid when the couplers
+allow, else a spring layout.
 
 The couplers and metrics it colours come from ``noise_core.calibration.tables``. IBM's
 heavy-hex devices are rows of qubits joined by single "bridge" qubits; drawn right, every
@@ -35,13 +36,23 @@ Position = tuple[float, float]
 
 
 def qubit_positions(calibration: BackendCalibration, edges: pd.DataFrame | None = None) -> pd.DataFrame:
-    """x, y (grid steps) of each qubit: heavy-hex rows and columns when the couplers allow, else a spring layout."""
+    """x, y (grid steps) of each qubit: a circle for an all-to-all device (trapped ions), else heavy-hex rows and
+    columns when the couplers allow, else a spring layout."""
+    if calibration.device_info.all_to_all:
+        return pd.DataFrame(circle_layout(calibration.num_qubits), columns=["x", "y"]).rename_axis("qubit")
     edges = coupling_edges(calibration) if edges is None else edges
     pairs = list(zip(edges["q0"].astype(int), edges["q1"].astype(int), strict=True))
     positions = grid_layout(calibration.num_qubits, pairs)
     if positions is None:
         positions = _spring_layout(calibration.num_qubits, pairs)
     return pd.DataFrame(positions, columns=["x", "y"]).rename_axis("qubit")
+
+
+def circle_layout(num_qubits: int) -> np.ndarray:
+    """Qubit 0 at the top, the others clockwise, neighbours one grid step apart (radius n / 2π, at least 1)."""
+    radius = max(1.0, num_qubits / (2 * np.pi))
+    angles = np.pi / 2 - 2 * np.pi * np.arange(num_qubits) / num_qubits
+    return np.column_stack([radius * np.cos(angles), radius * np.sin(angles)])
 
 
 def grid_layout(num_qubits: int, pairs: Sequence[tuple[int, int]]) -> np.ndarray | None:
@@ -332,3 +343,11 @@ def _spring_layout(num_qubits: int, pairs: list[tuple[int, int]]) -> np.ndarray:
     graph.add_edges_from_no_data(pairs)
     layout = rx.spring_layout(graph, seed=7, num_iter=200)
     return np.array([layout[qubit] for qubit in range(num_qubits)])
+
+
+def pair_error_medians(edges: pd.DataFrame, qubits: Iterable[int]) -> list[float]:
+    """Each qubit's median 2-qubit gate error over the couplers it is in (NaN without any)."""
+    both = pd.concat([edges[["q0", "gate_error"]].rename(columns={"q0": "q"}), edges[["q1", "gate_error"]].rename(
+        columns={"q1": "q"})])  # fmt: skip
+    medians = both.groupby("q")["gate_error"].median()
+    return [float(medians.get(qubit, np.nan)) for qubit in qubits]

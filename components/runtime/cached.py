@@ -16,13 +16,13 @@ import pandas as pd
 import streamlit as st
 
 from components.logic.caches import SharedCache
-from components.logic.map_geometry import qubit_positions
+from components.logic.map_geometry import pair_error_medians, qubit_positions
 from components.logic.spec_tables import tables_from_spec
 from components.logic.table_changes import changes_from_derived, row_status
 from components.runtime.background import run_as_job
 from components.runtime.tasks import run_task
 from components.work import jobs
-from components.work.replies import CountsSummary, Exports, PlanDownload
+from components.work.replies import CountsSummary, Exports, FrameworkExport, PlanDownload
 from components.work.requests import CircuitRequest, CountsUpload, DeviceSource, PlanRequest, SharedSpec, WhatIf
 from noise_core import (
     BackendCalibration,
@@ -57,7 +57,10 @@ def cached_upload(device: DeviceSource) -> BackendCalibration:
 def cached_device_map(device_key: str, _calibration: BackendCalibration) -> tuple[pd.DataFrame, ...]:
     """(positions, edges, metrics) of a device; computed once per device."""
     edges = coupling_edges(_calibration)
-    return qubit_positions(_calibration, edges), edges, qubit_metrics(_calibration)
+    metrics = qubit_metrics(_calibration)
+    if _calibration.device_info.all_to_all:  # couplers are not drawn: their errors go in each qubit's hover
+        metrics = metrics.assign(**{"2q gate_error (median of its pairs)": pair_error_medians(edges, metrics.index)})
+    return qubit_positions(_calibration, edges), edges, metrics
 
 
 def cached_derive(device: DeviceSource, options: DerivationOptions) -> NoiseSpec:
@@ -269,6 +272,18 @@ def cached_classiq_cost(
     key = ("classiq_cost", device.key, spec_digest(spec), request.key, settings)
     arguments = (device, shared_spec(spec), request, settings)
     return run_task("Measuring the Classiq approximation", jobs.classiq_cost, *arguments, lane="heavy", key=key)
+
+
+def cached_circuit_exports(
+    device: DeviceSource, spec: NoiseSpec, request: CircuitRequest, settings: RunOptions
+) -> tuple[FrameworkExport, ...]:
+    """The Simulate page's circuit under the model for Stim and Amazon Braket (the Stim one measures its twirl)."""
+    key = ("circuit_exports", device.key, spec_digest(spec), request.key, settings)
+    arguments = (device, shared_spec(spec), request, settings)
+    return cast(
+        tuple[FrameworkExport, ...],
+        run_task("Writing the circuit for Stim and Braket", jobs.circuit_exports, *arguments, lane="heavy", key=key),
+    )
 
 
 def cached_exports(spec: NoiseSpec) -> Exports:

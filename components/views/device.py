@@ -245,13 +245,20 @@ def render_device_map(device: LoadedDevice, *, highlight: tuple[int, ...] = (), 
     """The coupling graph, qubits coloured by a chosen metric and couplers by 2-qubit gate error (dashed: none
     reported)."""
     positions, edges, metrics = cached_device_map(device.key, device.calibration)
+    all_to_all = device.calibration.device_info.all_to_all
     names = list(metrics.columns)
     metric = st.segmented_control("Colour qubits by", names, default=names[0], key=f"{key}_metric")
-    figure = build_device_map_figure(positions, edges, metrics, metric or names[0], highlight=highlight)
+    drawn = edges.iloc[:0] if all_to_all else edges  # every pair couples: lines would hide the qubits
+    figure = build_device_map_figure(positions, drawn, metrics, metric or names[0], highlight=highlight)
     st.plotly_chart(figure, key=key, width="stretch")
+    couplers = (
+        f"all-to-all: each of the {len(edges)} pairs couples, so no coupler is drawn; each qubit's hover gives the "
+        "median 2-qubit gate error of its pairs"
+        if all_to_all
+        else f"{coupler_summary(edges)}; coupler colour = 2-qubit gate error (quintiles, green lowest)"
+    )
     st.caption(
-        f"{len(positions)} qubits, {coupler_summary(edges)}; coupler colour = 2-qubit gate error (quintiles, "
-        "green lowest). Qubit colour is clipped to the 2nd–98th percentile so one outlier does not wash out "
-        "the rest (range in the title), errors on a log scale. Hover a qubit or a coupler for its true values"
-        + ("; ringed qubits are the ones the simulated circuit used." if highlight else ".")
+        f"{len(positions)} qubits, {couplers}. Qubit colour is clipped to the 2nd–98th percentile so one outlier "
+        "does not wash out the rest (range in the title), errors on a log scale. Hover a qubit or a coupler for its "
+        "true values" + ("; ringed qubits are the ones the simulated circuit used." if highlight else ".")
     )

@@ -159,17 +159,21 @@ def device_picker() -> None:
         placeholder=f"In force: {calibration.backend_name} ({device.source})",
         key=PRESET_KEY,
         on_change=_load_selected_preset,
-        help="Real IBM calibration snapshots shipped with qiskit-ibm-runtime (Apache-2.0).",
+        help="IBM's calibration snapshots shipped with qiskit-ibm-runtime, Google's Willow calibration shipped "
+        "with cirq-google, and IonQ Harmony as AWS Braket lists it (example figures from amazon-braket-schemas, "
+        "not one day's calibration); all Apache-2.0. Sources: presets/snapshots/MANIFEST.json.",
     )
     in_box = right.file_uploader(
-        f"…or upload a BackendProperties JSON or IBM calibration CSV (at most {UPLOAD_LIMIT_MB} MB)",
+        f"…or upload a calibration: IBM JSON or CSV, AWS Braket, IonQ or Google JSON (at most {UPLOAD_LIMIT_MB} MB)",
         type=["json", "csv"],
         key=UPLOAD_KEY,
         on_change=_load_upload,
         max_upload_size=UPLOAD_LIMIT_MB,
         help="IBM calibration snapshot: props_*.json or backend.properties().to_dict(), or the CSV from a QPU's "
         "page on IBM Quantum Platform ('Download calibration data'; keep its file name, which holds the backend "
-        f"and the calibration time). The limit is {UPLOAD_LIMIT_MB} MB (real snapshots are under 1 MB). The "
+        "and the calibration time). AWS Braket: a device's properties JSON (IonQ, IQM, Rigetti), checked against "
+        "Braket's own schemas. IonQ: its characterization JSON. Google: a calibration as cirq-google ships it "
+        f"(its file name gives the date). The limit is {UPLOAD_LIMIT_MB} MB (real snapshots are under 1 MB). The "
         "device in force stays until a file loads.",
     )
     if in_force is None:

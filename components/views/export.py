@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import hashlib
 
+import pandas as pd
 import streamlit as st
 
 from components.logic.wording import in_ui_terms
-from components.runtime.cached import cached_classiq_cost, cached_exports, cached_spec_fingerprint
+from components.runtime.cached import (
+    cached_circuit_exports,
+    cached_classiq_cost,
+    cached_exports,
+    cached_spec_fingerprint,
+)
 from components.runtime.session import current_device, noise_state, use_spec, workbench
 from components.runtime.tasks import TaskStopped, run_task
 from components.views.device_picker import misplaced, misplaced_kind, render_destination
+from components.work.replies import FrameworkExport
 from noise_core import DocumentKind, NoiseSpec, NoiseStudioError, SpecImportError, spec_from_json
 from noise_core.calibration import calibration_mismatch
 from noise_core.export import MAX_SPEC_BYTES
+from noise_core.frameworks.report import REPORT_KEY, ExportReport
 
 SPEC_KINDS = frozenset({DocumentKind.NOISE_SPEC, DocumentKind.CLASSIQ_SPEC})
 
@@ -58,6 +66,7 @@ def render_downloads() -> None:
             st.write("\n".join(f"- {note}" for note in notes[:200]) or "None: the spec is exactly expressible.")
         if notes:
             _render_classiq_cost(spec)
+        render_report(exports.classiq_report)
     with aer:
         st.subheader("Qiskit Aer")
         st.caption("NoiseModel.to_dict(serializable=True) of the whole model; coherent errors as unitary errors.")
@@ -71,6 +80,47 @@ def render_downloads() -> None:
         )
         with st.expander(f"{len(exports.aer_notes)} left out"):
             st.write("\n".join(f"- {note}" for note in exports.aer_notes) or "None: Aer's dict holds the whole model.")
+        render_report(exports.aer_report)
+    render_frameworks(exports.frameworks, name)
+
+
+def render_report(report: ExportReport) -> None:
+    """What an export kept exactly, approximated and dropped: the summary, and a table of each kind of noise."""
+    st.caption(f"In the file, under '{REPORT_KEY}' (or its comments): {report.summary}.")
+    with st.expander(f"What {report.framework} keeps, approximates and drops"):
+        rows = [line.to_dict() for line in report.lines]
+        st.dataframe(pd.DataFrame(rows, columns=["status", "field", "entries", "detail"]), hide_index=True)
+
+
+def render_frameworks(spec_exports: tuple[FrameworkExport, ...], name: str) -> None:
+    """Cirq and PennyLane (the model), Stim and Amazon Braket (the Simulate page's circuit under it), one tab each."""
+    st.divider()
+    st.subheader("Other frameworks")
+    bench = workbench()
+    st.caption(
+        "Each export was checked on its framework's own simulator. Cirq and PennyLane take the model; Stim and "
+        f"Amazon Braket take a circuit under it: {bench.circuit.label}, the Simulate page's circuit."
+    )
+    try:
+        circuit_exports = cached_circuit_exports(current_device().origin, noise_state().spec, bench.circuit.request,
+                                                 bench.settings)  # fmt: skip
+    except (NoiseStudioError, TaskStopped) as error:
+        circuit_exports = ()
+        st.warning(f"The circuit's exports were not written: {in_ui_terms(error)}")
+    exports = (*spec_exports, *circuit_exports)
+    for tab, export in zip(st.tabs([export.framework for export in exports]), exports, strict=True):
+        with tab:
+            _render_framework(export, name)
+
+
+def _render_framework(export: FrameworkExport, name: str) -> None:
+    if export.document is None or export.report is None:
+        st.warning(f"No {export.framework} export: {in_ui_terms(export.problem)}")
+        return
+    key = "export_" + export.framework.lower().replace(" ", "_")
+    label = f"Download {export.framework} ({export.suffix.lstrip('.')})"
+    st.download_button(label, export.document, f"{name}{export.suffix}", export.mime, key=key, on_click="ignore")
+    render_report(export.report)
 
 
 def _render_classiq_cost(spec: NoiseSpec) -> None:

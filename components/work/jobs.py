@@ -13,8 +13,9 @@ from dataclasses import replace
 import pandas as pd
 
 from components.logic.caches import SharedCache
+from components.work.framework_exports import circuit_framework_exports, spec_framework_exports
 from components.work.limits import worker_limits
-from components.work.replies import CountsSummary, Exports, PlanDownload, RestoredSession
+from components.work.replies import CountsSummary, Exports, FrameworkExport, PlanDownload, RestoredSession
 from components.work.requests import (
     SPECS_KEPT,
     CircuitRequest,
@@ -55,6 +56,7 @@ from noise_core.analysis.budget import Metric
 from noise_core.analysis.locations import applied, parse_parameter
 from noise_core.errors import OverBudgetError
 from noise_core.export import aer_dict_omissions
+from noise_core.frameworks.report import aer_report, classiq_report, with_report
 from noise_core.simulation import AssignmentReport, SimulationPlan
 from noise_core.simulation.circuit_facts import draw_on_device
 from noise_core.simulation.options import RunOptions
@@ -262,12 +264,25 @@ def classiq_cost(
 
 
 def exports(spec: NoiseSpec) -> Exports:
-    """The full JSON, Classiq's JSON (approximated where needed) and the Aer dict (builds the whole model)."""
+    """The full JSON, Classiq's JSON (approximated where needed), the Aer dict (builds the whole model), each with its
+    report in the file, and the Cirq and PennyLane models (``framework_exports``)."""
     approximated, notes = approximate_for_classiq(spec)
+    classiq, aer = classiq_report(spec, notes), aer_report(spec)
     return Exports(
         full=spec_to_json(spec),
-        classiq=json.dumps(to_classiq_dict(approximated), indent=2),
+        classiq=json.dumps(with_report(to_classiq_dict(approximated), classiq), indent=2),
         classiq_notes=notes,
-        aer=json.dumps(to_aer_dict(spec)),
+        classiq_report=classiq,
+        aer=json.dumps(with_report(to_aer_dict(spec), aer)),
         aer_notes=aer_dict_omissions(spec),
+        aer_report=aer,
+        frameworks=spec_framework_exports(spec),
     )
+
+
+def circuit_exports(
+    device: DeviceSource, spec: SharedSpec, request: CircuitRequest, settings: RunOptions
+) -> tuple[FrameworkExport, ...]:
+    """The Simulate page's circuit under the model for Stim and for Amazon Braket (``framework_exports``)."""
+    options = _within_this_worker(settings)
+    return circuit_framework_exports(request.build(), spec.spec(), calibration_of(device), options)

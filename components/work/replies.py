@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from components.work.requests import CircuitRequest, DeviceSource
 from noise_core import DerivationOptions, NoiseSpec
+from noise_core.frameworks.report import ExportReport
 from noise_core.simulation.options import RunOptions
 
 
@@ -23,15 +24,31 @@ class CountsSummary:
 
 
 @dataclass(frozen=True)
+class FrameworkExport:
+    """One export to another framework: its file (None when it cannot be made, ``problem`` says why) and report."""
+
+    framework: str
+    suffix: str
+    """The file name's ending, e.g. '.cirq.json'."""
+    mime: str
+    document: str | None
+    report: ExportReport | None
+    problem: str = ""
+
+
+@dataclass(frozen=True)
 class Exports:
-    """The three documents of a spec, as text, the approximations the Classiq one needed and what the Aer one
-    leaves out."""
+    """The documents of a spec, as text: the full JSON, Classiq's (with the approximations it needed) and Aer's (with
+    what it leaves out), each with its report, and the per-operation models of other frameworks."""
 
     full: str
     classiq: str
     classiq_notes: list[str]
+    classiq_report: ExportReport
     aer: str
     aer_notes: list[str]
+    aer_report: ExportReport
+    frameworks: tuple[FrameworkExport, ...]
 
 
 @dataclass(frozen=True)

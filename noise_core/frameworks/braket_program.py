@@ -24,8 +24,14 @@ from qiskit import QuantumCircuit
 
 from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import NoiseStudioError
-from noise_core.frameworks.cirq_model import ECR_BIG_ENDIAN
-from noise_core.frameworks.kraus import KrausTables, kraus_tables, outcome_key, per_operation_report, readout_kraus
+from noise_core.frameworks.kraus import (
+    ECR_BIG_ENDIAN,
+    KrausTables,
+    kraus_tables,
+    outcome_key,
+    per_operation_report,
+    readout_kraus,
+)
 from noise_core.frameworks.report import ExportReport
 from noise_core.simulation.circuits import LibraryCircuit
 from noise_core.simulation.options import RunOptions

@@ -18,10 +18,10 @@ from typing import Any
 import cirq
 import numpy as np
 from qiskit import QuantumCircuit
-from qiskit.circuit.library import ECRGate
 
 from noise_core.errors import NoiseStudioError
 from noise_core.frameworks.kraus import (
+    ECR_BIG_ENDIAN,
     KrausTables,
     kraus_document,
     kraus_tables,
@@ -87,19 +87,19 @@ def spec_gate_name(gate: cirq.Gate | None) -> str | None:
     return None
 
 
-_SWAP = np.eye(4)[[0, 2, 1, 3]]
-ECR_BIG_ENDIAN = _SWAP @ ECRGate().to_matrix() @ _SWAP
-"""Qiskit's ECR (qubit 0 least significant) in Cirq's and PennyLane's order (the first qubit most significant)."""
+def cirq_report(spec: NoiseSpec) -> ExportReport:
+    """What the Cirq model keeps exactly, approximates and drops of ``spec`` (``kraus.per_operation_report``)."""
+    return per_operation_report(spec, "Cirq", "cirq.KrausChannel")
 
 
 def cirq_noise_model(spec: NoiseSpec) -> tuple[SpecNoiseModel, ExportReport]:
     """``spec`` as a ``cirq.NoiseModel`` (module docstring), and its report."""
-    return SpecNoiseModel(kraus_tables(spec)), per_operation_report(spec, "Cirq", "cirq.KrausChannel")
+    return SpecNoiseModel(kraus_tables(spec)), cirq_report(spec)
 
 
 def cirq_export_document(spec: NoiseSpec) -> dict[str, Any]:
     """The Cirq export as JSON (``kraus.kraus_document``); ``noise_model_from_document`` reads it back."""
-    return kraus_document(spec, per_operation_report(spec, "Cirq", "cirq.KrausChannel"))
+    return kraus_document(spec, cirq_report(spec))
 
 
 def noise_model_from_document(document: dict[str, Any]) -> SpecNoiseModel:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from qiskit.circuit.library import ECRGate
 
 from noise_core.aer.channels import ChannelIndex, GateChannel
 from noise_core.errors import NoiseStudioError
@@ -31,6 +32,10 @@ from noise_core.spec.models import NoiseSpec
 from noise_core.spec.readout import global_assignment, marginal_assignment
 
 FORMAT = "noise-studio kraus noise model"
+_SWAP = np.eye(4)[[0, 2, 1, 3]]
+ECR_BIG_ENDIAN = _SWAP @ ECRGate().to_matrix() @ _SWAP
+"""Qiskit's ECR (qubit 0 least significant) in the order of Cirq, PennyLane and Braket (the first qubit most
+significant)."""
 KrausOperators = tuple[np.ndarray, ...]
 
 

@@ -51,13 +51,17 @@ SPEC_GATE_OF = {
 
 def pennylane_noise_model(spec: NoiseSpec) -> tuple[Any, ExportReport]:
     """``spec`` as a ``qml.NoiseModel`` (module docstring), and its report."""
-    tables = kraus_tables(spec)
-    return noise_model_of(tables), per_operation_report(spec, "PennyLane", "qml.QubitChannel")
+    return noise_model_of(kraus_tables(spec)), pennylane_report(spec)
+
+
+def pennylane_report(spec: NoiseSpec) -> ExportReport:
+    """What the PennyLane model keeps exactly, approximates and drops of ``spec`` (``kraus.per_operation_report``)."""
+    return per_operation_report(spec, "PennyLane", "qml.QubitChannel")
 
 
 def pennylane_export_document(spec: NoiseSpec) -> dict[str, Any]:
     """The PennyLane export as JSON (``kraus.kraus_document``); ``noise_model_from_document`` reads it back."""
-    return kraus_document(spec, per_operation_report(spec, "PennyLane", "qml.QubitChannel"))
+    return kraus_document(spec, pennylane_report(spec))
 
 
 def noise_model_from_document(document: dict[str, Any]) -> Any:

@@ -172,6 +172,10 @@ def test_a_spec_json_imports_on_the_export_page_and_a_bad_one_is_refused(app: Ap
         "Download spec JSON",
         "Download Classiq JSON",
         "Download Aer noise-model dict",
+        "Download Cirq (cirq.json)",
+        "Download PennyLane (pennylane.json)",
+        "Download Stim (stim)",
+        "Download Amazon Braket (braket.qasm)",
     ]
     app.file_uploader(key="export_import").set_value(
         ("bad.json", b'{"readout_bit_flip_probability": 2}', "application/json")
@@ -333,3 +337,13 @@ def test_every_library_circuit_can_be_picked_and_simulated_on_the_simulate_page(
         assert not app.exception, name
         assert not app.error, (name, [error.value for error in app.error])
         assert "sim_histogram" in [element.key for element in app.get("plotly_chart")], name
+
+
+def test_each_export_shows_its_report_and_a_circuit_stim_cannot_hold_is_said(app: AppTest) -> None:
+    open_page(app, "export")
+    labels = [expander.label for expander in app.expander]
+    for framework in ("Classiq", "Qiskit Aer", "Cirq", "PennyLane", "Stim", "Amazon Braket"):
+        assert f"What {framework} keeps, approximates and drops" in labels
+    captions = " ".join(caption.value for caption in app.caption)
+    assert "In the file, under 'noise_studio_report' (or its comments): Cirq: entries " in captions
+    assert [tab.label for tab in app.tabs] == ["Cirq", "PennyLane", "Stim", "Amazon Braket"]

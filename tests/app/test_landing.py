@@ -30,7 +30,7 @@ def test_every_page_names_the_app_and_its_five_steps_in_the_sidebar(app: AppTest
     assert not app.exception
     assert app.title[0].value == title
     text = sidebar_text(app)
-    assert text.startswith(f"**{APP_NAME}**: noise models of real IBM quantum devices")
+    assert text.startswith(f"**{APP_NAME}**: noise models of real quantum devices (IBM, Google, IonQ")
     steps = [line for line in text.splitlines() if line[:2] in {"1.", "2.", "3.", "4.", "5."}]
     assert [step.split("**")[1] for step in steps] == ["Device", "Noise model", "Simulate / Explain", "Fit", "Export"]
     assert steps == [f"{n}. {step}" for n, step in enumerate(STEPS, 1)]

@@ -248,7 +248,7 @@ def format_value(name: str, value: object) -> str:
     if np.isnan(value):
         return "n/a"
     unit = re.search(r"\(([^)]+)\)\s*$", name)
-    if unit and abs(value) >= 1e6:  # trapped ions' T1 of hours: significant digits, not decimals
+    if unit and abs(float(value)) >= 1e6:  # trapped ions' T1 of hours: significant digits, not decimals
         return f"{float(value):.3g} {unit.group(1)}"
     template = UNIT_FORMATS.get(unit.group(1), "{:.3g}") if unit else "{:.3g}"
     return template.format(float(value))

@@ -9,7 +9,7 @@ from components.runtime.startup import PAGES, load_app, start_with_the_server
 
 APP_NAME = "Noise Studio"
 WHAT_IT_DOES = (
-    "noise models of real quantum devices (IBM, Google, IonQ and others on AWS Braket), built from their "
+    "noise models of real quantum devices (IBM, Google, IonQ, Quantinuum and others on AWS Braket), built from their "
     "calibration snapshots, "
     "checked, edited and tried on circuits."
 )

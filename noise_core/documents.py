@@ -10,7 +10,7 @@ apart, by the same marks their loaders rely on, so a caller can say where the fi
 - a noise spec: a JSON object of ``NoiseSpec`` fields only, Classiq's when they are all among
   ``CLASSIQ_FIELDS``;
 - another vendor's calibration: AWS Braket's device document, IonQ's characterization, Google's calibration
-  metrics (``noise_core.calibration.vendors``);
+  metrics, Quantinuum's emulator parameters (``noise_core.calibration.vendors``);
 - Qiskit Aer's noise-model dict: ``{"errors": [...]}``, what the Export page writes for Aer;
 - a session bundle: ``"format": "noise-studio-session"``;
 - measured counts: ``"format": "noise-studio-counts"`` or ``experiments``, a Qiskit counts dict (bitstring or
@@ -28,7 +28,12 @@ from enum import StrEnum
 
 from noise_core.analysis.counts import COUNTS_FORMAT, MAX_COUNTS_BYTES
 from noise_core.calibration import MAX_DOCUMENT_BYTES, looks_like_csv
-from noise_core.calibration.vendors import is_braket_document, is_google_calibration, is_ionq_characterization
+from noise_core.calibration.vendors import (
+    is_braket_document,
+    is_google_calibration,
+    is_ionq_characterization,
+    is_quantinuum_parameters,
+)
 from noise_core.export import CALIBRATION_KEYS, CLASSIQ_FIELDS, MAX_SPEC_BYTES, REPORT_KEY
 from noise_core.json_bounds import json_bounds_problem
 from noise_core.sessions import MAX_SESSION_BYTES, SESSION_FORMAT
@@ -40,6 +45,7 @@ HEAD_BYTES = 4096
 """How much of a document tells JSON from CSV, and a CSV's kind (its first line)."""
 AER_KEYS = frozenset({"errors", "x90_gates"})
 """Top-level keys of ``NoiseModel.to_dict()``."""
+VENDOR_DOCUMENTS = (is_braket_document, is_ionq_characterization, is_google_calibration, is_quantinuum_parameters)
 _OUTCOME = re.compile(r"[01]+(?: [01]+)*|0x[0-9a-fA-F]+")
 """A Qiskit outcome: a bitstring (registers separated by spaces) or hex (``noise_core.analysis.counts``)."""
 
@@ -49,7 +55,7 @@ class DocumentKind(StrEnum):
 
     CALIBRATION_JSON = "a calibration snapshot (IBM BackendProperties JSON)"
     CALIBRATION_CSV = "a calibration snapshot (IBM calibration CSV)"
-    VENDOR_CALIBRATION = "a calibration (AWS Braket, IonQ or Google)"
+    VENDOR_CALIBRATION = "a calibration (AWS Braket, IonQ, Google or Quantinuum)"
     NOISE_SPEC = "a noise spec (Noise Studio's full format)"
     CLASSIQ_SPEC = "a noise spec (Classiq's fields)"
     AER_NOISE_MODEL = "a Qiskit Aer noise-model dict"
@@ -93,7 +99,7 @@ def _object_kind(data: dict[str, object]) -> DocumentKind | None:
         return DocumentKind.COUNTS
     if "backend_name" in keys and len(CALIBRATION_KEYS & keys) >= 3:  # as ``spec_from_json`` tells a snapshot
         return DocumentKind.CALIBRATION_JSON
-    if is_braket_document(data) or is_ionq_characterization(data) or is_google_calibration(data):
+    if any(test(data) for test in VENDOR_DOCUMENTS):
         return DocumentKind.VENDOR_CALIBRATION
     if "errors" in keys and keys <= AER_KEYS:
         return DocumentKind.AER_NOISE_MODEL

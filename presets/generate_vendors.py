@@ -1,4 +1,5 @@
-"""The presets of other vendors: a Google device's calibration from cirq-google, an IonQ device as AWS Braket lists it.
+"""The presets of other vendors: Google's calibration from cirq-google, IonQ as AWS Braket lists it, Quantinuum's
+published emulator parameters.
 
 Run by ``python -m presets.generate`` (needs cirq-google's data file, read from the wheel
 installed or downloaded beside it, and amazon-braket-schemas).
@@ -6,6 +7,8 @@ installed or downloaded beside it, and amazon-braket-schemas).
 - ``google_willow_pink_d7v1``: ``cirq_google/devices/calibrations/willow_pink_d7v1-2024_08_16_calibration.json``
   copied byte for byte from cirq-google (Apache License 2.0, © The Cirq Developers): a 105-qubit
   Willow processor's calibration metrics of 2024-08-16, as Google ships it for its simulators.
+- ``quantinuum_h1_1``: Quantinuum H1-1's emulator parameters of 2024-04-10 as Quantinuum publishes them
+  (github.com/CQCL/quantinuum-hardware-specifications, Apache-2.0, © Quantinuum), as JSON with the qubit count.
 - ``ionq_harmony``: an AWS Braket device-capabilities document for IonQ Harmony (11 fully
   connected ions, native GPi, GPi2, MS) whose figures (fidelity 1Q 0.99717, 2Q 0.9696, SPAM
   0.9961; timing) are those of the ``IonqProviderProperties`` example in amazon-braket-schemas
@@ -30,6 +33,25 @@ IONQ_PROVIDER = {
     "timing": {"T1": 10000000000, "T2": 500000, "1Q": 1.1e-05, "2Q": 0.00021, "readout": 0.000175, "reset": 3.5e-05},
 }
 """``IonqProviderProperties``' docstring example in amazon-braket-schemas, figure for figure."""
+QUANTINUUM_H1_1 = {
+    "machine": "H1-1",
+    "date": "2024_04_10",
+    "n_qubits": 20,
+    "p1": 2.1e-05,
+    "p1_emission_ratio": 0.54,
+    "p2": 0.00088,
+    "p2_emission_ratio": 0.43,
+    "dephasing_error": 0.00021,
+    "p_crosstalk_meas": 1.45e-05,
+    "p0_meas": 0.001,
+    "p1_meas": 0.004,
+}
+"""H1-1's row of 2024-04-10 in Quantinuum's ``notebooks/Emulator parameters.csv`` (CQCL/quantinuum-hardware-
+specifications at 6cfabd3, Apache-2.0), figure for figure, with H1-1's 20 qubits (its product data sheet)."""
+QUANTINUUM_SOURCE = (
+    "CQCL/quantinuum-hardware-specifications (GitHub, 6cfabd3): notebooks/Emulator parameters.csv, row H1-1 "
+    "2024_04_10, with the machine's 20 qubits"
+)
 
 
 def ionq_harmony_document() -> dict[str, Any]:
@@ -70,6 +92,7 @@ def vendor_presets(snapshot_dir: Path, google_wheel: Path | None = None) -> list
     for name, raw, source, document_name in (
         ("google_willow_pink_d7v1", google, f"cirq-google {_version('cirq-google')}: {GOOGLE_PATH}", GOOGLE_DOCUMENT),
         ("ionq_harmony", ionq, _ionq_source(), None),
+        ("quantinuum_h1_1", (json.dumps(QUANTINUUM_H1_1, indent=1) + "\n").encode(), QUANTINUUM_SOURCE, None),
     ):
         calibration = load_calibration(raw, filename=document_name or f"{name}.json")
         assert calibration.backend_name == name, calibration.backend_name

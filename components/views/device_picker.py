@@ -160,11 +160,12 @@ def device_picker() -> None:
         key=PRESET_KEY,
         on_change=_load_selected_preset,
         help="IBM's calibration snapshots shipped with qiskit-ibm-runtime, Google's Willow calibration shipped "
-        "with cirq-google, and IonQ Harmony as AWS Braket lists it (example figures from amazon-braket-schemas, "
-        "not one day's calibration); all Apache-2.0. Sources: presets/snapshots/MANIFEST.json.",
+        "with cirq-google, Quantinuum H1-1's published emulator parameters, and IonQ Harmony as AWS Braket lists "
+        "it (example figures from amazon-braket-schemas, not one day's calibration); all Apache-2.0. Sources: "
+        "presets/snapshots/MANIFEST.json.",
     )
     in_box = right.file_uploader(
-        f"…or upload a calibration: IBM JSON or CSV, AWS Braket, IonQ or Google JSON (at most {UPLOAD_LIMIT_MB} MB)",
+        f"…or upload a calibration: IBM JSON or CSV; Braket, IonQ, Google, Quantinuum JSON (≤ {UPLOAD_LIMIT_MB} MB)",
         type=["json", "csv"],
         key=UPLOAD_KEY,
         on_change=_load_upload,
@@ -173,7 +174,8 @@ def device_picker() -> None:
         "page on IBM Quantum Platform ('Download calibration data'; keep its file name, which holds the backend "
         "and the calibration time). AWS Braket: a device's properties JSON (IonQ, IQM, Rigetti), checked against "
         "Braket's own schemas. IonQ: its characterization JSON. Google: a calibration as cirq-google ships it "
-        f"(its file name gives the date). The limit is {UPLOAD_LIMIT_MB} MB (real snapshots are under 1 MB). The "
+        "(its file name gives the date). Quantinuum: a row of its published emulator parameters as JSON, with "
+        f"n_qubits. The limit is {UPLOAD_LIMIT_MB} MB (real snapshots are under 1 MB). The "
         "device in force stays until a file loads.",
     )
     if in_force is None:

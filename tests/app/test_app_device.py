@@ -255,7 +255,7 @@ def test_the_snapshot_is_offered_as_json_and_csv(app: AppTest) -> None:
     assert app.get_by_key("device_download_csv") is not None
 
 
-@pytest.mark.parametrize("preset", ["ionq_harmony", "google_willow_pink_d7v1"])
+@pytest.mark.parametrize("preset", ["ionq_harmony", "google_willow_pink_d7v1", "quantinuum_h1_1"])
 def test_a_vendor_preset_loads_derives_and_simulates_without_an_exception(app: AppTest, preset: str) -> None:
     app.selectbox(key="device_preset").set_value(preset).run()
     assert not app.exception

@@ -10,9 +10,9 @@ import pytest
 from noise_core import CalibrationError
 from presets import DEFAULT_PRESET, SNAPSHOT_DIR, list_presets, load_preset
 from presets.generate import CHOSEN, source_path
-from presets.generate_vendors import ionq_harmony_document
+from presets.generate_vendors import QUANTINUUM_H1_1, ionq_harmony_document
 
-VENDOR_PRESETS = ("google_willow_pink_d7v1", "ionq_harmony")
+VENDOR_PRESETS = ("google_willow_pink_d7v1", "ionq_harmony", "quantinuum_h1_1")
 
 
 def test_presets_cover_the_sizes_and_names_classiq_uses() -> None:
@@ -45,7 +45,8 @@ def test_snapshots_are_byte_identical_to_their_qiskit_ibm_runtime_source() -> No
 
 def test_unknown_preset_names_the_available_ones() -> None:
     with pytest.raises(
-        CalibrationError, match=r"no preset named 'ibm_nowhere'; available: ibmq_manila, ionq_harmony, ibm_algiers"
+        CalibrationError,
+        match=r"no preset named 'ibm_nowhere'; available: ibmq_manila, ionq_harmony, quantinuum_h1_1, ibm_algiers",
     ):
         load_preset("ibm_nowhere")
 
@@ -57,4 +58,5 @@ def test_vendor_presets_match_their_manifest_and_the_ionq_document_its_generator
         assert hashlib.sha256(shipped).hexdigest() == manifest[name]["sha256"]
         assert manifest[name]["licence"] == "Apache-2.0"
     assert json.loads((SNAPSHOT_DIR / "ionq_harmony.json").read_text()) == ionq_harmony_document()
+    assert json.loads((SNAPSHOT_DIR / "quantinuum_h1_1.json").read_text()) == QUANTINUUM_H1_1
     assert "not one day's calibration" in manifest["ionq_harmony"]["source"]

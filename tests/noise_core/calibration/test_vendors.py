@@ -191,3 +191,27 @@ def test_a_crafted_device_block_is_refused_naming_the_field() -> None:
     document = load_preset("ibmq_manila").to_dict() | {"device": {"vendor": "", "source": "x"}}
     with pytest.raises(CalibrationError, match=r"device\.vendor: String should have at least 1 character"):
         load_calibration(document)
+
+
+def test_quantinuums_emulator_parameters_read_as_average_errors_on_an_all_to_all_device() -> None:
+    calibration = load_preset("quantinuum_h1_1")
+    info = calibration.device_info
+    assert (calibration.num_qubits, info.vendor, info.all_to_all) == (20, "Quantinuum", True)
+    assert calibration.last_update_date.date().isoformat() == "2024-04-10"
+    assert calibration.gate_error("cz", [19, 3]) == pytest.approx(0.00088, rel=1e-12)
+    assert calibration.gate_error("sx", [7]) == pytest.approx(2.1e-05, rel=1e-12)
+    properties = calibration.qubit_property(4)
+    assert properties["prob_meas1_prep0"][0] == pytest.approx(0.001, rel=1e-12)
+    assert properties["prob_meas0_prep1"][0] == pytest.approx(0.004, rel=1e-12)
+    left_out = {f.property_name for f in calibration.findings if f.action == "left out: no duration or zone"}
+    assert left_out == {"dephasing_error", "p_crosstalk_meas"}
+
+
+def test_broken_quantinuum_parameters_name_the_field() -> None:
+    document = {"machine": "H1-1", "date": "2024_04_10", "n_qubits": 20, "p1": 2e-5, "p2": 1.5, "p0_meas": 0.001}
+    with pytest.raises(
+        CalibrationError, match=r"not usable Quantinuum emulator parameters: p2: .*less than or equal to 1"
+    ):
+        load_calibration(document)
+    with pytest.raises(CalibrationError, match=r"p1_meas: Field required"):
+        load_calibration(document | {"p2": 0.001})

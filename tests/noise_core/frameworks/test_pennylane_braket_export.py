@@ -20,8 +20,8 @@ from noise_core.frameworks.pennylane_model import (
 from noise_core.simulation.circuits import ghz, qft
 from presets import load_preset
 
-PRESETS = ["ionq_harmony", "ibmq_manila", "google_willow_pink_d7v1", "ibm_sherbrooke"]
-"""rxx (IonQ), cx (Falcon), cz (Willow) and ecr (Eagle)."""
+PRESETS = ["ionq_harmony", "ibmq_manila", "google_willow_pink_d7v1", "ibm_sherbrooke", "quantinuum_h1_1"]
+"""rxx (IonQ), cx (Falcon), cz (Willow), ecr (Eagle), and a model without relaxation (Quantinuum)."""
 
 
 def _exact(preset: str, circuit: object) -> tuple[object, dict[str, float]]:

@@ -87,7 +87,7 @@ def _mean_flip(spec: NoiseSpec, qubit: int) -> float:
 
 def stim_report(spec: NoiseSpec, pauli: PauliCircuit, measured: TwirlMeasurement) -> ExportReport:
     """Pauli channels kept exactly; the rest twirled and readout symmetrized (approximated), with the TVD measured."""
-    cost = f"together they move the distribution by {measured.distance:.4f} in total variation"
+    cost = f"together they move the distribution by {measured.distance:.2g} in total variation"
     where = f"on {measured.circuit} on qubits {list(measured.physical_qubits)}, measured exactly"
     lines = [
         ReportLine(field, len(getattr(spec, field)), "kept exactly", "a PAULI_CHANNEL after each gate")

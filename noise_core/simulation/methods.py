@@ -195,7 +195,7 @@ def exact_ideal(placed: PlacedCircuit, limits: SimulationLimits) -> bool:
     width = len(placed.active_qubits)
     if not placed.terminal or statevector_bytes(width) > limits.max_statevector_bytes:
         return False
-    return width <= EXACT_IDEAL_CLIFFORD_QUBITS or non_clifford_gate(placed.compact) is not None
+    return width <= EXACT_IDEAL_CLIFFORD_QUBITS or non_clifford_gate(placed.compact, on_stim=True) is not None
 
 
 EXACT_IDEAL_CLIFFORD_QUBITS = 16
@@ -210,7 +210,7 @@ def uses_stim(method: str, placed: PlacedCircuit) -> bool:
 
 def twirl_problem(placed: PlacedCircuit) -> str | None:
     """Why the twirled method cannot run ``placed`` (a non-Clifford gate, a measurement mid-circuit), or None."""
-    problem = non_clifford_gate(placed.compact)
+    problem = non_clifford_gate(placed.compact, on_stim=True)
     if problem is None and not placed.terminal:
         problem = "it measures mid-circuit, and Stim's shots are read out at the end"
     return problem
@@ -303,17 +303,27 @@ def _crosstalk_problem(placed: PlacedCircuit, spec: NoiseSpec) -> str | None:
     return f"qubits {list(pair)} pick up a ZZ crosstalk phase ({phase:.3g} rad in all), which is not a Clifford gate"
 
 
-def non_clifford_gate(circuit: QuantumCircuit) -> str | None:
-    """The first instruction the stabilizer method cannot run, described; None if all are Clifford."""
+def non_clifford_gate(circuit: QuantumCircuit, *, on_stim: bool = False) -> str | None:
+    """The first instruction the stabilizer method cannot run, described; None if all are Clifford.
+
+    ``on_stim``: for Stim, which also runs ``rxx`` and ``rzz`` at multiples of π/2 (IonQ's MS gate is ``rxx(π/2)``);
+    Aer's stabilizer method has no such gates.
+    """
+    gates = _STABILIZER_GATES | STIM_ROTATIONS if on_stim else _STABILIZER_GATES
     for item in circuit.data:
         name = item.operation.name
         if name == "barrier":
             continue
-        if name not in _STABILIZER_GATES:
+        if name not in gates:
             return f"{name!r} is not a Clifford gate the stabilizer method supports"
-        if name == "rz" and not _is_quarter_turn(float(item.operation.params[0])):
-            return f"rz({item.operation.params[0]:.4g}) is not a multiple of π/2"
+        if name in QUARTER_TURN_GATES and not _is_quarter_turn(float(item.operation.params[0])):
+            return f"{name}({item.operation.params[0]:.4g}) is not a multiple of π/2"
     return None
+
+
+STIM_ROTATIONS = frozenset({"rxx", "rzz"})
+"""Rotations Stim runs at multiples of π/2 (``pauli_circuit``) and Aer's stabilizer method does not."""
+QUARTER_TURN_GATES = STIM_ROTATIONS | {"rz"}
 
 
 def transpile_level(

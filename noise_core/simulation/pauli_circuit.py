@@ -178,8 +178,12 @@ _STIM_GATES = {
     "swap": "SWAP",
     "reset": "R",
 }
-_QUARTER_TURNS = ("", "S", "Z", "S_DAG")
-"""rz(k·π/2) up to a global phase, by k mod 4."""
+_ROTATION_TURNS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "rz": ((), ("S",), ("Z",), ("S_DAG",)),
+    "rxx": ((), ("SQRT_XX",), ("SQRT_XX", "SQRT_XX"), ("SQRT_XX_DAG",)),
+    "rzz": ((), ("SQRT_ZZ",), ("SQRT_ZZ", "SQRT_ZZ"), ("SQRT_ZZ_DAG",)),
+}
+"""rz, rxx and rzz at k·π/2, up to a global phase, by k mod 4 (Stim's SQRT_XX is exp(−iπ/4·XX) up to a phase)."""
 
 
 def to_stim(
@@ -214,12 +218,13 @@ def _stim_gate(name: str, params: tuple[float, ...]) -> tuple[tuple[str, tuple[i
         return ((_STIM_GATES[name], targets),)
     if name == "id":
         return ()
-    if name == "rz":
+    if name in _ROTATION_TURNS:
         turns = params[0] / (math.pi / 2)
         if abs(turns - round(turns)) > 1e-9:
-            raise SimulationError(f"rz({params[0]:.4g}) is not a multiple of π/2, so not a Clifford gate")
+            raise SimulationError(f"{name}({params[0]:.4g}) is not a multiple of π/2, so not a Clifford gate")
         quarter = round(turns) % 4
-        return ((_QUARTER_TURNS[quarter], (0,)),) if quarter else ()
+        targets = (0,) if name == "rz" else (0, 1)
+        return tuple((gate, targets) for gate in _ROTATION_TURNS[name][quarter])
     if name == "ecr":
         decomposed = stim.Tableau.from_unitary_matrix(Operator(ECRGate()).data, endian="little").to_circuit()
         return tuple((item.name, tuple(target.value for target in item.targets_copy())) for item in decomposed)

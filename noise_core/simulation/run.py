@@ -97,9 +97,9 @@ class AerRun:
             circuit = self._unmeasured(with_measure_noise=False)
             probabilities = _saved_probabilities(AerSimulator(method="statevector"), circuit, self.aer_seeds[0])
             return self._exact(np.where(probabilities < IDEAL_RESIDUE, 0.0, probabilities), "ideal")
-        clifford = non_clifford_gate(self.placed.compact) is None
-        if clifford and self.placed.terminal:
+        if self.placed.terminal and non_clifford_gate(self.placed.compact, on_stim=True) is None:
             return None, self._stim_counts(self.pauli.without_noise(), self.aer_seeds[0], "ideal", read_out=False)
+        clifford = non_clifford_gate(self.placed.compact) is None
         if clifford:
             simulator = AerSimulator(method="stabilizer")
         elif statevector_bytes(self.placed.compact.num_qubits) <= self.limits.max_statevector_bytes:

@@ -10,8 +10,9 @@ itself is not needed: amazon-braket-sdk 1.127 pins ``cloudpickle==2.2.1``, which
 dependency here) cannot run with; the simulator package has no such pin.
 
 Braket's matrices are big-endian (the first target most significant), so a channel on Qiskit qubits
-(a, b) targets ``$b, $a``. ECR is written as a ``unitary`` pragma of Qiskit's matrix, to the same end.
-Noise over the schedule (idle relaxation and detuning, ZZ crosstalk) is dropped, as in the Cirq export.
+(a, b) targets ``$b, $a``; ECR and ZZ phases are written as ``unitary`` pragmas of Qiskit's matrix, to the
+same end. As the export is of one circuit, the schedule's noise is kept as ``simulate`` applies it: each wait
+followed by its idle channel, ZZ crosstalk phases on the schedule (``noisy_circuit``).
 """
 
 from __future__ import annotations
@@ -21,24 +22,29 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from qiskit import QuantumCircuit
+from qiskit.circuit import Instruction
 
 from noise_core.calibration.snapshot import BackendCalibration
 from noise_core.errors import NoiseStudioError
 from noise_core.frameworks.kraus import (
-    ECR_BIG_ENDIAN,
+    KrausOperators,
     KrausTables,
     kraus_tables,
     outcome_key,
     per_operation_report,
     readout_kraus,
 )
-from noise_core.frameworks.report import ExportReport
+from noise_core.frameworks.report import ExportReport, ReportLine
 from noise_core.simulation.circuits import LibraryCircuit
+from noise_core.simulation.crosstalk import timed_circuit
+from noise_core.simulation.idle import with_idle_noise
 from noise_core.simulation.options import RunOptions
+from noise_core.simulation.placement import PlacedCircuit
 from noise_core.simulation.prepare import prepare_simulation
 from noise_core.spec.models import NoiseSpec
 
 BRAKET_GATES = {"x": "x", "y": "y", "h": "h", "sx": "v", "cz": "cz", "cx": "cnot", "id": "i"}
+"""Qiskit gates with a Braket gate of the same matrix; others with a matrix (ECR, a ZZ phase) go as a unitary."""
 ROTATIONS = {"rz": "rz", "rxx": "xx", "rzz": "zz"}
 
 
@@ -64,41 +70,67 @@ def braket_export(
     calibration: BackendCalibration | None,
     options: RunOptions | None = None,
 ) -> BraketExport:
-    """``circuit`` placed as ``simulate`` places it, under ``spec``'s per-operation channels, as a Braket program."""
+    """``circuit`` placed as ``simulate`` places it, with the noise ``simulate`` runs it with, as a Braket program."""
     prepared = prepare_simulation(circuit, spec, calibration, replace(options or RunOptions(), shots=1).seeded())
-    transpiled = prepared.placed.transpiled
-    program, measured = braket_program(transpiled, kraus_tables(prepared.spec), probabilities=False)
-    report = per_operation_report(prepared.spec, "Amazon Braket", "#pragma braket noise kraus")
-    return BraketExport(program, report, tuple(measured))
+    placed, model = prepared.placed, prepared.spec
+    program, measured = braket_program(noisy_circuit(placed, model), kraus_tables(model), physical=placed.active_qubits)
+    return BraketExport(program, braket_report(model), tuple(measured))
 
 
-def braket_program(circuit: QuantumCircuit, tables: KrausTables, *, probabilities: bool) -> tuple[str, list[int]]:
-    """The OpenQASM 3 program of a circuit on device qubits, and the qubit of each clbit. With ``probabilities``,
-    the measurements become one ``probability`` result over the measured qubits in ascending order (for an exact
-    run; ``braket_distribution`` reads it)."""
-    lines = ["OPENQASM 3.0;", f"bit[{circuit.num_clbits}] c;"] if not probabilities else ["OPENQASM 3.0;"]
+def noisy_circuit(placed: PlacedCircuit, spec: NoiseSpec) -> QuantumCircuit:
+    """The compact circuit as Aer runs it: ZZ crosstalk on its schedule, each wait followed by its idle channel."""
+    return with_idle_noise(timed_circuit(placed, spec), placed.active_qubits, spec)
+
+
+def braket_report(spec: NoiseSpec) -> ExportReport:
+    """Per-operation channels as ``kraus.per_operation_report``; the schedule's noise kept exactly, after each wait
+    and on the schedule, as in ``simulate``."""
+    report = per_operation_report(spec, "Amazon Braket", "#pragma braket noise kraus")
+    kept = {
+        "idle_relaxation_errors": "a kraus pragma after each wait, for its length",
+        "idle_detuning_errors": "a kraus pragma after each wait, for its length",
+        "zz_crosstalk_errors": "a unitary pragma of each ZZ phase, on the schedule",
+    }
+    lines = tuple(
+        ReportLine(line.field, line.entries, "kept exactly", kept[line.field]) if line.field in kept else line
+        for line in report.lines
+    )
+    return ExportReport(report.framework, lines)
+
+
+def braket_program(
+    circuit: QuantumCircuit, tables: KrausTables, *, physical: Sequence[int] | None = None, probabilities: bool = False
+) -> tuple[str, list[int]]:
+    """The OpenQASM 3 program of a circuit, on device qubits (``physical[i]`` for circuit qubit i; i itself when None),
+    and the device qubit of each clbit.
+
+    After each instruction, the channel ``tables`` give it (waits included); a Kraus instruction (an idle channel)
+    and any other matrix gate (a ZZ phase) become pragmas. With ``probabilities``, the measurements become one
+    ``probability`` result over the measured qubits in ascending order (for an exact run: ``braket_distribution``).
+    """
+    where = list(range(circuit.num_qubits)) if physical is None else list(physical)
+    lines = ["OPENQASM 3.0;"] if probabilities else ["OPENQASM 3.0;", f"bit[{circuit.num_clbits}] c;"]
     measured: dict[int, int] = {}
     for instruction in circuit.data:
         name = instruction.operation.name
-        qubits = [circuit.find_bit(qubit).index for qubit in instruction.qubits]
-        if name in ("barrier", "delay"):
-            continue
-        if name == "measure":
-            if qubits[0] in measured.values():
-                raise NoiseStudioError("the Braket export takes circuits measured at the end only")
-            measured[circuit.find_bit(instruction.clbits[0]).index] = qubits[0]
+        qubits = [where[circuit.find_bit(qubit).index] for qubit in instruction.qubits]
+        if name == "barrier":
             continue
         if set(qubits) & set(measured.values()):
             raise NoiseStudioError("the Braket export takes circuits measured at the end only")
-        lines.append(_gate_line(name, [float(p) for p in instruction.operation.params], qubits))
+        if name == "measure":
+            measured[circuit.find_bit(instruction.clbits[0]).index] = qubits[0]
+            continue
+        line = _instruction_line(instruction.operation, qubits)
+        lines += [line] if line else []
         kraus = tables.channel(name, tuple(qubits))
         if kraus is not None:
-            lines.append(f"#pragma braket noise kraus({', '.join(_matrix(k) for k in kraus)}) {_targets(qubits[::-1])}")
+            lines.append(_kraus_line(kraus, qubits))
     order = [measured[clbit] for clbit in sorted(measured)]
     for clbit, qubit in sorted(measured.items()):
         matrix = tables.assignment(qubit)
         if matrix is not None:
-            lines.append(f"#pragma braket noise kraus({', '.join(_matrix(k) for k in readout_kraus(matrix))}) ${qubit}")
+            lines.append(_kraus_line(readout_kraus(matrix), [qubit]))
         if not probabilities:
             lines.append(f"c[{clbit}] = measure ${qubit};")
     if probabilities:  # ascending: the default simulator 1.41 misplaces bits of a probability over unsorted targets
@@ -106,14 +138,24 @@ def braket_program(circuit: QuantumCircuit, tables: KrausTables, *, probabilitie
     return "\n".join(lines) + "\n", order
 
 
-def _gate_line(name: str, params: Sequence[float], qubits: Sequence[int]) -> str:
+def _instruction_line(operation: Instruction, qubits: Sequence[int]) -> str:
+    """One instruction (little-endian matrices go on the targets reversed, Braket being big-endian); '' for a wait."""
+    name, params = operation.name, operation.params
     if name in BRAKET_GATES:
         return f"{BRAKET_GATES[name]} {_targets(qubits)};"
     if name in ROTATIONS:
-        return f"{ROTATIONS[name]}({params[0]!r}) {_targets(qubits)};"
-    if name == "ecr":
-        return f"#pragma braket unitary({_matrix(ECR_BIG_ENDIAN)}) {_targets(qubits)}"
-    raise NoiseStudioError(f"no Braket gate for {name!r}: transpile to the device's basis first")
+        return f"{ROTATIONS[name]}({float(params[0])!r}) {_targets(qubits)};"
+    if name == "delay":
+        return ""
+    if name == "kraus":
+        return _kraus_line(tuple(np.asarray(matrix, dtype=complex) for matrix in params), qubits)
+    if hasattr(operation, "to_matrix") and name not in ("reset", "measure"):
+        return f"#pragma braket unitary({_matrix(operation.to_matrix())}) {_targets(qubits[::-1])}"
+    raise NoiseStudioError(f"no Braket instruction for {name!r}: transpile to the device's basis first")
+
+
+def _kraus_line(kraus: KrausOperators, qubits: Sequence[int]) -> str:
+    return f"#pragma braket noise kraus({', '.join(_matrix(k) for k in kraus)}) {_targets(qubits[::-1])}"
 
 
 def _targets(qubits: Sequence[int]) -> str:
@@ -129,12 +171,14 @@ def _complex(value: complex) -> str:
     return repr(real) if imaginary == 0 else f"{real!r}{imaginary:+.17g}im"
 
 
-def braket_distribution(circuit: QuantumCircuit, tables: KrausTables) -> dict[str, float]:
+def braket_distribution(
+    circuit: QuantumCircuit, tables: KrausTables, *, physical: Sequence[int] | None = None
+) -> dict[str, float]:
     """The exact outcome distribution of ``circuit`` under ``tables`` by Braket's local density-matrix simulator."""
     from braket.default_simulator import DensityMatrixSimulator
     from braket.ir.openqasm import Program
 
-    program, order = braket_program(circuit, tables, probabilities=True)
+    program, order = braket_program(circuit, tables, physical=physical, probabilities=True)
     result = DensityMatrixSimulator().run_openqasm(Program(source=program), shots=0)
     values = np.asarray(result.resultTypes[0].value, dtype=float)
     targets = sorted(order)

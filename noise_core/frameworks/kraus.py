@@ -34,8 +34,7 @@ from noise_core.spec.readout import global_assignment, marginal_assignment
 FORMAT = "noise-studio kraus noise model"
 _SWAP = np.eye(4)[[0, 2, 1, 3]]
 ECR_BIG_ENDIAN = _SWAP @ ECRGate().to_matrix() @ _SWAP
-"""Qiskit's ECR (qubit 0 least significant) in the order of Cirq, PennyLane and Braket (the first qubit most
-significant)."""
+"""Qiskit's ECR (qubit 0 least significant) in Cirq's order (the first qubit most significant)."""
 KrausOperators = tuple[np.ndarray, ...]
 
 

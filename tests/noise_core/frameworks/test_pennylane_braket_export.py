@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from qiskit import QuantumCircuit
 
 from noise_core import derive_noise_spec, simulate
 from noise_core.errors import NoiseStudioError
-from noise_core.frameworks.braket_program import braket_distribution, braket_export, braket_program
+from noise_core.frameworks.braket_program import (
+    braket_distribution,
+    braket_export,
+    braket_program,
+    braket_report,
+    noisy_circuit,
+)
 from noise_core.frameworks.kraus import kraus_tables
 from noise_core.frameworks.pennylane_model import (
     noise_model_from_document,
@@ -18,6 +25,8 @@ from noise_core.frameworks.pennylane_model import (
     pennylane_noise_model,
 )
 from noise_core.simulation.circuits import ghz, qft
+from noise_core.simulation.options import RunOptions
+from noise_core.simulation.prepare import prepare_simulation
 from presets import load_preset
 
 PRESETS = ["ionq_harmony", "ibmq_manila", "google_willow_pink_d7v1", "ibm_sherbrooke", "quantinuum_h1_1"]
@@ -46,9 +55,41 @@ def test_pennylanes_default_mixed_gives_our_exact_distribution(preset: str, circ
 
 @pytest.mark.parametrize("preset", PRESETS)
 @pytest.mark.parametrize("circuit", [ghz(4), qft(3)], ids=["ghz4", "qft3"])
-def test_brakets_local_density_matrix_simulator_gives_our_exact_distribution(preset: str, circuit: object) -> None:
-    (spec, transpiled), ours = _exact(preset, circuit)
-    assert _max_difference(ours, braket_distribution(transpiled, kraus_tables(spec))) < 1e-9  # type: ignore[arg-type]
+def test_brakets_local_density_matrix_simulator_gives_our_exact_distribution_waits_included(
+    preset: str, circuit: object
+) -> None:
+    """The whole derived model, idle relaxation after each wait included: Braket's export is of one circuit."""
+    calibration = load_preset(preset)
+    _braket_parity(calibration, derive_noise_spec(calibration), circuit)
+
+
+def test_braket_keeps_zz_crosstalk_on_the_schedule() -> None:
+    calibration = load_preset("ibm_kingston")
+    spec = derive_noise_spec(calibration, zz_crosstalk=True)
+    assert spec.zz_crosstalk_errors
+    circuit = QuantumCircuit(2, 2)  # a Ramsey fringe on one qubit of a coupled pair, the other in |1⟩
+    circuit.x(1)
+    circuit.barrier()
+    circuit.h(0)
+    circuit.delay(20_000, 0, unit="ns")
+    circuit.h(0)
+    circuit.measure([0, 1], [0, 1])
+    pair = spec.zz_crosstalk_errors[0].qubits
+    options = RunOptions(seed=3, method="density_matrix", initial_layout=tuple(pair))
+    _braket_parity(calibration, spec, circuit, options)
+    assert braket_report(spec).by_status("dropped") == ()
+
+
+def _braket_parity(calibration, spec, circuit, options: RunOptions | None = None) -> None:  # type: ignore[no-untyped-def]
+    options = options or RunOptions(seed=7, method="density_matrix")
+    prepared = prepare_simulation(circuit, spec, calibration, replace(options, shots=1))
+    placed = prepared.placed
+    ours = simulate(circuit, spec, calibration=calibration, options=replace(options, shots=10))
+    assert ours.noisy_probabilities is not None
+    theirs = braket_distribution(
+        noisy_circuit(placed, prepared.spec), kraus_tables(prepared.spec), physical=placed.active_qubits
+    )
+    assert _max_difference(ours.noisy_probabilities.to_dict(), theirs) < 1e-9
 
 
 def test_the_pennylane_file_reads_back_and_its_readout_matters() -> None:
@@ -65,7 +106,7 @@ def test_the_braket_file_carries_the_report_and_measures_device_qubits() -> None
     export = braket_export(ghz(3), derive_noise_spec(calibration), calibration)
     text = export.text()
     assert text.startswith("// Noise Studio export to Amazon Braket. Amazon Braket: entries ")
-    assert "// dropped: idle_relaxation_errors" in text
+    assert "// kept exactly: idle_relaxation_errors (105): a kraus pragma after each wait" in text
     for clbit, qubit in enumerate(export.measured):
         assert f"c[{clbit}] = measure ${qubit};" in text
     assert "#pragma braket noise kraus(" in text

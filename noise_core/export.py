@@ -116,7 +116,10 @@ def without_report(encoded: bytes) -> bytes:
     """A JSON object's text without its top-level ``REPORT_KEY`` (the text itself when it has none)."""
     if REPORT_KEY.encode() not in encoded:
         return encoded
-    data = json.loads(encoded)
+    try:
+        data = json.loads(encoded)
+    except ValueError:  # not JSON: the validator says so, naming the place
+        return encoded
     if isinstance(data, dict):
         data.pop(REPORT_KEY, None)
     return json.dumps(data).encode()

@@ -49,6 +49,10 @@ def render_snapshot_downloads(calibration: BackendCalibration) -> None:
         key="device_download_json", icon=":material/download:",
         help="IBM BackendProperties JSON: what Qiskit's BackendProperties.from_dict reads", on_click="ignore",
     )  # fmt: skip
+    if calibration.device_info.vendor != "IBM":  # IBM's layout has no column for its gates (calibration_to_csv)
+        right.caption(f"No CSV for this {calibration.device_info.vendor} device: IBM's CSV layout has no columns "
+                      "for its gates. The JSON holds everything.")  # fmt: skip
+        return
     right.download_button(
         "Snapshot as CSV", lambda: calibration_to_csv(calibration), file_name=calibration_csv_name(calibration),
         mime="text/csv", key="device_download_csv", icon=":material/download:",

@@ -16,8 +16,15 @@ EXTRAS = {"Cirq": "cirq", "PennyLane": "pennylane"}
 
 
 def spec_framework_exports(spec: NoiseSpec) -> tuple[FrameworkExport, ...]:
-    """Cirq's and PennyLane's per-operation models of ``spec`` as JSON (``noise_core.frameworks.kraus``)."""
-    return (_cirq(spec), _pennylane(spec))
+    """Cirq's and PennyLane's per-operation models of ``spec`` as JSON (``noise_core.frameworks.kraus``); one that
+    fails is said on its tab and the others stay."""
+    exports = []
+    for framework, suffix, make in (("Cirq", ".cirq.json", _cirq), ("PennyLane", ".pennylane.json", _pennylane)):
+        try:
+            exports.append(make(spec))
+        except NoiseStudioError as error:
+            exports.append(FrameworkExport(framework, suffix, "application/json", None, None, str(error)))
+    return tuple(exports)
 
 
 def _missing(framework: str, suffix: str, error: ImportError) -> FrameworkExport:

@@ -32,6 +32,7 @@ from noise_core.calibration.csv_columns import (
 )
 from noise_core.calibration.si_units import si_scale
 from noise_core.calibration.snapshot import BackendCalibration, NduvRecord
+from noise_core.errors import CalibrationError
 
 Raw = dict[str, tuple[float, str]]
 """Property → (value, unit) as the snapshot writes it; the last record of a name wins, as on loading."""
@@ -45,7 +46,17 @@ _ALWAYS = ("T1", "T2", "readout_error", "prob_meas0_prep1", "prob_meas1_prep0", 
 
 
 def calibration_to_csv(calibration: BackendCalibration) -> str:
-    """``calibration`` as an IBM calibration CSV (2026 layout, headers quoted), one row per qubit."""
+    """``calibration`` as an IBM calibration CSV (2026 layout, headers quoted), one row per qubit.
+
+    Another vendor's device is refused (``CalibrationError``): IBM's layout has no column for its gates (IonQ's
+    ``rxx``), its connectivity or its conversions, so a reloaded CSV would be another device.
+    """
+    vendor = calibration.device_info.vendor
+    if vendor != "IBM":
+        raise CalibrationError(
+            f"IBM's calibration CSV holds IBM devices; this {vendor} device would lose what it has no column for "
+            "(its gates, connectivity and conversions): save it as JSON instead"
+        )
     qubits = [_raw(records) for records in calibration.document.qubits]
     gates: dict[tuple[str, tuple[int, ...]], Raw] = {}
     for entry in calibration.document.gates:

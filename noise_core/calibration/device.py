@@ -17,12 +17,14 @@ every reported fidelity to the average gate error ``r = 1 − F_avg``, the quant
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from noise_core.errors import CalibrationError
 from noise_core.spec.findings import Finding, FindingKind, Subject, make_finding
 from noise_core.spec.units import MICROSECONDS_PER_SECOND, NANOSECONDS_PER_SECOND
 
@@ -93,7 +95,7 @@ class DeviceBuilder:
 
     def qubit(self, qubit: int, name: str, value: float, *, standard_error: float | None = None) -> None:
         """Set a qubit figure: ``T1``/``T2``/``readout_length`` in s, ``prob_meas1_prep0``/``prob_meas0_prep1``."""
-        self.qubits[qubit][name] = value
+        self.qubits[qubit][name] = _finite(value, f"qubit {self.info.label(qubit)}: {name}")
         if standard_error is not None:
             self.standard_errors.append(
                 StandardError(subject=f"qubit {qubit}", property_name=name, value=standard_error)
@@ -110,10 +112,11 @@ class DeviceBuilder:
     ) -> None:
         """Set a gate's average error (``1 − F_avg``) and duration (s) on ``qubits``; None leaves one out."""
         figures = self.gates.setdefault((gate, tuple(qubits)), {})
+        where = f"{gate} on {[self.info.label(qubit) for qubit in qubits]}"
         if error is not None:
-            figures["gate_error"] = error
+            figures["gate_error"] = _finite(error, f"{where}: gate error")
         if duration is not None:
-            figures["gate_length"] = duration
+            figures["gate_length"] = _finite(duration, f"{where}: duration (s)")
         if standard_error is not None:
             subject = f"{gate} on {list(qubits)}"
             self.standard_errors.append(
@@ -164,6 +167,14 @@ class DeviceBuilder:
             "general": [],
             "device": info.model_dump(mode="json"),
         }
+
+
+def _finite(value: float, where: str) -> float:
+    """``value`` when it is a finite number; ``CalibrationError`` naming ``where`` for infinity (NaN and range are the
+    schema's and the checks' to judge)."""
+    if math.isinf(value):
+        raise CalibrationError(f"{where} is {value}: a device's figures must be finite numbers")
+    return value
 
 
 def _qubit_records(figures: dict[str, float], date: str) -> list[dict[str, Any]]:

@@ -126,7 +126,7 @@ def braket_program(
         kraus = tables.channel(name, tuple(qubits))
         if kraus is not None:
             lines.append(_kraus_line(kraus, qubits))
-    order = [measured[clbit] for clbit in sorted(measured)]
+    order = [measured[clbit] for clbit in sorted(measured)]  # the device qubit of each clbit written, in order
     for clbit, qubit in sorted(measured.items()):
         matrix = tables.assignment(qubit)
         if matrix is not None:
@@ -182,7 +182,10 @@ def braket_distribution(
     result = DensityMatrixSimulator().run_openqasm(Program(source=program), shots=0)
     values = np.asarray(result.resultTypes[0].value, dtype=float)
     targets = sorted(order)
-    shift = {clbit: len(targets) - 1 - targets.index(qubit) for clbit, qubit in enumerate(order)}
+    clbits = sorted(
+        {circuit.find_bit(item.clbits[0]).index for item in circuit.data if item.operation.name == "measure"}
+    )
+    shift = {clbit: len(targets) - 1 - targets.index(qubit) for clbit, qubit in zip(clbits, order, strict=True)}
     distribution: dict[str, float] = {}
     for index, probability in enumerate(values):
         bits = {clbit: (index >> shift[clbit]) & 1 for clbit in shift}

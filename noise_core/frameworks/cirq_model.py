@@ -89,7 +89,7 @@ def spec_gate_name(gate: cirq.Gate | None) -> str | None:
 
 def cirq_report(spec: NoiseSpec) -> ExportReport:
     """What the Cirq model keeps exactly, approximates and drops of ``spec`` (``kraus.per_operation_report``)."""
-    return per_operation_report(spec, "Cirq", "cirq.KrausChannel")
+    return per_operation_report(spec, "Cirq", "cirq.KrausChannel", mid_circuit_measurements=True)
 
 
 def cirq_noise_model(spec: NoiseSpec) -> tuple[SpecNoiseModel, ExportReport]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -71,8 +72,10 @@ def readout_kraus(assignment: np.ndarray | Sequence[Sequence[float]]) -> KrausOp
     return tuple(operators)
 
 
+@lru_cache(maxsize=4096)
 def channel_kraus(channel: GateChannel) -> KrausOperators | None:
-    """The channel's Kraus operators in Qiskit's (little-endian) order, or None when it is the identity."""
+    """The channel's Kraus operators in Qiskit's (little-endian) order, or None when it is the identity. Cached by
+    channel: on IonQ or Quantinuum every pair has the same one."""
     return None if channel.is_identity else tuple(channel.kraus_operators())
 
 
@@ -97,16 +100,23 @@ def kraus_tables(spec: NoiseSpec, *, qubits: Iterable[int] | None = None) -> Kra
     return KrausTables(local, all_qubit, readout, None if matrix is None else np.asarray(matrix, dtype=float))
 
 
-def per_operation_report(spec: NoiseSpec, framework: str, channel: str) -> ExportReport:
+def per_operation_report(
+    spec: NoiseSpec, framework: str, channel: str, *, mid_circuit_measurements: bool = False
+) -> ExportReport:
     """What a per-operation model of ``framework`` keeps exactly, approximates and drops of ``spec``; ``channel`` names
-    its channel instruction (``cirq.KrausChannel``)."""
+    its channel instruction (``cirq.KrausChannel``). ``mid_circuit_measurements``: the framework runs them (Cirq),
+    and the readout channel is then approximate for a qubit used again (a line of 0 entries: the same ones)."""
     lines = gate_lines(spec, f"a {channel} after each operation of that gate on those qubits")
     readouts = readout_entries(spec)
     if readouts:
         detail = "a channel before each measurement: the same outcome distribution for measurements read at the end"
         lines.append(ReportLine("local_readout_errors", readouts, "kept exactly", detail))
-        detail = "a qubit measured and used again continues from the reported outcome, not the true one"
-        lines.append(ReportLine("mid-circuit measurements", readouts, "approximated", detail))
+    if readouts and mid_circuit_measurements:
+        detail = (
+            f"the same {readouts} readout entries, for a qubit measured and used again: it continues from the reported "
+            "outcome, not the true one"
+        )
+        lines.append(ReportLine("mid-circuit measurements", 0, "approximated", detail))
     if spec.correlated_readout_errors:
         detail = "each qubit's marginal assignment matrix: the correlation between qubits is lost"
         lines.append(
@@ -116,17 +126,28 @@ def per_operation_report(spec: NoiseSpec, framework: str, channel: str) -> Expor
 
 
 def kraus_document(spec: NoiseSpec, report: ExportReport) -> dict[str, Any]:
-    """The tables as JSON: the report, then each channel's Kraus operators as [re, im] pairs (Qiskit's order)."""
+    """The tables as JSON: the report, each distinct channel's Kraus operators once as [re, im] pairs (Qiskit's
+    order), and each placement and gate by the index of its channel."""
     tables = kraus_tables(spec)
+    channels: dict[int, int] = {}
+    encoded: list[list[list[list[list[float]]]]] = []
+
+    def number(kraus: KrausOperators) -> int:
+        if id(kraus) not in channels:  # channel_kraus returns one tuple per distinct channel
+            channels[id(kraus)] = len(encoded)
+            encoded.append(_encoded(kraus))
+        return channels[id(kraus)]
+
     return {
         "format": FORMAT,
         "report": report.to_dict(),
         "qubits": "the device's own qubit numbers; Kraus operators little-endian (the first qubit least significant)",
         "gate_channels": [
-            {"gate": gate, "qubits": list(qubits), "kraus": _encoded(kraus)}
+            {"gate": gate, "qubits": list(qubits), "channel": number(kraus)}
             for (gate, qubits), kraus in tables.local.items()
         ],
-        "all_qubit_channels": [{"gate": gate, "kraus": _encoded(kraus)} for gate, kraus in tables.all_qubit.items()],
+        "all_qubit_channels": [{"gate": gate, "channel": number(kraus)} for gate, kraus in tables.all_qubit.items()],
+        "channels": encoded,
         "readout": [{"qubit": qubit, "assignment": matrix.tolist()} for qubit, matrix in tables.readout.items()],
         "global_readout": None if tables.global_readout is None else tables.global_readout.tolist(),
     }
@@ -136,8 +157,9 @@ def tables_from_document(document: dict[str, Any]) -> KrausTables:
     """The ``KrausTables`` a ``kraus_document`` describes."""
     if document.get("format") != FORMAT:
         raise NoiseStudioError(f"not a {FORMAT!r} document (its 'format' is {document.get('format')!r})")
-    local = {(e["gate"], tuple(e["qubits"])): _decoded(e["kraus"]) for e in document["gate_channels"]}
-    all_qubit = {e["gate"]: _decoded(e["kraus"]) for e in document["all_qubit_channels"]}
+    channels = [_decoded(kraus) for kraus in document["channels"]]
+    local = {(e["gate"], tuple(e["qubits"])): channels[e["channel"]] for e in document["gate_channels"]}
+    all_qubit = {e["gate"]: channels[e["channel"]] for e in document["all_qubit_channels"]}
     readout = {e["qubit"]: np.asarray(e["assignment"], dtype=float) for e in document["readout"]}
     matrix = document.get("global_readout")
     return KrausTables(local, all_qubit, readout, None if matrix is None else np.asarray(matrix, dtype=float))

@@ -93,9 +93,9 @@ def noise_model_of(tables: KrausTables) -> Any:
     return qml.NoiseModel({has_channel: add_channel}, meas_map={has_readout: add_readout})
 
 
-def pennylane_operations(circuit: QuantumCircuit) -> tuple[Callable[[], None], list[int]]:
+def pennylane_operations(circuit: QuantumCircuit) -> tuple[Callable[[], None], dict[int, int]]:
     """A function queuing ``circuit``'s gates as PennyLane operations on wires = device qubits, and the measured
-    qubit of each classical bit (clbit order); barriers and delays are left out. Measurements must be terminal."""
+    qubit of each classical bit written; barriers and delays are left out. Measurements must be terminal."""
     steps: list[tuple[str, list[float], list[int]]] = []
     measured: dict[int, int] = {}
     for instruction in circuit.data:
@@ -114,7 +114,7 @@ def pennylane_operations(circuit: QuantumCircuit) -> tuple[Callable[[], None], l
         for name, params, wires in steps:
             _queue_gate(name, params, wires)
 
-    return queue, [measured[clbit] for clbit in sorted(measured)]
+    return queue, measured
 
 
 def _queue_gate(name: str, params: list[float], wires: list[int]) -> None:
@@ -138,16 +138,16 @@ def pennylane_distribution(circuit: QuantumCircuit, model: Any) -> dict[str, flo
     queue, measured = pennylane_operations(circuit)
     used = sorted({circuit.find_bit(q).index for item in circuit.data for q in item.qubits})
     device = qml.device("default.mixed", wires=used)
+    clbits = sorted(measured)
 
     def probabilities() -> Any:
         queue()
-        return qml.probs(wires=measured)
+        return qml.probs(wires=[measured[clbit] for clbit in clbits])
 
     values = np.asarray(qml.add_noise(qml.QNode(probabilities, device), model)(), dtype=float)
-    count = len(measured)
     distribution: dict[str, float] = {}
     for index, probability in enumerate(values):
-        bits = {clbit: (index >> (count - 1 - clbit)) & 1 for clbit in range(count)}
+        bits = {clbit: (index >> (len(clbits) - 1 - position)) & 1 for position, clbit in enumerate(clbits)}
         key = outcome_key(bits, circuit.num_clbits)
         distribution[key] = distribution.get(key, 0.0) + float(probability)
     return distribution

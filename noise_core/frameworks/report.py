@@ -59,7 +59,7 @@ class ExportReport:
 
     @property
     def summary(self) -> str:
-        """'12 kinds kept exactly, 1 approximated, 2 dropped' in entries: '640 entries kept exactly, …'."""
+        """The entries by status: 'Cirq: entries 275 kept exactly, 0 approximated, 11 dropped'."""
         counts = [f"{sum(line.entries for line in self.by_status(status))} {status}" for status in STATUSES]
         return f"{self.framework}: entries " + ", ".join(counts)
 

@@ -269,8 +269,9 @@ _STABILIZER_GATES = frozenset(
 
 
 def stabilizer_problem(placed: PlacedCircuit, spec: NoiseSpec | None) -> str | None:
-    """Why the stabilizer method cannot run this circuit (under ``spec``), or None if it can."""
-    problem = non_clifford_gate(placed.compact)
+    """Why the stabilizer method cannot run this circuit (under ``spec``), or None if it can: on Stim (measured at
+    the end, ``uses_stim``) rxx and rzz at quarter turns too."""
+    problem = non_clifford_gate(placed.compact, on_stim=placed.terminal)
     if problem is not None or spec is None:
         return problem
     channels = ChannelIndex.of(spec)

@@ -11,7 +11,8 @@ schema class its ``braketSchemaHeader`` names (``BraketSchemaBase.parse_raw_sche
   ``1 − F``; each pair's two-qubit fidelity per gate (interleaved RB preferred), ``r = 1 − F``.
   Braket's own emulator turns these into a depolarizing probability itself (amazon-braket-sdk
   PR #1170); here ``r`` is handed to Aer's ``from_backend`` physics, which subtracts relaxation.
-  Version 3's device-wide figures apply to every qubit or pair without one of its own.
+  Version 3's device-wide figures apply to every qubit without one of its own, and its one two-qubit
+  fidelity to every coupled pair on the paradigm's native two-qubit gate (a finding says so).
 - IonQ's capabilities carry the figures in ``provider`` (IonQ's characterization, in seconds):
   they are read by ``vendors.ionq``.
 - Qubit ids are the vendor's (IQM counts from 1): qubit i is the i-th id in numeric order, and
@@ -23,6 +24,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from itertools import combinations
 from pathlib import PurePath
 from typing import Any
 
@@ -34,6 +36,7 @@ from noise_core.spec.findings import Subject
 SECONDS_PER_UNIT = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
 TWO_QUBIT_GATES = {"CZ": "cz", "CNOT": "cx", "ISWAP": "iswap", "ECR": "ecr", "MS": "rxx"}
 """Braket two-qubit gate names and the Qiskit gate simulated for each; others are skipped, said as findings."""
+_PAIR_GATES = frozenset(TWO_QUBIT_GATES.values())
 ONE_QUBIT_RB = ("RANDOMIZED_BENCHMARKING", "SIMULTANEOUS_RANDOMIZED_BENCHMARKING")
 TWO_QUBIT_PREFERENCE = ("INTERLEAVED_RANDOMIZED_BENCHMARKING", "RANDOMIZED_BENCHMARKING")
 DIRECTED_GATES = frozenset({"cx", "ecr"})
@@ -66,7 +69,8 @@ def braket_properties(data: Mapping[str, Any], *, filename: str | None = None) -
         return _ionq_device(document, paradigm, name, updated).document()
     if document.standardized is None:
         raise CalibrationError(f"the Braket document ({header}) has no 'standardized' block: no figures to read")
-    return _standardized_device(document.standardized, paradigm, backend_name=name, source=header).document()
+    standardized = document.standardized
+    return _standardized_device(standardized, paradigm, backend_name=name, source=header, updated=updated).document()
 
 
 def _device_name(filename: str | None, default: str) -> str:
@@ -113,24 +117,45 @@ def _ionq_device(document: Any, paradigm: Any, name: str, updated: datetime | No
 
 
 def _graph_pairs(paradigm: Any) -> list[tuple[int, int]]:
-    return [(int(a), int(b)) for a, targets in paradigm.connectivity.connectivityGraph.items() for b in targets]
+    """The connectivity graph's pairs; ``CalibrationError`` for a qubit id that is not an integer."""
+    graph = paradigm.connectivity.connectivityGraph
+    return [(_number(a), _number(b)) for a, targets in graph.items() for b in targets]
+
+
+def _number(label: str) -> int:
+    try:
+        return int(label)
+    except ValueError:
+        raise CalibrationError(f"Braket qubit ids must be integers; got {label[:40]!r}") from None
 
 
 class _Ids:
-    """The vendor's qubit ids (strings of integers) in numeric order, and their indices."""
+    """The vendor's qubit ids (integers, written as strings) in numeric order, and their indices."""
 
-    def __init__(self, ids: list[str]) -> None:
-        try:
-            self.labels = sorted(set(ids), key=int)
-        except ValueError:
-            raise CalibrationError(f"Braket qubit ids must be integers; got {sorted(set(ids))[:5]}") from None
-        self.index = {label: position for position, label in enumerate(self.labels)}
+    def __init__(self, labels: list[str]) -> None:
+        numbers = sorted({_number(label) for label in labels})
+        self.labels = [str(number) for number in numbers]
+        self.position = {number: position for position, number in enumerate(numbers)}
+
+    def index(self, label: str | int) -> int:
+        return self.position[_number(label) if isinstance(label, str) else label]
 
 
-def _standardized_device(standardized: Any, paradigm: Any, *, backend_name: str, source: str) -> DeviceBuilder:
+def _pair_ids(key: str) -> list[str]:
+    """The two qubit ids of a ``twoQubitProperties`` key ('0-1')."""
+    parts = key.split("-")
+    if len(parts) != 2 or _number(parts[0]) == _number(parts[1]):
+        raise CalibrationError(f"twoQubitProperties key {key[:40]!r} must name two different qubits, as in '0-1'")
+    return parts
+
+
+def _standardized_device(
+    standardized: Any, paradigm: Any, *, backend_name: str, source: str, updated: datetime | None = None
+) -> DeviceBuilder:
     one = standardized.oneQubitProperties or {}
     two = getattr(standardized, "twoQubitProperties", None) or {}
-    ids = _Ids([*one, *(part for pair in two for part in pair.split("-"))])
+    graph = _graph_pairs(paradigm) if paradigm is not None and not paradigm.connectivity.fullyConnected else []
+    ids = _Ids([*one, *(part for key in two for part in _pair_ids(key)), *(str(q) for pair in graph for q in pair)])
     if not ids.labels:
         raise CalibrationError("the Braket document has no qubits in oneQubitProperties or twoQubitProperties")
     native = [_native(name) for name in (paradigm.nativeGateSet if paradigm else [])]
@@ -141,15 +166,44 @@ def _standardized_device(standardized: Any, paradigm: Any, *, backend_name: str,
         native_gates=[gate for gate in native if gate is not None],
         qubit_labels=ids.labels,
     )
-    updated = getattr(standardized, "updatedAt", None) or datetime.fromtimestamp(0, UTC)
+    updated = getattr(standardized, "updatedAt", None) or updated or datetime.fromtimestamp(0, UTC)
     device = DeviceBuilder(info, backend_name=backend_name, calibrated_at=updated, num_qubits=len(ids.labels))
     for label, properties in one.items():
-        _read_qubit(device, ids.index[label], properties, standardized)
+        _read_qubit(device, ids.index(label), properties, standardized)
     device.virtual_z()
-    for pair, properties in two.items():
-        qubits = [ids.index[part] for part in pair.split("-")]
+    for key, properties in two.items():
+        qubits = [ids.index(part) for part in _pair_ids(key)]
         _read_pair(device, qubits, properties.twoQubitGateFidelity, standardized, ids)
+    if not two:
+        _read_device_wide_pairs(device, standardized, info, [(ids.index(a), ids.index(b)) for a, b in graph])
     return device
+
+
+def _read_device_wide_pairs(
+    device: DeviceBuilder, standardized: Any, info: DeviceInfo, graph: list[tuple[int, int]]
+) -> None:
+    """Schema v3's one two-qubit fidelity, for every coupled pair, on the native two-qubit gate."""
+    entry = _first(getattr(standardized, "twoQubitGateFidelity", None))
+    if entry is None:
+        return
+    gate = next((native.simulated_as for native in info.native_gates if native.simulated_as in _PAIR_GATES), None)
+    if gate is None:
+        device.convert(Subject("device"), "twoQubitGateFidelity", entry.fidelity, rule="a native two-qubit gate "
+                       "Qiskit simulates (the paradigm's nativeGateSet)", action="skipped")  # fmt: skip
+        return
+    count = len(info.qubit_labels)
+    pairs = list(combinations(range(count), 2)) if info.all_to_all else graph
+    duration = _seconds(getattr(standardized, "twoQubitGateDuration", None))
+    for a, b in pairs:
+        for placement in ((a, b), (b, a)):
+            device.gate(gate, placement, error=average_error_from_fidelity(entry.fidelity), duration=duration)
+    device.convert(
+        Subject("device"),
+        "twoQubitGateFidelity",
+        entry.fidelity,
+        rule="one device-wide figure (schema v3), not one per pair",
+        action=f"read as the average gate fidelity of {gate} on every coupled pair: gate_error = 1 − F",
+    )
 
 
 def _native(name: str) -> NativeGate | None:
@@ -230,7 +284,9 @@ def _ordered(qubits: list[int], direction: Any, ids: _Ids) -> list[int]:
     """(control, target) when the fidelity names a direction, else the pair as written."""
     if not direction:
         return list(qubits)
-    named = {getattr(key, "value", key): str(value) for key, value in direction.items()}
-    if set(named) != {"control", "target"} or not set(named.values()) <= set(ids.index):
-        raise CalibrationError(f"a two-qubit direction must name a control and a target qubit; got {named}")
-    return [ids.index[named["control"]], ids.index[named["target"]]]
+    named = {getattr(key, "value", key): value for key, value in direction.items()}
+    pair = {ids.labels[qubit] for qubit in qubits}
+    if set(named) != {"control", "target"} or {str(value) for value in named.values()} != pair:
+        raise CalibrationError(f"a two-qubit direction must name the pair {sorted(pair)} as control and target; "
+                               f"got {named}")  # fmt: skip
+    return [ids.index(named["control"]), ids.index(named["target"])]

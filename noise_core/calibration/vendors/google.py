@@ -56,13 +56,14 @@ NATIVE_GATES = (
     NativeGate(name="Z (virtual)", simulated_as="rz"),
     NativeGate(name="CZ", simulated_as="cz"),
 )
-_QUBIT = re.compile(r"^(?:q)?\(?(-?\d+)[_, ]\s*(-?\d+)\)?$")
+_QUBIT = re.compile(r"^(?:q)?\(?(-?\d{1,6})[_, ]\s*(-?\d{1,6})\)?$")
 _FILE_DATE = re.compile(r"(?P<name>[A-Za-z][\w\-]*?)[-_](?P<date>\d{4}_\d{2}_\d{2})")
 
 
 class _Value(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    doubleVal: float
+    model_config = ConfigDict(extra="ignore", allow_inf_nan=False)
+    doubleVal: float | None = None
+    """None for the proto's other kinds (int64Val, stringVal), which no metric read here uses."""
 
 
 class _Metric(BaseModel):
@@ -103,10 +104,14 @@ def _grid(label: str) -> tuple[int, int]:
 def _identity(calibration: _Calibration, filename: str | None) -> tuple[str, datetime]:
     match = _FILE_DATE.search(filename or "")
     name = f"google_{match['name']}" if match else "google_device"
-    if calibration.timestampMs is not None:
-        return name, datetime.fromtimestamp(calibration.timestampMs / 1000, UTC)
-    if match:
-        return name, datetime.strptime(match["date"], "%Y_%m_%d").replace(tzinfo=UTC)
+    try:
+        if calibration.timestampMs is not None:
+            return name, datetime.fromtimestamp(calibration.timestampMs / 1000, UTC)
+        if match:
+            return name, datetime.strptime(match["date"], "%Y_%m_%d").replace(tzinfo=UTC)
+    except (ValueError, OverflowError, OSError):
+        moment = calibration.timestampMs if calibration.timestampMs is not None else match and match["date"]
+        raise CalibrationError(f"not a usable Google calibration: {moment!r} is not a calibration time") from None
     return name, UNKNOWN_DATE
 
 
@@ -114,7 +119,9 @@ def _device(calibration: _Calibration, filename: str | None) -> DeviceBuilder:
     by_name: dict[str, dict[tuple[tuple[int, int], ...], float]] = {}
     for metric in calibration.metrics:
         targets = tuple(_grid(target) for target in metric.targets)
-        by_name.setdefault(metric.name, {})[targets] = metric.values[0].doubleVal
+        value = metric.values[0].doubleVal
+        if value is not None:
+            by_name.setdefault(metric.name, {})[targets] = value
     grid = sorted({qubit for values in by_name.values() for targets in values for qubit in targets})
     if not grid:
         raise CalibrationError("not a usable Google calibration: no metric names a qubit")

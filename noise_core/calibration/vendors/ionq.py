@@ -23,7 +23,8 @@ from noise_core.errors import CalibrationError, summarize
 from noise_core.spec.findings import Subject
 from noise_core.spec.validation import describe_validation_error
 
-MAX_IONQ_QUBITS = 256
+MAX_IONQ_QUBITS = 100
+"""IonQ's largest system has 100 qubits (Tempo); all-to-all, that is 9,900 two-qubit entries."""
 NATIVE_GATES = (
     NativeGate(name="gpi", simulated_as="x"),
     NativeGate(name="gpi2", simulated_as="sx"),
@@ -33,7 +34,7 @@ NATIVE_GATES = (
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", allow_inf_nan=False)
 
 
 class IonqFidelity(_Strict):
@@ -73,7 +74,7 @@ class IonqTiming(_Strict):
 class IonqCharacterization(_Strict):
     backend: str = Field(min_length=1, max_length=128)
     date: datetime
-    qubits: int = Field(ge=1, le=MAX_IONQ_QUBITS)
+    qubits: int = Field(strict=True, ge=1, le=MAX_IONQ_QUBITS)
     connectivity: list[tuple[int, int]] | None = None
     fidelity: IonqFidelities
     timing: IonqTiming

@@ -31,7 +31,8 @@ from noise_core.errors import CalibrationError, summarize
 from noise_core.spec.findings import Subject
 from noise_core.spec.validation import describe_validation_error
 
-MAX_QUANTINUUM_QUBITS = 256
+MAX_QUANTINUUM_QUBITS = 100
+"""Quantinuum's largest system, Helios, has 98 qubits; all-to-all, that is 9,506 two-qubit entries."""
 NATIVE_GATES = (
     NativeGate(name="U1q(π/2)", simulated_as="sx"),
     NativeGate(name="U1q(π)", simulated_as="x"),
@@ -42,6 +43,8 @@ LEFT_OUT = {
     "dephasing_error": "memory (dephasing) error per qubit over a circuit's time",
     "p_crosstalk_meas": "measurement crosstalk on neighbouring ions",
     "p_crosstalk_init": "initialisation crosstalk on neighbouring ions",
+    "p1_emission_ratio": "the share of p1 that is spontaneous emission (leakage and relaxation, not Pauli)",
+    "p2_emission_ratio": "the share of p2 that is spontaneous emission (leakage and relaxation, not Pauli)",
 }
 Probability = Field(default=None, ge=0, le=1)
 
@@ -49,11 +52,11 @@ Probability = Field(default=None, ge=0, le=1)
 class QuantinuumParameters(BaseModel):
     """One row of Quantinuum's emulator parameters, with the machine's qubit count."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", allow_inf_nan=False)
 
     machine: str = Field(min_length=1, max_length=64)
     date: datetime
-    n_qubits: int = Field(ge=2, le=MAX_QUANTINUUM_QUBITS)
+    n_qubits: int = Field(strict=True, ge=2, le=MAX_QUANTINUUM_QUBITS)
     p1: float = Field(ge=0, le=1)
     p2: float = Field(ge=0, le=1)
     p0_meas: float = Field(ge=0, le=1)
@@ -61,6 +64,8 @@ class QuantinuumParameters(BaseModel):
     dephasing_error: float | None = Probability
     p_crosstalk_meas: float | None = Probability
     p_crosstalk_init: float | None = Probability
+    p1_emission_ratio: float | None = Probability
+    p2_emission_ratio: float | None = Probability
 
     @field_validator("date", mode="before")
     @classmethod

@@ -60,10 +60,16 @@ def test_googles_willow_calibration_reads_as_cirq_google_reads_it() -> None:
     assert any("cirq-google's defaults: one-qubit gates 25 ns, CZ 32 ns" in line for line in said)
 
 
-def test_pauli_to_average_error_is_the_depolarizing_identity() -> None:
-    """A depolarizing channel of Pauli error p has average fidelity 1 − p·d/(d+1) (d = 2: 1 − 2p/3)."""
-    assert average_error_from_pauli(0.003, 1) == pytest.approx(0.002, rel=1e-15)
-    assert average_error_from_pauli(0.005, 2) == pytest.approx(0.004, rel=1e-15)
+def test_pauli_to_average_error_matches_qiskits_average_gate_fidelity_of_a_depolarizing_channel() -> None:
+    """A depolarizing channel whose Pauli (process) error is e_P: its average gate error is what the conversion says."""
+    from qiskit.quantum_info import average_gate_fidelity
+    from qiskit_aer.noise import depolarizing_error
+
+    for num_qubits, pauli_error in ((1, 0.003), (2, 0.011)):
+        dimension = 2**num_qubits
+        channel = depolarizing_error(pauli_error * dimension**2 / (dimension**2 - 1), num_qubits)
+        expected = 1 - average_gate_fidelity(channel.to_quantumchannel())
+        assert average_error_from_pauli(pauli_error, num_qubits) == pytest.approx(expected, rel=1e-12)
 
 
 def test_ionq_characterization_is_all_to_all_with_ms_as_rxx_and_symmetric_readout() -> None:
@@ -204,7 +210,7 @@ def test_quantinuums_emulator_parameters_read_as_average_errors_on_an_all_to_all
     assert properties["prob_meas1_prep0"][0] == pytest.approx(0.001, rel=1e-12)
     assert properties["prob_meas0_prep1"][0] == pytest.approx(0.004, rel=1e-12)
     left_out = {f.property_name for f in calibration.findings if f.action == "left out: no duration or zone"}
-    assert left_out == {"dephasing_error", "p_crosstalk_meas"}
+    assert left_out == {"dephasing_error", "p_crosstalk_meas", "p1_emission_ratio", "p2_emission_ratio"}
 
 
 def test_broken_quantinuum_parameters_name_the_field() -> None:
@@ -215,3 +221,76 @@ def test_broken_quantinuum_parameters_name_the_field() -> None:
         load_calibration(document)
     with pytest.raises(CalibrationError, match=r"p1_meas: Field required"):
         load_calibration(document | {"p2": 0.001})
+
+
+@pytest.mark.parametrize(
+    ("document", "filename", "message"),
+    [
+        ({"metrics": [{"name": "single_qubit_idle_t1_micros", "targets": ["1_2"], "values": [{"doubleVal": 9}]}],
+          "timestampMs": 10**20}, None, r"100000000000000000000 is not a calibration time"),
+        ({"metrics": [{"name": "x", "targets": ["1_2"], "values": [{"doubleVal": 9}]}]}, "willow-2024_13_45.json",
+         r"'2024_13_45' is not a calibration time"),
+        ({"metrics": [{"name": "x", "targets": ["1" * 5000 + "_2"], "values": [{"doubleVal": 9}]}]}, None,
+         r"is not a grid qubit like '4_5'"),
+        ({"metrics": [{"name": "single_qubit_idle_t1_micros", "targets": ["1_2"], "values": [{"doubleVal": "inf"}]}]},
+         None, r"metrics\[0\]\.values\[0\]\.doubleVal: Input should be a finite number"),
+        (CIRQ_IONQ_CALIBRATION | {"timing": {"t1": float("inf"), "1q": 1e-5, "2q": 2e-4}}, None,
+         r"timing\.t1: Input should be a finite number"),
+        (CIRQ_IONQ_CALIBRATION | {"qubits": True}, None, r"qubits: Input should be a valid integer"),
+    ],
+)  # fmt: skip
+def test_hostile_vendor_documents_are_refused_naming_the_field(
+    document: dict[str, Any], filename: str | None, message: str
+) -> None:
+    with pytest.raises(CalibrationError, match=message):
+        load_calibration(document, filename=filename)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"twoQubitProperties": {"1-2-3": {"twoQubitGateFidelity": []}}}, r"key '1-2-3' must name two different"),
+        ({"twoQubitProperties": {"3": {"twoQubitGateFidelity": []}}}, r"key '3' must name two different qubits"),
+        ({"twoQubitProperties": {"2-2": {"twoQubitGateFidelity": []}}}, r"key '2-2' must name two different qubits"),
+    ],
+)
+def test_broken_braket_pairs_are_refused(change: dict[str, Any], message: str) -> None:
+    with pytest.raises(CalibrationError, match=message):
+        load_calibration(_standardized() | change)
+
+
+def test_a_braket_direction_must_name_its_own_pair_and_ids_are_numbers() -> None:
+    document = _standardized()
+    document["twoQubitProperties"]["1-2"]["twoQubitGateFidelity"][0]["direction"] = {"control": 1, "target": 3}
+    with pytest.raises(CalibrationError, match=r"must name the pair \['1', '2'\] as control and target"):
+        load_calibration(document)
+    renamed = _standardized()
+    renamed["oneQubitProperties"] = {"01": renamed["oneQubitProperties"]["1"], **renamed["oneQubitProperties"]}
+    assert load_calibration(renamed).num_qubits == 3  # '01' and '1' are one qubit
+
+
+def test_braket_schema_v3_reads_its_device_wide_figures_on_the_native_pair_gate() -> None:
+    fidelity = {"fidelityType": {"name": "RANDOMIZED_BENCHMARKING"}, "fidelity": 0.995, "unit": "fraction"}
+    standardized = {
+        "braketSchemaHeader": {"name": "braket.device_schema.standardized_gate_model_qpu_device_properties", "version": "3"},
+        "oneQubitProperties": {str(q): {"oneQubitFidelity": [fidelity | {"fidelity": 0.9995}]} for q in range(4)},
+        "T1": {"value": 100, "standardError": None, "unit": "us"},
+        "T2": {"value": 80, "standardError": None, "unit": "us"},
+        "readoutFidelity": [fidelity | {"fidelityType": None, "fidelity": 0.98}],
+        "twoQubitGateFidelity": [fidelity],
+        "twoQubitGateDuration": {"value": 200, "standardError": None, "unit": "ns"},
+        "singleQubitGateDuration": {"value": 40, "standardError": None, "unit": "ns"},
+        "readoutDuration": None, "singleQubitFidelity": None, "activeResetDuration": None, "updatedAt": "2025-05-01T00:00:00",
+    }  # fmt: skip
+    calibration = load_calibration(standardized)
+    assert calibration.t1(2) == pytest.approx(1e-4, rel=1e-12)
+    # without a paradigm no native two-qubit gate is known: the figure is skipped, and said
+    assert not any(gate == "cz" for gate, _qubits, _properties in calibration.gate_entries())
+    assert any(f.property_name == "twoQubitGateFidelity" and f.action == "skipped" for f in calibration.findings)
+
+
+def test_a_vendor_device_is_not_written_as_ibms_csv() -> None:
+    from noise_core.calibration import calibration_to_csv
+
+    with pytest.raises(CalibrationError, match=r"IBM's calibration CSV holds IBM devices; this IonQ device would lose"):
+        calibration_to_csv(load_preset("ionq_harmony"))

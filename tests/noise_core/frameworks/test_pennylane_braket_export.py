@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 from qiskit import QuantumCircuit
 
-from noise_core import derive_noise_spec, simulate
+from noise_core import NoiseSpec, derive_noise_spec, simulate
 from noise_core.errors import NoiseStudioError
 from noise_core.frameworks.braket_program import (
     braket_distribution,
@@ -122,3 +122,21 @@ def test_a_measured_qubit_used_again_is_refused_by_braket_and_pennylane() -> Non
         braket_program(circuit, tables, probabilities=True)
     with pytest.raises(NoiseStudioError, match=r"the PennyLane conversion takes circuits measured at the end only"):
         pennylane_distribution(circuit, None)
+
+
+def test_outcomes_are_keyed_by_the_classical_bits_written_when_some_are_skipped() -> None:
+    """q0 → c0 and q1 → c2 (c1 unwritten): every framework's distribution names the outcome '100'."""
+    from noise_core.frameworks.cirq_model import cirq_circuit, cirq_distribution, cirq_noise_model
+
+    circuit = QuantumCircuit(2, 3)
+    circuit.x(1)
+    circuit.measure(0, 0)
+    circuit.measure(1, 2)
+    spec = NoiseSpec()
+    tables = kraus_tables(spec)
+    for distribution in (
+        braket_distribution(circuit, tables),
+        pennylane_distribution(circuit, pennylane_noise_model(spec)[0]),
+        cirq_distribution(cirq_circuit(circuit), cirq_noise_model(spec)[0], 3),
+    ):
+        assert {key: p for key, p in distribution.items() if p > 1e-12} == pytest.approx({"100": 1.0})

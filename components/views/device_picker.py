@@ -165,7 +165,7 @@ def device_picker() -> None:
         "presets/snapshots/MANIFEST.json.",
     )
     in_box = right.file_uploader(
-        f"…or upload a calibration: IBM JSON or CSV; Braket, IonQ, Google, Quantinuum JSON (≤ {UPLOAD_LIMIT_MB} MB)",
+        f"…or upload a calibration: IBM, Braket, IonQ, Google or Quantinuum (at most {UPLOAD_LIMIT_MB} MB)",
         type=["json", "csv"],
         key=UPLOAD_KEY,
         on_change=_load_upload,

@@ -12,7 +12,7 @@ from noise_core import BackendCalibration, NoiseSpec, NoiseStudioError
 from noise_core.simulation.options import RunOptions
 
 EXTRAS = {"Cirq": "cirq", "PennyLane": "pennylane"}
-"""The pyproject extra that installs each framework: ``pip install 'noise-studio[cirq]'``."""
+"""The pyproject extra that installs each framework: ``pip install '.[cirq]'`` in a clone."""
 
 
 def spec_framework_exports(spec: NoiseSpec) -> tuple[FrameworkExport, ...]:
@@ -28,8 +28,8 @@ def spec_framework_exports(spec: NoiseSpec) -> tuple[FrameworkExport, ...]:
 
 
 def _missing(framework: str, suffix: str, error: ImportError) -> FrameworkExport:
-    command = f"pip install 'noise-studio[{EXTRAS[framework]}]'"
-    problem = f"{framework} is not installed on this server ({error.name}): {command} adds it."
+    command = f"pip install '.[{EXTRAS[framework]}]'"
+    problem = f"{framework} is not installed on this server ({error.name}): `{command}` in the clone adds it."
     return FrameworkExport(framework, suffix, "application/json", None, None, problem)
 
 

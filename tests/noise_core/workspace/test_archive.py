@@ -179,3 +179,22 @@ def test_a_folder_is_imported_file_by_file(tmp_path: Path) -> None:
     with pytest.raises(WorkspaceError, match=r"no folder at .*missing"):
         import_folder(workspace, tmp_path / "missing", added_by="ada")
     workspace.close()
+
+
+@pytest.mark.parametrize(
+    ("preset", "file_name"),
+    [
+        ("google_willow_pink_d7v1", "willow_pink_d7v1-2024_08_16_calibration.json"),  # the date is in the name
+        ("ionq_harmony", "ionq_harmony.json"),  # Braket's document names no device: the file does
+        ("quantinuum_h1_1", "quantinuum_h1_1.json"),
+    ],
+)
+def test_another_vendors_document_loads_again_as_the_same_device(tmp_path: Path, preset: str, file_name: str) -> None:
+    from presets import SNAPSHOT_DIR, load_preset
+
+    workspace = open_workspace(f"sqlite:///{tmp_path / 'workspace.sqlite3'}")
+    record = archive_snapshot(workspace, (SNAPSHOT_DIR / f"{preset}.json").read_bytes(), file_name, added_by="ada")
+    loaded = load_archived(workspace, record.snapshot.fingerprint)
+    assert loaded == load_preset(preset) and loaded.device_info == load_preset(preset).device_info
+    assert record.snapshot.backend_name == preset
+    workspace.close()

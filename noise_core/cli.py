@@ -4,7 +4,7 @@
 
     python -m noise_core derive PROPS.json -o spec.json [--temperature MK] [--gate-length GATE[@Q,Q]=VALUE ...]
     python -m noise_core validate spec.json
-    python -m noise_core export --format classiq|aer spec.json [-o out.json] [--approximate]
+    python -m noise_core export --format classiq|aer|cirq|pennylane spec.json [-o out.json] [--approximate]
     python -m noise_core diff BEFORE.json AFTER.json [--json] [--threshold 0.2] [--top 10]
     python -m noise_core convert SNAPSHOT.csv|json [-o out.json] [--to json|csv]
     python -m noise_core budget SPEC_OR_SNAPSHOT CIRCUIT [--metric success|tvd] [--json]
@@ -44,6 +44,8 @@ from noise_core.export import (
     to_aer_dict,
     to_classiq_dict,
 )
+from noise_core.frameworks.kraus import PER_OPERATION_FRAMEWORKS, framework_report, kraus_document
+from noise_core.frameworks.report import aer_report, classiq_report, with_report
 from noise_core.sessions import load_session
 from noise_core.spec.fingerprint import spec_fingerprint
 from noise_core.spec.models import GATE_CHANNEL_FIELDS
@@ -165,15 +167,24 @@ def _validate(arguments: argparse.Namespace) -> int:
 
 
 def _export(arguments: argparse.Namespace) -> int:
+    """The spec in ``--format``, with its report of what it kept (``frameworks.report``) in the file and summed up on
+    stderr."""
     spec = spec_from_json(Path(arguments.spec).read_bytes())
     if arguments.format == "aer":
-        document = to_aer_dict(spec)
+        report = aer_report(spec)
+        document = with_report(to_aer_dict(spec), report)
+    elif arguments.format in PER_OPERATION_FRAMEWORKS:
+        report = framework_report(spec, arguments.format)
+        document = kraus_document(spec, report)
     else:
-        document = to_classiq_dict(spec, approximate=arguments.approximate)
-        if arguments.approximate:
-            for note in approximate_for_classiq(spec)[1]:
-                print(f"approximated: {note}", file=sys.stderr)
+        classiq = to_classiq_dict(spec, approximate=arguments.approximate)
+        notes = approximate_for_classiq(spec)[1] if arguments.approximate else []
+        for note in notes:
+            print(f"approximated: {note}", file=sys.stderr)
+        report = classiq_report(spec, notes)
+        document = with_report(classiq, report)
     _write(json.dumps(document, indent=2), arguments.output)
+    print(report.summary, file=sys.stderr)
     return 0
 
 
@@ -256,9 +267,11 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     validate.add_argument("spec")
     validate.set_defaults(run=_validate)
 
-    export = commands.add_parser("export", help="write a spec as Classiq JSON or an Aer noise-model dict")
+    export = commands.add_parser(
+        "export", help="write a spec as Classiq JSON, an Aer noise-model dict, or Cirq's or PennyLane's channels"
+    )
     export.add_argument("spec")
-    export.add_argument("--format", required=True, choices=["classiq", "aer"])
+    export.add_argument("--format", required=True, choices=["classiq", "aer", *PER_OPERATION_FRAMEWORKS])
     export.add_argument("--approximate", action="store_true", help="Classiq: fold what it cannot express")
     export.add_argument("-o", "--output", help="where to write (default: stdout)")
     export.set_defaults(run=_export)

@@ -23,10 +23,10 @@ from noise_core.errors import NoiseStudioError
 from noise_core.frameworks.kraus import (
     ECR_BIG_ENDIAN,
     KrausTables,
+    framework_report,
     kraus_document,
     kraus_tables,
     outcome_key,
-    per_operation_report,
     readout_kraus,
     tables_from_document,
 )
@@ -89,7 +89,7 @@ def spec_gate_name(gate: cirq.Gate | None) -> str | None:
 
 def cirq_report(spec: NoiseSpec) -> ExportReport:
     """What the Cirq model keeps exactly, approximates and drops of ``spec`` (``kraus.per_operation_report``)."""
-    return per_operation_report(spec, "Cirq", "cirq.KrausChannel", mid_circuit_measurements=True)
+    return framework_report(spec, "cirq")
 
 
 def cirq_noise_model(spec: NoiseSpec) -> tuple[SpecNoiseModel, ExportReport]:

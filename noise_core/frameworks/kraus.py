@@ -125,6 +125,19 @@ def per_operation_report(
     return ExportReport(framework, tuple(lines + schedule_lines(spec, framework)))
 
 
+PER_OPERATION_FRAMEWORKS = {
+    "cirq": ("Cirq", "cirq.KrausChannel", True),
+    "pennylane": ("PennyLane", "qml.QubitChannel", False),
+}
+"""Each per-operation framework: its name, its channel instruction, and whether it runs mid-circuit measurements."""
+
+
+def framework_report(spec: NoiseSpec, framework: str) -> ExportReport:
+    """``per_operation_report`` for 'cirq' or 'pennylane' (``PER_OPERATION_FRAMEWORKS``)."""
+    name, channel, mid_circuit = PER_OPERATION_FRAMEWORKS[framework]
+    return per_operation_report(spec, name, channel, mid_circuit_measurements=mid_circuit)
+
+
 def kraus_document(spec: NoiseSpec, report: ExportReport) -> dict[str, Any]:
     """The tables as JSON: the report, each distinct channel's Kraus operators once as [re, im] pairs (Qiskit's
     order), and each placement and gate by the index of its channel."""

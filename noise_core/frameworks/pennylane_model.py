@@ -22,10 +22,10 @@ from qiskit import QuantumCircuit
 from noise_core.errors import NoiseStudioError
 from noise_core.frameworks.kraus import (
     KrausTables,
+    framework_report,
     kraus_document,
     kraus_tables,
     outcome_key,
-    per_operation_report,
     readout_kraus,
     tables_from_document,
 )
@@ -56,7 +56,7 @@ def pennylane_noise_model(spec: NoiseSpec) -> tuple[Any, ExportReport]:
 
 def pennylane_report(spec: NoiseSpec) -> ExportReport:
     """What the PennyLane model keeps exactly, approximates and drops of ``spec`` (``kraus.per_operation_report``)."""
-    return per_operation_report(spec, "PennyLane", "qml.QubitChannel")
+    return framework_report(spec, "pennylane")
 
 
 def pennylane_export_document(spec: NoiseSpec) -> dict[str, Any]:

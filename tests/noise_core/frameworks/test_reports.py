@@ -70,3 +70,24 @@ def test_a_summary_counts_entries_by_status(spec: NoiseSpec) -> None:
     kept = sum(line.entries for line in report.lines if line.status == "kept exactly")
     dropped = sum(line.entries for line in report.lines if line.status == "dropped")
     assert report.summary == f"Qiskit Aer: entries {kept} kept exactly, 0 approximated, {dropped} dropped"
+
+
+def test_the_command_line_writes_each_format_with_its_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from noise_core.cli import main
+    from noise_core.export import spec_to_json
+    from noise_core.frameworks.kraus import tables_from_document
+
+    spec_path = tmp_path / "spec.json"
+    spec_path.write_text(spec_to_json(derive_noise_spec(load_preset("ibmq_manila"))))
+    for fmt, framework in (("cirq", "Cirq"), ("pennylane", "PennyLane"), ("aer", "Qiskit Aer")):
+        out = tmp_path / f"{fmt}.json"
+        assert main(["export", "--format", fmt, str(spec_path), "-o", str(out)]) == 0
+        document = json.loads(out.read_text())
+        report = document.get(REPORT_KEY) or document["report"]
+        assert report["framework"] == framework
+        assert f"{framework}: entries " in capsys.readouterr().err
+    assert tables_from_document(json.loads((tmp_path / "cirq.json").read_text())).local
+    assert main(["export", "--format", "classiq", "--approximate", str(spec_path), "-o", str(tmp_path / "c.json")]) == 0
+    assert json.loads((tmp_path / "c.json").read_text())[REPORT_KEY]["framework"] == "Classiq"

@@ -84,9 +84,10 @@ def render_downloads() -> None:
     render_frameworks(exports.frameworks, name)
 
 
-def render_report(report: ExportReport) -> None:
-    """What an export kept exactly, approximated and dropped: the summary, and a table of each kind of noise."""
-    st.caption(f"In the file, under '{REPORT_KEY}' (or its comments): {report.summary}.")
+def render_report(report: ExportReport, where: str = f"under '{REPORT_KEY}'") -> None:
+    """What an export kept exactly, approximated and dropped: the summary, where the file holds it, and a table of
+    each kind of noise."""
+    st.caption(f"In the file, {where}: {report.summary}.")
     with st.expander(f"What {report.framework} keeps, approximates and drops"):
         rows = [line.to_dict() for line in report.lines]
         st.dataframe(pd.DataFrame(rows, columns=["status", "field", "entries", "detail"]), hide_index=True)
@@ -120,7 +121,9 @@ def _render_framework(export: FrameworkExport, name: str) -> None:
     key = "export_" + export.framework.lower().replace(" ", "_")
     label = f"Download {export.framework} ({export.suffix.lstrip('.')})"
     st.download_button(label, export.document, f"{name}{export.suffix}", export.mime, key=key, on_click="ignore")
-    render_report(export.report)
+    render_report(
+        export.report, "under 'report'" if export.mime == "application/json" else "in its first comment lines"
+    )
 
 
 def _render_classiq_cost(spec: NoiseSpec) -> None:

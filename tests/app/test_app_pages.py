@@ -345,5 +345,7 @@ def test_each_export_shows_its_report_and_a_circuit_stim_cannot_hold_is_said(app
     for framework in ("Classiq", "Qiskit Aer", "Cirq", "PennyLane", "Stim", "Amazon Braket"):
         assert f"What {framework} keeps, approximates and drops" in labels
     captions = " ".join(caption.value for caption in app.caption)
-    assert "In the file, under 'noise_studio_report' (or its comments): Cirq: entries " in captions
+    assert "In the file, under 'noise_studio_report': Classiq: entries " in captions
+    assert "In the file, under 'report': Cirq: entries " in captions
+    assert "In the file, in its first comment lines: Stim: entries " in captions
     assert [tab.label for tab in app.tabs] == ["Cirq", "PennyLane", "Stim", "Amazon Braket"]

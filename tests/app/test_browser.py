@@ -476,9 +476,7 @@ def test_an_ionq_device_simulates_ghz5_and_exports_to_cirq_equal_to_our_result(p
     result = json.loads(download(page, "Download JSON", tmp_path / "result.json").read_text())
     open_page(page, "Export")
     open_tab(page, "Cirq")
-    page.get_by_text("In the file, under 'noise_studio_report' (or its comments): Cirq: entries").first.wait_for(
-        timeout=60_000
-    )
+    page.get_by_text("In the file, under 'report': Cirq: entries").first.wait_for(timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "ionq_export_cirq.png"), full_page=True)
     document = json.loads(download(page, "Download Cirq", tmp_path / "ionq.cirq.json").read_text())
     assert document["report"]["framework"] == "Cirq"

@@ -201,7 +201,9 @@ def test_a_long_task_in_one_session_neither_stalls_another_nor_the_server() -> N
         assert first.get_by_text("Simulating GHZ(16) on").count() == 1, (
             "A's task should still be running while B updates"
         )
-        first.get_by_text("GHZ(16): ideal vs noisy").wait_for(timeout=120_000)
+        first.get_by_text("GHZ(16): ideal vs noisy").wait_for(
+            timeout=300_000
+        )  # 33 s alone; > 120 s once in a loaded CI
         assert healthy(url)
         first.get_by_test_id("stSelectbox").filter(has_text="method").click()  # auto would go on to Stim
         first.get_by_role("option", name="trajectories", exact=True).click()

@@ -4,11 +4,13 @@ framework cannot hold is said, not raised."""
 from __future__ import annotations
 
 import json
+from importlib import import_module
 
 from qiskit import QuantumCircuit
 
 from components.work.replies import FrameworkExport
 from noise_core import BackendCalibration, NoiseSpec, NoiseStudioError
+from noise_core.frameworks.kraus import PER_OPERATION_FRAMEWORKS, framework_report, kraus_document
 from noise_core.simulation.options import RunOptions
 
 EXTRAS = {"Cirq": "cirq", "PennyLane": "pennylane"}
@@ -18,37 +20,23 @@ EXTRAS = {"Cirq": "cirq", "PennyLane": "pennylane"}
 def spec_framework_exports(spec: NoiseSpec) -> tuple[FrameworkExport, ...]:
     """Cirq's and PennyLane's per-operation models of ``spec`` as JSON (``noise_core.frameworks.kraus``); one that
     fails is said on its tab and the others stay."""
-    exports = []
-    for framework, suffix, make in (("Cirq", ".cirq.json", _cirq), ("PennyLane", ".pennylane.json", _pennylane)):
-        try:
-            exports.append(make(spec))
-        except NoiseStudioError as error:
-            exports.append(FrameworkExport(framework, suffix, "application/json", None, None, str(error)))
-    return tuple(exports)
+    return tuple(_per_operation(spec, key) for key in PER_OPERATION_FRAMEWORKS)
 
 
-def _missing(framework: str, suffix: str, error: ImportError) -> FrameworkExport:
-    command = f"pip install '.[{EXTRAS[framework]}]'"
-    problem = f"{framework} is not installed on this server ({error.name}): `{command}` in the clone adds it."
-    return FrameworkExport(framework, suffix, "application/json", None, None, problem)
-
-
-def _cirq(spec: NoiseSpec) -> FrameworkExport:
+def _per_operation(spec: NoiseSpec, key: str) -> FrameworkExport:
+    """The document needs no framework; the export is offered only where the framework that reads it is installed."""
+    framework, suffix = PER_OPERATION_FRAMEWORKS[key][0], f".{key}.json"
     try:
-        from noise_core.frameworks.cirq_model import cirq_export_document, cirq_report
+        import_module(f"noise_core.frameworks.{key}_model")
+        report = framework_report(spec, key)
+        document = json.dumps(kraus_document(spec, report))
     except ImportError as error:
-        return _missing("Cirq", ".cirq.json", error)
-    document = json.dumps(cirq_export_document(spec))
-    return FrameworkExport("Cirq", ".cirq.json", "application/json", document, cirq_report(spec))
-
-
-def _pennylane(spec: NoiseSpec) -> FrameworkExport:
-    try:
-        from noise_core.frameworks.pennylane_model import pennylane_export_document, pennylane_report
-    except ImportError as error:
-        return _missing("PennyLane", ".pennylane.json", error)
-    document = json.dumps(pennylane_export_document(spec))
-    return FrameworkExport("PennyLane", ".pennylane.json", "application/json", document, pennylane_report(spec))
+        command = f"pip install '.[{EXTRAS[framework]}]'"
+        problem = f"{framework} is not installed on this server ({error.name}): `{command}` in the clone adds it."
+        return FrameworkExport(framework, suffix, "application/json", None, None, problem)
+    except NoiseStudioError as error:
+        return FrameworkExport(framework, suffix, "application/json", None, None, str(error))
+    return FrameworkExport(framework, suffix, "application/json", document, report)
 
 
 def circuit_framework_exports(

@@ -10,22 +10,13 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from noise_core.export import REPORT_KEY
-from noise_core.spec.models import NoiseSpec
+from noise_core.spec.models import GATE_CHANNEL_FIELDS, NoiseSpec
 
 Status = Literal["kept exactly", "approximated", "dropped"]
 STATUSES: tuple[Status, ...] = ("kept exactly", "approximated", "dropped")
 
-GATE_FIELDS = (
-    "gate_depolarizing_errors",
-    "local_depolarizing_errors",
-    "gate_pauli_errors",
-    "local_pauli_errors",
-    "gate_thermal_relaxation_errors",
-    "local_thermal_relaxation_errors",
-    "gate_coherent_errors",
-    "local_coherent_errors",
-)
-"""Channels bound to a gate on its qubits: every framework here has a per-gate channel for them."""
+GATE_FIELDS = GATE_CHANNEL_FIELDS
+"""Channels bound to a gate on its qubits (``spec.models``): every framework here has a per-gate channel for them."""
 SCHEDULE_FIELDS = {
     "idle_relaxation_errors": "relaxation while a qubit waits",
     "idle_detuning_errors": "detuning and T2* while a qubit waits",

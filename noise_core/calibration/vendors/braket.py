@@ -37,6 +37,8 @@ SECONDS_PER_UNIT = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
 TWO_QUBIT_GATES = {"CZ": "cz", "CNOT": "cx", "ISWAP": "iswap", "ECR": "ecr", "MS": "rxx"}
 """Braket two-qubit gate names and the Qiskit gate simulated for each; others are skipped, said as findings."""
 _PAIR_GATES = frozenset(TWO_QUBIT_GATES.values())
+MAX_BRAKET_QUBITS = 1000
+"""Most qubits a Braket document may name: Braket's largest gate-model devices have about 100."""
 ONE_QUBIT_RB = ("RANDOMIZED_BENCHMARKING", "SIMULTANEOUS_RANDOMIZED_BENCHMARKING")
 TWO_QUBIT_PREFERENCE = ("INTERLEAVED_RANDOMIZED_BENCHMARKING", "RANDOMIZED_BENCHMARKING")
 DIRECTED_GATES = frozenset({"cx", "ecr"})
@@ -158,6 +160,11 @@ def _standardized_device(
     ids = _Ids([*one, *(part for key in two for part in _pair_ids(key)), *(str(q) for pair in graph for q in pair)])
     if not ids.labels:
         raise CalibrationError("the Braket document has no qubits in oneQubitProperties or twoQubitProperties")
+    if len(ids.labels) > MAX_BRAKET_QUBITS:
+        raise CalibrationError(
+            f"the Braket document names {len(ids.labels)} qubits; at most {MAX_BRAKET_QUBITS} are read (a fully "
+            "connected device's pairs grow as the square)"
+        )
     native = [_native(name) for name in (paradigm.nativeGateSet if paradigm else [])]
     info = DeviceInfo(
         vendor="AWS Braket",

@@ -294,3 +294,11 @@ def test_a_vendor_device_is_not_written_as_ibms_csv() -> None:
 
     with pytest.raises(CalibrationError, match=r"IBM's calibration CSV holds IBM devices; this IonQ device would lose"):
         calibration_to_csv(load_preset("ionq_harmony"))
+
+
+def test_a_braket_document_naming_too_many_qubits_is_refused_before_its_pairs_are_built() -> None:
+    document = _standardized()
+    qubit = document["oneQubitProperties"]["1"]
+    document["oneQubitProperties"] = {str(label): qubit for label in range(1, 1100)}
+    with pytest.raises(CalibrationError, match=r"names 1099 qubits; at most 1000 are read"):
+        load_calibration(document)
